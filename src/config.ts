@@ -1,0 +1,95 @@
+// Defaults and the environment. This is the only module that reads process.env, so every
+// setting a user can change is visible in one place (and documented in the README).
+import { UsageError } from './errors.ts';
+
+export const IMAGE_SETS = ['official', 'local'] as const;
+export type ImageSet = (typeof IMAGE_SETS)[number];
+
+/** Every kind of image the harness starts, by the name users override it with. */
+export const IMAGE_TARGETS = ['postgres', 'toolbox'] as const;
+export type ImageTarget = (typeof IMAGE_TARGETS)[number];
+
+export interface ImageChoice {
+  target: ImageTarget;
+  reference: string;
+  /** Where the reference came from, for the report. */
+  source: 'official' | 'local' | 'override';
+}
+
+const OFFICIAL_IMAGES: Record<ImageTarget, string> = {
+  postgres: 'postgres:17',
+  toolbox: 'alpine:3.20',
+};
+
+/** The stand-ins built from images/<name>/ by `persist images build`. */
+export const LOCAL_IMAGES: Record<ImageTarget, string> = {
+  postgres: 'persistence-harness/postgres:15',
+  toolbox: 'persistence-harness/toolbox:bookworm',
+};
+
+export const DEFAULT_TRIALS = 3;
+export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,62}$/;
+
+export interface HarnessConfig {
+  imageSet: ImageSet;
+  images: Record<ImageTarget, ImageChoice>;
+  trials: number;
+  runId: string | undefined;
+  outDir: string | undefined;
+  /** The scenario names `persist run` was given, for the report. */
+  filters: string[];
+  /** Plain progress lines (CI) rather than anything fancier. */
+  ci: boolean;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function parseImageSet(value: string | undefined): ImageSet {
+  if (value === undefined || value === '') return 'official';
+  if ((IMAGE_SETS as readonly string[]).includes(value)) return value as ImageSet;
+  throw new UsageError(`Unknown image set "${value}".`, 'Use --images official or --images local.');
+}
+
+export function parseTrials(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_TRIALS;
+  const trials = Number(value);
+  if (!Number.isInteger(trials) || trials < 1 || trials > 100) {
+    throw new UsageError(`Invalid number of trials "${value}".`, 'Use a whole number from 1 to 100.');
+  }
+  return trials;
+}
+
+export function chooseImages(imageSet: ImageSet, env: Env): Record<ImageTarget, ImageChoice> {
+  const entries = IMAGE_TARGETS.map((target): [ImageTarget, ImageChoice] => {
+    const override = env[`PERSIST_IMAGE_${target.toUpperCase()}`];
+    if (override) return [target, { target, reference: override, source: 'override' }];
+    const reference = imageSet === 'local' ? LOCAL_IMAGES[target] : OFFICIAL_IMAGES[target];
+    return [target, { target, reference, source: imageSet }];
+  });
+  return Object.fromEntries(entries) as Record<ImageTarget, ImageChoice>;
+}
+
+export function loadConfig(env: Env = process.env): HarnessConfig {
+  const imageSet = parseImageSet(env.PERSIST_IMAGES);
+  const runId = env.PERSIST_RUN_ID || undefined;
+  if (runId !== undefined && !RUN_ID_PATTERN.test(runId)) {
+    throw new UsageError(`Invalid run id "${runId}".`, 'Use 3 to 63 lowercase letters, digits and dashes.');
+  }
+  return {
+    imageSet,
+    images: chooseImages(imageSet, env),
+    trials: parseTrials(env.PERSIST_TRIALS),
+    runId,
+    outDir: env.PERSIST_OUT || undefined,
+    filters: (env.PERSIST_FILTERS ?? '').split(',').filter(Boolean),
+    ci: env.CI === 'true' || env.CI === '1',
+  };
+}
+
+/**
+ * Ryuk (testcontainers' reaper) needs an image pulled from a registry; the harness removes
+ * what it made by its own run label instead, so it switches Ryuk off unless the user chose.
+ */
+export function disableReaperUnlessChosen(env: Env = process.env): void {
+  env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+}

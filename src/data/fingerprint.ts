@@ -1,0 +1,53 @@
+// A fingerprint is what a target reads back to prove its data: per table, whether it exists,
+// how many rows it has, and a hash of its content in primary-key order, computed in SQL.
+export interface TableFingerprint {
+  present: boolean;
+  rows: number;
+  /** Hex digest of the ordered content; null when the table is absent. */
+  contentHash: string | null;
+}
+
+export type Fingerprint = Record<string, TableFingerprint>;
+
+export interface FingerprintComparison {
+  identical: boolean;
+  /** Rows present before and missing after (a whole absent table counts all its rows). */
+  rowsLost: number;
+  /** Rows present after that were not there before. */
+  rowsUnexpected: number;
+  /** One short sentence per difference, for the evidence. */
+  differences: string[];
+}
+
+export function compareFingerprints(before: Fingerprint, after: Fingerprint): FingerprintComparison {
+  const differences: string[] = [];
+  let rowsLost = 0;
+  let rowsUnexpected = 0;
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  for (const name of names) {
+    const was = before[name] ?? { present: false, rows: 0, contentHash: null };
+    const now = after[name] ?? { present: false, rows: 0, contentHash: null };
+    if (was.present && !now.present) {
+      differences.push(`table ${name} is absent (had ${was.rows} rows)`);
+      rowsLost += was.rows;
+      continue;
+    }
+    if (!was.present && now.present) {
+      differences.push(`table ${name} appeared with ${now.rows} rows`);
+      rowsUnexpected += now.rows;
+      continue;
+    }
+    if (now.rows < was.rows) rowsLost += was.rows - now.rows;
+    if (now.rows > was.rows) rowsUnexpected += now.rows - was.rows;
+    if (now.rows !== was.rows) differences.push(`table ${name} has ${now.rows} rows, had ${was.rows}`);
+    else if (now.contentHash !== was.contentHash) differences.push(`table ${name} has ${now.rows} rows but different content`);
+  }
+  return { identical: differences.length === 0, rowsLost, rowsUnexpected, differences };
+}
+
+export function summariseFingerprint(fingerprint: Fingerprint): string {
+  const parts = Object.entries(fingerprint).map(([name, t]) =>
+    t.present ? `${name}: ${t.rows} rows, ${t.contentHash?.slice(0, 12)}` : `${name}: absent`,
+  );
+  return parts.join('; ');
+}

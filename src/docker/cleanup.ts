@@ -1,0 +1,60 @@
+// Removes what the harness made, selected by the run label only.
+import { docker } from './engine.ts';
+import { runLabelFilter } from './labels.ts';
+
+export interface Removed {
+  containers: number;
+  volumes: number;
+  networks: number;
+}
+
+/**
+ * Containers first (with their anonymous volumes), then volumes and networks, which Docker
+ * refuses to remove while a container still uses them. Errors on one item do not stop the rest.
+ */
+export async function removeRunResources(runId?: string): Promise<Removed> {
+  const filters = { label: [runLabelFilter(runId)] };
+  const removed: Removed = { containers: 0, volumes: 0, networks: 0 };
+
+  const containers = await docker().listContainers({ all: true, filters });
+  await Promise.all(
+    containers.map(async (c) => {
+      if (await ignoreGone(docker().getContainer(c.Id).remove({ force: true, v: true }))) removed.containers++;
+    }),
+  );
+  const { Volumes: volumes } = await docker().listVolumes({ filters });
+  await Promise.all(
+    (volumes ?? []).map(async (v) => {
+      if (await ignoreGone(docker().getVolume(v.Name).remove())) removed.volumes++;
+    }),
+  );
+  const networks = await docker().listNetworks({ filters });
+  await Promise.all(
+    networks.map(async (n) => {
+      if (await ignoreGone(docker().getNetwork(n.Id).remove())) removed.networks++;
+    }),
+  );
+  return removed;
+}
+
+export async function countRunResources(runId?: string): Promise<Removed> {
+  const filters = { label: [runLabelFilter(runId)] };
+  const [containers, volumes, networks] = await Promise.all([
+    docker().listContainers({ all: true, filters }),
+    docker().listVolumes({ filters }),
+    docker().listNetworks({ filters }),
+  ]);
+  return { containers: containers.length, volumes: (volumes.Volumes ?? []).length, networks: networks.length };
+}
+
+/** True when removed now, false when it was already gone (another cleanup got there first). */
+async function ignoreGone(removal: Promise<unknown>): Promise<boolean> {
+  try {
+    await removal;
+    return true;
+  } catch (error) {
+    const code = (error as { statusCode?: number }).statusCode;
+    if (code === 404 || code === 409) return false;
+    throw error;
+  }
+}

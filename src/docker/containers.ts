@@ -1,0 +1,82 @@
+// Lifecycle operations on a container the harness started, each timed by the caller.
+// testcontainers creates containers; these drive stop/start/remove through the engine API so
+// that a graceful stop really is graceful (testcontainers' stop() defaults to a 0 s timeout).
+import { docker, statusCode } from './engine.ts';
+import { demultiplexLogs } from './log-frames.ts';
+
+export interface MountFact {
+  type: string;
+  /** Volume name, or host path for a bind mount. */
+  source: string;
+  destination: string;
+}
+
+export interface ContainerState {
+  running: boolean;
+  exitCode: number;
+  oomKilled: boolean;
+  imageId: string;
+  mounts: MountFact[];
+  startedAt: string;
+}
+
+export async function inspectContainer(id: string): Promise<ContainerState> {
+  const info = await docker().getContainer(id).inspect();
+  const mounts: MountFact[] = (info.Mounts ?? []).map((m) => ({
+    type: m.Type,
+    source: m.Type === 'volume' ? (m.Name ?? '') : m.Source,
+    destination: m.Destination,
+  }));
+  // --tmpfs mounts are not listed under Mounts by every engine version: add them from HostConfig.
+  for (const destination of Object.keys(info.HostConfig.Tmpfs ?? {})) {
+    if (!mounts.some((m) => m.destination === destination)) mounts.push({ type: 'tmpfs', source: 'tmpfs', destination });
+  }
+  return {
+    running: info.State.Running,
+    exitCode: info.State.ExitCode,
+    oomKilled: info.State.OOMKilled,
+    imageId: info.Image,
+    mounts,
+    startedAt: info.State.StartedAt,
+  };
+}
+
+/** The host port Docker bound to a container port now (it can change on every start). */
+export async function mappedPort(id: string, containerPort: number): Promise<number> {
+  const info = await docker().getContainer(id).inspect();
+  const bindings = info.NetworkSettings.Ports?.[`${containerPort}/tcp`] ?? [];
+  const port = bindings.map((b) => Number(b.HostPort)).find((p) => p > 0);
+  if (port === undefined) throw new Error(`container ${id.slice(0, 12)} has no host port for ${containerPort}/tcp`);
+  return port;
+}
+
+export const GRACEFUL_STOP_TIMEOUT_MS = 30_000;
+
+/** `docker stop -t 30`: the image's STOPSIGNAL, then SIGKILL only if it has not exited in time. */
+export async function stopGracefully(id: string, timeoutMs = GRACEFUL_STOP_TIMEOUT_MS): Promise<ContainerState> {
+  try {
+    await docker().getContainer(id).stop({ t: Math.ceil(timeoutMs / 1000) });
+  } catch (error) {
+    if (statusCode(error) !== 304) throw error; // 304: already stopped
+  }
+  return inspectContainer(id);
+}
+
+export async function startExisting(id: string): Promise<void> {
+  await docker().getContainer(id).start();
+}
+
+/** Removes the container and its anonymous volumes; named volumes and bind folders stay. */
+export async function removeContainer(id: string): Promise<void> {
+  try {
+    await docker().getContainer(id).remove({ force: true, v: true });
+  } catch (error) {
+    if (statusCode(error) !== 404) throw error;
+  }
+}
+
+/** Everything the container printed on stdout and stderr, over all its starts. */
+export async function readLogs(id: string): Promise<string> {
+  const buffer = (await docker().getContainer(id).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+  return demultiplexLogs(Buffer.isBuffer(buffer) ? buffer : Buffer.from(String(buffer)));
+}

@@ -1,0 +1,103 @@
+// The one Docker API client, and the checks that tell a user what is wrong with their engine.
+import Docker from 'dockerode';
+import { EngineUnreachableError, ImageUnavailableError } from '../errors.ts';
+
+let client: Docker | undefined;
+
+/** dockerode reads DOCKER_HOST itself, as the docker CLI and testcontainers do. */
+export function docker(): Docker {
+  client ??= new Docker();
+  return client;
+}
+
+export interface EngineFacts {
+  version: string;
+  apiVersion: string;
+  storageDriver: string;
+  operatingSystem: string;
+}
+
+const ENGINE_CHECK_TIMEOUT_MS = 5_000;
+
+export async function checkEngine(): Promise<EngineFacts> {
+  try {
+    const [version, info] = await withTimeout(
+      Promise.all([docker().version(), docker().info() as Promise<Record<string, unknown>>]),
+      ENGINE_CHECK_TIMEOUT_MS,
+      'no answer within 5 s',
+    );
+    return {
+      version: version.Version,
+      apiVersion: version.ApiVersion,
+      storageDriver: String(info.Driver ?? 'unknown'),
+      operatingSystem: String(info.OperatingSystem ?? 'unknown'),
+    };
+  } catch (error) {
+    throw new EngineUnreachableError(shortReason(error), { cause: error });
+  }
+}
+
+export interface ImageFacts {
+  reference: string;
+  id: string;
+  created: string;
+  labels: Record<string, string>;
+}
+
+export async function inspectImage(reference: string): Promise<ImageFacts | undefined> {
+  try {
+    const info = await docker().getImage(reference).inspect();
+    return { reference, id: info.Id, created: info.Created, labels: info.Config?.Labels ?? {} };
+  } catch (error) {
+    if (statusCode(error) === 404) return undefined;
+    throw error;
+  }
+}
+
+const PULL_TIMEOUT_MS = 300_000;
+
+/** Present locally, or pulled now; otherwise one clear error. */
+export async function ensureImage(reference: string, isStandIn: boolean): Promise<ImageFacts> {
+  const present = await inspectImage(reference);
+  if (present) return present;
+  if (!isStandIn) {
+    try {
+      await withTimeout(pullImage(reference), PULL_TIMEOUT_MS, 'pull timed out');
+      const pulled = await inspectImage(reference);
+      if (pulled) return pulled;
+    } catch (error) {
+      throw new ImageUnavailableError(reference, false, { cause: error });
+    }
+  }
+  throw new ImageUnavailableError(reference, isStandIn);
+}
+
+async function pullImage(reference: string): Promise<void> {
+  const stream = await docker().pull(reference);
+  await new Promise<void>((resolve, reject) => {
+    docker().modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve()));
+  });
+}
+
+export function statusCode(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'statusCode' in error
+    ? Number((error as { statusCode: unknown }).statusCode)
+    : undefined;
+}
+
+function shortReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}
+
+export async function withTimeout<T>(promise: Promise<T>, ms: number, reason: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(reason)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

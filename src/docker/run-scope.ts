@@ -1,0 +1,113 @@
+// One run's resources: every volume, host folder and container it makes carries the run
+// label (folders live under the run's temp root) and is removed when the run is done.
+import { mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { docker, statusCode } from './engine.ts';
+import { removeContainer } from './containers.ts';
+import { runLabels } from './labels.ts';
+import { removeRunResources } from './cleanup.ts';
+
+/** Host folders of all runs live below this one root, so a leftover is easy to find. */
+export function harnessTempRoot(): string {
+  return join(tmpdir(), 'persistence-harness');
+}
+
+export function runTempRoot(runId: string): string {
+  return join(harnessTempRoot(), runId);
+}
+
+type Tracked = { kind: 'container' | 'volume' | 'folder'; id: string };
+
+/**
+ * A scope tracks what it created so that a trial can remove exactly its own things while
+ * other scenario files of the same run are still working.
+ */
+export class RunScope {
+  readonly runId: string;
+  private readonly tracked: Tracked[] = [];
+  private counter = 0;
+
+  constructor(runId: string) {
+    this.runId = runId;
+  }
+
+  labels(purpose: string): Record<string, string> {
+    return runLabels(this.runId, purpose);
+  }
+
+  /** Names are unique within the run and say what they are for. */
+  uniqueName(purpose: string): string {
+    this.counter += 1;
+    const safe = purpose.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    return `ph-${this.runId}-${safe}-${process.pid}-${this.counter}`;
+  }
+
+  async createVolume(purpose: string): Promise<string> {
+    const name = this.uniqueName(purpose);
+    await docker().createVolume({ Name: name, Labels: this.labels(purpose) });
+    this.tracked.push({ kind: 'volume', id: name });
+    return name;
+  }
+
+  async createHostFolder(purpose: string): Promise<string> {
+    const path = join(runTempRoot(this.runId), this.uniqueName(purpose));
+    await mkdir(path, { recursive: true, mode: 0o755 });
+    this.tracked.push({ kind: 'folder', id: path });
+    return path;
+  }
+
+  trackContainer(id: string): void {
+    this.tracked.push({ kind: 'container', id });
+  }
+
+  /** A child scope whose dispose() removes only what was made through it. */
+  child(): RunScope {
+    const child = new RunScope(this.runId);
+    child.counter = (this.counter += 1000);
+    return child;
+  }
+
+  /** Removes what this scope made: containers first, since they hold the volumes. */
+  async dispose(): Promise<void> {
+    const items = this.tracked.splice(0).reverse();
+    const order: Tracked['kind'][] = ['container', 'volume', 'folder'];
+    const problems: string[] = [];
+    for (const kind of order) {
+      for (const item of items.filter((t) => t.kind === kind)) {
+        try {
+          await removeTracked(item);
+        } catch (error) {
+          problems.push(`${item.kind} ${item.id}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    }
+    if (problems.length > 0) throw new Error(`cleanup left things behind: ${problems.join('; ')}`);
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+}
+
+async function removeTracked(item: Tracked): Promise<void> {
+  switch (item.kind) {
+    case 'container':
+      return removeContainer(item.id);
+    case 'volume':
+      try {
+        await docker().getVolume(item.id).remove();
+      } catch (error) {
+        if (statusCode(error) !== 404) throw error;
+      }
+      return;
+    case 'folder':
+      return rm(item.id, { recursive: true, force: true });
+  }
+}
+
+/** The end of a run, interrupted or not: everything with its label, and its temp root. */
+export async function sweepRun(runId: string): Promise<void> {
+  await removeRunResources(runId);
+  await rm(runTempRoot(runId), { recursive: true, force: true });
+}

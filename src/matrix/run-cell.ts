@@ -1,0 +1,219 @@
+// One cell of a persistence matrix: put a target's data on one storage type, write a known
+// dataset, disrupt the container, and observe whether the same data comes back.
+import type { StartedTestContainer } from 'testcontainers';
+import type { ImageChoice } from '../config.ts';
+import { compareFingerprints, summariseFingerprint, type Fingerprint } from '../data/fingerprint.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { inspectContainer, mappedPort, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
+import type { RunScope } from '../docker/run-scope.ts';
+import { describeError, HarnessError } from '../errors.ts';
+import { progress } from '../progress.ts';
+import type { CellResult, Disruption, Outcome, Phase, TrialOutcome, TrialTiming } from '../report/model.ts';
+import { recoveryOf, round, summariseTimings } from '../report/stats.ts';
+import { describeMounts, prepareStorage, type PlacementOptions, type StorageKind } from '../storage/placement.ts';
+import type { DatabaseTarget } from '../targets/target.ts';
+import { ContainerExitedError, waitUntilReady } from '../targets/wait-ready.ts';
+
+export interface CellSpec {
+  scenario: string;
+  target: DatabaseTarget;
+  storage: StorageKind;
+  disruption: Disruption;
+  expected: Outcome;
+  /** Only negative controls set this: they misplace the mount on purpose. */
+  placement?: PlacementOptions;
+}
+
+export interface CellContext {
+  scope: RunScope;
+  image: ImageChoice;
+  trials: number;
+  dataset: Dataset;
+}
+
+interface TrialRecord {
+  outcome: TrialOutcome;
+  timing: TrialTiming;
+  before: Fingerprint;
+  after: Fingerprint;
+  rowsLost: number;
+  rowsUnexpected: number;
+  imageId: string;
+  serverVersion: string;
+  evidence: string[];
+}
+
+export function cellId(spec: Pick<CellSpec, 'target' | 'storage' | 'disruption'>): string {
+  return `${spec.target.name}/${spec.storage}/${spec.disruption}`;
+}
+
+export async function runCell(spec: CellSpec, context: CellContext): Promise<CellResult> {
+  const records: TrialRecord[] = [];
+  let error: string | undefined;
+  for (let trial = 1; trial <= context.trials; trial++) {
+    progress(`${cellId(spec)}: trial ${trial}/${context.trials}`);
+    const scope = context.scope.child();
+    try {
+      records.push(await runTrial(spec, context, trial, scope));
+    } catch (caught) {
+      error = `trial ${trial}: ${describeError(caught)}`;
+      progress(`${cellId(spec)}: errored: ${error}`);
+      break;
+    } finally {
+      await scope.dispose();
+    }
+  }
+  return assembleResult(spec, context, records, error);
+}
+
+async function runTrial(spec: CellSpec, context: CellContext, trial: number, scope: RunScope): Promise<TrialRecord> {
+  const { target } = spec;
+  const { dataset } = context;
+  const tableNames = dataset.tables.map((t) => t.name);
+  const evidence: string[] = [];
+  const phasesMs: Partial<Record<Phase, number>> = {};
+
+  const placement = await prepareStorage(spec.storage, target.location, scope, spec.placement);
+  evidence.push(`storage: ${placement.description}`);
+  const startContainer = async (): Promise<StartedTestContainer> => {
+    const started = await placement
+      .applyTo(target.container(context.image.reference, placement.dataDir))
+      .withLabels(scope.labels(cellId(spec)))
+      .start();
+    scope.trackContainer(started.getId());
+    return started;
+  };
+
+  // Set up: start on the storage, check the mount is what the cell claims, write, fingerprint.
+  const first = await startContainer();
+  let containerId = first.getId();
+  const host = first.getHost();
+  const firstState = await inspectContainer(containerId);
+  const mountProblem = placement.problemWith(firstState);
+  if (mountProblem) throw new HarnessError(`The container's storage is not what the cell claims: ${mountProblem}.`, 'This is a harness bug; please report it with the evidence.');
+  evidence.push(describeMounts(firstState.mounts));
+
+  let connection = await waitUntilReady(target, containerId, host, await mappedPort(containerId, target.port));
+  const serverVersion = await connection.serverVersion();
+  await connection.write(dataset);
+  const before = await connection.fingerprint(tableNames);
+  await connection.close();
+  assertDatasetWritten(dataset, before);
+  evidence.push(`before: ${summariseFingerprint(before)}`);
+
+  // Disrupt: a graceful stop, then the same container again or a new one on the same mount.
+  let clock = performance.now();
+  const stopped = await stopGracefully(containerId);
+  let stopMs = performance.now() - clock;
+  // Logs are read before removal: they tell whether the server shut down cleanly, and for a
+  // restart everything after them is what the second start printed.
+  const logsUntilStop = await readLogs(containerId);
+  const cleanShutdown = stopped.exitCode === 0 && target.cleanShutdownMarker.test(logsUntilStop);
+  evidence.push(`stop: exit code ${stopped.exitCode}${cleanShutdown ? ', clean shutdown' : ', NOT a clean shutdown'}`);
+  if (spec.disruption === 'recreate') {
+    clock = performance.now();
+    await removeContainer(containerId);
+    stopMs += performance.now() - clock;
+  }
+  phasesMs.stop = round(stopMs);
+
+  clock = performance.now();
+  if (spec.disruption === 'restart') {
+    await startExisting(containerId);
+  } else {
+    containerId = (await startContainer()).getId();
+  }
+  phasesMs.create = round(performance.now() - clock);
+  const afterState = await inspectContainer(containerId);
+
+  let after: Fingerprint;
+  let cameBack = true;
+  clock = performance.now();
+  try {
+    connection = await waitUntilReady(target, containerId, host, await mappedPort(containerId, target.port));
+    phasesMs.ready = round(performance.now() - clock);
+    clock = performance.now();
+    after = await connection.fingerprint(tableNames);
+    await connection.close();
+  } catch (caught) {
+    // The service not coming back after the disruption is a finding about the data, not a harness error.
+    if (!(caught instanceof ContainerExitedError)) throw caught;
+    cameBack = false;
+    after = Object.fromEntries(tableNames.map((name) => [name, { present: false, rows: 0, contentHash: null }]));
+    evidence.push(`after: the service did not come back: ${caught.message}`);
+  }
+  const comparison = compareFingerprints(before, after);
+  if (cameBack) phasesMs.verified = round(performance.now() - clock);
+
+  const allLogs = await readLogs(containerId);
+  const logsAfter = spec.disruption === 'restart' ? allLogs.slice(logsUntilStop.length) : allLogs;
+  const reinitialised = target.initialisationMarkers.some((marker) => marker.test(logsAfter));
+  if (cameBack) evidence.push(`after: ${summariseFingerprint(after)}`);
+  evidence.push(...comparison.differences);
+  if (reinitialised) {
+    evidence.push(`re-initialised: the ${spec.disruption === 'restart' ? 'restarted' : 'new'} container ran first-start initialisation in ${placement.dataDir}, so it found no data there`);
+  }
+  const observed: Outcome = comparison.identical ? 'survives' : 'lost';
+  progress(`${cellId(spec)}: trial ${trial}: ${observed} (expected ${spec.expected})`);
+
+  return {
+    outcome: { trial, observed, reinitialised, cleanShutdown, differences: comparison.differences },
+    timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },
+    before,
+    after,
+    rowsLost: comparison.rowsLost,
+    rowsUnexpected: comparison.rowsUnexpected,
+    imageId: afterState.imageId,
+    serverVersion,
+    evidence,
+  };
+}
+
+/** The fingerprint taken before the disruption must show the whole dataset, or nothing is proven. */
+function assertDatasetWritten(dataset: Dataset, before: Fingerprint): void {
+  for (const table of dataset.tables) {
+    const seen = before[table.name];
+    if (!seen?.present || seen.rows !== table.rows.length) {
+      throw new HarnessError(
+        `The dataset was not written completely: table ${table.name} has ${seen?.rows ?? 0} of ${table.rows.length} rows.`,
+        'Check the database logs; the cell cannot judge persistence without its data.',
+      );
+    }
+  }
+}
+
+function assembleResult(spec: CellSpec, context: CellContext, records: TrialRecord[], error: string | undefined): CellResult {
+  // The trial to show is the first that contradicts the expectation, or else the first.
+  const shown = records.find((r) => r.outcome.observed !== spec.expected) ?? records[0];
+  const surprising = records.filter((r) => r.outcome.observed !== spec.expected);
+  const observed: Outcome | null = shown?.outcome.observed ?? null;
+  const status = error !== undefined ? 'errored' : surprising.length > 0 ? 'failed' : 'passed';
+  const evidence = [...(shown?.evidence.map((line) => (records.length > 1 ? `trial ${shown.outcome.trial}: ${line}` : line)) ?? [])];
+  if (records.length > 1) {
+    evidence.push(`${records.length - surprising.length} of ${records.length} trials observed "${spec.expected}" as expected`);
+  }
+  if (error !== undefined) evidence.push(`error: ${error}`);
+  return {
+    id: cellId(spec),
+    scenario: spec.scenario,
+    title: `${spec.target.displayName} on ${spec.storage}, ${spec.disruption}`,
+    target: spec.target.name,
+    storage: spec.storage,
+    disruption: spec.disruption,
+    expected: spec.expected,
+    observed,
+    status,
+    trials: records.length,
+    image: shown ? { reference: context.image.reference, id: shown.imageId } : null,
+    serverVersion: shown?.serverVersion ?? null,
+    fingerprintBefore: shown?.before ?? null,
+    fingerprintAfter: shown?.after ?? null,
+    rowsLost: shown?.rowsLost ?? 0,
+    rowsUnexpected: shown?.rowsUnexpected ?? 0,
+    trialOutcomes: records.map((r) => r.outcome),
+    timings: { perTrial: records.map((r) => r.timing), summary: summariseTimings(records.map((r) => r.timing)) },
+    evidence,
+    ...(error === undefined ? {} : { error }),
+  };
+}
+

@@ -1,0 +1,23 @@
+// The facts a reader needs to trust or reproduce a run: engine, storage driver, image ids.
+import { readFileSync } from 'node:fs';
+import type { HarnessConfig } from '../config.ts';
+import { checkEngine, inspectImage } from '../docker/engine.ts';
+import type { EnvironmentFacts } from './model.ts';
+
+export async function gatherEnvironment(config: HarnessConfig): Promise<EnvironmentFacts> {
+  const engine = await checkEngine().catch(() => null);
+  const images = await Promise.all(
+    Object.values(config.images).map(async (choice) => ({
+      target: choice.target,
+      reference: choice.reference,
+      id: engine ? ((await inspectImage(choice.reference).catch(() => undefined))?.id ?? null) : null,
+      source: choice.source,
+    })),
+  );
+  return { engine, images, node: process.version, platform: `${process.platform}-${process.arch}` };
+}
+
+export function toolVersion(): { name: string; version: string } {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+  return { name: manifest.name, version: manifest.version };
+}

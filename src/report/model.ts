@@ -1,0 +1,152 @@
+// The report model: report.json is this, and every other format is rendered from it.
+// Bump SCHEMA_VERSION on any change a reader of an older report would trip over.
+import type { Fingerprint } from '../data/fingerprint.ts';
+import type { StorageKind } from '../storage/placement.ts';
+
+export const SCHEMA_VERSION = 1;
+
+export type Outcome = 'survives' | 'lost';
+/** passed: observed as expected. failed: data not as expected (a finding). errored: the harness could not tell. */
+export type Status = 'passed' | 'failed' | 'errored';
+export const DISRUPTIONS = ['restart', 'recreate'] as const;
+export type Disruption = (typeof DISRUPTIONS)[number];
+
+export const PHASES = ['stop', 'create', 'ready', 'verified'] as const;
+export type Phase = (typeof PHASES)[number];
+/** Recovery is what a user waits for after the disruption: create + ready + verified. */
+export const RECOVERY_PHASES: readonly Phase[] = ['create', 'ready', 'verified'];
+export type TimedMeasure = Phase | 'recovery';
+
+export const PHASE_DEFINITIONS: Record<TimedMeasure, string> = {
+  stop: 'Graceful stop: the image\'s stop signal, then up to 30 s before Docker kills (docker stop -t 30); for recreate, also the removal of the container (its named volume or bind folder stays).',
+  create: 'restart: `docker start` of the same container until it runs; recreate: creating and starting a new container with the same mount (testcontainers) until it runs.',
+  ready: 'From running until the database accepts a TCP connection on its published port and answers SELECT 1 (polled every 50 ms).',
+  verified: 'From ready until every table\'s row count and ordered content hash were read back and compared with the fingerprint taken before the disruption.',
+  recovery: 'create + ready + verified: from the moment the service is brought back until its data is proven.',
+};
+
+export interface TrialTiming {
+  trial: number;
+  /** Milliseconds per phase, measured with a monotonic clock around the real operation. */
+  phasesMs: Partial<Record<Phase, number>>;
+  recoveryMs: number | null;
+}
+
+export interface MeasureStats {
+  /** How many trials the figures rest on. */
+  trials: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+}
+
+export interface Timings {
+  perTrial: TrialTiming[];
+  summary: Partial<Record<TimedMeasure, MeasureStats>>;
+}
+
+export interface TrialOutcome {
+  trial: number;
+  observed: Outcome;
+  /** The service ran its first-start initialisation after the disruption. */
+  reinitialised: boolean;
+  cleanShutdown: boolean;
+  differences: string[];
+}
+
+export interface ImageUsed {
+  reference: string;
+  id: string;
+}
+
+export interface CellResult {
+  /** Stable across runs: scenario/target/storage/disruption, used to compare reports. */
+  id: string;
+  scenario: string;
+  title: string;
+  target: string;
+  storage: StorageKind;
+  disruption: Disruption;
+  expected: Outcome;
+  /** Null only when the harness errored before it could observe anything. */
+  observed: Outcome | null;
+  status: Status;
+  trials: number;
+  image: ImageUsed | null;
+  serverVersion: string | null;
+  fingerprintBefore: Fingerprint | null;
+  fingerprintAfter: Fingerprint | null;
+  rowsLost: number;
+  rowsUnexpected: number;
+  trialOutcomes: TrialOutcome[];
+  timings: Timings;
+  evidence: string[];
+  error?: string;
+}
+
+/** A negative control: a deliberately broken setup the harness must report as not surviving. */
+export interface ControlResult {
+  id: string;
+  scenario: string;
+  title: string;
+  /** What was broken on purpose. */
+  sabotage: string;
+  /** True when the harness reported the broken setup as failed with observed "lost". */
+  caught: boolean;
+  cell: CellResult;
+}
+
+export interface EnvironmentFacts {
+  engine: { version: string; apiVersion: string; storageDriver: string; operatingSystem: string } | null;
+  images: Array<{ target: string; reference: string; id: string | null; source: string }>;
+  node: string;
+  platform: string;
+}
+
+export interface Summary {
+  total: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  controls: number;
+  controlsCaught: number;
+}
+
+export interface Report {
+  schemaVersion: typeof SCHEMA_VERSION;
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  tool: { name: string; version: string };
+  settings: { imageSet: string; trials: number; filters: string[] };
+  environment: EnvironmentFacts;
+  phaseDefinitions: Record<TimedMeasure, string>;
+  summary: Summary;
+  results: CellResult[];
+  controls: ControlResult[];
+  /** Problems outside any one result (a scenario file that failed to load, say). */
+  harnessErrors: string[];
+}
+
+export function summarise(results: CellResult[], controls: ControlResult[]): Summary {
+  const count = (status: Status) => results.filter((r) => r.status === status).length;
+  return {
+    total: results.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    errored: count('errored'),
+    controls: controls.length,
+    controlsCaught: controls.filter((c) => c.caught).length,
+  };
+}
+
+/** 0 all passed, 1 a verdict failed (data not as expected), 2 the harness could not run. */
+export function exitCodeFor(report: Pick<Report, 'summary' | 'harnessErrors'>): 0 | 1 | 2 {
+  const { summary } = report;
+  if (report.harnessErrors.length > 0 || summary.errored > 0) return 2;
+  if (summary.controlsCaught < summary.controls) return 2;
+  if (summary.failed > 0) return 1;
+  if (summary.total === 0) return 2;
+  return 0;
+}

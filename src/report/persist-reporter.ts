@@ -1,0 +1,67 @@
+// A vitest reporter that turns the scenarios' task.meta into the report model and writes it.
+// Tests outside the scenarios project (unit tests) are not part of the report.
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
+import { loadConfig } from '../config.ts';
+import { describeError } from '../errors.ts';
+import { gatherEnvironment, toolVersion } from './environment.ts';
+import { PHASE_DEFINITIONS, SCHEMA_VERSION, summarise, type CellResult, type ControlResult, type Report } from './model.ts';
+import { defaultOutDir, writeReport } from './write.ts';
+
+export const SCENARIOS_PROJECT = 'scenarios';
+
+export class PersistReporter implements Reporter {
+  private startedAt = new Date();
+
+  onInit(): void {
+    this.startedAt = new Date();
+  }
+
+  async onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string }>): Promise<void> {
+    const scenarioModules = testModules.filter((m) => m.project.name === SCENARIOS_PROJECT);
+    if (scenarioModules.length === 0) return;
+    const config = loadConfig();
+    const runId = config.runId ?? 'unnamed-run';
+    const results: CellResult[] = [];
+    const controls: ControlResult[] = [];
+    const harnessErrors: string[] = unhandledErrors.map((e) => `unhandled error: ${e.message ?? String(e)}`);
+
+    for (const module of scenarioModules) {
+      for (const error of module.errors()) harnessErrors.push(`${module.moduleId}: ${error.message}`);
+      for (const test of module.children.allTests()) collect(test, results, controls, harnessErrors);
+    }
+
+    const finishedAt = new Date();
+    const report: Report = {
+      schemaVersion: SCHEMA_VERSION,
+      runId,
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - this.startedAt.getTime(),
+      tool: toolVersion(),
+      settings: { imageSet: config.imageSet, trials: config.trials, filters: config.filters },
+      environment: await gatherEnvironment(config),
+      phaseDefinitions: PHASE_DEFINITIONS,
+      summary: summarise(results, controls),
+      results,
+      controls,
+      harnessErrors,
+    };
+    const written = await writeReport(report, config.outDir ?? defaultOutDir(runId), config.outDir === undefined);
+    const s = report.summary;
+    process.stderr.write(
+      `\n[persist] report: ${written.outDir}/report.md (${s.passed} passed, ${s.failed} failed, ${s.errored} errored; controls caught ${s.controlsCaught}/${s.controls})\n`,
+    );
+  }
+}
+
+function collect(test: TestCase, results: CellResult[], controls: ControlResult[], harnessErrors: string[]): void {
+  const meta = test.meta();
+  if (meta.persistResult) results.push(meta.persistResult);
+  if (meta.persistControl) controls.push(meta.persistControl);
+  const outcome = test.result();
+  if (!meta.persistResult && !meta.persistControl && outcome.state === 'failed') {
+    // The test failed before it produced a result: the harness could not run it.
+    const reasons = outcome.errors.map((e) => e.message).join('; ');
+    harnessErrors.push(`${test.fullName}: ${reasons || describeError(outcome)}`);
+  }
+}

@@ -1,0 +1,123 @@
+// The Markdown report: the verdict first, then the storage × disruption matrix, the negative
+// controls, timings and the evidence behind every verdict.
+import { DISRUPTIONS, PHASES, type CellResult, type Report, type Status, type TimedMeasure } from '../model.ts';
+import { STORAGE_KINDS } from '../../storage/placement.ts';
+
+const STATUS_MARK: Record<Status, string> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored' };
+
+export function renderMarkdown(report: Report): string {
+  return [
+    `# Persistence report: run ${report.runId}`,
+    verdictLine(report),
+    settingsBlock(report),
+    ...targetsOf(report).map((target) => matrixSection(report, target)),
+    controlsSection(report),
+    timingsSection(report),
+    evidenceSection(report),
+    harnessErrorsSection(report),
+    phaseDefinitionsSection(report),
+  ]
+    .filter((block) => block !== '')
+    .join('\n\n')
+    .concat('\n');
+}
+
+function verdictLine(report: Report): string {
+  const { summary } = report;
+  const counts = `${summary.passed} passed, ${summary.failed} failed, ${summary.errored} errored of ${summary.total}`;
+  const controls = summary.controls > 0 ? `; negative controls caught: ${summary.controlsCaught} of ${summary.controls}` : '';
+  const ok = summary.failed === 0 && summary.errored === 0 && summary.total > 0 && summary.controlsCaught === summary.controls && report.harnessErrors.length === 0;
+  const failures = report.results
+    .filter((r) => r.status !== 'passed')
+    .map((r) => `- ${STATUS_MARK[r.status]} **${r.title}**: expected ${r.expected}, observed ${r.observed ?? 'nothing'}${r.error ? ` (${r.error})` : ''}`);
+  return [`**${ok ? '✅ PASSED' : '❌ NOT PASSED'}**: ${counts}${controls}.`, ...failures].join('\n');
+}
+
+function settingsBlock(report: Report): string {
+  const engine = report.environment.engine;
+  const images = report.environment.images.map((i) => `\`${i.reference}\` (${i.source}, ${i.id ? i.id.replace('sha256:', '').slice(0, 12) : 'not present'})`);
+  return [
+    `- Started ${report.startedAt}, took ${(report.durationMs / 1000).toFixed(1)} s; ${report.settings.trials} trial(s) per cell; images: ${report.settings.imageSet}`,
+    `- Engine: ${engine ? `Docker ${engine.version} (API ${engine.apiVersion}), storage driver ${engine.storageDriver}, ${engine.operatingSystem}` : 'not reachable'}`,
+    `- Images: ${images.join(', ') || 'none'}`,
+  ].join('\n');
+}
+
+function targetsOf(report: Report): string[] {
+  return [...new Set(report.results.map((r) => r.target))];
+}
+
+function matrixSection(report: Report, target: string): string {
+  const results = report.results.filter((r) => r.target === target);
+  const header = `| Storage | ${DISRUPTIONS.join(' | ')} |\n|---|${DISRUPTIONS.map(() => '---').join('|')}|`;
+  const rows = STORAGE_KINDS.flatMap((storage) => {
+    const cells = DISRUPTIONS.map((d) => results.find((r) => r.storage === storage && r.disruption === d));
+    if (cells.every((c) => c === undefined)) return [];
+    return [`| ${storage} | ${cells.map((c) => (c ? matrixCell(c) : '—')).join(' | ')} |`];
+  });
+  const version = results.find((r) => r.serverVersion)?.serverVersion;
+  return [
+    `## ${target}: what survives`,
+    version ? `Server: ${version}` : '',
+    'Each cell: verdict, observed (expected), median recovery time (create + ready + verified).',
+    header,
+    ...rows,
+  ].filter(Boolean).join('\n');
+}
+
+function matrixCell(result: CellResult): string {
+  const recovery = result.timings.summary.recovery;
+  const time = recovery ? ` · ${formatMs(recovery.medianMs)}` : '';
+  return `${STATUS_MARK[result.status]}: ${result.observed ?? '?'} (expected ${result.expected})${time}`;
+}
+
+function controlsSection(report: Report): string {
+  if (report.controls.length === 0) return '';
+  const rows = report.controls.map(
+    (c) => `| ${c.title} | ${c.sabotage} | ${c.cell.status}, observed ${c.cell.observed ?? '?'} | ${c.caught ? '✅ caught' : '❌ NOT caught'} |`,
+  );
+  return [
+    '## Negative controls',
+    'Deliberately broken setups. Each must be reported as failed with data lost; one that is not caught means the check cannot fail.',
+    '| Control | What was broken | Harness said | Verdict |',
+    '|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+function timingsSection(report: Report): string {
+  const measures: TimedMeasure[] = [...PHASES, 'recovery'];
+  const rows = report.results.map((r) => {
+    const cells = measures.map((m) => {
+      const s = r.timings.summary[m];
+      return s ? `${formatMs(s.medianMs)} / ${formatMs(s.maxMs)}` : '—';
+    });
+    return `| ${r.id} | ${r.timings.perTrial.length} | ${cells.join(' | ')} |`;
+  });
+  return [
+    '## Recovery timings',
+    'Median / max over the trials, in the phases defined at the end of this report.',
+    `| Cell | Trials | ${measures.join(' | ')} |`,
+    `|---|---|${measures.map(() => '---').join('|')}|`,
+    ...rows,
+  ].join('\n');
+}
+
+function evidenceSection(report: Report): string {
+  const all = [...report.results, ...report.controls.map((c) => ({ ...c.cell, title: `Control: ${c.title}` }))];
+  const blocks = all.map((r) => [`### ${r.title}`, `\`${r.id}\`: ${r.status}`, ...r.evidence.map((line) => `- ${line}`)].join('\n'));
+  return ['## Evidence', ...blocks].join('\n\n');
+}
+
+function harnessErrorsSection(report: Report): string {
+  if (report.harnessErrors.length === 0) return '';
+  return ['## Harness errors', ...report.harnessErrors.map((e) => `- ${e}`)].join('\n');
+}
+
+function phaseDefinitionsSection(report: Report): string {
+  return ['## What each phase measures', ...Object.entries(report.phaseDefinitions).map(([phase, text]) => `- **${phase}**: ${text}`)].join('\n');
+}
+
+export function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}

@@ -1,0 +1,40 @@
+// Summary statistics over trials. The median, not the mean: one slow trial on a busy
+// machine should not move the figure people compare.
+import { PHASES, RECOVERY_PHASES, type MeasureStats, type TimedMeasure, type TrialTiming } from './model.ts';
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+export function statsOf(values: readonly number[]): MeasureStats | undefined {
+  if (values.length === 0) return undefined;
+  return {
+    trials: values.length,
+    medianMs: round(median(values)),
+    minMs: round(Math.min(...values)),
+    maxMs: round(Math.max(...values)),
+  };
+}
+
+export function recoveryOf(phasesMs: TrialTiming['phasesMs']): number | null {
+  const parts = RECOVERY_PHASES.map((phase) => phasesMs[phase]);
+  return parts.every((ms) => ms !== undefined) ? round(parts.reduce((a, b) => a! + b!, 0)!) : null;
+}
+
+export function summariseTimings(perTrial: TrialTiming[]): Partial<Record<TimedMeasure, MeasureStats>> {
+  const summary: Partial<Record<TimedMeasure, MeasureStats>> = {};
+  for (const phase of PHASES) {
+    const stats = statsOf(perTrial.flatMap((t) => (t.phasesMs[phase] === undefined ? [] : [t.phasesMs[phase]])));
+    if (stats) summary[phase] = stats;
+  }
+  const recovery = statsOf(perTrial.flatMap((t) => (t.recoveryMs === null ? [] : [t.recoveryMs])));
+  if (recovery) summary.recovery = recovery;
+  return summary;
+}
+
+export function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

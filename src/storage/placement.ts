@@ -1,0 +1,109 @@
+// How each storage type holds a service's data directory. A placement also checks, from the
+// running container's inspect data, that the engine really mounted what the cell claims:
+// a matrix cell that silently tested the wrong storage would prove nothing.
+import type { GenericContainer } from 'testcontainers';
+import type { ContainerState, MountFact } from '../docker/containers.ts';
+import type { RunScope } from '../docker/run-scope.ts';
+
+export const STORAGE_KINDS = ['named-volume', 'bind-mount', 'tmpfs', 'container-layer'] as const;
+export type StorageKind = (typeof STORAGE_KINDS)[number];
+
+/** Where a service keeps its data: the path the image expects, and one outside any VOLUME. */
+export interface DataLocation {
+  /** The image's data directory (a declared VOLUME in the official images). */
+  dataDir: string;
+  /**
+   * A path no VOLUME covers, so data there really lives in the container's writable layer.
+   * Official database images declare their data directory a VOLUME: without a mount, Docker
+   * would put it in an anonymous volume, which is not the writable layer.
+   */
+  writableLayerDataDir: string;
+}
+
+export interface StoragePlacement {
+  kind: StorageKind;
+  /** The path the service is told to keep its data in. */
+  dataDir: string;
+  /** Where the storage is mounted; equals dataDir unless a negative control misplaces it. */
+  mountPath: string | undefined;
+  /** A volume name or host folder, for the evidence. */
+  source: string | undefined;
+  applyTo(container: GenericContainer): GenericContainer;
+  /** A sentence for the evidence. */
+  description: string;
+  /** Undefined when the container's mounts are as claimed; otherwise what is wrong. */
+  problemWith(state: ContainerState): string | undefined;
+}
+
+export interface PlacementOptions {
+  /** Mount somewhere other than the data directory: the "wrong mount path" negative control. */
+  mountPath?: string;
+}
+
+const TMPFS_OPTIONS = 'rw,size=1g';
+
+export async function prepareStorage(
+  kind: StorageKind,
+  location: DataLocation,
+  scope: RunScope,
+  options: PlacementOptions = {},
+): Promise<StoragePlacement> {
+  const mountPath = options.mountPath ?? location.dataDir;
+  switch (kind) {
+    case 'named-volume': {
+      const volume = await scope.createVolume('data');
+      return {
+        kind, dataDir: location.dataDir, mountPath, source: volume,
+        applyTo: (c) => c.withBindMounts([{ source: volume, target: mountPath, mode: 'rw' }]),
+        description: `named volume ${volume} mounted at ${mountPath}`,
+        problemWith: (state) => expectMount(state.mounts, 'volume', volume, mountPath),
+      };
+    }
+    case 'bind-mount': {
+      const folder = await scope.createHostFolder('bind-data');
+      return {
+        kind, dataDir: location.dataDir, mountPath, source: folder,
+        applyTo: (c) => c.withBindMounts([{ source: folder, target: mountPath, mode: 'rw' }]),
+        description: `host folder ${folder} bind-mounted at ${mountPath}`,
+        problemWith: (state) => expectMount(state.mounts, 'bind', folder, mountPath),
+      };
+    }
+    case 'tmpfs':
+      return {
+        kind, dataDir: location.dataDir, mountPath, source: undefined,
+        applyTo: (c) => c.withTmpFs({ [mountPath]: TMPFS_OPTIONS }),
+        description: `tmpfs (${TMPFS_OPTIONS}) at ${mountPath}`,
+        problemWith: (state) => expectMount(state.mounts, 'tmpfs', undefined, mountPath),
+      };
+    case 'container-layer': {
+      const dataDir = location.writableLayerDataDir;
+      return {
+        kind, dataDir, mountPath: undefined, source: undefined,
+        applyTo: (c) => c,
+        description: `no mount: data in ${dataDir}, inside the container's writable layer`,
+        problemWith: (state) => {
+          const covering = state.mounts.find((m) => dataDir === m.destination || dataDir.startsWith(`${m.destination}/`));
+          return covering ? `${dataDir} is covered by a ${covering.type} mount at ${covering.destination}` : undefined;
+        },
+      };
+    }
+  }
+}
+
+function expectMount(mounts: MountFact[], type: string, source: string | undefined, destination: string): string | undefined {
+  const found = mounts.find((m) => m.destination === destination);
+  if (!found) return `nothing is mounted at ${destination}`;
+  if (found.type !== type) return `${destination} is a ${found.type} mount, not ${type}`;
+  if (source !== undefined && found.source !== source) return `${destination} comes from ${found.source}, not ${source}`;
+  return undefined;
+}
+
+export function describeMounts(mounts: MountFact[]): string {
+  if (mounts.length === 0) return 'mounts: none';
+  return `mounts: ${mounts.map((m) => `${m.type} ${shorten(m.source)} → ${m.destination}`).join('; ')}`;
+}
+
+function shorten(source: string): string {
+  // Anonymous volumes have 64-hex names: the first 12 characters identify them.
+  return /^[0-9a-f]{64}$/.test(source) ? `${source.slice(0, 12)}… (anonymous)` : source;
+}

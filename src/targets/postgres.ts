@@ -1,0 +1,117 @@
+// PostgreSQL: the official image's contract (POSTGRES_* variables, PGDATA) and SQL to write
+// a dataset and fingerprint it.
+import pg from 'pg';
+import { GenericContainer } from 'testcontainers';
+import type { Column, Dataset, TableData } from '../data/dataset.ts';
+import type { Fingerprint } from '../data/fingerprint.ts';
+import { ContainerRunning } from './running-wait-strategy.ts';
+import type { DatabaseConnection, DatabaseTarget } from './target.ts';
+
+const USER = 'postgres';
+const PASSWORD = 'harness-secret';
+const DATABASE = 'harness';
+const INSERT_BATCH_ROWS = 1_000;
+
+const COLUMN_TYPES: Record<Column['type'], string> = {
+  id: 'integer PRIMARY KEY',
+  text: 'text NOT NULL',
+  date: 'date NOT NULL',
+  timestamp: 'timestamp NOT NULL',
+  decimal: 'numeric(12,3) NOT NULL',
+  integer: 'integer NOT NULL',
+};
+
+export const postgres: DatabaseTarget = {
+  name: 'postgres',
+  displayName: 'PostgreSQL',
+  image: 'postgres',
+  port: 5432,
+  location: {
+    dataDir: '/var/lib/postgresql/data',
+    writableLayerDataDir: '/var/lib/postgresql/writable-layer-data',
+  },
+  initialisationMarkers: [/The files belonging to this database system will be owned by user/, /PostgreSQL init process complete/],
+  cleanShutdownMarker: /database system is shut down/,
+
+  container(image, dataDir) {
+    return new GenericContainer(image)
+      .withEnvironment({ POSTGRES_PASSWORD: PASSWORD, POSTGRES_USER: USER, POSTGRES_DB: DATABASE, PGDATA: dataDir })
+      .withExposedPorts(5432)
+      .withWaitStrategy(new ContainerRunning());
+  },
+
+  async connect(host, port) {
+    const client = new pg.Client({ host, port, user: USER, password: PASSWORD, database: DATABASE, connectionTimeoutMillis: 2_000 });
+    // An error after connecting (server shut down under us) must not crash the process.
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    return new PostgresConnection(client);
+  },
+};
+
+class PostgresConnection implements DatabaseConnection {
+  private readonly client: pg.Client;
+
+  constructor(client: pg.Client) {
+    this.client = client;
+  }
+
+  async serverVersion(): Promise<string> {
+    const { rows } = await this.client.query<{ version: string }>('SELECT version()');
+    return rows[0]?.version ?? 'unknown';
+  }
+
+  async write(dataset: Dataset): Promise<void> {
+    await this.client.query('BEGIN');
+    try {
+      for (const table of dataset.tables) await this.writeTable(table);
+      await this.client.query('COMMIT');
+    } catch (error) {
+      await this.client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async writeTable(table: TableData): Promise<void> {
+    const name = this.client.escapeIdentifier(table.name);
+    const columns = table.columns.map((c) => `${this.client.escapeIdentifier(c.name)} ${COLUMN_TYPES[c.type]}`);
+    await this.client.query(`CREATE TABLE ${name} (${columns.join(', ')})`);
+    const columnList = table.columns.map((c) => this.client.escapeIdentifier(c.name)).join(', ');
+    for (let start = 0; start < table.rows.length; start += INSERT_BATCH_ROWS) {
+      const batch = table.rows.slice(start, start + INSERT_BATCH_ROWS);
+      const width = table.columns.length;
+      const tuples = batch.map((_, r) => `(${table.columns.map((__, c) => `$${r * width + c + 1}`).join(', ')})`);
+      await this.client.query(`INSERT INTO ${name} (${columnList}) VALUES ${tuples.join(', ')}`, batch.flat());
+    }
+  }
+
+  async fingerprint(tableNames: string[]): Promise<Fingerprint> {
+    const fingerprint: Fingerprint = {};
+    for (const tableName of tableNames) {
+      const { rows: found } = await this.client.query<{ present: boolean }>('SELECT to_regclass($1) IS NOT NULL AS present', [
+        this.client.escapeIdentifier(tableName),
+      ]);
+      if (!found[0]?.present) {
+        fingerprint[tableName] = { present: false, rows: 0, contentHash: null };
+        continue;
+      }
+      // The row's text form covers every column; ordering by the key makes the hash stable.
+      const name = this.client.escapeIdentifier(tableName);
+      const { rows } = await this.client.query<{ rows: number; hash: string }>(
+        `SELECT count(*)::int AS rows, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t.id), '')) AS hash FROM ${name} t`,
+      );
+      fingerprint[tableName] = { present: true, rows: rows[0]?.rows ?? 0, contentHash: rows[0]?.hash ?? null };
+    }
+    return fingerprint;
+  }
+
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,33 @@
+// What the matrix runner needs from a service to prove its data: how to start it on a given
+// data directory, how to know it is ready, how to write a dataset and read a fingerprint back.
+import type { GenericContainer } from 'testcontainers';
+import type { ImageTarget } from '../config.ts';
+import type { Dataset } from '../data/dataset.ts';
+import type { Fingerprint } from '../data/fingerprint.ts';
+import type { DataLocation } from '../storage/placement.ts';
+
+export interface DatabaseConnection {
+  /** The server's own description of itself (engine and version). */
+  serverVersion(): Promise<string>;
+  /** Creates the dataset's tables and writes every row, committed. */
+  write(dataset: Dataset): Promise<void>;
+  fingerprint(tableNames: string[]): Promise<Fingerprint>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseTarget {
+  /** The report's `target`, e.g. "postgres". */
+  name: string;
+  displayName: string;
+  image: ImageTarget;
+  port: number;
+  location: DataLocation;
+  /** Lines only first-start initialisation prints: seen after a disruption, data was re-created. */
+  initialisationMarkers: RegExp[];
+  /** The line a clean shutdown ends with. */
+  cleanShutdownMarker: RegExp;
+  /** A container for this image keeping its data in dataDir, not yet started. */
+  container(image: string, dataDir: string): GenericContainer;
+  /** Connects, or throws while the server is not ready yet. */
+  connect(host: string, port: number): Promise<DatabaseConnection>;
+}

@@ -1,0 +1,46 @@
+// Polls a target until it accepts connections; fails fast if its container has exited.
+import { StepTimeoutError } from '../errors.ts';
+import { inspectContainer, readLogs } from '../docker/containers.ts';
+import type { DatabaseConnection, DatabaseTarget } from './target.ts';
+
+const POLL_INTERVAL_MS = 50;
+export const READY_TIMEOUT_MS = 120_000;
+
+export class ContainerExitedError extends Error {
+  readonly exitCode: number;
+  readonly logTail: string;
+  constructor(exitCode: number, logTail: string) {
+    super(`the container exited with code ${exitCode} before it was ready: ${logTail}`);
+    this.exitCode = exitCode;
+    this.logTail = logTail;
+  }
+}
+
+export async function waitUntilReady(
+  target: DatabaseTarget,
+  containerId: string,
+  host: string,
+  port: number,
+  timeoutMs = READY_TIMEOUT_MS,
+): Promise<DatabaseConnection> {
+  const deadline = performance.now() + timeoutMs;
+  let lastProblem = '';
+  let attempts = 0;
+  while (performance.now() < deadline) {
+    try {
+      return await target.connect(host, port);
+    } catch (error) {
+      lastProblem = error instanceof Error ? error.message : String(error);
+    }
+    attempts += 1;
+    if (attempts % 20 === 0) {
+      const state = await inspectContainer(containerId);
+      if (!state.running) {
+        const logs = (await readLogs(containerId)).trim().split('\n').slice(-5).join(' | ');
+        throw new ContainerExitedError(state.exitCode, logs);
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+  throw new StepTimeoutError(`Waiting for ${target.displayName} to accept connections`, timeoutMs, lastProblem);
+}

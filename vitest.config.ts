@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+import { disableReaperUnlessChosen } from './src/config.ts';
+import { newRunId } from './src/docker/labels.ts';
+import { PersistReporter, SCENARIOS_PROJECT } from './src/report/persist-reporter.ts';
+
+// One run id for the whole vitest run: workers inherit it, and every container, volume and
+// folder the scenarios make carries it, so cleanup can find them all and nothing else.
+process.env.PERSIST_RUN_ID ||= newRunId();
+disableReaperUnlessChosen();
+
+export default defineConfig({
+  test: {
+    reporters: ['default', new PersistReporter()],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: SCENARIOS_PROJECT,
+          include: ['scenarios/**/*.test.ts'],
+          // A persistence check that passes on retry hides a real bug.
+          retry: 0,
+          // Scenario files run one after another: they share 2 cores, and timings must not
+          // measure contention between scenarios.
+          fileParallelism: false,
+          testTimeout: 30 * 60_000,
+          hookTimeout: 5 * 60_000,
+          globalSetup: ['src/vitest/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
