@@ -1,0 +1,84 @@
+// The `persist` command. Every failure ends here as one line and an exit code:
+// 0 all passed, 1 a verdict failed (data not as expected), 2 the harness could not run.
+import { Command, CommanderError, Option } from 'commander';
+import { cleanCommand } from './commands/clean.ts';
+import { doctorCommand } from './commands/doctor.ts';
+import { runCommand } from './commands/run.ts';
+import { IMAGE_SETS } from './config.ts';
+import { describeError, HarnessError } from './errors.ts';
+import { buildStandIns } from './images/build.ts';
+import { progress } from './progress.ts';
+import { SCENARIOS } from './scenarios.ts';
+import { toolVersion } from './report/environment.ts';
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+const imagesOption = () => new Option('--images <set>', 'official images, or the local stand-ins').choices(IMAGE_SETS);
+
+function program(): Command {
+  const cli = new Command('persist')
+    .description('Proves that containerised data survives: real containers, real disruptions, reports with evidence.')
+    .version(toolVersion().version)
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  cli
+    .command('run')
+    .description('run scenarios (all, or those named) and write reports/<runId>/report.{json,md}')
+    .argument('[scenarios...]', `scenario names: ${SCENARIOS.map((s) => s.name).join(', ')}`)
+    .addOption(imagesOption())
+    .option('--trials <n>', 'trials per cell (default 3)')
+    .option('--out <dir>', 'report folder (default reports/<runId>, copied to reports/latest)')
+    .action(async (filters: string[], options) => {
+      process.exitCode = await runCommand(filters, options);
+    });
+
+  cli
+    .command('list')
+    .description('list the scenarios')
+    .action(() => {
+      for (const s of SCENARIOS) print(`${s.name.padEnd(12)} ${s.summary}`);
+    });
+
+  cli
+    .command('images')
+    .description('stand-in images for machines without a registry')
+    .command('build')
+    .description('build the stand-in images under persistence-harness/ (only what is missing or changed)')
+    .option('--force', 'rebuild even when up to date', false)
+    .action(async (options: { force: boolean }) => {
+      await buildStandIns({ force: options.force, log: progress });
+      process.exitCode = 0;
+    });
+
+  cli
+    .command('doctor')
+    .description('check the engine and images, with the fix for each problem')
+    .addOption(imagesOption())
+    .action(async (options: { images?: string }) => {
+      process.exitCode = await doctorCommand(options, print);
+    });
+
+  cli
+    .command('clean')
+    .description('remove containers, volumes, networks and folders left by earlier runs (by run label only)')
+    .option('--run <id>', 'only this run')
+    .action(async (options: { run?: string }) => {
+      process.exitCode = await cleanCommand(options, print);
+    });
+
+  return cli;
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    process.stderr.write(`persist: ${error instanceof HarnessError ? error.oneLine() : describeError(error)}\n`);
+    return 2;
+  }
+}
+
+// Open sockets to the engine would keep the process alive after the work is done.
+process.exit(await main(process.argv));

@@ -1,0 +1,73 @@
+// `persist doctor`: what would stop a run on this machine, each problem with its fix.
+import { IMAGE_SETS, chooseImages, loadConfig, type ImageSet } from '../config.ts';
+import { countRunResources } from '../docker/cleanup.ts';
+import { checkEngine, docker, inspectImage, withTimeout } from '../docker/engine.ts';
+import { EngineUnreachableError } from '../errors.ts';
+
+const REGISTRY_CHECK_TIMEOUT_MS = 10_000;
+const MIN_NODE = [22, 22] as const;
+
+export async function doctorCommand(options: { images?: string }, print: (line: string) => void): Promise<number> {
+  const env = { ...process.env, ...(options.images ? { PERSIST_IMAGES: options.images } : {}) };
+  const config = loadConfig(env);
+  let problems = 0;
+  const ok = (line: string) => print(`✔ ${line}`);
+  const problem = (line: string) => {
+    problems += 1;
+    print(`✘ ${line}`);
+  };
+
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1])) ok(`Node ${process.version}`);
+  else problem(`Node ${process.version} is older than ${MIN_NODE.join('.')}: use Node 22 LTS or newer (.ci/run installs one).`);
+
+  let engineUp = false;
+  try {
+    const engine = await checkEngine();
+    engineUp = true;
+    ok(`Docker engine ${engine.version} (API ${engine.apiVersion}), storage driver ${engine.storageDriver}`);
+  } catch (error) {
+    problem(error instanceof EngineUnreachableError ? error.oneLine() : String(error));
+  }
+
+  if (engineUp) {
+    for (const set of [config.imageSet, ...IMAGE_SETS.filter((s) => s !== config.imageSet)] as ImageSet[]) {
+      const selected = set === config.imageSet;
+      print(`${selected ? 'Images for this run' : 'Other image set'} (--images ${set}):`);
+      const images = selected ? config.images : chooseImages(set, {});
+      for (const choice of Object.values(images)) {
+        const line = await imageStatus(choice.reference, choice.source === 'local');
+        if (line.ok) ok(`  ${choice.target}: ${line.text}`);
+        else if (selected) problem(`  ${choice.target}: ${line.text}`);
+        else print(`  - ${choice.target}: ${line.text}`);
+      }
+    }
+    const left = await countRunResources();
+    if (left.containers + left.volumes + left.networks === 0) ok('no leftovers from earlier runs');
+    else print(`! leftovers from earlier runs: ${left.containers} containers, ${left.volumes} volumes, ${left.networks} networks; remove them with \`persist clean\`.`);
+  }
+
+  print(problems === 0 ? 'Ready: `persist run` can start.' : `${problems} problem(s): fix them, then run \`persist doctor\` again.`);
+  return problems === 0 ? 0 : 2;
+}
+
+async function imageStatus(reference: string, isStandIn: boolean): Promise<{ ok: boolean; text: string }> {
+  const present = await inspectImage(reference);
+  if (present) return { ok: true, text: `${reference} present (${present.id.replace('sha256:', '').slice(0, 12)})` };
+  if (isStandIn) return { ok: false, text: `${reference} is not built: run \`persist images build\`.` };
+  try {
+    await withTimeout(docker().getImage(reference).distribution(), REGISTRY_CHECK_TIMEOUT_MS, 'registry did not answer in 10 s');
+    return { ok: true, text: `${reference} not present, pullable (the first run pulls it)` };
+  } catch (error) {
+    return { ok: false, text: `${reference} is not present and cannot be pulled (${registryReason(error)}): pull it, or use \`--images local\` after \`persist images build\`.` };
+  }
+}
+
+/** The engine wraps registry failures in HTTP noise; the last clause says what happened. */
+export function registryReason(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+  const cleaned = message.replace(/^\(HTTP code \d+\)\s*[a-z ]*error\s*-\s*/i, '');
+  const clauses = cleaned.split(': ').filter(Boolean);
+  const tail = clauses.slice(-2).join(': ');
+  return tail.length > 100 ? `${tail.slice(0, 97)}…` : tail || 'no answer';
+}

@@ -1,0 +1,67 @@
+// `persist run`: checks the engine and images, runs the chosen scenario files through vitest
+// (whose reporter writes the report), and turns the report's verdicts into an exit code.
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { startVitest } from 'vitest/node';
+import { disableReaperUnlessChosen, loadConfig } from '../config.ts';
+import { checkEngine, ensureImage } from '../docker/engine.ts';
+import { newRunId } from '../docker/labels.ts';
+import { sweepRun } from '../docker/run-scope.ts';
+import { HarnessError } from '../errors.ts';
+import { progress } from '../progress.ts';
+import { exitCodeFor, type Report } from '../report/model.ts';
+import { SCENARIOS_PROJECT } from '../report/persist-reporter.ts';
+import { defaultOutDir } from '../report/write.ts';
+import { selectScenarios } from '../scenarios.ts';
+
+export const PACKAGE_ROOT = new URL('../../', import.meta.url).pathname;
+
+export interface RunOptions {
+  images?: string;
+  trials?: string;
+  out?: string;
+}
+
+export async function runCommand(filters: string[], options: RunOptions): Promise<number> {
+  // The scenario workers read their settings from the environment, like `npm test` does.
+  const env = process.env;
+  if (options.images !== undefined) env.PERSIST_IMAGES = options.images;
+  if (options.trials !== undefined) env.PERSIST_TRIALS = options.trials;
+  if (options.out !== undefined) env.PERSIST_OUT = options.out;
+  env.PERSIST_FILTERS = filters.join(',');
+  env.PERSIST_RUN_ID = newRunId();
+  disableReaperUnlessChosen();
+  const config = loadConfig();
+  const runId = env.PERSIST_RUN_ID;
+  const scenarios = selectScenarios(filters);
+
+  const engine = await checkEngine();
+  progress(`engine: Docker ${engine.version}, storage driver ${engine.storageDriver}`);
+  for (const target of new Set(scenarios.flatMap((s) => s.images))) {
+    const choice = config.images[target];
+    const image = await ensureImage(choice.reference, choice.source === 'local');
+    progress(`image ${target}: ${choice.reference} (${image.id.replace('sha256:', '').slice(0, 12)})`);
+  }
+  progress(`run ${runId}: ${scenarios.map((s) => s.name).join(', ')}; ${config.trials} trial(s) per cell`);
+
+  try {
+    const vitest = await startVitest(
+      scenarios.map((s) => s.file),
+      { run: true, watch: false, project: [SCENARIOS_PROJECT], config: join(PACKAGE_ROOT, 'vitest.config.ts'), root: PACKAGE_ROOT },
+    );
+    await vitest.close();
+  } finally {
+    await sweepRun(runId);
+  }
+  const reportPath = resolve(config.outDir ?? defaultOutDir(runId), 'report.json');
+  const report = await readReport(reportPath);
+  return exitCodeFor(report);
+}
+
+async function readReport(path: string): Promise<Report> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as Report;
+  } catch (error) {
+    throw new HarnessError(`The run ended without writing ${path}.`, 'See the output above for the scenario that could not start.', { cause: error });
+  }
+}

@@ -1,0 +1,107 @@
+// Builds the stand-in images for air-gapped machines: a Debian base made with debootstrap and
+// `docker import`, then each images/<name>/Dockerfile on top of it. Each step is skipped when
+// the image exists with the same content hash, so running it again costs a few seconds.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { LOCAL_IMAGES, type ImageTarget } from '../config.ts';
+import { checkEngine, inspectImage } from '../docker/engine.ts';
+import { HarnessError } from '../errors.ts';
+import { CONTENT_HASH_LABEL, hashFolder } from './content-hash.ts';
+
+export const BASE_IMAGE = 'persistence-harness/debian-base:bookworm';
+const IMAGES_DIR = new URL('../../images/', import.meta.url).pathname;
+
+/** Build order: the base first, then the stand-ins that use it. */
+export const STAND_INS: Array<{ target: ImageTarget; folder: string }> = [
+  { target: 'postgres', folder: 'postgres' },
+  { target: 'toolbox', folder: 'toolbox' },
+];
+
+export interface BuildOptions {
+  force: boolean;
+  log: (line: string) => void;
+}
+
+export async function buildStandIns(options: BuildOptions): Promise<void> {
+  await checkEngine();
+  const baseHash = await ensureBase(options);
+  for (const { target, folder } of STAND_INS) {
+    const reference = LOCAL_IMAGES[target];
+    const dir = join(IMAGES_DIR, folder);
+    const hash = await hashFolder(dir, baseHash);
+    const existing = await inspectImage(reference);
+    if (!options.force && existing?.labels[CONTENT_HASH_LABEL] === hash) {
+      options.log(`${reference}: up to date (${hash})`);
+      continue;
+    }
+    options.log(`${reference}: building from images/${folder} (${existing ? 'changed' : 'missing'})…`);
+    const started = performance.now();
+    await runStreaming('docker', ['build', '--label', `${CONTENT_HASH_LABEL}=${hash}`, '-t', reference, dir], options.log);
+    options.log(`${reference}: built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+async function ensureBase(options: BuildOptions): Promise<string> {
+  const baseDir = join(IMAGES_DIR, 'base');
+  const hash = await hashFolder(baseDir);
+  const existing = await inspectImage(BASE_IMAGE);
+  if (!options.force && existing?.labels[CONTENT_HASH_LABEL] === hash) {
+    options.log(`${BASE_IMAGE}: up to date (${hash})`);
+    return hash;
+  }
+  const settings = parseSettings(await readFile(join(baseDir, 'debootstrap.conf'), 'utf8'));
+  await requireCommand('debootstrap', 'Install it with `apt-get install -y debootstrap` (it needs root).');
+  const rootfs = await mkdtemp(join(tmpdir(), 'persistence-harness-rootfs-'));
+  try {
+    options.log(`${BASE_IMAGE}: debootstrap ${settings.variant} ${settings.suite} (about 30 s)…`);
+    const started = performance.now();
+    await runStreaming('debootstrap', [`--variant=${settings.variant}`, settings.suite, rootfs, settings.mirror], () => undefined);
+    options.log(`${BASE_IMAGE}: importing the root filesystem…`);
+    // A shell pipeline streams the 200 MB tarball; buffering it in this process would not.
+    await execa('bash', ['-c', 'set -o pipefail; tar -C "$0" -c . | docker import --change "$1" - "$2"', rootfs, `LABEL ${CONTENT_HASH_LABEL}=${hash}`, BASE_IMAGE]);
+    options.log(`${BASE_IMAGE}: made in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await rm(rootfs, { recursive: true, force: true });
+  }
+  return hash;
+}
+
+function parseSettings(text: string): { suite: string; variant: string; mirror: string } {
+  const values = Object.fromEntries(
+    text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#')).map((line) => line.split('=', 2) as [string, string]),
+  );
+  const { suite, variant, mirror } = values;
+  if (!suite || !variant || !mirror) throw new Error('images/base/debootstrap.conf must set suite, variant and mirror');
+  return { suite, variant, mirror };
+}
+
+async function requireCommand(command: string, fix: string): Promise<void> {
+  const found = await execa('sh', ['-c', `command -v ${command}`], { reject: false });
+  if (found.exitCode !== 0) throw new HarnessError(`${command} is not installed, and the base image must be made with it.`, fix);
+}
+
+/** Runs a build command, showing its step lines; on failure, the tail of its output. */
+async function runStreaming(command: string, args: string[], log: (line: string) => void): Promise<void> {
+  const child = execa(command, args, { all: true, reject: false, lines: false });
+  const tail: string[] = [];
+  child.all?.setEncoding('utf8');
+  let pending = '';
+  child.all?.on('data', (chunk: string) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      tail.push(line);
+      if (tail.length > 25) tail.shift();
+      if (/^Step \d+\/\d+/.test(line)) log(`  ${line.slice(0, 110)}`);
+    }
+  });
+  const result = await child;
+  if (result.exitCode !== 0) {
+    throw new HarnessError(
+      `\`${command} ${args.slice(0, 2).join(' ')} …\` failed with exit code ${result.exitCode}:\n    ${[...tail, pending].filter(Boolean).slice(-15).join('\n    ')}\n`,
+      'Fix the cause above (a Debian mirror reachable from containers is needed) and run `persist images build` again.',
+    );
+  }
+}

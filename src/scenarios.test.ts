@@ -1,0 +1,20 @@
+import { readdir } from 'node:fs/promises';
+import { describe, expect, test } from 'vitest';
+import { UsageError } from './errors.ts';
+import { SCENARIOS, selectScenarios } from './scenarios.ts';
+
+describe('scenario catalog', () => {
+  test('lists exactly the files in scenarios/', async () => {
+    const files = (await readdir(new URL('../scenarios/', import.meta.url))).filter((f) => f.endsWith('.test.ts'));
+    expect(SCENARIOS.map((s) => s.file.replace('scenarios/', '')).sort()).toEqual(files.sort());
+  });
+
+  test('no filter selects everything', () => {
+    expect(selectScenarios([])).toEqual(SCENARIOS);
+  });
+
+  test('an unknown name is a usage error naming the known ones', () => {
+    expect(() => selectScenarios(['postgress'])).toThrow(UsageError);
+    expect(() => selectScenarios(['postgress'])).toThrow(/Known scenarios: postgres/);
+  });
+});

@@ -1,0 +1,33 @@
+// The scenarios `persist run` knows, by the names users type. Each is one file in scenarios/.
+import type { ImageTarget } from './config.ts';
+import { UsageError } from './errors.ts';
+
+export interface ScenarioInfo {
+  name: string;
+  file: string;
+  /** The images it starts, checked before any container is created. */
+  images: ImageTarget[];
+  summary: string;
+}
+
+export const SCENARIOS: ScenarioInfo[] = [
+  {
+    name: 'postgres',
+    file: 'scenarios/postgres.test.ts',
+    images: ['postgres'],
+    summary: 'PostgreSQL data on a named volume, a bind mount, tmpfs and the writable layer, through restart and recreate; wrong-mount-path control.',
+  },
+];
+
+/** No filter selects every scenario; an unknown name is a usage error that lists the known ones. */
+export function selectScenarios(filters: string[]): ScenarioInfo[] {
+  if (filters.length === 0) return SCENARIOS;
+  const unknown = filters.filter((f) => !SCENARIOS.some((s) => s.name === f));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `Unknown scenario${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`,
+      `Known scenarios: ${SCENARIOS.map((s) => s.name).join(', ')} (see \`persist list\`).`,
+    );
+  }
+  return SCENARIOS.filter((s) => filters.includes(s.name));
+}
