@@ -1,21 +1,34 @@
 import { defineConfig } from 'vitest/config';
 import { disableReaperUnlessChosen } from './src/config.ts';
 import { newRunId } from './src/docker/labels.ts';
+import { ClosingLineReporter } from './src/report/closing-line-reporter.ts';
 import { PersistReporter, SCENARIOS_PROJECT } from './src/report/persist-reporter.ts';
 
 // One run id for the whole vitest run: workers inherit it, and every container, volume and
 // folder the scenarios make carries it, so cleanup can find them all and nothing else.
 process.env.PERSIST_RUN_ID ||= newRunId();
+// The test suite proves each cell once; repeated trials for timings belong to `persist run`.
+process.env.PERSIST_TRIALS ||= '1';
 disableReaperUnlessChosen();
 
 export default defineConfig({
   test: {
-    reporters: ['default', new PersistReporter()],
+    reporters: ['default', new PersistReporter(), new ClosingLineReporter()],
     projects: [
       {
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          // The persist command end to end: exit codes, messages, cleanup after Ctrl-C.
+          name: 'cli',
+          include: ['test/cli/**/*.test.ts'],
+          retry: 0,
+          fileParallelism: false,
+          testTimeout: 10 * 60_000,
         },
       },
       {

@@ -1,6 +1,16 @@
 import { describe, expect, test } from 'vitest';
 import { chooseImages, loadConfig, parseTrials } from './config.ts';
-import { UsageError } from './errors.ts';
+import { HarnessError, UsageError } from './errors.ts';
+
+function oneLineOf(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof HarnessError) return error.oneLine();
+    throw error;
+  }
+  throw new Error('expected an error');
+}
 
 describe('image selection', () => {
   test('official images by default', () => {
@@ -30,7 +40,7 @@ describe('settings from the environment', () => {
 
   test('bad values are usage errors with a fix', () => {
     expect(() => loadConfig({ PERSIST_IMAGES: 'remote' })).toThrow(UsageError);
-    expect(() => parseTrials('0')).toThrow(/whole number from 1 to 100/);
+    expect(oneLineOf(() => parseTrials('0'))).toBe('Invalid number of trials "0". Use a whole number from 1 to 100.');
     expect(() => parseTrials('2.5')).toThrow(UsageError);
     expect(() => loadConfig({ PERSIST_RUN_ID: '../../etc' })).toThrow(/Invalid run id/);
   });

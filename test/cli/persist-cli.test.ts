@@ -1,0 +1,135 @@
+// The persist command end to end, as a user meets it: one clear line and exit 2 on bad input
+// or a missing engine, and nothing left behind when a run is interrupted, while what the
+// harness did not make is never touched.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { RUN_LABEL } from '../../src/docker/labels.ts';
+import { runTempRoot } from '../../src/docker/run-scope.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const docker = new Docker();
+
+function persist(args: string[], env: Record<string, string> = {}) {
+  return execa(process.execPath, ['bin/persist.js', ...args], {
+    cwd: ROOT,
+    reject: false,
+    env: { PERSIST_QUIET: '1', ...env },
+  });
+}
+
+async function labelled(runId: string) {
+  const filters = { label: [`${RUN_LABEL}=${runId}`] };
+  const [containers, volumes, networks] = await Promise.all([
+    docker.listContainers({ all: true, filters }),
+    docker.listVolumes({ filters }),
+    docker.listNetworks({ filters }),
+  ]);
+  return { containers: containers.length, volumes: (volumes.Volumes ?? []).length, networks: networks.length };
+}
+
+describe('bad input and a missing engine: one sentence, exit 2', () => {
+  test('an unknown scenario names the known ones', async () => {
+    const result = await persist(['run', 'postgress']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe('persist: Unknown scenario: postgress. Known scenarios: postgres (see `persist list`).');
+  });
+
+  test('an invalid number of trials', async () => {
+    const result = await persist(['run', '--trials', 'many']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe('persist: Invalid number of trials "many". Use a whole number from 1 to 100.');
+  });
+
+  test('doctor with the engine stopped says so with the fix', async () => {
+    const result = await persist(['doctor'], { DOCKER_HOST: 'unix:///tmp/persistence-harness-no-engine.sock' });
+    expect(result.exitCode).toBe(2);
+    const engineLines = result.stdout.split('\n').filter((line) => line.includes('Docker engine'));
+    expect(engineLines).toHaveLength(1);
+    expect(engineLines[0]).toMatch(/^✘ The Docker engine does not answer \(.+\)\. Start it .+ then run `persist doctor`\.$/);
+  });
+
+  test('run with the engine stopped stops before creating anything', async () => {
+    const result = await persist(['run', 'postgres'], { DOCKER_HOST: 'unix:///tmp/persistence-harness-no-engine.sock' });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^persist: The Docker engine does not answer/);
+  });
+
+  test('an image that is neither present nor pullable', async () => {
+    const result = await persist(['run', 'postgres', '--images', 'local'], { PERSIST_IMAGE_POSTGRES: 'persistence-harness/postgres:no-such-tag' });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^persist: Image persistence-harness\/postgres:no-such-tag is not on this machine and could not be pulled\. .+$/);
+  });
+});
+
+describe('cleanup', () => {
+  const suffix = randomBytes(3).toString('hex');
+  const decoyVolume = `users-own-volume-${suffix}`;
+  let decoyContainer = '';
+
+  beforeAll(async () => {
+    // What a user had before: an unlabelled volume, and a container using it.
+    await docker.createVolume({ Name: decoyVolume });
+    const container = await docker.createContainer({
+      Image: 'persistence-harness/toolbox:bookworm',
+      Cmd: ['sleep', '600'],
+      name: `users-own-container-${suffix}`,
+      HostConfig: { Binds: [`${decoyVolume}:/data`] },
+    });
+    decoyContainer = container.id;
+  });
+
+  afterAll(async () => {
+    await docker.getContainer(decoyContainer).remove({ force: true }).catch(() => undefined);
+    await docker.getVolume(decoyVolume).remove().catch(() => undefined);
+  });
+
+  async function expectDecoysUntouched() {
+    await expect(docker.getVolume(decoyVolume).inspect()).resolves.toMatchObject({ Name: decoyVolume });
+    await expect(docker.getContainer(decoyContainer).inspect()).resolves.toMatchObject({ Id: decoyContainer });
+  }
+
+  test('Ctrl-C in the middle of a run removes everything the run made, and nothing else', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'persist-interrupted-'));
+    const child = execa(process.execPath, ['bin/persist.js', 'run', 'postgres', '--images', 'local', '--trials', '1', '--out', out], {
+      cwd: ROOT,
+      reject: false,
+      env: { PERSIST_QUIET: '0' },
+    });
+    // The run announces its id; wait for it, then for its first container.
+    let runId = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      runId ||= /run ([a-z0-9-]+):/.exec(chunk.toString())?.[1] ?? '';
+    });
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline && !(runId && (await labelled(runId)).containers > 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(runId, 'the run never started a container').not.toBe('');
+    expect((await labelled(runId)).containers).toBeGreaterThan(0);
+
+    child.kill('SIGINT');
+    const result = await child;
+
+    expect(result.exitCode).toBe(130);
+    expect(result.stderr).toContain('cleanup done');
+    expect(await labelled(runId)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+    await expect(stat(runTempRoot(runId))).rejects.toThrow(/ENOENT/);
+    await expectDecoysUntouched();
+  });
+
+  test('persist clean removes labelled leftovers only', async () => {
+    const leftoverRun = `leftover-${suffix}`;
+    await docker.createVolume({ Name: `ph-${leftoverRun}`, Labels: { [RUN_LABEL]: leftoverRun } });
+    const result = await persist(['clean', '--run', leftoverRun]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Removed 0 containers, 1 volumes and 0 networks');
+    expect(await labelled(leftoverRun)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+    await expectDecoysUntouched();
+  });
+});
