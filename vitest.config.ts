@@ -33,6 +33,17 @@ export default defineConfig({
       },
       {
         test: {
+          // The official images' contracts, checked against the selected images (stand-ins too).
+          name: 'images',
+          include: ['images/**/*.test.ts'],
+          retry: 0,
+          fileParallelism: false,
+          testTimeout: 5 * 60_000,
+          globalSetup: ['src/vitest/global-setup.ts'],
+        },
+      },
+      {
+        test: {
           name: SCENARIOS_PROJECT,
           include: ['scenarios/**/*.test.ts'],
           // A persistence check that passes on retry hides a real bug.

@@ -1,0 +1,109 @@
+// The official postgres image's contract, checked against the selected image (the stand-in
+// with PERSIST_IMAGES=local): a scenario may rely on exactly these promises and no others.
+import pg from 'pg';
+import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { afterAll, describe, expect, test } from 'vitest';
+import { docker } from '../../src/docker/engine.ts';
+import { inspectContainer, mappedPort, readLogs, startExisting, stopGracefully } from '../../src/docker/containers.ts';
+import { scenarioKit } from '../../src/scenario-kit.ts';
+import { ContainerRunning } from '../../src/targets/running-wait-strategy.ts';
+
+const { config, scope: runScope } = scenarioKit();
+const image = config.images.postgres.reference;
+const scope = runScope.child();
+afterAll(() => scope.dispose());
+
+async function start(env: Record<string, string>, configure: (c: GenericContainer) => GenericContainer = (c) => c): Promise<StartedTestContainer> {
+  const container = await configure(new GenericContainer(image).withEnvironment(env).withExposedPorts(5432))
+    .withWaitStrategy(new ContainerRunning())
+    .withLabels(scope.labels('postgres-contract'))
+    .start();
+  scope.trackContainer(container.getId());
+  return container;
+}
+
+async function query(container: StartedTestContainer, sql: string, login: { user: string; password?: string; database: string }) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const client = new pg.Client({ host: container.getHost(), port: await mappedPort(container.getId(), 5432), ...login });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return (await client.query(sql)).rows;
+    } catch (error) {
+      const text = String(error);
+      // Authentication and missing-object errors are answers, not "not ready yet".
+      if (/password authentication failed|does not exist/.test(text) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+}
+
+async function exitOf(container: StartedTestContainer): Promise<{ code: number; logs: string }> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const state = await inspectContainer(container.getId());
+    if (!state.running) return { code: state.exitCode, logs: await readLogs(container.getId()) };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the container did not exit');
+}
+
+describe(`postgres image contract (${image})`, () => {
+  test('image metadata: PGDATA, stop signal, port', async () => {
+    const info = await docker().getImage(image).inspect();
+    expect(info.Config.Env).toContain('PGDATA=/var/lib/postgresql/data');
+    // @types/dockerode leaves StopSignal out of the image config; the engine sends it.
+    expect((info.Config as { StopSignal?: string }).StopSignal).toBe('SIGINT');
+    expect(Object.keys(info.Config.ExposedPorts ?? {})).toContain('5432/tcp');
+  });
+
+  test('refuses to initialise without POSTGRES_PASSWORD', async () => {
+    const container = await start({});
+    const { code, logs } = await exitOf(container);
+    expect(code).not.toBe(0);
+    expect(logs).toContain('POSTGRES_PASSWORD');
+  });
+
+  test('POSTGRES_HOST_AUTH_METHOD=trust allows connecting without a password', async () => {
+    const container = await start({ POSTGRES_HOST_AUTH_METHOD: 'trust' });
+    expect(await query(container, 'SELECT 1 AS one', { user: 'postgres', database: 'postgres' })).toEqual([{ one: 1 }]);
+  });
+
+  test('POSTGRES_USER and POSTGRES_DB are created, and only the right password gets in over TCP', async () => {
+    const container = await start({ POSTGRES_PASSWORD: 'right', POSTGRES_USER: 'app', POSTGRES_DB: 'appdb' });
+    const rows = await query(container, 'SELECT current_user AS who, current_database() AS db', { user: 'app', password: 'right', database: 'appdb' });
+    expect(rows).toEqual([{ who: 'app', db: 'appdb' }]);
+    await expect(query(container, 'SELECT 1', { user: 'app', password: 'wrong', database: 'appdb' })).rejects.toThrow(/password authentication failed/);
+  });
+
+  test('initdb.d runs once, on an empty data directory only; the server is PID 1 and stops cleanly', async () => {
+    const volume = await scope.createVolume('contract-data');
+    const initScript = 'CREATE TABLE IF NOT EXISTS init_runs (id serial PRIMARY KEY);\nINSERT INTO init_runs DEFAULT VALUES;\n';
+    const withData = (c: GenericContainer) =>
+      c.withBindMounts([{ source: volume, target: '/var/lib/postgresql/data' }]).withCopyContentToContainer([{ content: initScript, target: '/docker-entrypoint-initdb.d/10-mark.sql' }]);
+    const login = { user: 'postgres', password: 'secret', database: 'postgres' };
+
+    const first = await start({ POSTGRES_PASSWORD: 'secret' }, withData);
+    expect(await query(first, 'SELECT count(*)::int AS runs FROM init_runs', login)).toEqual([{ runs: 1 }]);
+    const pid1 = await first.exec(['cat', '/proc/1/comm']);
+    expect(pid1.output.trim()).toBe('postgres');
+
+    const stopped = await stopGracefully(first.getId());
+    expect(stopped.exitCode).toBe(0);
+    expect(await readLogs(first.getId())).toMatch(/database system is shut down/);
+
+    // Restart the same container, then a new one on the same volume: init must not run again.
+    await startExisting(first.getId());
+    expect(await query(first, 'SELECT count(*)::int AS runs FROM init_runs', login)).toEqual([{ runs: 1 }]);
+    const restartLogs = await readLogs(first.getId());
+    expect(restartLogs).not.toMatch(/redo starts|was interrupted/);
+    await stopGracefully(first.getId());
+
+    const second = await start({ POSTGRES_PASSWORD: 'a-different-password-is-ignored' }, withData);
+    expect(await query(second, 'SELECT count(*)::int AS runs FROM init_runs', login)).toEqual([{ runs: 1 }]);
+    expect(await readLogs(second.getId())).toMatch(/Skipping initialization/);
+  });
+});
