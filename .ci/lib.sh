@@ -57,14 +57,22 @@ ph_ensure_docker() {
 		return 0
 	fi
 	command -v dockerd >/dev/null || ph_apt_install docker.io
-	if ! pgrep -x dockerd >/dev/null; then
-		ph_say "starting dockerd (log: $PH_DOCKERD_LOG)"
-		nohup dockerd >"$PH_DOCKERD_LOG" 2>&1 &
-	fi
-	local waited=0
+	# Checked on every pass, not once: a dockerd that is still shutting down (it stops its
+	# containers first) looks alive at first and then is gone.
+	local waited=0 starts=0
 	until docker info >/dev/null 2>&1; do
-		if [ "$waited" -ge 60 ]; then
-			ph_say "dockerd did not answer within 60 s; last lines of $PH_DOCKERD_LOG:"
+		if ! pgrep -x dockerd >/dev/null; then
+			if [ "$starts" -ge 3 ]; then
+				ph_say "dockerd keeps exiting; last lines of $PH_DOCKERD_LOG:"
+				tail -n 20 "$PH_DOCKERD_LOG" >&2 || true
+				return 1
+			fi
+			ph_say "starting dockerd (log: $PH_DOCKERD_LOG)"
+			nohup dockerd >>"$PH_DOCKERD_LOG" 2>&1 &
+			starts=$((starts + 1))
+		fi
+		if [ "$waited" -ge 90 ]; then
+			ph_say "dockerd did not answer within 90 s; last lines of $PH_DOCKERD_LOG:"
 			tail -n 20 "$PH_DOCKERD_LOG" >&2 || true
 			return 1
 		fi
