@@ -35,7 +35,7 @@ export default defineConfig({
         test: {
           // The official images' contracts, checked against the selected images (stand-ins too).
           name: 'images',
-          include: ['images/**/*.test.ts'],
+          include: ['test/images/**/*.test.ts'],
           retry: 0,
           fileParallelism: false,
           testTimeout: 5 * 60_000,

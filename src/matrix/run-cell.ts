@@ -93,7 +93,9 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
   if (mountProblem) throw new HarnessError(`The container's storage is not what the cell claims: ${mountProblem}.`, 'This is a harness bug; please report it with the evidence.');
   evidence.push(describeMounts(firstState.mounts));
 
+  const say = (step: string) => progress(`${cellId(spec)}: trial ${trial}: ${step}`);
   let connection = await waitUntilReady(target, containerId, host, await mappedPort(containerId, target.port));
+  say(`started on ${placement.description}; writing ${dataset.tables.reduce((n, t) => n + t.rows.length, 0)} rows`);
   const serverVersion = await connection.serverVersion();
   await connection.write(dataset);
   const before = await connection.fingerprint(tableNames);
@@ -102,6 +104,7 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
   evidence.push(`before: ${summariseFingerprint(before)}`);
 
   // Disrupt: a graceful stop, then the same container again or a new one on the same mount.
+  say(`fingerprinted; ${spec.disruption === 'restart' ? 'stopping and starting the same container' : 'stopping, removing and creating a new container'}`);
   let clock = performance.now();
   const stopped = await stopGracefully(containerId);
   let stopMs = performance.now() - clock;

@@ -2,15 +2,16 @@
 // with PERSIST_IMAGES=local): a scenario may rely on exactly these promises and no others.
 import pg from 'pg';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { docker } from '../../src/docker/engine.ts';
 import { inspectContainer, mappedPort, readLogs, startExisting, stopGracefully } from '../../src/docker/containers.ts';
-import { scenarioKit } from '../../src/scenario-kit.ts';
+import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
 import { ContainerRunning } from '../../src/targets/running-wait-strategy.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const image = config.images.postgres.reference;
 const scope = runScope.child();
+beforeAll(() => preflight(['postgres']));
 afterAll(() => scope.dispose());
 
 async function start(env: Record<string, string>, configure: (c: GenericContainer) => GenericContainer = (c) => c): Promise<StartedTestContainer> {

@@ -1,13 +1,14 @@
 // What the harness asks of alpine:3.20 (and so of the toolbox stand-in): a shell with the
 // tools the seed's backup commands use, and a default command, so `docker run IMAGE` works.
 import { GenericContainer } from 'testcontainers';
-import { afterAll, describe, expect, test } from 'vitest';
-import { scenarioKit } from '../../src/scenario-kit.ts';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
 import { ContainerRunning } from '../../src/targets/running-wait-strategy.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const image = config.images.toolbox.reference;
 const scope = runScope.child();
+beforeAll(() => preflight(['toolbox']));
 afterAll(() => scope.dispose());
 
 describe(`toolbox image contract (${image})`, () => {
