@@ -18,7 +18,8 @@ describe('scenario catalog', () => {
     try {
       selectScenarios(['postgress', 'mysqll']);
     } catch (error) {
-      expect((error as UsageError).oneLine()).toBe('Unknown scenarios: postgress, mysqll. Known scenarios: postgres (see `persist list`).');
+      const known = SCENARIOS.map((s) => s.name).join(', ');
+      expect((error as UsageError).oneLine()).toBe(`Unknown scenarios: postgress, mysqll. Known scenarios: ${known} (see \`persist list\`).`);
     }
   });
 });

@@ -17,6 +17,12 @@ export const SCENARIOS: ScenarioInfo[] = [
     images: ['postgres'],
     summary: 'PostgreSQL data on a named volume, a bind mount, tmpfs and the writable layer, through restart and recreate; wrong-mount-path control.',
   },
+  {
+    name: 'mysql',
+    file: 'scenarios/mysql.test.ts',
+    images: ['mysql'],
+    summary: 'MySQL (or the MariaDB stand-in) data on each storage type, through restart and recreate; wrong-mount-path control.',
+  },
 ];
 
 /** No filter selects every scenario; an unknown name is a usage error that lists the known ones. */

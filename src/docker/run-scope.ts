@@ -19,6 +19,9 @@ export function runTempRoot(runId: string): string {
 
 type Tracked = { kind: 'container' | 'volume' | 'folder'; id: string };
 
+/** One counter for every scope in this process, so names never repeat within a run. */
+let nameCounter = 0;
+
 /**
  * A scope tracks what it created so that a trial can remove exactly its own things while
  * other scenario files of the same run are still working.
@@ -26,7 +29,6 @@ type Tracked = { kind: 'container' | 'volume' | 'folder'; id: string };
 export class RunScope {
   readonly runId: string;
   private readonly tracked: Tracked[] = [];
-  private counter = 0;
 
   constructor(runId: string) {
     this.runId = runId;
@@ -38,9 +40,9 @@ export class RunScope {
 
   /** Names are unique within the run and say what they are for. */
   uniqueName(purpose: string): string {
-    this.counter += 1;
+    nameCounter += 1;
     const safe = purpose.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-    return `ph-${this.runId}-${safe}-${process.pid}-${this.counter}`;
+    return `ph-${this.runId}-${safe}-${process.pid}-${nameCounter}`;
   }
 
   async createVolume(purpose: string): Promise<string> {
@@ -63,9 +65,7 @@ export class RunScope {
 
   /** A child scope whose dispose() removes only what was made through it. */
   child(): RunScope {
-    const child = new RunScope(this.runId);
-    child.counter = (this.counter += 1000);
-    return child;
+    return new RunScope(this.runId);
   }
 
   /** Removes what this scope made: containers first, since they hold the volumes. */

@@ -16,6 +16,7 @@ const IMAGES_DIR = new URL('../../images/', import.meta.url).pathname;
 /** Build order: the base first, then the stand-ins that use it. */
 export const STAND_INS: Array<{ target: ImageTarget; folder: string }> = [
   { target: 'postgres', folder: 'postgres' },
+  { target: 'mysql', folder: 'mysql' },
   { target: 'toolbox', folder: 'toolbox' },
 ];
 

@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RUN_LABEL } from '../../src/docker/labels.ts';
 import { runTempRoot } from '../../src/docker/run-scope.ts';
+import { SCENARIOS } from '../../src/scenarios.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const docker = new Docker();
@@ -36,7 +37,8 @@ describe('bad input and a missing engine: one sentence, exit 2', () => {
   test('an unknown scenario names the known ones', async () => {
     const result = await persist(['run', 'postgress']);
     expect(result.exitCode).toBe(2);
-    expect(result.stderr.trim()).toBe('persist: Unknown scenario: postgress. Known scenarios: postgres (see `persist list`).');
+    const known = SCENARIOS.map((s) => s.name).join(', ');
+    expect(result.stderr.trim()).toBe(`persist: Unknown scenario: postgress. Known scenarios: ${known} (see \`persist list\`).`);
   });
 
   test('an invalid number of trials', async () => {

@@ -1,12 +1,12 @@
 // The official postgres image's contract, checked against the selected image (the stand-in
 // with PERSIST_IMAGES=local): a scenario may rely on exactly these promises and no others.
 import pg from 'pg';
-import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import type { GenericContainer, StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { docker } from '../../src/docker/engine.ts';
-import { inspectContainer, mappedPort, readLogs, startExisting, stopGracefully } from '../../src/docker/containers.ts';
+import { mappedPort, readLogs, startExisting, stopGracefully } from '../../src/docker/containers.ts';
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import { ContainerRunning } from '../../src/targets/running-wait-strategy.ts';
+import { startLabelled, untilAnswered, waitForExit, type Configure } from './contract-kit.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const image = config.images.postgres.reference;
@@ -14,42 +14,25 @@ const scope = runScope.child();
 beforeAll(() => preflight(['postgres']));
 afterAll(() => scope.dispose());
 
-async function start(env: Record<string, string>, configure: (c: GenericContainer) => GenericContainer = (c) => c): Promise<StartedTestContainer> {
-  const container = await configure(new GenericContainer(image).withEnvironment(env).withExposedPorts(5432))
-    .withWaitStrategy(new ContainerRunning())
-    .withLabels(scope.labels('postgres-contract'))
-    .start();
-  scope.trackContainer(container.getId());
-  return container;
-}
+const start = (env: Record<string, string>, configure: Configure = (c) => c) =>
+  startLabelled(scope, image, 'postgres-contract', (c) => configure(c.withEnvironment(env).withExposedPorts(5432)));
 
 async function query(container: StartedTestContainer, sql: string, login: { user: string; password?: string; database: string }) {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const client = new pg.Client({ host: container.getHost(), port: await mappedPort(container.getId(), 5432), ...login });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      return (await client.query(sql)).rows;
-    } catch (error) {
-      const text = String(error);
-      // Authentication and missing-object errors are answers, not "not ready yet".
-      if (/password authentication failed|does not exist/.test(text) || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }
-}
-
-async function exitOf(container: StartedTestContainer): Promise<{ code: number; logs: string }> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const state = await inspectContainer(container.getId());
-    if (!state.running) return { code: state.exitCode, logs: await readLogs(container.getId()) };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the container did not exit');
+  const port = await mappedPort(container.getId(), 5432);
+  return untilAnswered(
+    async () => {
+      const client = new pg.Client({ host: container.getHost(), port, ...login });
+      client.on('error', () => undefined);
+      try {
+        await client.connect();
+        return (await client.query(sql)).rows;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+    // Authentication and missing-object errors are answers, not "not ready yet".
+    (error) => /password authentication failed|does not exist/.test(String(error)),
+  );
 }
 
 describe(`postgres image contract (${image})`, () => {
@@ -63,7 +46,7 @@ describe(`postgres image contract (${image})`, () => {
 
   test('refuses to initialise without POSTGRES_PASSWORD', async () => {
     const container = await start({});
-    const { code, logs } = await exitOf(container);
+    const { code, logs } = await waitForExit(container);
     expect(code).not.toBe(0);
     expect(logs).toContain('POSTGRES_PASSWORD');
   });

@@ -1,0 +1,138 @@
+// MySQL: the official image's contract (MYSQL_* variables, data in /var/lib/mysql, extra
+// arguments passed to mysqld) and SQL to write a dataset and fingerprint it. The same code
+// drives MariaDB, whose stand-in is used without a registry; the server version says which ran.
+import mysql2 from 'mysql2/promise';
+import { GenericContainer } from 'testcontainers';
+import type { Column, Dataset, TableData } from '../data/dataset.ts';
+import type { Fingerprint } from '../data/fingerprint.ts';
+import { ContainerRunning } from './running-wait-strategy.ts';
+import type { DatabaseConnection, DatabaseTarget } from './target.ts';
+
+const ROOT_PASSWORD = 'harness-secret';
+const DATABASE = 'harness';
+const INSERT_BATCH_ROWS = 1_000;
+/** GROUP_CONCAT truncates at this many bytes; the default (1 KiB) would hash a prefix only. */
+const GROUP_CONCAT_MAX_LEN = 4_294_967_295;
+
+const COLUMN_TYPES: Record<Column['type'], string> = {
+  id: 'INT PRIMARY KEY',
+  text: 'VARCHAR(255) NOT NULL',
+  date: 'DATE NOT NULL',
+  timestamp: 'DATETIME NOT NULL',
+  decimal: 'DECIMAL(12,3) NOT NULL',
+  integer: 'INT NOT NULL',
+};
+
+const DATA_DIR = '/var/lib/mysql';
+
+export const mysql: DatabaseTarget = {
+  name: 'mysql',
+  displayName: 'MySQL',
+  image: 'mysql',
+  port: 3306,
+  location: {
+    dataDir: DATA_DIR,
+    writableLayerDataDir: '/var/lib/mysql-writable-layer',
+  },
+  initialisationMarkers: [/\[Entrypoint\]: Initializing database files/, /MySQL init process done/],
+  cleanShutdownMarker: /Shutdown complete/,
+
+  container(image, dataDir) {
+    const container = new GenericContainer(image)
+      .withEnvironment({ MYSQL_ROOT_PASSWORD: ROOT_PASSWORD, MYSQL_DATABASE: DATABASE })
+      .withExposedPorts(3306)
+      .withWaitStrategy(new ContainerRunning());
+    // Both images pass arguments that start with "-" to the server.
+    return dataDir === DATA_DIR ? container : container.withCommand([`--datadir=${dataDir}`]);
+  },
+
+  async connect(host, port) {
+    const connection = await mysql2.createConnection({
+      host,
+      port,
+      user: 'root',
+      password: ROOT_PASSWORD,
+      database: DATABASE,
+      connectTimeout: 2_000,
+      charset: 'utf8mb4',
+      dateStrings: true,
+    });
+    // An error after connecting (server shut down under us) must not crash the process.
+    connection.on('error', () => undefined);
+    try {
+      await connection.query('SELECT 1');
+    } catch (error) {
+      connection.destroy();
+      throw error;
+    }
+    return new MysqlConnection(connection);
+  },
+};
+
+class MysqlConnection implements DatabaseConnection {
+  private readonly connection: mysql2.Connection;
+
+  constructor(connection: mysql2.Connection) {
+    this.connection = connection;
+  }
+
+  /** "MariaDB …" or "MySQL …": MariaDB is not MySQL, and the report must say which ran. */
+  async serverVersion(): Promise<string> {
+    const [rows] = await this.connection.query<mysql2.RowDataPacket[]>('SELECT VERSION() AS version, @@version_comment AS comment');
+    const version = String(rows[0]?.version ?? 'unknown');
+    const engine = /mariadb/i.test(version) ? 'MariaDB' : 'MySQL';
+    return `${engine} ${version} (${String(rows[0]?.comment ?? '')})`;
+  }
+
+  async write(dataset: Dataset): Promise<void> {
+    // DDL commits implicitly in MySQL: create the tables first, then insert in one transaction.
+    for (const table of dataset.tables) await this.createTable(table);
+    await this.connection.beginTransaction();
+    try {
+      for (const table of dataset.tables) await this.insertRows(table);
+      await this.connection.commit();
+    } catch (error) {
+      await this.connection.rollback().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async createTable(table: TableData): Promise<void> {
+    const columns = table.columns.map((c) => `${mysql2.escapeId(c.name)} ${COLUMN_TYPES[c.type]}`);
+    await this.connection.query(`CREATE TABLE ${mysql2.escapeId(table.name)} (${columns.join(', ')}) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`);
+  }
+
+  private async insertRows(table: TableData): Promise<void> {
+    const columnList = table.columns.map((c) => mysql2.escapeId(c.name)).join(', ');
+    for (let start = 0; start < table.rows.length; start += INSERT_BATCH_ROWS) {
+      const batch = table.rows.slice(start, start + INSERT_BATCH_ROWS);
+      await this.connection.query(`INSERT INTO ${mysql2.escapeId(table.name)} (${columnList}) VALUES ?`, [batch]);
+    }
+  }
+
+  async fingerprint(tableNames: string[]): Promise<Fingerprint> {
+    await this.connection.query(`SET SESSION group_concat_max_len = ${GROUP_CONCAT_MAX_LEN}`);
+    const fingerprint: Fingerprint = {};
+    for (const tableName of tableNames) {
+      const [columns] = await this.connection.query<mysql2.RowDataPacket[]>(
+        'SELECT column_name AS name FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position',
+        [tableName],
+      );
+      if (columns.length === 0) {
+        fingerprint[tableName] = { present: false, rows: 0, contentHash: null };
+        continue;
+      }
+      // Every column, tab-separated, one row per line in key order: the hash covers all content.
+      const row = `CONCAT_WS('\\t', ${columns.map((c) => mysql2.escapeId(String(c.name))).join(', ')})`;
+      const [rows] = await this.connection.query<mysql2.RowDataPacket[]>(
+        `SELECT COUNT(*) AS n, MD5(COALESCE(GROUP_CONCAT(${row} ORDER BY id SEPARATOR '\\n'), '')) AS hash FROM ${mysql2.escapeId(tableName)}`,
+      );
+      fingerprint[tableName] = { present: true, rows: Number(rows[0]?.n ?? 0), contentHash: String(rows[0]?.hash ?? '') };
+    }
+    return fingerprint;
+  }
+
+  async close(): Promise<void> {
+    await this.connection.end().catch(() => this.connection.destroy());
+  }
+}

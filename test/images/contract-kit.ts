@@ -1,0 +1,40 @@
+// Helpers for the image contract tests: labelled containers that are removed afterwards, and
+// waiting for a container that is expected to exit.
+import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { inspectContainer, readLogs } from '../../src/docker/containers.ts';
+import type { RunScope } from '../../src/docker/run-scope.ts';
+import { ContainerRunning } from '../../src/targets/running-wait-strategy.ts';
+
+export type Configure = (container: GenericContainer) => GenericContainer;
+
+export async function startLabelled(scope: RunScope, image: string, purpose: string, configure: Configure): Promise<StartedTestContainer> {
+  const container = await configure(new GenericContainer(image))
+    .withWaitStrategy(new ContainerRunning())
+    .withLabels(scope.labels(purpose))
+    .start();
+  scope.trackContainer(container.getId());
+  return container;
+}
+
+export async function waitForExit(container: StartedTestContainer, timeoutMs = 60_000): Promise<{ code: number; logs: string }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const state = await inspectContainer(container.getId());
+    if (!state.running) return { code: state.exitCode, logs: await readLogs(container.getId()) };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the container did not exit');
+}
+
+/** Retries while the server is still starting; answers (including refusals) are returned or thrown. */
+export async function untilAnswered<T>(attempt: () => Promise<T>, isAnswer: (error: unknown) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (isAnswer(error) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
