@@ -6,7 +6,7 @@ export const IMAGE_SETS = ['official', 'local'] as const;
 export type ImageSet = (typeof IMAGE_SETS)[number];
 
 /** Every kind of image the harness starts, by the name users override it with. */
-export const IMAGE_TARGETS = ['postgres', 'mysql', 'toolbox'] as const;
+export const IMAGE_TARGETS = ['postgres', 'mysql', 'wordpress', 'toolbox'] as const;
 export type ImageTarget = (typeof IMAGE_TARGETS)[number];
 
 export interface ImageChoice {
@@ -19,6 +19,7 @@ export interface ImageChoice {
 const OFFICIAL_IMAGES: Record<ImageTarget, string> = {
   postgres: 'postgres:17',
   mysql: 'mysql:8.4',
+  wordpress: 'wordpress:6',
   toolbox: 'alpine:3.20',
 };
 
@@ -26,6 +27,7 @@ const OFFICIAL_IMAGES: Record<ImageTarget, string> = {
 export const LOCAL_IMAGES: Record<ImageTarget, string> = {
   postgres: 'persistence-harness/postgres:15',
   mysql: 'persistence-harness/mysql:10.11',
+  wordpress: 'persistence-harness/wordpress:6.1',
   toolbox: 'persistence-harness/toolbox:bookworm',
 };
 

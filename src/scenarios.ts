@@ -23,6 +23,12 @@ export const SCENARIOS: ScenarioInfo[] = [
     images: ['mysql'],
     summary: 'MySQL (or the MariaDB stand-in) data on each storage type, through restart and recreate; wrong-mount-path control.',
   },
+  {
+    name: 'wordpress',
+    file: 'scenarios/wordpress.test.ts',
+    images: ['mysql', 'wordpress'],
+    summary: 'The seed\'s WordPress exercise: posts, media and a plugin through a recreate of both containers; without each volume, what it protects.',
+  },
 ];
 
 /** No filter selects every scenario; an unknown name is a usage error that lists the known ones. */

@@ -37,6 +37,11 @@ describe('compareFingerprints', () => {
     expect(result.rowsUnexpected).toBe(2);
   });
 
+  test('other things than tables are worded by their own names', () => {
+    const result = compareFingerprints({ 'media file': { present: true, rows: 1, contentHash: 'a' } }, {}, { subject: (n) => n, unit: 'found' });
+    expect(result.differences).toEqual(['media file is absent (had 1 found)']);
+  });
+
   test('a table that appears from nowhere is reported', () => {
     const after: Fingerprint = { ...before, intruder: { present: true, rows: 1, contentHash: 'z' } };
     expect(compareFingerprints(before, after).differences).toEqual(['table intruder appeared with 1 rows']);

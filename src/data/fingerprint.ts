@@ -19,7 +19,16 @@ export interface FingerprintComparison {
   differences: string[];
 }
 
-export function compareFingerprints(before: Fingerprint, after: Fingerprint): FingerprintComparison {
+/** How differences are worded: database tables by default, other things by their own names. */
+export interface Wording {
+  subject: (name: string) => string;
+  unit: string;
+}
+
+const TABLES: Wording = { subject: (name) => `table ${name}`, unit: 'rows' };
+
+export function compareFingerprints(before: Fingerprint, after: Fingerprint, wording: Wording = TABLES): FingerprintComparison {
+  const { subject, unit } = wording;
   const differences: string[] = [];
   let rowsLost = 0;
   let rowsUnexpected = 0;
@@ -28,19 +37,19 @@ export function compareFingerprints(before: Fingerprint, after: Fingerprint): Fi
     const was = before[name] ?? { present: false, rows: 0, contentHash: null };
     const now = after[name] ?? { present: false, rows: 0, contentHash: null };
     if (was.present && !now.present) {
-      differences.push(`table ${name} is absent (had ${was.rows} rows)`);
+      differences.push(`${subject(name)} is absent (had ${was.rows} ${unit})`);
       rowsLost += was.rows;
       continue;
     }
     if (!was.present && now.present) {
-      differences.push(`table ${name} appeared with ${now.rows} rows`);
+      differences.push(`${subject(name)} appeared with ${now.rows} ${unit}`);
       rowsUnexpected += now.rows;
       continue;
     }
     if (now.rows < was.rows) rowsLost += was.rows - now.rows;
     if (now.rows > was.rows) rowsUnexpected += now.rows - was.rows;
-    if (now.rows !== was.rows) differences.push(`table ${name} has ${now.rows} rows, had ${was.rows}`);
-    else if (now.contentHash !== was.contentHash) differences.push(`table ${name} has ${now.rows} rows but different content`);
+    if (now.rows !== was.rows) differences.push(`${subject(name)} has ${now.rows} ${unit}, had ${was.rows}`);
+    else if (now.contentHash !== was.contentHash) differences.push(`${subject(name)} has ${now.rows} ${unit} but different content`);
   }
   return { identical: differences.length === 0, rowsLost, rowsUnexpected, differences };
 }

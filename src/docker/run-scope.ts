@@ -17,7 +17,7 @@ export function runTempRoot(runId: string): string {
   return join(harnessTempRoot(), runId);
 }
 
-type Tracked = { kind: 'container' | 'volume' | 'folder'; id: string };
+type Tracked = { kind: 'container' | 'network' | 'volume' | 'folder'; id: string };
 
 /** One counter for every scope in this process, so names never repeat within a run. */
 let nameCounter = 0;
@@ -59,6 +59,14 @@ export class RunScope {
     return path;
   }
 
+  /** A user-defined bridge network, as the seed's WordPress exercise uses for name resolution. */
+  async createNetwork(purpose: string): Promise<string> {
+    const name = this.uniqueName(purpose);
+    await docker().createNetwork({ Name: name, Driver: 'bridge', Labels: this.labels(purpose) });
+    this.tracked.push({ kind: 'network', id: name });
+    return name;
+  }
+
   trackContainer(id: string): void {
     this.tracked.push({ kind: 'container', id });
   }
@@ -68,10 +76,10 @@ export class RunScope {
     return new RunScope(this.runId);
   }
 
-  /** Removes what this scope made: containers first, since they hold the volumes. */
+  /** Removes what this scope made: containers first, since they hold the networks and volumes. */
   async dispose(): Promise<void> {
     const items = this.tracked.splice(0).reverse();
-    const order: Tracked['kind'][] = ['container', 'volume', 'folder'];
+    const order: Tracked['kind'][] = ['container', 'network', 'volume', 'folder'];
     const problems: string[] = [];
     for (const kind of order) {
       for (const item of items.filter((t) => t.kind === kind)) {
@@ -94,15 +102,21 @@ async function removeTracked(item: Tracked): Promise<void> {
   switch (item.kind) {
     case 'container':
       return removeContainer(item.id);
+    case 'network':
+      return ignoreMissing(docker().getNetwork(item.id).remove());
     case 'volume':
-      try {
-        await docker().getVolume(item.id).remove();
-      } catch (error) {
-        if (statusCode(error) !== 404) throw error;
-      }
-      return;
+      return ignoreMissing(docker().getVolume(item.id).remove());
     case 'folder':
       return rm(item.id, { recursive: true, force: true });
+  }
+}
+
+/** Already gone is as good as removed. */
+async function ignoreMissing(removal: Promise<unknown>): Promise<void> {
+  try {
+    await removal;
+  } catch (error) {
+    if (statusCode(error) !== 404) throw error;
   }
 }
 

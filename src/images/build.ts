@@ -17,6 +17,7 @@ const IMAGES_DIR = new URL('../../images/', import.meta.url).pathname;
 export const STAND_INS: Array<{ target: ImageTarget; folder: string }> = [
   { target: 'postgres', folder: 'postgres' },
   { target: 'mysql', folder: 'mysql' },
+  { target: 'wordpress', folder: 'wordpress' },
   { target: 'toolbox', folder: 'toolbox' },
 ];
 

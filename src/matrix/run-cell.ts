@@ -8,8 +8,9 @@ import { inspectContainer, mappedPort, readLogs, removeContainer, startExisting,
 import type { RunScope } from '../docker/run-scope.ts';
 import { describeError, HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
-import type { CellResult, Disruption, Outcome, Phase, TrialOutcome, TrialTiming } from '../report/model.ts';
-import { recoveryOf, round, summariseTimings } from '../report/stats.ts';
+import type { CellResult, Disruption, Outcome, Phase } from '../report/model.ts';
+import { recoveryOf, round } from '../report/stats.ts';
+import { assembleResult, type TrialRecord } from './assemble.ts';
 import { describeMounts, prepareStorage, type PlacementOptions, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 import { ContainerExitedError, waitUntilReady } from '../targets/wait-ready.ts';
@@ -29,18 +30,6 @@ export interface CellContext {
   image: ImageChoice;
   trials: number;
   dataset: Dataset;
-}
-
-interface TrialRecord {
-  outcome: TrialOutcome;
-  timing: TrialTiming;
-  before: Fingerprint;
-  after: Fingerprint;
-  rowsLost: number;
-  rowsUnexpected: number;
-  imageId: string;
-  serverVersion: string;
-  evidence: string[];
 }
 
 export function cellId(spec: Pick<CellSpec, 'target' | 'storage' | 'disruption'>): string {
@@ -63,7 +52,16 @@ export async function runCell(spec: CellSpec, context: CellContext): Promise<Cel
       await scope.dispose();
     }
   }
-  return assembleResult(spec, context, records, error);
+  const identity = {
+    id: cellId(spec),
+    scenario: spec.scenario,
+    title: `${spec.target.displayName} on ${spec.storage}, ${spec.disruption}`,
+    target: spec.target.name,
+    storage: spec.storage,
+    disruption: spec.disruption,
+    expected: spec.expected,
+  };
+  return assembleResult(identity, context.image.reference, records, error);
 }
 
 async function runTrial(spec: CellSpec, context: CellContext, trial: number, scope: RunScope): Promise<TrialRecord> {
@@ -161,6 +159,7 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
 
   return {
     outcome: { trial, observed, reinitialised, cleanShutdown, differences: comparison.differences },
+    matches: observed === spec.expected,
     timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },
     before,
     after,
@@ -184,39 +183,3 @@ function assertDatasetWritten(dataset: Dataset, before: Fingerprint): void {
     }
   }
 }
-
-function assembleResult(spec: CellSpec, context: CellContext, records: TrialRecord[], error: string | undefined): CellResult {
-  // The trial to show is the first that contradicts the expectation, or else the first.
-  const shown = records.find((r) => r.outcome.observed !== spec.expected) ?? records[0];
-  const surprising = records.filter((r) => r.outcome.observed !== spec.expected);
-  const observed: Outcome | null = shown?.outcome.observed ?? null;
-  const status = error !== undefined ? 'errored' : surprising.length > 0 ? 'failed' : 'passed';
-  const evidence = [...(shown?.evidence.map((line) => (records.length > 1 ? `trial ${shown.outcome.trial}: ${line}` : line)) ?? [])];
-  if (records.length > 1) {
-    evidence.push(`${records.length - surprising.length} of ${records.length} trials observed "${spec.expected}" as expected`);
-  }
-  if (error !== undefined) evidence.push(`error: ${error}`);
-  return {
-    id: cellId(spec),
-    scenario: spec.scenario,
-    title: `${spec.target.displayName} on ${spec.storage}, ${spec.disruption}`,
-    target: spec.target.name,
-    storage: spec.storage,
-    disruption: spec.disruption,
-    expected: spec.expected,
-    observed,
-    status,
-    trials: records.length,
-    image: shown ? { reference: context.image.reference, id: shown.imageId } : null,
-    serverVersion: shown?.serverVersion ?? null,
-    fingerprintBefore: shown?.before ?? null,
-    fingerprintAfter: shown?.after ?? null,
-    rowsLost: shown?.rowsLost ?? 0,
-    rowsUnexpected: shown?.rowsUnexpected ?? 0,
-    trialOutcomes: records.map((r) => r.outcome),
-    timings: { perTrial: records.map((r) => r.timing), summary: summariseTimings(records.map((r) => r.timing)) },
-    evidence,
-    ...(error === undefined ? {} : { error }),
-  };
-}
-

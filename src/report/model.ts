@@ -18,10 +18,10 @@ export const RECOVERY_PHASES: readonly Phase[] = ['create', 'ready', 'verified']
 export type TimedMeasure = Phase | 'recovery';
 
 export const PHASE_DEFINITIONS: Record<TimedMeasure, string> = {
-  stop: 'Graceful stop: the image\'s stop signal, then up to 30 s before Docker kills (docker stop -t 30); for recreate, also the removal of the container (its named volume or bind folder stays).',
-  create: 'restart: `docker start` of the same container until it runs; recreate: creating and starting a new container with the same mount (testcontainers) until it runs.',
-  ready: 'From running until the database accepts a TCP connection on its published port and answers SELECT 1 (polled every 50 ms).',
-  verified: 'From ready until every table\'s row count and ordered content hash were read back and compared with the fingerprint taken before the disruption.',
+  stop: 'Graceful stop: the image\'s stop signal, then up to 30 s before Docker kills (docker stop -t 30); for recreate, also the removal of the containers (named volumes and bind folders stay).',
+  create: 'restart: `docker start` of the same container until it runs; recreate: creating and starting new containers with the same mounts (testcontainers) until they run.',
+  ready: 'From running until the service answers: a database accepts a TCP connection on its published port and answers SELECT 1; a web site answers / with anything but a 5xx (polled every 50–100 ms).',
+  verified: 'From ready until everything written before the disruption was read back and compared: every table\'s row count and ordered content hash; for a web site, each page, file and database row.',
   recovery: 'create + ready + verified: from the moment the service is brought back until its data is proven.',
 };
 
@@ -54,6 +54,13 @@ export interface TrialOutcome {
   differences: string[];
 }
 
+/** One thing a scenario checks separately, e.g. "media file": what had to happen, what did. */
+export interface ItemOutcome {
+  item: string;
+  expected: Outcome;
+  observed: Outcome;
+}
+
 export interface ImageUsed {
   reference: string;
   id: string;
@@ -67,6 +74,8 @@ export interface CellResult {
   target: string;
   storage: StorageKind;
   disruption: Disruption;
+  /** Which setup of the scenario this is, when it has several (e.g. "without-db-volume"). */
+  variant?: string;
   expected: Outcome;
   /** Null only when the harness errored before it could observe anything. */
   observed: Outcome | null;
@@ -79,6 +88,8 @@ export interface CellResult {
   rowsLost: number;
   rowsUnexpected: number;
   trialOutcomes: TrialOutcome[];
+  /** Per item, when the scenario judges items separately (from the trial shown). */
+  items?: ItemOutcome[];
   timings: Timings;
   evidence: string[];
   error?: string;

@@ -49,6 +49,7 @@ function targetsOf(report: Report): string[] {
 
 function matrixSection(report: Report, target: string): string {
   const results = report.results.filter((r) => r.target === target);
+  if (results.some((r) => r.items)) return itemsSection(target, results);
   const header = `| Storage | ${DISRUPTIONS.join(' | ')} |\n|---|${DISRUPTIONS.map(() => '---').join('|')}|`;
   const rows = STORAGE_KINDS.flatMap((storage) => {
     const cells = DISRUPTIONS.map((d) => results.find((r) => r.storage === storage && r.disruption === d));
@@ -61,6 +62,30 @@ function matrixSection(report: Report, target: string): string {
     version ? `Server: ${version}` : '',
     'Each cell: verdict, observed (expected), median recovery time (create + ready + verified).',
     header,
+    ...rows,
+  ].filter(Boolean).join('\n');
+}
+
+/** For scenarios that judge items separately: one row per setup, one column per item. */
+function itemsSection(target: string, results: CellResult[]): string {
+  const items = [...new Set(results.flatMap((r) => (r.items ?? []).map((i) => i.item)))];
+  const rows = results.map((r) => {
+    const cells = items.map((name) => {
+      const item = r.items?.find((i) => i.item === name);
+      if (!item) return '—';
+      const mark = item.observed === item.expected ? '✅' : '❌';
+      return item.observed === item.expected ? `${mark} ${item.observed}` : `${mark} ${item.observed} (expected ${item.expected})`;
+    });
+    const recovery = r.timings.summary.recovery;
+    return `| ${r.variant ?? r.storage} | ${cells.join(' | ')} | ${STATUS_MARK[r.status]}${recovery ? ` · ${formatMs(recovery.medianMs)}` : ''} |`;
+  });
+  const version = results.find((r) => r.serverVersion)?.serverVersion;
+  return [
+    `## ${target}: what survives a ${results[0]?.disruption ?? 'disruption'}`,
+    version ? `Server: ${version}` : '',
+    'Each row is a setup; each column what a visitor or the database shows afterwards. Last column: verdict, median recovery time.',
+    `| Setup | ${items.join(' | ')} | Verdict |`,
+    `|---|${items.map(() => '---').join('|')}|---|`,
     ...rows,
   ].filter(Boolean).join('\n');
 }

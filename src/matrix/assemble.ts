@@ -1,0 +1,49 @@
+// Turns a cell's trials into one result: the verdict over all trials, the trial to show (the
+// first that contradicts the expectation), timings summarised over the trials.
+import type { Fingerprint } from '../data/fingerprint.ts';
+import type { CellResult, ItemOutcome, TrialOutcome, TrialTiming } from '../report/model.ts';
+import { summariseTimings } from '../report/stats.ts';
+
+export interface TrialRecord {
+  outcome: TrialOutcome;
+  /** Whether this trial saw what the cell expected (every item, where items are judged). */
+  matches: boolean;
+  items?: ItemOutcome[];
+  timing: TrialTiming;
+  before: Fingerprint;
+  after: Fingerprint;
+  rowsLost: number;
+  rowsUnexpected: number;
+  imageId: string;
+  serverVersion: string;
+  evidence: string[];
+}
+
+/** What a result is about, set by the scenario before any trial runs. */
+export type ResultIdentity = Pick<CellResult, 'id' | 'scenario' | 'title' | 'target' | 'storage' | 'disruption' | 'variant' | 'expected'>;
+
+export function assembleResult(identity: ResultIdentity, imageReference: string, records: TrialRecord[], error: string | undefined): CellResult {
+  const surprising = records.filter((r) => !r.matches);
+  const shown = surprising[0] ?? records[0];
+  const status = error !== undefined ? 'errored' : surprising.length > 0 ? 'failed' : 'passed';
+  const evidence = shown?.evidence.map((line) => (records.length > 1 ? `trial ${shown.outcome.trial}: ${line}` : line)) ?? [];
+  if (records.length > 1) evidence.push(`${records.length - surprising.length} of ${records.length} trials observed what was expected`);
+  if (error !== undefined) evidence.push(`error: ${error}`);
+  return {
+    ...identity,
+    observed: shown?.outcome.observed ?? null,
+    status,
+    trials: records.length,
+    image: shown ? { reference: imageReference, id: shown.imageId } : null,
+    serverVersion: shown?.serverVersion ?? null,
+    fingerprintBefore: shown?.before ?? null,
+    fingerprintAfter: shown?.after ?? null,
+    rowsLost: shown?.rowsLost ?? 0,
+    rowsUnexpected: shown?.rowsUnexpected ?? 0,
+    trialOutcomes: records.map((r) => r.outcome),
+    ...(shown?.items ? { items: shown.items } : {}),
+    timings: { perTrial: records.map((r) => r.timing), summary: summariseTimings(records.map((r) => r.timing)) },
+    evidence,
+    ...(error === undefined ? {} : { error }),
+  };
+}

@@ -1,0 +1,219 @@
+// The seed's WordPress exercise, proven: install over HTTP, publish posts, upload a media file,
+// add a plugin file; remove both containers and recreate them with the same volumes; then read
+// everything back as a visitor would, and the post rows from the database. Run without one of
+// the volumes, it shows what that volume protects.
+import type { ImageChoice } from '../config.ts';
+import { compareFingerprints, type Fingerprint, type TableFingerprint } from '../data/fingerprint.ts';
+import { deterministicPng, sha256 } from '../data/png.ts';
+import { inspectContainer, removeContainer, stopGracefully } from '../docker/containers.ts';
+import type { RunScope } from '../docker/run-scope.ts';
+import { describeError, HarnessError } from '../errors.ts';
+import { progress } from '../progress.ts';
+import type { CellResult, ItemOutcome, Outcome, Phase } from '../report/model.ts';
+import { recoveryOf, round } from '../report/stats.ts';
+import {
+  addPlugin, databaseVersion, PLUGIN_PATH, readPostRows, siteUrl, startDatabase, startWordPress, type RunningStack, type StackPlan,
+} from '../targets/wordpress/stack.ts';
+import {
+  generatorVersion, httpRequest, install, isInstallRedirect, publishPost, uploadMedia, waitForSite, type PublishedPost, type UploadedMedia,
+} from '../targets/wordpress/site.ts';
+import { assembleResult, type TrialRecord } from './assemble.ts';
+
+export const SITE_ITEMS = ['site installed', 'posts over HTTP', 'post rows in the database', 'media file', 'plugin file'] as const;
+export type SiteItem = (typeof SITE_ITEMS)[number];
+
+/**
+ * WordPress turns on pretty permalinks at install time when its loopback request to itself
+ * succeeds, which depends on the network it runs in. Their rewrite rules live in .htaccess,
+ * among the site's files; an expectation may therefore depend on which kind the site uses.
+ */
+export type Permalinks = 'plain' | 'pretty';
+export type ItemExpectation = Outcome | Record<Permalinks, Outcome>;
+
+export interface WordPressVariant {
+  name: string;
+  title: string;
+  dbVolume: boolean;
+  filesVolume: boolean;
+  /** What must survive the recreate, item by item. */
+  expected: Record<SiteItem, ItemExpectation>;
+}
+
+function expectationFor(expectation: ItemExpectation, permalinks: Permalinks): Outcome {
+  return typeof expectation === 'string' ? expectation : expectation[permalinks];
+}
+
+export interface ExerciseContext {
+  scope: RunScope;
+  trials: number;
+  images: { mysql: ImageChoice; wordpress: ImageChoice };
+}
+
+const SITE_TIMEOUT_MS = 180_000;
+const POSTS = [
+  { title: 'Volumes are bank vaults', body: 'Named volumes keep a database through any container.' },
+  { title: 'Bind mounts are shared folders', body: 'The host and the container see the same files.' },
+  { title: 'tmpfs is a sticky note', body: 'Memory only: gone when the container stops.' },
+];
+
+interface SiteContent {
+  posts: PublishedPost[];
+  media: UploadedMedia;
+  pluginToken: string;
+}
+
+export async function runWordPressExercise(scenario: string, variant: WordPressVariant, context: ExerciseContext): Promise<CellResult> {
+  const id = `wordpress/named-volume/recreate/${variant.name}`;
+  const records: TrialRecord[] = [];
+  let error: string | undefined;
+  for (let trial = 1; trial <= context.trials; trial++) {
+    progress(`${id}: trial ${trial}/${context.trials}`);
+    const scope = context.scope.child();
+    try {
+      records.push(await runTrial(id, variant, context, trial, scope));
+    } catch (caught) {
+      error = `trial ${trial}: ${describeError(caught)}`;
+      progress(`${id}: errored: ${error}`);
+      break;
+    } finally {
+      await scope.dispose();
+    }
+  }
+  const everything = Object.values(variant.expected).every((e) => expectationFor(e, 'plain') === 'survives' && expectationFor(e, 'pretty') === 'survives');
+  const expected: Outcome = everything ? 'survives' : 'lost';
+  const identity = { id, scenario, title: `WordPress ${variant.title}, both containers recreated`, target: 'wordpress', storage: 'named-volume' as const, disruption: 'recreate' as const, variant: variant.name, expected };
+  return assembleResult(identity, context.images.wordpress.reference, records, error);
+}
+
+async function runTrial(id: string, variant: WordPressVariant, context: ExerciseContext, trial: number, scope: RunScope): Promise<TrialRecord> {
+  const say = (step: string) => progress(`${id}: trial ${trial}: ${step}`);
+  const evidence: string[] = [];
+  const phasesMs: Partial<Record<Phase, number>> = {};
+  const plan: StackPlan = {
+    network: await scope.createNetwork('wordpress-net'),
+    mysqlImage: context.images.mysql.reference,
+    wordpressImage: context.images.wordpress.reference,
+    dbVolume: variant.dbVolume ? await scope.createVolume('wordpress-db') : undefined,
+    filesVolume: variant.filesVolume ? await scope.createVolume('wordpress-files') : undefined,
+  };
+  evidence.push(`volumes: wordpress-db ${plan.dbVolume ?? 'NONE (anonymous volume)'} → /var/lib/mysql; wordpress-files ${plan.filesVolume ?? 'NONE (anonymous volume)'} → /var/www/html`);
+
+  // Set up the site the way a user does, over HTTP.
+  let stack: RunningStack = { db: await startDatabase(plan, scope), web: await startWordPress(plan, scope) };
+  let baseUrl = await siteUrl(stack);
+  const first = await waitForSite(baseUrl, SITE_TIMEOUT_MS);
+  if (!isInstallRedirect(first)) throw new HarnessError(`A new WordPress answered HTTP ${first.status} instead of sending to its installer.`, 'Check the WordPress image.');
+  say('installing over HTTP, publishing posts, uploading media, adding a plugin file');
+  await install(baseUrl);
+  const posts: PublishedPost[] = [];
+  for (const post of POSTS) posts.push(await publishPost(baseUrl, `${post.title} (${trial})`, post.body));
+  const media = await uploadMedia(baseUrl, `harness-media-${trial}.png`, 'image/png', deterministicPng());
+  const pluginToken = sha256(`${id}/${trial}`).slice(0, 16);
+  await addPlugin(stack, pluginToken);
+  const content: SiteContent = { posts, media, pluginToken };
+  const serverVersion = `${generatorVersion((await httpRequest(`${baseUrl}/`)).body) ?? 'WordPress (version not announced)'}; database ${await databaseVersion(stack)}`;
+  evidence.push(`post ids: ${posts.map((p) => p.id).join(', ')}; media id ${media.id} at ${media.path} (${media.bytes} bytes)`);
+
+  const before = await observeSite(stack, baseUrl, content);
+  const missing = SITE_ITEMS.filter((item) => !before.fingerprint[item]?.present);
+  if (missing.length > 0) {
+    throw new HarnessError(`The site was not set up completely: ${missing.join(', ')} not found before the disruption (${before.httpSummary}).`, 'Check the WordPress and database logs.');
+  }
+  evidence.push(`before: ${before.httpSummary}; media sha256 ${before.fingerprint['media file']?.contentHash}`);
+  evidence.push(`permalinks: ${before.permalinks}${before.permalinks === 'pretty' ? ' (their rewrite rules are in /var/www/html/.htaccess)' : ''}`);
+
+  // Disrupt: the seed's `docker stop` and `docker rm` of both containers; the volumes stay.
+  say('stopping and removing both containers, then creating them again on the same volumes');
+  let clock = performance.now();
+  for (const container of [stack.web, stack.db]) {
+    const stopped = await stopGracefully(container.getId());
+    evidence.push(`stop ${container === stack.web ? 'wordpress' : 'mysql'}: exit code ${stopped.exitCode}`);
+    await removeContainer(container.getId());
+  }
+  phasesMs.stop = round(performance.now() - clock);
+
+  clock = performance.now();
+  stack = { db: await startDatabase(plan, scope), web: await startWordPress(plan, scope) };
+  phasesMs.create = round(performance.now() - clock);
+  baseUrl = await siteUrl(stack);
+
+  clock = performance.now();
+  const firstAnswer = await waitForSite(baseUrl, SITE_TIMEOUT_MS);
+  phasesMs.ready = round(performance.now() - clock);
+  evidence.push(`first answer after the recreate: HTTP ${firstAnswer.status}${isInstallRedirect(firstAnswer) ? ' (to the installer)' : ''}, on a new port: ${new URL(baseUrl).port}`);
+
+  clock = performance.now();
+  const after = await observeSite(stack, baseUrl, content);
+  phasesMs.verified = round(performance.now() - clock);
+  evidence.push(`after: ${after.httpSummary}; media sha256 ${after.fingerprint['media file']?.contentHash ?? 'none (not served)'}`);
+
+  const comparison = compareFingerprints(before.fingerprint, after.fingerprint, { subject: (item) => item, unit: 'found' });
+  evidence.push(...comparison.differences);
+  const items: ItemOutcome[] = SITE_ITEMS.map((item) => {
+    const same = JSON.stringify(before.fingerprint[item]) === JSON.stringify(after.fingerprint[item]);
+    return { item, expected: expectationFor(variant.expected[item], before.permalinks), observed: same ? 'survives' : 'lost' };
+  });
+  const matches = items.every((i) => i.observed === i.expected);
+  const observed: Outcome = items.every((i) => i.observed === 'survives') ? 'survives' : 'lost';
+  say(`${items.map((i) => `${i.item}: ${i.observed}`).join(', ')}${matches ? '' : ' (NOT as expected)'}`);
+
+  return {
+    outcome: { trial, observed, reinitialised: isInstallRedirect(firstAnswer), cleanShutdown: true, differences: comparison.differences },
+    matches,
+    items,
+    timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },
+    before: before.fingerprint,
+    after: after.fingerprint,
+    rowsLost: comparison.rowsLost,
+    rowsUnexpected: comparison.rowsUnexpected,
+    imageId: (await inspectContainer(stack.web.getId())).imageId,
+    serverVersion,
+    evidence,
+  };
+}
+
+interface SiteObservation {
+  fingerprint: Record<SiteItem, TableFingerprint>;
+  httpSummary: string;
+  permalinks: Permalinks;
+}
+
+/** What a visitor and the database show of the content, as a fingerprint per item. */
+async function observeSite(stack: RunningStack, baseUrl: string, content: SiteContent): Promise<SiteObservation> {
+  const home = await httpRequest(`${baseUrl}/`);
+  const codes: string[] = [`/ → ${home.status}`];
+
+  const servedPosts: string[] = [];
+  let permalinks: Permalinks = 'plain';
+  for (const post of content.posts) {
+    // Where pretty permalinks are on, ?p=ID redirects to the post's address: follow it.
+    const page = await httpRequest(`${baseUrl}/?p=${post.id}`, { redirect: 'follow' });
+    const via = new URL(page.finalUrl).pathname + new URL(page.finalUrl).search;
+    codes.push(`?p=${post.id} → ${page.status}${via === `/?p=${post.id}` ? '' : ` via ${via}`}`);
+    if (via !== `/?p=${post.id}` && !via.includes('/wp-admin/')) permalinks = 'pretty';
+    const html = page.body.toString('utf8');
+    if (page.status === 200 && html.includes(post.title) && html.includes(post.body)) servedPosts.push(`${post.id}:${post.title}`);
+  }
+
+  const rows = await readPostRows(stack, [...content.posts.map((p) => p.id), content.media.id]);
+  const matchingRows = (rows ?? [])
+    .filter((r) => content.posts.some((p) => p.id === r.id && p.title === r.title) || (r.id === content.media.id && r.type === 'attachment'))
+    .map((r) => `${r.id}:${r.title}:${r.type}`);
+
+  const media = await httpRequest(`${baseUrl}${content.media.path}`);
+  codes.push(`media → ${media.status}`);
+  const plugin = await httpRequest(`${baseUrl}${PLUGIN_PATH}`);
+  codes.push(`plugin → ${plugin.status}`);
+  const pluginServed = plugin.status === 200 && plugin.body.toString('utf8').includes(`harness-marker:${content.pluginToken}`);
+
+  const item = (present: boolean, rowCount: number, hash: string): TableFingerprint =>
+    present ? { present, rows: rowCount, contentHash: hash } : { present: false, rows: 0, contentHash: null };
+  const fingerprint: Fingerprint & Record<SiteItem, TableFingerprint> = {
+    'site installed': item(home.status === 200, 1, 'installed'),
+    'posts over HTTP': item(servedPosts.length > 0, servedPosts.length, sha256(servedPosts.join('\n'))),
+    'post rows in the database': item(matchingRows.length > 0, matchingRows.length, sha256(matchingRows.join('\n'))),
+    'media file': item(media.status === 200, 1, sha256(media.body)),
+    'plugin file': item(pluginServed, 1, sha256(plugin.body)),
+  };
+  return { fingerprint, httpSummary: `HTTP ${codes.join(', ')}`, permalinks };
+}

@@ -1,0 +1,108 @@
+// A WordPress site driven over HTTP only, as a user would: install, publish posts, upload media
+// (XML-RPC with a user name and password), then read it all back as a visitor would.
+import { sha256 } from '../../data/png.ts';
+import { StepTimeoutError } from '../../errors.ts';
+import { methodCall, parseResponse, type XmlRpcValue } from './xmlrpc.ts';
+
+const REQUEST_TIMEOUT_MS = 30_000;
+const POLL_INTERVAL_MS = 100;
+
+export const ADMIN = { user: 'harness-admin', password: 'Harness-pw-1' };
+
+export interface HttpAnswer {
+  status: number;
+  location: string | null;
+  /** Where the answer came from, after any redirects that were followed. */
+  finalUrl: string;
+  body: Buffer;
+}
+
+/** Redirects are not followed unless asked: a redirect to the installer is itself an answer. */
+export async function httpRequest(url: string, init: RequestInit = {}): Promise<HttpAnswer> {
+  const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...init });
+  return {
+    status: response.status,
+    location: response.headers.get('location'),
+    finalUrl: response.url || url,
+    body: Buffer.from(await response.arrayBuffer()),
+  };
+}
+
+/** Polls / until the site answers other than 5xx: 200 when installed, 302 to the installer when not. */
+export async function waitForSite(baseUrl: string, timeoutMs: number): Promise<HttpAnswer> {
+  const deadline = performance.now() + timeoutMs;
+  let last = '';
+  while (performance.now() < deadline) {
+    try {
+      const answer = await httpRequest(`${baseUrl}/`);
+      if (answer.status < 500) return answer;
+      last = `HTTP ${answer.status}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+  }
+  throw new StepTimeoutError('Waiting for WordPress to answer', timeoutMs, last);
+}
+
+export function isInstallRedirect(answer: HttpAnswer): boolean {
+  return answer.status >= 300 && answer.status < 400 && (answer.location ?? '').includes('/wp-admin/install.php');
+}
+
+export async function install(baseUrl: string): Promise<void> {
+  const form = new URLSearchParams({
+    weblog_title: 'Persistence harness',
+    user_name: ADMIN.user,
+    admin_password: ADMIN.password,
+    admin_password2: ADMIN.password,
+    pw_weak: '1',
+    admin_email: 'harness@example.invalid',
+    blog_public: '0',
+  });
+  const answer = await httpRequest(`${baseUrl}/wp-admin/install.php?step=2`, { method: 'POST', body: form });
+  if (answer.status !== 200 || !answer.body.toString('utf8').includes('Success!')) {
+    throw new Error(`the WordPress install did not succeed (HTTP ${answer.status})`);
+  }
+}
+
+async function xmlRpc(baseUrl: string, method: string, params: XmlRpcValue[]) {
+  const answer = await httpRequest(`${baseUrl}/xmlrpc.php`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml' },
+    body: methodCall(method, params),
+  });
+  if (answer.status !== 200) throw new Error(`${method}: HTTP ${answer.status}`);
+  return parseResponse(answer.body.toString('utf8'));
+}
+
+export interface PublishedPost {
+  id: number;
+  title: string;
+  body: string;
+}
+
+export async function publishPost(baseUrl: string, title: string, body: string): Promise<PublishedPost> {
+  const { value } = await xmlRpc(baseUrl, 'wp.newPost', [1, ADMIN.user, ADMIN.password, { post_title: title, post_content: body, post_status: 'publish' }]);
+  const id = Number(value);
+  if (!Number.isInteger(id) || id <= 0) throw new Error(`wp.newPost returned ${value}`);
+  return { id, title, body };
+}
+
+export interface UploadedMedia {
+  id: number;
+  /** Path on the site, without host and port: those change when the container is recreated. */
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export async function uploadMedia(baseUrl: string, name: string, type: string, bits: Buffer): Promise<UploadedMedia> {
+  const { members } = await xmlRpc(baseUrl, 'wp.uploadFile', [1, ADMIN.user, ADMIN.password, { name, type, bits, overwrite: false }]);
+  if (!members.url || !members.id) throw new Error(`wp.uploadFile returned no url or id`);
+  return { id: Number(members.id), path: new URL(members.url).pathname, sha256: sha256(bits), bytes: bits.length };
+}
+
+/** The version WordPress announces in its generator meta tag. */
+export function generatorVersion(homePage: Buffer): string | null {
+  return /<meta name="generator" content="(WordPress [^"]+)"/.exec(homePage.toString('utf8'))?.[1] ?? null;
+}
