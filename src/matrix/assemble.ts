@@ -1,6 +1,9 @@
-// Turns a cell's trials into one result: the verdict over all trials, the trial to show (the
-// first that contradicts the expectation), timings summarised over the trials.
+// Runs a cell's trials and turns them into one result: the verdict over all trials, the trial
+// to show (the first that contradicts the expectation), timings summarised over the trials.
 import type { Fingerprint } from '../data/fingerprint.ts';
+import type { RunScope } from '../docker/run-scope.ts';
+import { describeError } from '../errors.ts';
+import { progress } from '../progress.ts';
 import type { CellResult, ItemOutcome, TrialOutcome, TrialTiming } from '../report/model.ts';
 import { summariseTimings } from '../report/stats.ts';
 
@@ -17,6 +20,39 @@ export interface TrialRecord {
   imageId: string;
   serverVersion: string;
   evidence: string[];
+}
+
+export interface TrialsOutcome {
+  records: TrialRecord[];
+  /** Set when a trial could not finish; later trials are not run. */
+  error: string | undefined;
+}
+
+/** Each trial gets a scope of its own, removed afterwards whatever happened. */
+export async function runTrials(
+  id: string,
+  trials: number,
+  parentScope: RunScope,
+  runTrial: (trial: number, scope: RunScope) => Promise<TrialRecord>,
+): Promise<TrialsOutcome> {
+  const records: TrialRecord[] = [];
+  let error: string | undefined;
+  for (let trial = 1; trial <= trials && error === undefined; trial++) {
+    progress(`${id}: trial ${trial}/${trials}`);
+    const scope = parentScope.child();
+    try {
+      records.push(await runTrial(trial, scope));
+    } catch (caught) {
+      error = `trial ${trial}: ${describeError(caught)}`;
+      progress(`${id}: errored: ${error}`);
+    }
+    try {
+      await scope.dispose();
+    } catch (caught) {
+      error ??= `trial ${trial}: ${describeError(caught)}`;
+    }
+  }
+  return { records, error };
 }
 
 /** What a result is about, set by the scenario before any trial runs. */

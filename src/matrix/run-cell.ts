@@ -6,11 +6,11 @@ import { compareFingerprints, summariseFingerprint, type Fingerprint } from '../
 import type { Dataset } from '../data/dataset.ts';
 import { inspectContainer, mappedPort, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
-import { describeError, HarnessError } from '../errors.ts';
+import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, Disruption, Outcome, Phase } from '../report/model.ts';
 import { recoveryOf, round } from '../report/stats.ts';
-import { assembleResult, type TrialRecord } from './assemble.ts';
+import { assembleResult, runTrials, type TrialRecord } from './assemble.ts';
 import { describeMounts, prepareStorage, type PlacementOptions, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 import { ContainerExitedError, waitUntilReady } from '../targets/wait-ready.ts';
@@ -37,21 +37,7 @@ export function cellId(spec: Pick<CellSpec, 'target' | 'storage' | 'disruption'>
 }
 
 export async function runCell(spec: CellSpec, context: CellContext): Promise<CellResult> {
-  const records: TrialRecord[] = [];
-  let error: string | undefined;
-  for (let trial = 1; trial <= context.trials; trial++) {
-    progress(`${cellId(spec)}: trial ${trial}/${context.trials}`);
-    const scope = context.scope.child();
-    try {
-      records.push(await runTrial(spec, context, trial, scope));
-    } catch (caught) {
-      error = `trial ${trial}: ${describeError(caught)}`;
-      progress(`${cellId(spec)}: errored: ${error}`);
-      break;
-    } finally {
-      await scope.dispose();
-    }
-  }
+  const { records, error } = await runTrials(cellId(spec), context.trials, context.scope, (trial, scope) => runTrial(spec, context, trial, scope));
   const identity = {
     id: cellId(spec),
     scenario: spec.scenario,

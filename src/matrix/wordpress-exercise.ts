@@ -7,7 +7,7 @@ import { compareFingerprints, type Fingerprint, type TableFingerprint } from '..
 import { deterministicPng, sha256 } from '../data/png.ts';
 import { inspectContainer, removeContainer, stopGracefully } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
-import { describeError, HarnessError } from '../errors.ts';
+import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, ItemOutcome, Outcome, Phase } from '../report/model.ts';
 import { recoveryOf, round } from '../report/stats.ts';
@@ -17,7 +17,7 @@ import {
 import {
   generatorVersion, httpRequest, install, isInstallRedirect, publishPost, uploadMedia, waitForSite, type PublishedPost, type UploadedMedia,
 } from '../targets/wordpress/site.ts';
-import { assembleResult, type TrialRecord } from './assemble.ts';
+import { assembleResult, runTrials, type TrialRecord } from './assemble.ts';
 
 export const SITE_ITEMS = ['site installed', 'posts over HTTP', 'post rows in the database', 'media file', 'plugin file'] as const;
 export type SiteItem = (typeof SITE_ITEMS)[number];
@@ -64,21 +64,7 @@ interface SiteContent {
 
 export async function runWordPressExercise(scenario: string, variant: WordPressVariant, context: ExerciseContext): Promise<CellResult> {
   const id = `wordpress/named-volume/recreate/${variant.name}`;
-  const records: TrialRecord[] = [];
-  let error: string | undefined;
-  for (let trial = 1; trial <= context.trials; trial++) {
-    progress(`${id}: trial ${trial}/${context.trials}`);
-    const scope = context.scope.child();
-    try {
-      records.push(await runTrial(id, variant, context, trial, scope));
-    } catch (caught) {
-      error = `trial ${trial}: ${describeError(caught)}`;
-      progress(`${id}: errored: ${error}`);
-      break;
-    } finally {
-      await scope.dispose();
-    }
-  }
+  const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(id, variant, context, trial, scope));
   const everything = Object.values(variant.expected).every((e) => expectationFor(e, 'plain') === 'survives' && expectationFor(e, 'pretty') === 'survives');
   const expected: Outcome = everything ? 'survives' : 'lost';
   const identity = { id, scenario, title: `WordPress ${variant.title}, both containers recreated`, target: 'wordpress', storage: 'named-volume' as const, disruption: 'recreate' as const, variant: variant.name, expected };
