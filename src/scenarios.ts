@@ -29,6 +29,12 @@ export const SCENARIOS: ScenarioInfo[] = [
     images: ['mysql', 'wordpress'],
     summary: 'The seed\'s WordPress exercise: posts, media and a plugin through a recreate of both containers; without each volume, what it protects.',
   },
+  {
+    name: 'tmpfs',
+    file: 'scenarios/tmpfs.test.ts',
+    images: ['toolbox'],
+    summary: 'tmpfs "sticky notes": readable while running, never on disk, gone after a stop and start; size= and noexec enforced; a control without the mounts.',
+  },
 ];
 
 /** No filter selects every scenario; an unknown name is a usage error that lists the known ones. */

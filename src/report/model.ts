@@ -6,6 +6,11 @@ import type { StorageKind } from '../storage/placement.ts';
 export const SCHEMA_VERSION = 1;
 
 export type Outcome = 'survives' | 'lost';
+/**
+ * What one check can observe. Data checks use survives / lost; checks of a storage type's other
+ * promises say what the system did: a file was visible or absent, an operation refused or allowed.
+ */
+export type Observation = Outcome | 'visible' | 'absent' | 'refused' | 'allowed';
 /** passed: observed as expected. failed: data not as expected (a finding). errored: the harness could not tell. */
 export type Status = 'passed' | 'failed' | 'errored';
 export const DISRUPTIONS = ['restart', 'recreate'] as const;
@@ -57,8 +62,8 @@ export interface TrialOutcome {
 /** One thing a scenario checks separately, e.g. "media file": what had to happen, what did. */
 export interface ItemOutcome {
   item: string;
-  expected: Outcome;
-  observed: Outcome;
+  expected: Observation;
+  observed: Observation;
 }
 
 export interface ImageUsed {

@@ -81,9 +81,9 @@ function itemsSection(target: string, results: CellResult[]): string {
   });
   const version = results.find((r) => r.serverVersion)?.serverVersion;
   return [
-    `## ${target}: what survives a ${results[0]?.disruption ?? 'disruption'}`,
+    `## ${target}: ${results[0]?.scenario ?? target} checks`,
     version ? `Server: ${version}` : '',
-    'Each row is a setup; each column what a visitor or the database shows afterwards. Last column: verdict, median recovery time.',
+    'Each row is a setup, each column one check: what was observed, and what was expected where they differ. Last column: verdict, median recovery time.',
     `| Setup | ${items.join(' | ')} | Verdict |`,
     `|---|${items.map(() => '---').join('|')}|---|`,
     ...rows,
@@ -103,7 +103,7 @@ function controlsSection(report: Report): string {
   );
   return [
     '## Negative controls',
-    'Deliberately broken setups. Each must be reported as failed with data lost; one that is not caught means the check cannot fail.',
+    'Deliberately broken setups. Each must be reported as failed; one that is not caught means the check it sabotages cannot fail.',
     '| Control | What was broken | Harness said | Verdict |',
     '|---|---|---|---|',
     ...rows,

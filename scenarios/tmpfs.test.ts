@@ -1,0 +1,52 @@
+// The seed's tmpfs "sticky notes": `--tmpfs /tmp:rw,noexec,nosuid,size=…` and
+// `--tmpfs /app/cache:rw,size=…`. A note written there is readable while the container runs,
+// is never found on disk (not in `docker diff`, not in the writable layer, not in any mount),
+// is gone after a stop and start, and the mounts' options are enforced. The same checks with
+// the mounts taken away must fail, or they would prove nothing.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { runTmpfsChecks, type TmpfsSetup } from '../src/checks/tmpfs.ts';
+import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
+
+const STICKY_NOTES: TmpfsSetup = {
+  name: 'sticky-notes',
+  title: 'notes on tmpfs mounts',
+  tmpfs: true,
+  expected: {
+    'readable while running': 'visible',
+    'kept off disk': 'absent',
+    'size limit enforced': 'refused',
+    'noexec enforced': 'refused',
+    'after a stop and start': 'lost',
+  },
+};
+
+const context = () => {
+  const { config, scope } = scenarioKit();
+  return { scope, trials: config.trials, image: config.images.toolbox };
+};
+
+beforeAll(() => preflight(['toolbox']));
+
+describe('tmpfs', () => {
+  test('keeps notes in memory only, and enforces its options', async ({ task }) => {
+    const result = await runTmpfsChecks('tmpfs', STICKY_NOTES, context());
+    recordResult(task.meta, result);
+    assertVerdict(result);
+  });
+
+  test('negative control: without the tmpfs mounts, the same checks fail', async ({ task }) => {
+    const cell = await runTmpfsChecks('tmpfs', { ...STICKY_NOTES, name: 'no-tmpfs', title: 'the same paths without tmpfs', tmpfs: false }, { ...context(), trials: 1 });
+    const wrong = (item: string) => cell.items?.find((i) => i.item === item && i.observed !== i.expected);
+    const caught = cell.status === 'failed' && Boolean(wrong('kept off disk')) && Boolean(wrong('after a stop and start'));
+    recordControl(task.meta, {
+      id: `${cell.id}/no-tmpfs`,
+      scenario: 'tmpfs',
+      title: 'tmpfs checks with the mounts taken away',
+      sabotage: 'no --tmpfs: /app/cache and /tmp are in the writable layer',
+      caught,
+      cell,
+    });
+    expect(cell.status, cell.evidence.join('\n')).toBe('failed');
+    expect(caught, cell.evidence.join('\n')).toBe(true);
+  });
+});
