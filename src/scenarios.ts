@@ -35,6 +35,12 @@ export const SCENARIOS: ScenarioInfo[] = [
     images: ['toolbox'],
     summary: 'tmpfs "sticky notes": readable while running, never on disk, gone after a stop and start; size= and noexec enforced; a control without the mounts.',
   },
+  {
+    name: 'volumes',
+    file: 'scenarios/volumes.test.ts',
+    images: ['toolbox'],
+    summary: 'Volume management: create with labels and options (bind form too), list by label, inspect, find users, refused removal in use, prune by label with a decoy.',
+  },
 ];
 
 /** No filter selects every scenario; an unknown name is a usage error that lists the known ones. */

@@ -67,6 +67,11 @@ export class RunScope {
     return name;
   }
 
+  /** A volume made with its own options; it must carry this scope's labels. */
+  trackVolume(name: string): void {
+    this.tracked.push({ kind: 'volume', id: name });
+  }
+
   trackContainer(id: string): void {
     this.tracked.push({ kind: 'container', id });
   }

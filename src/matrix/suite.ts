@@ -1,7 +1,7 @@
 // The persistence matrix as vitest tests: one test per storage type and disruption, and the
 // wrong-mount-path negative control. Every database target gets exactly the same procedure.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { DISRUPTIONS, type Disruption, type Outcome } from '../report/model.ts';
+import { DISRUPTIONS, type MatrixDisruption, type Outcome } from '../report/model.ts';
 import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } from '../scenario-kit.ts';
 import { STORAGE_KINDS, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
@@ -9,7 +9,7 @@ import { wrongMountPathControl } from './controls.ts';
 import { runCell, type CellContext } from './run-cell.ts';
 
 /** What each storage type promises, as the seed tutorial teaches it. */
-export const STORAGE_PROMISES: Record<StorageKind, Record<Disruption, Outcome>> = {
+export const STORAGE_PROMISES: Record<StorageKind, Record<MatrixDisruption, Outcome>> = {
   'named-volume': { restart: 'survives', recreate: 'survives' },
   'bind-mount': { restart: 'survives', recreate: 'survives' },
   'container-layer': { restart: 'survives', recreate: 'lost' },

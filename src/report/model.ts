@@ -13,8 +13,10 @@ export type Outcome = 'survives' | 'lost';
 export type Observation = Outcome | 'visible' | 'absent' | 'refused' | 'allowed';
 /** passed: observed as expected. failed: data not as expected (a finding). errored: the harness could not tell. */
 export type Status = 'passed' | 'failed' | 'errored';
+/** The disruptions of the persistence matrix; 'none' is for checks of a running setup. */
 export const DISRUPTIONS = ['restart', 'recreate'] as const;
-export type Disruption = (typeof DISRUPTIONS)[number];
+export type MatrixDisruption = (typeof DISRUPTIONS)[number];
+export type Disruption = MatrixDisruption | 'none';
 
 export const PHASES = ['stop', 'create', 'ready', 'verified'] as const;
 export type Phase = (typeof PHASES)[number];
