@@ -6,7 +6,7 @@ export const IMAGE_SETS = ['official', 'local'] as const;
 export type ImageSet = (typeof IMAGE_SETS)[number];
 
 /** Every kind of image the harness starts, by the name users override it with. */
-export const IMAGE_TARGETS = ['postgres', 'mysql', 'wordpress', 'toolbox'] as const;
+export const IMAGE_TARGETS = ['postgres', 'mysql', 'wordpress', 'nginx', 'toolbox'] as const;
 export type ImageTarget = (typeof IMAGE_TARGETS)[number];
 
 export interface ImageChoice {
@@ -20,6 +20,7 @@ const OFFICIAL_IMAGES: Record<ImageTarget, string> = {
   postgres: 'postgres:17',
   mysql: 'mysql:8.4',
   wordpress: 'wordpress:6',
+  nginx: 'nginx:1.27',
   toolbox: 'alpine:3.20',
 };
 
@@ -28,6 +29,7 @@ export const LOCAL_IMAGES: Record<ImageTarget, string> = {
   postgres: 'persistence-harness/postgres:15',
   mysql: 'persistence-harness/mysql:10.11',
   wordpress: 'persistence-harness/wordpress:6.1',
+  nginx: 'persistence-harness/nginx:bookworm',
   toolbox: 'persistence-harness/toolbox:bookworm',
 };
 

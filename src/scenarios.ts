@@ -36,6 +36,12 @@ export const SCENARIOS: ScenarioInfo[] = [
     summary: 'tmpfs "sticky notes": readable while running, never on disk, gone after a stop and start; size= and noexec enforced; a control without the mounts.',
   },
   {
+    name: 'bind',
+    file: 'scenarios/bind.test.ts',
+    images: ['toolbox', 'nginx'],
+    summary: 'Bind mounts: the same bytes both ways, live edits served, :ro folder and nginx.conf:ro, permission denied and both fixes, the node_modules mask.',
+  },
+  {
     name: 'volumes',
     file: 'scenarios/volumes.test.ts',
     images: ['toolbox'],

@@ -6,6 +6,7 @@ export interface Removed {
   containers: number;
   volumes: number;
   networks: number;
+  images?: number;
 }
 
 /**
@@ -34,6 +35,12 @@ export async function removeRunResources(runId?: string): Promise<Removed> {
       if (await ignoreGone(docker().getNetwork(n.Id).remove())) removed.networks++;
     }),
   );
+  // Scratch images some checks commit; images the user built or pulled carry no run label.
+  const images = await docker().listImages({ filters });
+  removed.images = 0;
+  for (const image of images) {
+    if (await ignoreGone(docker().getImage(image.Id).remove({ force: true }))) removed.images++;
+  }
   return removed;
 }
 

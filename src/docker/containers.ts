@@ -80,3 +80,14 @@ export async function readLogs(id: string): Promise<string> {
   const buffer = (await docker().getContainer(id).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
   return demultiplexLogs(Buffer.isBuffer(buffer) ? buffer : Buffer.from(String(buffer)));
 }
+
+/** For one-shot containers: waits until it has exited, then returns its exit code and output. */
+export async function waitForExit(id: string, timeoutMs = 60_000): Promise<{ exitCode: number; logs: string }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const state = await inspectContainer(id);
+    if (!state.running) return { exitCode: state.exitCode, logs: await readLogs(id) };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`container ${id.slice(0, 12)} did not exit within ${timeoutMs} ms`);
+}

@@ -17,7 +17,7 @@ export function runTempRoot(runId: string): string {
   return join(harnessTempRoot(), runId);
 }
 
-type Tracked = { kind: 'container' | 'network' | 'volume' | 'folder'; id: string };
+type Tracked = { kind: 'container' | 'image' | 'network' | 'volume' | 'folder'; id: string };
 
 /** One counter for every scope in this process, so names never repeat within a run. */
 let nameCounter = 0;
@@ -72,6 +72,11 @@ export class RunScope {
     this.tracked.push({ kind: 'volume', id: name });
   }
 
+  /** An image the run made (it must carry the run label, so a sweep finds it too). */
+  trackImage(id: string): void {
+    this.tracked.push({ kind: 'image', id });
+  }
+
   trackContainer(id: string): void {
     this.tracked.push({ kind: 'container', id });
   }
@@ -84,7 +89,7 @@ export class RunScope {
   /** Removes what this scope made: containers first, since they hold the networks and volumes. */
   async dispose(): Promise<void> {
     const items = this.tracked.splice(0).reverse();
-    const order: Tracked['kind'][] = ['container', 'network', 'volume', 'folder'];
+    const order: Tracked['kind'][] = ['container', 'image', 'network', 'volume', 'folder'];
     const problems: string[] = [];
     for (const kind of order) {
       for (const item of items.filter((t) => t.kind === kind)) {
@@ -107,6 +112,8 @@ async function removeTracked(item: Tracked): Promise<void> {
   switch (item.kind) {
     case 'container':
       return removeContainer(item.id);
+    case 'image':
+      return ignoreMissing(docker().getImage(item.id).remove({ force: true }));
     case 'network':
       return ignoreMissing(docker().getNetwork(item.id).remove());
     case 'volume':

@@ -18,6 +18,7 @@ export const STAND_INS: Array<{ target: ImageTarget; folder: string }> = [
   { target: 'postgres', folder: 'postgres' },
   { target: 'mysql', folder: 'mysql' },
   { target: 'wordpress', folder: 'wordpress' },
+  { target: 'nginx', folder: 'nginx' },
   { target: 'toolbox', folder: 'toolbox' },
 ];
 

@@ -4,8 +4,8 @@ import type { Fingerprint } from '../data/fingerprint.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { describeError } from '../errors.ts';
 import { progress } from '../progress.ts';
-import type { CellResult, ItemOutcome, TrialOutcome, TrialTiming } from '../report/model.ts';
-import { summariseTimings } from '../report/stats.ts';
+import type { CellResult, ItemOutcome, MeasureStats, TrialOutcome, TrialTiming } from '../report/model.ts';
+import { statsOf, summariseTimings } from '../report/stats.ts';
 
 export interface TrialRecord {
   outcome: TrialOutcome;
@@ -13,6 +13,8 @@ export interface TrialRecord {
   matches: boolean;
   items?: ItemOutcome[];
   timing: TrialTiming;
+  /** Named durations this trial measured besides its phases, in ms (several samples allowed). */
+  measurementsMs?: Record<string, number[]>;
   before: Fingerprint;
   after: Fingerprint;
   rowsLost: number;
@@ -79,7 +81,19 @@ export function assembleResult(identity: ResultIdentity, imageReference: string,
     trialOutcomes: records.map((r) => r.outcome),
     ...(shown?.items ? { items: shown.items } : {}),
     timings: { perTrial: records.map((r) => r.timing), summary: summariseTimings(records.map((r) => r.timing)) },
+    ...measurementsOf(records),
     evidence,
     ...(error === undefined ? {} : { error }),
   };
+}
+
+function measurementsOf(records: TrialRecord[]): Pick<CellResult, 'measurements'> {
+  const names = [...new Set(records.flatMap((r) => Object.keys(r.measurementsMs ?? {})))];
+  if (names.length === 0) return {};
+  const measurements: Record<string, MeasureStats> = {};
+  for (const name of names) {
+    const stats = statsOf(records.flatMap((r) => r.measurementsMs?.[name] ?? []));
+    if (stats) measurements[name] = stats;
+  }
+  return { measurements };
 }

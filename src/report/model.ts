@@ -98,6 +98,8 @@ export interface CellResult {
   /** Per item, when the scenario judges items separately (from the trial shown). */
   items?: ItemOutcome[];
   timings: Timings;
+  /** Durations that are not recovery phases (e.g. how long a host edit takes to be served), over all trials. */
+  measurements?: Record<string, MeasureStats>;
   evidence: string[];
   error?: string;
 }

@@ -1,7 +1,7 @@
 // Helpers for the image contract tests: labelled containers that are removed afterwards, and
 // waiting for a container that is expected to exit.
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { inspectContainer, readLogs } from '../../src/docker/containers.ts';
+import { waitForExit as exitOf } from '../../src/docker/containers.ts';
 import type { RunScope } from '../../src/docker/run-scope.ts';
 import { ContainerRunning } from '../../src/targets/running-wait-strategy.ts';
 
@@ -17,13 +17,8 @@ export async function startLabelled(scope: RunScope, image: string, purpose: str
 }
 
 export async function waitForExit(container: StartedTestContainer, timeoutMs = 60_000): Promise<{ code: number; logs: string }> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const state = await inspectContainer(container.getId());
-    if (!state.running) return { code: state.exitCode, logs: await readLogs(container.getId()) };
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('the container did not exit');
+  const { exitCode, logs } = await exitOf(container.getId(), timeoutMs);
+  return { code: exitCode, logs };
 }
 
 /** Retries while the server is still starting; answers (including refusals) are returned or thrown. */

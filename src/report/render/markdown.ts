@@ -13,6 +13,7 @@ export function renderMarkdown(report: Report): string {
     ...targetsOf(report).map((target) => matrixSection(report, target)),
     controlsSection(report),
     timingsSection(report),
+    measurementsSection(report),
     evidenceSection(report),
     harnessErrorsSection(report),
     phaseDefinitionsSection(report),
@@ -112,7 +113,7 @@ function controlsSection(report: Report): string {
 
 function timingsSection(report: Report): string {
   const measures: TimedMeasure[] = [...PHASES, 'recovery'];
-  const rows = report.results.map((r) => {
+  const rows = report.results.filter((r) => Object.keys(r.timings.summary).length > 0).map((r) => {
     const cells = measures.map((m) => {
       const s = r.timings.summary[m];
       return s ? `${formatMs(s.medianMs)} / ${formatMs(s.maxMs)}` : '—';
@@ -126,6 +127,14 @@ function timingsSection(report: Report): string {
     `|---|---|${measures.map(() => '---').join('|')}|`,
     ...rows,
   ].join('\n');
+}
+
+function measurementsSection(report: Report): string {
+  const rows = report.results.flatMap((r) =>
+    Object.entries(r.measurements ?? {}).map(([name, s]) => `| ${r.id} | ${name} | ${s.trials} | ${formatMs(s.medianMs)} | ${formatMs(s.maxMs)} |`),
+  );
+  if (rows.length === 0) return '';
+  return ['## Other measurements', '| Result | Measured | Samples | Median | Max |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
 function evidenceSection(report: Report): string {

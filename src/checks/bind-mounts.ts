@@ -1,0 +1,228 @@
+// The seed's bind mounts, proven: the host and the container see the same bytes both ways; a
+// file edited on the host is served at once, without a restart; `:ro` (a folder, and a single
+// file such as nginx.conf) refuses writes and leaves the host unchanged; a non-root container
+// cannot write a root-owned host folder until one of the seed's fixes is applied; and an
+// anonymous volume masks one folder of a bind-mounted tree with the image's content.
+import { randomBytes } from 'node:crypto';
+import { chown, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import type { ImageChoice } from '../config.ts';
+import { sha256 } from '../data/png.ts';
+import { mappedPort, waitForExit } from '../docker/containers.ts';
+import { docker } from '../docker/engine.ts';
+import type { RunScope } from '../docker/run-scope.ts';
+import { StepTimeoutError } from '../errors.ts';
+import type { CellResult, ItemOutcome, Observation } from '../report/model.ts';
+import { round } from '../report/stats.ts';
+import { ContainerRunning } from '../targets/running-wait-strategy.ts';
+import { httpRequest } from '../targets/wordpress/site.ts';
+import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+
+export const BIND_ITEMS = [
+  'host file in the container, same bytes',
+  'container file on the host, same bytes',
+  'host edit served without a restart',
+  'write into a :ro folder',
+  'write into the same folder without :ro',
+  'write to a :ro single file (nginx.conf)',
+  'the :ro nginx.conf is in effect',
+  'host files unchanged by refused writes',
+  'non-root container writing a root-owned folder',
+  'after chown on the host',
+  'with --user set to the folder owner',
+  'masked folder keeps the image content',
+  'the rest of the tree comes from the host',
+] as const;
+export type BindItem = (typeof BIND_ITEMS)[number];
+
+export interface BindContext {
+  scope: RunScope;
+  trials: number;
+  images: { toolbox: ImageChoice; nginx: ImageChoice };
+}
+
+/** A uid and gid that exist in no image the harness uses: an ordinary, unprivileged user. */
+const APP_UID = 1000;
+const LIVE_EDIT_TIMEOUT_MS = 30_000;
+
+export async function runBindMountChecks(scenario: string, expected: Record<BindItem, Observation>, context: BindContext): Promise<CellResult> {
+  const id = 'toolbox/bind-mount/none/bind-mounts';
+  const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(expected, context, trial, scope));
+  const identity = { id, scenario, title: 'Bind mounts', target: 'toolbox', storage: 'bind-mount' as const, disruption: 'none' as const, variant: 'bind-mounts', expected: 'survives' as const };
+  return assembleResult(identity, context.images.toolbox.reference, records, error);
+}
+
+async function runTrial(expected: Record<BindItem, Observation>, context: BindContext, trial: number, scope: RunScope): Promise<TrialRecord> {
+  const evidence: string[] = [];
+  const observed: Partial<Record<BindItem, Observation>> = {};
+  const once = (script: string, binds: string[], user?: string) => runOnce(scope, context.images.toolbox.reference, script, binds, user);
+
+  // Both directions, byte for byte.
+  const shared = await scope.createHostFolder('bind-both-ways');
+  const hostBytes = randomBytes(64 * 1024);
+  await writeFile(join(shared, 'from-host.bin'), hostBytes);
+  const inContainer = await once('sha256sum /data/from-host.bin | cut -d" " -f1; head -c 65536 /dev/urandom > /data/from-container.bin; sha256sum /data/from-container.bin | cut -d" " -f1', [`${shared}:/data`]);
+  const [seenInside, writtenInside] = inContainer.logs.trim().split('\n');
+  observed['host file in the container, same bytes'] = seenInside === sha256(hostBytes) ? 'visible' : 'absent';
+  const onHost = await readFile(join(shared, 'from-container.bin')).catch(() => Buffer.alloc(0));
+  observed['container file on the host, same bytes'] = onHost.length > 0 && sha256(onHost) === writtenInside ? 'visible' : 'absent';
+  evidence.push(`both ways: host file sha256 ${sha256(hostBytes).slice(0, 16)}… seen inside as ${seenInside?.slice(0, 16)}…; container file sha256 ${writtenInside?.slice(0, 16)}… on the host as ${onHost.length > 0 ? sha256(onHost).slice(0, 16) : 'nothing'}…`);
+
+  // Live edit: nginx serves a bind-mounted folder; the host changes a file while it runs.
+  const site = await scope.createHostFolder('bind-site');
+  await writeFile(join(site, 'index.html'), '<p>version 1</p>\n');
+  const web = await startNginx(scope, context.images.nginx.reference, [`${site}:/usr/share/nginx/html`]);
+  const siteUrl = `http://${web.host}:${web.port}/index.html`;
+  const v1 = (await httpRequest(siteUrl)).body.toString();
+  const editedAt = performance.now();
+  await writeFile(join(site, 'index.html'), '<p>version 2</p>\n');
+  const seenAfterMs = await untilServed(siteUrl, 'version 2');
+  observed['host edit served without a restart'] = v1.includes('version 1') && seenAfterMs >= 0 ? 'visible' : 'absent';
+  evidence.push(`live edit: served "version 1", edited on the host, "version 2" served ${round(performance.now() - editedAt)} ms later, same container`);
+
+  // :ro on a folder, and the same folder without it.
+  const config = await scope.createHostFolder('bind-config');
+  await writeFile(join(config, 'app.conf'), 'setting=1\n');
+  const roWrite = await once('echo changed > /app/config/app.conf && touch /app/config/new-file', [`${config}:/app/config:ro`]);
+  observed['write into a :ro folder'] = roWrite.exitCode !== 0 ? 'refused' : 'allowed';
+  evidence.push(`write into ${config}:/app/config:ro: ${roWrite.exitCode !== 0 ? `refused (${firstLine(roWrite.logs)})` : 'allowed'}`);
+  const rwFolder = await scope.createHostFolder('bind-config-rw');
+  const rwWrite = await once('touch /app/config/new-file', [`${rwFolder}:/app/config`]);
+  observed['write into the same folder without :ro'] = rwWrite.exitCode === 0 ? 'allowed' : 'refused';
+
+  // :ro on a single file: the seed's nginx.conf, which must also be the config nginx runs.
+  const confDir = await scope.createHostFolder('bind-nginx-conf');
+  const confToken = randomBytes(6).toString('hex');
+  const nginxConf = `events {}\nhttp {\n  server {\n    listen 80;\n    location / { add_header X-Harness-Config ${confToken}; return 200 "configured\\n"; }\n  }\n}\n`;
+  await writeFile(join(confDir, 'nginx.conf'), nginxConf);
+  const configured = await startNginx(scope, context.images.nginx.reference, [`${join(confDir, 'nginx.conf')}:/etc/nginx/nginx.conf:ro`]);
+  const answer = await fetch(`http://${configured.host}:${configured.port}/`);
+  observed['the :ro nginx.conf is in effect'] = answer.headers.get('x-harness-config') === confToken ? 'visible' : 'absent';
+  const fileWriteResult = (await configured.container.exec(['sh', '-c', 'echo "# changed" >> /etc/nginx/nginx.conf'])).exitCode;
+  observed['write to a :ro single file (nginx.conf)'] = fileWriteResult !== 0 ? 'refused' : 'allowed';
+  evidence.push(`nginx.conf bound :ro: served with its header (${answer.headers.get('x-harness-config') === confToken ? 'config in effect' : 'config NOT in effect'}); appending to it inside ${fileWriteResult !== 0 ? 'was refused' : 'was allowed'}`);
+  const hostUnchanged = (await readFile(join(config, 'app.conf'), 'utf8')) === 'setting=1\n'
+    && !(await readdir(config)).includes('new-file')
+    && (await readFile(join(confDir, 'nginx.conf'), 'utf8')) === nginxConf;
+  observed['host files unchanged by refused writes'] = hostUnchanged ? 'survives' : 'lost';
+
+  // Permissions: the seed's "permission denied", and both of its fixes.
+  const owned = await scope.createHostFolder('bind-root-owned');
+  const asApp = `${APP_UID}:${APP_UID}`;
+  const denied = await once('touch /data/written-by-app', [`${owned}:/data`], asApp);
+  observed['non-root container writing a root-owned folder'] = denied.exitCode !== 0 ? 'refused' : 'allowed';
+  evidence.push(`uid ${APP_UID} writing a folder owned by uid ${process.getuid?.() ?? '?'} (mode 755): ${denied.exitCode !== 0 ? `refused (${firstLine(denied.logs)})` : 'allowed'}`);
+  const chowned = await scope.createHostFolder('bind-chowned');
+  const canChown = await chown(chowned, APP_UID, APP_UID).then(() => true, () => false);
+  const afterChown = canChown ? await once('touch /data/written-by-app', [`${chowned}:/data`], asApp) : undefined;
+  observed['after chown on the host'] = afterChown?.exitCode === 0 ? 'allowed' : 'refused';
+  evidence.push(canChown ? `after chown ${APP_UID}:${APP_UID} on the host: ${afterChown?.exitCode === 0 ? 'allowed' : 'refused'}` : 'chown on the host needs root here: not tried');
+  const ownerIds = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
+  const asOwner = await once('touch /data/written-by-owner', [`${owned}:/data`], ownerIds);
+  observed['with --user set to the folder owner'] = asOwner.exitCode === 0 ? 'allowed' : 'refused';
+  evidence.push(`with --user ${ownerIds} (the folder's owner, as $(id -u):$(id -g)): ${asOwner.exitCode === 0 ? 'allowed' : 'refused'}`);
+
+  // The anonymous-volume mask: -v ${PWD}:/app -v /app/node_modules.
+  const image = await imageWithModules(scope, context.images.toolbox.reference);
+  const project = await scope.createHostFolder('bind-project');
+  await mkdir(join(project, 'node_modules'));
+  await writeFile(join(project, 'server.js'), 'host-server\n');
+  await writeFile(join(project, 'node_modules', 'marker.js'), 'host-module\n');
+  const masked = await runMasked(scope, image, project);
+  const [module, server] = masked.split('\n');
+  observed['masked folder keeps the image content'] = module === 'image-module' ? 'visible' : 'absent';
+  observed['the rest of the tree comes from the host'] = server === 'host-server' ? 'visible' : 'absent';
+  evidence.push(`-v ${project}:/app -v /app/node_modules: node_modules shows "${module}", server.js shows "${server}"`);
+
+  const items: ItemOutcome[] = BIND_ITEMS.map((item) => ({ item, expected: expected[item], observed: observed[item] ?? 'absent' }));
+  return {
+    outcome: { trial, observed: hostUnchanged ? 'survives' : 'lost', reinitialised: false, cleanShutdown: true, differences: [] },
+    matches: items.every((i) => i.observed === i.expected),
+    items,
+    timing: { trial, phasesMs: {}, recoveryMs: null },
+    measurementsMs: { 'host edit → served': [seenAfterMs] },
+    before: {},
+    after: {},
+    rowsLost: 0,
+    rowsUnexpected: 0,
+    imageId: (await docker().getImage(context.images.toolbox.reference).inspect()).Id,
+    serverVersion: 'shell in the toolbox image; nginx',
+    evidence,
+  };
+}
+
+/** A container that runs one script and exits; its output and exit code are the answer. */
+async function runOnce(scope: RunScope, image: string, script: string, binds: string[], user?: string): Promise<{ id: string; exitCode: number; logs: string }> {
+  const container = await docker().createContainer({
+    Image: image,
+    Cmd: ['sh', '-c', script],
+    Labels: scope.labels('bind-check'),
+    ...(user ? { User: user } : {}),
+    HostConfig: { Binds: binds },
+  });
+  scope.trackContainer(container.id);
+  await container.start();
+  return { id: container.id, ...(await waitForExit(container.id)) };
+}
+
+async function startNginx(scope: RunScope, image: string, binds: string[]): Promise<{ container: StartedTestContainer; host: string; port: number }> {
+  const [first, ...rest] = binds.map((bind) => {
+    const [source, target, mode] = bind.split(':');
+    return { source: source!, target: target!, mode: (mode === 'ro' ? 'ro' : 'rw') as 'ro' | 'rw' };
+  });
+  const started = await new GenericContainer(image)
+    .withBindMounts([first!, ...rest])
+    .withExposedPorts(80)
+    .withLabels(scope.labels('bind-nginx'))
+    .withWaitStrategy(new ContainerRunning())
+    .start();
+  scope.trackContainer(started.getId());
+  const port = await mappedPort(started.getId(), 80);
+  await untilServed(`http://${started.getHost()}:${port}/`, '');
+  return { container: started, host: started.getHost(), port };
+}
+
+/** Milliseconds until the URL answers 200 with the text in its body. */
+async function untilServed(url: string, text: string): Promise<number> {
+  const started = performance.now();
+  let last = '';
+  while (performance.now() - started < LIVE_EDIT_TIMEOUT_MS) {
+    try {
+      const answer = await httpRequest(url);
+      if (answer.status === 200 && answer.body.toString().includes(text)) return round(performance.now() - started);
+      last = `HTTP ${answer.status}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new StepTimeoutError(`Waiting for ${url} to serve "${text}"`, LIVE_EDIT_TIMEOUT_MS, last);
+}
+
+/** An image with content in /app/node_modules, made by committing a labelled container. */
+async function imageWithModules(scope: RunScope, base: string): Promise<string> {
+  const builder = await runOnce(scope, base, 'mkdir -p /app/node_modules && echo image-module > /app/node_modules/marker.js && echo image-server > /app/server.js', []);
+  if (builder.exitCode !== 0) throw new Error(`could not prepare the image: ${builder.logs}`);
+  const repo = `persistence-harness-scratch/${scope.uniqueName('modules')}`;
+  const committed = await docker().getContainer(builder.id).commit({ repo, tag: 'latest', changes: `LABEL persistence-harness.run=${scope.runId}` });
+  scope.trackImage(committed.Id as string);
+  return `${repo}:latest`;
+}
+
+async function runMasked(scope: RunScope, image: string, project: string): Promise<string> {
+  const container = await docker().createContainer({
+    Image: image,
+    Cmd: ['sh', '-c', 'cat /app/node_modules/marker.js /app/server.js'],
+    Labels: scope.labels('bind-mask'),
+    Volumes: { '/app/node_modules': {} },
+    HostConfig: { Binds: [`${project}:/app`] },
+  });
+  scope.trackContainer(container.id);
+  await container.start();
+  return (await waitForExit(container.id)).logs.trim();
+}
+
+function firstLine(text: string): string {
+  return (text.split('\n').find((line) => line.trim() !== '') ?? '').trim().slice(0, 120);
+}
