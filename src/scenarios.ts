@@ -36,6 +36,12 @@ export const SCENARIOS: ScenarioInfo[] = [
     summary: 'tmpfs "sticky notes": readable while running, never on disk, gone after a stop and start; size= and noexec enforced; a control without the mounts.',
   },
   {
+    name: 'shared',
+    file: 'scenarios/shared.test.ts',
+    images: ['toolbox', 'nginx'],
+    summary: 'Producer, consumer and nginx on one volume: every line in order to both readers, through recreates; propagation delays and stop times.',
+  },
+  {
     name: 'bind',
     file: 'scenarios/bind.test.ts',
     images: ['toolbox', 'nginx'],
