@@ -2,6 +2,7 @@
 // controls, timings and the evidence behind every verdict.
 import { DISRUPTIONS, PHASES, type CellResult, type Report, type Status, type TimedMeasure } from '../model.ts';
 import { STORAGE_KINDS } from '../../storage/placement.ts';
+import { describeGlanceCell, GLANCE_PROPERTIES, storageGlance } from '../storage-glance.ts';
 
 const STATUS_MARK: Record<Status, string> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored' };
 
@@ -10,7 +11,8 @@ export function renderMarkdown(report: Report): string {
     `# Persistence report: run ${report.runId}`,
     verdictLine(report),
     settingsBlock(report),
-    ...targetsOf(report).map((target) => matrixSection(report, target)),
+    glanceSection(report),
+    ...sectionsOf(report).map((section) => (section.items ? itemsSection(section.name, section.results) : matrixSection(section.name, section.results))),
     controlsSection(report),
     timingsSection(report),
     measurementsSection(report),
@@ -44,13 +46,34 @@ function settingsBlock(report: Report): string {
   ].join('\n');
 }
 
-function targetsOf(report: Report): string[] {
-  return [...new Set(report.results.map((r) => r.target))];
+function glanceSection(report: Report): string {
+  const glance = storageGlance(report);
+  if (glance.size === 0) return '';
+  const rows = [...glance].map(([storage, cells]) => `| ${storage} | ${GLANCE_PROPERTIES.map((p) => describeGlanceCell(cells.get(p))).join(' | ')} |`);
+  return [
+    '## Storage types at a glance',
+    'What the scenarios observed (negative controls left out; in brackets: how many observations; — means none).',
+    `| Storage | ${GLANCE_PROPERTIES.join(' | ')} |`,
+    `|---|${GLANCE_PROPERTIES.map(() => '---').join('|')}|`,
+    ...rows,
+  ].join('\n');
 }
 
-function matrixSection(report: Report, target: string): string {
-  const results = report.results.filter((r) => r.target === target);
-  if (results.some((r) => r.items)) return itemsSection(target, results);
+/** Matrix results are grouped by target; results judged item by item, by scenario. */
+function sectionsOf(report: Report): Array<{ name: string; items: boolean; results: CellResult[] }> {
+  const sections = new Map<string, { name: string; items: boolean; results: CellResult[] }>();
+  for (const result of report.results) {
+    const items = result.items !== undefined;
+    const name = items ? result.scenario : result.target;
+    const key = `${items}:${name}`;
+    const section = sections.get(key) ?? { name, items, results: [] };
+    section.results.push(result);
+    sections.set(key, section);
+  }
+  return [...sections.values()];
+}
+
+function matrixSection(target: string, results: CellResult[]): string {
   const header = `| Storage | ${DISRUPTIONS.join(' | ')} |\n|---|${DISRUPTIONS.map(() => '---').join('|')}|`;
   const rows = STORAGE_KINDS.flatMap((storage) => {
     const cells = DISRUPTIONS.map((d) => results.find((r) => r.storage === storage && r.disruption === d));
@@ -68,7 +91,7 @@ function matrixSection(report: Report, target: string): string {
 }
 
 /** For scenarios that judge items separately: one row per setup, one column per item. */
-function itemsSection(target: string, results: CellResult[]): string {
+function itemsSection(scenario: string, results: CellResult[]): string {
   const items = [...new Set(results.flatMap((r) => (r.items ?? []).map((i) => i.item)))];
   const rows = results.map((r) => {
     const cells = items.map((name) => {
@@ -82,7 +105,7 @@ function itemsSection(target: string, results: CellResult[]): string {
   });
   const version = results.find((r) => r.serverVersion)?.serverVersion;
   return [
-    `## ${target}: ${results[0]?.scenario ?? target} checks`,
+    `## ${scenario}: ${results.length === 1 ? (results[0]?.title ?? scenario) : 'each setup, item by item'}`,
     version ? `Server: ${version}` : '',
     'Each row is a setup, each column one check: what was observed, and what was expected where they differ. Last column: verdict, median recovery time.',
     `| Setup | ${items.join(' | ')} | Verdict |`,
