@@ -13,7 +13,7 @@ import { mappedPort, waitForExit } from '../docker/containers.ts';
 import { docker } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { StepTimeoutError } from '../errors.ts';
-import type { CellResult, ItemOutcome, Observation } from '../report/model.ts';
+import type { CellResult, ControlResult, ItemOutcome, Observation } from '../report/model.ts';
 import { round } from '../report/stats.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
 import { httpRequest } from '../targets/wordpress/site.ts';
@@ -60,14 +60,9 @@ async function runTrial(expected: Record<BindItem, Observation>, context: BindCo
 
   // Both directions, byte for byte.
   const shared = await scope.createHostFolder('bind-both-ways');
-  const hostBytes = randomBytes(64 * 1024);
-  await writeFile(join(shared, 'from-host.bin'), hostBytes);
-  const inContainer = await once('sha256sum /data/from-host.bin | cut -d" " -f1; head -c 65536 /dev/urandom > /data/from-container.bin; sha256sum /data/from-container.bin | cut -d" " -f1', [`${shared}:/data`]);
-  const [seenInside, writtenInside] = inContainer.logs.trim().split('\n');
-  observed['host file in the container, same bytes'] = seenInside === sha256(hostBytes) ? 'visible' : 'absent';
-  const onHost = await readFile(join(shared, 'from-container.bin')).catch(() => Buffer.alloc(0));
-  observed['container file on the host, same bytes'] = onHost.length > 0 && sha256(onHost) === writtenInside ? 'visible' : 'absent';
-  evidence.push(`both ways: host file sha256 ${sha256(hostBytes).slice(0, 16)}… seen inside as ${seenInside?.slice(0, 16)}…; container file sha256 ${writtenInside?.slice(0, 16)}… on the host as ${onHost.length > 0 ? sha256(onHost).slice(0, 16) : 'nothing'}…`);
+  const bothWays = await checkBothWays(once, shared, shared);
+  Object.assign(observed, bothWays.observed);
+  evidence.push(bothWays.evidence);
 
   // Live edit: nginx serves a bind-mounted folder; the host changes a file while it runs.
   const site = await scope.createHostFolder('bind-site');
@@ -150,6 +145,65 @@ async function runTrial(expected: Record<BindItem, Observation>, context: BindCo
     serverVersion: 'shell in the toolbox image; nginx',
     evidence,
   };
+}
+
+type RunOnce = (script: string, binds: string[], user?: string) => Promise<{ id: string; exitCode: number; logs: string }>;
+
+/** A file written on the host is read inside, and one written inside is read on the host. */
+async function checkBothWays(once: RunOnce, hostFolder: string, mountSource: string): Promise<{ observed: Partial<Record<BindItem, Observation>>; evidence: string }> {
+  const hostBytes = randomBytes(64 * 1024);
+  await writeFile(join(hostFolder, 'from-host.bin'), hostBytes);
+  const inside = await once(
+    'sha256sum /data/from-host.bin 2>/dev/null | cut -d" " -f1; head -c 65536 /dev/urandom > /data/from-container.bin; sha256sum /data/from-container.bin | cut -d" " -f1',
+    [`${mountSource}:/data`],
+  );
+  const lines = inside.logs.trim().split('\n');
+  const [seenInside, writtenInside] = lines.length === 2 ? lines : ['', lines[0]];
+  const onHost = await readFile(join(hostFolder, 'from-container.bin')).catch(() => Buffer.alloc(0));
+  return {
+    observed: {
+      'host file in the container, same bytes': seenInside === sha256(hostBytes) ? 'visible' : 'absent',
+      'container file on the host, same bytes': onHost.length > 0 && sha256(onHost) === writtenInside ? 'visible' : 'absent',
+    },
+    evidence: `both ways (${mountSource}:/data): host file sha256 ${sha256(hostBytes).slice(0, 16)}… seen inside as ${seenInside ? `${seenInside.slice(0, 16)}…` : 'nothing'}; container file sha256 ${writtenInside?.slice(0, 16)}… on the host as ${onHost.length > 0 ? `${sha256(onHost).slice(0, 16)}…` : 'nothing'}`,
+  };
+}
+
+/**
+ * The negative control: the both-ways check with a named volume mounted where the host folder
+ * should be, the mistake of `-v data:/app` for `-v ${PWD}:/app`. It must report both absent.
+ */
+export async function runBindControl(scenario: string, context: BindContext): Promise<ControlResult> {
+  const id = 'toolbox/named-volume/none/volume-instead-of-bind';
+  const items = ['host file in the container, same bytes', 'container file on the host, same bytes'] as const;
+  const { records, error } = await runTrials(id, 1, context.scope, async (trial, scope) => {
+    const folder = await scope.createHostFolder('bind-control');
+    const volume = await scope.createVolume('not-the-host-folder');
+    const once: RunOnce = (script, binds, user) => runOnce(scope, context.images.toolbox.reference, script, binds, user);
+    const check = await checkBothWays(once, folder, volume);
+    const outcomes: ItemOutcome[] = items.map((item) => ({ item, expected: 'visible', observed: check.observed[item] ?? 'absent' }));
+    return {
+      outcome: { trial, observed: 'lost', reinitialised: false, cleanShutdown: true, differences: [] },
+      matches: outcomes.every((o) => o.observed === o.expected),
+      items: outcomes,
+      timing: { trial, phasesMs: {}, recoveryMs: null },
+      before: {},
+      after: {},
+      rowsLost: 0,
+      rowsUnexpected: 0,
+      imageId: (await docker().getImage(context.images.toolbox.reference).inspect()).Id,
+      serverVersion: 'shell in the toolbox image',
+      evidence: [check.evidence],
+    };
+  });
+  const cell = assembleResult(
+    { id, scenario, title: 'Bind mounts: a named volume where the host folder should be', target: 'toolbox', storage: 'named-volume', disruption: 'none', variant: 'volume-instead-of-bind', expected: 'survives' },
+    context.images.toolbox.reference,
+    records,
+    error,
+  );
+  const caught = cell.status === 'failed' && (cell.items ?? []).every((i) => i.observed === 'absent');
+  return { id, scenario, title: 'a named volume where the host folder should be', sabotage: 'the container mounts a named volume at /data instead of the host folder', caught, cell };
 }
 
 /** A container that runs one script and exits; its output and exit code are the answer. */
