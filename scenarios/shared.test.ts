@@ -2,7 +2,7 @@
 // /data/messages.log, a consumer following it, and nginx serving the same named volume. Every
 // line must reach both readers in order; a recreated producer continues the log; recreating
 // all three leaves it intact; and the shell loops stop on TERM instead of being killed. With the
-// consumer on a volume of its own, the same check must fail.
+// consumer on a volume of its own, or a producer that truncates the log, the checks must fail.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { runSharedVolumeChecks, type SharedSetup } from '../src/checks/shared-volume.ts';
 import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
@@ -39,6 +39,14 @@ describe('a volume shared by three containers', () => {
     const consumerItem = cell.items?.find((i) => i.item === 'consumer saw every line, in order');
     const caught = cell.status === 'failed' && consumerItem?.observed === 'absent';
     recordControl(task.meta, { id: `${cell.id}/consumer-not-sharing`, scenario: 'shared', title: 'consumer on a volume of its own', sabotage: 'the consumer mounts another volume at /data', caught, cell });
+    expect(caught, cell.evidence.join('\n')).toBe(true);
+  });
+
+  test('negative control: a producer that truncates the log when it starts is reported', async ({ task }) => {
+    const cell = await runSharedVolumeChecks('shared', { ...SHARED, name: 'truncating-producer', title: 'producer truncating the log on start', producerTruncates: true }, { ...context(), trials: 1 });
+    const lost = (item: string) => cell.items?.find((i) => i.item === item)?.observed === 'lost';
+    const caught = cell.status === 'failed' && lost('recreated producer appends after the last line') && lost('log intact after recreating all three');
+    recordControl(task.meta, { id: `${cell.id}/truncating-producer`, scenario: 'shared', title: 'producer truncating the log on start', sabotage: 'the producer empties messages.log and restarts its sequence at 1', caught, cell });
     expect(caught, cell.evidence.join('\n')).toBe(true);
   });
 });

@@ -2,7 +2,7 @@
 // `--tmpfs /app/cache:rw,size=…`. A note written there is readable while the container runs,
 // is never found on disk (not in `docker diff`, not in the writable layer, not in any mount),
 // is gone after a stop and start, and the mounts' options are enforced. The same checks with
-// the mounts taken away must fail, or they would prove nothing.
+// named volumes in place of the tmpfs mounts, or no mounts at all, must fail.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { runTmpfsChecks, type TmpfsSetup } from '../src/checks/tmpfs.ts';
 import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
@@ -10,7 +10,7 @@ import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } fr
 const STICKY_NOTES: TmpfsSetup = {
   name: 'sticky-notes',
   title: 'notes on tmpfs mounts',
-  tmpfs: true,
+  mounts: 'tmpfs',
   expected: {
     'readable while running': 'visible',
     'kept off disk': 'absent',
@@ -34,19 +34,15 @@ describe('tmpfs', () => {
     assertVerdict(result);
   });
 
-  test('negative control: without the tmpfs mounts, the same checks fail', async ({ task }) => {
-    const cell = await runTmpfsChecks('tmpfs', { ...STICKY_NOTES, name: 'no-tmpfs', title: 'the same paths without tmpfs', tmpfs: false }, { ...context(), trials: 1 });
+  test.for([
+    { mounts: 'named-volume', sabotage: 'named volumes mounted at /app/cache and /tmp instead of tmpfs' },
+    { mounts: 'container-layer', sabotage: 'no mounts: /app/cache and /tmp are in the writable layer' },
+  ] as const)('negative control: $sabotage — the same checks fail', async ({ mounts, sabotage }, { task }) => {
+    const cell = await runTmpfsChecks('tmpfs', { ...STICKY_NOTES, name: `${mounts}-instead`, title: `${mounts} instead of tmpfs`, mounts }, { ...context(), trials: 1 });
     const wrong = (item: string) => cell.items?.find((i) => i.item === item && i.observed !== i.expected);
+    // Found on disk, and still there after a stop and start: what tmpfs promises not to do.
     const caught = cell.status === 'failed' && Boolean(wrong('kept off disk')) && Boolean(wrong('after a stop and start'));
-    recordControl(task.meta, {
-      id: `${cell.id}/no-tmpfs`,
-      scenario: 'tmpfs',
-      title: 'tmpfs checks with the mounts taken away',
-      sabotage: 'no --tmpfs: /app/cache and /tmp are in the writable layer',
-      caught,
-      cell,
-    });
-    expect(cell.status, cell.evidence.join('\n')).toBe('failed');
+    recordControl(task.meta, { id: `${cell.id}/control`, scenario: 'tmpfs', title: `tmpfs checks on ${mounts} instead`, sabotage, caught, cell });
     expect(caught, cell.evidence.join('\n')).toBe(true);
   });
 });

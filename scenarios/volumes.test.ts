@@ -1,7 +1,9 @@
 // The seed's "Volume Lifecycle Management": create (with labels and the local driver's
 // options, including its bind form), list filtered by label, inspect the mountpoint, find the
 // containers using a volume, remove (refused while in use), prune. Each operation is checked
-// against the engine, and a decoy volume proves that the label selections leave others alone.
+// against the engine, and an unlabelled decoy volume proves that the label selections leave
+// others alone. Each check has its opposite in the same run (refused / allowed, listed / not,
+// pruned / kept), so none can pass by always answering the same.
 import { beforeAll, describe, test } from 'vitest';
 import { runVolumeManagementChecks } from '../src/checks/volume-management.ts';
 import { assertVerdict, preflight, recordResult, scenarioKit } from '../src/scenario-kit.ts';

@@ -34,6 +34,9 @@ const PRODUCER = [
   `while true; do echo "$seq $(cut -d" " -f1 /proc/uptime) Hello from producer" >> /data/messages.log; seq=$((seq + 1)); sleep ${INTERVAL_S} & wait $!; done`,
 ].join('\n');
 
+/** The broken producer of the negative control: it empties the log and starts again at 1. */
+const TRUNCATING_PRODUCER = PRODUCER.replace('last=$(tail -n 1 /data/messages.log 2>/dev/null | cut -d" " -f1)', ': > /data/messages.log; last=0');
+
 /** Follows the log from its first line and prints each line with the uptime it was seen at. */
 const CONSUMER = [
   'trap \'kill "$reader" 2>/dev/null; exit 0\' TERM INT',
@@ -55,8 +58,10 @@ export type SharedItem = (typeof SHARED_ITEMS)[number];
 export interface SharedSetup {
   name: string;
   title: string;
-  /** False for the negative control: the consumer gets a volume of its own. */
+  /** False for a negative control: the consumer gets a volume of its own. */
   consumerShares: boolean;
+  /** True for a negative control: the producer truncates the log when it starts. */
+  producerTruncates?: boolean;
   expected: Record<SharedItem, Observation>;
 }
 
@@ -89,7 +94,7 @@ async function runTrial(id: string, setup: SharedSetup, context: SharedContext, 
   evidence.push(`volume ${shared} shared by producer (/data), web (/usr/share/nginx/html) and ${setup.consumerShares ? 'consumer (/data)' : `NOT the consumer (it has ${consumerVolume})`}`);
 
   const start = {
-    producer: () => shell(scope, context.images.toolbox.reference, 'producer', PRODUCER, shared, '/data'),
+    producer: () => shell(scope, context.images.toolbox.reference, 'producer', setup.producerTruncates ? TRUNCATING_PRODUCER : PRODUCER, shared, '/data'),
     consumer: () => shell(scope, context.images.toolbox.reference, 'consumer', CONSUMER, consumerVolume, '/data'),
     web: () => nginx(scope, context.images.nginx.reference, shared),
   };
@@ -111,18 +116,22 @@ async function runTrial(id: string, setup: SharedSetup, context: SharedContext, 
   const beforeProducer = await logLines(stack);
   await stop('producer', stack.producer);
   stack.producer = await start.producer();
-  await untilLogHas(stack, beforeProducer.length + LINES_PER_PHASE);
+  await untilLogHas(stack, setup.producerTruncates ? LINES_PER_PHASE : beforeProducer.length + LINES_PER_PHASE);
   const afterProducer = await logLines(stack);
   const continued = contiguous(afterProducer) && afterProducer.length > beforeProducer.length && afterProducer.slice(0, beforeProducer.length).join('\n') === beforeProducer.join('\n');
   observed['recreated producer appends after the last line'] = continued ? 'survives' : 'lost';
-  evidence.push(`producer recreated after line ${beforeProducer.length}: the log continues at ${afterProducer[beforeProducer.length]?.split(' ')[0] ?? 'nothing'}${continued ? ', no gap, nothing rewritten' : ' — NOT a continuation'}`);
+  evidence.push(
+    continued
+      ? `producer recreated after line ${beforeProducer.length}: the log continues at ${afterProducer[beforeProducer.length]?.split(' ')[0]}, no gap, nothing rewritten`
+      : `producer recreated after line ${beforeProducer.length}: NOT a continuation — the log now has ${afterProducer.length} lines, the first numbered ${afterProducer[0]?.split(' ')[0] ?? 'none'}`,
+  );
 
   // What the consumer and the web server saw, against the log itself.
   const consumerSeen = parseConsumer(await readLogs(stack.consumer.getId()));
   const servedLines = await served(stack.web);
   const truth = await logLines(stack);
-  observed['consumer saw every line, in order'] = sameSequence(consumerSeen.map((s) => s.line), truth, afterProducer.length) ? 'visible' : 'absent';
-  observed['web server served every line, in order'] = sameSequence(servedLines, truth, afterProducer.length) ? 'visible' : 'absent';
+  observed['consumer saw every line, in order'] = sameSequence(consumerSeen.map((s) => s.line), truth, Math.min(afterProducer.length, truth.length)) ? 'visible' : 'absent';
+  observed['web server served every line, in order'] = sameSequence(servedLines, truth, Math.min(afterProducer.length, truth.length)) ? 'visible' : 'absent';
   evidence.push(`the log has lines 1–${truth.length}; the consumer saw ${consumerSeen.length}, the web server served ${servedLines.length}`);
 
   // All three destroyed and recreated on the same volume.
@@ -130,7 +139,7 @@ async function runTrial(id: string, setup: SharedSetup, context: SharedContext, 
   const beforeAll = await logLines(stack);
   for (const role of ['producer', 'consumer', 'web'] as const) await stop(role, stack[role]);
   stack = { producer: await start.producer(), consumer: await start.consumer(), web: await start.web() };
-  await untilLogHas(stack, beforeAll.length + 1);
+  await untilLogHas(stack, setup.producerTruncates ? 1 : beforeAll.length + 1);
   const afterAll = await logLines(stack);
   const intact = contiguous(afterAll) && afterAll.slice(0, beforeAll.length).join('\n') === beforeAll.join('\n');
   observed['log intact after recreating all three'] = intact ? 'survives' : 'lost';

@@ -23,11 +23,13 @@ const OVER_THE_LIMIT_BYTES = 2 * 1024 * 1024;
 export const TMPFS_ITEMS = ['readable while running', 'kept off disk', 'size limit enforced', 'noexec enforced', 'after a stop and start'] as const;
 export type TmpfsItem = (typeof TMPFS_ITEMS)[number];
 
+/** What holds the two paths: tmpfs, or for the negative controls, volumes or the writable layer. */
+export type TmpfsReplacement = 'tmpfs' | 'named-volume' | 'container-layer';
+
 export interface TmpfsSetup {
   name: string;
   title: string;
-  /** False for the negative control: the same paths, in the writable layer. */
-  tmpfs: boolean;
+  mounts: TmpfsReplacement;
   expected: Record<TmpfsItem, Observation>;
 }
 
@@ -38,14 +40,14 @@ export interface TmpfsContext {
 }
 
 export async function runTmpfsChecks(scenario: string, setup: TmpfsSetup, context: TmpfsContext): Promise<CellResult> {
-  const id = `toolbox/${setup.tmpfs ? 'tmpfs' : 'container-layer'}/restart/${setup.name}`;
+  const id = `toolbox/${setup.mounts}/restart/${setup.name}`;
   const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(setup, context, trial, scope));
   const identity = {
     id,
     scenario,
     title: `tmpfs: ${setup.title}`,
     target: 'toolbox',
-    storage: setup.tmpfs ? ('tmpfs' as const) : ('container-layer' as const),
+    storage: setup.mounts,
     disruption: 'restart' as const,
     variant: setup.name,
     expected: setup.expected['after a stop and start'] === 'lost' ? ('lost' as const) : ('survives' as const),
@@ -60,11 +62,19 @@ async function runTrial(setup: TmpfsSetup, context: TmpfsContext, trial: number,
   const token = `sticky-note-${randomBytes(12).toString('hex')}`;
 
   let container = idleContainer(context.image.reference).withLabels(scope.labels('tmpfs'));
-  if (setup.tmpfs) container = container.withTmpFs(MOUNTS);
+  if (setup.mounts === 'tmpfs') container = container.withTmpFs(MOUNTS);
+  if (setup.mounts === 'named-volume') {
+    const volumes = await Promise.all(Object.keys(MOUNTS).map(async (path) => ({ source: await scope.createVolume('instead-of-tmpfs'), target: path })));
+    container = container.withBindMounts(volumes);
+  }
   const started = await container.start();
   scope.trackContainer(started.getId());
-  const mounts = (await inspectContainer(started.getId())).mounts.filter((m) => m.type === 'tmpfs');
-  evidence.push(mounts.length > 0 ? `tmpfs mounts: ${Object.entries(MOUNTS).map(([path, options]) => `${path} (${options})`).join(', ')}` : `no tmpfs: ${CACHE_DIR} and ${TMP_DIR} are in the writable layer`);
+  const mounts = (await inspectContainer(started.getId())).mounts.filter((m) => Object.keys(MOUNTS).includes(m.destination));
+  evidence.push(
+    mounts.length > 0
+      ? `${CACHE_DIR} and ${TMP_DIR}: ${mounts.map((m) => `${m.type}${m.type === 'tmpfs' ? ` (${MOUNTS[m.destination]})` : ` ${m.source}`}`).join(', ')}`
+      : `no mounts: ${CACHE_DIR} and ${TMP_DIR} are in the writable layer`,
+  );
 
   await shell(started, `mkdir -p ${CACHE_DIR} && printf %s ${token} > ${CACHE_DIR}/note && printf %s ${token} > ${TMP_DIR}/note`);
   const read = await shell(started, `cat ${CACHE_DIR}/note ${TMP_DIR}/note`);

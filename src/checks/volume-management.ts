@@ -43,10 +43,11 @@ export async function runVolumeManagementChecks(scenario: string, expected: Reco
 async function runTrial(expected: Record<VolumeItem, Observation>, context: VolumeContext, trial: number, scope: RunScope): Promise<TrialRecord> {
   const evidence: string[] = [];
   const observed: Partial<Record<VolumeItem, Observation>> = {};
+  const measurementsMs: Record<string, number[]> = {};
   const timed = async <T>(what: string, operation: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     const result = await operation();
-    evidence.push(`${what}: ${round(performance.now() - started)} ms`);
+    measurementsMs[what] = [...(measurementsMs[what] ?? []), round(performance.now() - started)];
     return result;
   };
   // A label only this trial's volumes carry: prune selects by it, so nothing else can be hit.
@@ -56,7 +57,7 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
 
   // create: a labelled volume with driver options, and the local driver's bind form.
   const data = scope.uniqueName('managed');
-  await timed('create with labels and options', () =>
+  await timed('docker volume create', () =>
     docker().createVolume({ Name: data, Driver: 'local', Labels: { ...scope.labels('volume-management'), ...group, tier: 'data' }, DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'size=8m' } }),
   );
   scope.trackVolume(data);
@@ -66,12 +67,13 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
 
   const folder = await scope.createHostFolder('bind-form');
   const bindForm = scope.uniqueName('bind-form');
-  await docker().createVolume({ Name: bindForm, Driver: 'local', Labels: { ...scope.labels('volume-management'), ...group }, DriverOpts: { type: 'none', o: 'bind', device: folder } });
+  await timed('docker volume create', () => docker().createVolume({ Name: bindForm, Driver: 'local', Labels: { ...scope.labels('volume-management'), ...group }, DriverOpts: { type: 'none', o: 'bind', device: folder } }));
   scope.trackVolume(bindForm);
 
-  // A decoy: the run label (so cleanup finds it), but not the label the checks select by.
+  // A decoy with no labels at all, like a user's own volume. It is named with the run id, so
+  // the run's sweep finds it even if this trial is interrupted.
   const decoy = scope.uniqueName('decoy');
-  await docker().createVolume({ Name: decoy, Labels: scope.labels('decoy') });
+  await docker().createVolume({ Name: decoy });
   scope.trackVolume(decoy);
 
   // Use both volumes from a container, as an application would.
@@ -87,7 +89,7 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
   evidence.push(`bind form (type=none,o=bind,device=${folder}): ${onHost === token ? 'the file written in the container is in the host folder' : 'the host folder does not have the file'}`);
 
   // list, filtered by label
-  const listed = await timed('list by label', async () => (await docker().listVolumes({ filters: { label: [selector] } })).Volumes?.map((v) => v.Name) ?? []);
+  const listed = await timed('docker volume ls --filter label=…', async () => (await docker().listVolumes({ filters: { label: [selector] } })).Volumes?.map((v) => v.Name) ?? []);
   observed['listed by its label'] = listed.includes(data) && listed.includes(bindForm) ? 'visible' : 'absent';
   observed['decoy not listed by that label'] = listed.includes(decoy) ? 'visible' : 'absent';
   evidence.push(`volumes with ${selector}: ${listed.join(', ') || 'none'}`);
@@ -99,17 +101,17 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
   evidence.push(`mountpoint of ${bindForm}: ${mountpoint} (${atMountpoint === token ? 'holds the file' : 'does not hold the file, or is not readable from here'})`);
 
   // which containers use a volume: docker ps --filter volume=…
-  const users = await timed('find containers using the volume', async () => (await docker().listContainers({ all: true, filters: { volume: [data] } })).map((c) => c.Id));
+  const users = await timed('docker ps --filter volume=…', async () => (await docker().listContainers({ all: true, filters: { volume: [data] } })).map((c) => c.Id));
   observed['containers using it found'] = users.includes(user.getId()) ? 'visible' : 'absent';
   evidence.push(`containers using ${data}: ${users.map((u) => u.slice(0, 12)).join(', ') || 'none'}`);
 
   // remove while in use: Docker refuses, and says why.
-  const inUse = await removal(data);
+  const inUse = await timed('docker volume rm', () => removal(data));
   observed['removal while in use'] = inUse.refused ? 'refused' : 'allowed';
   evidence.push(`docker volume rm ${data} while in use: ${inUse.refused ? `refused (${inUse.message})` : 'allowed'}`);
 
   await docker().getContainer(user.getId()).remove({ force: true, v: true });
-  const unused = await removal(bindForm);
+  const unused = await timed('docker volume rm', () => removal(bindForm));
   observed['removal once unused'] = unused.refused ? 'refused' : 'allowed';
   evidence.push(`docker volume rm ${bindForm} once unused: ${unused.refused ? `refused (${unused.message})` : 'allowed'}`);
 
@@ -118,7 +120,7 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
   const prunable = scope.uniqueName('prunable');
   await docker().createVolume({ Name: prunable, Labels: { ...scope.labels('volume-management'), ...group } });
   scope.trackVolume(prunable);
-  const pruned = await timed('prune by label', async () => (await docker().pruneVolumes({ filters: { label: [selector] } })).VolumesDeleted ?? []);
+  const pruned = await timed('docker volume prune --filter label=…', async () => (await docker().pruneVolumes({ filters: { label: [selector] } })).VolumesDeleted ?? []);
   const exists = async (name: string) => docker().getVolume(name).inspect().then(() => true, () => false);
   observed['prune by label removes the labelled volume'] = (await exists(prunable)) ? 'survives' : 'lost';
   observed['prune by label keeps the decoy'] = (await exists(decoy)) ? 'survives' : 'lost';
@@ -132,6 +134,7 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
     matches,
     items,
     timing: { trial, phasesMs: {}, recoveryMs: null },
+    measurementsMs,
     before: {},
     after: {},
     rowsLost: 0,

@@ -24,9 +24,17 @@ export async function removeRunResources(runId?: string): Promise<Removed> {
     }),
   );
   const { Volumes: volumes } = await docker().listVolumes({ filters });
+  const names = new Set((volumes ?? []).map((v) => v.Name));
+  // One check needs a volume with no labels at all (a decoy its label selections must miss);
+  // it is named with the run's id, which is unique, so the run's own sweep can still find it.
+  if (runId !== undefined) {
+    const prefix = `ph-${runId}-`;
+    const named = await docker().listVolumes({ filters: { name: [prefix] } });
+    for (const volume of named.Volumes ?? []) if (volume.Name.startsWith(prefix)) names.add(volume.Name);
+  }
   await Promise.all(
-    (volumes ?? []).map(async (v) => {
-      if (await ignoreGone(docker().getVolume(v.Name).remove())) removed.volumes++;
+    [...names].map(async (name) => {
+      if (await ignoreGone(docker().getVolume(name).remove())) removed.volumes++;
     }),
   );
   const networks = await docker().listNetworks({ filters });

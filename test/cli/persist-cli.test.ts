@@ -125,13 +125,22 @@ describe('cleanup', () => {
     await expectDecoysUntouched();
   });
 
-  test('persist clean removes labelled leftovers only', async () => {
+  test('persist clean removes that run\'s leftovers only: labelled, or named with its run id', async () => {
     const leftoverRun = `leftover-${suffix}`;
-    await docker.createVolume({ Name: `ph-${leftoverRun}`, Labels: { [RUN_LABEL]: leftoverRun } });
-    const result = await persist(['clean', '--run', leftoverRun]);
-    expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain('Removed 0 containers, 1 volumes and 0 networks');
-    expect(await labelled(leftoverRun)).toEqual({ containers: 0, volumes: 0, networks: 0 });
-    await expectDecoysUntouched();
+    const otherRunVolume = `ph-leftover-other-${suffix}-decoy-1`;
+    await docker.createVolume({ Name: `ph-${leftoverRun}-labelled`, Labels: { [RUN_LABEL]: leftoverRun } });
+    await docker.createVolume({ Name: `ph-${leftoverRun}-decoy-1` });
+    await docker.createVolume({ Name: otherRunVolume });
+    try {
+      const result = await persist(['clean', '--run', leftoverRun]);
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toContain('Removed 0 containers, 2 volumes and 0 networks');
+      expect(await labelled(leftoverRun)).toEqual({ containers: 0, volumes: 0, networks: 0 });
+      await expect(docker.getVolume(`ph-${leftoverRun}-decoy-1`).inspect()).rejects.toThrow();
+      await expect(docker.getVolume(otherRunVolume).inspect()).resolves.toMatchObject({ Name: otherRunVolume });
+      await expectDecoysUntouched();
+    } finally {
+      await docker.getVolume(otherRunVolume).remove().catch(() => undefined);
+    }
   });
 });
