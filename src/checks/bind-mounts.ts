@@ -8,7 +8,7 @@ import { chown, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import type { ImageChoice } from '../config.ts';
-import { sha256 } from '../data/png.ts';
+import { sha256 } from '../data/hash.ts';
 import { mappedPort, waitForExit } from '../docker/containers.ts';
 import { docker } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
@@ -16,8 +16,9 @@ import { StepTimeoutError } from '../errors.ts';
 import type { CellResult, ControlResult, ItemOutcome, Observation } from '../report/model.ts';
 import { round } from '../report/stats.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
-import { httpRequest } from '../targets/wordpress/site.ts';
+import { httpRequest } from '../web/http.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import { firstLine } from './output.ts';
 
 export const BIND_ITEMS = [
   'host file in the container, same bytes',
@@ -275,8 +276,4 @@ async function runMasked(scope: RunScope, image: string, project: string): Promi
   scope.trackContainer(container.id);
   await container.start();
   return (await waitForExit(container.id)).logs.trim();
-}
-
-function firstLine(text: string): string {
-  return (text.split('\n').find((line) => line.trim() !== '') ?? '').trim().slice(0, 120);
 }

@@ -14,7 +14,7 @@ import { progress } from '../progress.ts';
 import type { CellResult, ItemOutcome, Observation } from '../report/model.ts';
 import { round } from '../report/stats.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
-import { httpRequest } from '../targets/wordpress/site.ts';
+import { httpRequest } from '../web/http.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
 
 /** The seed writes every 5 s; 0.2 s keeps a trial short and still shows ordering and gaps. */

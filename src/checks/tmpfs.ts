@@ -12,6 +12,7 @@ import type { CellResult, ItemOutcome, Observation, Phase } from '../report/mode
 import { recoveryOf, round } from '../report/stats.ts';
 import { idleContainer } from '../targets/toolbox.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import { firstLine } from './output.ts';
 import { searchDisk } from './on-disk.ts';
 
 /** The seed's two mounts: a cache with a size limit, and /tmp with noexec. */
@@ -143,8 +144,4 @@ async function untilExecAnswers(container: StartedTestContainer, timeoutMs = 30_
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new StepTimeoutError('Waiting for the restarted container to run commands', timeoutMs, last);
-}
-
-function firstLine(text: string): string {
-  return (text.split('\n').find((line) => line.trim() !== '') ?? '').trim().slice(0, 120);
 }

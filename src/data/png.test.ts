@@ -1,6 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
-import { deterministicPng, sha256 } from './png.ts';
+import { sha256 } from './hash.ts';
+import { deterministicPng } from './png.ts';
 
 describe('deterministicPng', () => {
   test('is a PNG of the asked size, the same bytes every time', () => {

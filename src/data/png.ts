@@ -1,6 +1,5 @@
 // A small, valid, deterministic PNG: the "media file" a scenario uploads. It must be a real
 // image, because WordPress checks uploads' content against their type.
-import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -23,10 +22,6 @@ export function deterministicPng(width = 96, height = 64, seed = 7): Buffer {
   header.writeUInt32BE(height, 4);
   header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
   return Buffer.concat([SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
-
-export function sha256(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 function chunk(type: string, data: Buffer): Buffer {

@@ -4,7 +4,8 @@
 // the volumes, it shows what that volume protects.
 import type { ImageChoice } from '../config.ts';
 import { compareFingerprints, type Fingerprint, type TableFingerprint } from '../data/fingerprint.ts';
-import { deterministicPng, sha256 } from '../data/png.ts';
+import { sha256 } from '../data/hash.ts';
+import { deterministicPng } from '../data/png.ts';
 import { inspectContainer, removeContainer, stopGracefully } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
@@ -15,8 +16,9 @@ import {
   addPlugin, databaseVersion, PLUGIN_PATH, readPostRows, siteUrl, startDatabase, startWordPress, type RunningStack, type StackPlan,
 } from '../targets/wordpress/stack.ts';
 import {
-  generatorVersion, httpRequest, install, isInstallRedirect, publishPost, uploadMedia, waitForSite, type PublishedPost, type UploadedMedia,
+  generatorVersion, install, isInstallRedirect, publishPost, uploadMedia, waitForSite, type PublishedPost, type UploadedMedia,
 } from '../targets/wordpress/site.ts';
+import { httpRequest } from '../web/http.ts';
 import { assembleResult, runTrials, type TrialRecord } from './assemble.ts';
 
 export const SITE_ITEMS = ['site installed', 'posts over HTTP', 'post rows in the database', 'media file', 'plugin file'] as const;

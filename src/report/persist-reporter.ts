@@ -2,7 +2,6 @@
 // Tests outside the scenarios project (unit tests) are not part of the report.
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { loadConfig } from '../config.ts';
-import { describeError } from '../errors.ts';
 import { gatherEnvironment, toolVersion } from './environment.ts';
 import { PHASE_DEFINITIONS, SCHEMA_VERSION, summarise, type CellResult, type ControlResult, type Report } from './model.ts';
 import { defaultOutDir, writeReport } from './write.ts';
@@ -62,6 +61,6 @@ function collect(test: TestCase, results: CellResult[], controls: ControlResult[
   if (!meta.persistResult && !meta.persistControl && outcome.state === 'failed') {
     // The test failed before it produced a result: the harness could not run it.
     const reasons = outcome.errors.map((e) => e.message).join('; ');
-    harnessErrors.push(`${test.fullName}: ${reasons || describeError(outcome)}`);
+    harnessErrors.push(`${test.fullName}: ${reasons || 'it failed without an error message'}`);
   }
 }

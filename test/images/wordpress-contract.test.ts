@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mappedPort } from '../../src/docker/containers.ts';
 import { docker } from '../../src/docker/engine.ts';
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import { httpRequest, install, isInstallRedirect, waitForSite } from '../../src/targets/wordpress/site.ts';
+import { install, isInstallRedirect, waitForSite } from '../../src/targets/wordpress/site.ts';
+import { httpRequest } from '../../src/web/http.ts';
 import { DB } from '../../src/targets/wordpress/stack.ts';
 import { startLabelled } from './contract-kit.ts';
 

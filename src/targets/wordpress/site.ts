@@ -1,32 +1,13 @@
 // A WordPress site driven over HTTP only, as a user would: install, publish posts, upload media
 // (XML-RPC with a user name and password), then read it all back as a visitor would.
-import { sha256 } from '../../data/png.ts';
 import { StepTimeoutError } from '../../errors.ts';
+import { sha256 } from '../../data/hash.ts';
+import { httpRequest, type HttpAnswer } from '../../web/http.ts';
 import { methodCall, parseResponse, type XmlRpcValue } from './xmlrpc.ts';
 
-const REQUEST_TIMEOUT_MS = 30_000;
 const POLL_INTERVAL_MS = 100;
 
 export const ADMIN = { user: 'harness-admin', password: 'Harness-pw-1' };
-
-export interface HttpAnswer {
-  status: number;
-  location: string | null;
-  /** Where the answer came from, after any redirects that were followed. */
-  finalUrl: string;
-  body: Buffer;
-}
-
-/** Redirects are not followed unless asked: a redirect to the installer is itself an answer. */
-export async function httpRequest(url: string, init: RequestInit = {}): Promise<HttpAnswer> {
-  const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS), ...init });
-  return {
-    status: response.status,
-    location: response.headers.get('location'),
-    finalUrl: response.url || url,
-    body: Buffer.from(await response.arrayBuffer()),
-  };
-}
 
 /** Polls / until the site answers other than 5xx: 200 when installed, 302 to the installer when not. */
 export async function waitForSite(baseUrl: string, timeoutMs: number): Promise<HttpAnswer> {

@@ -90,14 +90,7 @@ export interface PostRow {
 
 /** The posts' rows as the database has them, or undefined when WordPress's tables are absent. */
 export async function readPostRows(stack: RunningStack, ids: number[]): Promise<PostRow[] | undefined> {
-  const connection = await mysql2.createConnection({
-    host: stack.db.getHost(),
-    port: await mappedPort(stack.db.getId(), 3306),
-    user: 'root',
-    password: DB.rootPassword,
-    database: DB.name,
-    connectTimeout: 5_000,
-  });
+  const connection = await connectAsRoot(stack, DB.name);
   try {
     const [rows] = await connection.query<mysql2.RowDataPacket[]>('SELECT ID AS id, post_title AS title, post_type AS type FROM wp_posts WHERE ID IN (?) ORDER BY ID', [ids]);
     return rows.map((r) => ({ id: Number(r.id), title: String(r.title), type: String(r.type) }));
@@ -110,13 +103,7 @@ export async function readPostRows(stack: RunningStack, ids: number[]): Promise<
 }
 
 export async function databaseVersion(stack: RunningStack): Promise<string> {
-  const connection = await mysql2.createConnection({
-    host: stack.db.getHost(),
-    port: await mappedPort(stack.db.getId(), 3306),
-    user: 'root',
-    password: DB.rootPassword,
-    connectTimeout: 5_000,
-  });
+  const connection = await connectAsRoot(stack);
   try {
     const [rows] = await connection.query<mysql2.RowDataPacket[]>('SELECT VERSION() AS version');
     const version = String(rows[0]?.version ?? 'unknown');
@@ -124,4 +111,16 @@ export async function databaseVersion(stack: RunningStack): Promise<string> {
   } finally {
     connection.destroy();
   }
+}
+
+/** The stack's database as root, over its published port (which changes on every recreate). */
+async function connectAsRoot(stack: RunningStack, database?: string): Promise<mysql2.Connection> {
+  return mysql2.createConnection({
+    host: stack.db.getHost(),
+    port: await mappedPort(stack.db.getId(), 3306),
+    user: 'root',
+    password: DB.rootPassword,
+    ...(database ? { database } : {}),
+    connectTimeout: 5_000,
+  });
 }
