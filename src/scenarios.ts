@@ -53,6 +53,12 @@ export const SCENARIOS: ScenarioInfo[] = [
     images: ['toolbox'],
     summary: 'Volume management: create with labels and options (bind form too), list by label, inspect, find users, refused removal in use, prune by label with a decoy.',
   },
+  {
+    name: 'backup',
+    file: 'scenarios/backup.test.ts',
+    images: ['postgres', 'mysql', 'wordpress', 'toolbox'],
+    summary: 'Backup drills: helper tar (hot and quiesced), native dumps, volume copy, the rotating script and your own procedure, each restored into a new volume and proven; RTO and RPO.',
+  },
 ];
 
 /** No filter selects every scenario; an unknown name is a usage error that lists the known ones. */

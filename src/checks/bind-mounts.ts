@@ -10,6 +10,7 @@ import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import type { ImageChoice } from '../config.ts';
 import { sha256 } from '../data/hash.ts';
 import { mappedPort, waitForExit } from '../docker/containers.ts';
+import { runOneShot, type OneShotResult } from '../docker/one-shot.ts';
 import { docker } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { StepTimeoutError } from '../errors.ts';
@@ -208,17 +209,8 @@ export async function runBindControl(scenario: string, context: BindContext): Pr
 }
 
 /** A container that runs one script and exits; its output and exit code are the answer. */
-async function runOnce(scope: RunScope, image: string, script: string, binds: string[], user?: string): Promise<{ id: string; exitCode: number; logs: string }> {
-  const container = await docker().createContainer({
-    Image: image,
-    Cmd: ['sh', '-c', script],
-    Labels: scope.labels('bind-check'),
-    ...(user ? { User: user } : {}),
-    HostConfig: { Binds: binds },
-  });
-  scope.trackContainer(container.id);
-  await container.start();
-  return { id: container.id, ...(await waitForExit(container.id)) };
+function runOnce(scope: RunScope, image: string, script: string, binds: string[], user?: string, keep = false): Promise<OneShotResult> {
+  return runOneShot(scope, { image, script, binds, purpose: 'bind-check', keep, ...(user ? { user } : {}) });
 }
 
 async function startNginx(scope: RunScope, image: string, binds: string[]): Promise<{ container: StartedTestContainer; host: string; port: number }> {
@@ -257,7 +249,7 @@ async function untilServed(url: string, text: string): Promise<number> {
 
 /** An image with content in /app/node_modules, made by committing a labelled container. */
 async function imageWithModules(scope: RunScope, base: string): Promise<string> {
-  const builder = await runOnce(scope, base, 'mkdir -p /app/node_modules && echo image-module > /app/node_modules/marker.js && echo image-server > /app/server.js', []);
+  const builder = await runOnce(scope, base, 'mkdir -p /app/node_modules && echo image-module > /app/node_modules/marker.js && echo image-server > /app/server.js', [], undefined, true);
   if (builder.exitCode !== 0) throw new Error(`could not prepare the image: ${builder.logs}`);
   const repo = `persistence-harness-scratch/${scope.uniqueName('modules')}`;
   const committed = await docker().getContainer(builder.id).commit({ repo, tag: 'latest', changes: `LABEL persistence-harness.run=${scope.runId}` });

@@ -4,7 +4,7 @@ import type { Fingerprint } from '../data/fingerprint.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { describeError } from '../errors.ts';
 import { progress } from '../progress.ts';
-import type { CellResult, ItemOutcome, MeasureStats, TrialOutcome, TrialTiming } from '../report/model.ts';
+import type { BackupFacts, CellResult, ItemOutcome, MeasureStats, TrialOutcome, TrialTiming } from '../report/model.ts';
 import { statsOf, summariseTimings } from '../report/stats.ts';
 
 export interface TrialRecord {
@@ -12,6 +12,7 @@ export interface TrialRecord {
   /** Whether this trial saw what the cell expected (every item, where items are judged). */
   matches: boolean;
   items?: ItemOutcome[];
+  backup?: BackupFacts;
   timing: TrialTiming;
   /** Named durations this trial measured besides its phases, in ms (several samples allowed). */
   measurementsMs?: Record<string, number[]>;
@@ -80,6 +81,7 @@ export function assembleResult(identity: ResultIdentity, imageReference: string,
     rowsUnexpected: shown?.rowsUnexpected ?? 0,
     trialOutcomes: records.map((r) => r.outcome),
     ...(shown?.items ? { items: shown.items } : {}),
+    ...(shown?.backup ? { backup: shown.backup } : {}),
     timings: { perTrial: records.map((r) => r.timing), summary: summariseTimings(records.map((r) => r.timing)) },
     ...measurementsOf(records),
     evidence,

@@ -3,7 +3,7 @@
 import type { Fingerprint } from '../data/fingerprint.ts';
 import type { StorageKind } from '../storage/placement.ts';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export type Outcome = 'survives' | 'lost';
 /**
@@ -13,23 +13,32 @@ export type Outcome = 'survives' | 'lost';
 export type Observation = Outcome | 'visible' | 'absent' | 'refused' | 'allowed';
 /** passed: observed as expected. failed: data not as expected (a finding). errored: the harness could not tell. */
 export type Status = 'passed' | 'failed' | 'errored';
-/** The disruptions of the persistence matrix; 'none' is for checks of a running setup. */
+/**
+ * The disruptions of the persistence matrix; 'none' is for checks of a running setup and
+ * 'backup-restore' for a backup drill (the original volume destroyed, the backup restored).
+ */
 export const DISRUPTIONS = ['restart', 'recreate'] as const;
 export type MatrixDisruption = (typeof DISRUPTIONS)[number];
-export type Disruption = MatrixDisruption | 'none';
+export type Disruption = MatrixDisruption | 'none' | 'backup-restore';
 
-export const PHASES = ['stop', 'create', 'ready', 'verified'] as const;
+export const PHASES = ['stop', 'backup', 'restore', 'create', 'ready', 'verified'] as const;
 export type Phase = (typeof PHASES)[number];
-/** Recovery is what a user waits for after the disruption: create + ready + verified. */
+/**
+ * Recovery is what a user waits for after the disruption: create + ready + verified, plus the
+ * restore when there is one (then it is the recovery time objective actually achieved).
+ */
 export const RECOVERY_PHASES: readonly Phase[] = ['create', 'ready', 'verified'];
+export const OPTIONAL_RECOVERY_PHASES: readonly Phase[] = ['restore'];
 export type TimedMeasure = Phase | 'recovery';
 
 export const PHASE_DEFINITIONS: Record<TimedMeasure, string> = {
   stop: 'Graceful stop: the image\'s stop signal, then up to 30 s before Docker kills (docker stop -t 30); for recreate, also the removal of the containers (named volumes and bind folders stay).',
+  backup: 'Backup drills: from the start of the backup (stopping the service first, when the method quiesces it) until the backup is complete and its manifest written; a quiesced service is started again after this phase.',
+  restore: 'Backup drills: from checking the backup\'s integrity until its data is in the new volume (file methods) or loaded into the new server (database-native dumps).',
   create: 'restart: `docker start` of the same container until it runs; recreate: creating and starting new containers with the same mounts (testcontainers) until they run.',
   ready: 'From running until the service answers: a database accepts a TCP connection on its published port and answers SELECT 1; a web site answers / with anything but a 5xx (polled every 50–100 ms).',
   verified: 'From ready until everything written before the disruption was read back and compared: every table\'s row count and ordered content hash; for a web site, each page, file and database row.',
-  recovery: 'create + ready + verified: from the moment the service is brought back until its data is proven.',
+  recovery: 'create + ready + verified, plus restore in backup drills (the recovery time objective achieved): from the moment recovery starts until the data is proven.',
 };
 
 export interface TrialTiming {
@@ -68,6 +77,63 @@ export interface ItemOutcome {
   observed: Observation;
 }
 
+/** How a backup was taken: with the service running and writing, or stopped for the backup. */
+export type BackupMode = 'hot' | 'quiesced';
+
+/** What a restore lost of the writes that kept going around the backup (recovery point). */
+export interface RpoFigures {
+  /** Writes the service acknowledged before it was destroyed. */
+  acknowledged: number;
+  /** Acknowledged writes found after the restore. */
+  present: number;
+  /** Acknowledged but missing after the restore. */
+  missing: number;
+  /** Of the missing, acknowledged before the backup started: data the backup should have had. */
+  missingBeforeBackup: number;
+  /** Present after the restore, but never attempted. */
+  unexpected: number;
+  /** Attempted with an unknown outcome (the service went away mid-write), and present. */
+  recovered: number;
+  /** From the first missing write's acknowledgement to the last acknowledged write. */
+  windowMs: number | null;
+  /** When the first missing write was acknowledged, relative to the start of the backup. */
+  firstMissingAfterBackupStartMs: number | null;
+}
+
+export interface ArchiveFacts {
+  /** File name (or backup volume name) of the backup that was restored. */
+  name: string;
+  bytes: number;
+  sha256: string | null;
+  /** Entries listed in its manifest (files in an archive, tables in a dump). */
+  entries: number | null;
+}
+
+/** What the backup rotation kept and deleted, against what a 7-day retention must keep. */
+export interface RotationFacts {
+  kept: string[];
+  deleted: string[];
+  expectedKept: string[];
+  expectedDeleted: string[];
+  /** The archive that was restored: the oldest one retained. */
+  restored: string;
+}
+
+export interface BackupFacts {
+  method: string;
+  mode: BackupMode;
+  /** What ran, as a user would type it. */
+  commands: string[];
+  archive: ArchiveFacts | null;
+  /** verified: sha256 and listing matched the manifest before restoring; corrupt: restore refused. */
+  integrity: 'verified' | 'corrupt' | 'unchecked';
+  restoredServiceStarted: boolean;
+  /** Whether the restored service ran crash recovery (from its logs); null where not applicable. */
+  crashRecovery: boolean | null;
+  rpo: RpoFigures | null;
+  rotation?: RotationFacts;
+}
+
 export interface ImageUsed {
   reference: string;
   id: string;
@@ -98,6 +164,8 @@ export interface CellResult {
   /** Per item, when the scenario judges items separately (from the trial shown). */
   items?: ItemOutcome[];
   timings: Timings;
+  /** Backup drills only: how the backup was taken, the archive, integrity and RPO (from the trial shown). */
+  backup?: BackupFacts;
   /** Durations that are not recovery phases (e.g. how long a host edit takes to be served), over all trials. */
   measurements?: Record<string, MeasureStats>;
   evidence: string[];

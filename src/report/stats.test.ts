@@ -21,6 +21,11 @@ describe('statistics', () => {
     expect(recoveryOf({ stop: 500, create: 100 })).toBeNull();
   });
 
+  test('in a backup drill, recovery includes the restore but not the backup', () => {
+    expect(recoveryOf({ backup: 900, restore: 400, create: 100, ready: 200, verified: 30 })).toBe(730);
+    expect(recoveryOf({ backup: 900, restore: 400 })).toBeNull();
+  });
+
   test('summaries skip phases no trial measured', () => {
     const summary = summariseTimings([
       { trial: 1, phasesMs: { stop: 10, create: 1, ready: 2, verified: 3 }, recoveryMs: 6 },

@@ -1,6 +1,6 @@
 // Summary statistics over trials. The median, not the mean: one slow trial on a busy
 // machine should not move the figure people compare.
-import { PHASES, RECOVERY_PHASES, type MeasureStats, type TimedMeasure, type TrialTiming } from './model.ts';
+import { OPTIONAL_RECOVERY_PHASES, PHASES, RECOVERY_PHASES, type MeasureStats, type TimedMeasure, type TrialTiming } from './model.ts';
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of no values');
@@ -21,7 +21,9 @@ export function statsOf(values: readonly number[]): MeasureStats | undefined {
 
 export function recoveryOf(phasesMs: TrialTiming['phasesMs']): number | null {
   const parts = RECOVERY_PHASES.map((phase) => phasesMs[phase]);
-  return parts.every((ms) => ms !== undefined) ? round(parts.reduce((a, b) => a! + b!, 0)!) : null;
+  if (!parts.every((ms) => ms !== undefined)) return null;
+  const optional = OPTIONAL_RECOVERY_PHASES.map((phase) => phasesMs[phase] ?? 0);
+  return round([...parts, ...optional].reduce((a, b) => a + b, 0));
 }
 
 export function summariseTimings(perTrial: TrialTiming[]): Partial<Record<TimedMeasure, MeasureStats>> {

@@ -36,6 +36,14 @@ export const mysql: DatabaseTarget = {
   },
   initialisationMarkers: [/\[Entrypoint\]: Initializing database files/, /MySQL init process done/],
   cleanShutdownMarker: /Shutdown complete/,
+  crashRecoveryMarkers: [/Starting crash recovery/i, /Database was not shut ?down normally/i],
+  // The password comes from the container's own environment, so it is not in the command line.
+  logicalBackup: {
+    // --single-transaction: one consistent snapshot of InnoDB tables while writes go on.
+    dump: ['sh', '-c', `exec mysqldump -uroot -p"$MYSQL_ROOT_PASSWORD" --single-transaction ${DATABASE}`],
+    restore: ['sh', '-c', `exec mysql -uroot -p"$MYSQL_ROOT_PASSWORD" ${DATABASE}`],
+  },
+  procedureEnv: { PERSIST_DB_USER: 'root', PERSIST_DB_PASSWORD: ROOT_PASSWORD, PERSIST_DB_NAME: DATABASE },
 
   container(image, dataDir) {
     const container = new GenericContainer(image)
@@ -130,6 +138,24 @@ class MysqlConnection implements DatabaseConnection {
       fingerprint[tableName] = { present: true, rows: Number(rows[0]?.n ?? 0), contentHash: String(rows[0]?.hash ?? '') };
     }
     return fingerprint;
+  }
+
+  async createLedger(): Promise<void> {
+    await this.connection.query('CREATE TABLE ledger (id INT PRIMARY KEY, written_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)) ENGINE=InnoDB');
+  }
+
+  async writeLedger(id: number): Promise<void> {
+    // autocommit is on: each INSERT is its own committed transaction.
+    await this.connection.query('INSERT INTO ledger (id) VALUES (?)', [id]);
+  }
+
+  async ledgerIds(): Promise<number[]> {
+    const [tables] = await this.connection.query<mysql2.RowDataPacket[]>(
+      "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'ledger'",
+    );
+    if (tables.length === 0) return [];
+    const [rows] = await this.connection.query<mysql2.RowDataPacket[]>('SELECT id FROM ledger ORDER BY id');
+    return rows.map((r) => Number(r.id));
   }
 
   async close(): Promise<void> {

@@ -32,6 +32,14 @@ export const postgres: DatabaseTarget = {
   },
   initialisationMarkers: [/The files belonging to this database system will be owned by user/, /PostgreSQL init process complete/],
   cleanShutdownMarker: /database system is shut down/,
+  crashRecoveryMarkers: [/database system was not properly shut down; automatic recovery in progress/, /database system was interrupted/],
+  // Inside the container the local socket needs no password (the official image's default).
+  logicalBackup: {
+    dump: ['pg_dump', '-U', USER, DATABASE],
+    // One transaction that stops at the first error: a failed restore leaves nothing half-loaded.
+    restore: ['psql', '-U', USER, '-v', 'ON_ERROR_STOP=1', '--single-transaction', '-q', DATABASE],
+  },
+  procedureEnv: { PERSIST_DB_USER: USER, PERSIST_DB_PASSWORD: PASSWORD, PERSIST_DB_NAME: DATABASE },
 
   container(image, dataDir) {
     return new GenericContainer(image)
@@ -109,6 +117,21 @@ class PostgresConnection implements DatabaseConnection {
       fingerprint[tableName] = { present: true, rows: rows[0]?.rows ?? 0, contentHash: rows[0]?.hash ?? null };
     }
     return fingerprint;
+  }
+
+  async createLedger(): Promise<void> {
+    await this.client.query('CREATE TABLE ledger (id integer PRIMARY KEY, written_at timestamptz NOT NULL DEFAULT now())');
+  }
+
+  async writeLedger(id: number): Promise<void> {
+    await this.client.query('INSERT INTO ledger (id) VALUES ($1)', [id]);
+  }
+
+  async ledgerIds(): Promise<number[]> {
+    const { rows: found } = await this.client.query<{ present: boolean }>("SELECT to_regclass('ledger') IS NOT NULL AS present");
+    if (!found[0]?.present) return [];
+    const { rows } = await this.client.query<{ id: number }>('SELECT id FROM ledger ORDER BY id');
+    return rows.map((r) => r.id);
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,11 @@ export interface DatabaseConnection {
   /** Creates the dataset's tables and writes every row, committed. */
   write(dataset: Dataset): Promise<void>;
   fingerprint(tableNames: string[]): Promise<Fingerprint>;
+  /** The ledger of backup drills: a table of numbered records, each written in its own commit. */
+  createLedger(): Promise<void>;
+  writeLedger(id: number): Promise<void>;
+  /** Ids present in the ledger; none when the table is absent. */
+  ledgerIds(): Promise<number[]>;
   close(): Promise<void>;
 }
 
@@ -26,6 +31,15 @@ export interface DatabaseTarget {
   initialisationMarkers: RegExp[];
   /** The line a clean shutdown ends with. */
   cleanShutdownMarker: RegExp;
+  /** Lines a start prints when the data directory was not shut down cleanly. */
+  crashRecoveryMarkers: RegExp[];
+  /**
+   * The seed's database-native backup, run in the container with `docker exec`: a command that
+   * writes the database as SQL to stdout, and one that reads such SQL from stdin.
+   */
+  logicalBackup: { dump: string[]; restore: string[] };
+  /** Connection settings handed to a user's backup and restore commands. */
+  procedureEnv: Record<string, string>;
   /** A container for this image keeping its data in dataDir, not yet started. */
   container(image: string, dataDir: string): GenericContainer;
   /** Connects, or throws while the server is not ready yet. */

@@ -1,0 +1,39 @@
+// The seed's Method 2: the database's own dump tool, run in the container with `docker exec`,
+// its SQL written to a file on the host; the restore feeds that file to the client in a fresh
+// server. A logical dump is consistent while writes go on, so the service keeps running.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { verifyBackup, writeManifest } from '../manifest.ts';
+import { BackupFailedError, backupStamp, fileBackup, lastLines, RestoreFailedError, type BackupMethod } from '../method.ts';
+
+export function nativeDump(): BackupMethod {
+  return {
+    name: 'native-dump',
+    title: 'database-native dump',
+    mode: 'hot',
+    quiesce: false,
+    restoresInto: 'service',
+
+    async backup(workspace) {
+      const { subject, service } = workspace;
+      if (!subject.logicalBackup || !service) throw new BackupFailedError(`${subject.displayName} has no database-native dump.`);
+      const name = `${subject.name}_${backupStamp(new Date())}.sql`;
+      const file = join(workspace.backupDir, name);
+      const run = await execa('docker', ['exec', service.id, ...subject.logicalBackup.dump], { stdout: { file }, reject: false, timeout: 600_000 });
+      if (run.exitCode !== 0) throw new BackupFailedError(`the dump exited with ${run.exitCode}: ${lastLines(String(run.stderr))}`);
+      const tables = [...(await readFile(file, 'utf8')).matchAll(/^CREATE TABLE (?:IF NOT EXISTS )?(\S+)/gm)].map((m) => m[1]!.replace(/[`"]/g, ''));
+      const manifest = await writeManifest(file, { method: 'native-dump', source: `${subject.name} database`, entries: tables });
+      return fileBackup(file, manifest, [`docker exec ${service.id.slice(0, 12)} ${subject.logicalBackup.dump.join(' ')} > ${name}`]);
+    },
+
+    async restore(backup, workspace) {
+      const { subject, service } = workspace;
+      if (!subject.logicalBackup || !service || !backup.file) throw new RestoreFailedError('The dump cannot be restored without a running server and the dump file.');
+      await verifyBackup(backup.file);
+      const run = await execa('docker', ['exec', '-i', service.id, ...subject.logicalBackup.restore], { inputFile: backup.file, reject: false, timeout: 600_000 });
+      if (run.exitCode !== 0) throw new RestoreFailedError(`the restore exited with ${run.exitCode}: ${lastLines(String(run.stderr))}`);
+      workspace.evidence.push(`restore: docker exec -i ${service.id.slice(0, 12)} ${subject.logicalBackup.restore.join(' ')} < ${backup.name}`);
+    },
+  };
+}

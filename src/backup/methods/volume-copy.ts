@@ -1,0 +1,57 @@
+// The seed's Method 3: a helper container copies one volume into another. The seed writes
+// `cp -r`, which makes every copy owned by root with default modes; `cp -a` keeps owners,
+// modes and links, which a data directory needs. The copy is the backup; the restore copies
+// it again into the new volume, so the backup stays untouched for the next restore.
+import { runOneShot } from '../../docker/one-shot.ts';
+import type { RunScope } from '../../docker/run-scope.ts';
+import type { BackupMode } from '../../report/model.ts';
+import { BackupFailedError, lastLines, RestoreFailedError, type BackupMethod } from '../method.ts';
+
+const COPY = 'cp -a /source/. /destination/';
+
+export function volumeCopy({ mode }: { mode: BackupMode }): BackupMethod {
+  return {
+    name: 'volume-copy',
+    title: `volume-to-volume copy (${mode})`,
+    mode,
+    quiesce: mode === 'quiesced',
+    restoresInto: 'volume',
+
+    async backup(workspace) {
+      const copy = await workspace.scope.createVolume(`${workspace.subject.name}-backup-copy`);
+      const kib = await copyVolume(workspace.scope, workspace.toolboxImage, workspace.volume, copy, 'backup-copy');
+      if (kib === undefined) throw new BackupFailedError('the copy did not report its size');
+      return {
+        volume: copy,
+        name: copy,
+        bytes: kib * 1024,
+        sha256: null,
+        entries: null,
+        commands: [`docker run --rm -v ${workspace.volume}:/source -v ${copy}:/destination ${workspace.toolboxImage} ${COPY}`],
+      };
+    },
+
+    async restore(backup, workspace) {
+      if (!backup.volume) throw new RestoreFailedError('The copy has no backup volume.');
+      await copyVolume(workspace.scope, workspace.toolboxImage, backup.volume, workspace.volume, 'restore-copy');
+      workspace.evidence.push(`restore: copied volume ${backup.volume} into ${workspace.volume} with ${COPY}`);
+    },
+  };
+}
+
+/** Copies and returns the destination's size in KiB (du -sk, which busybox and GNU both have). */
+async function copyVolume(scope: RunScope, image: string, source: string, destination: string, purpose: string): Promise<number | undefined> {
+  const run = await runOneShot(scope, {
+    image,
+    script: `${COPY} && du -sk /destination`,
+    binds: [`${source}:/source:ro`, `${destination}:/destination`],
+    purpose,
+    timeoutMs: 600_000,
+  });
+  if (run.exitCode !== 0) {
+    const message = `cp exited with ${run.exitCode}: ${lastLines(run.logs)}`;
+    throw purpose === 'backup-copy' ? new BackupFailedError(message) : new RestoreFailedError(message);
+  }
+  const size = /^(\d+)\s+\/destination$/m.exec(run.logs);
+  return size ? Number(size[1]) : undefined;
+}

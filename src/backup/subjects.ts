@@ -1,0 +1,279 @@
+// What a backup drill backs up and proves: a database (its data directory on a volume, its
+// tables fingerprinted in SQL) or WordPress's files (the site's volume, fingerprinted file by
+// file and by what the web server serves). Each can seed known data, take a snapshot of what
+// must survive, and keep a ledger of writes going while the backup runs.
+import { GenericContainer } from 'testcontainers';
+import type { ImageTarget } from '../config.ts';
+import { compareFingerprints, type Fingerprint } from '../data/fingerprint.ts';
+import type { Dataset } from '../data/dataset.ts';
+import { sha256 } from '../data/hash.ts';
+import { deterministicPng } from '../data/png.ts';
+import { mappedPort, removeContainer, stopGracefully } from '../docker/containers.ts';
+import { docker } from '../docker/engine.ts';
+import { demultiplexLogs } from '../docker/log-frames.ts';
+import { runOneShot } from '../docker/one-shot.ts';
+import type { RunScope } from '../docker/run-scope.ts';
+import { HarnessError, StepTimeoutError } from '../errors.ts';
+import { ContainerRunning } from '../targets/running-wait-strategy.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
+import { waitUntilReady } from '../targets/wait-ready.ts';
+import { httpRequest } from '../web/http.ts';
+import { compareListings, groupedFingerprint, LISTING_SCRIPT, parseListing, withoutPrefix, type Listing } from './file-listing.ts';
+import { emptyLedger, startLedgerLoop, type LedgerLog, type LedgerWriter } from './ledger.ts';
+
+/** A service running on a volume. */
+export interface ServiceHandle {
+  id: string;
+  host: string;
+  volume: string;
+}
+
+export interface SubjectEnv {
+  scope: RunScope;
+  /** The service's image reference. */
+  image: string;
+  /** The helper image (alpine, or its stand-in) for listings and file writes. */
+  toolboxImage: string;
+}
+
+export interface Snapshot {
+  fingerprint: Fingerprint;
+  /** File subjects: every entry, for a comparison that names each file. */
+  listing?: Listing;
+}
+
+export interface SnapshotComparison {
+  identical: boolean;
+  lost: number;
+  unexpected: number;
+  differences: string[];
+}
+
+export interface SubjectSession {
+  serverVersion(): Promise<string>;
+  /** Writes the drill's dataset (and creates the ledger). */
+  seed(): Promise<void>;
+  /** What must survive a backup and restore; the ledger is left out (it is judged as RPO). */
+  snapshot(): Promise<Snapshot>;
+  startWriter(firstId: number): Promise<LedgerWriter>;
+  ledgerIds(): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+export interface BackupSubject {
+  /** The report's `target`. */
+  name: string;
+  displayName: string;
+  image: ImageTarget;
+  /** Where the service keeps its data: the volume is mounted here. */
+  dataDir: string;
+  /** What a start prints when the data was not shut down cleanly; empty where there is no such thing. */
+  crashRecoveryMarkers: RegExp[];
+  initialisationMarkers: RegExp[];
+  logicalBackup?: DatabaseTarget['logicalBackup'];
+  /** Settings handed to a user's backup and restore commands. */
+  procedureEnv: Record<string, string>;
+  /** Creates and starts the service on the volume; resolves once its container runs. */
+  create(env: SubjectEnv, volume: string): Promise<ServiceHandle>;
+  /** Waits until the service answers; the session seeds and fingerprints this dataset. */
+  connect(env: SubjectEnv, service: ServiceHandle, dataset: Dataset): Promise<SubjectSession>;
+}
+
+export function compareSnapshots(before: Snapshot, after: Snapshot): SnapshotComparison {
+  if (before.listing && after.listing) {
+    const files = compareListings(before.listing, after.listing);
+    const served = Object.fromEntries(Object.entries(before.fingerprint).filter(([name]) => name.startsWith('served ')));
+    const servedAfter = Object.fromEntries(Object.entries(after.fingerprint).filter(([name]) => name.startsWith('served ')));
+    const http = compareFingerprints(served, servedAfter, { subject: (name) => name, unit: 'responses' });
+    return {
+      identical: files.identical && http.identical,
+      lost: files.lost,
+      unexpected: files.unexpected,
+      differences: [...files.differences, ...http.differences],
+    };
+  }
+  const tables = compareFingerprints(before.fingerprint, after.fingerprint);
+  return { identical: tables.identical, lost: tables.rowsLost, unexpected: tables.rowsUnexpected, differences: tables.differences };
+}
+
+// ---- databases -------------------------------------------------------------------------
+
+export function databaseSubject(target: DatabaseTarget): BackupSubject {
+  return {
+    name: target.name,
+    displayName: target.displayName,
+    image: target.image,
+    dataDir: target.location.dataDir,
+    crashRecoveryMarkers: target.crashRecoveryMarkers,
+    initialisationMarkers: target.initialisationMarkers,
+    logicalBackup: target.logicalBackup,
+    procedureEnv: target.procedureEnv,
+
+    async create(env, volume) {
+      const started = await target
+        .container(env.image, target.location.dataDir)
+        .withBindMounts([{ source: volume, target: target.location.dataDir, mode: 'rw' }])
+        .withLabels(env.scope.labels(`backup-${target.name}`))
+        .start();
+      env.scope.trackContainer(started.getId());
+      return { id: started.getId(), host: started.getHost(), volume };
+    },
+
+    async connect(_env, service, dataset) {
+      const connect = async () => waitUntilReady(target, service.id, service.host, await mappedPort(service.id, target.port));
+      const connection = await connect();
+      const tableNames = dataset.tables.map((t) => t.name);
+      return {
+        serverVersion: () => connection.serverVersion(),
+        async seed() {
+          await connection.write(dataset);
+          await connection.createLedger();
+        },
+        snapshot: async () => ({ fingerprint: await connection.fingerprint(tableNames) }),
+        async startWriter(firstId) {
+          const writerConnection: DatabaseConnection = await connect();
+          const loop = startLedgerLoop(firstId, (id) => writerConnection.writeLedger(id));
+          return {
+            async stop() {
+              const log = await loop.stop();
+              await writerConnection.close();
+              return log;
+            },
+          };
+        },
+        ledgerIds: () => connection.ledgerIds(),
+        close: () => connection.close(),
+      };
+    },
+  };
+}
+
+// ---- WordPress files -------------------------------------------------------------------
+
+const SITE_DIR = '/var/www/html';
+const WWW_DATA = '33:33';
+export const MEDIA_PATH = 'wp-content/uploads/persist/harness.png';
+const PLUGIN_PATH = 'wp-content/plugins/persist-marker/persist-marker.php';
+const LEDGER_DIR = 'wp-content/uploads/persist-ledger';
+const READY_TIMEOUT_MS = 120_000;
+
+export const wordpressFiles: BackupSubject = {
+  name: 'wordpress-files',
+  displayName: 'WordPress files',
+  image: 'wordpress',
+  dataDir: SITE_DIR,
+  crashRecoveryMarkers: [],
+  // The image's entrypoint copies WordPress into an empty site folder and says so.
+  initialisationMarkers: [/WordPress not found in .*copying now/],
+  procedureEnv: {},
+
+  async create(env, volume) {
+    // No database: the files, and what the web server serves from them, are the subject.
+    const started = await new GenericContainer(env.image)
+      .withEnvironment({ WORDPRESS_DB_HOST: 'no-database-in-this-drill', WORDPRESS_DB_USER: 'wordpress', WORDPRESS_DB_PASSWORD: 'unused', WORDPRESS_DB_NAME: 'wordpress' })
+      .withBindMounts([{ source: volume, target: SITE_DIR, mode: 'rw' }])
+      .withExposedPorts(80)
+      .withLabels(env.scope.labels('backup-wordpress-files'))
+      .withWaitStrategy(new ContainerRunning())
+      .start();
+    env.scope.trackContainer(started.getId());
+    return { id: started.getId(), host: started.getHost(), volume };
+  },
+
+  async connect(env, service) {
+    const base = `http://${service.host}:${await mappedPort(service.id, 80)}`;
+    await untilAnswering(`${base}/license.txt`);
+    const media = deterministicPng(96, 64, 11);
+    return {
+      async serverVersion() {
+        const answer = await httpRequest(`${base}/license.txt`);
+        return `WordPress files served by ${answer.status === 200 ? 'Apache with WordPress' : `a server answering ${answer.status}`}`;
+      },
+      async seed() {
+        const plugin = "<?php\n/*\nPlugin Name: Persist marker\n*/\necho 'persist-marker';\n";
+        const script = [
+          `mkdir -p /data/${MEDIA_PATH.replace(/\/[^/]+$/, '')} /data/${PLUGIN_PATH.replace(/\/[^/]+$/, '')}`,
+          `echo '${media.toString('base64')}' | base64 -d > /data/${MEDIA_PATH}`,
+          `printf '%s' '${plugin.replaceAll("'", "'\\''")}' > /data/${PLUGIN_PATH}`,
+          `chown -R ${WWW_DATA} /data/wp-content/uploads /data/wp-content/plugins/persist-marker`,
+          // A mode other than the default, so a restore that loses modes shows.
+          `chmod 640 /data/${PLUGIN_PATH}`,
+        ].join(' && ');
+        await runChecked(env, service.volume, script, 'seed WordPress files');
+      },
+      async snapshot() {
+        const listing = withoutPrefix(parseListing(await runChecked(env, service.volume, LISTING_SCRIPT, 'list files', true)), LEDGER_DIR);
+        const answer = await httpRequest(`${base}/${MEDIA_PATH}`);
+        const fingerprint = groupedFingerprint(listing);
+        fingerprint[`served /${MEDIA_PATH}`] = answer.status === 200 ? { present: true, rows: 1, contentHash: sha256(answer.body) } : { present: false, rows: 0, contentHash: null };
+        return { fingerprint, listing };
+      },
+      startWriter: (firstId) => startFileWriter(env, service.volume, firstId),
+      async ledgerIds() {
+        const output = await runChecked(env, service.volume, `ls /data/${LEDGER_DIR} 2>/dev/null || true`, 'list the ledger', true);
+        return output.split('\n').filter((name) => /^\d+$/.test(name)).map(Number);
+      },
+      close: async () => undefined,
+    };
+  },
+};
+
+async function untilAnswering(url: string): Promise<void> {
+  const deadline = performance.now() + READY_TIMEOUT_MS;
+  let last = '';
+  while (performance.now() < deadline) {
+    try {
+      const answer = await httpRequest(url);
+      if (answer.status < 500) return;
+      last = `HTTP ${answer.status}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new StepTimeoutError(`Waiting for ${url} to answer`, READY_TIMEOUT_MS, last);
+}
+
+async function runChecked(env: SubjectEnv, volume: string, script: string, what: string, readOnly = false): Promise<string> {
+  const run = await runOneShot(env.scope, { image: env.toolboxImage, script, binds: [`${volume}:/data${readOnly ? ':ro' : ''}`], purpose: what });
+  if (run.exitCode !== 0) throw new HarnessError(`Could not ${what}: the helper exited with ${run.exitCode}: ${run.logs.trim().slice(-300)}.`, 'Check the helper image (--images) and the engine.');
+  return run.logs;
+}
+
+/**
+ * The files ledger: a helper container on the same volume writes one numbered file every
+ * 20 ms (written, then renamed into place) and prints "ack <id>" once it is there. The engine's
+ * log timestamps say when each write was acknowledged.
+ */
+async function startFileWriter(env: SubjectEnv, volume: string, firstId: number): Promise<LedgerWriter> {
+  const dir = `/data/${LEDGER_DIR}`;
+  const script = `trap 'exit 0' TERM; mkdir -p ${dir}; i=${firstId}; while :; do echo $i > ${dir}/.$i && mv ${dir}/.$i ${dir}/$i && echo "ack $i"; i=$((i+1)); sleep 0.02; done`;
+  const container = await docker().createContainer({
+    Image: env.toolboxImage,
+    Cmd: ['sh', '-c', script],
+    Labels: env.scope.labels('backup-files-writer'),
+    HostConfig: { Binds: [`${volume}:/data`] },
+  });
+  env.scope.trackContainer(container.id);
+  await container.start();
+  return {
+    async stop(): Promise<LedgerLog> {
+      await stopGracefully(container.id, 5_000);
+      const raw = (await container.logs({ stdout: true, stderr: true, timestamps: true })) as unknown as Buffer;
+      await removeContainer(container.id);
+      const log = emptyLedger();
+      for (const line of demultiplexLogs(raw).split('\n')) {
+        const ack = /^(\S+) ack (\d+)$/.exec(line.trim());
+        if (!ack) continue;
+        const id = Number(ack[2]);
+        log.attempted.push(id);
+        log.acknowledged.push({ id, at: Date.parse(ack[1]!) });
+      }
+      // The write after the last acknowledged one may have been under way when it stopped.
+      const next = log.attempted.reduce((max, id) => Math.max(max, id), firstId - 1) + 1;
+      log.attempted.push(next);
+      log.unknown.push(next);
+      return log;
+    },
+  };
+}
