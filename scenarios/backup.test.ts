@@ -6,6 +6,7 @@ import { runDrill, type DrillSpec } from '../src/backup/drill.ts';
 import type { BackupMethod } from '../src/backup/method.ts';
 import { helperTar } from '../src/backup/methods/helper-tar.ts';
 import { nativeDump } from '../src/backup/methods/native-dump.ts';
+import { rotatingScript } from '../src/backup/methods/rotating-script.ts';
 import { volumeCopy } from '../src/backup/methods/volume-copy.ts';
 import { databaseSubject, wordpressFiles, type BackupSubject } from '../src/backup/subjects.ts';
 import { assertVerdict, preflight, recordResult, scenarioKit } from '../src/scenario-kit.ts';
@@ -27,9 +28,11 @@ const drills: Array<{ subject: BackupSubject; method: BackupMethod }> = [
     { subject, method: helperTar({ mode: 'quiesced' }) },
     { subject, method: nativeDump() },
     { subject, method: volumeCopy({ mode: 'quiesced' }) },
+    { subject, method: rotatingScript({ mode: 'quiesced' }) },
   ]),
   { subject: wordpressFiles, method: helperTar({ mode: 'hot' }) },
   { subject: wordpressFiles, method: volumeCopy({ mode: 'hot' }) },
+  { subject: wordpressFiles, method: rotatingScript({ mode: 'hot' }) },
 ];
 
 describe('backup and restore: every method restored into a new volume and proven', () => {
@@ -39,6 +42,7 @@ describe('backup and restore: every method restored into a new volume and proven
     recordResult(task.meta, result);
     assertVerdict(result);
     expect(result.backup?.rpo?.missingBeforeBackup).toBe(0);
+    if (method.name === 'rotating-script') expect(result.backup?.rotation?.kept).toEqual(result.backup?.rotation?.expectedKept);
   });
 });
 
