@@ -1,26 +1,40 @@
 // The seed's backup methods, each proven by a restore: seed a volume, keep writes going, back
 // it up, destroy the original volume, restore into a new one, start the service on it and
 // fingerprint again. A backup nobody has restored is a hope, not a backup.
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { backupControl, restoreIntoWrongPath, truncatingTar } from '../src/backup/controls.ts';
 import { runDrill, type DrillSpec } from '../src/backup/drill.ts';
 import type { BackupMethod } from '../src/backup/method.ts';
 import { helperTar } from '../src/backup/methods/helper-tar.ts';
 import { nativeDump } from '../src/backup/methods/native-dump.ts';
 import { rotatingScript } from '../src/backup/methods/rotating-script.ts';
+import { userProcedure } from '../src/backup/methods/user-procedure.ts';
 import { volumeCopy } from '../src/backup/methods/volume-copy.ts';
+import { loadProcedures, type Procedure } from '../src/backup/procedure.ts';
 import { databaseSubject, wordpressFiles, type BackupSubject } from '../src/backup/subjects.ts';
-import { assertVerdict, preflight, recordResult, scenarioKit } from '../src/scenario-kit.ts';
+import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
 import { mysql } from '../src/targets/mysql.ts';
 import { postgres } from '../src/targets/postgres.ts';
 
 const SCENARIO = 'backup';
-const DATABASES = [databaseSubject(postgres), databaseSubject(mysql)];
+const SUBJECTS = { postgres: databaseSubject(postgres), mysql: databaseSubject(mysql), 'wordpress-files': wordpressFiles };
+const DATABASES = [SUBJECTS.postgres, SUBJECTS.mysql];
+const fixture = (name: string) => fileURLToPath(new URL(`../test/fixtures/procedures/${name}`, import.meta.url));
+/** Your procedure (`persist run backup --procedure FILE`), or the README's worked example. */
+const PROCEDURE_FILE = scenarioKit().config.procedureFile ?? fileURLToPath(new URL('../examples/backup-procedure/procedure.json', import.meta.url));
 
 beforeAll(() => preflight(['postgres', 'mysql', 'wordpress', 'toolbox']));
 
-function context(subject: BackupSubject) {
+function context(subject: BackupSubject, backupDir?: string) {
   const { config, scope, dataset } = scenarioKit();
-  return { scope, trials: config.trials, dataset, images: { service: config.images[subject.image], toolbox: config.images.toolbox } };
+  return { scope, trials: config.trials, dataset, images: { service: config.images[subject.image], toolbox: config.images.toolbox }, ...(backupDir ? { backupDir } : {}) };
+}
+
+function procedureDrill(procedure: Procedure, expected: 'survives' | 'lost' = 'survives'): Promise<import('../src/report/model.ts').CellResult> {
+  const subject = SUBJECTS[procedure.target];
+  const spec: DrillSpec = { scenario: SCENARIO, subject, method: userProcedure(procedure), expected, variant: `procedure-${procedure.name}`, title: `${subject.displayName}: your procedure "${procedure.name}"` };
+  return runDrill(spec, context(subject, procedure.backupDir));
 }
 
 const drills: Array<{ subject: BackupSubject; method: BackupMethod }> = [
@@ -37,8 +51,7 @@ const drills: Array<{ subject: BackupSubject; method: BackupMethod }> = [
 
 describe('backup and restore: every method restored into a new volume and proven', () => {
   test.for(drills.map((d) => ({ ...d, name: `${d.subject.displayName}: ${d.method.title}` })))('$name', async ({ subject, method }, { task }) => {
-    const spec: DrillSpec = { scenario: SCENARIO, subject, method, expected: 'survives' };
-    const result = await runDrill(spec, context(subject));
+    const result = await runDrill({ scenario: SCENARIO, subject, method, expected: 'survives' }, context(subject));
     recordResult(task.meta, result);
     assertVerdict(result);
     expect(result.backup?.rpo?.missingBeforeBackup).toBe(0);
@@ -46,15 +59,73 @@ describe('backup and restore: every method restored into a new volume and proven
   });
 });
 
+describe("the seed's volume copy as written", () => {
+  // `cp -r` copies content but not ownership: every file of the restored site belongs to root,
+  // so WordPress (www-data) can no longer write its uploads. The report names each change.
+  test('WordPress files copied with cp -r lose their owner', async ({ task }) => {
+    const method = volumeCopy({ mode: 'hot', copy: 'cp -r' });
+    const result = await runDrill({ scenario: SCENARIO, subject: wordpressFiles, method, expected: 'lost' }, context(wordpressFiles));
+    recordResult(task.meta, result);
+    assertVerdict(result);
+    expect(result.evidence.some((line) => /is owned by 0:0, was 33:33/.test(line))).toBe(true);
+  });
+});
+
 describe('hot versus quiesced: a file-level copy of a running database', () => {
   test.for(DATABASES.map((subject) => ({ subject, name: subject.displayName })))('$name, tar while it writes', async ({ subject }, { task }) => {
-    const spec: DrillSpec = { scenario: SCENARIO, subject, method: helperTar({ mode: 'hot' }), expected: 'survives' };
-    const result = await runDrill(spec, context(subject));
+    const result = await runDrill({ scenario: SCENARIO, subject, method: helperTar({ mode: 'hot' }), expected: 'survives' }, context(subject));
     recordResult(task.meta, result);
     // Whether a hot copy restores is what this result reports, not something the suite can
     // promise. What must hold: the harness reached a verdict, and a copy of a running server
     // restores as a crashed one (crash recovery runs) whenever the server started at all.
     expect(result.status).not.toBe('errored');
     if (result.backup?.restoredServiceStarted) expect(result.backup.crashRecovery).toBe(true);
+  });
+});
+
+describe('your own backup procedure', async () => {
+  const procedures = await loadProcedures(PROCEDURE_FILE);
+  test.for(procedures.map((procedure) => ({ procedure, name: procedure.name })))('$name', async ({ procedure }, { task }) => {
+    const result = await procedureDrill(procedure);
+    recordResult(task.meta, result);
+    assertVerdict(result);
+  });
+});
+
+describe('negative controls: broken backups must be reported', () => {
+  test('a backup command that silently skips a table', async ({ task }) => {
+    const [procedure] = await loadProcedures(fixture('skips-a-table.json'));
+    const cell = await procedureDrill(procedure!);
+    const control = backupControl(cell, 'a dump that skips the readings table', 'pg_dump --exclude-table=readings in the backup command', (c) =>
+      c.evidence.some((line) => line.includes('table readings is absent')),
+    );
+    recordControl(task.meta, control);
+    expect(control.caught).toBe(true);
+  });
+
+  test('a backup command that silently skips a file', async ({ task }) => {
+    const [procedure] = await loadProcedures(fixture('skips-a-file.json'));
+    const cell = await procedureDrill(procedure!);
+    const control = backupControl(cell, 'a site archive that skips a plugin', 'the backup command removes wp-content/plugins/persist-marker before taring', (c) =>
+      c.evidence.some((line) => line.includes('file wp-content/plugins/persist-marker/persist-marker.php is absent')),
+    );
+    recordControl(task.meta, control);
+    expect(control.caught).toBe(true);
+  });
+
+  test('a truncated archive', async ({ task }) => {
+    const subject = SUBJECTS.postgres;
+    const cell = await runDrill({ scenario: SCENARIO, subject, method: truncatingTar(), expected: 'survives', variant: 'truncated-archive', title: `${subject.displayName}: a truncated archive` }, { ...context(subject), trials: 1 });
+    const control = backupControl(cell, 'a truncated archive', 'the .tar.gz is cut to half its size after the backup', (c) => c.backup?.integrity === 'corrupt');
+    recordControl(task.meta, control);
+    expect(control.caught).toBe(true);
+  });
+
+  test('a restore into the wrong path', async ({ task }) => {
+    const subject = SUBJECTS.postgres;
+    const cell = await runDrill({ scenario: SCENARIO, subject, method: restoreIntoWrongPath(), expected: 'survives', variant: 'wrong-restore-path', title: `${subject.displayName}: restored one level too deep` }, { ...context(subject), trials: 1 });
+    const control = backupControl(cell, 'a restore into the wrong path', 'tar xzf without --strip-components 1: the data lands in data/ inside the data directory', () => true);
+    recordControl(task.meta, control);
+    expect(control.caught).toBe(true);
   });
 });

@@ -28,6 +28,7 @@ function program(): Command {
     .addOption(imagesOption())
     .option('--trials <n>', 'trials per cell (default 3)')
     .option('--out <dir>', 'report folder (default reports/<runId>, copied to reports/latest)')
+    .option('--procedure <file>', 'your backup procedure file, proven by the backup scenario (see the README)')
     .action(async (filters: string[], options) => {
       process.exitCode = await runCommand(filters, options);
     });

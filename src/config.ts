@@ -46,6 +46,8 @@ export interface HarnessConfig {
   filters: string[];
   /** Plain progress lines (CI) rather than anything fancier. */
   ci: boolean;
+  /** The user's backup procedure file (`--procedure`); the worked example when unset. */
+  procedureFile: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -89,6 +91,7 @@ export function loadConfig(env: Env = process.env): HarnessConfig {
     outDir: env.PERSIST_OUT || undefined,
     filters: (env.PERSIST_FILTERS ?? '').split(',').filter(Boolean),
     ci: env.CI === 'true' || env.CI === '1',
+    procedureFile: env.PERSIST_PROCEDURE || undefined,
   };
 }
 

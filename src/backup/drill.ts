@@ -3,7 +3,6 @@
 // data. The result says what survived, how long each step took (the RTO achieved), how big
 // the backup was, and which acknowledged writes the restore lost (the RPO).
 import type { ImageChoice } from '../config.ts';
-import { summariseFingerprint } from '../data/fingerprint.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { inspectContainer, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
 import { docker, statusCode } from '../docker/engine.ts';
@@ -16,7 +15,7 @@ import { ContainerExitedError } from '../targets/wait-ready.ts';
 import { describeRpo, emptyLedger, evaluateLedger, mergeLedgers, nextLedgerId, type LedgerLog, type LedgerWriter } from './ledger.ts';
 import { CorruptBackupError } from './manifest.ts';
 import { BackupFailedError, RestoreFailedError, type Backup, type BackupMethod, type Workspace } from './method.ts';
-import { compareSnapshots, type BackupSubject, type Snapshot, type SubjectEnv, type SubjectSession } from './subjects.ts';
+import { compareSnapshots, describeSnapshot, type BackupSubject, type ServiceHandle, type Snapshot, type SubjectEnv, type SubjectSession } from './subjects.ts';
 
 /** How long the ledger writer runs before the backup, and after it before the volume is destroyed. */
 const WRITES_BEFORE_MS = 400;
@@ -64,141 +63,254 @@ export async function runDrill(spec: DrillSpec, context: DrillContext): Promise<
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function runTrial(spec: DrillSpec, context: DrillContext, trial: number, scope: RunScope): Promise<TrialRecord> {
-  const { subject, method } = spec;
-  const env: SubjectEnv = { scope, image: context.images.service.reference, toolboxImage: context.images.toolbox.reference };
-  const evidence: string[] = [];
-  const phasesMs: Partial<Record<Phase, number>> = {};
-  const say = (step: string) => progress(`${drillId(spec)}: trial ${trial}: ${step}`);
-  const backupDir = context.backupDir ?? (await scope.createHostFolder('backups'));
+  const drill = new DrillTrial(spec, context, trial, scope);
+  const seeded = await drill.seed();
+  const taken = await drill.backUpWhileWriting(seeded);
+  if (!taken.backup) return drill.nothingRestored(seeded, baseFacts(spec.method, [], 'unchecked'));
+  await drill.destroyOriginal(seeded);
+  const restored = await drill.restoreAndStart(taken.backup);
+  if (!restored.after) return drill.nothingRestored(seeded, restored.facts);
+  return drill.judge(seeded, taken, restored);
+}
 
-  // Seed: the service on a fresh named volume, the dataset written and fingerprinted.
-  const volume = await scope.createVolume(`${subject.name}-data`);
-  let service = await subject.create(env, volume);
-  let session = await subject.connect(env, service, context.dataset);
-  const serverVersion = await session.serverVersion();
-  await session.seed();
-  const before = await session.snapshot();
-  evidence.push(`seeded volume ${volume}: ${summariseFingerprint(before.fingerprint)}`);
+interface Seeded {
+  volume: string;
+  service: ServiceHandle;
+  session: SubjectSession;
+  before: Snapshot;
+  serverVersion: string;
+}
 
-  // Writes keep going while the backup is taken (or up to it, when the method quiesces).
-  let ledger: LedgerLog = emptyLedger();
-  let writer: LedgerWriter | undefined = await session.startWriter(1);
-  await sleep(WRITES_BEFORE_MS);
+interface Taken {
+  backup: Backup | undefined;
+  ledger: LedgerLog;
+  backupStartedAt: number;
+}
 
-  say(`backing up (${method.title})`);
-  let clock = performance.now();
-  if (method.quiesce) {
-    ledger = mergeLedgers(ledger, await writer.stop());
-    writer = undefined;
-    await session.close();
-    const stopped = await stopGracefully(service.id);
-    evidence.push(`quiesced: the service was stopped for the backup (exit code ${stopped.exitCode})`);
+interface Restored {
+  facts: BackupFacts;
+  service: ServiceHandle | undefined;
+  after: Snapshot | undefined;
+  presentIds: number[];
+  reinitialised: boolean;
+}
+
+/** One trial's steps, in order; each adds its evidence and times its phase. */
+class DrillTrial {
+  private readonly evidence: string[] = [];
+  private readonly phasesMs: Partial<Record<Phase, number>> = {};
+  private readonly env: SubjectEnv;
+  private backupDir: string | undefined;
+  private readonly spec: DrillSpec;
+  private readonly context: DrillContext;
+  private readonly trial: number;
+  private readonly scope: RunScope;
+
+  constructor(spec: DrillSpec, context: DrillContext, trial: number, scope: RunScope) {
+    this.spec = spec;
+    this.context = context;
+    this.trial = trial;
+    this.scope = scope;
+    this.env = { scope, image: context.images.service.reference, toolboxImage: context.images.toolbox.reference };
   }
-  const backupStartedAt = Date.now();
-  let backup: Backup;
-  try {
-    backup = await method.backup({ scope, subject, toolboxImage: env.toolboxImage, backupDir, volume, service: method.quiesce ? undefined : service, evidence });
-  } catch (caught) {
-    if (!(caught instanceof BackupFailedError)) throw caught;
-    // A backup that fails is the finding: there is nothing to restore.
-    if (writer) await writer.stop();
-    evidence.push(`backup failed: ${caught.message}`);
-    return finding(spec, trial, { before, serverVersion, evidence, phasesMs, imageId: (await inspectContainer(service.id)).imageId, facts: baseFacts(method, [], 'unchecked') });
+
+  private say(step: string): void {
+    progress(`${drillId(this.spec)}: trial ${this.trial}: ${step}`);
   }
-  phasesMs.backup = round(performance.now() - clock);
-  evidence.push(`backup: ${backup.name}, ${backup.bytes} bytes${backup.sha256 ? `, sha256 ${backup.sha256.slice(0, 16)}…` : ''}${backup.entries !== null ? `, ${backup.entries} entries in its manifest` : ''}`);
-  if (method.quiesce) {
-    await startExisting(service.id);
-    session = await subject.connect(env, service, context.dataset);
-    writer = await session.startWriter(nextLedgerId(ledger));
-  }
-  await sleep(WRITES_AFTER_MS);
-  if (writer) ledger = mergeLedgers(ledger, await writer.stop());
-  await session.close();
 
-  // Destroy the original: its container and its volume are gone before anything is restored.
-  await removeContainer(service.id);
-  await removeVolume(volume);
-  evidence.push(`destroyed: the service's container and the original volume ${volume} were removed`);
-
-  const restoredVolume = await scope.createVolume(`${subject.name}-restored`);
-  const facts = baseFacts(method, backup.commands, backup.file ? 'verified' : 'unchecked', backup);
-  const restoreWorkspace: Workspace = { scope, subject, toolboxImage: env.toolboxImage, backupDir, volume: restoredVolume, evidence, service: undefined };
-  say(`restoring into ${restoredVolume}`);
-
-  const restore = async (): Promise<boolean> => {
+  /** Times an operation into a phase. */
+  private async timed<T>(phase: Phase, operation: () => Promise<T>): Promise<T> {
     const started = performance.now();
+    const result = await operation();
+    this.phasesMs[phase] = round(performance.now() - started);
+    return result;
+  }
+
+  /** The service on a fresh named volume, the dataset written and fingerprinted. */
+  async seed(): Promise<Seeded> {
+    const { subject } = this.spec;
+    this.backupDir = this.context.backupDir ?? (await this.scope.createHostFolder('backups'));
+    const volume = await this.scope.createVolume(`${subject.name}-data`);
+    const service = await subject.create(this.env, volume);
+    const session = await subject.connect(this.env, service, this.context.dataset);
+    const serverVersion = await session.serverVersion();
+    await session.seed();
+    const before = await session.snapshot();
+    this.evidence.push(`seeded volume ${volume}: ${describeSnapshot(before)}`);
+    return { volume, service, session, before, serverVersion };
+  }
+
+  /**
+   * Writes keep going while the backup is taken, or up to it when the method quiesces the
+   * service (then it is started again afterwards), and for a while after it.
+   */
+  async backUpWhileWriting(seeded: Seeded): Promise<Taken> {
+    const { subject, method } = this.spec;
+    let ledger = emptyLedger();
+    let session = seeded.session;
+    let writer: LedgerWriter | undefined = await session.startWriter(1);
+    await sleep(WRITES_BEFORE_MS);
+
+    this.say(`backing up (${method.title})`);
+    const started = performance.now();
+    if (method.quiesce) {
+      ledger = mergeLedgers(ledger, await writer.stop());
+      writer = undefined;
+      await session.close();
+      const stopped = await stopGracefully(seeded.service.id);
+      this.evidence.push(`quiesced: the service was stopped for the backup (exit code ${stopped.exitCode})`);
+    }
+    const backupStartedAt = Date.now();
+    let backup: Backup;
     try {
-      await method.restore(backup, restoreWorkspace);
+      backup = await method.backup({ ...this.workspace(seeded.volume), service: method.quiesce ? undefined : seeded.service });
+    } catch (caught) {
+      if (!(caught instanceof BackupFailedError)) throw caught;
+      // A backup that fails is the finding: there is nothing to restore.
+      if (writer) ledger = mergeLedgers(ledger, await writer.stop());
+      this.evidence.push(`backup failed: ${caught.message}`);
+      return { backup: undefined, ledger, backupStartedAt };
+    }
+    this.phasesMs.backup = round(performance.now() - started);
+    this.evidence.push(`backup: ${describeBackup(backup)}`);
+
+    if (method.quiesce) {
+      await startExisting(seeded.service.id);
+      session = await subject.connect(this.env, seeded.service, this.context.dataset);
+      writer = await session.startWriter(nextLedgerId(ledger));
+    }
+    await sleep(WRITES_AFTER_MS);
+    if (writer) ledger = mergeLedgers(ledger, await writer.stop());
+    await session.close();
+    return { backup, ledger, backupStartedAt };
+  }
+
+  /** The original container and volume are gone before anything is restored. */
+  async destroyOriginal(seeded: Seeded): Promise<void> {
+    await removeContainer(seeded.service.id);
+    await removeVolume(seeded.volume);
+    this.evidence.push(`destroyed: the service's container and the original volume ${seeded.volume} were removed`);
+  }
+
+  /**
+   * Restores into a new, empty volume and starts the service on it: into the volume first,
+   * or (database dumps) into a fresh service started on it. A service that does not start on
+   * the restored data is a finding about the backup.
+   */
+  async restoreAndStart(backup: Backup): Promise<Restored> {
+    const { subject, method } = this.spec;
+    const volume = await this.scope.createVolume(`${subject.name}-restored`);
+    const facts = baseFacts(method, backup.commands, backup.file || backup.files?.length ? 'verified' : 'unchecked', backup);
+    const workspace = this.workspace(volume);
+    const restored: Restored = { facts, service: undefined, after: undefined, presentIds: [], reinitialised: false };
+    this.say(`restoring into ${volume}`);
+
+    let session: SubjectSession | undefined;
+    try {
+      if (method.restoresInto === 'volume' && !(await this.restore(backup, workspace, facts))) return restored;
+      restored.service = await this.timed('create', () => subject.create(this.env, volume));
+      workspace.service = restored.service;
+      session = await this.timed('ready', () => subject.connect(this.env, restored.service!, this.context.dataset));
+      if (method.restoresInto === 'service' && !(await this.restore(backup, workspace, facts))) return restored;
+      facts.restoredServiceStarted = true;
+      const verifying = session;
+      await this.timed('verified', async () => {
+        restored.after = await verifying.snapshot();
+        restored.presentIds = await verifying.ledgerIds();
+      });
+    } catch (caught) {
+      if (!(caught instanceof ContainerExitedError)) throw caught;
+      this.evidence.push(`the service did not start on the restored volume: ${caught.message}`);
+    } finally {
+      await session?.close();
+    }
+    if (restored.service) restored.reinitialised = await this.readStartLogs(restored.service, facts);
+    return restored;
+  }
+
+  /** Runs the method's restore; on failure removes what it wrote, so nothing half-restored stays. */
+  private async restore(backup: Backup, workspace: Workspace, facts: BackupFacts): Promise<boolean> {
+    try {
+      await this.timed('restore', () => this.spec.method.restore(backup, workspace));
+      return true;
     } catch (caught) {
       if (!(caught instanceof CorruptBackupError || caught instanceof RestoreFailedError)) throw caught;
       if (caught instanceof CorruptBackupError) facts.integrity = 'corrupt';
-      evidence.push(`restore refused: ${caught.message}`);
-      // Never leave a half-written volume behind silently: remove it, and say so.
-      if (restoreWorkspace.service) await removeContainer(restoreWorkspace.service.id);
-      await removeVolume(restoredVolume);
-      evidence.push(`the restore target ${restoredVolume} was removed, so no half-restored volume is left behind`);
+      this.evidence.push(`${caught instanceof CorruptBackupError ? 'restore refused' : 'restore failed'}: ${caught.message}`);
+      if (workspace.service) await removeContainer(workspace.service.id);
+      await removeVolume(workspace.volume);
+      this.evidence.push(`the restore target ${workspace.volume} was removed, so no half-restored volume is left behind`);
       return false;
     }
-    phasesMs.restore = round(performance.now() - started);
-    return true;
-  };
-
-  let after: Snapshot | undefined;
-  let presentIds: number[] = [];
-  let restoredSession: SubjectSession | undefined;
-  try {
-    if (method.restoresInto === 'volume' && !(await restore())) return finding(spec, trial, { before, serverVersion, evidence, phasesMs, imageId: '', facts });
-    clock = performance.now();
-    service = await subject.create(env, restoredVolume);
-    restoreWorkspace.service = service;
-    phasesMs.create = round(performance.now() - clock);
-    clock = performance.now();
-    restoredSession = await subject.connect(env, service, context.dataset);
-    phasesMs.ready = round(performance.now() - clock);
-    if (method.restoresInto === 'service' && !(await restore())) return finding(spec, trial, { before, serverVersion, evidence, phasesMs, imageId: '', facts });
-    facts.restoredServiceStarted = true;
-    clock = performance.now();
-    after = await restoredSession.snapshot();
-    presentIds = await restoredSession.ledgerIds();
-    phasesMs.verified = round(performance.now() - clock);
-  } catch (caught) {
-    // The service not starting on the restored data is a finding about the backup.
-    if (!(caught instanceof ContainerExitedError)) throw caught;
-    evidence.push(`the service did not start on the restored volume: ${caught.message}`);
-  } finally {
-    await restoredSession?.close();
   }
 
-  const logs = restoreWorkspace.service ? await readLogs(restoreWorkspace.service.id) : '';
-  facts.crashRecovery = subject.crashRecoveryMarkers.length > 0 ? subject.crashRecoveryMarkers.some((marker) => marker.test(logs)) : null;
-  if (facts.crashRecovery !== null) evidence.push(facts.crashRecovery ? 'the restored service ran crash recovery: the backup was taken from a running server' : 'the restored service started without crash recovery');
-  if (method.restoresInto === 'volume' && subject.initialisationMarkers.some((marker) => marker.test(logs))) {
-    evidence.push(`re-initialised: the service found no data in ${subject.dataDir} on the restored volume and initialised a fresh one`);
+  /** Crash recovery and re-initialisation, from what the restored service printed. */
+  private async readStartLogs(service: ServiceHandle, facts: BackupFacts): Promise<boolean> {
+    const { subject, method } = this.spec;
+    const logs = await readLogs(service.id);
+    const crashRecovery = subject.crashRecoveryMarkers.some((marker) => marker.test(logs));
+    if (subject.crashRecoveryMarkers.length > 0 && (facts.restoredServiceStarted || crashRecovery)) {
+      facts.crashRecovery = crashRecovery;
+      this.evidence.push(crashRecovery ? 'the restored service ran crash recovery: its files were copied from a running server' : 'the restored service started without crash recovery');
+    }
+    const reinitialised = method.restoresInto === 'volume' && subject.initialisationMarkers.some((marker) => marker.test(logs));
+    if (reinitialised) this.evidence.push(`re-initialised: the service found no data in ${subject.dataDir} on the restored volume and ran its first-start initialisation`);
+    return reinitialised;
   }
-  if (!after) return finding(spec, trial, { before, serverVersion, evidence, phasesMs, imageId: '', facts });
 
-  const comparison = compareSnapshots(before, after);
-  facts.rpo = evaluateLedger(ledger, presentIds, backup.startedAt ?? backupStartedAt);
-  evidence.push(`after the restore: ${summariseFingerprint(after.fingerprint)}`);
-  evidence.push(...comparison.differences);
-  evidence.push(describeRpo(facts.rpo));
-  const observed: Outcome = comparison.identical && facts.rpo.missingBeforeBackup === 0 && facts.rpo.unexpected === 0 ? 'survives' : 'lost';
-  say(`${observed} (expected ${spec.expected})`);
-  const imageId = (await inspectContainer(service.id)).imageId;
-  return {
-    outcome: { trial, observed, reinitialised: false, cleanShutdown: !facts.crashRecovery, differences: comparison.differences },
-    matches: observed === spec.expected,
-    backup: facts,
-    timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },
-    before: before.fingerprint,
-    after: after.fingerprint,
-    rowsLost: comparison.lost,
-    rowsUnexpected: comparison.unexpected,
-    imageId,
-    serverVersion,
-    evidence,
-  };
+  /** Same data as seeded, nothing acknowledged before the backup missing, nothing unexpected. */
+  async judge(seeded: Seeded, taken: Taken, restored: Restored): Promise<TrialRecord> {
+    const after = restored.after!;
+    const { facts } = restored;
+    const comparison = compareSnapshots(seeded.before, after);
+    facts.rpo = evaluateLedger(taken.ledger, restored.presentIds, taken.backup?.startedAt ?? taken.backupStartedAt);
+    this.evidence.push(`after the restore: ${describeSnapshot(after)}`, ...comparison.differences, describeRpo(facts.rpo));
+    const observed: Outcome = comparison.identical && facts.rpo.missingBeforeBackup === 0 && facts.rpo.unexpected === 0 ? 'survives' : 'lost';
+    this.say(`${observed} (expected ${this.spec.expected})`);
+    return {
+      outcome: { trial: this.trial, observed, reinitialised: restored.reinitialised, cleanShutdown: facts.crashRecovery !== true, differences: comparison.differences },
+      matches: observed === this.spec.expected,
+      backup: facts,
+      timing: { trial: this.trial, phasesMs: this.phasesMs, recoveryMs: recoveryOf(this.phasesMs) },
+      before: seeded.before.fingerprint,
+      after: after.fingerprint,
+      rowsLost: comparison.lost,
+      rowsUnexpected: comparison.unexpected,
+      imageId: restored.service ? (await inspectContainer(restored.service.id)).imageId : '',
+      serverVersion: seeded.serverVersion,
+      evidence: this.evidence,
+    };
+  }
+
+  /** Nothing came back to compare: everything seeded counts as lost. */
+  nothingRestored(seeded: Seeded, facts: BackupFacts): TrialRecord {
+    const { before } = seeded;
+    const rowsLost = before.listing ? before.listing.size : Object.values(before.fingerprint).reduce((n, t) => n + t.rows, 0);
+    this.say(`lost (expected ${this.spec.expected})`);
+    return {
+      outcome: { trial: this.trial, observed: 'lost', reinitialised: false, cleanShutdown: false, differences: ['nothing could be restored'] },
+      matches: this.spec.expected === 'lost',
+      backup: facts,
+      timing: { trial: this.trial, phasesMs: this.phasesMs, recoveryMs: null },
+      before: before.fingerprint,
+      after: {},
+      rowsLost,
+      rowsUnexpected: 0,
+      imageId: '',
+      serverVersion: seeded.serverVersion,
+      evidence: this.evidence,
+    };
+  }
+
+  private workspace(volume: string): Workspace {
+    return { scope: this.scope, subject: this.spec.subject, toolboxImage: this.env.toolboxImage, backupDir: this.backupDir!, volume, service: undefined, evidence: this.evidence };
+  }
+}
+
+function describeBackup(backup: Backup): string {
+  const sha = backup.sha256 ? `, sha256 ${backup.sha256.slice(0, 16)}…` : '';
+  const entries = backup.entries !== null ? `, ${backup.entries} entries in its manifest` : '';
+  return `${backup.name}, ${backup.bytes} bytes${sha}${entries}`;
 }
 
 function baseFacts(method: BackupMethod, commands: string[], integrity: BackupFacts['integrity'], backup?: Backup): BackupFacts {
@@ -212,34 +324,6 @@ function baseFacts(method: BackupMethod, commands: string[], integrity: BackupFa
     crashRecovery: null,
     rpo: null,
     ...(backup?.rotation ? { rotation: backup.rotation } : {}),
-  };
-}
-
-interface FindingParts {
-  before: Snapshot;
-  serverVersion: string;
-  evidence: string[];
-  phasesMs: Partial<Record<Phase, number>>;
-  imageId: string;
-  facts: BackupFacts;
-}
-
-/** Nothing came back to compare: everything seeded counts as lost. */
-function finding(spec: DrillSpec, trial: number, parts: FindingParts): TrialRecord {
-  const rowsLost = parts.before.listing ? parts.before.listing.size : Object.values(parts.before.fingerprint).reduce((n, t) => n + t.rows, 0);
-  progress(`${drillId(spec)}: trial ${trial}: lost (expected ${spec.expected})`);
-  return {
-    outcome: { trial, observed: 'lost', reinitialised: false, cleanShutdown: false, differences: ['nothing could be restored'] },
-    matches: spec.expected === 'lost',
-    backup: parts.facts,
-    timing: { trial, phasesMs: parts.phasesMs, recoveryMs: null },
-    before: parts.before.fingerprint,
-    after: {},
-    rowsLost,
-    rowsUnexpected: 0,
-    imageId: parts.imageId,
-    serverVersion: parts.serverVersion,
-    evidence: parts.evidence,
   };
 }
 

@@ -26,6 +26,8 @@ export interface Workspace {
 export interface Backup {
   /** The file a restore reads (archive or dump), with its manifest next to it. */
   file?: string;
+  /** Or several such files (a user's procedure may leave more than one). */
+  files?: string[];
   /** Or the volume a restore copies from. */
   volume?: string;
   name: string;

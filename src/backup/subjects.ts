@@ -4,7 +4,7 @@
 // must survive, and keep a ledger of writes going while the backup runs.
 import { GenericContainer } from 'testcontainers';
 import type { ImageTarget } from '../config.ts';
-import { compareFingerprints, type Fingerprint } from '../data/fingerprint.ts';
+import { compareFingerprints, summariseFingerprint, type Fingerprint } from '../data/fingerprint.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { sha256 } from '../data/hash.ts';
 import { deterministicPng } from '../data/png.ts';
@@ -94,6 +94,16 @@ export function compareSnapshots(before: Snapshot, after: Snapshot): SnapshotCom
   }
   const tables = compareFingerprints(before.fingerprint, after.fingerprint);
   return { identical: tables.identical, lost: tables.rowsLost, unexpected: tables.rowsUnexpected, differences: tables.differences };
+}
+
+/** A sentence for the evidence: tables with their counts and hashes, or files in brief. */
+export function describeSnapshot(snapshot: Snapshot): string {
+  if (!snapshot.listing) return summariseFingerprint(snapshot.fingerprint);
+  const files = [...snapshot.listing.values()].filter((entry) => entry.type === 'f').length;
+  const served = Object.entries(snapshot.fingerprint)
+    .filter(([name]) => name.startsWith('served '))
+    .map(([name, t]) => (t.present ? `${name}: sha256 ${t.contentHash?.slice(0, 12)}` : `${name}: not served`));
+  return [`${files} files and ${snapshot.listing.size - files} directories and links, each with its sha256, owner and mode`, ...served].join('; ');
 }
 
 // ---- databases -------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import { DEFAULT_TRIALS, disableReaperUnlessChosen, loadConfig } from '../config
 import { checkEngine, ensureImage } from '../docker/engine.ts';
 import { newRunId } from '../docker/labels.ts';
 import { sweepRun } from '../docker/run-scope.ts';
-import { HarnessError } from '../errors.ts';
+import { HarnessError, UsageError } from '../errors.ts';
+import { loadProcedures } from '../backup/procedure.ts';
 import { progress } from '../progress.ts';
 import { exitCodeFor, type Report } from '../report/model.ts';
 import { SCENARIOS_PROJECT } from '../report/persist-reporter.ts';
@@ -20,6 +21,7 @@ export interface RunOptions {
   images?: string;
   trials?: string;
   out?: string;
+  procedure?: string;
 }
 
 export async function runCommand(filters: string[], options: RunOptions): Promise<number> {
@@ -29,6 +31,16 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
   // The test suite defaults to one trial per cell; a run defaults to DEFAULT_TRIALS.
   env.PERSIST_TRIALS = options.trials ?? env.PERSIST_TRIALS ?? String(DEFAULT_TRIALS);
   if (options.out !== undefined) env.PERSIST_OUT = options.out;
+  if (options.procedure !== undefined) {
+    // Checked here, so a bad file is one sentence before any container starts.
+    const path = resolve(options.procedure);
+    const procedures = await loadProcedures(path);
+    if (filters.length > 0 && !filters.includes('backup')) {
+      throw new UsageError('--procedure is proven by the backup scenario, which this run does not include.', 'Add `backup` to the scenarios, or run all of them.');
+    }
+    env.PERSIST_PROCEDURE = path;
+    progress(`procedure file ${path}: ${procedures.map((p) => `${p.name} (${p.target})`).join(', ')}`);
+  }
   env.PERSIST_FILTERS = filters.join(',');
   env.PERSIST_RUN_ID = newRunId();
   disableReaperUnlessChosen();

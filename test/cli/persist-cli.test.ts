@@ -2,7 +2,7 @@
 // or a missing engine, and nothing left behind when a run is interrupted, while what the
 // harness did not make is never touched.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -45,6 +45,18 @@ describe('bad input and a missing engine: one sentence, exit 2', () => {
     const result = await persist(['run', '--trials', 'many']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr.trim()).toBe('persist: Invalid number of trials "many". Use a whole number from 1 to 100.');
+  });
+
+  test('a procedure file with a mistake names it, before anything starts', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'persist-procedure-'));
+    const file = join(folder, 'procedure.json');
+    await writeFile(file, JSON.stringify({ procedures: [{ name: 'nightly', target: 'redis', backup: './b.sh', restore: './r.sh' }] }));
+    const result = await persist(['run', 'backup', '--procedure', file]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      `persist: The procedure file ${file} is invalid: procedures[0].target must be one of postgres, mysql, wordpress-files. See "Your own backup procedure" in the README.`,
+    );
+    await rm(folder, { recursive: true, force: true });
   });
 
   test('doctor with the engine stopped says so with the fix', async () => {

@@ -34,7 +34,7 @@ export function helperTar({ mode, stripComponents = 1 }: HelperTarOptions): Back
       });
       // GNU tar exits 1 when a file changed while it was read (a hot backup): a warning, and the
       // restore shows what it cost. Anything higher means there is no archive to trust.
-      const warnings = run.logs.split('\n').filter((line) => line.startsWith('tar:') && !line.includes('Removing leading'));
+      const warnings = run.logs.split('\n').filter((line) => line.startsWith('tar:') && !/removing leading/i.test(line));
       if (run.exitCode > 1) throw new BackupFailedError(`tar exited with ${run.exitCode}: ${lastLines(run.logs)}`);
       if (warnings.length > 0) workspace.evidence.push(`backup: tar exited ${run.exitCode} and warned: ${warnings.slice(0, 3).join(' | ')}`);
       const file = join(workspace.backupDir, name);
@@ -46,16 +46,17 @@ export function helperTar({ mode, stripComponents = 1 }: HelperTarOptions): Back
     async restore(backup, workspace) {
       if (!backup.file) throw new RestoreFailedError('The tar backup has no archive file.');
       await verifyBackup(backup.file);
-      const strip = stripComponents > 0 ? ` --strip-components ${stripComponents}` : '';
+      // Options before the archive: busybox tar does not look for options after operands.
+      const strip = stripComponents > 0 ? `--strip-components=${stripComponents} ` : '';
       const run = await runOneShot(workspace.scope, {
         image: workspace.toolboxImage,
-        script: `cd /data && tar xzf /backup/${backup.name}${strip}`,
+        script: `cd /data && tar ${strip}-xzf /backup/${backup.name}`,
         binds: [`${workspace.volume}:/data`, `${workspace.backupDir}:/backup:ro`],
         purpose: 'restore-tar',
         timeoutMs: 600_000,
       });
       if (run.exitCode !== 0) throw new RestoreFailedError(`tar exited with ${run.exitCode}: ${lastLines(run.logs)}`);
-      workspace.evidence.push(`restore: extracted ${backup.name} into ${workspace.volume}${strip ? ` with${strip}` : ' WITHOUT stripping the leading data/ component'}`);
+      workspace.evidence.push(`restore: extracted ${backup.name} into ${workspace.volume}${strip ? ` with ${strip.trim()}` : ' WITHOUT stripping the leading data/ component'}`);
     },
   };
 }

@@ -81,7 +81,7 @@ async function runScript(workspace: Workspace, volumes: string[]): Promise<void>
   if (run.exitCode !== 0 || !String(run.all).includes('Backup process completed!')) {
     throw new BackupFailedError(`backup-volumes.sh exited with ${run.exitCode}: ${lastLines(String(run.all))}`);
   }
-  const failures = String(run.all).split('\n').filter((line) => line.startsWith('tar:') && !line.includes('Removing leading'));
+  const failures = String(run.all).split('\n').filter((line) => line.startsWith('tar:') && !/removing leading/i.test(line));
   if (failures.length > 0) workspace.evidence.push(`backup-volumes.sh: tar warned: ${failures.slice(0, 2).join(' | ')}`);
 }
 

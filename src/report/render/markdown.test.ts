@@ -38,6 +38,42 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('table readings is absent (had 10000 rows)');
   });
 
+  test('backup drills get their own table: method × target with times, size and RPO', () => {
+    const withBackup = structuredClone(report);
+    const cell = structuredClone(withBackup.results[0]!);
+    Object.assign(cell, {
+      id: 'postgres/backup-restore/helper-tar-hot',
+      disruption: 'backup-restore',
+      variant: 'helper-tar-hot',
+      backup: {
+        method: 'helper-tar',
+        mode: 'hot',
+        commands: [],
+        archive: { name: 'data.tar.gz', bytes: 7_340_032, sha256: 'ab'.repeat(32), entries: 1305 },
+        integrity: 'verified',
+        restoredServiceStarted: true,
+        crashRecovery: true,
+        rpo: { acknowledged: 353, present: 173, missing: 180, missingBeforeBackup: 2, unexpected: 0, recovered: 0, windowMs: 1185, firstMissingAfterBackupStartMs: -20 },
+      },
+      timings: {
+        perTrial: [],
+        summary: {
+          backup: { trials: 1, medianMs: 1534, minMs: 1534, maxMs: 1534 },
+          restore: { trials: 1, medianMs: 1632, minMs: 1632, maxMs: 1632 },
+          recovery: { trials: 1, medianMs: 2204, minMs: 2204, maxMs: 2204 },
+        },
+      },
+    });
+    withBackup.results.push(cell);
+    const markdown = renderMarkdown(withBackup);
+    expect(markdown).toContain('## Backup and restore');
+    expect(markdown).toContain(
+      '| helper-tar | postgres | hot | ✅ passed: survives | 1.53 s | 1.63 s | 2.20 s | 7.0 MiB · manifest ✓ | 180 of 353 (**2 from before the backup**) | started after crash recovery |',
+    );
+    // A backup result is not a storage × disruption cell.
+    expect(markdown.match(/## postgres: what survives/g)).toHaveLength(1);
+  });
+
   test('says what each phase measured', () => {
     expect(renderMarkdown(report)).toMatch(/- \*\*ready\*\*: From running until the database accepts a TCP connection/);
   });
