@@ -252,12 +252,13 @@ async function runChecked(env: SubjectEnv, volume: string, script: string, what:
 
 /**
  * The files ledger: a helper container on the same volume writes one numbered file every
- * 20 ms (written, then renamed into place) and prints "ack <id>" once it is there. The engine's
- * log timestamps say when each write was acknowledged.
+ * 20 ms and prints "ack <id>" once it is written. The engine's log timestamps say when each
+ * write was acknowledged. Files only ever appear: a temporary file renamed into place would
+ * vanish under a hot copy, and `cp` fails on a file that vanishes while it copies.
  */
 async function startFileWriter(env: SubjectEnv, volume: string, firstId: number): Promise<LedgerWriter> {
   const dir = `/data/${LEDGER_DIR}`;
-  const script = `trap 'exit 0' TERM; mkdir -p ${dir}; i=${firstId}; while :; do echo $i > ${dir}/.$i && mv ${dir}/.$i ${dir}/$i && echo "ack $i"; i=$((i+1)); sleep 0.02; done`;
+  const script = `trap 'exit 0' TERM; mkdir -p ${dir}; i=${firstId}; while :; do echo $i > ${dir}/$i && echo "ack $i"; i=$((i+1)); sleep 0.02; done`;
   const container = await docker().createContainer({
     Image: env.toolboxImage,
     Cmd: ['sh', '-c', script],

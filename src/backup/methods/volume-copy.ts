@@ -10,7 +10,7 @@ import { BackupFailedError, lastLines, RestoreFailedError, type BackupMethod } f
 export type CopyCommand = 'cp -a' | 'cp -r';
 
 export function volumeCopy({ mode, copy: command = 'cp -a' }: { mode: BackupMode; copy?: CopyCommand }): BackupMethod {
-  const COPY = `${command} /source/. /destination/`;
+  const copyCommand = `${command} /source/. /destination/`;
   return {
     name: command === 'cp -a' ? 'volume-copy' : 'volume-copy-cp-r',
     title: command === 'cp -a' ? `volume-to-volume copy (${mode})` : `volume-to-volume copy as the seed writes it, cp -r (${mode})`,
@@ -20,7 +20,7 @@ export function volumeCopy({ mode, copy: command = 'cp -a' }: { mode: BackupMode
 
     async backup(workspace) {
       const copy = await workspace.scope.createVolume(`${workspace.subject.name}-backup-copy`);
-      const kib = await copyVolume(workspace.scope, workspace.toolboxImage, COPY, workspace.volume, copy, 'backup-copy');
+      const kib = await copyVolume(workspace.scope, workspace.toolboxImage, copyCommand, workspace.volume, copy, 'backup-copy');
       if (kib === undefined) throw new BackupFailedError('the copy did not report its size');
       return {
         volume: copy,
@@ -28,14 +28,14 @@ export function volumeCopy({ mode, copy: command = 'cp -a' }: { mode: BackupMode
         bytes: kib * 1024,
         sha256: null,
         entries: null,
-        commands: [`docker run --rm -v ${workspace.volume}:/source -v ${copy}:/destination ${workspace.toolboxImage} ${COPY}`],
+        commands: [`docker run --rm -v ${workspace.volume}:/source -v ${copy}:/destination ${workspace.toolboxImage} ${copyCommand}`],
       };
     },
 
     async restore(backup, workspace) {
       if (!backup.volume) throw new RestoreFailedError('The copy has no backup volume.');
-      await copyVolume(workspace.scope, workspace.toolboxImage, COPY, backup.volume, workspace.volume, 'restore-copy');
-      workspace.evidence.push(`restore: copied volume ${backup.volume} into ${workspace.volume} with ${COPY}`);
+      await copyVolume(workspace.scope, workspace.toolboxImage, copyCommand, backup.volume, workspace.volume, 'restore-copy');
+      workspace.evidence.push(`restore: copied volume ${backup.volume} into ${workspace.volume} with ${copyCommand}`);
     },
   };
 }
