@@ -50,6 +50,16 @@ ph_apt_install() {
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
 }
 
+# What the report tests use: xmllint checks the JUnit XML against its schema, and Debian's
+# chromium opens the HTML report headless.
+ph_ensure_report_tools() {
+	local missing=()
+	command -v xmllint >/dev/null || missing+=(libxml2-utils)
+	command -v chromium >/dev/null || missing+=(chromium)
+	if [ "${#missing[@]}" -gt 0 ]; then ph_apt_install "${missing[@]}"; fi
+	ph_say "report tools: $(xmllint --version 2>&1 | head -n 1), $(chromium --version 2>/dev/null)"
+}
+
 # A Docker engine that answers; installs Debian's docker.io and starts dockerd when none does.
 ph_ensure_docker() {
 	if docker info >/dev/null 2>&1; then

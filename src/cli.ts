@@ -2,6 +2,7 @@
 // 0 all passed, 1 a verdict failed (data not as expected), 2 the harness could not run.
 import { Command, CommanderError, Option } from 'commander';
 import { cleanCommand } from './commands/clean.ts';
+import { reportCommand } from './commands/report.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { runCommand } from './commands/run.ts';
 import { IMAGE_SETS } from './config.ts';
@@ -57,6 +58,16 @@ function program(): Command {
     .addOption(imagesOption())
     .action(async (options: { images?: string }) => {
       process.exitCode = await doctorCommand(options, print);
+    });
+
+  cli
+    .command('report')
+    .description('render a stored report.json again: md, junit or json')
+    .argument('<file>', 'a report.json, e.g. reports/latest/report.json')
+    .option('--format <format>', 'md, junit or json', 'md')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (file: string, options: { format: string; out?: string }) => {
+      process.exitCode = await reportCommand(file, options, print);
     });
 
   cli

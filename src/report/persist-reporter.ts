@@ -4,6 +4,7 @@ import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { loadConfig } from '../config.ts';
 import { gatherEnvironment, toolVersion } from './environment.ts';
 import { PHASE_DEFINITIONS, SCHEMA_VERSION, summarise, type CellResult, type ControlResult, type Report } from './model.ts';
+import { reportProblems } from './validate.ts';
 import { defaultOutDir, writeReport } from './write.ts';
 
 export const SCENARIOS_PROJECT = 'scenarios';
@@ -45,6 +46,10 @@ export class PersistReporter implements Reporter {
       controls,
       harnessErrors,
     };
+    // A report that does not match its published schema is still written (nothing is lost),
+    // but the run cannot pass: the problems become harness errors.
+    const problems = reportProblems(report);
+    if (problems.length > 0) report.harnessErrors.push(...problems.map((problem) => `report.json does not match its schema: ${problem}`));
     const written = await writeReport(report, config.outDir ?? defaultOutDir(runId), config.outDir === undefined);
     const s = report.summary;
     process.stderr.write(

@@ -1,10 +1,9 @@
-// Writes a report's files into its folder, and refreshes reports/latest. Files are written
+// Writes a report in every format into its folder, and refreshes reports/latest. Files are written
 // beside their final name and renamed, so an interrupted write never leaves half a report.
 import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Report } from './model.ts';
-import { renderJson } from './render/json.ts';
-import { renderMarkdown } from './render/markdown.ts';
+import { FORMATS } from './render/formats.ts';
 
 export const REPORTS_DIR = 'reports';
 
@@ -21,10 +20,7 @@ export interface WrittenReport {
 export async function writeReport(report: Report, outDir: string, updateLatest: boolean): Promise<WrittenReport> {
   const target = resolve(outDir);
   await mkdir(target, { recursive: true });
-  const outputs: Array<[string, string]> = [
-    ['report.json', renderJson(report)],
-    ['report.md', renderMarkdown(report)],
-  ];
+  const outputs = Object.values(FORMATS).map(({ file, render }) => [file, render(report)] as const);
   const files: string[] = [];
   for (const [name, content] of outputs) {
     const path = join(target, name);

@@ -59,6 +59,25 @@ describe('bad input and a missing engine: one sentence, exit 2', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
+  test('report re-renders a stored report.json; an unknown format or a file that is not a report is one sentence', async () => {
+    const sample = join(ROOT, 'src/report/fixtures/sample-report.json');
+    const markdown = await persist(['report', sample, '--format', 'md']);
+    expect(markdown.exitCode).toBe(0);
+    expect(markdown.stdout).toMatch(/^# Persistence report: run /);
+    const folder = await mkdtemp(join(tmpdir(), 'persist-report-'));
+    const junit = await persist(['report', sample, '--format', 'junit', '--out', join(folder, 'r.xml')]);
+    expect(junit.exitCode).toBe(0);
+    expect((await stat(join(folder, 'r.xml'))).size).toBeGreaterThan(0);
+    const unknown = await persist(['report', sample, '--format', 'pdf']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr.trim()).toBe('persist: Unknown report format "pdf". Use one of: json, md, junit.');
+    await writeFile(join(folder, 'not-a-report.json'), '{"schemaVersion": 2}');
+    const invalid = await persist(['report', join(folder, 'not-a-report.json')]);
+    expect(invalid.exitCode).toBe(2);
+    expect(invalid.stderr.trim()).toMatch(/^persist: The report .*not-a-report\.json does not match the report schema \(the report must have required property 'runId', and \d+ more\)\. Give a report\.json written by this version of persist\.$/);
+    await rm(folder, { recursive: true, force: true });
+  });
+
   test('doctor with the engine stopped says so with the fix', async () => {
     const result = await persist(['doctor'], { DOCKER_HOST: 'unix:///tmp/persistence-harness-no-engine.sock' });
     expect(result.exitCode).toBe(2);

@@ -1,0 +1,13 @@
+// Every format a report can be rendered in, each a pure function of the model.
+import type { Report } from '../model.ts';
+import { renderJson } from './json.ts';
+import { renderJunit } from './junit.ts';
+import { renderMarkdown } from './markdown.ts';
+
+export const FORMATS = {
+  json: { file: 'report.json', render: renderJson },
+  md: { file: 'report.md', render: renderMarkdown },
+  junit: { file: 'report.junit.xml', render: renderJunit },
+} as const satisfies Record<string, { file: string; render: (report: Report) => string }>;
+
+export type Format = keyof typeof FORMATS;

@@ -1,0 +1,99 @@
+// JUnit XML, for CI systems: one testsuite per scenario, one testcase per result and per
+// negative control. Data that was not as expected is a <failure> with the evidence; a result
+// the harness could not judge (errored, or a control it did not catch) is an <error>.
+// Durations are in seconds: the sum of every measured phase over the result's trials.
+import { hostname } from 'node:os';
+import type { CellResult, ControlResult, Report } from '../model.ts';
+
+interface Case {
+  name: string;
+  classname: string;
+  seconds: number;
+  failure?: { message: string; type: string; detail: string };
+  error?: { message: string; type: string; detail: string };
+  out: string;
+}
+
+export function renderJunit(report: Report): string {
+  const suites = new Map<string, Case[]>();
+  const add = (suite: string, testCase: Case) => suites.set(suite, [...(suites.get(suite) ?? []), testCase]);
+  for (const result of report.results) add(result.scenario, resultCase(result));
+  for (const control of report.controls) add(control.scenario, controlCase(control));
+  if (report.harnessErrors.length > 0) {
+    add('harness', { name: 'the harness ran every scenario', classname: 'harness', seconds: 0, error: { message: report.harnessErrors[0]!, type: 'HarnessError', detail: report.harnessErrors.join('\n') }, out: '' });
+  }
+  const all = [...suites.values()].flat();
+  const count = (cases: Case[]) => ({ tests: cases.length, failures: cases.filter((c) => c.failure).length, errors: cases.filter((c) => c.error).length });
+  const totals = count(all);
+  const properties = [
+    ['run', report.runId],
+    ['imageSet', report.settings.imageSet],
+    ['trials', String(report.settings.trials)],
+    ['engine', report.environment.engine ? `Docker ${report.environment.engine.version}, ${report.environment.engine.storageDriver}` : 'not reachable'],
+    ...report.environment.images.map((i) => [`image.${i.target}`, `${i.reference} ${i.id ?? 'not present'}`]),
+  ];
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${attr(`persistence-harness run ${report.runId}`)}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" time="${seconds(report.durationMs / 1000)}">`,
+  ];
+  let id = 0;
+  for (const [suite, cases] of suites) {
+    const c = count(cases);
+    lines.push(
+      `  <testsuite name="${attr(suite)}" package="persistence-harness" id="${id++}" hostname="${attr(hostname())}" timestamp="${report.startedAt.replace(/\.\d+Z$|Z$/, '')}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="0" time="${seconds(cases.reduce((n, x) => n + x.seconds, 0))}">`,
+      '    <properties>',
+      ...properties.map(([name, value]) => `      <property name="${attr(name!)}" value="${attr(value!)}"/>`),
+      '    </properties>',
+    );
+    for (const testCase of cases) lines.push(...caseLines(testCase));
+    lines.push('    <system-out/>', '    <system-err/>', '  </testsuite>');
+  }
+  lines.push('</testsuites>', '');
+  return lines.join('\n');
+}
+
+function resultCase(result: CellResult): Case {
+  const out = result.evidence.join('\n');
+  const base = { name: result.title, classname: `${result.scenario}.${result.target}`, seconds: measuredSeconds(result), out };
+  if (result.status === 'errored') return { ...base, error: { message: result.error ?? 'the harness could not judge this result', type: 'HarnessError', detail: out } };
+  if (result.status === 'failed') return { ...base, failure: { message: `expected ${result.expected}, observed ${result.observed ?? 'nothing'}`, type: 'DataNotAsExpected', detail: out } };
+  return base;
+}
+
+function controlCase(control: ControlResult): Case {
+  const out = [`sabotage: ${control.sabotage}`, `harness said: ${control.cell.status}, observed ${control.cell.observed ?? 'nothing'}`, ...control.cell.evidence].join('\n');
+  const base = { name: `negative control: ${control.title}`, classname: `${control.scenario}.controls`, seconds: measuredSeconds(control.cell), out };
+  if (control.caught) return base;
+  return { ...base, error: { message: `the broken setup was not reported as lost (${control.sabotage}): the check it sabotages cannot fail`, type: 'ControlNotCaught', detail: out } };
+}
+
+function caseLines(testCase: Case): string[] {
+  const open = `    <testcase name="${attr(testCase.name)}" classname="${attr(testCase.classname)}" time="${seconds(testCase.seconds)}">`;
+  const problem = testCase.failure ? ['failure', testCase.failure] as const : testCase.error ? ['error', testCase.error] as const : undefined;
+  return [
+    open,
+    ...(problem ? [`      <${problem[0]} message="${attr(problem[1].message)}" type="${attr(problem[1].type)}">${text(problem[1].detail)}</${problem[0]}>`] : []),
+    ...(testCase.out ? [`      <system-out>${text(testCase.out)}</system-out>`] : []),
+    '    </testcase>',
+  ];
+}
+
+/** Every measured phase of every trial, in seconds. */
+function measuredSeconds(result: CellResult): number {
+  return result.timings.perTrial.reduce((total, trial) => total + Object.values(trial.phasesMs).reduce((n, ms) => n + (ms ?? 0), 0), 0) / 1000;
+}
+
+function seconds(value: number): string {
+  return value.toFixed(3);
+}
+
+// XML 1.0 cannot carry most control characters, even escaped: they are dropped.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
+
+function text(value: string): string {
+  return value.replace(CONTROL, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function attr(value: string): string {
+  return text(value).replace(/"/g, '&quot;').replace(/\n/g, '&#10;');
+}
