@@ -33,6 +33,14 @@ export default defineConfig({
       },
       {
         test: {
+          // The rendered reports in real consumers: the HTML in headless chromium.
+          name: 'report',
+          include: ['test/report/**/*.test.ts'],
+          testTimeout: 2 * 60_000,
+        },
+      },
+      {
+        test: {
           // The official images' contracts, checked against the selected images (stand-ins too).
           name: 'images',
           include: ['test/images/**/*.test.ts'],

@@ -62,9 +62,9 @@ function program(): Command {
 
   cli
     .command('report')
-    .description('render a stored report.json again: md, junit or json')
+    .description('render a stored report.json again: md, html, junit or json')
     .argument('<file>', 'a report.json, e.g. reports/latest/report.json')
-    .option('--format <format>', 'md, junit or json', 'md')
+    .option('--format <format>', 'md, html, junit or json', 'md')
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (file: string, options: { format: string; out?: string }) => {
       process.exitCode = await reportCommand(file, options, print);

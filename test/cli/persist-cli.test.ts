@@ -70,7 +70,7 @@ describe('bad input and a missing engine: one sentence, exit 2', () => {
     expect((await stat(join(folder, 'r.xml'))).size).toBeGreaterThan(0);
     const unknown = await persist(['report', sample, '--format', 'pdf']);
     expect(unknown.exitCode).toBe(2);
-    expect(unknown.stderr.trim()).toBe('persist: Unknown report format "pdf". Use one of: json, md, junit.');
+    expect(unknown.stderr.trim()).toBe('persist: Unknown report format "pdf". Use one of: json, md, html, junit.');
     await writeFile(join(folder, 'not-a-report.json'), '{"schemaVersion": 2}');
     const invalid = await persist(['report', join(folder, 'not-a-report.json')]);
     expect(invalid.exitCode).toBe(2);

@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import sample from '../fixtures/sample-report.json' with { type: 'json' };
 import { summarise, type Report } from '../model.ts';
-import { formatMs, renderMarkdown } from './markdown.ts';
+import { renderMarkdown } from './markdown.ts';
+import { formatMs } from './shared.ts';
 
 const report = sample as Report;
 

@@ -1,8 +1,8 @@
 // The Markdown report: the verdict first, then the storage × disruption matrix, the negative
 // controls, timings and the evidence behind every verdict.
 import { DISRUPTIONS, PHASES, type CellResult, type Report, type Status, type TimedMeasure } from '../model.ts';
-import { STORAGE_KINDS } from '../../storage/placement.ts';
 import { describeGlanceCell, GLANCE_PROPERTIES, storageGlance } from '../storage-glance.ts';
+import { formatBytes, formatMs, itemGrid, matrixRows, sectionsOf } from './shared.ts';
 
 const STATUS_MARK: Record<Status, string> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored' };
 
@@ -60,28 +60,9 @@ function glanceSection(report: Report): string {
   ].join('\n');
 }
 
-/** Matrix results are grouped by target; results judged item by item, by scenario. */
-function sectionsOf(report: Report): Array<{ name: string; items: boolean; results: CellResult[] }> {
-  const sections = new Map<string, { name: string; items: boolean; results: CellResult[] }>();
-  for (const result of report.results) {
-    if (result.backup) continue;
-    const items = result.items !== undefined;
-    const name = items ? result.scenario : result.target;
-    const key = `${items}:${name}`;
-    const section = sections.get(key) ?? { name, items, results: [] };
-    section.results.push(result);
-    sections.set(key, section);
-  }
-  return [...sections.values()];
-}
-
 function matrixSection(target: string, results: CellResult[]): string {
   const header = `| Storage | ${DISRUPTIONS.join(' | ')} |\n|---|${DISRUPTIONS.map(() => '---').join('|')}|`;
-  const rows = STORAGE_KINDS.flatMap((storage) => {
-    const cells = DISRUPTIONS.map((d) => results.find((r) => r.storage === storage && r.disruption === d));
-    if (cells.every((c) => c === undefined)) return [];
-    return [`| ${storage} | ${cells.map((c) => (c ? matrixCell(c) : '—')).join(' | ')} |`];
-  });
+  const rows = matrixRows(results).map(({ storage, cells }) => `| ${storage} | ${cells.map((c) => (c ? matrixCell(c) : '—')).join(' | ')} |`);
   const version = results.find((r) => r.serverVersion)?.serverVersion;
   return [
     `## ${target}: what survives`,
@@ -94,10 +75,10 @@ function matrixSection(target: string, results: CellResult[]): string {
 
 /** For scenarios that judge items separately: one row per setup, one column per item. */
 function itemsSection(scenario: string, results: CellResult[]): string {
-  const items = [...new Set(results.flatMap((r) => (r.items ?? []).map((i) => i.item)))];
+  const { items, cell } = itemGrid(results);
   const rows = results.map((r) => {
     const cells = items.map((name) => {
-      const item = r.items?.find((i) => i.item === name);
+      const item = cell(r, name);
       if (!item) return '—';
       const mark = item.observed === item.expected ? '✅' : '❌';
       return item.observed === item.expected ? `${mark} ${item.observed}` : `${mark} ${item.observed} (expected ${item.expected})`;
@@ -138,12 +119,6 @@ function backupSection(results: CellResult[]): string {
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} B`;
 }
 
 function matrixCell(result: CellResult): string {
@@ -205,8 +180,4 @@ function harnessErrorsSection(report: Report): string {
 
 function phaseDefinitionsSection(report: Report): string {
   return ['## What each phase measures', ...Object.entries(report.phaseDefinitions).map(([phase, text]) => `- **${phase}**: ${text}`)].join('\n');
-}
-
-export function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
 }

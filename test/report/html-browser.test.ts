@@ -1,0 +1,51 @@
+// The HTML report opened in a real browser (Debian's chromium, headless): it must render
+// with no console errors and no request leaving the page, and its chart must have one bar per
+// result with a measured recovery. A screenshot is kept for people to look at.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import sample from '../../src/report/fixtures/sample-report.json' with { type: 'json' };
+import type { Report } from '../../src/report/model.ts';
+import { renderHtml } from '../../src/report/render/html.ts';
+
+const CHROMIUM = process.env.PERSIST_CHROMIUM ?? '/usr/bin/chromium';
+const ROOT = new URL('../../', import.meta.url).pathname;
+const OUT = join(ROOT, 'reports', 'html-check');
+const report = sample as Report;
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  await mkdir(OUT, { recursive: true });
+});
+afterAll(() => browser?.close());
+
+describe('the HTML report in headless chromium', () => {
+  test('renders without console errors or outside requests; one chart bar per measured result', async () => {
+    const file = join(OUT, 'report.html');
+    await writeFile(file, renderHtml(report));
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('request', (request) => {
+      if (!request.url().startsWith('file://')) requests.push(request.url());
+    });
+    await page.goto(`file://${file}`);
+    await page.screenshot({ path: join(OUT, 'report.png'), fullPage: true });
+
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+    const measured = report.results.filter((r) => r.timings.summary.recovery !== undefined);
+    expect(measured.length).toBeGreaterThan(0);
+    expect(await page.locator('svg.chart g.bar').count()).toBe(measured.length);
+    expect(await page.locator('#verdict .verdict').textContent()).toBe('PASSED');
+    // Every result has its evidence, folded away until asked for.
+    expect(await page.locator('#evidence details').count()).toBe(report.results.length + report.controls.length);
+    await page.close();
+  });
+});
