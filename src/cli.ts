@@ -2,7 +2,7 @@
 // 0 all passed, 1 a verdict failed (data not as expected), 2 the harness could not run.
 import { Command, CommanderError, Option } from 'commander';
 import { cleanCommand } from './commands/clean.ts';
-import { reportCommand } from './commands/report.ts';
+import { reportCommand, type ReportOptions } from './commands/report.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { runCommand } from './commands/run.ts';
 import { IMAGE_SETS } from './config.ts';
@@ -30,6 +30,10 @@ function program(): Command {
     .option('--trials <n>', 'trials per cell (default 3)')
     .option('--out <dir>', 'report folder (default reports/<runId>, copied to reports/latest)')
     .option('--procedure <file>', 'your backup procedure file, proven by the backup scenario (see the README)')
+    .option('--baseline <report.json>', 'compare with an earlier run: changed verdicts and recovery regressions, in every format')
+    .option('--regression-percent <n>', 'a regression is a median recovery slower by more than this percent (default 20)…')
+    .option('--regression-ms <n>', '…and by more than this many ms (default 100)')
+    .option('--fail-on-regression', 'a regression fails the run (exit 1); otherwise it is only reported')
     .action(async (filters: string[], options) => {
       process.exitCode = await runCommand(filters, options);
     });
@@ -62,12 +66,16 @@ function program(): Command {
 
   cli
     .command('report')
-    .description('render a stored report.json again: md, html, junit or json')
-    .argument('<file>', 'a report.json, e.g. reports/latest/report.json')
+    .description('render a stored report.json again (md, html, junit or json), or compare two runs')
+    .argument('<files...>', 'a report.json, e.g. reports/latest/report.json; with --compare, the baseline and then the run')
     .option('--format <format>', 'md, html, junit or json', 'md')
     .option('--out <file>', 'write to this file instead of standard output')
-    .action(async (file: string, options: { format: string; out?: string }) => {
-      process.exitCode = await reportCommand(file, options, print);
+    .option('--compare', 'compare the second report with the first: changed verdicts, slower recoveries')
+    .option('--regression-percent <n>', 'a regression is slower by more than this percent (default 20)…')
+    .option('--regression-ms <n>', '…and by more than this many ms (default 100)')
+    .option('--fail-on-regression', 'exit 1 when a recovery regressed')
+    .action(async (files: string[], options: ReportOptions) => {
+      process.exitCode = await reportCommand(files, options, print);
     });
 
   cli

@@ -48,6 +48,8 @@ export interface HarnessConfig {
   ci: boolean;
   /** The user's backup procedure file (`--procedure`); the worked example when unset. */
   procedureFile: string | undefined;
+  /** A previous report.json to compare with (`--baseline`), and when a slower recovery counts. */
+  baseline: { file: string; thresholds: { percent: number; ms: number }; failOnRegression: boolean } | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -65,6 +67,16 @@ export function parseTrials(value: string | undefined): number {
     throw new UsageError(`Invalid number of trials "${value}".`, 'Use a whole number from 1 to 100.');
   }
   return trials;
+}
+
+/** A median recovery slower by more than both of these is a regression. */
+export const DEFAULT_REGRESSION = { percent: 20, ms: 100 };
+
+export function parseThreshold(value: string | undefined, fallback: number, option: string): number {
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < 0) throw new UsageError(`Invalid ${option} "${value}".`, 'Use a number of 0 or more.');
+  return number;
 }
 
 export function chooseImages(imageSet: ImageSet, env: Env): Record<ImageTarget, ImageChoice> {
@@ -92,6 +104,16 @@ export function loadConfig(env: Env = process.env): HarnessConfig {
     filters: (env.PERSIST_FILTERS ?? '').split(',').filter(Boolean),
     ci: env.CI === 'true' || env.CI === '1',
     procedureFile: env.PERSIST_PROCEDURE || undefined,
+    baseline: env.PERSIST_BASELINE
+      ? {
+          file: env.PERSIST_BASELINE,
+          thresholds: {
+            percent: parseThreshold(env.PERSIST_REGRESSION_PERCENT, DEFAULT_REGRESSION.percent, '--regression-percent'),
+            ms: parseThreshold(env.PERSIST_REGRESSION_MS, DEFAULT_REGRESSION.ms, '--regression-ms'),
+          },
+          failOnRegression: env.PERSIST_FAIL_ON_REGRESSION === '1' || env.PERSIST_FAIL_ON_REGRESSION === 'true',
+        }
+      : undefined,
   };
 }
 

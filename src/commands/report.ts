@@ -1,53 +1,52 @@
 // `persist report FILE`: renders a stored report.json again, in any format, so a past run can
-// be read, or handed to CI, without running anything.
-import { readFile, rename, writeFile } from 'node:fs/promises';
+// be read, or handed to CI, without running anything. `persist report --compare A B` renders
+// B compared with A: changed verdicts and recovery time regressions.
+import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { DEFAULT_REGRESSION, parseThreshold } from '../config.ts';
 import { UsageError } from '../errors.ts';
-import type { Report } from '../report/model.ts';
+import { compareReports } from '../report/compare.ts';
+import { readReportFile } from '../report/read.ts';
 import { FORMATS, type Format } from '../report/render/formats.ts';
-import { reportProblems } from '../report/validate.ts';
 
 export interface ReportOptions {
   format: string;
   out?: string;
+  compare?: boolean;
+  regressionPercent?: string;
+  regressionMs?: string;
+  failOnRegression?: boolean;
 }
 
-export async function reportCommand(file: string, options: ReportOptions, print: (text: string) => void): Promise<number> {
+export async function reportCommand(files: string[], options: ReportOptions, print: (text: string) => void): Promise<number> {
   const format = parseFormat(options.format);
-  const report = await readReportFile(file);
+  if (options.compare ? files.length !== 2 : files.length !== 1) {
+    throw new UsageError(
+      options.compare ? `--compare needs two reports, the baseline and the run to compare; ${files.length} given.` : `persist report renders one report; ${files.length} given.`,
+      options.compare ? 'Use `persist report --compare BASELINE.json CURRENT.json`.' : 'Use `persist report reports/latest/report.json`, or --compare with two.',
+    );
+  }
+  let report = await readReportFile(files.at(-1)!);
+  if (options.compare) {
+    const thresholds = {
+      percent: parseThreshold(options.regressionPercent, DEFAULT_REGRESSION.percent, '--regression-percent'),
+      ms: parseThreshold(options.regressionMs, DEFAULT_REGRESSION.ms, '--regression-ms'),
+    };
+    report = { ...report, comparison: compareReports(await readReportFile(files[0]!), report, thresholds, options.failOnRegression ?? false) };
+  }
   const rendered = FORMATS[format].render(report);
   if (options.out === undefined) {
     print(rendered.replace(/\n$/, ''));
-    return 0;
+  } else {
+    const target = resolve(options.out);
+    await writeFile(`${target}.partial`, rendered);
+    await rename(`${target}.partial`, target);
   }
-  const target = resolve(options.out);
-  await writeFile(`${target}.partial`, rendered);
-  await rename(`${target}.partial`, target);
-  return 0;
+  // Only a comparison asked to fail on regressions changes the exit code of a re-render.
+  return options.failOnRegression && (report.comparison?.regressions.length ?? 0) > 0 ? 1 : 0;
 }
 
 function parseFormat(value: string): Format {
   if (Object.hasOwn(FORMATS, value)) return value as Format;
   throw new UsageError(`Unknown report format "${value}".`, `Use one of: ${Object.keys(FORMATS).join(', ')}.`);
-}
-
-/** A report.json from any run, checked against the published schema before it is used. */
-export async function readReportFile(file: string): Promise<Report> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new UsageError(`The report ${file} cannot be read.`, 'Give the path of a report.json, e.g. reports/latest/report.json.');
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new UsageError(`The report ${file} is not JSON.`, 'Give the path of a report.json written by `persist run`.');
-  }
-  const problems = reportProblems(parsed);
-  if (problems.length > 0) {
-    throw new UsageError(`The report ${file} does not match the report schema (${problems[0]}${problems.length > 1 ? `, and ${problems.length - 1} more` : ''}).`, 'Give a report.json written by this version of persist.');
-  }
-  return parsed as Report;
 }

@@ -9,6 +9,7 @@ import { newRunId } from '../docker/labels.ts';
 import { sweepRun } from '../docker/run-scope.ts';
 import { HarnessError, UsageError } from '../errors.ts';
 import { loadProcedures } from '../backup/procedure.ts';
+import { readReportFile } from '../report/read.ts';
 import { progress } from '../progress.ts';
 import { exitCodeFor, type Report } from '../report/model.ts';
 import { SCENARIOS_PROJECT } from '../report/persist-reporter.ts';
@@ -22,6 +23,10 @@ export interface RunOptions {
   trials?: string;
   out?: string;
   procedure?: string;
+  baseline?: string;
+  regressionPercent?: string;
+  regressionMs?: string;
+  failOnRegression?: boolean;
 }
 
 export async function runCommand(filters: string[], options: RunOptions): Promise<number> {
@@ -41,6 +46,15 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
     env.PERSIST_PROCEDURE = path;
     progress(`procedure file ${path}: ${procedures.map((p) => `${p.name} (${p.target})`).join(', ')}`);
   }
+  if (options.baseline !== undefined) {
+    // Checked before anything runs: a baseline that cannot be read is one sentence, not a surprise at the end.
+    const path = resolve(options.baseline);
+    await readReportFile(path);
+    env.PERSIST_BASELINE = path;
+  }
+  if (options.regressionPercent !== undefined) env.PERSIST_REGRESSION_PERCENT = options.regressionPercent;
+  if (options.regressionMs !== undefined) env.PERSIST_REGRESSION_MS = options.regressionMs;
+  if (options.failOnRegression) env.PERSIST_FAIL_ON_REGRESSION = '1';
   env.PERSIST_FILTERS = filters.join(',');
   env.PERSIST_RUN_ID = newRunId();
   disableReaperUnlessChosen();

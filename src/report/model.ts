@@ -54,6 +54,8 @@ export interface MeasureStats {
   medianMs: number;
   minMs: number;
   maxMs: number;
+  /** Only with 5 or more trials: below that, a 95th percentile is just the maximum. */
+  p95Ms?: number;
 }
 
 export interface Timings {
@@ -200,6 +202,23 @@ export interface Summary {
   controlsCaught: number;
 }
 
+export interface RegressionThresholds {
+  /** Slower by more than this many percent of the baseline median… */
+  percent: number;
+  /** …and by more than this many milliseconds. */
+  ms: number;
+}
+
+/** This run against a baseline run (`--baseline`, or `persist report --compare`). */
+export interface Comparison {
+  baseline: { runId: string; startedAt: string };
+  thresholds: RegressionThresholds;
+  /** Whether a regression fails the run (`--fail-on-regression`); otherwise it is reported only. */
+  failOnRegression: boolean;
+  verdictChanges: Array<{ id: string; title: string; before: string; after: string }>;
+  regressions: Array<{ id: string; title: string; measure: 'recovery'; baselineMedianMs: number; currentMedianMs: number; deltaMs: number; deltaPercent: number }>;
+}
+
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION;
   runId: string;
@@ -215,6 +234,7 @@ export interface Report {
   controls: ControlResult[];
   /** Problems outside any one result (a scenario file that failed to load, say). */
   harnessErrors: string[];
+  comparison?: Comparison;
 }
 
 export function summarise(results: CellResult[], controls: ControlResult[]): Summary {
@@ -230,11 +250,12 @@ export function summarise(results: CellResult[], controls: ControlResult[]): Sum
 }
 
 /** 0 all passed, 1 a verdict failed (data not as expected), 2 the harness could not run. */
-export function exitCodeFor(report: Pick<Report, 'summary' | 'harnessErrors'>): 0 | 1 | 2 {
-  const { summary } = report;
+export function exitCodeFor(report: Pick<Report, 'summary' | 'harnessErrors' | 'comparison'>): 0 | 1 | 2 {
+  const { summary, comparison } = report;
   if (report.harnessErrors.length > 0 || summary.errored > 0) return 2;
   if (summary.controlsCaught < summary.controls) return 2;
   if (summary.failed > 0) return 1;
   if (summary.total === 0) return 2;
+  if (comparison?.failOnRegression && comparison.regressions.length > 0) return 1;
   return 0;
 }

@@ -4,6 +4,9 @@ import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { loadConfig } from '../config.ts';
 import { gatherEnvironment, toolVersion } from './environment.ts';
 import { PHASE_DEFINITIONS, SCHEMA_VERSION, summarise, type CellResult, type ControlResult, type Report } from './model.ts';
+import { readReportFile } from './read.ts';
+import { compareReports } from './compare.ts';
+import { describeError } from '../errors.ts';
 import { reportProblems } from './validate.ts';
 import { defaultOutDir, writeReport } from './write.ts';
 
@@ -46,6 +49,14 @@ export class PersistReporter implements Reporter {
       controls,
       harnessErrors,
     };
+    if (config.baseline) {
+      try {
+        const baseline = await readReportFile(config.baseline.file);
+        report.comparison = compareReports(baseline, report, config.baseline.thresholds, config.baseline.failOnRegression);
+      } catch (error) {
+        report.harnessErrors.push(`baseline: ${describeError(error)}`);
+      }
+    }
     // A report that does not match its published schema is still written (nothing is lost),
     // but the run cannot pass: the problems become harness errors.
     const problems = reportProblems(report);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { median, recoveryOf, statsOf, summariseTimings } from './stats.ts';
+import { median, percentile, recoveryOf, statsOf, summariseTimings } from './stats.ts';
 
 describe('statistics', () => {
   test('median of odd and even counts', () => {
@@ -14,6 +14,13 @@ describe('statistics', () => {
   test('stats say how many trials they rest on', () => {
     expect(statsOf([120, 80, 100])).toEqual({ trials: 3, medianMs: 100, minMs: 80, maxMs: 120 });
     expect(statsOf([])).toBeUndefined();
+  });
+
+  test('a 95th percentile only from 5 trials on, and always a measured value', () => {
+    expect(statsOf([1, 2, 3, 4])?.p95Ms).toBeUndefined();
+    expect(statsOf([5, 1, 4, 2, 3])?.p95Ms).toBe(5);
+    expect(percentile(Array.from({ length: 20 }, (_, i) => i + 1), 95)).toBe(19);
+    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95)).toBe(95);
   });
 
   test('recovery is create + ready + verified, and unknown when a phase is missing', () => {

@@ -9,6 +9,9 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** Trials needed before a 95th percentile is reported. */
+export const P95_MIN_TRIALS = 5;
+
 export function statsOf(values: readonly number[]): MeasureStats | undefined {
   if (values.length === 0) return undefined;
   return {
@@ -16,7 +19,15 @@ export function statsOf(values: readonly number[]): MeasureStats | undefined {
     medianMs: round(median(values)),
     minMs: round(Math.min(...values)),
     maxMs: round(Math.max(...values)),
+    ...(values.length >= P95_MIN_TRIALS ? { p95Ms: round(percentile(values, 95)) } : {}),
   };
+}
+
+/** Nearest-rank percentile: a value that was really measured, never an interpolation. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) throw new Error('percentile of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 export function recoveryOf(phasesMs: TrialTiming['phasesMs']): number | null {

@@ -78,6 +78,20 @@ describe('bad input and a missing engine: one sentence, exit 2', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
+  test('report --compare flags exactly the cell whose recovery got slower', async () => {
+    const fixtures = join(ROOT, 'src/report/fixtures');
+    const args = ['report', '--compare', join(fixtures, 'sample-report.json'), join(fixtures, 'sample-report-slower.json'), '--format', 'json'];
+    const reported = await persist(args);
+    expect(reported.exitCode).toBe(0);
+    const comparison = JSON.parse(reported.stdout).comparison;
+    expect(comparison.regressions.map((r: { id: string }) => r.id)).toEqual(['postgres/bind-mount/recreate']);
+    expect(comparison.verdictChanges).toEqual([]);
+    expect((await persist([...args, '--fail-on-regression'])).exitCode).toBe(1);
+    const one = await persist(['report', '--compare', join(fixtures, 'sample-report.json')]);
+    expect(one.exitCode).toBe(2);
+    expect(one.stderr.trim()).toBe('persist: --compare needs two reports, the baseline and the run to compare; 1 given. Use `persist report --compare BASELINE.json CURRENT.json`.');
+  });
+
   test('doctor with the engine stopped says so with the fix', async () => {
     const result = await persist(['doctor'], { DOCKER_HOST: 'unix:///tmp/persistence-harness-no-engine.sock' });
     expect(result.exitCode).toBe(2);

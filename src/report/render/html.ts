@@ -2,7 +2,8 @@
 // for people deciding whether their data and backups hold. The verdict first, then the
 // storage matrix, the recovery chart, backups, controls, the evidence per result, and the
 // environment it all ran in.
-import { DISRUPTIONS, type CellResult, type Phase, type Report, type Status } from '../model.ts';
+import { DISRUPTIONS, exitCodeFor, type CellResult, type Phase, type Report, type Status } from '../model.ts';
+import { describeRegression } from '../compare.ts';
 import { formatBytes, formatMs, itemGrid, matrixRows, sectionsOf } from './shared.ts';
 
 // Badges, not emoji: a machine without an emoji font would show empty boxes.
@@ -27,6 +28,7 @@ export function renderHtml(report: Report): string {
 <body>
 <h1>Persistence report: run ${esc(report.runId)}</h1>
 ${verdict(report)}
+${comparison(report)}
 ${matrices(report)}
 ${recoveryChart(report)}
 ${backups(report)}
@@ -40,17 +42,33 @@ ${environment(report)}
 
 function verdict(report: Report): string {
   const s = report.summary;
-  const ok = s.failed === 0 && s.errored === 0 && s.total > 0 && s.controlsCaught === s.controls && report.harnessErrors.length === 0;
+  const ok = exitCodeFor(report) === 0;
   const problems = [
     ...report.results.filter((r) => r.status !== 'passed').map((r) => `${STATUS_TEXT[r.status]} <strong>${esc(r.title)}</strong>: expected ${esc(r.expected)}, observed ${esc(r.observed ?? 'nothing')}${r.error ? ` (${esc(r.error)})` : ''}`),
     ...report.controls.filter((c) => !c.caught).map((c) => `${badge('failed', 'not caught')} negative control <strong>${esc(c.title)}</strong>`),
     ...report.harnessErrors.map((e) => `${badge('errored', 'harness error')} ${esc(e)}`),
+    ...(report.comparison?.failOnRegression ? report.comparison.regressions.map((r) => `${badge('failed', 'regression')} ${esc(describeRegression(r))}`) : []),
   ];
   return `<section id="verdict" class="${ok ? 'ok' : 'not-ok'}">
 <p class="verdict">${ok ? 'PASSED' : 'NOT PASSED'}</p>
 <p class="counts"><span class="passed">${s.passed} passed</span> · <span class="failed">${s.failed} failed</span> · <span class="errored">${s.errored} errored</span> of ${s.total}; negative controls caught ${s.controlsCaught} of ${s.controls}</p>
 ${problems.length > 0 ? `<ul class="problems">${problems.map((p) => `<li>${p}</li>`).join('')}</ul>` : ''}
 <p class="meta">Started ${esc(report.startedAt)}, took ${(report.durationMs / 1000).toFixed(1)} s; ${report.settings.trials} trial(s) per cell; images: ${esc(report.settings.imageSet)}</p>
+</section>`;
+}
+
+function comparison(report: Report): string {
+  const c = report.comparison;
+  if (!c) return '';
+  const rule = `A regression is a median recovery slower by more than ${c.thresholds.percent} % and more than ${c.thresholds.ms} ms; ${c.failOnRegression ? 'regressions fail this run' : 'regressions are reported, not failed'}.`;
+  const changes = c.verdictChanges.map((v) => `<tr><td>${esc(v.title)} <code>${esc(v.id)}</code></td><td>${esc(v.before)}</td><td>${esc(v.after)}</td></tr>`);
+  const regressions = c.regressions.map(
+    (r) => `<tr class="regression"><td>${esc(r.title)} <code>${esc(r.id)}</code></td><td>${formatMs(r.baselineMedianMs)}</td><td>${formatMs(r.currentMedianMs)}</td><td class="failed">+${formatMs(r.deltaMs)} (+${r.deltaPercent} %)</td></tr>`,
+  );
+  return `<section id="comparison"><h2>Compared with run ${esc(c.baseline.runId)}</h2><p>${esc(rule)}</p>
+${changes.length + regressions.length === 0 ? '<p>No verdict changed and no recovery time regressed.</p>' : ''}
+${changes.length > 0 ? `<table><thead><tr><th>Verdict changed</th><th>Before</th><th>Now</th></tr></thead><tbody>${changes.join('')}</tbody></table>` : ''}
+${regressions.length > 0 ? `<table><thead><tr><th>Recovery regressed</th><th>Baseline median</th><th>Now</th><th>Change</th></tr></thead><tbody>${regressions.join('')}</tbody></table>` : ''}
 </section>`;
 }
 

@@ -3,6 +3,7 @@
 // the harness could not judge (errored, or a control it did not catch) is an <error>.
 // Durations are in seconds: the sum of every measured phase over the result's trials.
 import { hostname } from 'node:os';
+import { describeRegression } from '../compare.ts';
 import type { CellResult, ControlResult, Report } from '../model.ts';
 
 interface Case {
@@ -19,6 +20,7 @@ export function renderJunit(report: Report): string {
   const add = (suite: string, testCase: Case) => suites.set(suite, [...(suites.get(suite) ?? []), testCase]);
   for (const result of report.results) add(result.scenario, resultCase(result));
   for (const control of report.controls) add(control.scenario, controlCase(control));
+  for (const testCase of trendCases(report)) add('trends', testCase);
   if (report.harnessErrors.length > 0) {
     add('harness', { name: 'the harness ran every scenario', classname: 'harness', seconds: 0, error: { message: report.harnessErrors[0]!, type: 'HarnessError', detail: report.harnessErrors.join('\n') }, out: '' });
   }
@@ -65,6 +67,19 @@ function controlCase(control: ControlResult): Case {
   const base = { name: `negative control: ${control.title}`, classname: `${control.scenario}.controls`, seconds: measuredSeconds(control.cell), out };
   if (control.caught) return base;
   return { ...base, error: { message: `the broken setup was not reported as lost (${control.sabotage}): the check it sabotages cannot fail`, type: 'ControlNotCaught', detail: out } };
+}
+
+/** Against a baseline: one testcase per regression (a failure only with --fail-on-regression). */
+function trendCases(report: Report): Case[] {
+  const c = report.comparison;
+  if (!c) return [];
+  const rule = `slower by more than ${c.thresholds.percent} % and ${c.thresholds.ms} ms than run ${c.baseline.runId}`;
+  if (c.regressions.length === 0) return [{ name: `recovery times within thresholds of run ${c.baseline.runId}`, classname: 'trends.recovery', seconds: 0, out: `no median recovery ${rule}` }];
+  return c.regressions.map((r) => {
+    const detail = describeRegression(r);
+    const base = { name: `recovery time of ${r.title}`, classname: 'trends.recovery', seconds: 0, out: detail };
+    return c.failOnRegression ? { ...base, failure: { message: `recovery ${rule}`, type: 'RecoveryRegression', detail } } : base;
+  });
 }
 
 function caseLines(testCase: Case): string[] {

@@ -1,6 +1,6 @@
 // The Markdown report: the verdict first, then the storage × disruption matrix, the negative
 // controls, timings and the evidence behind every verdict.
-import { DISRUPTIONS, PHASES, type CellResult, type Report, type Status, type TimedMeasure } from '../model.ts';
+import { DISRUPTIONS, exitCodeFor, PHASES, type CellResult, type Report, type Status, type TimedMeasure } from '../model.ts';
 import { describeGlanceCell, GLANCE_PROPERTIES, storageGlance } from '../storage-glance.ts';
 import { formatBytes, formatMs, itemGrid, matrixRows, sectionsOf } from './shared.ts';
 
@@ -10,6 +10,7 @@ export function renderMarkdown(report: Report): string {
   return [
     `# Persistence report: run ${report.runId}`,
     verdictLine(report),
+    comparisonSection(report),
     settingsBlock(report),
     glanceSection(report),
     ...sectionsOf(report).map((section) => (section.items ? itemsSection(section.name, section.results) : matrixSection(section.name, section.results))),
@@ -30,11 +31,35 @@ function verdictLine(report: Report): string {
   const { summary } = report;
   const counts = `${summary.passed} passed, ${summary.failed} failed, ${summary.errored} errored of ${summary.total}`;
   const controls = summary.controls > 0 ? `; negative controls caught: ${summary.controlsCaught} of ${summary.controls}` : '';
-  const ok = summary.failed === 0 && summary.errored === 0 && summary.total > 0 && summary.controlsCaught === summary.controls && report.harnessErrors.length === 0;
+  // The same rule as the exit code: a regression counts when the run was asked to fail on it.
+  const ok = exitCodeFor(report) === 0;
   const failures = report.results
     .filter((r) => r.status !== 'passed')
     .map((r) => `- ${STATUS_MARK[r.status]} **${r.title}**: expected ${r.expected}, observed ${r.observed ?? 'nothing'}${r.error ? ` (${r.error})` : ''}`);
   return [`**${ok ? '✅ PASSED' : '❌ NOT PASSED'}**: ${counts}${controls}.`, ...failures].join('\n');
+}
+
+function comparisonSection(report: Report): string {
+  const comparison = report.comparison;
+  if (!comparison) return '';
+  const { percent, ms } = comparison.thresholds;
+  const lines = [
+    `## Compared with run ${comparison.baseline.runId}`,
+    `A regression is a median recovery slower by more than ${percent} % and more than ${ms} ms; ${comparison.failOnRegression ? 'regressions fail this run' : 'regressions are reported, not failed (use --fail-on-regression)'}.`,
+  ];
+  if (comparison.verdictChanges.length === 0 && comparison.regressions.length === 0) return [...lines, 'No verdict changed and no recovery time regressed.'].join('\n');
+  if (comparison.verdictChanges.length > 0) {
+    lines.push('| Verdict changed | Before | Now |', '|---|---|---|', ...comparison.verdictChanges.map((c) => `| ${c.title} (\`${c.id}\`) | ${c.before} | ${c.after} |`));
+  }
+  if (comparison.regressions.length > 0) {
+    if (comparison.verdictChanges.length > 0) lines.push('');
+    lines.push(
+      '| Recovery regressed | Baseline median | Now | Change |',
+      '|---|---|---|---|',
+      ...comparison.regressions.map((r) => `| ${r.title} (\`${r.id}\`) | ${formatMs(r.baselineMedianMs)} | ${formatMs(r.currentMedianMs)} | +${formatMs(r.deltaMs)} (+${r.deltaPercent} %) |`),
+    );
+  }
+  return lines.join('\n');
 }
 
 function settingsBlock(report: Report): string {
@@ -146,13 +171,13 @@ function timingsSection(report: Report): string {
   const rows = report.results.filter((r) => Object.keys(r.timings.summary).length > 0).map((r) => {
     const cells = measures.map((m) => {
       const s = r.timings.summary[m];
-      return s ? `${formatMs(s.medianMs)} / ${formatMs(s.maxMs)}` : '—';
+      return s ? `${formatMs(s.medianMs)} / ${s.p95Ms === undefined ? '' : `${formatMs(s.p95Ms)} / `}${formatMs(s.maxMs)}` : '—';
     });
     return `| ${r.id} | ${r.timings.perTrial.length} | ${cells.join(' | ')} |`;
   });
   return [
     '## Recovery timings',
-    'Median / max over the trials, in the phases defined at the end of this report.',
+    'Median / max over the trials (median / p95 / max with 5 or more trials), in the phases defined at the end of this report; Trials is how many each figure rests on.',
     `| Cell | Trials | ${measures.join(' | ')} |`,
     `|---|---|${measures.map(() => '---').join('|')}|`,
     ...rows,

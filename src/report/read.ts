@@ -1,0 +1,27 @@
+// Reading a stored report.json: one sentence for a file that is missing, not JSON, or not a
+// report this version understands.
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../errors.ts';
+import type { Report } from './model.ts';
+import { reportProblems } from './validate.ts';
+
+/** A report.json from any run, checked against the published schema before it is used. */
+export async function readReportFile(file: string): Promise<Report> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new UsageError(`The report ${file} cannot be read.`, 'Give the path of a report.json, e.g. reports/latest/report.json.');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UsageError(`The report ${file} is not JSON.`, 'Give the path of a report.json written by `persist run`.');
+  }
+  const problems = reportProblems(parsed);
+  if (problems.length > 0) {
+    throw new UsageError(`The report ${file} does not match the report schema (${problems[0]}${problems.length > 1 ? `, and ${problems.length - 1} more` : ''}).`, 'Give a report.json written by this version of persist.');
+  }
+  return parsed as Report;
+}
