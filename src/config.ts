@@ -48,6 +48,8 @@ export interface HarnessConfig {
   ci: boolean;
   /** The user's backup procedure file (`--procedure`); the worked example when unset. */
   procedureFile: string | undefined;
+  /** GitHub Actions' step summary file: the Markdown summary is appended to it. */
+  stepSummaryFile: string | undefined;
   /** A previous report.json to compare with (`--baseline`), and when a slower recovery counts. */
   baseline: { file: string; thresholds: { percent: number; ms: number }; failOnRegression: boolean } | undefined;
 }
@@ -104,6 +106,7 @@ export function loadConfig(env: Env = process.env): HarnessConfig {
     filters: (env.PERSIST_FILTERS ?? '').split(',').filter(Boolean),
     ci: env.CI === 'true' || env.CI === '1',
     procedureFile: env.PERSIST_PROCEDURE || undefined,
+    stepSummaryFile: env.GITHUB_STEP_SUMMARY || undefined,
     baseline: env.PERSIST_BASELINE
       ? {
           file: env.PERSIST_BASELINE,

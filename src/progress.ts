@@ -1,9 +1,32 @@
-// Progress lines go straight to stderr (not console.log, which vitest collects per test), so
-// a user watching `persist run` or CI logs sees each step as it happens.
+// Progress goes straight to stderr (not console.log, which vitest collects per test), so a
+// user watching `persist run` or CI logs sees each step as it happens. In CI, or whenever
+// stderr is not a terminal, each step is a plain line; on a terminal the current step is one
+// live line, rewritten in place, under the lines of the tests already done.
+export type ProgressMode = 'live' | 'plain' | 'quiet';
+
 const started = performance.now();
 
+export function progressMode(facts: { isTTY: boolean; ci: boolean; quiet: boolean }): ProgressMode {
+  if (facts.quiet) return 'quiet';
+  return facts.isTTY && !facts.ci ? 'live' : 'plain';
+}
+
+/** The mode `persist run` chose for its workers (plain when nothing chose). */
+function currentMode(): ProgressMode {
+  if (process.env.PERSIST_QUIET === '1') return 'quiet';
+  return process.env.PERSIST_PROGRESS === 'live' ? 'live' : 'plain';
+}
+
 export function progress(line: string): void {
-  if (process.env.PERSIST_QUIET === '1') return;
+  const mode = currentMode();
+  if (mode === 'quiet') return;
   const elapsed = ((performance.now() - started) / 1000).toFixed(1).padStart(6);
-  process.stderr.write(`[persist ${elapsed}s] ${line}\n`);
+  const text = `[persist ${elapsed}s] ${line}`;
+  if (mode === 'plain') {
+    process.stderr.write(`${text}\n`);
+    return;
+  }
+  // Clear the line and rewrite it, cut to the terminal's width so it never wraps.
+  const width = process.stderr.columns || 120;
+  process.stderr.write(`\r\x1b[K${text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text}`);
 }

@@ -10,9 +10,11 @@ import { sweepRun } from '../docker/run-scope.ts';
 import { HarnessError, UsageError } from '../errors.ts';
 import { loadProcedures } from '../backup/procedure.ts';
 import { readReportFile } from '../report/read.ts';
-import { progress } from '../progress.ts';
+import { progress, progressMode } from '../progress.ts';
+import { ClosingLineReporter } from '../report/closing-line-reporter.ts';
+import { LiveProgressReporter } from '../report/live-progress-reporter.ts';
 import { exitCodeFor, type Report } from '../report/model.ts';
-import { SCENARIOS_PROJECT } from '../report/persist-reporter.ts';
+import { PersistReporter, SCENARIOS_PROJECT } from '../report/persist-reporter.ts';
 import { defaultOutDir } from '../report/write.ts';
 import { selectScenarios } from '../scenarios.ts';
 
@@ -72,9 +74,13 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
   progress(`run ${runId}: ${scenarios.map((s) => s.name).join(', ')}; ${config.trials} trial(s) per cell`);
 
   try {
+    const mode = progressMode({ isTTY: process.stderr.isTTY === true, ci: config.ci, quiet: env.PERSIST_QUIET === '1' });
+    env.PERSIST_PROGRESS = mode;
+    // On a terminal, the live display replaces vitest's own, which would fight it for the screen.
+    const reporters = mode === 'live' ? { reporters: [new LiveProgressReporter(), new PersistReporter(), new ClosingLineReporter()] } : {};
     const vitest = await startVitest(
       scenarios.map((s) => s.file),
-      { run: true, watch: false, project: [SCENARIOS_PROJECT], config: join(PACKAGE_ROOT, 'vitest.config.ts'), root: PACKAGE_ROOT },
+      { run: true, watch: false, project: [SCENARIOS_PROJECT], config: join(PACKAGE_ROOT, 'vitest.config.ts'), root: PACKAGE_ROOT, ...reporters },
     );
     await vitest.close();
   } finally {

@@ -1,5 +1,6 @@
 // A vitest reporter that turns the scenarios' task.meta into the report model and writes it.
 // Tests outside the scenarios project (unit tests) are not part of the report.
+import { appendFile } from 'node:fs/promises';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { loadConfig } from '../config.ts';
 import { gatherEnvironment, toolVersion } from './environment.ts';
@@ -8,6 +9,7 @@ import { readReportFile } from './read.ts';
 import { compareReports } from './compare.ts';
 import { describeError } from '../errors.ts';
 import { reportProblems } from './validate.ts';
+import { renderMarkdown } from './render/markdown.ts';
 import { defaultOutDir, writeReport } from './write.ts';
 
 export const SCENARIOS_PROJECT = 'scenarios';
@@ -62,6 +64,7 @@ export class PersistReporter implements Reporter {
     const problems = reportProblems(report);
     if (problems.length > 0) report.harnessErrors.push(...problems.map((problem) => `report.json does not match its schema: ${problem}`));
     const written = await writeReport(report, config.outDir ?? defaultOutDir(runId), config.outDir === undefined);
+    if (config.stepSummaryFile) await appendFile(config.stepSummaryFile, `${renderMarkdown(report, { brief: true })}\n`);
     const s = report.summary;
     process.stderr.write(
       `\n[persist] report: ${written.outDir}/report.md (${s.passed} passed, ${s.failed} failed, ${s.errored} errored; controls caught ${s.controlsCaught}/${s.controls})\n`,

@@ -2,7 +2,7 @@
 // or a missing engine, and nothing left behind when a run is interrupted, while what the
 // harness did not make is never touched.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -140,6 +140,25 @@ describe('cleanup', () => {
     await expect(docker.getVolume(decoyVolume).inspect()).resolves.toMatchObject({ Name: decoyVolume });
     await expect(docker.getContainer(decoyContainer).inspect()).resolves.toMatchObject({ Id: decoyContainer });
   }
+
+  test('a run writes every format, appends its summary for GitHub Actions, and compares with a baseline', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'persist-formats-'));
+    const summary = join(out, 'step-summary.md');
+    await writeFile(summary, 'an earlier step wrote this\n');
+    const baseline = join(ROOT, 'src/report/fixtures/sample-report.json');
+    const result = await persist(['run', 'volumes', '--images', 'local', '--trials', '1', '--out', join(out, 'report'), '--baseline', baseline], { GITHUB_STEP_SUMMARY: summary, CI: 'true' });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect((await readdir(join(out, 'report'))).sort()).toEqual(['report.html', 'report.json', 'report.junit.xml', 'report.md']);
+    const report = JSON.parse(await readFile(join(out, 'report', 'report.json'), 'utf8'));
+    expect(report.comparison.baseline.runId).toBe('20261128-070808-f0dm');
+    // The baseline ran other scenarios: each of its results, and the new one, changed from or to absent.
+    expect(report.comparison.verdictChanges).toHaveLength(report.results.length + 8);
+    const written = await readFile(summary, 'utf8');
+    expect(written.startsWith('an earlier step wrote this\n# Persistence report: run ')).toBe(true);
+    expect(written).toContain('## Compared with run 20261128-070808-f0dm');
+    expect(written).not.toContain('## Evidence');
+    await rm(out, { recursive: true, force: true });
+  });
 
   test('Ctrl-C in the middle of a run removes everything the run made, and nothing else', async () => {
     const out = await mkdtemp(join(tmpdir(), 'persist-interrupted-'));

@@ -7,7 +7,7 @@ import { renderMarkdown } from './markdown.ts';
 
 export const FORMATS = {
   json: { file: 'report.json', render: renderJson },
-  md: { file: 'report.md', render: renderMarkdown },
+  md: { file: 'report.md', render: (report: Report) => renderMarkdown(report) },
   html: { file: 'report.html', render: renderHtml },
   junit: { file: 'report.junit.xml', render: renderJunit },
 } as const satisfies Record<string, { file: string; render: (report: Report) => string }>;

@@ -75,6 +75,14 @@ describe('renderMarkdown', () => {
     expect(markdown.match(/## postgres: what survives/g)).toHaveLength(1);
   });
 
+  test('the brief form for a CI step summary keeps verdict and tables, leaves out the evidence', () => {
+    const brief = renderMarkdown(report, { brief: true });
+    expect(brief).toContain('**✅ PASSED**');
+    expect(brief).toContain('## Negative controls');
+    expect(brief).not.toContain('## Evidence');
+    expect(brief).not.toContain('## What each phase measures');
+  });
+
   test('says what each phase measured', () => {
     expect(renderMarkdown(report)).toMatch(/- \*\*ready\*\*: From running until the database accepts a TCP connection/);
   });

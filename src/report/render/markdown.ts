@@ -6,7 +6,9 @@ import { formatBytes, formatMs, itemGrid, matrixRows, sectionsOf } from './share
 
 const STATUS_MARK: Record<Status, string> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored' };
 
-export function renderMarkdown(report: Report): string {
+/** brief: the summary a CI page shows (no timings, evidence or definitions; report.md has them). */
+export function renderMarkdown(report: Report, { brief = false }: { brief?: boolean } = {}): string {
+  const details = brief ? [] : [timingsSection(report), measurementsSection(report), evidenceSection(report)];
   return [
     `# Persistence report: run ${report.runId}`,
     verdictLine(report),
@@ -16,11 +18,9 @@ export function renderMarkdown(report: Report): string {
     ...sectionsOf(report).map((section) => (section.items ? itemsSection(section.name, section.results) : matrixSection(section.name, section.results))),
     backupSection(report.results.filter((r) => r.backup !== undefined)),
     controlsSection(report),
-    timingsSection(report),
-    measurementsSection(report),
-    evidenceSection(report),
+    ...details,
     harnessErrorsSection(report),
-    phaseDefinitionsSection(report),
+    brief ? '' : phaseDefinitionsSection(report),
   ]
     .filter((block) => block !== '')
     .join('\n\n')
