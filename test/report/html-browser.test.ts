@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import sample from '../../src/report/fixtures/sample-report.json' with { type: 'json' };
+import slower from '../../src/report/fixtures/sample-report-slower.json' with { type: 'json' };
+import { compareReports } from '../../src/report/compare.ts';
 import type { Report } from '../../src/report/model.ts';
 import { renderHtml } from '../../src/report/render/html.ts';
 
@@ -46,6 +48,32 @@ describe('the HTML report in headless chromium', () => {
     expect(await page.locator('#verdict .verdict').textContent()).toBe('PASSED');
     // Every result has its evidence, folded away until asked for.
     expect(await page.locator('#evidence details').count()).toBe(report.results.length + report.controls.length);
+    await page.close();
+  });
+
+  test('a comparison with a baseline and a backup table render too', async () => {
+    const current = structuredClone(slower as Report);
+    const backupCell = structuredClone(current.results[0]!);
+    Object.assign(backupCell, {
+      id: 'postgres/backup-restore/helper-tar-quiesced',
+      disruption: 'backup-restore',
+      backup: { method: 'helper-tar', mode: 'quiesced', commands: [], archive: { name: 'a.tar.gz', bytes: 7_000_000, sha256: null, entries: 10 }, integrity: 'verified', restoredServiceStarted: true, crashRecovery: false, rpo: null },
+    });
+    current.results.push(backupCell);
+    const file = join(OUT, 'compared.html');
+    await writeFile(file, renderHtml({ ...current, comparison: compareReports(report, current, undefined, true) }));
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.goto(`file://${file}`);
+    await page.screenshot({ path: join(OUT, 'compared.png'), fullPage: true });
+    expect(problems).toEqual([]);
+    expect(await page.locator('#verdict .verdict').textContent()).toBe('NOT PASSED');
+    expect(await page.locator('#comparison tr.regression').count()).toBe(1);
+    expect(await page.locator('#backups tbody tr').count()).toBe(1);
     await page.close();
   });
 });
