@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RUN_LABEL } from '../../src/docker/labels.ts';
 import { runTempRoot } from '../../src/docker/run-scope.ts';
+import { reportProblems } from '../../src/report/validate.ts';
 import { SCENARIOS } from '../../src/scenarios.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -150,6 +151,7 @@ describe('cleanup', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     expect((await readdir(join(out, 'report'))).sort()).toEqual(['report.html', 'report.json', 'report.junit.xml', 'report.md']);
     const report = JSON.parse(await readFile(join(out, 'report', 'report.json'), 'utf8'));
+    expect(reportProblems(report)).toEqual([]);
     expect(report.comparison.baseline.runId).toBe('20261128-070808-f0dm');
     // The baseline ran other scenarios: each of its results, and the new one, changed from or to absent.
     expect(report.comparison.verdictChanges).toHaveLength(report.results.length + 8);
