@@ -59,6 +59,12 @@ export const SCENARIOS: ScenarioInfo[] = [
     images: ['postgres', 'mysql', 'wordpress', 'toolbox'],
     summary: 'Backup drills: helper tar (hot and quiesced), native dumps, volume copy, the rotating script and your own procedure, each restored into a new volume and proven; RTO and RPO.',
   },
+  {
+    name: 'crash',
+    file: 'scenarios/crash.test.ts',
+    images: ['postgres', 'mysql'],
+    summary: 'SIGKILL under write load: every acknowledged write survives on a named volume and a bind mount; relaxed durability must lose some (control).',
+  },
 ];
 
 /** No filter selects every scenario; an unknown name is a usage error that lists the known ones. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { evaluateLedger, mergeLedgers, nextLedgerId, startLedgerLoop } from './ledger.ts';
+import { checkAcknowledged, evaluateLedger, mergeLedgers, nextLedgerId, startLedgerLoop } from './ledger.ts';
 
 describe('the acknowledged-write ledger', () => {
   const log = {
@@ -52,5 +52,9 @@ describe('the acknowledged-write ledger', () => {
     const result = await writer.stop();
     expect(result.acknowledged.map((w) => w.id)).toEqual([10, 11]);
     expect(result.unknown).toEqual([12]);
+  });
+
+  test('after a kill: lost, unexpected and recovered writes, as a set checker counts them', () => {
+    expect(checkAcknowledged(log, [1, 2, 4, 6, 42])).toEqual({ attempted: 6, acknowledged: 5, present: 3, lost: 2, unexpected: 1, recovered: 1 });
   });
 });

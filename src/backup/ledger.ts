@@ -2,7 +2,7 @@
 // records around the backup and notes, on the host, which ones the service acknowledged and
 // when. After the restore, the ids present are compared with it: what is missing, and whether
 // anything the backup should have had (acknowledged before it started) is missing too.
-import type { RpoFigures } from '../report/model.ts';
+import type { AcknowledgedWrites, RpoFigures } from '../report/model.ts';
 import { round } from '../report/stats.ts';
 
 export interface LedgerLog {
@@ -91,4 +91,19 @@ export function describeRpo(rpo: RpoFigures): string {
     rpo.recovered > 0 ? `${rpo.recovered} with an unknown outcome present` : '',
   ].filter(Boolean);
   return `${head}${window}${problems.length > 0 ? `; ${problems.join('; ')}` : ''}`;
+}
+
+/** What a kill did to acknowledged writes, counted as Jepsen's set checker counts them. */
+export function checkAcknowledged(log: LedgerLog, presentIds: Iterable<number>): AcknowledgedWrites {
+  const present = new Set(presentIds);
+  const attempted = new Set(log.attempted);
+  const lost = log.acknowledged.filter((w) => !present.has(w.id)).length;
+  return {
+    attempted: log.attempted.length,
+    acknowledged: log.acknowledged.length,
+    present: log.acknowledged.length - lost,
+    lost,
+    unexpected: [...present].filter((id) => !attempted.has(id)).length,
+    recovered: log.unknown.filter((id) => present.has(id)).length,
+  };
 }

@@ -4,7 +4,7 @@ import type { Fingerprint } from '../data/fingerprint.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { describeError } from '../errors.ts';
 import { progress } from '../progress.ts';
-import type { BackupFacts, CellResult, ItemOutcome, MeasureStats, TrialOutcome, TrialTiming } from '../report/model.ts';
+import type { BackupFacts, CellResult, KillFacts, ItemOutcome, MeasureStats, TrialOutcome, TrialTiming } from '../report/model.ts';
 import { statsOf, summariseTimings } from '../report/stats.ts';
 
 export interface TrialRecord {
@@ -13,6 +13,7 @@ export interface TrialRecord {
   matches: boolean;
   items?: ItemOutcome[];
   backup?: BackupFacts;
+  kill?: KillFacts;
   timing: TrialTiming;
   /** Named durations this trial measured besides its phases, in ms (several samples allowed). */
   measurementsMs?: Record<string, number[]>;
@@ -37,14 +38,19 @@ export async function runTrials(
   trials: number,
   parentScope: RunScope,
   runTrial: (trial: number, scope: RunScope) => Promise<TrialRecord>,
+  /** Stops after a trial that settles the question (a control that already showed its loss). */
+  stopEarly?: (record: TrialRecord) => boolean,
 ): Promise<TrialsOutcome> {
   const records: TrialRecord[] = [];
   let error: string | undefined;
-  for (let trial = 1; trial <= trials && error === undefined; trial++) {
+  let settled = false;
+  for (let trial = 1; trial <= trials && error === undefined && !settled; trial++) {
     progress(`${id}: trial ${trial}/${trials}`);
     const scope = parentScope.child();
     try {
-      records.push(await runTrial(trial, scope));
+      const record = await runTrial(trial, scope);
+      records.push(record);
+      settled = stopEarly?.(record) ?? false;
     } catch (caught) {
       error = `trial ${trial}: ${describeError(caught)}`;
       progress(`${id}: errored: ${error}`);
@@ -82,6 +88,7 @@ export function assembleResult(identity: ResultIdentity, imageReference: string,
     trialOutcomes: records.map((r) => r.outcome),
     ...(shown?.items ? { items: shown.items } : {}),
     ...(shown?.backup ? { backup: shown.backup } : {}),
+    ...(shown?.kill ? { kill: { ...shown.kill, lostPerTrial: records.map((r) => r.kill?.writes.lost ?? 0) } } : {}),
     timings: { perTrial: records.map((r) => r.timing), summary: summariseTimings(records.map((r) => r.timing)) },
     ...measurementsOf(records),
     evidence,

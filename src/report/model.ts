@@ -19,7 +19,7 @@ export type Status = 'passed' | 'failed' | 'errored';
  */
 export const DISRUPTIONS = ['restart', 'recreate'] as const;
 export type MatrixDisruption = (typeof DISRUPTIONS)[number];
-export type Disruption = MatrixDisruption | 'none' | 'backup-restore';
+export type Disruption = MatrixDisruption | 'none' | 'backup-restore' | 'kill';
 
 export const PHASES = ['stop', 'backup', 'restore', 'create', 'ready', 'verified'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -77,6 +77,33 @@ export interface ItemOutcome {
   item: string;
   expected: Observation;
   observed: Observation;
+}
+
+/** Acknowledged writes after the server was killed mid-load (after Jepsen's set checker). */
+export interface AcknowledgedWrites {
+  attempted: number;
+  acknowledged: number;
+  /** Acknowledged and found afterwards. */
+  present: number;
+  /** Acknowledged but missing: the database said it had them, and it did not keep them. */
+  lost: number;
+  /** Found, but never attempted. */
+  unexpected: number;
+  /** Outcome unknown when the server died, and found afterwards. */
+  recovered: number;
+}
+
+export interface KillFacts {
+  /** 'durable': the server's defaults; 'relaxed': settings that acknowledge before a commit is durable. */
+  durability: 'durable' | 'relaxed';
+  serverArgs: string[];
+  /** Concurrent writers, each committing one row per transaction. */
+  writers: number;
+  /** The counts of the trial shown. */
+  writes: AcknowledgedWrites;
+  /** Per trial, how many acknowledged writes were lost. */
+  lostPerTrial: number[];
+  crashRecovery: boolean;
 }
 
 /** How a backup was taken: with the service running and writing, or stopped for the backup. */
@@ -166,6 +193,8 @@ export interface CellResult {
   /** Per item, when the scenario judges items separately (from the trial shown). */
   items?: ItemOutcome[];
   timings: Timings;
+  /** Crash drills only: acknowledged writes after a SIGKILL. */
+  kill?: KillFacts;
   /** Backup drills only: how the backup was taken, the archive, integrity and RPO (from the trial shown). */
   backup?: BackupFacts;
   /** Durations that are not recovery phases (e.g. how long a host edit takes to be served), over all trials. */

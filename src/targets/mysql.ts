@@ -45,13 +45,16 @@ export const mysql: DatabaseTarget = {
   },
   procedureEnv: { PERSIST_DB_USER: 'root', PERSIST_DB_PASSWORD: ROOT_PASSWORD, PERSIST_DB_NAME: DATABASE },
 
-  container(image, dataDir) {
+  relaxedDurability: { serverArgs: ['--innodb-flush-log-at-trx-commit=0'], description: 'innodb_flush_log_at_trx_commit=0: the log is written and flushed about once a second, not at each commit' },
+
+  container(image, dataDir, serverArgs = []) {
     const container = new GenericContainer(image)
       .withEnvironment({ MYSQL_ROOT_PASSWORD: ROOT_PASSWORD, MYSQL_DATABASE: DATABASE })
       .withExposedPorts(3306)
       .withWaitStrategy(new ContainerRunning());
     // Both images pass arguments that start with "-" to the server.
-    return dataDir === DATA_DIR ? container : container.withCommand([`--datadir=${dataDir}`]);
+    const args = [...(dataDir === DATA_DIR ? [] : [`--datadir=${dataDir}`]), ...serverArgs];
+    return args.length > 0 ? container.withCommand(args) : container;
   },
 
   async connect(host, port) {

@@ -41,11 +41,15 @@ export const postgres: DatabaseTarget = {
   },
   procedureEnv: { PERSIST_DB_USER: USER, PERSIST_DB_PASSWORD: PASSWORD, PERSIST_DB_NAME: DATABASE },
 
-  container(image, dataDir) {
-    return new GenericContainer(image)
+  relaxedDurability: { serverArgs: ['-c', 'synchronous_commit=off'], description: 'synchronous_commit=off: a commit is acknowledged before its WAL is flushed' },
+
+  container(image, dataDir, serverArgs = []) {
+    const container = new GenericContainer(image)
       .withEnvironment({ POSTGRES_PASSWORD: PASSWORD, POSTGRES_USER: USER, POSTGRES_DB: DATABASE, PGDATA: dataDir })
       .withExposedPorts(5432)
       .withWaitStrategy(new ContainerRunning());
+    // The image's entrypoint hands arguments that start with "-" to postgres.
+    return serverArgs.length > 0 ? container.withCommand(serverArgs) : container;
   },
 
   async connect(host, port) {

@@ -40,8 +40,13 @@ export interface DatabaseTarget {
   logicalBackup: { dump: string[]; restore: string[] };
   /** Connection settings handed to a user's backup and restore commands. */
   procedureEnv: Record<string, string>;
-  /** A container for this image keeping its data in dataDir, not yet started. */
-  container(image: string, dataDir: string): GenericContainer;
+  /** A container for this image keeping its data in dataDir, not yet started; serverArgs go to the server. */
+  container(image: string, dataDir: string, serverArgs?: string[]): GenericContainer;
+  /**
+   * Server settings that acknowledge a commit before it is durable: the negative control of
+   * the crash drills, which must lose acknowledged writes when the server is killed.
+   */
+  relaxedDurability: { serverArgs: string[]; description: string };
   /** Connects, or throws while the server is not ready yet. */
   connect(host: string, port: number): Promise<DatabaseConnection>;
 }

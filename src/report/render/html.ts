@@ -4,7 +4,7 @@
 // environment it all ran in.
 import { DISRUPTIONS, exitCodeFor, type CellResult, type Phase, type Report, type Status } from '../model.ts';
 import { describeRegression } from '../compare.ts';
-import { formatBytes, formatMs, itemGrid, matrixRows, sectionsOf } from './shared.ts';
+import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf } from './shared.ts';
 
 // Badges, not emoji: a machine without an emoji font would show empty boxes.
 const STATUS_TEXT: Record<Status, string> = { passed: badge('passed', 'passed'), failed: badge('failed', 'failed'), errored: badge('errored', 'errored') };
@@ -32,6 +32,7 @@ ${comparison(report)}
 ${matrices(report)}
 ${recoveryChart(report)}
 ${backups(report)}
+${kills(report)}
 ${controls(report)}
 ${evidence(report)}
 ${environment(report)}
@@ -153,6 +154,18 @@ function backups(report: Report): string {
   return `<section id="backups"><h2>Backup and restore</h2>
 <p>The original volume destroyed, the backup restored into a new one, the service started on it and its data compared. RTO = restore + create + ready + verified (medians). RPO: acknowledged writes missing after the restore.</p>
 <table><thead><tr><th>Method</th><th>Target</th><th>Mode</th><th>Verdict</th><th>Backup</th><th>Restore</th><th>RTO</th><th>Size</th><th>Writes missing</th><th>Restored service</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+</section>`;
+}
+
+function kills(report: Report): string {
+  const rows = killRows(report).map(({ result: r, control }) => {
+    const k = r.kill!;
+    return `<tr><td>${esc(r.target)}</td><td>${esc(r.storage)}</td><td>${esc(k.durability)}${control ? ' (control)' : ''}</td><td class="${r.status}">${STATUS_TEXT[r.status]}: ${esc(r.observed ?? '?')}</td><td>${k.writes.acknowledged}</td><td>${k.writes.lost}</td><td>${k.writes.unexpected}</td><td>${k.writes.recovered}</td><td>${k.lostPerTrial.join(', ')}</td><td>${k.crashRecovery ? 'yes' : 'no'}</td></tr>`;
+  });
+  if (rows.length === 0) return '';
+  return `<section id="kills"><h2>SIGKILL under write load</h2>
+<p>Writers commit one row per transaction; the server is killed mid-load and a new container starts on the same storage. Lost: acknowledged but missing. A control is caught when it loses writes in some trial.</p>
+<table><thead><tr><th>Target</th><th>Storage</th><th>Durability</th><th>Verdict</th><th>Acknowledged</th><th>Lost</th><th>Unexpected</th><th>Recovered</th><th>Lost per trial</th><th>Crash recovery</th></tr></thead><tbody>${rows.join('')}</tbody></table>
 </section>`;
 }
 

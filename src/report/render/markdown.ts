@@ -2,7 +2,7 @@
 // controls, timings and the evidence behind every verdict.
 import { DISRUPTIONS, exitCodeFor, PHASES, type CellResult, type Report, type Status, type TimedMeasure } from '../model.ts';
 import { describeGlanceCell, GLANCE_PROPERTIES, storageGlance } from '../storage-glance.ts';
-import { formatBytes, formatMs, itemGrid, matrixRows, sectionsOf } from './shared.ts';
+import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf } from './shared.ts';
 
 const STATUS_MARK: Record<Status, string> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored' };
 
@@ -17,6 +17,7 @@ export function renderMarkdown(report: Report, { brief = false }: { brief?: bool
     glanceSection(report),
     ...sectionsOf(report).map((section) => (section.items ? itemsSection(section.name, section.results) : matrixSection(section.name, section.results))),
     backupSection(report.results.filter((r) => r.backup !== undefined)),
+    killSection(report),
     controlsSection(report),
     ...details,
     harnessErrorsSection(report),
@@ -143,6 +144,24 @@ function backupSection(results: CellResult[]): string {
     '| Method | Target | Mode | Verdict | Backup | Restore | RTO | Size | RPO: writes missing | Restored service |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
+  ].join('\n');
+}
+
+/** Crash drills: acknowledged writes after SIGKILL, per target, storage and durability setting. */
+function killSection(report: Report): string {
+  const rows = killRows(report);
+  if (rows.length === 0) return '';
+  const lines = rows.map(({ result: r, control }) => {
+    const k = r.kill!;
+    const recovery = r.timings.summary.recovery;
+    return `| ${r.target} | ${r.storage} | ${k.durability}${control ? ' (control)' : ''} | ${STATUS_MARK[r.status]}: ${r.observed ?? '?'} | ${k.writes.acknowledged} | ${k.writes.lost} | ${k.writes.unexpected} | ${k.writes.recovered} | ${k.lostPerTrial.join(', ')} | ${k.crashRecovery ? 'yes' : 'no'} | ${recovery ? formatMs(recovery.medianMs) : '—'} |`;
+  });
+  return [
+    '## SIGKILL under write load',
+    `Writers commit one row per transaction; the server is killed (docker kill) mid-load and a new container starts on the same storage. Lost: acknowledged but missing; unexpected: present but never written; recovered: in flight at the kill and present. A control is caught when it loses writes in some trial.`,
+    '| Target | Storage | Durability | Verdict | Acknowledged | Lost | Unexpected | Recovered | Lost per trial | Crash recovery | Recovery |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...lines,
   ].join('\n');
 }
 

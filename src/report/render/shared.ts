@@ -7,7 +7,8 @@ import { STORAGE_KINDS, type StorageKind } from '../../storage/placement.ts';
 export function sectionsOf(report: Report): Array<{ name: string; items: boolean; results: CellResult[] }> {
   const sections = new Map<string, { name: string; items: boolean; results: CellResult[] }>();
   for (const result of report.results) {
-    if (result.backup) continue;
+    // Backup and crash drills have tables of their own.
+    if (result.backup || result.kill) continue;
     const items = result.items !== undefined;
     const name = items ? result.scenario : result.target;
     const key = `${items}:${name}`;
@@ -40,4 +41,12 @@ export function matrixRows(results: CellResult[]): Array<{ storage: StorageKind;
 export function itemGrid(results: CellResult[]): { items: string[]; cell: (result: CellResult, item: string) => ItemOutcome | undefined } {
   const items = [...new Set(results.flatMap((r) => (r.items ?? []).map((i) => i.item)))];
   return { items, cell: (result, item) => result.items?.find((i) => i.item === item) };
+}
+
+/** Crash drills, results and controls alike: one row each, with what the kill did to acknowledged writes. */
+export function killRows(report: Report): Array<{ result: CellResult; control: boolean }> {
+  return [
+    ...report.results.filter((r) => r.kill).map((result) => ({ result, control: false })),
+    ...report.controls.filter((c) => c.cell.kill).map((c) => ({ result: c.cell, control: true })),
+  ];
 }

@@ -1,0 +1,43 @@
+// "If the container is killed, do we lose committed data?" Writers commit one row per
+// transaction while the server gets SIGKILL; a new container on the same storage must have
+// every write the database acknowledged. With durability relaxed on purpose, the same kill
+// must lose some: that control proves the check can fail.
+import { beforeAll, describe, expect, test } from 'vitest';
+import { runKillDrill } from '../src/crash/kill-drill.ts';
+import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
+import { mysql } from '../src/targets/mysql.ts';
+import { postgres } from '../src/targets/postgres.ts';
+
+const SCENARIO = 'crash';
+const TARGETS = [postgres, mysql];
+/** The relaxed controls run until a trial loses writes, at most this many times. */
+const CONTROL_TRIALS = 5;
+
+beforeAll(() => preflight(['postgres', 'mysql']));
+
+describe('SIGKILL under write load: acknowledged writes survive', () => {
+  const cells = TARGETS.flatMap((target) => (['named-volume', 'bind-mount'] as const).map((storage) => ({ target, storage, name: `${target.displayName} on ${storage}` })));
+  test.for(cells)('$name', async ({ target, storage }, { task }) => {
+    const { config, scope } = scenarioKit();
+    const result = await runKillDrill({ scenario: SCENARIO, target, storage, durability: 'durable', expected: 'survives' }, { scope, trials: config.trials, image: config.images[target.image] });
+    recordResult(task.meta, result);
+    assertVerdict(result);
+    // A kill is a crash: the next start must have recovered from it.
+    expect(result.kill?.crashRecovery).toBe(true);
+  });
+});
+
+describe('negative controls: durability relaxed on purpose must lose acknowledged writes', () => {
+  test.for(TARGETS.map((target) => ({ target, name: target.displayName })))('$name', async ({ target }, { task }) => {
+    const { config, scope } = scenarioKit();
+    const cell = await runKillDrill(
+      { scenario: SCENARIO, target, storage: 'named-volume', durability: 'relaxed', expected: 'survives' },
+      { scope, trials: Math.max(config.trials, CONTROL_TRIALS), image: config.images[target.image] },
+      (record) => (record.kill?.writes.lost ?? 0) > 0,
+    );
+    const caught = cell.status === 'failed' && cell.observed === 'lost';
+    if (!caught) cell.evidence.push(`could not be provoked: no acknowledged write was lost in ${cell.trials} trials`);
+    recordControl(task.meta, { id: `${cell.id}/control`, scenario: SCENARIO, title: `${target.displayName}: ${target.relaxedDurability.description.split(':')[0]}`, sabotage: target.relaxedDurability.description, caught, cell });
+    expect(caught, cell.evidence.join('\n')).toBe(true);
+  });
+});

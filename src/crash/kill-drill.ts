@@ -1,0 +1,123 @@
+// The crash drill: writers commit one row per transaction as fast as they can while the
+// server is killed with SIGKILL (`docker kill`); a new container starts on the same storage,
+// and every acknowledged write must be there. Written after Jepsen's set checker: the harness
+// records on the host what the database acknowledged, then counts lost, unexpected and
+// recovered writes. With durability relaxed on purpose, the same kill must lose some.
+import type { ImageChoice } from '../config.ts';
+import { inspectContainer, mappedPort, readLogs, removeContainer } from '../docker/containers.ts';
+import { docker } from '../docker/engine.ts';
+import type { RunScope } from '../docker/run-scope.ts';
+import { progress } from '../progress.ts';
+import type { CellResult, KillFacts, Outcome, Phase } from '../report/model.ts';
+import { recoveryOf, round } from '../report/stats.ts';
+import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import { prepareStorage, type StorageKind } from '../storage/placement.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
+import { waitUntilReady } from '../targets/wait-ready.ts';
+import { checkAcknowledged, mergeLedgers, startLedgerLoop } from '../backup/ledger.ts';
+
+/** Concurrent writers, so that the kill lands with several commits in flight. */
+const WRITERS = 4;
+/** Ids of writer k start at k × this, so the writers never collide. */
+const ID_SPACE = 1_000_000;
+const WRITE_BEFORE_KILL_MS = 1_500;
+
+export interface KillSpec {
+  scenario: string;
+  target: DatabaseTarget;
+  storage: StorageKind;
+  durability: KillFacts['durability'];
+  expected: Outcome;
+}
+
+export interface KillContext {
+  scope: RunScope;
+  image: ImageChoice;
+  trials: number;
+}
+
+export function killId(spec: Pick<KillSpec, 'target' | 'storage' | 'durability'>): string {
+  return `${spec.target.name}/${spec.storage}/kill/${spec.durability}`;
+}
+
+export async function runKillDrill(spec: KillSpec, context: KillContext, stopEarly?: (record: TrialRecord) => boolean): Promise<CellResult> {
+  const id = killId(spec);
+  const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(spec, context, trial, scope), stopEarly);
+  const identity = {
+    id,
+    scenario: spec.scenario,
+    title: `${spec.target.displayName} on ${spec.storage}, SIGKILL under load (${spec.durability === 'durable' ? 'default durability' : spec.target.relaxedDurability.description.split(':')[0]})`,
+    target: spec.target.name,
+    storage: spec.storage,
+    disruption: 'kill' as const,
+    variant: spec.durability,
+    expected: spec.expected,
+  };
+  return assembleResult(identity, context.image.reference, records, error);
+}
+
+async function runTrial(spec: KillSpec, context: KillContext, trial: number, scope: RunScope): Promise<TrialRecord> {
+  const { target } = spec;
+  const say = (step: string) => progress(`${killId(spec)}: trial ${trial}: ${step}`);
+  const serverArgs = spec.durability === 'relaxed' ? target.relaxedDurability.serverArgs : [];
+  const placement = await prepareStorage(spec.storage, target.location, scope);
+  const evidence = [`storage: ${placement.description}`, serverArgs.length > 0 ? `server arguments: ${serverArgs.join(' ')} (${target.relaxedDurability.description})` : 'server defaults'];
+  const start = async () => {
+    const started = await placement.applyTo(target.container(context.image.reference, placement.dataDir, serverArgs)).withLabels(scope.labels(killId(spec))).start();
+    scope.trackContainer(started.getId());
+    return started;
+  };
+  const connect = async (id: string, host: string): Promise<DatabaseConnection> => waitUntilReady(target, id, host, await mappedPort(id, target.port));
+
+  const first = await start();
+  const host = first.getHost();
+  const setup = await connect(first.getId(), host);
+  const serverVersion = await setup.serverVersion();
+  await setup.createLedger();
+  const connections = await Promise.all(Array.from({ length: WRITERS }, () => connect(first.getId(), host)));
+  const writers = connections.map((connection, k) => startLedgerLoop(k * ID_SPACE + 1, (id) => connection.writeLedger(id), 0));
+  say(`${WRITERS} writers committing; SIGKILL in ${WRITE_BEFORE_KILL_MS} ms`);
+  await new Promise((resolve) => setTimeout(resolve, WRITE_BEFORE_KILL_MS));
+  await docker().getContainer(first.getId()).kill({ signal: 'SIGKILL' });
+  const ledger = mergeLedgers(...(await Promise.all(writers.map((w) => w.stop()))));
+  await Promise.all([setup, ...connections].map((c) => c.close()));
+  const killed = await inspectContainer(first.getId());
+  evidence.push(`docker kill: exit code ${killed.exitCode} (137 is SIGKILL); ${ledger.acknowledged.length} writes acknowledged, ${ledger.unknown.length} in flight`);
+
+  // A new container on the same storage, as after a crash and a redeploy.
+  const phasesMs: Partial<Record<Phase, number>> = {};
+  await removeContainer(first.getId());
+  let clock = performance.now();
+  const second = await start();
+  phasesMs.create = round(performance.now() - clock);
+  clock = performance.now();
+  const reader = await connect(second.getId(), host);
+  phasesMs.ready = round(performance.now() - clock);
+  clock = performance.now();
+  const present = await reader.ledgerIds();
+  phasesMs.verified = round(performance.now() - clock);
+  await reader.close();
+
+  const writes = checkAcknowledged(ledger, present);
+  const logs = await readLogs(second.getId());
+  const crashRecovery = target.crashRecoveryMarkers.some((marker) => marker.test(logs));
+  evidence.push(
+    `after the kill: ${writes.acknowledged} acknowledged, ${writes.present} present, ${writes.lost} lost, ${writes.unexpected} unexpected, ${writes.recovered} of ${ledger.unknown.length} in-flight writes present`,
+    crashRecovery ? 'the new container ran crash recovery' : 'the new container did NOT report crash recovery',
+  );
+  const observed: Outcome = writes.lost === 0 && writes.unexpected === 0 ? 'survives' : 'lost';
+  say(`${observed}: ${writes.lost} of ${writes.acknowledged} acknowledged writes lost (expected ${spec.expected})`);
+  return {
+    outcome: { trial, observed, reinitialised: target.initialisationMarkers.some((marker) => marker.test(logs)), cleanShutdown: false, differences: writes.lost > 0 ? [`${writes.lost} acknowledged writes lost`] : [] },
+    matches: observed === spec.expected,
+    kill: { durability: spec.durability, serverArgs, writers: WRITERS, writes, lostPerTrial: [writes.lost], crashRecovery },
+    timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },
+    before: { ledger: { present: true, rows: writes.acknowledged, contentHash: null } },
+    after: { ledger: { present: true, rows: writes.present, contentHash: null } },
+    rowsLost: writes.lost,
+    rowsUnexpected: writes.unexpected,
+    imageId: (await inspectContainer(second.getId())).imageId,
+    serverVersion,
+    evidence,
+  };
+}
