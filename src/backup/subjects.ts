@@ -13,11 +13,11 @@ import { docker } from '../docker/engine.ts';
 import { demultiplexLogs } from '../docker/log-frames.ts';
 import { runOneShot } from '../docker/one-shot.ts';
 import type { RunScope } from '../docker/run-scope.ts';
-import { HarnessError, StepTimeoutError } from '../errors.ts';
+import { HarnessError } from '../errors.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { waitUntilReady } from '../targets/wait-ready.ts';
-import { httpRequest } from '../web/http.ts';
+import { httpRequest, pollUntil } from '../web/http.ts';
 import { compareListings, groupedFingerprint, LISTING_SCRIPT, parseListing, withoutPrefix, type Listing } from './file-listing.ts';
 import { emptyLedger, startLedgerLoop, type LedgerLog, type LedgerWriter } from './ledger.ts';
 
@@ -192,7 +192,7 @@ export const wordpressFiles: BackupSubject = {
 
   async connect(env, service) {
     const base = `http://${service.host}:${await mappedPort(service.id, 80)}`;
-    await untilAnswering(`${base}/license.txt`);
+    await pollUntil(`${base}/license.txt`, (answer) => answer.status < 500, `Waiting for ${base}/license.txt to answer`, READY_TIMEOUT_MS, 50);
     const media = deterministicPng(96, 64, 11);
     return {
       async serverVersion() {
@@ -227,22 +227,6 @@ export const wordpressFiles: BackupSubject = {
     };
   },
 };
-
-async function untilAnswering(url: string): Promise<void> {
-  const deadline = performance.now() + READY_TIMEOUT_MS;
-  let last = '';
-  while (performance.now() < deadline) {
-    try {
-      const answer = await httpRequest(url);
-      if (answer.status < 500) return;
-      last = `HTTP ${answer.status}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new StepTimeoutError(`Waiting for ${url} to answer`, READY_TIMEOUT_MS, last);
-}
 
 async function runChecked(env: SubjectEnv, volume: string, script: string, what: string, readOnly = false): Promise<string> {
   const run = await runOneShot(env.scope, { image: env.toolboxImage, script, binds: [`${volume}:/data${readOnly ? ':ro' : ''}`], purpose: what });

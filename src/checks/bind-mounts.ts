@@ -13,11 +13,10 @@ import { mappedPort, waitForExit } from '../docker/containers.ts';
 import { runOneShot, type OneShotResult } from '../docker/one-shot.ts';
 import { docker } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
-import { StepTimeoutError } from '../errors.ts';
 import type { CellResult, ControlResult, ItemOutcome, Observation } from '../report/model.ts';
 import { round } from '../report/stats.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
-import { httpRequest } from '../web/http.ts';
+import { httpRequest, pollUntil } from '../web/http.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
 import { firstLine } from './output.ts';
 
@@ -233,18 +232,8 @@ async function startNginx(scope: RunScope, image: string, binds: string[]): Prom
 /** Milliseconds until the URL answers 200 with the text in its body. */
 async function untilServed(url: string, text: string): Promise<number> {
   const started = performance.now();
-  let last = '';
-  while (performance.now() - started < LIVE_EDIT_TIMEOUT_MS) {
-    try {
-      const answer = await httpRequest(url);
-      if (answer.status === 200 && answer.body.toString().includes(text)) return round(performance.now() - started);
-      last = `HTTP ${answer.status}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new StepTimeoutError(`Waiting for ${url} to serve "${text}"`, LIVE_EDIT_TIMEOUT_MS, last);
+  await pollUntil(url, (answer) => answer.status === 200 && answer.body.toString().includes(text), `Waiting for ${url} to serve "${text}"`, LIVE_EDIT_TIMEOUT_MS, 20);
+  return round(performance.now() - started);
 }
 
 /** An image with content in /app/node_modules, made by committing a labelled container. */

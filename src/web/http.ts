@@ -1,5 +1,6 @@
 // Plain HTTP for checks that read what a web server serves: one request, its status, where it
 // redirected to, and the body as bytes.
+import { StepTimeoutError } from '../errors.ts';
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface HttpAnswer {
@@ -19,4 +20,24 @@ export async function httpRequest(url: string, init: RequestInit = {}): Promise<
     finalUrl: response.url || url,
     body: Buffer.from(await response.arrayBuffer()),
   };
+}
+
+/**
+ * Polls a URL until an answer is accepted; a timeout names the last answer or error seen.
+ * Server readiness and "is the edit served yet" are the same loop with different acceptance.
+ */
+export async function pollUntil(url: string, accept: (answer: HttpAnswer) => boolean, what: string, timeoutMs: number, intervalMs: number): Promise<HttpAnswer> {
+  const deadline = performance.now() + timeoutMs;
+  let last = '';
+  while (performance.now() < deadline) {
+    try {
+      const answer = await httpRequest(url);
+      if (accept(answer)) return answer;
+      last = `HTTP ${answer.status}`;
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new StepTimeoutError(what, timeoutMs, last);
 }

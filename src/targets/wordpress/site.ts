@@ -1,8 +1,7 @@
 // A WordPress site driven over HTTP only, as a user would: install, publish posts, upload media
 // (XML-RPC with a user name and password), then read it all back as a visitor would.
-import { StepTimeoutError } from '../../errors.ts';
 import { sha256 } from '../../data/hash.ts';
-import { httpRequest, type HttpAnswer } from '../../web/http.ts';
+import { httpRequest, pollUntil, type HttpAnswer } from '../../web/http.ts';
 import { methodCall, parseResponse, type XmlRpcValue } from './xmlrpc.ts';
 
 const POLL_INTERVAL_MS = 100;
@@ -10,20 +9,8 @@ const POLL_INTERVAL_MS = 100;
 export const ADMIN = { user: 'harness-admin', password: 'Harness-pw-1' };
 
 /** Polls / until the site answers other than 5xx: 200 when installed, 302 to the installer when not. */
-export async function waitForSite(baseUrl: string, timeoutMs: number): Promise<HttpAnswer> {
-  const deadline = performance.now() + timeoutMs;
-  let last = '';
-  while (performance.now() < deadline) {
-    try {
-      const answer = await httpRequest(`${baseUrl}/`);
-      if (answer.status < 500) return answer;
-      last = `HTTP ${answer.status}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
-  }
-  throw new StepTimeoutError('Waiting for WordPress to answer', timeoutMs, last);
+export function waitForSite(baseUrl: string, timeoutMs: number): Promise<HttpAnswer> {
+  return pollUntil(`${baseUrl}/`, (answer) => answer.status < 500, 'Waiting for WordPress to answer', timeoutMs, POLL_INTERVAL_MS);
 }
 
 export function isInstallRedirect(answer: HttpAnswer): boolean {
