@@ -118,6 +118,17 @@ describe('negative controls: broken backups must be reported', () => {
     expect(control.caught).toBe(true);
   });
 
+  test('a rotation that deletes too much', async ({ task }) => {
+    const subject = SUBJECTS.postgres;
+    const method = rotatingScript({ mode: 'quiesced', scriptKeepDays: 6 });
+    const cell = await runDrill({ scenario: SCENARIO, subject, method, expected: 'survives', variant: 'rotation-keeps-6-days', title: `${subject.displayName}: the rotating script told to keep 6 days` }, { ...context(subject), trials: 1 });
+    const control = backupControl(cell, 'a rotation that deletes too much', 'backup-volumes.sh runs with KEEP_DAYS=6 where 7 days are promised', (c) =>
+      c.evidence.some((line) => /the rotation is wrong: .*was deleted but is younger than 8 days/.test(line)),
+    );
+    recordControl(task.meta, control);
+    expect(control.caught).toBe(true);
+  });
+
   test('a truncated archive', async ({ task }) => {
     const subject = SUBJECTS.postgres;
     const cell = await runDrill({ scenario: SCENARIO, subject, method: truncatingTar(), expected: 'survives', variant: 'truncated-archive', title: `${subject.displayName}: a truncated archive` }, { ...context(subject), trials: 1 });

@@ -6,7 +6,7 @@ import type { ImageChoice } from '../config.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { inspectContainer, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
 import { docker, statusCode } from '../docker/engine.ts';
-import type { RunScope } from '../docker/run-scope.ts';
+import { removeVolume, type RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
 import type { BackupFacts, CellResult, Outcome, Phase } from '../report/model.ts';
 import { recoveryOf, round } from '../report/stats.ts';
@@ -188,7 +188,7 @@ class DrillTrial {
   /** The original container and volume are gone before anything is restored. */
   async destroyOriginal(seeded: Seeded): Promise<void> {
     await removeContainer(seeded.service.id);
-    await removeVolume(seeded.volume);
+    await removeVolumeForGood(seeded.volume);
     this.evidence.push(`destroyed: the service's container and the original volume ${seeded.volume} were removed`);
   }
 
@@ -238,7 +238,7 @@ class DrillTrial {
       if (caught instanceof CorruptBackupError) facts.integrity = 'corrupt';
       this.evidence.push(`${caught instanceof CorruptBackupError ? 'restore refused' : 'restore failed'}: ${caught.message}`);
       if (workspace.service) await removeContainer(workspace.service.id);
-      await removeVolume(workspace.volume);
+      await removeVolumeForGood(workspace.volume);
       this.evidence.push(`the restore target ${workspace.volume} was removed, so no half-restored volume is left behind`);
       return false;
     }
@@ -327,13 +327,9 @@ function baseFacts(method: BackupMethod, commands: string[], integrity: BackupFa
   };
 }
 
-/** Removes a volume and proves it is gone. */
-async function removeVolume(name: string): Promise<void> {
-  try {
-    await docker().getVolume(name).remove();
-  } catch (error) {
-    if (statusCode(error) !== 404) throw error;
-  }
+/** Removes a volume and proves it is gone: the drill's claim that the original was destroyed rests on it. */
+async function removeVolumeForGood(name: string): Promise<void> {
+  await removeVolume(name);
   const stillThere = await docker().getVolume(name).inspect().then(() => true, (error: unknown) => statusCode(error) !== 404);
   if (stillThere) throw new Error(`volume ${name} is still there after its removal`);
 }

@@ -117,10 +117,15 @@ async function removeTracked(item: Tracked): Promise<void> {
     case 'network':
       return ignoreMissing(docker().getNetwork(item.id).remove());
     case 'volume':
-      return ignoreMissing(docker().getVolume(item.id).remove());
+      return removeVolume(item.id);
     case 'folder':
       return rm(item.id, { recursive: true, force: true });
   }
+}
+
+/** Removes a volume; one already gone is as good as removed. */
+export function removeVolume(name: string): Promise<void> {
+  return ignoreMissing(docker().getVolume(name).remove());
 }
 
 /** Already gone is as good as removed. */

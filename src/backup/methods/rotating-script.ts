@@ -16,9 +16,16 @@ import { describeAge, expectedRetention, SIMULATED_AGES_MS } from '../rotation.t
 import { helperTar } from './helper-tar.ts';
 
 export const ROTATING_SCRIPT = fileURLToPath(new URL('../../../examples/rotating-backup/backup-volumes.sh', import.meta.url));
+/** The retention the seed's script promises: "keep last 7 days". */
 const KEEP_DAYS = 7;
 
-export function rotatingScript({ mode }: { mode: BackupMode }): BackupMethod {
+export interface RotatingOptions {
+  mode: BackupMode;
+  /** What the script is actually told; only the negative control makes it differ from KEEP_DAYS. */
+  scriptKeepDays?: number;
+}
+
+export function rotatingScript({ mode, scriptKeepDays = KEEP_DAYS }: RotatingOptions): BackupMethod {
   const extract = helperTar({ mode });
   return {
     name: 'rotating-script',
@@ -33,9 +40,9 @@ export function rotatingScript({ mode }: { mode: BackupMode }): BackupMethod {
       const command = `BACKUP_DIR=${workspace.backupDir} BACKUP_VOLUMES="${volumes.join(' ')}" BACKUP_IMAGE=${workspace.toolboxImage} ${ROTATING_SCRIPT}`;
 
       const firstRunAt = Date.now();
-      await runScript(workspace, volumes);
+      await runScript(workspace, volumes, scriptKeepDays);
       const planted = await plantHistory(workspace.backupDir, volumes);
-      await runScript(workspace, volumes);
+      await runScript(workspace, volumes, scriptKeepDays);
 
       // What is left, against what find -mtime +7 must have left.
       const remaining = new Set((await readdir(workspace.backupDir)).filter((name) => name.endsWith('.tar.gz')));
@@ -70,9 +77,9 @@ async function smallVolume(workspace: Workspace, purpose: string): Promise<strin
   return volume;
 }
 
-async function runScript(workspace: Workspace, volumes: string[]): Promise<void> {
+async function runScript(workspace: Workspace, volumes: string[], keepDays: number): Promise<void> {
   const run = await execa('bash', [ROTATING_SCRIPT], {
-    env: { BACKUP_DIR: workspace.backupDir, BACKUP_VOLUMES: volumes.join(' '), BACKUP_IMAGE: workspace.toolboxImage, BACKUP_LABEL: `${RUN_LABEL}=${workspace.scope.runId}`, KEEP_DAYS: String(KEEP_DAYS) },
+    env: { BACKUP_DIR: workspace.backupDir, BACKUP_VOLUMES: volumes.join(' '), BACKUP_IMAGE: workspace.toolboxImage, BACKUP_LABEL: `${RUN_LABEL}=${workspace.scope.runId}`, KEEP_DAYS: String(keepDays) },
     reject: false,
     all: true,
     timeout: 600_000,
