@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { chooseImages, loadConfig, parseTrials } from './config.ts';
+import { chooseImages, chooseUpgrades, loadConfig, parseTrials } from './config.ts';
 import { HarnessError, UsageError } from './errors.ts';
 
 function oneLineOf(action: () => unknown): string {
@@ -27,6 +27,32 @@ describe('image selection', () => {
     const images = chooseImages('local', { PERSIST_IMAGE_POSTGRES: 'myreg/pg:15-custom' });
     expect(images.postgres).toEqual({ target: 'postgres', reference: 'myreg/pg:15-custom', source: 'override' });
     expect(images.toolbox.source).toBe('local');
+  });
+});
+
+describe('upgrade pairs', () => {
+  test('official pairs are the versions users move between', () => {
+    const pairs = chooseUpgrades('official', {});
+    expect(pairs.postgres).toEqual({ name: 'postgres', from: 'postgres:15', to: 'postgres:17', source: 'official' });
+    expect(pairs['moved-data-path'].to).toBe('postgres:18');
+  });
+
+  test('local pairs go from Debian 12 stand-ins to Debian 13 ones', () => {
+    const pairs = chooseUpgrades('local', {});
+    expect(pairs.mysql).toMatchObject({ from: 'persistence-harness/mysql:10.11', to: 'persistence-harness/mysql:11.8' });
+    expect(pairs.wordpress.to).toBe('persistence-harness/wordpress:6.8');
+  });
+
+  test('PERSIST_UPGRADE_<PAIR>=FROM,TO overrides one pair', () => {
+    const pairs = chooseUpgrades('local', { PERSIST_UPGRADE_MOVED_DATA_PATH: 'postgres:17, postgres:18' });
+    expect(pairs['moved-data-path']).toEqual({ name: 'moved-data-path', from: 'postgres:17', to: 'postgres:18', source: 'override' });
+    expect(pairs.postgres.source).toBe('local');
+  });
+
+  test('an override that is not two images is one clear sentence', () => {
+    expect(oneLineOf(() => chooseUpgrades('local', { PERSIST_UPGRADE_POSTGRES: 'postgres:17' }))).toBe(
+      'Invalid PERSIST_UPGRADE_POSTGRES "postgres:17". Give the old and the new image separated by a comma, e.g. postgres:15,postgres:17.',
+    );
   });
 });
 

@@ -33,12 +33,61 @@ export const LOCAL_IMAGES: Record<ImageTarget, string> = {
   toolbox: 'persistence-harness/toolbox:bookworm',
 };
 
+/**
+ * The upgrade drills' image pairs: data written on `from`, then `to` started on the same volume.
+ * 'moved-data-path' is the re-initialisation case: a newer image that keeps its data somewhere
+ * else than where the old volume is mounted (as postgres 18 moved PGDATA).
+ */
+export const UPGRADE_PAIRS = ['postgres', 'mysql', 'wordpress', 'moved-data-path'] as const;
+export type UpgradePairName = (typeof UPGRADE_PAIRS)[number];
+
+export interface UpgradePair {
+  name: UpgradePairName;
+  from: string;
+  to: string;
+  source: 'official' | 'local' | 'override';
+}
+
+const OFFICIAL_UPGRADES: Record<UpgradePairName, [string, string]> = {
+  postgres: ['postgres:15', 'postgres:17'],
+  mysql: ['mysql:8.0', 'mysql:8.4'],
+  wordpress: ['wordpress:6.1', 'wordpress:6.8'],
+  'moved-data-path': ['postgres:17', 'postgres:18'],
+};
+
+/** Debian 12's versions to Debian 13's; the last is PostgreSQL 17 built with postgres 18's data path. */
+export const LOCAL_UPGRADES: Record<UpgradePairName, [string, string]> = {
+  postgres: [LOCAL_IMAGES.postgres, 'persistence-harness/postgres:17'],
+  mysql: [LOCAL_IMAGES.mysql, 'persistence-harness/mysql:11.8'],
+  wordpress: [LOCAL_IMAGES.wordpress, 'persistence-harness/wordpress:6.8'],
+  'moved-data-path': ['persistence-harness/postgres:17', 'persistence-harness/postgres:17-moved-pgdata'],
+};
+
+/** PERSIST_UPGRADE_<PAIR>=FROM,TO overrides one pair, e.g. PERSIST_UPGRADE_POSTGRES=postgres:16,postgres:17. */
+export function chooseUpgrades(imageSet: ImageSet, env: Env): Record<UpgradePairName, UpgradePair> {
+  const entries = UPGRADE_PAIRS.map((name): [UpgradePairName, UpgradePair] => {
+    const variable = `PERSIST_UPGRADE_${name.toUpperCase().replaceAll('-', '_')}`;
+    const override = env[variable];
+    if (override) {
+      const [from, to, ...rest] = override.split(',').map((part) => part.trim());
+      if (!from || !to || rest.length > 0) {
+        throw new UsageError(`Invalid ${variable} "${override}".`, 'Give the old and the new image separated by a comma, e.g. postgres:15,postgres:17.');
+      }
+      return [name, { name, from, to, source: 'override' }];
+    }
+    const [from, to] = imageSet === 'local' ? LOCAL_UPGRADES[name] : OFFICIAL_UPGRADES[name];
+    return [name, { name, from, to, source: imageSet }];
+  });
+  return Object.fromEntries(entries) as Record<UpgradePairName, UpgradePair>;
+}
+
 export const DEFAULT_TRIALS = 3;
 export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,62}$/;
 
 export interface HarnessConfig {
   imageSet: ImageSet;
   images: Record<ImageTarget, ImageChoice>;
+  upgrades: Record<UpgradePairName, UpgradePair>;
   trials: number;
   runId: string | undefined;
   outDir: string | undefined;
@@ -100,6 +149,7 @@ export function loadConfig(env: Env = process.env): HarnessConfig {
   return {
     imageSet,
     images: chooseImages(imageSet, env),
+    upgrades: chooseUpgrades(imageSet, env),
     trials: parseTrials(env.PERSIST_TRIALS),
     runId,
     outDir: env.PERSIST_OUT || undefined,

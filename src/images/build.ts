@@ -5,21 +5,50 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { LOCAL_IMAGES, type ImageTarget } from '../config.ts';
+import { createHash } from 'node:crypto';
+import { LOCAL_IMAGES, LOCAL_UPGRADES } from '../config.ts';
 import { checkEngine, inspectImage } from '../docker/engine.ts';
 import { HarnessError } from '../errors.ts';
 import { CONTENT_HASH_LABEL, hashFolder } from './content-hash.ts';
 
-export const BASE_IMAGE = 'persistence-harness/debian-base:bookworm';
 const IMAGES_DIR = new URL('../../images/', import.meta.url).pathname;
 
-/** Build order: the base first, then the stand-ins that use it. */
-export const STAND_INS: Array<{ target: ImageTarget; folder: string }> = [
-  { target: 'postgres', folder: 'postgres' },
-  { target: 'mysql', folder: 'mysql' },
-  { target: 'wordpress', folder: 'wordpress' },
-  { target: 'nginx', folder: 'nginx' },
-  { target: 'toolbox', folder: 'toolbox' },
+/** The Debian releases the stand-ins are built on: each has images/base/<suite>.conf. */
+export const SUITES = ['bookworm', 'trixie'] as const;
+export type Suite = (typeof SUITES)[number];
+
+export function baseImage(suite: Suite): string {
+  return `persistence-harness/debian-base:${suite}`;
+}
+
+export interface StandIn {
+  reference: string;
+  folder: string;
+  suite: Suite;
+  /** Passed as --build-arg; part of the content hash. */
+  buildArgs: Record<string, string>;
+}
+
+/**
+ * Build order: a variant after the image whose layers it shares. Debian 12 gives the versions
+ * the scenarios run, Debian 13 the newer ones the upgrade drills move to.
+ */
+export const STAND_INS: StandIn[] = [
+  { reference: LOCAL_IMAGES.postgres, folder: 'postgres', suite: 'bookworm', buildArgs: { PG_MAJOR: '15' } },
+  { reference: LOCAL_IMAGES.mysql, folder: 'mysql', suite: 'bookworm', buildArgs: {} },
+  { reference: LOCAL_IMAGES.wordpress, folder: 'wordpress', suite: 'bookworm', buildArgs: { DEFAULT_THEME: 'twentytwentythree' } },
+  { reference: LOCAL_IMAGES.nginx, folder: 'nginx', suite: 'bookworm', buildArgs: {} },
+  { reference: LOCAL_IMAGES.toolbox, folder: 'toolbox', suite: 'bookworm', buildArgs: {} },
+  { reference: LOCAL_UPGRADES.postgres[1], folder: 'postgres', suite: 'trixie', buildArgs: { PG_MAJOR: '17' } },
+  // PostgreSQL 17 laid out as postgres 18 is: data in /var/lib/postgresql/17/docker, the volume one level up.
+  {
+    reference: LOCAL_UPGRADES['moved-data-path'][1],
+    folder: 'postgres',
+    suite: 'trixie',
+    buildArgs: { PG_MAJOR: '17', PGDATA_PATH: '/var/lib/postgresql/17/docker', VOLUME_PATH: '/var/lib/postgresql' },
+  },
+  { reference: LOCAL_UPGRADES.mysql[1], folder: 'mysql', suite: 'trixie', buildArgs: {} },
+  { reference: LOCAL_UPGRADES.wordpress[1], folder: 'wordpress', suite: 'trixie', buildArgs: { DEFAULT_THEME: 'twentytwentyfive' } },
 ];
 
 export interface BuildOptions {
@@ -29,11 +58,12 @@ export interface BuildOptions {
 
 export async function buildStandIns(options: BuildOptions): Promise<void> {
   await checkEngine();
-  const baseHash = await ensureBase(options);
-  for (const { target, folder } of STAND_INS) {
-    const reference = LOCAL_IMAGES[target];
+  const baseHashes = new Map<Suite, string>();
+  for (const suite of SUITES) baseHashes.set(suite, await ensureBase(suite, options));
+  for (const { reference, folder, suite, buildArgs } of STAND_INS) {
     const dir = join(IMAGES_DIR, folder);
-    const hash = await hashFolder(dir, baseHash);
+    const args = { DEBIAN_SUITE: suite, ...buildArgs };
+    const hash = await hashFolder(dir, `${baseHashes.get(suite)}\0${JSON.stringify(args)}`);
     const existing = await inspectImage(reference);
     if (!options.force && existing?.labels[CONTENT_HASH_LABEL] === hash) {
       options.log(`${reference}: up to date (${hash})`);
@@ -41,42 +71,45 @@ export async function buildStandIns(options: BuildOptions): Promise<void> {
     }
     options.log(`${reference}: building from images/${folder} (${existing ? 'changed' : 'missing'})…`);
     const started = performance.now();
-    await runStreaming('docker', ['build', '--label', `${CONTENT_HASH_LABEL}=${hash}`, '-t', reference, dir], options.log);
+    const buildArgFlags = Object.entries(args).flatMap(([name, value]) => ['--build-arg', `${name}=${value}`]);
+    await runStreaming('docker', ['build', ...buildArgFlags, '--label', `${CONTENT_HASH_LABEL}=${hash}`, '-t', reference, dir], options.log);
     options.log(`${reference}: built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 }
 
-async function ensureBase(options: BuildOptions): Promise<string> {
-  const baseDir = join(IMAGES_DIR, 'base');
-  const hash = await hashFolder(baseDir);
-  const existing = await inspectImage(BASE_IMAGE);
+async function ensureBase(suite: Suite, options: BuildOptions): Promise<string> {
+  const reference = baseImage(suite);
+  const confFile = join(IMAGES_DIR, 'base', `${suite}.conf`);
+  const conf = await readFile(confFile, 'utf8');
+  const hash = createHash('sha256').update(conf).digest('hex').slice(0, 16);
+  const existing = await inspectImage(reference);
   if (!options.force && existing?.labels[CONTENT_HASH_LABEL] === hash) {
-    options.log(`${BASE_IMAGE}: up to date (${hash})`);
+    options.log(`${reference}: up to date (${hash})`);
     return hash;
   }
-  const settings = parseSettings(await readFile(join(baseDir, 'debootstrap.conf'), 'utf8'));
+  const settings = parseSettings(conf, confFile);
   await requireCommand('debootstrap', 'Install it with `apt-get install -y debootstrap` (it needs root).');
   const rootfs = await mkdtemp(join(tmpdir(), 'persistence-harness-rootfs-'));
   try {
-    options.log(`${BASE_IMAGE}: debootstrap ${settings.variant} ${settings.suite} (about 30 s)…`);
+    options.log(`${reference}: debootstrap ${settings.variant} ${settings.suite} (about 30 s)…`);
     const started = performance.now();
     await runStreaming('debootstrap', [`--variant=${settings.variant}`, settings.suite, rootfs, settings.mirror], () => undefined);
-    options.log(`${BASE_IMAGE}: importing the root filesystem…`);
+    options.log(`${reference}: importing the root filesystem…`);
     // A shell pipeline streams the 200 MB tarball; buffering it in this process would not.
-    await execa('bash', ['-c', 'set -o pipefail; tar -C "$0" -c . | docker import --change "$1" - "$2"', rootfs, `LABEL ${CONTENT_HASH_LABEL}=${hash}`, BASE_IMAGE]);
-    options.log(`${BASE_IMAGE}: made in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    await execa('bash', ['-c', 'set -o pipefail; tar -C "$0" -c . | docker import --change "$1" - "$2"', rootfs, `LABEL ${CONTENT_HASH_LABEL}=${hash}`, reference]);
+    options.log(`${reference}: made in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     await rm(rootfs, { recursive: true, force: true });
   }
   return hash;
 }
 
-function parseSettings(text: string): { suite: string; variant: string; mirror: string } {
+function parseSettings(text: string, file: string): { suite: string; variant: string; mirror: string } {
   const values = Object.fromEntries(
     text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#')).map((line) => line.split('=', 2) as [string, string]),
   );
   const { suite, variant, mirror } = values;
-  if (!suite || !variant || !mirror) throw new Error('images/base/debootstrap.conf must set suite, variant and mirror');
+  if (!suite || !variant || !mirror) throw new Error(`${file} must set suite, variant and mirror`);
   return { suite, variant, mirror };
 }
 
