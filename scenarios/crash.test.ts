@@ -4,6 +4,8 @@
 // must lose some: that control proves the check can fail.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { runKillDrill } from '../src/crash/kill-drill.ts';
+import { describeShutdown, runStopModeDrill } from '../src/crash/stop-modes.ts';
+import type { StopMode } from '../src/report/model.ts';
 import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
 import { mysql } from '../src/targets/mysql.ts';
 import { postgres } from '../src/targets/postgres.ts';
@@ -39,5 +41,33 @@ describe('negative controls: durability relaxed on purpose must lose acknowledge
     if (!caught) cell.evidence.push(`could not be provoked: no acknowledged write was lost in ${cell.trials} trials`);
     recordControl(task.meta, { id: `${cell.id}/control`, scenario: SCENARIO, title: `${target.displayName}: ${target.relaxedDurability.description.split(':')[0]}`, sabotage: target.relaxedDurability.description, caught, cell });
     expect(caught, cell.evidence.join('\n')).toBe(true);
+  });
+});
+
+describe('stop-mode matrix: each way of stopping, then a start of the same container', () => {
+  const modes: StopMode[] = ['graceful', 'kill', 'restart'];
+  const cells = TARGETS.flatMap((target) => modes.map((mode) => ({ target, mode, name: `${target.displayName}: ${mode}` })));
+  test.for(cells)('$name', async ({ target, mode }, { task }) => {
+    const { config, scope } = scenarioKit();
+    const result = await runStopModeDrill({ scenario: SCENARIO, target, storage: 'named-volume', mode }, { scope, trials: config.trials, image: config.images[target.image] });
+    recordResult(task.meta, result);
+    assertVerdict(result);
+  });
+});
+
+describe('negative control: a stop without a grace period must be reported as a crash', () => {
+  test.for(TARGETS.map((target) => ({ target, name: target.displayName })))('$name', async ({ target }, { task }) => {
+    const { config, scope } = scenarioKit();
+    const cell = await runStopModeDrill({ scenario: SCENARIO, target, storage: 'named-volume', mode: 'graceful-no-grace' }, { scope, trials: config.trials, image: config.images[target.image] });
+    const caught = cell.status === 'failed' && cell.stopMode?.shutdown === 'crash-recovery';
+    recordControl(task.meta, {
+      id: `${cell.id}/control`,
+      scenario: SCENARIO,
+      title: `${target.displayName}: docker stop -t 0`,
+      sabotage: 'no grace period: docker stop -t 0 sends the stop signal and SIGKILL at once',
+      caught,
+      cell,
+    });
+    expect(caught, `${describeShutdown(cell.stopMode?.shutdown ?? 'unknown')}\n${cell.evidence.join('\n')}`).toBe(true);
   });
 });

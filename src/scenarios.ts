@@ -1,5 +1,5 @@
 // The scenarios `persist run` knows, by the names users type. Each is one file in scenarios/.
-import type { ImageTarget } from './config.ts';
+import type { ImageTarget, UpgradePairName } from './config.ts';
 import { UsageError } from './errors.ts';
 
 export interface ScenarioInfo {
@@ -7,6 +7,8 @@ export interface ScenarioInfo {
   file: string;
   /** The images it starts, checked before any container is created. */
   images: ImageTarget[];
+  /** The upgrade pairs whose old and new images it starts, checked the same way. */
+  upgrades?: UpgradePairName[];
   summary: string;
 }
 
@@ -63,7 +65,14 @@ export const SCENARIOS: ScenarioInfo[] = [
     name: 'crash',
     file: 'scenarios/crash.test.ts',
     images: ['postgres', 'mysql'],
-    summary: 'SIGKILL under write load: every acknowledged write survives on a named volume and a bind mount; relaxed durability must lose some (control).',
+    summary: 'SIGKILL under write load: every acknowledged write survives on a named volume and a bind mount; relaxed durability must lose some (control). Stop-mode matrix: docker stop, kill and restart under load, clean shutdown or crash recovery, and how long until the server answers.',
+  },
+  {
+    name: 'upgrade',
+    file: 'scenarios/upgrade.test.ts',
+    images: ['mysql'],
+    upgrades: ['postgres', 'mysql', 'wordpress', 'moved-data-path'],
+    summary: 'Major upgrades on the same volume: PostgreSQL refuses old data (the dump and restore path proven instead), MySQL/MariaDB upgrades in place, WordPress serves the same posts and media; a newer image with another data path must be reported as starting empty (control).',
   },
 ];
 

@@ -71,6 +71,12 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
     const image = await ensureImage(choice.reference, choice.source === 'local');
     progress(`image ${target}: ${choice.reference} (${image.id.replace('sha256:', '').slice(0, 12)})`);
   }
+  for (const pair of new Set(scenarios.flatMap((s) => s.upgrades ?? []))) {
+    for (const reference of [config.upgrades[pair].from, config.upgrades[pair].to]) {
+      const image = await ensureImage(reference, config.upgrades[pair].source === 'local');
+      progress(`image for the ${pair} upgrade: ${reference} (${image.id.replace('sha256:', '').slice(0, 12)})`);
+    }
+  }
   progress(`run ${runId}: ${scenarios.map((s) => s.name).join(', ')}; ${config.trials} trial(s) per cell`);
 
   try {

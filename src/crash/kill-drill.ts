@@ -14,12 +14,10 @@ import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { waitUntilReady } from '../targets/wait-ready.ts';
-import { checkAcknowledged, mergeLedgers, startLedgerLoop } from '../backup/ledger.ts';
+import { countLedgerWhenReady, startWriteLoad } from './write-load.ts';
 
 /** Concurrent writers, so that the kill lands with several commits in flight. */
 const WRITERS = 4;
-/** Ids of writer k start at k × this, so the writers never collide. */
-const ID_SPACE = 1_000_000;
 const WRITE_BEFORE_KILL_MS = 1_500;
 
 export interface KillSpec {
@@ -73,14 +71,12 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
   const host = first.getHost();
   const setup = await connect(first.getId(), host);
   const serverVersion = await setup.serverVersion();
-  await setup.createLedger();
-  const connections = await Promise.all(Array.from({ length: WRITERS }, () => connect(first.getId(), host)));
-  const writers = connections.map((connection, k) => startLedgerLoop(k * ID_SPACE + 1, (id) => connection.writeLedger(id), 0));
+  const load = await startWriteLoad(setup, () => connect(first.getId(), host), WRITERS);
+  await setup.close();
   say(`${WRITERS} writers committing; SIGKILL in ${WRITE_BEFORE_KILL_MS} ms`);
   await new Promise((resolve) => setTimeout(resolve, WRITE_BEFORE_KILL_MS));
   await docker().getContainer(first.getId()).kill({ signal: 'SIGKILL' });
-  const ledger = mergeLedgers(...(await Promise.all(writers.map((w) => w.stop()))));
-  await Promise.all([setup, ...connections].map((c) => c.close()));
+  const ledger = await load.stop();
   const killed = await inspectContainer(first.getId());
   evidence.push(`docker kill: exit code ${killed.exitCode} (137 is SIGKILL); ${ledger.acknowledged.length} writes acknowledged, ${ledger.unknown.length} in flight`);
 
@@ -90,15 +86,9 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
   let clock = performance.now();
   const second = await start();
   phasesMs.create = round(performance.now() - clock);
-  clock = performance.now();
-  const reader = await connect(second.getId(), host);
-  phasesMs.ready = round(performance.now() - clock);
-  clock = performance.now();
-  const present = await reader.ledgerIds();
-  phasesMs.verified = round(performance.now() - clock);
-  await reader.close();
-
-  const writes = checkAcknowledged(ledger, present);
+  const { writes, readyMs, verifiedMs } = await countLedgerWhenReady(() => connect(second.getId(), host), ledger);
+  phasesMs.ready = readyMs;
+  phasesMs.verified = verifiedMs;
   const logs = await readLogs(second.getId());
   const crashRecovery = target.crashRecoveryMarkers.some((marker) => marker.test(logs));
   evidence.push(

@@ -4,7 +4,7 @@ import type { Fingerprint } from '../data/fingerprint.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { describeError } from '../errors.ts';
 import { progress } from '../progress.ts';
-import type { BackupFacts, CellResult, KillFacts, ItemOutcome, MeasureStats, TrialOutcome, TrialTiming } from '../report/model.ts';
+import type { BackupFacts, CellResult, KillFacts, ItemOutcome, MeasureStats, StopModeFacts, TrialOutcome, TrialTiming, UpgradeFacts } from '../report/model.ts';
 import { statsOf, summariseTimings } from '../report/stats.ts';
 
 export interface TrialRecord {
@@ -14,6 +14,8 @@ export interface TrialRecord {
   items?: ItemOutcome[];
   backup?: BackupFacts;
   kill?: KillFacts;
+  stopMode?: StopModeFacts;
+  upgrade?: UpgradeFacts;
   timing: TrialTiming;
   /** Named durations this trial measured besides its phases, in ms (several samples allowed). */
   measurementsMs?: Record<string, number[]>;
@@ -88,6 +90,8 @@ export function assembleResult(identity: ResultIdentity, imageReference: string,
     trialOutcomes: records.map((r) => r.outcome),
     ...(shown?.items ? { items: shown.items } : {}),
     ...(shown?.backup ? { backup: shown.backup } : {}),
+    ...(shown?.stopMode ? { stopMode: shown.stopMode } : {}),
+    ...(shown?.upgrade ? { upgrade: shown.upgrade } : {}),
     ...(shown?.kill ? { kill: { ...shown.kill, lostPerTrial: records.map((r) => r.kill?.writes.lost ?? 0) } } : {}),
     timings: { perTrial: records.map((r) => r.timing), summary: summariseTimings(records.map((r) => r.timing)) },
     ...measurementsOf(records),

@@ -3,7 +3,7 @@
 // everything back as a visitor would, and the post rows from the database. Run without one of
 // the volumes, it shows what that volume protects.
 import type { ImageChoice } from '../config.ts';
-import { compareFingerprints, type Fingerprint, type TableFingerprint } from '../data/fingerprint.ts';
+import { compareFingerprints, type Fingerprint, type FingerprintComparison, type TableFingerprint } from '../data/fingerprint.ts';
 import { sha256 } from '../data/hash.ts';
 import { deterministicPng } from '../data/png.ts';
 import { inspectContainer, removeContainer, stopGracefully } from '../docker/containers.ts';
@@ -51,17 +51,48 @@ export interface ExerciseContext {
   images: { mysql: ImageChoice; wordpress: ImageChoice };
 }
 
-const SITE_TIMEOUT_MS = 180_000;
+export const SITE_TIMEOUT_MS = 180_000;
 const POSTS = [
   { title: 'Volumes are bank vaults', body: 'Named volumes keep a database through any container.' },
   { title: 'Bind mounts are shared folders', body: 'The host and the container see the same files.' },
   { title: 'tmpfs is a sticky note', body: 'Memory only: gone when the container stops.' },
 ];
 
-interface SiteContent {
+export interface SiteContent {
   posts: PublishedPost[];
   media: UploadedMedia;
   pluginToken: string;
+}
+
+export interface BuiltSite {
+  content: SiteContent;
+  /** WordPress's announced version and the database's. */
+  serverVersion: string;
+  before: SiteObservation;
+}
+
+/** Sets up a new site the way a user does, over HTTP, and observes it; throws unless all is there. */
+export async function buildSite(stack: RunningStack, baseUrl: string, token: string, trial: number, evidence: string[], say: (step: string) => void): Promise<BuiltSite> {
+  const first = await waitForSite(baseUrl, SITE_TIMEOUT_MS);
+  if (!isInstallRedirect(first)) throw new HarnessError(`A new WordPress answered HTTP ${first.status} instead of sending to its installer.`, 'Check the WordPress image.');
+  say('installing over HTTP, publishing posts, uploading media, adding a plugin file');
+  await install(baseUrl);
+  const posts: PublishedPost[] = [];
+  for (const post of POSTS) posts.push(await publishPost(baseUrl, `${post.title} (${trial})`, post.body));
+  const media = await uploadMedia(baseUrl, `harness-media-${trial}.png`, 'image/png', deterministicPng());
+  const pluginToken = sha256(token).slice(0, 16);
+  await addPlugin(stack, pluginToken);
+  const content: SiteContent = { posts, media, pluginToken };
+  const serverVersion = `${generatorVersion((await httpRequest(`${baseUrl}/`)).body) ?? 'WordPress (version not announced)'}; database ${await databaseVersion(stack)}`;
+  evidence.push(`post ids: ${posts.map((p) => p.id).join(', ')}; media id ${media.id} at ${media.path} (${media.bytes} bytes)`);
+
+  const before = await observeSite(stack, baseUrl, content);
+  const missing = SITE_ITEMS.filter((item) => !before.fingerprint[item]?.present);
+  if (missing.length > 0) {
+    throw new HarnessError(`The site was not set up completely: ${missing.join(', ')} not found before the disruption (${before.httpSummary}).`, 'Check the WordPress and database logs.');
+  }
+  evidence.push(`before: ${before.httpSummary}; media sha256 ${before.fingerprint['media file']?.contentHash}`);
+  return { content, serverVersion, before };
 }
 
 export async function runWordPressExercise(scenario: string, variant: WordPressVariant, context: ExerciseContext): Promise<CellResult> {
@@ -86,28 +117,9 @@ async function runTrial(id: string, variant: WordPressVariant, context: Exercise
   };
   evidence.push(`volumes: wordpress-db ${plan.dbVolume ?? 'NONE (anonymous volume)'} → /var/lib/mysql; wordpress-files ${plan.filesVolume ?? 'NONE (anonymous volume)'} → /var/www/html`);
 
-  // Set up the site the way a user does, over HTTP.
   let stack: RunningStack = { db: await startDatabase(plan, scope), web: await startWordPress(plan, scope) };
   let baseUrl = await siteUrl(stack);
-  const first = await waitForSite(baseUrl, SITE_TIMEOUT_MS);
-  if (!isInstallRedirect(first)) throw new HarnessError(`A new WordPress answered HTTP ${first.status} instead of sending to its installer.`, 'Check the WordPress image.');
-  say('installing over HTTP, publishing posts, uploading media, adding a plugin file');
-  await install(baseUrl);
-  const posts: PublishedPost[] = [];
-  for (const post of POSTS) posts.push(await publishPost(baseUrl, `${post.title} (${trial})`, post.body));
-  const media = await uploadMedia(baseUrl, `harness-media-${trial}.png`, 'image/png', deterministicPng());
-  const pluginToken = sha256(`${id}/${trial}`).slice(0, 16);
-  await addPlugin(stack, pluginToken);
-  const content: SiteContent = { posts, media, pluginToken };
-  const serverVersion = `${generatorVersion((await httpRequest(`${baseUrl}/`)).body) ?? 'WordPress (version not announced)'}; database ${await databaseVersion(stack)}`;
-  evidence.push(`post ids: ${posts.map((p) => p.id).join(', ')}; media id ${media.id} at ${media.path} (${media.bytes} bytes)`);
-
-  const before = await observeSite(stack, baseUrl, content);
-  const missing = SITE_ITEMS.filter((item) => !before.fingerprint[item]?.present);
-  if (missing.length > 0) {
-    throw new HarnessError(`The site was not set up completely: ${missing.join(', ')} not found before the disruption (${before.httpSummary}).`, 'Check the WordPress and database logs.');
-  }
-  evidence.push(`before: ${before.httpSummary}; media sha256 ${before.fingerprint['media file']?.contentHash}`);
+  const { content, serverVersion, before } = await buildSite(stack, baseUrl, `${id}/${trial}`, trial, evidence, say);
   evidence.push(`permalinks: ${before.permalinks}${before.permalinks === 'pretty' ? ' (their rewrite rules are in /var/www/html/.htaccess)' : ''}`);
 
   // Disrupt: the seed's `docker stop` and `docker rm` of both containers; the volumes stay.
@@ -135,12 +147,8 @@ async function runTrial(id: string, variant: WordPressVariant, context: Exercise
   phasesMs.verified = round(performance.now() - clock);
   evidence.push(`after: ${after.httpSummary}; media sha256 ${after.fingerprint['media file']?.contentHash ?? 'none (not served)'}`);
 
-  const comparison = compareFingerprints(before.fingerprint, after.fingerprint, { subject: (item) => item, unit: 'found' });
+  const { comparison, items } = judgeSite(before, after, (item) => expectationFor(variant.expected[item], before.permalinks));
   evidence.push(...comparison.differences);
-  const items: ItemOutcome[] = SITE_ITEMS.map((item) => {
-    const same = JSON.stringify(before.fingerprint[item]) === JSON.stringify(after.fingerprint[item]);
-    return { item, expected: expectationFor(variant.expected[item], before.permalinks), observed: same ? 'survives' : 'lost' };
-  });
   const matches = items.every((i) => i.observed === i.expected);
   const observed: Outcome = items.every((i) => i.observed === 'survives') ? 'survives' : 'lost';
   say(`${items.map((i) => `${i.item}: ${i.observed}`).join(', ')}${matches ? '' : ' (NOT as expected)'}`);
@@ -160,14 +168,24 @@ async function runTrial(id: string, variant: WordPressVariant, context: Exercise
   };
 }
 
-interface SiteObservation {
+/** Each item of the site before and after, against what had to happen to it. */
+export function judgeSite(before: SiteObservation, after: SiteObservation, expected: (item: SiteItem) => Outcome): { comparison: FingerprintComparison; items: ItemOutcome[] } {
+  const comparison = compareFingerprints(before.fingerprint, after.fingerprint, { subject: (item) => item, unit: 'found' });
+  const items: ItemOutcome[] = SITE_ITEMS.map((item) => {
+    const same = JSON.stringify(before.fingerprint[item]) === JSON.stringify(after.fingerprint[item]);
+    return { item, expected: expected(item), observed: same ? 'survives' : 'lost' };
+  });
+  return { comparison, items };
+}
+
+export interface SiteObservation {
   fingerprint: Record<SiteItem, TableFingerprint>;
   httpSummary: string;
   permalinks: Permalinks;
 }
 
 /** What a visitor and the database show of the content, as a fingerprint per item. */
-async function observeSite(stack: RunningStack, baseUrl: string, content: SiteContent): Promise<SiteObservation> {
+export async function observeSite(stack: RunningStack, baseUrl: string, content: SiteContent): Promise<SiteObservation> {
   const home = await httpRequest(`${baseUrl}/`);
   const codes: string[] = [`/ → ${home.status}`];
 

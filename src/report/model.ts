@@ -3,7 +3,9 @@
 import type { Fingerprint } from '../data/fingerprint.ts';
 import type { StorageKind } from '../storage/placement.ts';
 
-export const SCHEMA_VERSION = 2;
+/** 3 added stopMode and upgrade to results; version 2 reports (without them) are still read. */
+export const SCHEMA_VERSION = 3;
+export const READABLE_SCHEMA_VERSIONS = [2, 3] as const;
 
 export type Outcome = 'survives' | 'lost';
 /**
@@ -19,7 +21,7 @@ export type Status = 'passed' | 'failed' | 'errored';
  */
 export const DISRUPTIONS = ['restart', 'recreate'] as const;
 export type MatrixDisruption = (typeof DISRUPTIONS)[number];
-export type Disruption = MatrixDisruption | 'none' | 'backup-restore' | 'kill';
+export type Disruption = MatrixDisruption | 'none' | 'backup-restore' | 'kill' | 'stop-start' | 'upgrade';
 
 export const PHASES = ['stop', 'backup', 'restore', 'create', 'ready', 'verified'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -104,6 +106,50 @@ export interface KillFacts {
   /** Per trial, how many acknowledged writes were lost. */
   lostPerTrial: number[];
   crashRecovery: boolean;
+}
+
+/** How the stop-mode matrix stops a container before starting it again; the last is its control. */
+export const STOP_MODES = ['graceful', 'kill', 'restart', 'graceful-no-grace'] as const;
+export type StopMode = (typeof STOP_MODES)[number];
+
+export interface StopModeFacts {
+  mode: StopMode;
+  /** What ran, as a user would type it. */
+  command: string;
+  /** docker stop's grace period in seconds; null for kill, and for restart (the container's own). */
+  stopTimeoutSeconds: number | null;
+  expectedShutdown: 'clean' | 'crash-recovery';
+  /** From the server's log after the stop: a clean shutdown, crash recovery on the start, or neither. */
+  shutdown: 'clean' | 'crash-recovery' | 'unknown';
+  /** The log line that says so. */
+  logLine: string | null;
+  /** The redo duration the server itself printed (PostgreSQL); null when it prints none. */
+  serverRecoveryMs: number | null;
+  /** Writes committed under load while the stop came. */
+  writes: AcknowledgedWrites;
+}
+
+/** What the new image did when started on the old image's data. */
+export type InPlaceUpgrade = 'upgraded' | 'refused' | 'reinitialised' | 'data-differs';
+
+export interface UpgradeFacts {
+  /** Which pair of the configuration: postgres, mysql, wordpress, moved-data-path. */
+  pair: string;
+  from: { reference: string; version: string | null };
+  to: { reference: string; version: string | null };
+  inPlace: InPlaceUpgrade;
+  /** The server's (or its entrypoint's) own words: the refusal, the upgrade, the fresh initialisation. */
+  serverMessages: string[];
+  /** Where the old data was mounted, and where the new server keeps its data. */
+  paths: { mounted: string; serverDataDir: string | null };
+  /** MySQL and MariaDB: the step that upgrades the system tables after a new server version. */
+  upgradeStep: { tool: string | null; needed: boolean | null; ran: boolean; summary: string } | null;
+  /** The path that brought the data onto the new version. */
+  path: 'in-place' | 'dump-restore' | 'none';
+  /** Where in place was refused: dumped with the old server, restored into the new one. */
+  dumpRestore: { dumpMs: number; restoreMs: number; bytes: number; fingerprintEqual: boolean } | null;
+  /** WordPress: which core version the files volume held, the new image ships and the site ran. */
+  wordpress?: { coreBefore: string | null; coreOfNewImage: string | null; coreAfterImageSwap: string | null; coreAfterUpgrade: string | null; databaseUpgrade: string };
 }
 
 /** How a backup was taken: with the service running and writing, or stopped for the backup. */
@@ -195,6 +241,10 @@ export interface CellResult {
   timings: Timings;
   /** Crash drills only: acknowledged writes after a SIGKILL. */
   kill?: KillFacts;
+  /** Stop-mode matrix only: how the container was stopped and what the server's log says of it. */
+  stopMode?: StopModeFacts;
+  /** Upgrade drills only: what the new image did on the old data, and the path that worked. */
+  upgrade?: UpgradeFacts;
   /** Backup drills only: how the backup was taken, the archive, integrity and RPO (from the trial shown). */
   backup?: BackupFacts;
   /** Durations that are not recovery phases (e.g. how long a host edit takes to be served), over all trials. */
@@ -249,7 +299,7 @@ export interface Comparison {
 }
 
 export interface Report {
-  schemaVersion: typeof SCHEMA_VERSION;
+  schemaVersion: (typeof READABLE_SCHEMA_VERSIONS)[number];
   runId: string;
   startedAt: string;
   finishedAt: string;

@@ -45,6 +45,14 @@ export const mysql: DatabaseTarget = {
   },
   procedureEnv: { PERSIST_DB_USER: 'root', PERSIST_DB_PASSWORD: ROOT_PASSWORD, PERSIST_DB_NAME: DATABASE },
 
+  // MariaDB leaves its system tables to mariadb-upgrade (mysql_upgrade before 10.4); MySQL
+  // 8.0.16 and later upgrade them in the server, and 8.4 ships no such tool.
+  upgradeStep: {
+    find: 'for tool in mariadb-upgrade mysql_upgrade; do if command -v "$tool" >/dev/null; then echo "$tool"; exit 0; fi; done',
+    check: '"$TOOL" -uroot -p"$MYSQL_ROOT_PASSWORD" --check-if-upgrade-is-needed',
+    run: '"$TOOL" -uroot -p"$MYSQL_ROOT_PASSWORD"',
+  },
+
   relaxedDurability: { serverArgs: ['--innodb-flush-log-at-trx-commit=0'], description: 'innodb_flush_log_at_trx_commit=0: the log is written and flushed about once a second, not at each commit' },
 
   container(image, dataDir, serverArgs = []) {
@@ -53,7 +61,7 @@ export const mysql: DatabaseTarget = {
       .withExposedPorts(3306)
       .withWaitStrategy(new ContainerRunning());
     // Both images pass arguments that start with "-" to the server.
-    const args = [...(dataDir === DATA_DIR ? [] : [`--datadir=${dataDir}`]), ...serverArgs];
+    const args = [...(dataDir === undefined || dataDir === DATA_DIR ? [] : [`--datadir=${dataDir}`]), ...serverArgs];
     return args.length > 0 ? container.withCommand(args) : container;
   },
 
@@ -93,6 +101,11 @@ class MysqlConnection implements DatabaseConnection {
     const version = String(rows[0]?.version ?? 'unknown');
     const engine = /mariadb/i.test(version) ? 'MariaDB' : 'MySQL';
     return `${engine} ${version} (${String(rows[0]?.comment ?? '')})`;
+  }
+
+  async dataDirectory(): Promise<string> {
+    const [rows] = await this.connection.query<mysql2.RowDataPacket[]>('SELECT @@datadir AS datadir');
+    return String(rows[0]?.datadir ?? 'unknown');
   }
 
   async write(dataset: Dataset): Promise<void> {

@@ -45,7 +45,7 @@ export const postgres: DatabaseTarget = {
 
   container(image, dataDir, serverArgs = []) {
     const container = new GenericContainer(image)
-      .withEnvironment({ POSTGRES_PASSWORD: PASSWORD, POSTGRES_USER: USER, POSTGRES_DB: DATABASE, PGDATA: dataDir })
+      .withEnvironment({ POSTGRES_PASSWORD: PASSWORD, POSTGRES_USER: USER, POSTGRES_DB: DATABASE, ...(dataDir ? { PGDATA: dataDir } : {}) })
       .withExposedPorts(5432)
       .withWaitStrategy(new ContainerRunning());
     // The image's entrypoint hands arguments that start with "-" to postgres.
@@ -77,6 +77,11 @@ class PostgresConnection implements DatabaseConnection {
   async serverVersion(): Promise<string> {
     const { rows } = await this.client.query<{ version: string }>('SELECT version()');
     return rows[0]?.version ?? 'unknown';
+  }
+
+  async dataDirectory(): Promise<string> {
+    const { rows } = await this.client.query<{ data_directory: string }>('SHOW data_directory');
+    return rows[0]?.data_directory ?? 'unknown';
   }
 
   async write(dataset: Dataset): Promise<void> {

@@ -9,6 +9,8 @@ import type { DataLocation } from '../storage/placement.ts';
 export interface DatabaseConnection {
   /** The server's own description of itself (engine and version). */
   serverVersion(): Promise<string>;
+  /** Where the server keeps its data, as it says itself. */
+  dataDirectory(): Promise<string>;
   /** Creates the dataset's tables and writes every row, committed. */
   write(dataset: Dataset): Promise<void>;
   fingerprint(tableNames: string[]): Promise<Fingerprint>;
@@ -40,8 +42,23 @@ export interface DatabaseTarget {
   logicalBackup: { dump: string[]; restore: string[] };
   /** Connection settings handed to a user's backup and restore commands. */
   procedureEnv: Record<string, string>;
-  /** A container for this image keeping its data in dataDir, not yet started; serverArgs go to the server. */
-  container(image: string, dataDir: string, serverArgs?: string[]): GenericContainer;
+  /**
+   * A container for this image keeping its data in dataDir, not yet started; serverArgs go to
+   * the server. Without dataDir the image keeps its data where it chooses, as in a user's own
+   * setup: the upgrade drills need that, since a newer image may choose another place.
+   */
+  container(image: string, dataDir: string | undefined, serverArgs?: string[]): GenericContainer;
+  /**
+   * The step some servers need after a new version starts on old data (mariadb-upgrade): shell
+   * commands run in the container, each finding the tool itself. Absent when the server has none.
+   */
+  upgradeStep?: {
+    /** Prints the tool's name, or nothing when the image has none. */
+    find: string;
+    /** Exits 0 when an upgrade is needed; $TOOL is the found tool. */
+    check: string;
+    run: string;
+  };
   /**
    * Server settings that acknowledge a commit before it is durable: the negative control of
    * the crash drills, which must lose acknowledged writes when the server is killed.

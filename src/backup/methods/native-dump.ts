@@ -7,6 +7,20 @@ import { execa } from 'execa';
 import { verifyBackup, writeManifest } from '../manifest.ts';
 import { BackupFailedError, backupStamp, fileBackup, lastLines, RestoreFailedError, type BackupMethod } from '../method.ts';
 
+type LogicalBackup = { dump: string[]; restore: string[] };
+
+/** Runs the dump command in the container, its SQL into `file` on the host; throws BackupFailedError. */
+export async function dumpToFile(containerId: string, logical: LogicalBackup, file: string): Promise<void> {
+  const run = await execa('docker', ['exec', containerId, ...logical.dump], { stdout: { file }, reject: false, timeout: 600_000 });
+  if (run.exitCode !== 0) throw new BackupFailedError(`the dump exited with ${run.exitCode}: ${lastLines(String(run.stderr))}`);
+}
+
+/** Feeds `file` to the restore command in the container; throws RestoreFailedError. */
+export async function restoreFromFile(containerId: string, logical: LogicalBackup, file: string): Promise<void> {
+  const run = await execa('docker', ['exec', '-i', containerId, ...logical.restore], { inputFile: file, reject: false, timeout: 600_000 });
+  if (run.exitCode !== 0) throw new RestoreFailedError(`the restore exited with ${run.exitCode}: ${lastLines(String(run.stderr))}`);
+}
+
 export function nativeDump(): BackupMethod {
   return {
     name: 'native-dump',
@@ -20,8 +34,7 @@ export function nativeDump(): BackupMethod {
       if (!subject.logicalBackup || !service) throw new BackupFailedError(`${subject.displayName} has no database-native dump.`);
       const name = `${subject.name}_${backupStamp(new Date())}.sql`;
       const file = join(workspace.backupDir, name);
-      const run = await execa('docker', ['exec', service.id, ...subject.logicalBackup.dump], { stdout: { file }, reject: false, timeout: 600_000 });
-      if (run.exitCode !== 0) throw new BackupFailedError(`the dump exited with ${run.exitCode}: ${lastLines(String(run.stderr))}`);
+      await dumpToFile(service.id, subject.logicalBackup, file);
       const tables = [...(await readFile(file, 'utf8')).matchAll(/^CREATE TABLE (?:IF NOT EXISTS )?(\S+)/gm)].map((m) => m[1]!.replace(/[`"]/g, ''));
       const manifest = await writeManifest(file, { method: 'native-dump', source: `${subject.name} database`, entries: tables });
       return fileBackup(file, manifest, [`docker exec ${service.id.slice(0, 12)} ${subject.logicalBackup.dump.join(' ')} > ${name}`]);
@@ -31,8 +44,7 @@ export function nativeDump(): BackupMethod {
       const { subject, service } = workspace;
       if (!subject.logicalBackup || !service || !backup.file) throw new RestoreFailedError('The dump cannot be restored without a running server and the dump file.');
       await verifyBackup(backup.file);
-      const run = await execa('docker', ['exec', '-i', service.id, ...subject.logicalBackup.restore], { inputFile: backup.file, reject: false, timeout: 600_000 });
-      if (run.exitCode !== 0) throw new RestoreFailedError(`the restore exited with ${run.exitCode}: ${lastLines(String(run.stderr))}`);
+      await restoreFromFile(service.id, subject.logicalBackup, backup.file);
       workspace.evidence.push(`restore: docker exec -i ${service.id.slice(0, 12)} ${subject.logicalBackup.restore.join(' ')} < ${backup.name}`);
     },
   };

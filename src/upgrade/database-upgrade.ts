@@ -1,0 +1,290 @@
+// The database upgrade drill: data written with the old image, a graceful stop, then the new
+// image started on the same volume, mounted where the old one was (as a user edits the tag in
+// a compose file and nothing else). What the new server did with the old data is reported in
+// its own words: upgraded it in place, refused it, or started empty beside it. Where it refused,
+// the documented path is proven instead: a dump with the old server restored into the new one.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { UpgradePair } from '../config.ts';
+import { standardDataset } from '../data/dataset.ts';
+import { compareFingerprints, type Fingerprint } from '../data/fingerprint.ts';
+import { inspectContainer, mappedPort, readLogs, removeContainer, stopGracefully, type MountFact } from '../docker/containers.ts';
+import type { RunScope } from '../docker/run-scope.ts';
+import { inspectImage } from '../docker/engine.ts';
+import { progress } from '../progress.ts';
+import type { CellResult, Outcome, Phase, UpgradeFacts } from '../report/model.ts';
+import { recoveryOf, round } from '../report/stats.ts';
+import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import { dumpToFile, restoreFromFile } from '../backup/methods/native-dump.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
+import { ContainerExitedError, waitUntilReady } from '../targets/wait-ready.ts';
+import { classifyInPlace, refusalMessages, runUpgradeStep, upgradeMessages } from './observe.ts';
+
+/** Smaller than the matrix's dataset: the drill starts four servers per trial. */
+const UPGRADE_ROWS = 2_000;
+
+export interface DatabaseUpgradeSpec {
+  scenario: string;
+  target: DatabaseTarget;
+  pair: UpgradePair;
+  /** Where in place fails, prove the dump and restore path (off for the re-initialisation control). */
+  dumpRestoreFallback: boolean;
+}
+
+export interface UpgradeContext {
+  scope: RunScope;
+  trials: number;
+}
+
+export function upgradeId(spec: Pick<DatabaseUpgradeSpec, 'target' | 'pair'>): string {
+  return `${spec.target.name}/named-volume/upgrade/${spec.pair.name}`;
+}
+
+export async function runDatabaseUpgrade(spec: DatabaseUpgradeSpec, context: UpgradeContext): Promise<CellResult> {
+  const id = upgradeId(spec);
+  const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(spec, trial, scope));
+  const identity = {
+    id,
+    scenario: spec.scenario,
+    title: `${spec.target.displayName}: ${spec.pair.from} → ${spec.pair.to} on the same volume`,
+    target: spec.target.name,
+    storage: 'named-volume' as const,
+    disruption: 'upgrade' as const,
+    variant: spec.pair.name,
+    expected: 'survives' as const,
+  };
+  return assembleResult(identity, spec.pair.to, records, error);
+}
+
+/** Starting servers of the pair on a volume, mounted where the image documents its data. */
+interface Servers {
+  create(image: string, volume: string): Promise<string>;
+  connect(id: string): Promise<DatabaseConnection>;
+}
+
+async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScope): Promise<TrialRecord> {
+  const { target, pair } = spec;
+  const say = (step: string) => progress(`${upgradeId(spec)}: trial ${trial}: ${step}`);
+  const mounted = target.location.dataDir;
+  const phasesMs: Partial<Record<Phase, number>> = {};
+  const measurementsMs: Record<string, number[]> = {};
+  const evidence: string[] = [];
+
+  const hosts = new Map<string, string>();
+  const servers: Servers = {
+    async create(image, volume) {
+      const container = await target.container(image, undefined).withBindMounts([{ source: volume, target: mounted }]).withLabels(scope.labels(upgradeId(spec))).start();
+      scope.trackContainer(container.getId());
+      hosts.set(container.getId(), container.getHost());
+      return container.getId();
+    },
+    connect: async (id) => waitUntilReady(target, id, hosts.get(id) ?? 'localhost', await mappedPort(id, target.port)),
+  };
+  const { create, connect } = servers;
+
+  // The old version, as the user runs it today.
+  const volume = await scope.createVolume(`${pair.name}-data`);
+  const dataset = standardDataset(UPGRADE_ROWS);
+  const tables = dataset.tables.map((t) => t.name);
+  say(`writing ${UPGRADE_ROWS} rows and more with ${pair.from}`);
+  const oldId = await create(pair.from, volume);
+  const writer = await connect(oldId);
+  const fromVersion = await writer.serverVersion();
+  await writer.write(dataset);
+  const before = await writer.fingerprint(tables);
+  await writer.close();
+  evidence.push(`volume ${volume} mounted at ${mounted}; written with ${pair.from} (${fromVersion})`);
+
+  let clock = performance.now();
+  const stopped = await stopGracefully(oldId);
+  phasesMs.stop = round(performance.now() - clock);
+  const oldLogs = await readLogs(oldId);
+  evidence.push(`graceful stop: exit code ${stopped.exitCode}${target.cleanShutdownMarker.test(oldLogs) ? ', clean shutdown logged' : ', NO clean shutdown in the log'}`);
+  await removeContainer(oldId);
+
+  // The new image on the same volume.
+  say(`starting ${pair.to} on the same volume`);
+  clock = performance.now();
+  const newId = await create(pair.to, volume);
+  phasesMs.create = round(performance.now() - clock);
+  clock = performance.now();
+  let upgraded: DatabaseConnection | undefined;
+  try {
+    upgraded = await connect(newId);
+    phasesMs.ready = round(performance.now() - clock);
+  } catch (error) {
+    if (!(error instanceof ContainerExitedError)) throw error;
+    measurementsMs['in place: start until refusal'] = [round(performance.now() - clock)];
+  }
+  const newLogs = await readLogs(newId);
+  const facts: UpgradeFacts = {
+    pair: pair.name,
+    from: { reference: pair.from, version: fromVersion },
+    to: { reference: pair.to, version: null },
+    inPlace: 'refused',
+    serverMessages: [],
+    paths: { mounted, serverDataDir: null },
+    upgradeStep: null,
+    path: 'none',
+    dumpRestore: null,
+  };
+  let after: Fingerprint = {};
+  let serverVersion = fromVersion;
+
+  if (upgraded === undefined) {
+    const exit = await inspectContainer(newId);
+    facts.serverMessages = refusalMessages(newLogs);
+    evidence.push(`in place: REFUSED: ${pair.to} exited with code ${exit.exitCode}: "${facts.serverMessages.join(' ') || 'no message'}"`);
+  } else {
+    facts.to.version = serverVersion = await upgraded.serverVersion();
+    facts.paths.serverDataDir = await upgraded.dataDirectory();
+    clock = performance.now();
+    after = await upgraded.fingerprint(tables);
+    phasesMs.verified = round(performance.now() - clock);
+    await upgraded.close();
+    const initialised = target.initialisationMarkers.some((marker) => marker.test(newLogs));
+    facts.inPlace = classifyInPlace({ before, after, initialised, mounted, serverDataDir: facts.paths.serverDataDir });
+    facts.serverMessages = upgradeMessages(newLogs, target);
+    if (facts.inPlace === 'reinitialised') {
+      const holder = whereDataLives(facts.paths.serverDataDir, (await inspectContainer(newId)).mounts);
+      evidence.push(
+        `data lost: the new container initialised a fresh data directory at ${facts.paths.serverDataDir} (${holder}), while the old data is mounted at ${mounted} (volume ${volume}) and unused`,
+      );
+    } else {
+      evidence.push(`in place: ${facts.inPlace === 'upgraded' ? 'the new server runs on the old data' : 'the new server runs, but the data differs'}: ${facts.to.version}, data directory ${facts.paths.serverDataDir}`);
+      if (target.upgradeStep) {
+        facts.upgradeStep = await runUpgradeStep(newId, target.upgradeStep);
+        evidence.push(`upgrade step: ${facts.upgradeStep.summary}`);
+        if (facts.upgradeStep.ran) after = await fingerprintAgain(connect, newId, tables);
+      }
+      if (facts.inPlace === 'upgraded') facts.path = 'in-place';
+    }
+    if (facts.serverMessages.length > 0) evidence.push(`the new server's log: "${facts.serverMessages.join('" / "')}"`);
+  }
+  await removeContainer(newId);
+  if (facts.inPlace === 'reinitialised') {
+    const still = await reopenWithOld(servers, pair.from, volume, tables);
+    evidence.push(`the old data is still in volume ${volume}: ${pair.from} opens it (${describeTables(still.fingerprint)})`);
+    await removeContainer(still.id);
+  }
+
+  if (facts.inPlace === 'refused' && spec.dumpRestoreFallback && target.logicalBackup) {
+    const result = await dumpRestorePath(spec, scope, volume, tables, servers, say);
+    Object.assign(phasesMs, result.phasesMs);
+    after = result.after;
+    serverVersion = facts.to.version = result.toVersion;
+    facts.paths.serverDataDir = result.dataDir;
+    facts.dumpRestore = { dumpMs: result.phasesMs.backup ?? 0, restoreMs: result.phasesMs.restore ?? 0, bytes: result.bytes, fingerprintEqual: JSON.stringify(before) === JSON.stringify(after) };
+    facts.path = 'dump-restore';
+    evidence.push(...result.evidence);
+  }
+
+  const comparison = compareFingerprints(before, after);
+  evidence.push(...comparison.differences);
+  const observed: Outcome = facts.path !== 'none' && comparison.differences.length === 0 ? 'survives' : 'lost';
+  say(`${facts.inPlace} in place; ${observed === 'survives' ? `data on ${pair.to} via ${facts.path}` : 'data NOT on the new version'}`);
+  return {
+    outcome: { trial, observed, reinitialised: facts.inPlace === 'reinitialised', cleanShutdown: target.cleanShutdownMarker.test(oldLogs), differences: comparison.differences },
+    matches: observed === 'survives',
+    upgrade: facts,
+    timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },
+    measurementsMs,
+    before,
+    after,
+    rowsLost: comparison.rowsLost,
+    rowsUnexpected: comparison.rowsUnexpected,
+    imageId: (await inspectImage(pair.to))?.id ?? 'unknown',
+    serverVersion,
+    evidence,
+  };
+}
+
+async function fingerprintAgain(connect: (id: string) => Promise<DatabaseConnection>, id: string, tables: string[]): Promise<Fingerprint> {
+  const connection = await connect(id);
+  try {
+    return await connection.fingerprint(tables);
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The old image started on the old volume again, and what it finds there; the container is left running. */
+async function reopenWithOld(servers: Servers, image: string, volume: string, tables: string[]): Promise<{ id: string; fingerprint: Fingerprint }> {
+  const id = await servers.create(image, volume);
+  const reader = await servers.connect(id);
+  try {
+    return { id, fingerprint: await reader.fingerprint(tables) };
+  } finally {
+    await reader.close();
+  }
+}
+
+function describeTables(fingerprint: Fingerprint): string {
+  return Object.entries(fingerprint).map(([table, fp]) => (fp.present ? `${table} ${fp.rows} rows` : `${table} absent`)).join(', ');
+}
+
+/** Which mount holds a path: the deepest mount above it, or the container's own writable layer. */
+export function whereDataLives(path: string, mounts: MountFact[]): string {
+  const holder = mounts
+    .filter((m) => path === m.destination || path.startsWith(`${m.destination.replace(/\/+$/, '')}/`))
+    .sort((a, b) => b.destination.length - a.destination.length)[0];
+  if (!holder) return 'in the container\'s writable layer, removed with the container';
+  if (holder.type === 'volume' && /^[0-9a-f]{64}$/.test(holder.source)) return `in an anonymous volume mounted at ${holder.destination}, removed with the container`;
+  return `in ${holder.type} ${holder.source} mounted at ${holder.destination}`;
+}
+
+interface DumpRestoreResult {
+  phasesMs: Partial<Record<Phase, number>>;
+  after: Fingerprint;
+  toVersion: string;
+  dataDir: string;
+  bytes: number;
+  evidence: string[];
+}
+
+/** The documented major-upgrade path: the old server dumps, a new server on a new volume loads. */
+async function dumpRestorePath(
+  spec: DatabaseUpgradeSpec,
+  scope: RunScope,
+  oldVolume: string,
+  tables: string[],
+  servers: Servers,
+  say: (step: string) => void,
+): Promise<DumpRestoreResult> {
+  const { target, pair } = spec;
+  const logical = target.logicalBackup;
+  const evidence: string[] = [];
+  const phasesMs: Partial<Record<Phase, number>> = {};
+  say(`dump with ${pair.from}, restore into ${pair.to}`);
+
+  // The refused start must not have harmed the old data: the old server opens it again.
+  const { id: oldId, fingerprint: intact } = await reopenWithOld(servers, pair.from, oldVolume, tables);
+  const file = join(await scope.createHostFolder(`${pair.name}-dump`), `${target.name}-upgrade.sql`);
+  let clock = performance.now();
+  await dumpToFile(oldId, logical, file);
+  phasesMs.backup = round(performance.now() - clock);
+  const bytes = (await stat(file)).size;
+  evidence.push(`old data intact after the refused start (${pair.from} opened it again: ${describeTables(intact)})`);
+  evidence.push(`dump: docker exec OLD ${logical.dump.join(' ')} > ${target.name}-upgrade.sql (${bytes} bytes, ${phasesMs.backup} ms)`);
+  await removeContainer(oldId);
+
+  // The new server's first start on an empty volume: the create and ready phases of this path.
+  const newVolume = await scope.createVolume(`${pair.name}-new-data`);
+  clock = performance.now();
+  const freshId = await servers.create(pair.to, newVolume);
+  phasesMs.create = round(performance.now() - clock);
+  clock = performance.now();
+  const fresh = await servers.connect(freshId);
+  phasesMs.ready = round(performance.now() - clock);
+  const toVersion = await fresh.serverVersion();
+  const dataDir = await fresh.dataDirectory();
+  clock = performance.now();
+  await restoreFromFile(freshId, logical, file);
+  phasesMs.restore = round(performance.now() - clock);
+  clock = performance.now();
+  const after = await fresh.fingerprint(tables);
+  phasesMs.verified = round(performance.now() - clock);
+  await fresh.close();
+  evidence.push(`restore: docker exec -i NEW ${logical.restore.join(' ')} < ${target.name}-upgrade.sql into ${toVersion} on a new volume ${newVolume} (${phasesMs.restore} ms)`);
+  return { phasesMs, after, toVersion, dataDir, bytes, evidence };
+}

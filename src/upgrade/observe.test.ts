@@ -1,0 +1,53 @@
+import { describe, expect, test } from 'vitest';
+import type { Fingerprint } from '../data/fingerprint.ts';
+import { postgres } from '../targets/postgres.ts';
+import { whereDataLives } from './database-upgrade.ts';
+import { classifyInPlace, refusalMessages, upgradeMessages } from './observe.ts';
+
+const before: Fingerprint = { employees: { present: true, rows: 3, contentHash: 'a' }, readings: { present: true, rows: 2000, contentHash: 'b' } };
+const empty: Fingerprint = { employees: { present: false, rows: 0, contentHash: null }, readings: { present: false, rows: 0, contentHash: null } };
+
+describe('what a new server did with the old data', () => {
+  test('the same data under the mounted path: upgraded in place', () => {
+    expect(classifyInPlace({ before, after: before, initialised: false, mounted: '/var/lib/mysql', serverDataDir: '/var/lib/mysql/' })).toBe('upgraded');
+  });
+
+  test('empty, with its data directory outside the mount: re-initialised', () => {
+    expect(classifyInPlace({ before, after: empty, initialised: true, mounted: '/var/lib/postgresql/data', serverDataDir: '/var/lib/postgresql/17/docker' })).toBe('reinitialised');
+  });
+
+  test('a path that only starts with the same letters is not inside the mount', () => {
+    expect(classifyInPlace({ before, after: empty, initialised: false, mounted: '/var/lib/postgresql/data', serverDataDir: '/var/lib/postgresql/data2' })).toBe('reinitialised');
+  });
+
+  test('running on the old directory with different rows: the data differs', () => {
+    const changed: Fingerprint = { ...before, readings: { present: true, rows: 1999, contentHash: 'c' } };
+    expect(classifyInPlace({ before, after: changed, initialised: false, mounted: '/var/lib/mysql', serverDataDir: '/var/lib/mysql' })).toBe('data-differs');
+  });
+
+  test("the server's refusal, in its own words", () => {
+    const logs = [
+      'some start-up line',
+      '2026-11-28 11:09:35.758 UTC [1] FATAL:  database files are incompatible with server',
+      '2026-11-28 11:09:35.758 UTC [1] DETAIL:  The data directory was initialized by PostgreSQL version 15, which is not compatible with this version 17.12.',
+    ].join('\n');
+    expect(refusalMessages(logs)).toHaveLength(2);
+    expect(refusalMessages(logs)[1]).toContain('initialized by PostgreSQL version 15');
+  });
+
+  test('upgrade and fresh-initialisation lines are picked from the log', () => {
+    const logs = 'The files belonging to this database system will be owned by user "postgres".\nLOG:  listening\nPostgreSQL init process complete; ready for start up.';
+    expect(upgradeMessages(logs, postgres)).toHaveLength(2);
+  });
+
+  test('where a data directory lives: the deepest mount above it', () => {
+    const anonymous = 'a'.repeat(64);
+    const mounts = [
+      { type: 'volume', source: 'users-volume', destination: '/var/lib/postgresql/data' },
+      { type: 'volume', source: anonymous, destination: '/var/lib/postgresql' },
+    ];
+    expect(whereDataLives('/var/lib/postgresql/17/docker', mounts)).toBe('in an anonymous volume mounted at /var/lib/postgresql, removed with the container');
+    expect(whereDataLives('/var/lib/postgresql/data', mounts)).toBe('in volume users-volume mounted at /var/lib/postgresql/data');
+    expect(whereDataLives('/srv/data', mounts)).toContain('writable layer');
+  });
+});

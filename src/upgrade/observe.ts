@@ -1,0 +1,75 @@
+// Reading what a new server did with old data: from its log, from where it says its data is,
+// from the fingerprint; and the upgrade step some servers need, run and reported.
+import { execa } from 'execa';
+import type { Fingerprint } from '../data/fingerprint.ts';
+import type { InPlaceUpgrade, UpgradeFacts } from '../report/model.ts';
+import type { DatabaseTarget } from '../targets/target.ts';
+
+const MAX_MESSAGES = 4;
+
+function matchingLines(logs: string, pattern: RegExp): string[] {
+  const lines = logs
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => pattern.test(line));
+  return [...new Set(lines)].slice(0, MAX_MESSAGES);
+}
+
+/**
+ * Why a server (or its entrypoint) would not start: PostgreSQL's FATAL and DETAIL lines, MySQL's
+ * [ERROR] lines, an entrypoint's "Error:" paragraph.
+ */
+export function refusalMessages(logs: string): string[] {
+  return matchingLines(logs, /FATAL|DETAIL|\[ERROR\]|^Error:|incompatible|not compatible/);
+}
+
+/** What a server said about upgrading data or about initialising a fresh data directory. */
+export function upgradeMessages(logs: string, target: DatabaseTarget): string[] {
+  const initialisation = target.initialisationMarkers.map((marker) => marker.source).join('|');
+  return matchingLines(logs, new RegExp(`upgrad|${initialisation}`, 'i'));
+}
+
+export interface InPlaceFacts {
+  before: Fingerprint;
+  after: Fingerprint;
+  /** The new container printed first-start initialisation lines. */
+  initialised: boolean;
+  mounted: string;
+  serverDataDir: string;
+}
+
+/**
+ * A server that runs on data it initialised itself, or outside the mounted path, started empty:
+ * the old data sits unused in the volume. Same data: upgraded in place.
+ */
+export function classifyInPlace(facts: InPlaceFacts): InPlaceUpgrade {
+  const outsideMount = !isWithin(facts.serverDataDir, facts.mounted);
+  const anyOldTablePresent = Object.entries(facts.before).some(([table, fp]) => fp.present && facts.after[table]?.present);
+  if ((facts.initialised || outsideMount) && !anyOldTablePresent) return 'reinitialised';
+  return JSON.stringify(facts.before) === JSON.stringify(facts.after) ? 'upgraded' : 'data-differs';
+}
+
+function isWithin(path: string, folder: string): boolean {
+  const strip = (p: string) => p.replace(/\/+$/, '');
+  return strip(path) === strip(folder) || strip(path).startsWith(`${strip(folder)}/`);
+}
+
+/** Finds the target's upgrade tool in the container, asks it whether it is needed, runs it if so. */
+export async function runUpgradeStep(containerId: string, step: NonNullable<DatabaseTarget['upgradeStep']>): Promise<NonNullable<UpgradeFacts['upgradeStep']>> {
+  const inContainer = (script: string, env: Record<string, string> = {}) =>
+    execa('docker', ['exec', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), containerId, 'sh', '-c', script], { reject: false, timeout: 300_000 });
+  const tool = (await inContainer(step.find)).stdout.trim();
+  if (!tool) return { tool: null, needed: null, ran: false, summary: 'the image has no upgrade tool: the server upgrades its own system tables' };
+  const check = await inContainer(step.check, { TOOL: tool });
+  const needed = check.exitCode === 0;
+  if (!needed) return { tool, needed, ran: false, summary: `${tool} --check-if-upgrade-is-needed: not needed` };
+  const run = await inContainer(step.run, { TOOL: tool });
+  const recheck = await inContainer(step.check, { TOOL: tool });
+  const lastLine = `${run.stdout}\n${run.stderr}`.trim().split('\n').pop() ?? '';
+  return {
+    tool,
+    needed,
+    ran: true,
+    summary: `${tool} --check-if-upgrade-is-needed: needed; ${tool} exited with ${run.exitCode} ("${lastLine}"); checked again: ${recheck.exitCode === 0 ? 'STILL needed' : 'not needed'}`,
+  };
+}
