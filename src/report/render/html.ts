@@ -4,7 +4,7 @@
 // environment it all ran in.
 import { DISRUPTIONS, exitCodeFor, type CellResult, type Phase, type Report, type Status } from '../model.ts';
 import { describeRegression } from '../compare.ts';
-import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf } from './shared.ts';
+import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
 // Badges, not emoji: a machine without an emoji font would show empty boxes.
 const STATUS_TEXT: Record<Status, string> = { passed: badge('passed', 'passed'), failed: badge('failed', 'failed'), errored: badge('errored', 'errored') };
@@ -33,6 +33,8 @@ ${matrices(report)}
 ${recoveryChart(report)}
 ${backups(report)}
 ${kills(report)}
+${factTable('stop-modes', stopModeTable(report))}
+${factTable('upgrades', upgradeTable(report))}
 ${controls(report)}
 ${evidence(report)}
 ${environment(report)}
@@ -166,6 +168,19 @@ function kills(report: Report): string {
   return `<section id="kills"><h2>SIGKILL under write load</h2>
 <p>Writers commit one row per transaction; the server is killed mid-load and a new container starts on the same storage. Lost: acknowledged but missing. A control is caught when it loses writes in some trial.</p>
 <table><thead><tr><th>Target</th><th>Storage</th><th>Durability</th><th>Verdict</th><th>Acknowledged</th><th>Lost</th><th>Unexpected</th><th>Recovered</th><th>Lost per trial</th><th>Crash recovery</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+</section>`;
+}
+
+function factTable(id: string, table: FactTable | undefined): string {
+  if (!table) return '';
+  const rows = table.rows.map(({ result: r, cells }) => {
+    const tds = cells.map((cell) => `<td>${esc(cell)}</td>`);
+    tds.splice(table.verdictColumn, 0, `<td class="${r.status}">${STATUS_TEXT[r.status]}: ${esc(r.observed ?? '?')}</td>`);
+    return `<tr>${tds.join('')}</tr>`;
+  });
+  return `<section id="${id}"><h2>${esc(table.title)}</h2>
+<p>${esc(table.intro)}</p>
+<table><thead><tr>${table.headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>
 </section>`;
 }
 

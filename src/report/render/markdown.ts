@@ -2,7 +2,7 @@
 // controls, timings and the evidence behind every verdict.
 import { DISRUPTIONS, exitCodeFor, PHASES, type CellResult, type Report, type Status, type TimedMeasure } from '../model.ts';
 import { describeGlanceCell, GLANCE_PROPERTIES, storageGlance } from '../storage-glance.ts';
-import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf } from './shared.ts';
+import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
 const STATUS_MARK: Record<Status, string> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored' };
 
@@ -18,6 +18,8 @@ export function renderMarkdown(report: Report, { brief = false }: { brief?: bool
     ...sectionsOf(report).map((section) => (section.items ? itemsSection(section.name, section.results) : matrixSection(section.name, section.results))),
     backupSection(report.results.filter((r) => r.backup !== undefined)),
     killSection(report),
+    factSection(stopModeTable(report)),
+    factSection(upgradeTable(report)),
     controlsSection(report),
     ...details,
     harnessErrorsSection(report),
@@ -163,6 +165,17 @@ function killSection(report: Report): string {
     '|---|---|---|---|---|---|---|---|---|---|---|',
     ...lines,
   ].join('\n');
+}
+
+function factSection(table: FactTable | undefined): string {
+  if (!table) return '';
+  const escape = (cell: string) => cell.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  const lines = table.rows.map(({ result, cells }) => {
+    const withVerdict = [...cells];
+    withVerdict.splice(table.verdictColumn, 0, `${STATUS_MARK[result.status]}: ${result.observed ?? '?'}`);
+    return `| ${withVerdict.map(escape).join(' | ')} |`;
+  });
+  return [`## ${table.title}`, table.intro, `| ${table.headers.join(' | ')} |`, `|${table.headers.map(() => '---').join('|')}|`, ...lines].join('\n');
 }
 
 function matrixCell(result: CellResult): string {

@@ -7,8 +7,8 @@ import { STORAGE_KINDS, type StorageKind } from '../../storage/placement.ts';
 export function sectionsOf(report: Report): Array<{ name: string; items: boolean; results: CellResult[] }> {
   const sections = new Map<string, { name: string; items: boolean; results: CellResult[] }>();
   for (const result of report.results) {
-    // Backup and crash drills have tables of their own.
-    if (result.backup || result.kill) continue;
+    // Backup, crash, stop-mode and upgrade drills have tables of their own.
+    if (result.backup || result.kill || result.stopMode || result.upgrade) continue;
     const items = result.items !== undefined;
     const name = items ? result.scenario : result.target;
     const key = `${items}:${name}`;
@@ -43,10 +43,109 @@ export function itemGrid(results: CellResult[]): { items: string[]; cell: (resul
   return { items, cell: (result, item) => result.items?.find((i) => i.item === item) };
 }
 
+/** Results and controls alike that carry one kind of drill facts: one row each. */
+function rowsHaving(report: Report, has: (result: CellResult) => boolean): Array<{ result: CellResult; control: boolean }> {
+  return [
+    ...report.results.filter(has).map((result) => ({ result, control: false })),
+    ...report.controls.filter((c) => has(c.cell)).map((c) => ({ result: c.cell, control: true })),
+  ];
+}
+
 /** Crash drills, results and controls alike: one row each, with what the kill did to acknowledged writes. */
 export function killRows(report: Report): Array<{ result: CellResult; control: boolean }> {
-  return [
-    ...report.results.filter((r) => r.kill).map((result) => ({ result, control: false })),
-    ...report.controls.filter((c) => c.cell.kill).map((c) => ({ result: c.cell, control: true })),
-  ];
+  return rowsHaving(report, (r) => r.kill !== undefined);
+}
+
+/**
+ * A table both Markdown and HTML show: plain-text cells, the verdict inserted by each renderer
+ * at `verdictColumn` in its own style.
+ */
+export interface FactTable {
+  title: string;
+  intro: string;
+  headers: string[];
+  verdictColumn: number;
+  rows: Array<{ result: CellResult; control: boolean; cells: string[] }>;
+}
+
+const SHUTDOWN_TEXT = { clean: 'clean shutdown', 'crash-recovery': 'crash recovery', unknown: 'neither in the log' } as const;
+
+export function stopModeTable(report: Report): FactTable | undefined {
+  const rows = rowsHaving(report, (r) => r.stopMode !== undefined).map(({ result, control }) => {
+    const s = result.stopMode!;
+    const create = result.timings.summary.create?.medianMs;
+    const ready = result.timings.summary.ready?.medianMs;
+    const backUp = create !== undefined && ready !== undefined ? formatMs(create + ready) : '—';
+    return {
+      result,
+      control,
+      cells: [
+        result.target,
+        result.storage,
+        `${s.command}${control ? ' (control)' : ''}`,
+        `${SHUTDOWN_TEXT[s.shutdown]} (expected ${SHUTDOWN_TEXT[s.expectedShutdown]})`,
+        s.logLine === null ? '—' : withoutLogPrefix(s.logLine),
+        backUp,
+        s.serverRecoveryMs === null ? '—' : `${(s.serverRecoveryMs / 1000).toFixed(2)} s`,
+        `${s.writes.acknowledged} / ${s.writes.lost}`,
+      ],
+    };
+  });
+  if (rows.length === 0) return undefined;
+  return {
+    title: 'Stop modes',
+    intro:
+      'Each way of stopping a database under write load, then a start of the same container. Shutdown is what the server\'s own log says; back up in: create + ready (medians), until it answered; ' +
+      'redo: the recovery time the server printed, where it prints one. Writes: acknowledged before the stop / lost after the start.',
+    headers: ['Target', 'Storage', 'Command', 'Verdict', 'Shutdown', "Server's log", 'Back up in', 'Redo', 'Writes acknowledged / lost'],
+    verdictColumn: 3,
+    rows,
+  };
+}
+
+/** A server log line without its timestamp and process prefix, for a table cell (the evidence keeps it whole). */
+export function withoutLogPrefix(line: string): string {
+  return line.replace(/^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?: UTC)? (?:\[\d+\] |\d+ )?/, '');
+}
+
+/** "PostgreSQL 17.12 (Debian …) on x86_64 …" → "PostgreSQL 17.12". */
+export function shortVersion(version: string | null): string {
+  if (version === null) return '?';
+  return /^(?:PostgreSQL|MariaDB|MySQL|WordPress) \d[\d.]*/.exec(version)?.[0] ?? version;
+}
+
+const IN_PLACE_TEXT = { upgraded: 'ran on the old data', refused: 'refused the old data', reinitialised: 'STARTED EMPTY (fresh data directory)', 'data-differs': 'ran, data differs' } as const;
+
+export function upgradeTable(report: Report): FactTable | undefined {
+  const rows = rowsHaving(report, (r) => r.upgrade !== undefined).map(({ result, control }) => {
+    const u = result.upgrade!;
+    const wordpress = u.wordpress ? `core ${u.wordpress.coreBefore ?? '?'} → ${u.wordpress.coreAfterUpgrade ?? '?'} (the image swap alone: ${u.wordpress.coreAfterImageSwap ?? '?'}); database: ${u.wordpress.databaseUpgrade}` : '';
+    const step = u.wordpress ? wordpress : (u.upgradeStep?.summary ?? '—');
+    const dump = u.dumpRestore ? `${formatMs(u.dumpRestore.dumpMs)} / ${formatMs(u.dumpRestore.restoreMs)} (${formatBytes(u.dumpRestore.bytes)})` : '—';
+    const paths = u.inPlace === 'reinitialised' ? `: data at ${u.paths.serverDataDir ?? '?'}, old data mounted at ${u.paths.mounted}` : '';
+    return {
+      result,
+      control,
+      cells: [
+        `${u.pair}${control ? ' (control)' : ''}`,
+        `${u.from.reference} (${shortVersion(u.from.version)}) → ${u.to.reference} (${shortVersion(u.to.version)})`,
+        `${IN_PLACE_TEXT[u.inPlace]}${paths}`,
+        u.serverMessages.map(withoutLogPrefix).join(' / ') || '—',
+        step,
+        u.path,
+        dump,
+        result.timings.summary.recovery ? formatMs(result.timings.summary.recovery.medianMs) : '—',
+      ],
+    };
+  });
+  if (rows.length === 0) return undefined;
+  return {
+    title: 'Upgrades',
+    intro:
+      'Data written with the old image, a graceful stop, then the new image on the same volume at the documented path. In place: what the new server did with the old data; ' +
+      'where it refused, the dump of the old server restored into the new one (dump / restore times). Verdict: the same data served by the new version. Recovery: create + ready + verified (+ restore) of the path taken (medians).',
+    headers: ['Pair', 'Images', 'Verdict', 'In place', 'The server said', 'Upgrade step', 'Path', 'Dump / restore', 'Recovery'],
+    verdictColumn: 2,
+    rows,
+  };
 }
