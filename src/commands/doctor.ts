@@ -1,5 +1,5 @@
 // `persist doctor`: what would stop a run on this machine, each problem with its fix.
-import { IMAGE_SETS, chooseImages, loadConfig, type ImageSet } from '../config.ts';
+import { IMAGE_SETS, chooseImages, chooseUpgrades, loadConfig, type ImageSet } from '../config.ts';
 import { countRunResources } from '../docker/cleanup.ts';
 import { checkEngine, docker, inspectImage, withTimeout } from '../docker/engine.ts';
 import { EngineUnreachableError } from '../errors.ts';
@@ -35,11 +35,22 @@ export async function doctorCommand(options: { images?: string }, print: (line: 
       const selected = set === config.imageSet;
       print(`${selected ? 'Images for this run' : 'Other image set'} (--images ${set}):`);
       const images = selected ? config.images : chooseImages(set, {});
-      for (const choice of Object.values(images)) {
-        const line = await imageStatus(choice.reference, choice.source === 'local');
-        if (line.ok) ok(`  ${choice.target}: ${line.text}`);
-        else if (selected) problem(`  ${choice.target}: ${line.text}`);
-        else print(`  - ${choice.target}: ${line.text}`);
+      const upgrades = selected ? config.upgrades : chooseUpgrades(set, {});
+      // The upgrade drills' images, old and new of each pair; an image in two places is checked once.
+      const checks = [
+        ...Object.values(images).map((choice) => ({ name: choice.target, reference: choice.reference, standIn: choice.source === 'local' })),
+        ...Object.values(upgrades).flatMap((pair) =>
+          [pair.from, pair.to].map((reference, k) => ({ name: `${pair.name} upgrade, ${k === 0 ? 'old' : 'new'}`, reference, standIn: pair.source === 'local' })),
+        ),
+      ];
+      const seen = new Set<string>();
+      for (const check of checks) {
+        if (seen.has(check.reference)) continue;
+        seen.add(check.reference);
+        const line = await imageStatus(check.reference, check.standIn);
+        if (line.ok) ok(`  ${check.name}: ${line.text}`);
+        else if (selected) problem(`  ${check.name}: ${line.text}`);
+        else print(`  - ${check.name}: ${line.text}`);
       }
     }
     const left = await countRunResources();

@@ -18,6 +18,8 @@ export interface ContainerState {
   imageId: string;
   mounts: MountFact[];
   startedAt: string;
+  /** When it last exited; Docker's zero time while it has not. */
+  finishedAt: string;
 }
 
 export async function inspectContainer(id: string): Promise<ContainerState> {
@@ -38,6 +40,7 @@ export async function inspectContainer(id: string): Promise<ContainerState> {
     imageId: info.Image,
     mounts,
     startedAt: info.State.StartedAt,
+    finishedAt: info.State.FinishedAt,
   };
 }
 

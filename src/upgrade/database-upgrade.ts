@@ -114,7 +114,6 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
     phasesMs.ready = round(performance.now() - clock);
   } catch (error) {
     if (!(error instanceof ContainerExitedError)) throw error;
-    measurementsMs['in place: start until refusal'] = [round(performance.now() - clock)];
   }
   const newLogs = await readLogs(newId);
   const facts: UpgradeFacts = {
@@ -133,6 +132,8 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
 
   if (upgraded === undefined) {
     const exit = await inspectContainer(newId);
+    // The engine's own start and exit times: polling for readiness would only round them up.
+    measurementsMs['in place: from start until the server exited (engine timestamps)'] = [round(Date.parse(exit.finishedAt) - Date.parse(exit.startedAt))];
     facts.serverMessages = refusalMessages(newLogs);
     evidence.push(`in place: REFUSED: ${pair.to} exited with code ${exit.exitCode}: "${facts.serverMessages.join(' ') || 'no message'}"`);
   } else {

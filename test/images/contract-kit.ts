@@ -3,6 +3,8 @@
 import { GenericContainer, type StartedTestContainer } from 'testcontainers';
 import { waitForExit as exitOf } from '../../src/docker/containers.ts';
 import type { RunScope } from '../../src/docker/run-scope.ts';
+import { ensureImage } from '../../src/docker/engine.ts';
+import type { HarnessConfig } from '../../src/config.ts';
 import { ContainerRunning } from '../../src/targets/running-wait-strategy.ts';
 
 export type Configure = (container: GenericContainer) => GenericContainer;
@@ -32,4 +34,19 @@ export async function untilAnswered<T>(attempt: () => Promise<T>, isAnswer: (err
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+}
+
+/**
+ * The images a contract is checked against: the selected one, and both sides of its upgrade
+ * pair (the upgrade drills rely on the same promises from the newer image). Each once.
+ */
+export function contractImages(config: HarnessConfig, target: 'postgres' | 'mysql' | 'wordpress'): string[] {
+  const pair = config.upgrades[target];
+  return [...new Set([config.images[target].reference, pair.from, pair.to])];
+}
+
+/** Present locally, or pulled; a missing stand-in is one clear sentence. */
+export async function ensureContractImages(config: HarnessConfig, target: 'postgres' | 'mysql' | 'wordpress'): Promise<void> {
+  const standIn = config.upgrades[target].source === 'local';
+  for (const image of contractImages(config, target)) await ensureImage(image, standIn);
 }

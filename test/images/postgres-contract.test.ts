@@ -6,88 +6,94 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { docker } from '../../src/docker/engine.ts';
 import { mappedPort, readLogs, startExisting, stopGracefully } from '../../src/docker/containers.ts';
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import { startLabelled, untilAnswered, waitForExit, type Configure } from './contract-kit.ts';
+import { contractImages, ensureContractImages, startLabelled, untilAnswered, waitForExit, type Configure } from './contract-kit.ts';
 
 const { config, scope: runScope } = scenarioKit();
-const image = config.images.postgres.reference;
 const scope = runScope.child();
-beforeAll(() => preflight(['postgres']));
+beforeAll(async () => {
+  await preflight(['postgres']);
+  await ensureContractImages(config, 'postgres');
+});
 afterAll(() => scope.dispose());
 
-const start = (env: Record<string, string>, configure: Configure = (c) => c) =>
-  startLabelled(scope, image, 'postgres-contract', (c) => configure(c.withEnvironment(env).withExposedPorts(5432)));
+for (const image of contractImages(config, 'postgres')) checkContract(image);
 
-async function query(container: StartedTestContainer, sql: string, login: { user: string; password?: string; database: string }) {
-  const port = await mappedPort(container.getId(), 5432);
-  return untilAnswered(
-    async () => {
-      const client = new pg.Client({ host: container.getHost(), port, ...login });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        return (await client.query(sql)).rows;
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    },
-    // Authentication and missing-object errors are answers, not "not ready yet".
-    (error) => /password authentication failed|does not exist/.test(String(error)),
-  );
+function checkContract(image: string): void {
+  const start = (env: Record<string, string>, configure: Configure = (c) => c) =>
+    startLabelled(scope, image, 'postgres-contract', (c) => configure(c.withEnvironment(env).withExposedPorts(5432)));
+
+  async function query(container: StartedTestContainer, sql: string, login: { user: string; password?: string; database: string }) {
+    const port = await mappedPort(container.getId(), 5432);
+    return untilAnswered(
+      async () => {
+        const client = new pg.Client({ host: container.getHost(), port, ...login });
+        client.on('error', () => undefined);
+        try {
+          await client.connect();
+          return (await client.query(sql)).rows;
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      },
+      // Authentication and missing-object errors are answers, not "not ready yet".
+      (error) => /password authentication failed|does not exist/.test(String(error)),
+    );
+  }
+
+  describe(`postgres image contract (${image})`, () => {
+    test('image metadata: PGDATA, stop signal, port', async () => {
+      const info = await docker().getImage(image).inspect();
+      expect(info.Config.Env).toContain('PGDATA=/var/lib/postgresql/data');
+      // @types/dockerode leaves StopSignal out of the image config; the engine sends it.
+      expect((info.Config as { StopSignal?: string }).StopSignal).toBe('SIGINT');
+      expect(Object.keys(info.Config.ExposedPorts ?? {})).toContain('5432/tcp');
+    });
+
+    test('refuses to initialise without POSTGRES_PASSWORD', async () => {
+      const container = await start({});
+      const { code, logs } = await waitForExit(container);
+      expect(code).not.toBe(0);
+      expect(logs).toContain('POSTGRES_PASSWORD');
+    });
+
+    test('POSTGRES_HOST_AUTH_METHOD=trust allows connecting without a password', async () => {
+      const container = await start({ POSTGRES_HOST_AUTH_METHOD: 'trust' });
+      expect(await query(container, 'SELECT 1 AS one', { user: 'postgres', database: 'postgres' })).toEqual([{ one: 1 }]);
+    });
+
+    test('POSTGRES_USER and POSTGRES_DB are created, and only the right password gets in over TCP', async () => {
+      const container = await start({ POSTGRES_PASSWORD: 'right', POSTGRES_USER: 'app', POSTGRES_DB: 'appdb' });
+      const rows = await query(container, 'SELECT current_user AS who, current_database() AS db', { user: 'app', password: 'right', database: 'appdb' });
+      expect(rows).toEqual([{ who: 'app', db: 'appdb' }]);
+      await expect(query(container, 'SELECT 1', { user: 'app', password: 'wrong', database: 'appdb' })).rejects.toThrow(/password authentication failed/);
+    });
+
+    test('initdb.d runs once, on an empty data directory only; the server is PID 1 and stops cleanly', async () => {
+      const volume = await scope.createVolume('contract-data');
+      const initScript = 'CREATE TABLE IF NOT EXISTS init_runs (id serial PRIMARY KEY);\nINSERT INTO init_runs DEFAULT VALUES;\n';
+      const withData = (c: GenericContainer) =>
+        c.withBindMounts([{ source: volume, target: '/var/lib/postgresql/data' }]).withCopyContentToContainer([{ content: initScript, target: '/docker-entrypoint-initdb.d/10-mark.sql' }]);
+      const login = { user: 'postgres', password: 'secret', database: 'postgres' };
+
+      const first = await start({ POSTGRES_PASSWORD: 'secret' }, withData);
+      expect(await query(first, 'SELECT count(*)::int AS runs FROM init_runs', login)).toEqual([{ runs: 1 }]);
+      const pid1 = await first.exec(['cat', '/proc/1/comm']);
+      expect(pid1.output.trim()).toBe('postgres');
+
+      const stopped = await stopGracefully(first.getId());
+      expect(stopped.exitCode).toBe(0);
+      expect(await readLogs(first.getId())).toMatch(/database system is shut down/);
+
+      // Restart the same container, then a new one on the same volume: init must not run again.
+      await startExisting(first.getId());
+      expect(await query(first, 'SELECT count(*)::int AS runs FROM init_runs', login)).toEqual([{ runs: 1 }]);
+      const restartLogs = await readLogs(first.getId());
+      expect(restartLogs).not.toMatch(/redo starts|was interrupted/);
+      await stopGracefully(first.getId());
+
+      const second = await start({ POSTGRES_PASSWORD: 'a-different-password-is-ignored' }, withData);
+      expect(await query(second, 'SELECT count(*)::int AS runs FROM init_runs', login)).toEqual([{ runs: 1 }]);
+      expect(await readLogs(second.getId())).toMatch(/Skipping initialization/);
+    });
+  });
 }
-
-describe(`postgres image contract (${image})`, () => {
-  test('image metadata: PGDATA, stop signal, port', async () => {
-    const info = await docker().getImage(image).inspect();
-    expect(info.Config.Env).toContain('PGDATA=/var/lib/postgresql/data');
-    // @types/dockerode leaves StopSignal out of the image config; the engine sends it.
-    expect((info.Config as { StopSignal?: string }).StopSignal).toBe('SIGINT');
-    expect(Object.keys(info.Config.ExposedPorts ?? {})).toContain('5432/tcp');
-  });
-
-  test('refuses to initialise without POSTGRES_PASSWORD', async () => {
-    const container = await start({});
-    const { code, logs } = await waitForExit(container);
-    expect(code).not.toBe(0);
-    expect(logs).toContain('POSTGRES_PASSWORD');
-  });
-
-  test('POSTGRES_HOST_AUTH_METHOD=trust allows connecting without a password', async () => {
-    const container = await start({ POSTGRES_HOST_AUTH_METHOD: 'trust' });
-    expect(await query(container, 'SELECT 1 AS one', { user: 'postgres', database: 'postgres' })).toEqual([{ one: 1 }]);
-  });
-
-  test('POSTGRES_USER and POSTGRES_DB are created, and only the right password gets in over TCP', async () => {
-    const container = await start({ POSTGRES_PASSWORD: 'right', POSTGRES_USER: 'app', POSTGRES_DB: 'appdb' });
-    const rows = await query(container, 'SELECT current_user AS who, current_database() AS db', { user: 'app', password: 'right', database: 'appdb' });
-    expect(rows).toEqual([{ who: 'app', db: 'appdb' }]);
-    await expect(query(container, 'SELECT 1', { user: 'app', password: 'wrong', database: 'appdb' })).rejects.toThrow(/password authentication failed/);
-  });
-
-  test('initdb.d runs once, on an empty data directory only; the server is PID 1 and stops cleanly', async () => {
-    const volume = await scope.createVolume('contract-data');
-    const initScript = 'CREATE TABLE IF NOT EXISTS init_runs (id serial PRIMARY KEY);\nINSERT INTO init_runs DEFAULT VALUES;\n';
-    const withData = (c: GenericContainer) =>
-      c.withBindMounts([{ source: volume, target: '/var/lib/postgresql/data' }]).withCopyContentToContainer([{ content: initScript, target: '/docker-entrypoint-initdb.d/10-mark.sql' }]);
-    const login = { user: 'postgres', password: 'secret', database: 'postgres' };
-
-    const first = await start({ POSTGRES_PASSWORD: 'secret' }, withData);
-    expect(await query(first, 'SELECT count(*)::int AS runs FROM init_runs', login)).toEqual([{ runs: 1 }]);
-    const pid1 = await first.exec(['cat', '/proc/1/comm']);
-    expect(pid1.output.trim()).toBe('postgres');
-
-    const stopped = await stopGracefully(first.getId());
-    expect(stopped.exitCode).toBe(0);
-    expect(await readLogs(first.getId())).toMatch(/database system is shut down/);
-
-    // Restart the same container, then a new one on the same volume: init must not run again.
-    await startExisting(first.getId());
-    expect(await query(first, 'SELECT count(*)::int AS runs FROM init_runs', login)).toEqual([{ runs: 1 }]);
-    const restartLogs = await readLogs(first.getId());
-    expect(restartLogs).not.toMatch(/redo starts|was interrupted/);
-    await stopGracefully(first.getId());
-
-    const second = await start({ POSTGRES_PASSWORD: 'a-different-password-is-ignored' }, withData);
-    expect(await query(second, 'SELECT count(*)::int AS runs FROM init_runs', login)).toEqual([{ runs: 1 }]);
-    expect(await readLogs(second.getId())).toMatch(/Skipping initialization/);
-  });
-});
