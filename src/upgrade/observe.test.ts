@@ -35,6 +35,16 @@ describe('what a new server did with the old data', () => {
     expect(refusalMessages(logs)[1]).toContain('initialized by PostgreSQL version 15');
   });
 
+  test("an entrypoint's refusal names the path it found data in", () => {
+    const logs = [
+      'Error: in 18+, these Docker images are configured to store database data in a',
+      '       format which is compatible with "pg_ctlcluster" (specifically, using',
+      '       Counter to that, there appears to be PostgreSQL data in:',
+      '         /var/lib/postgresql/data (unused mount/volume)',
+    ].join('\n');
+    expect(refusalMessages(logs)).toEqual(['Error: in 18+, these Docker images are configured to store database data in a', '/var/lib/postgresql/data (unused mount/volume)']);
+  });
+
   test('upgrade and fresh-initialisation lines are picked from the log', () => {
     const logs = 'The files belonging to this database system will be owned by user "postgres".\nLOG:  listening\nPostgreSQL init process complete; ready for start up.';
     expect(upgradeMessages(logs, postgres)).toHaveLength(2);

@@ -17,10 +17,12 @@ function matchingLines(logs: string, pattern: RegExp): string[] {
 
 /**
  * Why a server (or its entrypoint) would not start: PostgreSQL's FATAL and DETAIL lines, MySQL's
- * [ERROR] lines, an entrypoint's "Error:" paragraph.
+ * [ERROR] lines, an entrypoint's "Error:" line and the path it names (postgres 18's entrypoint
+ * refuses a volume at the old path with "… PostgreSQL data in: /var/lib/postgresql/data (unused
+ * mount/volume)").
  */
 export function refusalMessages(logs: string): string[] {
-  return matchingLines(logs, /FATAL|DETAIL|\[ERROR\]|^Error:|incompatible|not compatible/);
+  return matchingLines(logs, /FATAL|DETAIL|\[ERROR\]|^Error:|incompatible|not compatible|unused mount/);
 }
 
 /** What a server said about upgrading data or about initialising a fresh data directory. */
