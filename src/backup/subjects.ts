@@ -166,6 +166,7 @@ export const MEDIA_PATH = 'wp-content/uploads/persist/harness.png';
 const PLUGIN_PATH = 'wp-content/plugins/persist-marker/persist-marker.php';
 const LEDGER_DIR = 'wp-content/uploads/persist-ledger';
 const READY_TIMEOUT_MS = 120_000;
+const STATIC_FILE = 'readme.html';
 
 export const wordpressFiles: BackupSubject = {
   name: 'wordpress-files',
@@ -192,11 +193,13 @@ export const wordpressFiles: BackupSubject = {
 
   async connect(env, service) {
     const base = `http://${service.host}:${await mappedPort(service.id, 80)}`;
-    await pollUntil(`${base}/license.txt`, (answer) => answer.status < 500, `Waiting for ${base}/license.txt to answer`, READY_TIMEOUT_MS, 50);
+    // A static file every WordPress ships (Debian's package drops license.txt): with the rewrite
+    // rules in .htaccess, a missing file would go to index.php and need the database.
+    await pollUntil(`${base}/${STATIC_FILE}`, (answer) => answer.status < 500, `Waiting for ${base}/${STATIC_FILE} to answer`, READY_TIMEOUT_MS, 50);
     const media = deterministicPng(96, 64, 11);
     return {
       async serverVersion() {
-        const answer = await httpRequest(`${base}/license.txt`);
+        const answer = await httpRequest(`${base}/${STATIC_FILE}`);
         return `WordPress files served by ${answer.status === 200 ? 'Apache with WordPress' : `a server answering ${answer.status}`}`;
       },
       async seed() {
