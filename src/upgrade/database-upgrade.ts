@@ -10,7 +10,7 @@ import { standardDataset } from '../data/dataset.ts';
 import { compareFingerprints, type Fingerprint } from '../data/fingerprint.ts';
 import { inspectContainer, mappedPort, readLogs, removeContainer, stopGracefully, type MountFact } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
-import { inspectImage } from '../docker/engine.ts';
+import { docker, inspectImage } from '../docker/engine.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, Outcome, Phase, UpgradeFacts } from '../report/model.ts';
 import { recoveryOf, round } from '../report/stats.ts';
@@ -19,6 +19,8 @@ import { dumpToFile, restoreFromFile } from '../backup/methods/native-dump.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { ContainerExitedError, waitUntilReady } from '../targets/wait-ready.ts';
 import { classifyInPlace, refusalMessages, runUpgradeStep, upgradeMessages } from './observe.ts';
+
+const ATTEMPT_LABEL = 'persistence-harness.attempt';
 
 /** Smaller than the matrix's dataset: the drill starts four servers per trial. */
 const UPGRADE_ROWS = 2_000;
@@ -73,12 +75,27 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
   const hosts = new Map<string, string>();
   const servers: Servers = {
     async create(image, volume) {
-      const container = await target.container(image, undefined).withBindMounts([{ source: volume, target: mounted }]).withLabels(scope.labels(upgradeId(spec))).start();
-      scope.trackContainer(container.getId());
-      hosts.set(container.getId(), container.getHost());
-      return container.getId();
+      // Each attempt is labelled on its own, so a container that exits at once can be found.
+      const attempt = scope.uniqueName('attempt');
+      const labels = { ...scope.labels(upgradeId(spec)), [ATTEMPT_LABEL]: attempt };
+      try {
+        const container = await target.container(image, undefined).withBindMounts([{ source: volume, target: mounted }]).withLabels(labels).start();
+        scope.trackContainer(container.getId());
+        hosts.set(container.getId(), container.getHost());
+        return container.getId();
+      } catch (error) {
+        // An entrypoint that refuses the data exits before its port is published (postgres 18
+        // does): testcontainers then gives up waiting for the port. Its log says why.
+        const [found] = await docker().listContainers({ all: true, filters: { label: [`${ATTEMPT_LABEL}=${attempt}`] } });
+        if (found === undefined) throw error;
+        scope.trackContainer(found.Id);
+        if (found.State === 'running') throw error;
+        return found.Id;
+      }
     },
-    connect: async (id) => waitUntilReady(target, id, hosts.get(id) ?? 'localhost', await mappedPort(id, target.port)),
+    async connect(id) {
+      return waitUntilReady(target, id, hosts.get(id) ?? 'localhost', await mappedPort(id, target.port));
+    },
   };
   const { create, connect } = servers;
 
@@ -113,7 +130,8 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
     upgraded = await connect(newId);
     phasesMs.ready = round(performance.now() - clock);
   } catch (error) {
-    if (!(error instanceof ContainerExitedError)) throw error;
+    // Exited: a refusal, told by the log below. Anything else is the harness's problem.
+    if (!(error instanceof ContainerExitedError) && (await inspectContainer(newId)).running) throw error;
   }
   const newLogs = await readLogs(newId);
   const facts: UpgradeFacts = {
