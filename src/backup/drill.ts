@@ -4,7 +4,7 @@
 // the backup was, and which acknowledged writes the restore lost (the RPO).
 import type { ImageChoice } from '../config.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { inspectContainer, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
+import { inspectContainer, logsOnceReady, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
 import { docker, statusCode } from '../docker/engine.ts';
 import { removeVolume, type RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
@@ -247,7 +247,7 @@ class DrillTrial {
   /** Crash recovery and re-initialisation, from what the restored service printed. */
   private async readStartLogs(service: ServiceHandle, facts: BackupFacts): Promise<boolean> {
     const { subject, method } = this.spec;
-    const logs = await readLogs(service.id);
+    const logs = facts.restoredServiceStarted ? await logsOnceReady(service.id, subject.readyMarker) : await readLogs(service.id);
     const crashRecovery = subject.crashRecoveryMarkers.some((marker) => marker.test(logs));
     if (subject.crashRecoveryMarkers.length > 0 && (facts.restoredServiceStarted || crashRecovery)) {
       facts.crashRecovery = crashRecovery;

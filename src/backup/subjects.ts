@@ -70,6 +70,8 @@ export interface BackupSubject {
   /** What a start prints when the data was not shut down cleanly; empty where there is no such thing. */
   crashRecoveryMarkers: RegExp[];
   initialisationMarkers: RegExp[];
+  /** The line a started service prints once it serves; its earlier lines are then in the log. */
+  readyMarker?: RegExp;
   logicalBackup?: DatabaseTarget['logicalBackup'];
   /** Settings handed to a user's backup and restore commands. */
   procedureEnv: Record<string, string>;
@@ -115,6 +117,7 @@ export function databaseSubject(target: DatabaseTarget): BackupSubject {
     image: target.image,
     dataDir: target.location.dataDir,
     crashRecoveryMarkers: target.crashRecoveryMarkers,
+    readyMarker: target.readyMarker,
     initialisationMarkers: target.initialisationMarkers,
     logicalBackup: target.logicalBackup,
     procedureEnv: target.procedureEnv,

@@ -4,7 +4,7 @@
 // records on the host what the database acknowledged, then counts lost, unexpected and
 // recovered writes. With durability relaxed on purpose, the same kill must lose some.
 import type { ImageChoice } from '../config.ts';
-import { inspectContainer, mappedPort, readLogs, removeContainer } from '../docker/containers.ts';
+import { inspectContainer, logsOnceReady, mappedPort, removeContainer } from '../docker/containers.ts';
 import { docker } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
@@ -89,7 +89,7 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
   const { writes, readyMs, verifiedMs } = await countLedgerWhenReady(() => connect(second.getId(), host), ledger);
   phasesMs.ready = readyMs;
   phasesMs.verified = verifiedMs;
-  const logs = await readLogs(second.getId());
+  const logs = await logsOnceReady(second.getId(), target.readyMarker);
   const crashRecovery = target.crashRecoveryMarkers.some((marker) => marker.test(logs));
   evidence.push(
     `after the kill: ${writes.acknowledged} acknowledged, ${writes.present} present, ${writes.lost} lost, ${writes.unexpected} unexpected, ${writes.recovered} of ${ledger.unknown.length} in-flight writes present`,

@@ -4,7 +4,7 @@
 // recovery on the next start (from its own log), how long until it answered, and is every
 // acknowledged write still there.
 import type { ImageChoice } from '../config.ts';
-import { GRACEFUL_STOP_TIMEOUT_MS, inspectContainer, mappedPort, readLogs, startExisting, stopGracefully } from '../docker/containers.ts';
+import { GRACEFUL_STOP_TIMEOUT_MS, inspectContainer, logsOnceReady, mappedPort, readLogs, startExisting, stopGracefully } from '../docker/containers.ts';
 import { docker } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
@@ -134,7 +134,7 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
   const { writes, readyMs, verifiedMs } = await countLedgerWhenReady(connect, ledger);
   phasesMs.ready = readyMs;
   phasesMs.verified = verifiedMs;
-  const logsSinceStop = (await readLogs(id)).slice(logOffset);
+  const logsSinceStop = await logsOnceReady(id, target.readyMarker, logOffset);
   const shutdown = readShutdownEvidence(target, logsSinceStop);
   const stopFacts: StopModeFacts = {
     mode: spec.mode,

@@ -84,6 +84,21 @@ export async function readLogs(id: string): Promise<string> {
   return demultiplexLogs(Buffer.isBuffer(buffer) ? buffer : Buffer.from(String(buffer)));
 }
 
+/**
+ * The logs from `offset` on, once they hold `readyMarker`. Docker copies a container's output
+ * to its log asynchronously: a server can answer queries before `docker logs` shows what it
+ * printed while starting. Waiting for its ready line makes every earlier line of that start
+ * count. After the timeout, whatever is there is returned: the caller then reports what it saw.
+ */
+export async function logsOnceReady(id: string, readyMarker: RegExp | undefined, offset = 0, timeoutMs = 10_000): Promise<string> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const logs = (await readLogs(id)).slice(offset);
+    if (readyMarker === undefined || readyMarker.test(logs) || performance.now() > deadline) return logs;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** For one-shot containers: waits until it has exited, then returns its exit code and output. */
 export async function waitForExit(id: string, timeoutMs = 60_000): Promise<{ exitCode: number; logs: string }> {
   const deadline = Date.now() + timeoutMs;

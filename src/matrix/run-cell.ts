@@ -4,7 +4,7 @@ import type { StartedTestContainer } from 'testcontainers';
 import type { ImageChoice } from '../config.ts';
 import { compareFingerprints, summariseFingerprint, type Fingerprint } from '../data/fingerprint.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { inspectContainer, mappedPort, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
+import { inspectContainer, logsOnceReady, mappedPort, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
@@ -132,8 +132,8 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
   const comparison = compareFingerprints(before, after);
   if (cameBack) phasesMs.verified = round(performance.now() - clock);
 
-  const allLogs = await readLogs(containerId);
-  const logsAfter = spec.disruption === 'restart' ? allLogs.slice(logsUntilStop.length) : allLogs;
+  const offset = spec.disruption === 'restart' ? logsUntilStop.length : 0;
+  const logsAfter = cameBack ? await logsOnceReady(containerId, target.readyMarker, offset) : (await readLogs(containerId)).slice(offset);
   const reinitialised = target.initialisationMarkers.some((marker) => marker.test(logsAfter));
   if (cameBack) evidence.push(`after: ${summariseFingerprint(after)}`);
   evidence.push(...comparison.differences);

@@ -35,6 +35,8 @@ export const mysql: DatabaseTarget = {
     writableLayerDataDir: '/var/lib/mysql-writable-layer',
   },
   initialisationMarkers: [/\[Entrypoint\]: Initializing database files/, /MySQL init process done/],
+  // MariaDB prints "mariadbd: ready for connections.", MySQL "ready for connections. Version: …".
+  readyMarker: /ready for connections/,
   cleanShutdownMarker: /Shutdown complete/,
   crashRecoveryMarkers: [/Starting crash recovery/i, /Database was not shut ?down normally/i],
   // The password comes from the container's own environment, so it is not in the command line.

@@ -31,6 +31,8 @@ export interface DatabaseTarget {
   location: DataLocation;
   /** Lines only first-start initialisation prints: seen after a disruption, data was re-created. */
   initialisationMarkers: RegExp[];
+  /** The line the server prints once it accepts connections (after any recovery). */
+  readyMarker: RegExp;
   /** The line a clean shutdown ends with. */
   cleanShutdownMarker: RegExp;
   /** Lines a start prints when the data directory was not shut down cleanly. */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { UpgradePair } from '../config.ts';
 import { standardDataset } from '../data/dataset.ts';
 import { compareFingerprints, type Fingerprint } from '../data/fingerprint.ts';
-import { inspectContainer, mappedPort, readLogs, removeContainer, stopGracefully, type MountFact } from '../docker/containers.ts';
+import { inspectContainer, logsOnceReady, mappedPort, readLogs, removeContainer, stopGracefully, type MountFact } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { docker, inspectImage } from '../docker/engine.ts';
 import { progress } from '../progress.ts';
@@ -133,7 +133,8 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
     // Exited: a refusal, told by the log below. Anything else is the harness's problem.
     if (!(error instanceof ContainerExitedError) && (await inspectContainer(newId)).running) throw error;
   }
-  const newLogs = await readLogs(newId);
+  // A server that answered printed its ready line: wait for Docker to show it. One that exited has all its output in the log.
+  const newLogs = upgraded === undefined ? await readLogs(newId) : await logsOnceReady(newId, target.readyMarker);
   const facts: UpgradeFacts = {
     pair: pair.name,
     from: { reference: pair.from, version: fromVersion },
