@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { UpgradePair } from '../config.ts';
 import { standardDataset } from '../data/dataset.ts';
 import { compareFingerprints, type Fingerprint } from '../data/fingerprint.ts';
-import { inspectContainer, logsOnceReady, mappedPort, readLogs, removeContainer, stopGracefully, type MountFact } from '../docker/containers.ts';
+import { inspectContainer, logsOnceReady, mappedPort, readLogs, removeContainer, stopGracefully } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { docker, inspectImage } from '../docker/engine.ts';
 import { progress } from '../progress.ts';
@@ -18,7 +18,7 @@ import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.
 import { dumpToFile, restoreFromFile } from '../backup/methods/native-dump.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { ContainerExitedError, waitUntilReady } from '../targets/wait-ready.ts';
-import { classifyInPlace, refusalMessages, runUpgradeStep, upgradeMessages } from './observe.ts';
+import { classifyInPlace, refusalMessages, runUpgradeStep, upgradeMessages, whereDataLives } from './observe.ts';
 
 const ATTEMPT_LABEL = 'persistence-harness.attempt';
 
@@ -241,16 +241,6 @@ async function reopenWithOld(servers: Servers, image: string, volume: string, ta
 
 function describeTables(fingerprint: Fingerprint): string {
   return Object.entries(fingerprint).map(([table, fp]) => (fp.present ? `${table} ${fp.rows} rows` : `${table} absent`)).join(', ');
-}
-
-/** Which mount holds a path: the deepest mount above it, or the container's own writable layer. */
-export function whereDataLives(path: string, mounts: MountFact[]): string {
-  const holder = mounts
-    .filter((m) => path === m.destination || path.startsWith(`${m.destination.replace(/\/+$/, '')}/`))
-    .sort((a, b) => b.destination.length - a.destination.length)[0];
-  if (!holder) return 'in the container\'s writable layer, removed with the container';
-  if (holder.type === 'volume' && /^[0-9a-f]{64}$/.test(holder.source)) return `in an anonymous volume mounted at ${holder.destination}, removed with the container`;
-  return `in ${holder.type} ${holder.source} mounted at ${holder.destination}`;
 }
 
 interface DumpRestoreResult {

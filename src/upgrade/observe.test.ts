@@ -1,8 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import { postgres } from '../targets/postgres.ts';
-import { whereDataLives } from './database-upgrade.ts';
-import { classifyInPlace, refusalMessages, upgradeMessages } from './observe.ts';
+import { classifyInPlace, refusalMessages, upgradeMessages, whereDataLives } from './observe.ts';
 
 const before: Fingerprint = { employees: { present: true, rows: 3, contentHash: 'a' }, readings: { present: true, rows: 2000, contentHash: 'b' } };
 const empty: Fingerprint = { employees: { present: false, rows: 0, contentHash: null }, readings: { present: false, rows: 0, contentHash: null } };

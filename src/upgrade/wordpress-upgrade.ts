@@ -99,7 +99,7 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
   // The core upgrade a user does next: the new image's files over the volume, wp-content kept.
   let after: SiteObservation = afterSwap;
   let coreAfterUpgrade = coreAfterImageSwap;
-  let databaseUpgrade = spec.coreUpgrade ? 'not needed: the core did not change' : 'not run: the image was swapped, the core left as it was';
+  let database: DatabaseUpgrade = { updated: false, summary: spec.coreUpgrade ? 'not needed: the core did not change' : 'not run: the image was swapped, the core left as it was' };
   if (spec.coreUpgrade && coreOfNewImage !== null && coreAfterImageSwap !== coreOfNewImage) {
     say(`upgrading the core in the volume to ${coreOfNewImage}, then the database`);
     clock = performance.now();
@@ -113,11 +113,11 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
     measurementsMs['core files copied from the new image, container restarted'] = [round(performance.now() - clock)];
     coreAfterUpgrade = await coreVersion(stack.web.getId(), SITE_DIR);
     clock = performance.now();
-    databaseUpgrade = await upgradeDatabase(baseUrl);
+    database = await upgradeDatabase(baseUrl);
     measurementsMs['database upgrade (wp-admin/upgrade.php)'] = [round(performance.now() - clock)];
     after = await observeSite(stack, baseUrl, content);
     evidence.push(
-      `core upgrade: ${IMAGE_SOURCE_DIR} of ${pair.to} copied over ${SITE_DIR} except wp-content and .htaccess, the container restarted: core now ${coreAfterUpgrade ?? 'unknown'}; database: ${databaseUpgrade}`,
+      `core upgrade: ${IMAGE_SOURCE_DIR} of ${pair.to} copied over ${SITE_DIR} except wp-content and .htaccess, the container restarted: core now ${coreAfterUpgrade ?? 'unknown'}; database: ${database.summary}`,
       `after the core upgrade: ${after.httpSummary}`,
     );
   }
@@ -128,7 +128,7 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
   const upgradedToNew = coreAfterUpgrade !== null && coreAfterUpgrade === coreOfNewImage;
   if (!upgradedToNew) evidence.push(`the site does NOT run the new image's WordPress (${coreOfNewImage ?? 'unknown'}): it runs ${coreAfterUpgrade ?? 'unknown'}`);
   const observed: Outcome = items.every((i) => i.observed === 'survives') && upgradedToNew ? 'survives' : 'lost';
-  const wordpress: NonNullable<UpgradeFacts['wordpress']> = { coreBefore, coreOfNewImage, coreAfterImageSwap, coreAfterUpgrade, databaseUpgrade };
+  const wordpress: NonNullable<UpgradeFacts['wordpress']> = { coreBefore, coreOfNewImage, coreAfterImageSwap, coreAfterUpgrade, databaseUpgrade: database.summary };
   const facts: UpgradeFacts = {
     pair: pair.name,
     from: { reference: pair.from, version: coreBefore === null ? null : `WordPress ${coreBefore}` },
@@ -136,7 +136,7 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
     inPlace: swapProblems.length === 0 ? 'upgraded' : 'data-differs',
     serverMessages: [],
     paths: { mounted: SITE_DIR, serverDataDir: SITE_DIR },
-    upgradeStep: { tool: 'wp-admin/upgrade.php', needed: databaseUpgrade.startsWith('updated'), ran: coreAfterUpgrade !== coreAfterImageSwap, summary: databaseUpgrade },
+    upgradeStep: { tool: 'wp-admin/upgrade.php', needed: database.updated, ran: coreAfterUpgrade !== coreAfterImageSwap, summary: database.summary },
     path: 'in-place',
     dumpRestore: null,
     wordpress,
@@ -180,11 +180,17 @@ async function upgradeCoreFiles(containerId: string): Promise<void> {
   if (run.exitCode !== 0) throw new HarnessError(`Copying the new WordPress core into the volume failed (exit ${run.exitCode}): ${run.stderr.trim().split('\n').pop()}`, 'Check the WordPress image has its files in /usr/src/wordpress.');
 }
 
+interface DatabaseUpgrade {
+  /** upgrade.php changed the database (it was at an older version). */
+  updated: boolean;
+  summary: string;
+}
+
 /** WordPress's own database upgrade, as the dashboard runs it; says what the page said. */
-async function upgradeDatabase(baseUrl: string): Promise<string> {
+async function upgradeDatabase(baseUrl: string): Promise<DatabaseUpgrade> {
   const answer = await httpRequest(`${baseUrl}/wp-admin/upgrade.php?step=1`);
   const page = answer.body.toString('utf8');
-  if (answer.status === 200 && /Update Complete|Upgrade Complete/i.test(page)) return 'updated by wp-admin/upgrade.php ("Update Complete")';
-  if (answer.status === 200 && /No Update Required/i.test(page)) return 'wp-admin/upgrade.php: "No Update Required"';
+  if (answer.status === 200 && /Update Complete|Upgrade Complete/i.test(page)) return { updated: true, summary: 'updated by wp-admin/upgrade.php ("Update Complete")' };
+  if (answer.status === 200 && /No Update Required/i.test(page)) return { updated: false, summary: 'wp-admin/upgrade.php: "No Update Required"' };
   throw new HarnessError(`WordPress's database upgrade answered HTTP ${answer.status} without completing.`, 'Open wp-admin/upgrade.php on the site and read its message.');
 }
