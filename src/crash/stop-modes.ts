@@ -3,18 +3,20 @@
 // a start of the same container. For each: did the server shut down cleanly or run crash
 // recovery on the next start (from its own log), how long until it answered, and is every
 // acknowledged write still there.
+import { constants } from 'node:os';
+import type { GenericContainer } from 'testcontainers';
 import type { ImageChoice } from '../config.ts';
 import { GRACEFUL_STOP_TIMEOUT_MS, inspectContainer, logsOnceReady, mappedPort, readLogs, startExisting, stopGracefully } from '../docker/containers.ts';
-import { docker } from '../docker/engine.ts';
+import { docker, inspectImage } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
-import type { CellResult, Outcome, Phase, StopMode, StopModeFacts } from '../report/model.ts';
+import type { CellResult, Outcome, Phase, ShutdownVerdict, StopMode, StopModeFacts } from '../report/model.ts';
 import { recoveryOf, round } from '../report/stats.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { waitUntilReady } from '../targets/wait-ready.ts';
-import { readShutdownEvidence } from './shutdown-evidence.ts';
+import { readShutdownEvidence } from '../targets/shutdown-evidence.ts';
 import { countLedgerWhenReady, startWriteLoad } from './write-load.ts';
 
 const WRITERS = 2;
@@ -26,8 +28,16 @@ interface ModeSpec {
   /** docker stop's grace period; null where the mode has none (kill) or uses the container's own (restart). */
   stopTimeoutSeconds: number | null;
   expectedShutdown: StopModeFacts['expectedShutdown'];
-  /** Stops the container and starts it again; returns the phases it measured. */
-  disrupt(id: string): Promise<Partial<Record<Phase, number>>>;
+  /** Runs the server under a shell as PID 1 that does not pass the stop signal on (the control). */
+  serverUnderShell?: true;
+  /** Stops the container and starts it again; returns the phases it measured and how the stopped container exited. */
+  disrupt(id: string): Promise<Disrupted>;
+}
+
+interface Disrupted {
+  phasesMs: Partial<Record<Phase, number>>;
+  /** null where the engine does not show it (docker restart). */
+  exitCode: number | null;
 }
 
 async function timed(operation: () => Promise<unknown>): Promise<number> {
@@ -38,8 +48,15 @@ async function timed(operation: () => Promise<unknown>): Promise<number> {
 
 /** docker stop -t N, then docker start: the stop phase and the create phase. */
 function stopThenStart(timeoutMs: number) {
-  return async (id: string) => ({ stop: await timed(() => stopGracefully(id, timeoutMs)), create: await timed(() => startExisting(id)) });
+  return async (id: string): Promise<Disrupted> => {
+    const stop = await timed(() => stopGracefully(id, timeoutMs));
+    const { exitCode } = await inspectContainer(id);
+    return { phasesMs: { stop, create: await timed(() => startExisting(id)) }, exitCode };
+  };
 }
+
+/** The control's grace period: ample for these servers' clean shutdown (well under a second here), short enough to wait out. */
+const CONTROL_STOP_TIMEOUT_MS = 5_000;
 
 export const MODE_SPECS: Record<StopMode, ModeSpec> = {
   graceful: {
@@ -52,10 +69,12 @@ export const MODE_SPECS: Record<StopMode, ModeSpec> = {
     command: 'docker kill CONTAINER && docker start CONTAINER',
     stopTimeoutSeconds: null,
     expectedShutdown: 'crash-recovery',
-    disrupt: async (id) => ({
-      stop: await timed(() => docker().getContainer(id).kill({ signal: 'SIGKILL' })),
-      create: await timed(() => startExisting(id)),
-    }),
+    // The engine answers a SIGKILL once the container has exited, so its exit code is there.
+    disrupt: async (id) => {
+      const stop = await timed(() => docker().getContainer(id).kill({ signal: 'SIGKILL' }));
+      const { exitCode } = await inspectContainer(id);
+      return { phasesMs: { stop, create: await timed(() => startExisting(id)) }, exitCode };
+    },
   },
   // One call: Docker stops (stop signal, then SIGKILL after the container's stop timeout, 10 s
   // by default) and starts again, so its whole duration is the create phase.
@@ -63,17 +82,32 @@ export const MODE_SPECS: Record<StopMode, ModeSpec> = {
     command: 'docker restart CONTAINER',
     stopTimeoutSeconds: null,
     expectedShutdown: 'clean',
-    disrupt: async (id) => ({ create: await timed(() => docker().getContainer(id).restart()) }),
+    disrupt: async (id) => ({ phasesMs: { create: await timed(() => docker().getContainer(id).restart()) }, exitCode: null }),
   },
-  // The negative control: a stop without a grace period is a kill in all but name. A user
-  // expects a stop to be clean; the harness must report that this one was not.
-  'graceful-no-grace': {
-    command: 'docker stop -t 0 CONTAINER && docker start CONTAINER',
-    stopTimeoutSeconds: 0,
+  // The negative control, a classic: an entrypoint wrapper that runs the server under a shell.
+  // Docker sends the stop signal to PID 1 only, and the shell does not pass it on, so the server
+  // never hears it. Either the shell ignores it (PID 1 ignores signals it has no handler for) and
+  // docker stop kills everything after the grace period, or the shell exits on it (dash under
+  // -c catches SIGINT, the postgres image's stop signal) and the kernel kills the server with
+  // it. A user expects a stop to be clean; the harness must report that this one was not.
+  'signal-not-forwarded': {
+    command: `docker stop -t ${CONTROL_STOP_TIMEOUT_MS / 1000} CONTAINER && docker start CONTAINER, the server under sh -c as PID 1`,
+    stopTimeoutSeconds: CONTROL_STOP_TIMEOUT_MS / 1000,
     expectedShutdown: 'clean',
-    disrupt: stopThenStart(0),
+    serverUnderShell: true,
+    disrupt: stopThenStart(CONTROL_STOP_TIMEOUT_MS),
   },
 };
+
+/**
+ * The image's own command run by `sh -c '"$@" & wait'` as PID 1, as a hand-written wrapper
+ * entrypoint does. The image's default command, not the target's: the control needs no other.
+ */
+async function underShell(container: GenericContainer, image: string): Promise<GenericContainer> {
+  const facts = await inspectImage(image);
+  if (facts === undefined || facts.defaultCommand.length === 0) throw new Error(`image ${image} has no default command to run under a shell`);
+  return container.withEntrypoint(['sh', '-c', '"$@" & wait', 'sh']).withCommand(facts.defaultCommand);
+}
 
 export interface StopModeSpec {
   scenario: string;
@@ -114,7 +148,8 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
   const mode = MODE_SPECS[spec.mode];
   const say = (step: string) => progress(`${stopModeId(spec)}: trial ${trial}: ${step}`);
   const placement = await prepareStorage(spec.storage, target.location, scope);
-  const container = await placement.applyTo(target.container(context.image.reference, placement.dataDir)).withLabels(scope.labels(stopModeId(spec))).start();
+  const definition = placement.applyTo(target.container(context.image.reference, placement.dataDir)).withLabels(scope.labels(stopModeId(spec)));
+  const container = await (mode.serverUnderShell ? await underShell(definition, context.image.reference) : definition).start();
   const id = container.getId();
   scope.trackContainer(id);
   const host = container.getHost();
@@ -128,7 +163,7 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
   // Only what is printed from the stop on tells about this stop and the next start.
   const logOffset = (await readLogs(id)).length;
   say(`${WRITERS} writers committing; ${mode.command}`);
-  const phasesMs = await mode.disrupt(id);
+  const { phasesMs, exitCode } = await mode.disrupt(id);
   const ledger = await load.stop();
 
   const { writes, readyMs, verifiedMs } = await countLedgerWhenReady(connect, ledger);
@@ -142,13 +177,16 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
     stopTimeoutSeconds: mode.stopTimeoutSeconds,
     expectedShutdown: mode.expectedShutdown,
     shutdown: shutdown.verdict,
+    exitCode,
     logLine: shutdown.line,
     serverRecoveryMs: shutdown.serverRecoveryMs,
     writes,
   };
   const evidence = [
     `storage: ${placement.description}`,
+    ...(mode.serverUnderShell ? ['the server runs under `sh -c` as PID 1, which does not pass the stop signal on'] : []),
     `${mode.command}: ${describeShutdown(shutdown.verdict)} (expected ${describeShutdown(mode.expectedShutdown)})${shutdown.line ? `; the server's log: "${shutdown.line}"` : ''}`,
+    ...(exitCode === null ? [] : [`stopped with ${describeExit(exitCode)}${phasesMs.stop === undefined ? '' : ` after ${phasesMs.stop} ms`}`]),
     `back up: running after ${phasesMs.create} ms, answering after a further ${phasesMs.ready} ms${shutdown.serverRecoveryMs === null ? '' : `; the server reports its redo took ${(shutdown.serverRecoveryMs / 1000).toFixed(2)} s`}`,
     `writes: ${writes.acknowledged} acknowledged before the stop, ${writes.present} present, ${writes.lost} lost, ${writes.unexpected} unexpected, ${writes.recovered} of ${ledger.unknown.length} in-flight writes present`,
   ];
@@ -173,6 +211,19 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
   };
 }
 
-export function describeShutdown(verdict: StopModeFacts['shutdown']): string {
-  return verdict === 'clean' ? 'clean shutdown' : verdict === 'crash-recovery' ? 'crash recovery on the next start' : 'neither a clean shutdown nor crash recovery in the log';
+const SHUTDOWN_DESCRIPTIONS: Record<ShutdownVerdict, string> = {
+  clean: 'clean shutdown',
+  interrupted: 'shutdown interrupted: killed before it finished, no crash recovery needed',
+  'crash-recovery': 'crash recovery on the next start',
+  unknown: 'neither a clean shutdown nor crash recovery in the log',
+};
+
+/** "exit code 137 (PID 1 ended by SIGKILL)": a code over 128 is the signal that ended PID 1. */
+function describeExit(exitCode: number): string {
+  const signal = Object.entries(constants.signals).find(([, number]) => number === exitCode - 128)?.[0];
+  return `exit code ${exitCode}${exitCode > 128 && signal !== undefined ? ` (PID 1 ended by ${signal})` : ''}`;
+}
+
+export function describeShutdown(verdict: ShutdownVerdict): string {
+  return SHUTDOWN_DESCRIPTIONS[verdict];
 }

@@ -42,12 +42,16 @@ export interface ImageFacts {
   id: string;
   created: string;
   labels: Record<string, string>;
+  /** What a container of this image runs by default: its ENTRYPOINT followed by its CMD. */
+  defaultCommand: string[];
 }
 
 export async function inspectImage(reference: string): Promise<ImageFacts | undefined> {
   try {
     const info = await docker().getImage(reference).inspect();
-    return { reference, id: info.Id, created: info.Created, labels: info.Config?.Labels ?? {} };
+    const entrypoint = info.Config?.Entrypoint ?? [];
+    const defaultCommand = [...(typeof entrypoint === 'string' ? [entrypoint] : entrypoint), ...(info.Config?.Cmd ?? [])];
+    return { reference, id: info.Id, created: info.Created, labels: info.Config?.Labels ?? {}, defaultCommand };
   } catch (error) {
     if (statusCode(error) === 404) return undefined;
     throw error;

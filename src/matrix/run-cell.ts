@@ -12,6 +12,7 @@ import type { CellResult, Disruption, Outcome, Phase } from '../report/model.ts'
 import { recoveryOf, round } from '../report/stats.ts';
 import { assembleResult, runTrials, type TrialRecord } from './assemble.ts';
 import { describeMounts, prepareStorage, type PlacementOptions, type StorageKind } from '../storage/placement.ts';
+import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 import { ContainerExitedError, waitUntilReady } from '../targets/wait-ready.ts';
 
@@ -95,7 +96,7 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
   // Logs are read before removal: they tell whether the server shut down cleanly, and for a
   // restart everything after them is what the second start printed.
   const logsUntilStop = await readLogs(containerId);
-  const cleanShutdown = stopped.exitCode === 0 && target.cleanShutdownMarker.test(logsUntilStop);
+  const cleanShutdown = stopped.exitCode === 0 && shutdownLoggedClean(target, logsUntilStop);
   evidence.push(`stop: exit code ${stopped.exitCode}${cleanShutdown ? ', clean shutdown' : ', NOT a clean shutdown'}`);
   if (spec.disruption === 'recreate') {
     clock = performance.now();

@@ -109,8 +109,18 @@ export interface KillFacts {
 }
 
 /** How the stop-mode matrix stops a container before starting it again; the last is its control. */
-export const STOP_MODES = ['graceful', 'kill', 'restart', 'graceful-no-grace'] as const;
+export const STOP_MODES = ['graceful', 'kill', 'restart', 'signal-not-forwarded'] as const;
 export type StopMode = (typeof STOP_MODES)[number];
+
+/**
+ * What the server's log says about a stop and the next start:
+ * - clean: it logged the end of its shutdown, and the next start ran no crash recovery;
+ * - interrupted: it began to shut down but was killed before it logged the end, and the next
+ *   start needed no crash recovery (its shutdown checkpoint was written in time);
+ * - crash-recovery: the next start recovered from a crash;
+ * - unknown: the log says none of these.
+ */
+export type ShutdownVerdict = 'clean' | 'interrupted' | 'crash-recovery' | 'unknown';
 
 export interface StopModeFacts {
   mode: StopMode;
@@ -119,8 +129,10 @@ export interface StopModeFacts {
   /** docker stop's grace period in seconds; null for kill, and for restart (the container's own). */
   stopTimeoutSeconds: number | null;
   expectedShutdown: 'clean' | 'crash-recovery';
-  /** From the server's log after the stop: a clean shutdown, crash recovery on the start, or neither. */
-  shutdown: 'clean' | 'crash-recovery' | 'unknown';
+  /** From the server's log after the stop. */
+  shutdown: ShutdownVerdict;
+  /** How the stopped container exited: 0 when the server ended by itself, 137 when it was killed; null for restart, which hides it. */
+  exitCode: number | null;
   /** The log line that says so. */
   logLine: string | null;
   /** The redo duration the server itself printed (PostgreSQL); null when it prints none. */

@@ -37,6 +37,8 @@ export const mysql: DatabaseTarget = {
   initialisationMarkers: [/\[Entrypoint\]: Initializing database files/, /MySQL init process done/],
   // MariaDB prints "mariadbd: ready for connections.", MySQL "ready for connections. Version: …".
   readyMarker: /ready for connections/,
+  // MariaDB: "mariadbd (initiated by: unknown): Normal shutdown"; MySQL 8: "Received SHUTDOWN from user <via user signal>".
+  shutdownRequestedMarker: /Normal shutdown|Received SHUTDOWN/,
   cleanShutdownMarker: /Shutdown complete/,
   crashRecoveryMarkers: [/Starting crash recovery/i, /Database was not shut ?down normally/i],
   // The password comes from the container's own environment, so it is not in the command line.

@@ -32,6 +32,7 @@ export const postgres: DatabaseTarget = {
   },
   initialisationMarkers: [/The files belonging to this database system will be owned by user/, /PostgreSQL init process complete/],
   readyMarker: /database system is ready to accept connections/,
+  shutdownRequestedMarker: /received (?:smart|fast|immediate) shutdown request/,
   cleanShutdownMarker: /database system is shut down/,
   crashRecoveryMarkers: [/database system was not properly shut down; automatic recovery in progress/, /database system was interrupted/],
   // Inside the container the local socket needs no password (the official image's default).

@@ -33,6 +33,8 @@ export interface DatabaseTarget {
   initialisationMarkers: RegExp[];
   /** The line the server prints once it accepts connections (after any recovery). */
   readyMarker: RegExp;
+  /** The line the server prints when it receives the stop signal and begins to shut down. */
+  shutdownRequestedMarker: RegExp;
   /** The line a clean shutdown ends with. */
   cleanShutdownMarker: RegExp;
   /** Lines a start prints when the data directory was not shut down cleanly. */

@@ -16,6 +16,7 @@ import type { CellResult, Outcome, Phase, UpgradeFacts } from '../report/model.t
 import { recoveryOf, round } from '../report/stats.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
 import { dumpToFile, restoreFromFile } from '../backup/methods/native-dump.ts';
+import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { ContainerExitedError, waitUntilReady } from '../targets/wait-ready.ts';
 import { classifyInPlace, refusalMessages, runUpgradeStep, upgradeMessages, whereDataLives } from './observe.ts';
@@ -116,7 +117,8 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
   const stopped = await stopGracefully(oldId);
   phasesMs.stop = round(performance.now() - clock);
   const oldLogs = await readLogs(oldId);
-  evidence.push(`graceful stop: exit code ${stopped.exitCode}${target.cleanShutdownMarker.test(oldLogs) ? ', clean shutdown logged' : ', NO clean shutdown in the log'}`);
+  const stoppedCleanly = shutdownLoggedClean(target, oldLogs);
+  evidence.push(`graceful stop: exit code ${stopped.exitCode}${stoppedCleanly ? ', clean shutdown logged' : ', NO clean shutdown in the log'}`);
   await removeContainer(oldId);
 
   // The new image on the same volume.
@@ -204,7 +206,7 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
   const observed: Outcome = facts.path !== 'none' && comparison.differences.length === 0 ? 'survives' : 'lost';
   say(`${facts.inPlace} in place; ${observed === 'survives' ? `data on ${pair.to} via ${facts.path}` : 'data NOT on the new version'}`);
   return {
-    outcome: { trial, observed, reinitialised: facts.inPlace === 'reinitialised', cleanShutdown: target.cleanShutdownMarker.test(oldLogs), differences: comparison.differences },
+    outcome: { trial, observed, reinitialised: facts.inPlace === 'reinitialised', cleanShutdown: stoppedCleanly, differences: comparison.differences },
     matches: observed === 'survives',
     upgrade: facts,
     timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },

@@ -1,5 +1,5 @@
 // The stop-mode and upgrade tables, rendered from the report of a real `persist run crash
-// upgrade --images local --trials 1` (src/report/fixtures/crash-upgrade-report.json).
+// upgrade --images local` (src/report/fixtures/crash-upgrade-report.json).
 import { describe, expect, test } from 'vitest';
 import recorded from '../fixtures/crash-upgrade-report.json' with { type: 'json' };
 import type { Report } from '../model.ts';
@@ -20,9 +20,10 @@ describe('stop-mode and upgrade tables', () => {
     expect(table.rows).toHaveLength(8);
     const kill = table.rows.find((r) => r.result.id === 'postgres/named-volume/stop-start/kill')!;
     expect(kill.cells[3]).toBe('crash recovery (expected crash recovery)');
-    expect(kill.cells[4]).toMatch(/^LOG: {2}database system was interrupted/);
+    expect(kill.cells[4]).toBe('137');
+    expect(kill.cells[5]).toMatch(/^LOG: {2}database system was interrupted/);
     const control = table.rows.find((r) => r.control && r.result.target === 'mysql')!;
-    expect(control.cells[2]).toBe('docker stop -t 0 CONTAINER && docker start CONTAINER (control)');
+    expect(control.cells[2]).toBe('docker stop -t 5 CONTAINER && docker start CONTAINER, the server under sh -c as PID 1 (control)');
     expect(control.cells[3]).toBe('crash recovery (expected clean shutdown)');
   });
 

@@ -1,6 +1,6 @@
 // What every human-readable format shows the same way: how results are grouped into
 // sections, and how durations and sizes are written.
-import { DISRUPTIONS, type CellResult, type ItemOutcome, type MatrixDisruption, type Report } from '../model.ts';
+import { DISRUPTIONS, type CellResult, type ItemOutcome, type MatrixDisruption, type Report, type ShutdownVerdict } from '../model.ts';
 import { STORAGE_KINDS, type StorageKind } from '../../storage/placement.ts';
 
 /** Matrix results are grouped by target; results judged item by item, by scenario. */
@@ -68,7 +68,7 @@ export interface FactTable {
   rows: Array<{ result: CellResult; control: boolean; cells: string[] }>;
 }
 
-const SHUTDOWN_TEXT = { clean: 'clean shutdown', 'crash-recovery': 'crash recovery', unknown: 'neither in the log' } as const;
+const SHUTDOWN_TEXT: Record<ShutdownVerdict, string> = { clean: 'clean shutdown', interrupted: 'shutdown interrupted', 'crash-recovery': 'crash recovery', unknown: 'neither in the log' };
 
 export function stopModeTable(report: Report): FactTable | undefined {
   const rows = rowsHaving(report, (r) => r.stopMode !== undefined).map(({ result, control }) => {
@@ -84,6 +84,7 @@ export function stopModeTable(report: Report): FactTable | undefined {
         result.storage,
         `${s.command}${control ? ' (control)' : ''}`,
         `${SHUTDOWN_TEXT[s.shutdown]} (expected ${SHUTDOWN_TEXT[s.expectedShutdown]})`,
+        s.exitCode === null ? '—' : String(s.exitCode),
         s.logLine === null ? '—' : withoutLogPrefix(s.logLine),
         backUp,
         s.serverRecoveryMs === null ? '—' : `${(s.serverRecoveryMs / 1000).toFixed(2)} s`,
@@ -95,9 +96,10 @@ export function stopModeTable(report: Report): FactTable | undefined {
   return {
     title: 'Stop modes',
     intro:
-      'Each way of stopping a database under write load, then a start of the same container. Shutdown is what the server\'s own log says; back up in: create + ready (medians), until it answered; ' +
+      'Each way of stopping a database under write load, then a start of the same container. Shutdown is what the server\'s own log says ' +
+      '(interrupted: killed before it finished shutting down, yet no crash recovery was needed); exit: the stopped container\'s exit code (137: killed); back up in: create + ready (medians), until it answered; ' +
       'redo: the recovery time the server printed, where it prints one. Writes: acknowledged before the stop / lost after the start.',
-    headers: ['Target', 'Storage', 'Command', 'Verdict', 'Shutdown', "Server's log", 'Back up in', 'Redo', 'Writes acknowledged / lost'],
+    headers: ['Target', 'Storage', 'Command', 'Verdict', 'Shutdown', 'Exit', "Server's log", 'Back up in', 'Redo', 'Writes acknowledged / lost'],
     verdictColumn: 3,
     rows,
   };
