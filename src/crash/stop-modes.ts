@@ -6,7 +6,7 @@
 import { constants } from 'node:os';
 import type { GenericContainer } from 'testcontainers';
 import type { ImageChoice } from '../config.ts';
-import { GRACEFUL_STOP_TIMEOUT_MS, inspectContainer, logsOnceReady, mappedPort, readLogs, startExisting, stopGracefully } from '../docker/containers.ts';
+import { exitCodesSince, GRACEFUL_STOP_TIMEOUT_MS, inspectContainer, logsOnceReady, mappedPort, readLogs, startExisting, stopGracefully } from '../docker/containers.ts';
 import { docker, inspectImage } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
@@ -36,7 +36,7 @@ interface ModeSpec {
 
 interface Disrupted {
   phasesMs: Partial<Record<Phase, number>>;
-  /** null where the engine does not show it (docker restart). */
+  /** null where the engine recorded none. */
   exitCode: number | null;
 }
 
@@ -82,7 +82,11 @@ export const MODE_SPECS: Record<StopMode, ModeSpec> = {
     command: 'docker restart CONTAINER',
     stopTimeoutSeconds: null,
     expectedShutdown: 'clean',
-    disrupt: async (id) => ({ phasesMs: { create: await timed(() => docker().getContainer(id).restart()) }, exitCode: null }),
+    disrupt: async (id) => {
+      const since = Date.now();
+      const create = await timed(() => docker().getContainer(id).restart());
+      return { phasesMs: { create }, exitCode: (await exitCodesSince(id, since)).at(-1) ?? null };
+    },
   },
   // The negative control, a classic: an entrypoint wrapper that runs the server under a shell.
   // Docker sends the stop signal to PID 1 only, and the shell does not pass it on, so the server

@@ -65,6 +65,22 @@ export async function stopGracefully(id: string, timeoutMs = GRACEFUL_STOP_TIMEO
   return inspectContainer(id);
 }
 
+/**
+ * The exit codes the engine recorded for the container from `sinceEpochMs` until now, oldest
+ * first. `docker restart` stops and starts in one call, and the next start resets the exit code
+ * that inspect shows; its "die" event keeps it.
+ */
+export async function exitCodesSince(id: string, sinceEpochMs: number): Promise<number[]> {
+  const events = await docker().getEvents({ since: sinceEpochMs / 1000, until: Date.now() / 1000, filters: { container: [id], type: ['container'], event: ['die'] } });
+  let text = '';
+  for await (const chunk of events) text += chunk.toString();
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => Number((JSON.parse(line) as { Actor?: { Attributes?: { exitCode?: string } } }).Actor?.Attributes?.exitCode))
+    .filter((code) => Number.isInteger(code));
+}
+
 export async function startExisting(id: string): Promise<void> {
   await docker().getContainer(id).start();
 }

@@ -131,7 +131,7 @@ export interface StopModeFacts {
   expectedShutdown: 'clean' | 'crash-recovery';
   /** From the server's log after the stop. */
   shutdown: ShutdownVerdict;
-  /** How the stopped container exited: 0 when the server ended by itself, 137 when it was killed; null for restart, which hides it. */
+  /** How the stopped container exited: 0 when the server ended by itself, 137 when it was killed; null when the engine recorded none. */
   exitCode: number | null;
   /** The log line that says so. */
   logLine: string | null;
