@@ -1,16 +1,14 @@
 // The `persist` command. Every failure ends here as one line and an exit code:
 // 0 all passed, 1 a verdict failed (data not as expected), 2 the harness could not run.
+// Each command's module is imported when it runs: loading the engine client and vitest takes
+// seconds, and a mistake in the arguments must be answered at once.
 import { Command, CommanderError, Option } from 'commander';
-import { cleanCommand } from './commands/clean.ts';
-import { reportCommand, type ReportOptions } from './commands/report.ts';
-import { doctorCommand } from './commands/doctor.ts';
-import { runCommand } from './commands/run.ts';
+import type { ReportOptions } from './commands/report.ts';
 import { IMAGE_SETS } from './config.ts';
 import { describeError, HarnessError } from './errors.ts';
-import { buildStandIns } from './images/build.ts';
-import { progress } from './progress.ts';
+import { prepareOutDir } from './report/out-dir.ts';
 import { SCENARIOS } from './scenarios.ts';
-import { toolVersion } from './report/environment.ts';
+import { toolVersion } from './version.ts';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const imagesOption = () => new Option('--images <set>', 'official images, or the local stand-ins').choices(IMAGE_SETS);
@@ -34,8 +32,11 @@ function program(): Command {
     .option('--regression-percent <n>', 'a regression is a median recovery slower by more than this percent (default 20)…')
     .option('--regression-ms <n>', '…and by more than this many ms (default 100)')
     .option('--fail-on-regression', 'a regression fails the run (exit 1); otherwise it is only reported')
-    .action(async (filters: string[], options) => {
-      process.exitCode = await runCommand(filters, options);
+    .action(async (filters: string[], options: { out?: string }) => {
+      // Before anything starts: a run whose report cannot be written would waste its minutes.
+      const out = options.out === undefined ? undefined : await prepareOutDir(options.out);
+      const { runCommand } = await import('./commands/run.ts');
+      process.exitCode = await runCommand(filters, { ...options, ...(out ? { out } : {}) });
     });
 
   cli
@@ -52,6 +53,7 @@ function program(): Command {
     .description('build the stand-in images under persistence-harness/ (only what is missing or changed)')
     .option('--force', 'rebuild even when up to date', false)
     .action(async (options: { force: boolean }) => {
+      const [{ buildStandIns }, { progress }] = await Promise.all([import('./images/build.ts'), import('./progress.ts')]);
       await buildStandIns({ force: options.force, log: progress });
       process.exitCode = 0;
     });
@@ -61,6 +63,7 @@ function program(): Command {
     .description('check the engine and images, with the fix for each problem')
     .addOption(imagesOption())
     .action(async (options: { images?: string }) => {
+      const { doctorCommand } = await import('./commands/doctor.ts');
       process.exitCode = await doctorCommand(options, print);
     });
 
@@ -75,6 +78,7 @@ function program(): Command {
     .option('--regression-ms <n>', '…and by more than this many ms (default 100)')
     .option('--fail-on-regression', 'exit 1 when a recovery regressed')
     .action(async (files: string[], options: ReportOptions) => {
+      const { reportCommand } = await import('./commands/report.ts');
       process.exitCode = await reportCommand(files, options, print);
     });
 
@@ -83,6 +87,7 @@ function program(): Command {
     .description('remove containers, volumes, networks and folders left by earlier runs (by run label only)')
     .option('--run <id>', 'only this run')
     .action(async (options: { run?: string }) => {
+      const { cleanCommand } = await import('./commands/clean.ts');
       process.exitCode = await cleanCommand(options, print);
     });
 

@@ -1,7 +1,7 @@
 // `persist run`: checks the engine and images, runs the chosen scenario files through vitest
 // (whose reporter writes the report), and turns the report's verdicts into an exit code.
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
 import { DEFAULT_TRIALS, disableReaperUnlessChosen, loadConfig } from '../config.ts';
 import { checkEngine, ensureImage } from '../docker/engine.ts';
@@ -15,6 +15,7 @@ import { ClosingLineReporter } from '../report/closing-line-reporter.ts';
 import { LiveProgressReporter } from '../report/live-progress-reporter.ts';
 import { exitCodeFor, type Report } from '../report/model.ts';
 import { PersistReporter, SCENARIOS_PROJECT } from '../report/persist-reporter.ts';
+import { prepareOutDir } from '../report/out-dir.ts';
 import { defaultOutDir } from '../report/write.ts';
 import { selectScenarios } from '../scenarios.ts';
 
@@ -37,7 +38,10 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
   if (options.images !== undefined) env.PERSIST_IMAGES = options.images;
   // The test suite defaults to one trial per cell; a run defaults to DEFAULT_TRIALS.
   env.PERSIST_TRIALS = options.trials ?? env.PERSIST_TRIALS ?? String(DEFAULT_TRIALS);
-  if (options.out !== undefined) env.PERSIST_OUT = options.out;
+  // Checked first (the CLI has checked --out already): a run whose report cannot be written is
+  // refused before anything starts.
+  if (options.out !== undefined) env.PERSIST_OUT = await prepareOutDir(options.out);
+  else await prepareOutDir(dirname(defaultOutDir('run')));
   if (options.procedure !== undefined) {
     // Checked here, so a bad file is one sentence before any container starts.
     const path = resolve(options.procedure);

@@ -1,5 +1,4 @@
 // The facts a reader needs to trust or reproduce a run: engine, storage driver, image ids.
-import { readFileSync } from 'node:fs';
 import type { HarnessConfig } from '../config.ts';
 import { checkEngine, inspectImage } from '../docker/engine.ts';
 import type { EnvironmentFacts } from './model.ts';
@@ -15,9 +14,4 @@ export async function gatherEnvironment(config: HarnessConfig): Promise<Environm
     })),
   );
   return { engine, images, node: process.version, platform: `${process.platform}-${process.arch}` };
-}
-
-export function toolVersion(): { name: string; version: string } {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
-  return { name: manifest.name, version: manifest.version };
 }

@@ -3,7 +3,8 @@
 import { appendFile } from 'node:fs/promises';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { loadConfig } from '../config.ts';
-import { gatherEnvironment, toolVersion } from './environment.ts';
+import { gatherEnvironment } from './environment.ts';
+import { toolVersion } from '../version.ts';
 import { PHASE_DEFINITIONS, SCHEMA_VERSION, summarise, type CellResult, type ControlResult, type Report } from './model.ts';
 import { readReportFile } from './read.ts';
 import { compareReports } from './compare.ts';

@@ -2,7 +2,7 @@
 // or a missing engine, and nothing left behind when a run is interrupted, while what the
 // harness did not make is never touched.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -106,6 +106,36 @@ describe('bad input and a missing engine: one sentence, exit 2', () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^persist: The Docker engine does not answer/);
+  });
+
+  test('a report folder that cannot be written is refused at once, before anything starts', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'persist-out-'));
+    const file = join(folder, 'a-file');
+    await writeFile(file, 'the user\'s own file');
+    const readOnly = join(folder, 'read-only');
+    await mkdir(readOnly);
+    // A read-only file system of our own (root may write anywhere a mode bit forbids it).
+    await execa('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', readOnly]);
+    try {
+      const cases = [
+        ['/proc/x', 'it cannot be created there'],
+        [file, 'it names an existing file, not a folder'],
+        [join(readOnly, 'reports'), 'the file system is read-only'],
+      ] as const;
+      for (const [out, reason] of cases) {
+        const started = performance.now();
+        const result = await persist(['run', 'postgres', '--out', out], { DOCKER_HOST: 'unix:///tmp/persistence-harness-no-engine.sock' });
+        const seconds = (performance.now() - started) / 1000;
+        expect(result.exitCode).toBe(2);
+        expect(result.stderr.trim()).toBe(`persist: The report folder ${out} cannot be written: ${reason}. Choose a writable folder with --out.`);
+        // Reported, not asserted: answered before the engine is even asked (it is not there).
+        console.info(`--out ${out}: exit 2 after ${seconds.toFixed(2)} s`);
+      }
+      expect(await readFile(file, 'utf8')).toBe('the user\'s own file');
+    } finally {
+      await execa('umount', [readOnly]);
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   test('an image that is neither present nor pullable', async () => {
