@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { chown, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { type StartedTestContainer } from 'testcontainers';
+import { LoopbackContainer } from '../docker/loopback-container.ts';
 import type { ImageChoice } from '../config.ts';
 import { sha256 } from '../data/hash.ts';
 import { mappedPort, waitForExit } from '../docker/containers.ts';
@@ -217,7 +218,7 @@ async function startNginx(scope: RunScope, image: string, binds: string[]): Prom
     const [source, target, mode] = bind.split(':');
     return { source: source!, target: target!, mode: (mode === 'ro' ? 'ro' : 'rw') as 'ro' | 'rw' };
   });
-  const started = await new GenericContainer(image)
+  const started = await new LoopbackContainer(image)
     .withBindMounts([first!, ...rest])
     .withExposedPorts(80)
     .withLabels(scope.labels('bind-nginx'))

@@ -4,7 +4,8 @@
 // duplicate; a recreated producer must append after the last line; recreating all three must
 // leave the log intact. With the consumer on a volume of its own, the check must fail.
 import { readFile } from 'node:fs/promises';
-import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { type StartedTestContainer } from 'testcontainers';
+import { LoopbackContainer } from '../docker/loopback-container.ts';
 import type { ImageChoice } from '../config.ts';
 import { mappedPort, readLogs, removeContainer, stopGracefully } from '../docker/containers.ts';
 import { docker } from '../docker/engine.ts';
@@ -170,7 +171,7 @@ async function runTrial(id: string, setup: SharedSetup, context: SharedContext, 
 }
 
 async function shell(scope: RunScope, image: string, role: string, script: string, volume: string, path: string): Promise<StartedTestContainer> {
-  const started = await new GenericContainer(image)
+  const started = await new LoopbackContainer(image)
     .withCommand(['sh', '-c', script])
     .withBindMounts([{ source: volume, target: path }])
     .withLabels(scope.labels(role))
@@ -181,7 +182,7 @@ async function shell(scope: RunScope, image: string, role: string, script: strin
 }
 
 async function nginx(scope: RunScope, image: string, volume: string): Promise<StartedTestContainer> {
-  const started = await new GenericContainer(image)
+  const started = await new LoopbackContainer(image)
     .withBindMounts([{ source: volume, target: '/usr/share/nginx/html' }])
     .withExposedPorts(80)
     .withLabels(scope.labels('web'))

@@ -1,6 +1,7 @@
 // Helpers for the image contract tests: labelled containers that are removed afterwards, and
 // waiting for a container that is expected to exit.
-import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { type GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { LoopbackContainer } from '../../src/docker/loopback-container.ts';
 import { waitForExit as exitOf } from '../../src/docker/containers.ts';
 import type { RunScope } from '../../src/docker/run-scope.ts';
 import { ensureImage } from '../../src/docker/engine.ts';
@@ -10,7 +11,7 @@ import { ContainerRunning } from '../../src/targets/running-wait-strategy.ts';
 export type Configure = (container: GenericContainer) => GenericContainer;
 
 export async function startLabelled(scope: RunScope, image: string, purpose: string, configure: Configure): Promise<StartedTestContainer> {
-  const container = await configure(new GenericContainer(image))
+  const container = await configure(new LoopbackContainer(image))
     .withWaitStrategy(new ContainerRunning())
     .withLabels(scope.labels(purpose))
     .start();

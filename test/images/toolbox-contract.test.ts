@@ -1,6 +1,6 @@
 // What the harness asks of alpine:3.20 (and so of the toolbox stand-in): a shell with the
 // tools the seed's backup commands use, and a default command, so `docker run IMAGE` works.
-import { GenericContainer } from 'testcontainers';
+import { LoopbackContainer } from '../../src/docker/loopback-container.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
 import { ContainerRunning } from '../../src/targets/running-wait-strategy.ts';
@@ -12,7 +12,7 @@ beforeAll(() => preflight(['toolbox']));
 afterAll(() => scope.dispose());
 
 async function startSleeping() {
-  const container = await new GenericContainer(image)
+  const container = await new LoopbackContainer(image)
     .withCommand(['sleep', '120'])
     .withWaitStrategy(new ContainerRunning())
     .withLabels(scope.labels('toolbox-contract'))
@@ -55,7 +55,7 @@ describe(`toolbox image contract (${image})`, () => {
   });
 
   test('has a default command', async () => {
-    const container = await new GenericContainer(image)
+    const container = await new LoopbackContainer(image)
       .withWaitStrategy(new ContainerRunning())
       .withLabels(scope.labels('toolbox-contract'))
       .start()

@@ -1,7 +1,8 @@
 // The seed's Exercise 1: MySQL and WordPress on a user-defined network, each with its volume
 // (or none, for the negative controls). Settings are the seed's own.
 import mysql2 from 'mysql2/promise';
-import { GenericContainer, type StartedTestContainer } from 'testcontainers';
+import { type StartedTestContainer } from 'testcontainers';
+import { LoopbackContainer } from '../../docker/loopback-container.ts';
 import { mappedPort } from '../../docker/containers.ts';
 import type { RunScope } from '../../docker/run-scope.ts';
 import { ContainerRunning } from '../running-wait-strategy.ts';
@@ -38,7 +39,7 @@ export interface RunningStack {
 }
 
 export async function startDatabase(plan: StackPlan, scope: RunScope): Promise<StartedTestContainer> {
-  let container = new GenericContainer(plan.mysqlImage)
+  let container = new LoopbackContainer(plan.mysqlImage)
     .withEnvironment({ MYSQL_ROOT_PASSWORD: DB.rootPassword, MYSQL_DATABASE: DB.name, MYSQL_USER: DB.user, MYSQL_PASSWORD: DB.password })
     .withNetworkMode(plan.network)
     .withNetworkAliases(DB.alias)
@@ -52,7 +53,7 @@ export async function startDatabase(plan: StackPlan, scope: RunScope): Promise<S
 }
 
 export async function startWordPress(plan: StackPlan, scope: RunScope): Promise<StartedTestContainer> {
-  let container = new GenericContainer(plan.wordpressImage)
+  let container = new LoopbackContainer(plan.wordpressImage)
     .withEnvironment({
       WORDPRESS_DB_HOST: DB.alias,
       WORDPRESS_DB_USER: DB.user,
