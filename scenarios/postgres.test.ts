@@ -7,4 +7,12 @@
 import { describePersistenceMatrix } from '../src/matrix/suite.ts';
 import { postgres } from '../src/targets/postgres.ts';
 
-describePersistenceMatrix('postgres', postgres);
+describePersistenceMatrix('postgres', postgres, {
+  variant: 'pg18-layout',
+  describe: "with postgres 18's data layout (VOLUME /var/lib/postgresql, PGDATA below it)",
+  // postgres:18 officially; the stand-in is PostgreSQL 17 built with 18's layout.
+  image: (config) => {
+    const pair = config.upgrades['moved-data-path'];
+    return { target: 'postgres', reference: pair.to, source: pair.source };
+  },
+});

@@ -80,6 +80,51 @@ initialise_cluster() {
 	echo
 }
 
+# The data layout of postgres 18 and later (PGDATA=/var/lib/postgresql/MAJOR/docker, VOLUME
+# /var/lib/postgresql): the official entrypoint refuses to initialise a fresh cluster while old
+# data, or any mount, sits at the old path, because that data would be silently left unused.
+# Same checks and message as the official image (docker_setup_env, docker_error_old_databases);
+# keyed on the layout rather than the major version, so the variant built with PostgreSQL 17
+# behaves as 18 does.
+refuse_old_data_path() {
+	[ "$PGDATA" = "/var/lib/postgresql/$PG_MAJOR/docker" ] || return 0
+	local old=() d
+	for d in /var/lib/postgresql /var/lib/postgresql/data /var/lib/postgresql/*/docker; do
+		if [ -s "$d/PG_VERSION" ]; then old+=( "$d" ); fi
+	done
+	if [ "${#old[@]}" -eq 0 ] && {
+		mountpoint -q /var/lib/postgresql/data \
+		|| awk '$5 == "/var/lib/postgresql/data" { found = 1 } END { exit !found }' /proc/self/mountinfo
+	}; then
+		old+=( '/var/lib/postgresql/data (unused mount/volume)' )
+	fi
+	[ "${#old[@]}" -eq 0 ] && return 0
+	cat >&2 <<-EOE
+		Error: in 18+, these Docker images are configured to store database data in a
+		       format which is compatible with "pg_ctlcluster" (specifically, using
+		       major-version-specific directory names).  This better reflects how
+		       PostgreSQL itself works, and how upgrades are to be performed.
+
+		       See also https://github.com/docker-library/postgres/pull/1259
+
+		       Counter to that, there appears to be PostgreSQL data in:
+		         ${old[*]}
+
+		       This is usually the result of upgrading the Docker image without
+		       upgrading the underlying database using "pg_upgrade" (which requires both
+		       versions).
+
+		       The suggested container configuration for 18+ is to place a single mount
+		       at /var/lib/postgresql which will then place PostgreSQL data in a
+		       subdirectory, allowing usage of "pg_upgrade --link" without mount point
+		       boundary issues.
+
+		       See https://github.com/docker-library/postgres/issues/37 for a (long)
+		       discussion around this process, and suggestions for how to do so.
+	EOE
+	exit 1
+}
+
 if [ "${1:0:1}" = '-' ]; then
 	set -- postgres "$@"
 fi
@@ -100,6 +145,7 @@ if [ "$1" = postgres ]; then
 		echo 'PostgreSQL Database directory appears to contain a database; Skipping initialization'
 		echo
 	else
+		refuse_old_data_path
 		initialise_cluster
 	fi
 fi

@@ -101,6 +101,7 @@ class DrillTrial {
   private readonly phasesMs: Partial<Record<Phase, number>> = {};
   private readonly env: SubjectEnv;
   private backupDir: string | undefined;
+  private dataDir: string | undefined;
   private readonly spec: DrillSpec;
   private readonly context: DrillContext;
   private readonly trial: number;
@@ -130,6 +131,7 @@ class DrillTrial {
   async seed(): Promise<Seeded> {
     const { subject } = this.spec;
     this.backupDir = this.context.backupDir ?? (await this.scope.createHostFolder('backups'));
+    this.dataDir = await subject.dataMount(this.env.image);
     const volume = await this.scope.createVolume(`${subject.name}-data`);
     const service = await subject.create(this.env, volume);
     const session = await subject.connect(this.env, service, this.context.dataset);
@@ -254,7 +256,7 @@ class DrillTrial {
       this.evidence.push(crashRecovery ? 'the restored service ran crash recovery: its files were copied from a running server' : 'the restored service started without crash recovery');
     }
     const reinitialised = method.restoresInto === 'volume' && subject.initialisationMarkers.some((marker) => marker.test(logs));
-    if (reinitialised) this.evidence.push(`re-initialised: the service found no data in ${subject.dataDir} on the restored volume and ran its first-start initialisation`);
+    if (reinitialised) this.evidence.push(`re-initialised: the service found no data in ${this.dataDir} on the restored volume and ran its first-start initialisation`);
     return reinitialised;
   }
 
@@ -303,7 +305,7 @@ class DrillTrial {
   }
 
   private workspace(volume: string): Workspace {
-    return { scope: this.scope, subject: this.spec.subject, toolboxImage: this.env.toolboxImage, backupDir: this.backupDir!, volume, service: undefined, evidence: this.evidence };
+    return { scope: this.scope, subject: this.spec.subject, toolboxImage: this.env.toolboxImage, backupDir: this.backupDir!, dataDir: this.dataDir!, volume, service: undefined, evidence: this.evidence };
   }
 }
 

@@ -13,6 +13,8 @@ export interface Workspace {
   toolboxImage: string;
   /** The host folder backups go to (under the run's temp root unless the user names one). */
   backupDir: string;
+  /** Where the service's volume is mounted: its image's data path. */
+  dataDir: string;
   /** Backing up: the volume to back up. Restoring: the new, empty volume to restore into. */
   volume: string;
   /**

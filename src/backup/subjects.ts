@@ -2,7 +2,7 @@
 // tables fingerprinted in SQL) or WordPress's files (the site's volume, fingerprinted file by
 // file and by what the web server serves). Each can seed known data, take a snapshot of what
 // must survive, and keep a ledger of writes going while the backup runs.
-import { GenericContainer } from 'testcontainers';
+import { LoopbackContainer } from '../docker/loopback-container.ts';
 import type { ImageTarget } from '../config.ts';
 import { compareFingerprints, summariseFingerprint, type Fingerprint } from '../data/fingerprint.ts';
 import type { Dataset } from '../data/dataset.ts';
@@ -14,6 +14,7 @@ import { demultiplexLogs } from '../docker/log-frames.ts';
 import { runOneShot } from '../docker/one-shot.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
+import { dataLayoutOf } from '../storage/data-layout.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { waitUntilReady } from '../targets/wait-ready.ts';
@@ -65,8 +66,8 @@ export interface BackupSubject {
   name: string;
   displayName: string;
   image: ImageTarget;
-  /** Where the service keeps its data: the volume is mounted here. */
-  dataDir: string;
+  /** Where the service keeps its data in this image: the volume is mounted here. */
+  dataMount(image: string): Promise<string>;
   /** What a start prints when the data was not shut down cleanly; empty where there is no such thing. */
   crashRecoveryMarkers: RegExp[];
   initialisationMarkers: RegExp[];
@@ -115,7 +116,7 @@ export function databaseSubject(target: DatabaseTarget): BackupSubject {
     name: target.name,
     displayName: target.displayName,
     image: target.image,
-    dataDir: target.location.dataDir,
+    dataMount: async (image) => (await dataLayoutOf(image, target.dataPaths)).dataMount,
     crashRecoveryMarkers: target.crashRecoveryMarkers,
     readyMarker: target.readyMarker,
     initialisationMarkers: target.initialisationMarkers,
@@ -123,9 +124,10 @@ export function databaseSubject(target: DatabaseTarget): BackupSubject {
     procedureEnv: target.procedureEnv,
 
     async create(env, volume) {
+      const { dataMount } = await dataLayoutOf(env.image, target.dataPaths);
       const started = await target
-        .container(env.image, target.location.dataDir)
-        .withBindMounts([{ source: volume, target: target.location.dataDir, mode: 'rw' }])
+        .container(env.image, undefined)
+        .withBindMounts([{ source: volume, target: dataMount, mode: 'rw' }])
         .withLabels(env.scope.labels(`backup-${target.name}`))
         .start();
       env.scope.trackContainer(started.getId());
@@ -175,7 +177,7 @@ export const wordpressFiles: BackupSubject = {
   name: 'wordpress-files',
   displayName: 'WordPress files',
   image: 'wordpress',
-  dataDir: SITE_DIR,
+  dataMount: async () => SITE_DIR,
   crashRecoveryMarkers: [],
   // The image's entrypoint copies WordPress into an empty site folder and says so.
   initialisationMarkers: [/WordPress not found in .*copying now/],
@@ -183,7 +185,7 @@ export const wordpressFiles: BackupSubject = {
 
   async create(env, volume) {
     // No database: the files, and what the web server serves from them, are the subject.
-    const started = await new GenericContainer(env.image)
+    const started = await new LoopbackContainer(env.image)
       .withEnvironment({ WORDPRESS_DB_HOST: 'no-database-in-this-drill', WORDPRESS_DB_USER: 'wordpress', WORDPRESS_DB_PASSWORD: 'unused', WORDPRESS_DB_NAME: 'wordpress' })
       .withBindMounts([{ source: volume, target: SITE_DIR, mode: 'rw' }])
       .withExposedPorts(80)

@@ -11,6 +11,7 @@ import { progress } from '../progress.ts';
 import type { CellResult, KillFacts, Outcome, Phase } from '../report/model.ts';
 import { recoveryOf, round } from '../report/stats.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { waitUntilReady } from '../targets/wait-ready.ts';
@@ -58,10 +59,10 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
   const { target } = spec;
   const say = (step: string) => progress(`${killId(spec)}: trial ${trial}: ${step}`);
   const serverArgs = spec.durability === 'relaxed' ? target.relaxedDurability.serverArgs : [];
-  const placement = await prepareStorage(spec.storage, target.location, scope);
+  const placement = await prepareStorage(spec.storage, await dataLayoutOf(context.image.reference, target.dataPaths), scope);
   const evidence = [`storage: ${placement.description}`, serverArgs.length > 0 ? `server arguments: ${serverArgs.join(' ')} (${target.relaxedDurability.description})` : 'server defaults'];
   const start = async () => {
-    const started = await placement.applyTo(target.container(context.image.reference, placement.dataDir, serverArgs)).withLabels(scope.labels(killId(spec))).start();
+    const started = await placement.applyTo(target.container(context.image.reference, placement.serverDataDir, serverArgs)).withLabels(scope.labels(killId(spec))).start();
     scope.trackContainer(started.getId());
     return started;
   };

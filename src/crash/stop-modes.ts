@@ -13,6 +13,7 @@ import { progress } from '../progress.ts';
 import type { CellResult, Outcome, Phase, ShutdownVerdict, StopMode, StopModeFacts } from '../report/model.ts';
 import { recoveryOf, round } from '../report/stats.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { waitUntilReady } from '../targets/wait-ready.ts';
@@ -151,8 +152,8 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
   const { target } = spec;
   const mode = MODE_SPECS[spec.mode];
   const say = (step: string) => progress(`${stopModeId(spec)}: trial ${trial}: ${step}`);
-  const placement = await prepareStorage(spec.storage, target.location, scope);
-  const definition = placement.applyTo(target.container(context.image.reference, placement.dataDir)).withLabels(scope.labels(stopModeId(spec)));
+  const placement = await prepareStorage(spec.storage, await dataLayoutOf(context.image.reference, target.dataPaths), scope);
+  const definition = placement.applyTo(target.container(context.image.reference, placement.serverDataDir)).withLabels(scope.labels(stopModeId(spec)));
   const container = await (mode.serverUnderShell ? await underShell(definition, context.image.reference) : definition).start();
   const id = container.getId();
   scope.trackContainer(id);

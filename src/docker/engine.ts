@@ -44,6 +44,8 @@ export interface ImageFacts {
   labels: Record<string, string>;
   /** What a container of this image runs by default: its ENTRYPOINT followed by its CMD. */
   defaultCommand: string[];
+  /** The paths the image declares as VOLUME: where its documentation says the data lives. */
+  volumes: string[];
 }
 
 export async function inspectImage(reference: string): Promise<ImageFacts | undefined> {
@@ -51,7 +53,8 @@ export async function inspectImage(reference: string): Promise<ImageFacts | unde
     const info = await docker().getImage(reference).inspect();
     const entrypoint = info.Config?.Entrypoint ?? [];
     const defaultCommand = [...(typeof entrypoint === 'string' ? [entrypoint] : entrypoint), ...(info.Config?.Cmd ?? [])];
-    return { reference, id: info.Id, created: info.Created, labels: info.Config?.Labels ?? {}, defaultCommand };
+    const volumes = Object.keys(info.Config?.Volumes ?? {}).sort();
+    return { reference, id: info.Id, created: info.Created, labels: info.Config?.Labels ?? {}, defaultCommand, volumes };
   } catch (error) {
     if (statusCode(error) === 404) return undefined;
     throw error;

@@ -4,13 +4,14 @@ import type { StartedTestContainer } from 'testcontainers';
 import type { ImageChoice } from '../config.ts';
 import { compareFingerprints, summariseFingerprint, type Fingerprint } from '../data/fingerprint.ts';
 import type { Dataset } from '../data/dataset.ts';
-import { inspectContainer, logsOnceReady, mappedPort, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
+import { type MountFact, inspectContainer, logsOnceReady, mappedPort, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, Disruption, Outcome, Phase } from '../report/model.ts';
 import { recoveryOf, round } from '../report/stats.ts';
 import { assembleResult, runTrials, type TrialRecord } from './assemble.ts';
+import { dataLayoutOf, isWithin, whereDataLives } from '../storage/data-layout.ts';
 import { describeMounts, prepareStorage, type PlacementOptions, type StorageKind } from '../storage/placement.ts';
 import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
@@ -24,6 +25,8 @@ export interface CellSpec {
   expected: Outcome;
   /** Only negative controls set this: they misplace the mount on purpose. */
   placement?: PlacementOptions;
+  /** Names cells run on another image than the target's usual one (another data layout). */
+  variant?: string;
 }
 
 export interface CellContext {
@@ -33,8 +36,8 @@ export interface CellContext {
   dataset: Dataset;
 }
 
-export function cellId(spec: Pick<CellSpec, 'target' | 'storage' | 'disruption'>): string {
-  return `${spec.target.name}/${spec.storage}/${spec.disruption}`;
+export function cellId(spec: Pick<CellSpec, 'target' | 'storage' | 'disruption' | 'variant'>): string {
+  return `${spec.target.name}/${spec.storage}/${spec.disruption}${spec.variant ? `/${spec.variant}` : ''}`;
 }
 
 export async function runCell(spec: CellSpec, context: CellContext): Promise<CellResult> {
@@ -42,10 +45,11 @@ export async function runCell(spec: CellSpec, context: CellContext): Promise<Cel
   const identity = {
     id: cellId(spec),
     scenario: spec.scenario,
-    title: `${spec.target.displayName} on ${spec.storage}, ${spec.disruption}`,
+    title: `${spec.target.displayName}${spec.variant ? ` (${spec.variant})` : ''} on ${spec.storage}, ${spec.disruption}`,
     target: spec.target.name,
     storage: spec.storage,
     disruption: spec.disruption,
+    ...(spec.variant ? { variant: spec.variant } : {}),
     expected: spec.expected,
   };
   return assembleResult(identity, context.image.reference, records, error);
@@ -58,11 +62,11 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
   const evidence: string[] = [];
   const phasesMs: Partial<Record<Phase, number>> = {};
 
-  const placement = await prepareStorage(spec.storage, target.location, scope, spec.placement);
+  const placement = await prepareStorage(spec.storage, await dataLayoutOf(context.image.reference, target.dataPaths), scope, spec.placement);
   evidence.push(`storage: ${placement.description}`);
   const startContainer = async (): Promise<StartedTestContainer> => {
     const started = await placement
-      .applyTo(target.container(context.image.reference, placement.dataDir))
+      .applyTo(target.container(context.image.reference, placement.serverDataDir))
       .withLabels(scope.labels(cellId(spec)))
       .start();
     scope.trackContainer(started.getId());
@@ -82,6 +86,7 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
   let connection = await waitUntilReady(target, containerId, host, await mappedPort(containerId, target.port));
   say(`started on ${placement.description}; writing ${dataset.tables.reduce((n, t) => n + t.rows.length, 0)} rows`);
   const serverVersion = await connection.serverVersion();
+  evidence.push(describeDataDirectory(await connection.dataDirectory(), placement.dataPath, firstState.mounts));
   await connection.write(dataset);
   const before = await connection.fingerprint(tableNames);
   await connection.close();
@@ -139,7 +144,7 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
   if (cameBack) evidence.push(`after: ${summariseFingerprint(after)}`);
   evidence.push(...comparison.differences);
   if (reinitialised) {
-    evidence.push(`re-initialised: the ${spec.disruption === 'restart' ? 'restarted' : 'new'} container ran first-start initialisation in ${placement.dataDir}, so it found no data there`);
+    evidence.push(`re-initialised: the ${spec.disruption === 'restart' ? 'restarted' : 'new'} container ran first-start initialisation, so it found no data there`);
   }
   const observed: Outcome = comparison.identical ? 'survives' : 'lost';
   progress(`${cellId(spec)}: trial ${trial}: ${observed} (expected ${spec.expected})`);
@@ -156,6 +161,13 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
     serverVersion,
     evidence,
   };
+}
+
+/** Where the server says it keeps its data, and whether that is on the storage under test. */
+function describeDataDirectory(serverDataDir: string, expected: string, mounts: MountFact[]): string {
+  const where = whereDataLives(serverDataDir, mounts);
+  const onStorage = isWithin(serverDataDir, expected) ? '' : `: NOT under ${expected}, the storage under test`;
+  return `the server keeps its data in ${serverDataDir}, ${where}${onStorage}`;
 }
 
 /** The fingerprint taken before the disruption must show the whole dataset, or nothing is proven. */

@@ -5,7 +5,9 @@ import { DISRUPTIONS, type MatrixDisruption, type Outcome } from '../report/mode
 import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } from '../scenario-kit.ts';
 import { STORAGE_KINDS, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
-import { wrongMountPathControl } from './controls.ts';
+import type { HarnessConfig, ImageChoice } from '../config.ts';
+import { ensureImage } from '../docker/engine.ts';
+import { dataOutsideVolumeControl, wrongMountPathControl } from './controls.ts';
 import { runCell, type CellContext } from './run-cell.ts';
 
 /** What each storage type promises, as the seed tutorial teaches it. */
@@ -16,7 +18,39 @@ export const STORAGE_PROMISES: Record<StorageKind, Record<MatrixDisruption, Outc
   tmpfs: { restart: 'lost', recreate: 'lost' },
 };
 
-export function describePersistenceMatrix(scenario: string, target: DatabaseTarget): void {
+/** A newer image of the same service that lays its data out differently (postgres 18). */
+export interface NewerLayout {
+  variant: string;
+  describe: string;
+  image: (config: HarnessConfig) => ImageChoice;
+}
+
+/** Cells that show the storage lands where the newer image keeps its data, and only there. */
+const NEWER_LAYOUT_CELLS = [
+  ['named-volume', 'recreate'],
+  ['bind-mount', 'recreate'],
+  ['container-layer', 'restart'],
+  ['container-layer', 'recreate'],
+] as const;
+
+function describeNewerLayout(scenario: string, target: DatabaseTarget, layout: NewerLayout, context: () => CellContext): void {
+  describe(`${target.displayName} ${layout.describe}`, () => {
+    beforeAll(async () => {
+      const image = layout.image(scenarioKit().config);
+      await ensureImage(image.reference, image.source === 'local');
+    });
+    test.for(NEWER_LAYOUT_CELLS)('%s, %s', async ([storage, disruption], { task }) => {
+      const base = context();
+      const image = layout.image(scenarioKit().config);
+      const expected = STORAGE_PROMISES[storage][disruption];
+      const result = await runCell({ scenario, target, storage, disruption, expected, variant: layout.variant }, { ...base, image });
+      recordResult(task.meta, result);
+      assertVerdict(result);
+    });
+  });
+}
+
+export function describePersistenceMatrix(scenario: string, target: DatabaseTarget, newerLayout?: NewerLayout): void {
   const context = (): CellContext => {
     const { config, scope, dataset } = scenarioKit();
     return { scope, dataset, trials: config.trials, image: config.images[target.image] };
@@ -33,12 +67,21 @@ export function describePersistenceMatrix(scenario: string, target: DatabaseTarg
     });
   });
 
+  if (newerLayout) describeNewerLayout(scenario, target, newerLayout, context);
+
   describe('negative controls: a broken setup must be reported as lost', () => {
     test('a named volume mounted at the wrong path does not keep the data through a recreate', async ({ task }) => {
       const control = await wrongMountPathControl(scenario, target, context());
       recordControl(task.meta, control);
       expect(control.cell.observed, control.cell.evidence.join('\n')).toBe('lost');
       expect(control.cell.status).toBe('failed');
+    });
+
+    test.for(['named-volume', 'bind-mount'] as const)('an image whose own settings keep the data outside its VOLUME loses it on recreate (%s)', async (storage, { task }) => {
+      const control = await dataOutsideVolumeControl(scenario, target, storage, context());
+      recordControl(task.meta, control);
+      expect(control.caught, control.cell.evidence.join('\n')).toBe(true);
+      expect(control.cell.evidence.join('\n')).toContain('NOT under');
     });
   });
 }

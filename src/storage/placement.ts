@@ -4,27 +4,21 @@
 import type { GenericContainer } from 'testcontainers';
 import type { ContainerState, MountFact } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
+import { isWithin, type DataLayout } from './data-layout.ts';
 
 export const STORAGE_KINDS = ['named-volume', 'bind-mount', 'tmpfs', 'container-layer'] as const;
 export type StorageKind = (typeof STORAGE_KINDS)[number];
 
-/** Where a service keeps its data: the path the image expects, and one outside any VOLUME. */
-export interface DataLocation {
-  /** The image's data directory (a declared VOLUME in the official images). */
-  dataDir: string;
-  /**
-   * A path no VOLUME covers, so data there really lives in the container's writable layer.
-   * Official database images declare their data directory a VOLUME: without a mount, Docker
-   * would put it in an anonymous volume, which is not the writable layer.
-   */
-  writableLayerDataDir: string;
-}
-
 export interface StoragePlacement {
   kind: StorageKind;
-  /** The path the service is told to keep its data in. */
-  dataDir: string;
-  /** Where the storage is mounted; equals dataDir unless a negative control misplaces it. */
+  /**
+   * The data directory the server is told to use: only the container-layer placement moves it;
+   * on mounted storage the image keeps its data where it is configured to.
+   */
+  serverDataDir: string | undefined;
+  /** Where the data is expected: the mount, or the moved directory in the writable layer. */
+  dataPath: string;
+  /** Where the storage is mounted: the image's data mount unless a negative control misplaces it. */
   mountPath: string | undefined;
   /** A volume name or host folder, for the evidence. */
   source: string | undefined;
@@ -44,45 +38,47 @@ const TMPFS_OPTIONS = 'rw,size=1g';
 
 export async function prepareStorage(
   kind: StorageKind,
-  location: DataLocation,
+  layout: DataLayout,
   scope: RunScope,
   options: PlacementOptions = {},
 ): Promise<StoragePlacement> {
-  const mountPath = options.mountPath ?? location.dataDir;
+  const mountPath = options.mountPath ?? layout.dataMount;
+  const mounted = { serverDataDir: undefined, dataPath: layout.dataMount, mountPath };
+  const where = mountPath === layout.dataMount ? ` (${layout.dataMountReason})` : '';
   switch (kind) {
     case 'named-volume': {
       const volume = await scope.createVolume('data');
       return {
-        kind, dataDir: location.dataDir, mountPath, source: volume,
+        kind, ...mounted, source: volume,
         applyTo: (c) => c.withBindMounts([{ source: volume, target: mountPath, mode: 'rw' }]),
-        description: `named volume ${volume} mounted at ${mountPath}`,
+        description: `named volume ${volume} mounted at ${mountPath}${where}`,
         problemWith: (state) => expectMount(state.mounts, 'volume', volume, mountPath),
       };
     }
     case 'bind-mount': {
       const folder = await scope.createHostFolder('bind-data');
       return {
-        kind, dataDir: location.dataDir, mountPath, source: folder,
+        kind, ...mounted, source: folder,
         applyTo: (c) => c.withBindMounts([{ source: folder, target: mountPath, mode: 'rw' }]),
-        description: `host folder ${folder} bind-mounted at ${mountPath}`,
+        description: `host folder ${folder} bind-mounted at ${mountPath}${where}`,
         problemWith: (state) => expectMount(state.mounts, 'bind', folder, mountPath),
       };
     }
     case 'tmpfs':
       return {
-        kind, dataDir: location.dataDir, mountPath, source: undefined,
+        kind, ...mounted, source: undefined,
         applyTo: (c) => c.withTmpFs({ [mountPath]: TMPFS_OPTIONS }),
-        description: `tmpfs (${TMPFS_OPTIONS}) at ${mountPath}`,
+        description: `tmpfs (${TMPFS_OPTIONS}) at ${mountPath}${where}`,
         problemWith: (state) => expectMount(state.mounts, 'tmpfs', undefined, mountPath),
       };
     case 'container-layer': {
-      const dataDir = location.writableLayerDataDir;
+      const dataDir = layout.writableLayerDir;
       return {
-        kind, dataDir, mountPath: undefined, source: undefined,
+        kind, serverDataDir: dataDir, dataPath: dataDir, mountPath: undefined, source: undefined,
         applyTo: (c) => c,
-        description: `no mount: data in ${dataDir}, inside the container's writable layer`,
+        description: `no mount: the server told to keep its data in ${dataDir}, outside every VOLUME the image declares (${layout.declaredVolumes.join(', ') || 'none'}), so in the container's writable layer`,
         problemWith: (state) => {
-          const covering = state.mounts.find((m) => dataDir === m.destination || dataDir.startsWith(`${m.destination}/`));
+          const covering = state.mounts.find((m) => isWithin(dataDir, m.destination));
           return covering ? `${dataDir} is covered by a ${covering.type} mount at ${covering.destination}` : undefined;
         },
       };

@@ -2,7 +2,7 @@
 // arguments passed to mysqld) and SQL to write a dataset and fingerprint it. The same code
 // drives MariaDB, whose stand-in is used without a registry; the server version says which ran.
 import mysql2 from 'mysql2/promise';
-import { GenericContainer } from 'testcontainers';
+import { LoopbackContainer } from '../docker/loopback-container.ts';
 import type { Column, Dataset, TableData } from '../data/dataset.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import { ContainerRunning } from './running-wait-strategy.ts';
@@ -30,10 +30,7 @@ export const mysql: DatabaseTarget = {
   displayName: 'MySQL',
   image: 'mysql',
   port: 3306,
-  location: {
-    dataDir: DATA_DIR,
-    writableLayerDataDir: '/var/lib/mysql-writable-layer',
-  },
+  dataPaths: { documented: [DATA_DIR], writableLayer: '/var/lib/mysql-writable-layer' },
   initialisationMarkers: [/\[Entrypoint\]: Initializing database files/, /MySQL init process done/],
   // MariaDB prints "mariadbd: ready for connections.", MySQL "ready for connections. Version: …".
   readyMarker: /ready for connections/,
@@ -59,8 +56,11 @@ export const mysql: DatabaseTarget = {
 
   relaxedDurability: { serverArgs: ['--innodb-flush-log-at-trx-commit=0'], description: 'innodb_flush_log_at_trx_commit=0: the log is written and flushed about once a second, not at each commit' },
 
+  // Both images' entrypoints read the server's own --datadir.
+  dataDirInImage: (dir) => [`CMD ["mysqld", "--datadir=${dir}"]`],
+
   container(image, dataDir, serverArgs = []) {
-    const container = new GenericContainer(image)
+    const container = new LoopbackContainer(image)
       .withEnvironment({ MYSQL_ROOT_PASSWORD: ROOT_PASSWORD, MYSQL_DATABASE: DATABASE })
       .withExposedPorts(3306)
       .withWaitStrategy(new ContainerRunning());

@@ -1,7 +1,7 @@
 // PostgreSQL: the official image's contract (POSTGRES_* variables, PGDATA) and SQL to write
 // a dataset and fingerprint it.
 import pg from 'pg';
-import { GenericContainer } from 'testcontainers';
+import { LoopbackContainer } from '../docker/loopback-container.ts';
 import type { Column, Dataset, TableData } from '../data/dataset.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import { ContainerRunning } from './running-wait-strategy.ts';
@@ -26,10 +26,9 @@ export const postgres: DatabaseTarget = {
   displayName: 'PostgreSQL',
   image: 'postgres',
   port: 5432,
-  location: {
-    dataDir: '/var/lib/postgresql/data',
-    writableLayerDataDir: '/var/lib/postgresql/writable-layer-data',
-  },
+  // Up to 17 the data directory itself is the VOLUME; 18 declares its parent and keeps the data
+  // in /var/lib/postgresql/18/docker.
+  dataPaths: { documented: ['/var/lib/postgresql/data', '/var/lib/postgresql'], writableLayer: '/var/lib/postgresql-writable-layer' },
   initialisationMarkers: [/The files belonging to this database system will be owned by user/, /PostgreSQL init process complete/],
   readyMarker: /database system is ready to accept connections/,
   shutdownRequestedMarker: /received (?:smart|fast|immediate) shutdown request/,
@@ -45,8 +44,10 @@ export const postgres: DatabaseTarget = {
 
   relaxedDurability: { serverArgs: ['-c', 'synchronous_commit=off'], description: 'synchronous_commit=off: a commit is acknowledged before its WAL is flushed' },
 
+  dataDirInImage: (dir) => [`ENV PGDATA=${dir}`],
+
   container(image, dataDir, serverArgs = []) {
-    const container = new GenericContainer(image)
+    const container = new LoopbackContainer(image)
       .withEnvironment({ POSTGRES_PASSWORD: PASSWORD, POSTGRES_USER: USER, POSTGRES_DB: DATABASE, ...(dataDir ? { PGDATA: dataDir } : {}) })
       .withExposedPorts(5432)
       .withWaitStrategy(new ContainerRunning());

@@ -4,7 +4,7 @@ import type { GenericContainer } from 'testcontainers';
 import type { ImageTarget } from '../config.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
-import type { DataLocation } from '../storage/placement.ts';
+import type { DataPaths } from '../storage/data-layout.ts';
 
 export interface DatabaseConnection {
   /** The server's own description of itself (engine and version). */
@@ -28,7 +28,8 @@ export interface DatabaseTarget {
   displayName: string;
   image: ImageTarget;
   port: number;
-  location: DataLocation;
+  /** Where the official image documents its data; the image's own VOLUME decides per image. */
+  dataPaths: DataPaths;
   /** Lines only first-start initialisation prints: seen after a disruption, data was re-created. */
   initialisationMarkers: RegExp[];
   /** The line the server prints once it accepts connections (after any recovery). */
@@ -47,9 +48,10 @@ export interface DatabaseTarget {
   /** Connection settings handed to a user's backup and restore commands. */
   procedureEnv: Record<string, string>;
   /**
-   * A container for this image keeping its data in dataDir, not yet started; serverArgs go to
-   * the server. Without dataDir the image keeps its data where it chooses, as in a user's own
-   * setup: the upgrade drills need that, since a newer image may choose another place.
+   * A container for this image, not yet started; serverArgs go to the server. Without dataDir
+   * the image keeps its data where it is configured to, as in a user's own setup: every drill
+   * runs it so. Only the container-layer placement passes dataDir, to move the data out of
+   * every VOLUME.
    */
   container(image: string, dataDir: string | undefined, serverArgs?: string[]): GenericContainer;
   /**
@@ -68,6 +70,11 @@ export interface DatabaseTarget {
    * the crash drills, which must lose acknowledged writes when the server is killed.
    */
   relaxedDurability: { serverArgs: string[]; description: string };
+  /**
+   * Dockerfile lines by which a derived image keeps its data in `dir` through its own settings,
+   * as a user's image may: the negative control that the harness runs an image as configured.
+   */
+  dataDirInImage(dir: string): string[];
   /** Connects, or throws while the server is not ready yet. */
   connect(host: string, port: number): Promise<DatabaseConnection>;
 }

@@ -19,7 +19,8 @@ import { dumpToFile, restoreFromFile } from '../backup/methods/native-dump.ts';
 import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { ContainerExitedError, waitUntilReady } from '../targets/wait-ready.ts';
-import { classifyInPlace, refusalMessages, runUpgradeStep, upgradeMessages, whereDataLives } from './observe.ts';
+import { classifyInPlace, refusalMessages, runUpgradeStep, upgradeMessages } from './observe.ts';
+import { dataLayoutOf, whereDataLives } from '../storage/data-layout.ts';
 
 const ATTEMPT_LABEL = 'persistence-harness.attempt';
 
@@ -68,7 +69,8 @@ interface Servers {
 async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScope): Promise<TrialRecord> {
   const { target, pair } = spec;
   const say = (step: string) => progress(`${upgradeId(spec)}: trial ${trial}: ${step}`);
-  const mounted = target.location.dataDir;
+  // The volume stays where the old image keeps its data, as a user's setup does across the swap.
+  const mounted = (await dataLayoutOf(pair.from, target.dataPaths)).dataMount;
   const phasesMs: Partial<Record<Phase, number>> = {};
   const measurementsMs: Record<string, number[]> = {};
   const evidence: string[] = [];

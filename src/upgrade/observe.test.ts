@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import { postgres } from '../targets/postgres.ts';
-import { classifyInPlace, refusalMessages, upgradeMessages, whereDataLives } from './observe.ts';
+import { classifyInPlace, refusalMessages, upgradeMessages } from './observe.ts';
 
 const before: Fingerprint = { employees: { present: true, rows: 3, contentHash: 'a' }, readings: { present: true, rows: 2000, contentHash: 'b' } };
 const empty: Fingerprint = { employees: { present: false, rows: 0, contentHash: null }, readings: { present: false, rows: 0, contentHash: null } };
@@ -47,16 +47,5 @@ describe('what a new server did with the old data', () => {
   test('upgrade and fresh-initialisation lines are picked from the log', () => {
     const logs = 'The files belonging to this database system will be owned by user "postgres".\nLOG:  listening\nPostgreSQL init process complete; ready for start up.';
     expect(upgradeMessages(logs, postgres)).toHaveLength(2);
-  });
-
-  test('where a data directory lives: the deepest mount above it', () => {
-    const anonymous = 'a'.repeat(64);
-    const mounts = [
-      { type: 'volume', source: 'users-volume', destination: '/var/lib/postgresql/data' },
-      { type: 'volume', source: anonymous, destination: '/var/lib/postgresql' },
-    ];
-    expect(whereDataLives('/var/lib/postgresql/17/docker', mounts)).toBe('in an anonymous volume mounted at /var/lib/postgresql, removed with the container');
-    expect(whereDataLives('/var/lib/postgresql/data', mounts)).toBe('in volume users-volume mounted at /var/lib/postgresql/data');
-    expect(whereDataLives('/srv/data', mounts)).toContain('writable layer');
   });
 });

@@ -2,8 +2,8 @@
 // from the fingerprint; and the upgrade step some servers need, run and reported.
 import { execa } from 'execa';
 import type { Fingerprint } from '../data/fingerprint.ts';
-import type { MountFact } from '../docker/containers.ts';
 import type { InPlaceUpgrade, UpgradeFacts } from '../report/model.ts';
+import { isWithin } from '../storage/data-layout.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 
 const MAX_MESSAGES = 4;
@@ -50,21 +50,6 @@ export function classifyInPlace(facts: InPlaceFacts): InPlaceUpgrade {
   const anyOldTablePresent = Object.entries(facts.before).some(([table, fp]) => fp.present && facts.after[table]?.present);
   if ((facts.initialised || outsideMount) && !anyOldTablePresent) return 'reinitialised';
   return JSON.stringify(facts.before) === JSON.stringify(facts.after) ? 'upgraded' : 'data-differs';
-}
-
-function isWithin(path: string, folder: string): boolean {
-  const strip = (p: string) => p.replace(/\/+$/, '');
-  return strip(path) === strip(folder) || strip(path).startsWith(`${strip(folder)}/`);
-}
-
-/** Which mount holds a path: the deepest mount above it, or the container's own writable layer. */
-export function whereDataLives(path: string, mounts: MountFact[]): string {
-  const holder = mounts
-    .filter((m) => isWithin(path, m.destination))
-    .sort((a, b) => b.destination.length - a.destination.length)[0];
-  if (!holder) return 'in the container\'s writable layer, removed with the container';
-  if (holder.type === 'volume' && /^[0-9a-f]{64}$/.test(holder.source)) return `in an anonymous volume mounted at ${holder.destination}, removed with the container`;
-  return `in ${holder.type} ${holder.source} mounted at ${holder.destination}`;
 }
 
 /** Finds the target's upgrade tool in the container, asks it whether it is needed, runs it if so. */

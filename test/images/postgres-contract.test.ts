@@ -19,6 +19,7 @@ beforeAll(async () => {
 afterAll(() => scope.dispose());
 
 for (const image of contractImages(config, 'postgres')) checkContract(image);
+checkNewLayout(config.upgrades['moved-data-path'].to);
 
 function checkContract(image: string): void {
   const start = (env: Record<string, string>, configure: Configure = (c) => c) =>
@@ -97,6 +98,53 @@ function checkContract(image: string): void {
       const second = await start({ POSTGRES_PASSWORD: 'a-different-password-is-ignored' }, withData);
       expect(await query(second, 'SELECT count(*)::int AS runs FROM init_runs', login)).toEqual([{ runs: 1 }]);
       expect(await readLogs(second.getId())).toMatch(/Skipping initialization/);
+    });
+  });
+}
+
+/**
+ * postgres 18's layout: VOLUME /var/lib/postgresql, PGDATA in a major-version folder below it.
+ * A mount at the old path would leave the data unused, so the entrypoint refuses to start.
+ */
+function checkNewLayout(image: string): void {
+  const env = { POSTGRES_PASSWORD: 'secret' };
+  const start = (configure: Configure) => startLabelled(scope, image, 'postgres-layout-contract', (c) => configure(c.withEnvironment(env).withExposedPorts(5432)));
+
+  describe(`postgres 18+ data layout (${image})`, () => {
+    test('PGDATA lies below the one declared VOLUME, /var/lib/postgresql', async () => {
+      const info = await docker().getImage(image).inspect();
+      expect(Object.keys(info.Config.Volumes ?? {})).toEqual(['/var/lib/postgresql']);
+      const pgdata = (info.Config.Env ?? []).find((line) => line.startsWith('PGDATA='));
+      expect(pgdata).toMatch(/^PGDATA=\/var\/lib\/postgresql\/[^/]+\/docker$/);
+    });
+
+    test('an empty volume at the old path /var/lib/postgresql/data is refused, not silently left unused', async () => {
+      const volume = await scope.createVolume('old-path');
+      const container = await start((c) => c.withBindMounts([{ source: volume, target: '/var/lib/postgresql/data' }]));
+      const { code, logs } = await waitForExit(container);
+      expect(code).not.toBe(0);
+      expect(logs).toContain('/var/lib/postgresql/data (unused mount/volume)');
+      expect(logs).toContain('The suggested container configuration for 18+ is to place a single mount');
+    });
+
+    test('a volume mounted at /var/lib/postgresql keeps the cluster in a subdirectory of it', async () => {
+      const volume = await scope.createVolume('new-path');
+      const container = await start((c) => c.withBindMounts([{ source: volume, target: '/var/lib/postgresql' }]));
+      const port = await mappedPort(container.getId(), 5432);
+      const rows = await untilAnswered(
+        async () => {
+          const client = new pg.Client({ host: container.getHost(), port, user: 'postgres', password: 'secret', database: 'postgres' });
+          client.on('error', () => undefined);
+          try {
+            await client.connect();
+            return (await client.query<{ data_directory: string }>('SHOW data_directory')).rows;
+          } finally {
+            await client.end().catch(() => undefined);
+          }
+        },
+        () => false,
+      );
+      expect(rows[0]?.data_directory).toMatch(/^\/var\/lib\/postgresql\/[^/]+\/docker$/);
     });
   });
 }

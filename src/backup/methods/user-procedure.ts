@@ -59,7 +59,7 @@ export function procedureEnvironment(procedure: Procedure, workspace: Workspace)
     PERSIST_VOLUME: workspace.volume,
     PERSIST_BACKUP_DIR: workspace.backupDir,
     PERSIST_CONTAINER: workspace.service?.id ?? '',
-    PERSIST_DATA_DIR: workspace.subject.dataDir,
+    PERSIST_DATA_DIR: workspace.dataDir,
     PERSIST_TOOLBOX_IMAGE: workspace.toolboxImage,
     // Containers the commands start should carry it, so the harness removes them whatever happens.
     PERSIST_LABEL: `${RUN_LABEL}=${workspace.scope.runId}`,

@@ -10,7 +10,7 @@ export function sectionsOf(report: Report): Array<{ name: string; items: boolean
     // Backup, crash, stop-mode and upgrade drills have tables of their own.
     if (result.backup || result.kill || result.stopMode || result.upgrade) continue;
     const items = result.items !== undefined;
-    const name = items ? result.scenario : result.target;
+    const name = items ? result.scenario : result.variant ? `${result.target} (${result.variant})` : result.target;
     const key = `${items}:${name}`;
     const section = sections.get(key) ?? { name, items, results: [] };
     section.results.push(result);
