@@ -12,14 +12,13 @@ import { rotatingScript } from '../src/backup/methods/rotating-script.ts';
 import { userProcedure } from '../src/backup/methods/user-procedure.ts';
 import { volumeCopy } from '../src/backup/methods/volume-copy.ts';
 import { loadProcedures, type Procedure } from '../src/backup/procedure.ts';
-import { databaseSubject, wordpressFiles, type BackupSubject } from '../src/backup/subjects.ts';
+import { BACKUP_SUBJECTS, wordpressFiles, type BackupSubject } from '../src/backup/subjects.ts';
 import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
-import { mysql } from '../src/targets/mysql.ts';
-import { postgres } from '../src/targets/postgres.ts';
 
 const SCENARIO = 'backup';
-const SUBJECTS = { postgres: databaseSubject(postgres), mysql: databaseSubject(mysql), 'wordpress-files': wordpressFiles };
-const DATABASES = [SUBJECTS.postgres, SUBJECTS.mysql];
+const SUBJECTS = BACKUP_SUBJECTS;
+/** The subjects a database's own tools back up: a logical dump, crash recovery to observe. */
+const DATABASES = Object.values(SUBJECTS).filter((subject) => subject.logicalBackup !== undefined);
 const fixture = (name: string) => fileURLToPath(new URL(`../test/fixtures/procedures/${name}`, import.meta.url));
 /** Your procedure (`persist run backup --procedure FILE`), or the README's worked example. */
 const PROCEDURE_FILE = scenarioKit().config.procedureFile ?? fileURLToPath(new URL('../examples/backup-procedure/procedure.json', import.meta.url));

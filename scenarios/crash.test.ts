@@ -7,15 +7,15 @@ import { runKillDrill } from '../src/crash/kill-drill.ts';
 import { describeShutdown, runStopModeDrill } from '../src/crash/stop-modes.ts';
 import type { StopMode } from '../src/report/model.ts';
 import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
-import { mysql } from '../src/targets/mysql.ts';
-import { postgres } from '../src/targets/postgres.ts';
+import { databaseServices } from '../src/services/registry.ts';
+import { DATABASE_DRIVERS } from '../src/targets/drivers.ts';
 
 const SCENARIO = 'crash';
-const TARGETS = [postgres, mysql];
+const TARGETS = databaseServices().map((name) => DATABASE_DRIVERS[name]);
 /** The relaxed controls run until a trial loses writes, at most this many times. */
 const CONTROL_TRIALS = 5;
 
-beforeAll(() => preflight(['postgres', 'mysql']));
+beforeAll(() => preflight(databaseServices()));
 
 describe('SIGKILL under write load: acknowledged writes survive', () => {
   const cells = TARGETS.flatMap((target) => (['named-volume', 'bind-mount'] as const).map((storage) => ({ target, storage, name: `${target.displayName} on ${storage}` })));

@@ -1,13 +1,14 @@
 // Defaults and the environment. This is the only module that reads process.env, so every
 // setting a user can change is visible in one place (and documented in the README).
 import { UsageError } from './errors.ts';
+import { localUpgrade, SERVICE_NAMES, SERVICES, UPGRADE_PAIRS, UPGRADES, type ServiceName, type UpgradePairName } from './services/registry.ts';
 
 export const IMAGE_SETS = ['official', 'local'] as const;
 export type ImageSet = (typeof IMAGE_SETS)[number];
 
-/** Every kind of image the harness starts, by the name users override it with. */
-export const IMAGE_TARGETS = ['postgres', 'mysql', 'wordpress', 'nginx', 'toolbox'] as const;
-export type ImageTarget = (typeof IMAGE_TARGETS)[number];
+/** Every kind of image the harness starts, by the name users override it with (the registry's services). */
+export const IMAGE_TARGETS = SERVICE_NAMES;
+export type ImageTarget = ServiceName;
 
 export interface ImageChoice {
   target: ImageTarget;
@@ -16,30 +17,11 @@ export interface ImageChoice {
   source: 'official' | 'local' | 'override';
 }
 
-const OFFICIAL_IMAGES: Record<ImageTarget, string> = {
-  postgres: 'postgres:17',
-  mysql: 'mysql:8.4',
-  wordpress: 'wordpress:6',
-  nginx: 'nginx:1.27',
-  toolbox: 'alpine:3.20',
-};
-
 /** The stand-ins built from images/<name>/ by `persist images build`. */
-export const LOCAL_IMAGES: Record<ImageTarget, string> = {
-  postgres: 'persistence-harness/postgres:15',
-  mysql: 'persistence-harness/mysql:10.11',
-  wordpress: 'persistence-harness/wordpress:6.1',
-  nginx: 'persistence-harness/nginx:bookworm',
-  toolbox: 'persistence-harness/toolbox:bookworm',
-};
+export const LOCAL_IMAGES = Object.fromEntries(SERVICE_NAMES.map((name) => [name, SERVICES[name].standIn.reference])) as Record<ImageTarget, string>;
+const OFFICIAL_IMAGES = Object.fromEntries(SERVICE_NAMES.map((name) => [name, SERVICES[name].official])) as Record<ImageTarget, string>;
 
-/**
- * The upgrade drills' image pairs: data written on `from`, then `to` started on the same volume.
- * 'moved-data-path' is the re-initialisation case: a newer image that keeps its data somewhere
- * else than where the old volume is mounted (as postgres 18 moved PGDATA).
- */
-export const UPGRADE_PAIRS = ['postgres', 'mysql', 'wordpress', 'moved-data-path'] as const;
-export type UpgradePairName = (typeof UPGRADE_PAIRS)[number];
+export { UPGRADE_PAIRS, type UpgradePairName };
 
 export interface UpgradePair {
   name: UpgradePairName;
@@ -47,21 +29,6 @@ export interface UpgradePair {
   to: string;
   source: 'official' | 'local' | 'override';
 }
-
-const OFFICIAL_UPGRADES: Record<UpgradePairName, [string, string]> = {
-  postgres: ['postgres:15', 'postgres:17'],
-  mysql: ['mysql:8.0', 'mysql:8.4'],
-  wordpress: ['wordpress:6.1', 'wordpress:6.8'],
-  'moved-data-path': ['postgres:17', 'postgres:18'],
-};
-
-/** Debian 12's versions to Debian 13's; the last is PostgreSQL 17 built with postgres 18's data path. */
-export const LOCAL_UPGRADES: Record<UpgradePairName, [string, string]> = {
-  postgres: [LOCAL_IMAGES.postgres, 'persistence-harness/postgres:17'],
-  mysql: [LOCAL_IMAGES.mysql, 'persistence-harness/mysql:11.8'],
-  wordpress: [LOCAL_IMAGES.wordpress, 'persistence-harness/wordpress:6.8'],
-  'moved-data-path': ['persistence-harness/postgres:17', 'persistence-harness/postgres:17-moved-pgdata'],
-};
 
 /** PERSIST_UPGRADE_<PAIR>=FROM,TO overrides one pair, e.g. PERSIST_UPGRADE_POSTGRES=postgres:16,postgres:17. */
 export function chooseUpgrades(imageSet: ImageSet, env: Env): Record<UpgradePairName, UpgradePair> {
@@ -75,7 +42,7 @@ export function chooseUpgrades(imageSet: ImageSet, env: Env): Record<UpgradePair
       }
       return [name, { name, from, to, source: 'override' }];
     }
-    const [from, to] = imageSet === 'local' ? LOCAL_UPGRADES[name] : OFFICIAL_UPGRADES[name];
+    const [from, to] = imageSet === 'local' ? localUpgrade(name) : UPGRADES[name].official;
     return [name, { name, from, to, source: imageSet }];
   });
   return Object.fromEntries(entries) as Record<UpgradePairName, UpgradePair>;

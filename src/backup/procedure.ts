@@ -5,9 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { backupSubjects, type BackupSubjectName } from '../services/registry.ts';
 
-export const PROCEDURE_TARGETS = ['postgres', 'mysql', 'wordpress-files'] as const;
-export type ProcedureTarget = (typeof PROCEDURE_TARGETS)[number];
+/** What a procedure can back up: the registry's backup subjects. */
+export const PROCEDURE_TARGETS = backupSubjects();
+export type ProcedureTarget = BackupSubjectName;
 
 export interface Procedure {
   name: string;

@@ -14,6 +14,8 @@ import { demultiplexLogs } from '../docker/log-frames.ts';
 import { runOneShot } from '../docker/one-shot.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
+import type { BackupSubjectName } from '../services/registry.ts';
+import { DATABASE_DRIVERS } from '../targets/drivers.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
@@ -280,3 +282,10 @@ async function startFileWriter(env: SubjectEnv, volume: string, firstId: number)
     },
   };
 }
+
+/** Every backup subject by the name a procedure file gives; total over the registry's subjects. */
+export const BACKUP_SUBJECTS = {
+  postgres: databaseSubject(DATABASE_DRIVERS.postgres),
+  mysql: databaseSubject(DATABASE_DRIVERS.mysql),
+  'wordpress-files': wordpressFiles,
+} satisfies Record<BackupSubjectName, BackupSubject>;

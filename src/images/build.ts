@@ -6,50 +6,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
-import { LOCAL_IMAGES, LOCAL_UPGRADES } from '../config.ts';
+import { standInBuilds, SUITES, type Suite } from '../services/registry.ts';
 import { checkEngine, inspectImage } from '../docker/engine.ts';
 import { HarnessError } from '../errors.ts';
 import { CONTENT_HASH_LABEL, hashFolder } from './content-hash.ts';
 
 const IMAGES_DIR = new URL('../../images/', import.meta.url).pathname;
 
-/** The Debian releases the stand-ins are built on: each has images/base/<suite>.conf. */
-export const SUITES = ['bookworm', 'trixie'] as const;
-export type Suite = (typeof SUITES)[number];
+export { SUITES, type Suite };
 
 export function baseImage(suite: Suite): string {
   return `persistence-harness/debian-base:${suite}`;
 }
 
-export interface StandIn {
-  reference: string;
-  folder: string;
-  suite: Suite;
-  /** Passed as --build-arg; part of the content hash. */
-  buildArgs: Record<string, string>;
-}
-
-/**
- * Build order: a variant after the image whose layers it shares. Debian 12 gives the versions
- * the scenarios run, Debian 13 the newer ones the upgrade drills move to.
- */
-export const STAND_INS: StandIn[] = [
-  { reference: LOCAL_IMAGES.postgres, folder: 'postgres', suite: 'bookworm', buildArgs: { PG_MAJOR: '15' } },
-  { reference: LOCAL_IMAGES.mysql, folder: 'mysql', suite: 'bookworm', buildArgs: {} },
-  { reference: LOCAL_IMAGES.wordpress, folder: 'wordpress', suite: 'bookworm', buildArgs: { DEFAULT_THEME: 'twentytwentythree' } },
-  { reference: LOCAL_IMAGES.nginx, folder: 'nginx', suite: 'bookworm', buildArgs: {} },
-  { reference: LOCAL_IMAGES.toolbox, folder: 'toolbox', suite: 'bookworm', buildArgs: {} },
-  { reference: LOCAL_UPGRADES.postgres[1], folder: 'postgres', suite: 'trixie', buildArgs: { PG_MAJOR: '17' } },
-  // PostgreSQL 17 laid out as postgres 18 is: data in /var/lib/postgresql/17/docker, the volume one level up.
-  {
-    reference: LOCAL_UPGRADES['moved-data-path'][1],
-    folder: 'postgres',
-    suite: 'trixie',
-    buildArgs: { PG_MAJOR: '17', PGDATA_PATH: '/var/lib/postgresql/17/docker', VOLUME_PATH: '/var/lib/postgresql' },
-  },
-  { reference: LOCAL_UPGRADES.mysql[1], folder: 'mysql', suite: 'trixie', buildArgs: {} },
-  { reference: LOCAL_UPGRADES.wordpress[1], folder: 'wordpress', suite: 'trixie', buildArgs: { DEFAULT_THEME: 'twentytwentyfive' } },
-];
+/** Build order: a variant after the image whose layers it shares (the registry's order). */
+export const STAND_INS = standInBuilds();
 
 export interface BuildOptions {
   force: boolean;

@@ -5,7 +5,10 @@ import { LoopbackContainer } from '../../src/docker/loopback-container.ts';
 import { waitForExit as exitOf } from '../../src/docker/containers.ts';
 import type { RunScope } from '../../src/docker/run-scope.ts';
 import { ensureImage } from '../../src/docker/engine.ts';
-import type { HarnessConfig } from '../../src/config.ts';
+import type { HarnessConfig, ImageTarget, UpgradePairName } from '../../src/config.ts';
+
+/** A service whose upgrade pair is named after it: its contract holds on both sides. */
+type ServiceWithUpgrade = Extract<UpgradePairName, ImageTarget>;
 import { ContainerRunning } from '../../src/targets/running-wait-strategy.ts';
 
 export type Configure = (container: GenericContainer) => GenericContainer;
@@ -41,13 +44,13 @@ export async function untilAnswered<T>(attempt: () => Promise<T>, isAnswer: (err
  * The images a contract is checked against: the selected one, and both sides of its upgrade
  * pair (the upgrade drills rely on the same promises from the newer image). Each once.
  */
-export function contractImages(config: HarnessConfig, target: 'postgres' | 'mysql' | 'wordpress'): string[] {
+export function contractImages(config: HarnessConfig, target: ServiceWithUpgrade): string[] {
   const pair = config.upgrades[target];
   return [...new Set([config.images[target].reference, pair.from, pair.to])];
 }
 
 /** Present locally, or pulled; a missing stand-in is one clear sentence. */
-export async function ensureContractImages(config: HarnessConfig, target: 'postgres' | 'mysql' | 'wordpress'): Promise<void> {
+export async function ensureContractImages(config: HarnessConfig, target: ServiceWithUpgrade): Promise<void> {
   const standIn = config.upgrades[target].source === 'local';
   for (const image of contractImages(config, target)) await ensureImage(image, standIn);
 }

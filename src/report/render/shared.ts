@@ -2,6 +2,7 @@
 // sections, and how durations and sizes are written.
 import { DISRUPTIONS, type CellResult, type ItemOutcome, type MatrixDisruption, type Report, type ShutdownVerdict } from '../model.ts';
 import { STORAGE_KINDS, type StorageKind } from '../../storage/placement.ts';
+import { versionPattern } from '../../services/registry.ts';
 
 /** Matrix results are grouped by target; results judged item by item, by scenario. */
 export function sectionsOf(report: Report): Array<{ name: string; items: boolean; results: CellResult[] }> {
@@ -113,7 +114,7 @@ export function withoutLogPrefix(line: string): string {
 /** "PostgreSQL 17.12 (Debian …) on x86_64 …" → "PostgreSQL 17.12". */
 export function shortVersion(version: string | null): string {
   if (version === null) return '?';
-  return /^(?:PostgreSQL|MariaDB|MySQL|WordPress) \d[\d.]*/.exec(version)?.[0] ?? version;
+  return versionPattern().exec(version)?.[0] ?? version;
 }
 
 const IN_PLACE_TEXT = { upgraded: 'ran on the old data', refused: 'refused the old data', reinitialised: 'STARTED EMPTY (fresh data directory)', 'data-differs': 'ran, data differs' } as const;

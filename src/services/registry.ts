@@ -1,0 +1,156 @@
+// Every service the harness knows, in one place: its official image, the stand-in built for
+// machines without a registry, the upgrade pairs it takes part in, and what it can do. Every
+// other list (image settings, stand-in builds, upgrade pairs, backup procedure targets, the
+// version names reports shorten) is derived from this one, and a test proves they cannot
+// drift. Pure data, so the CLI loads it at once; each database's driver is one module in
+// src/targets/, looked up by name in src/targets/drivers.ts.
+
+/** The Debian releases the stand-ins are built on: each has images/base/<suite>.conf. */
+export const SUITES = ['bookworm', 'trixie'] as const;
+export type Suite = (typeof SUITES)[number];
+
+/** A stand-in image: built from images/<folder>/Dockerfile on a Debian base. */
+export interface StandInBuild {
+  reference: string;
+  folder: string;
+  suite: Suite;
+  /** Passed as --build-arg; part of the content hash. */
+  buildArgs: Record<string, string>;
+}
+
+/** An upgrade drill's image pair: data written on `from`, then `to` started on the same volume. */
+export interface UpgradeProfile {
+  official: [string, string];
+  /** Stand-ins; a reference given as a string is built by another entry. */
+  local: [StandInBuild | string, StandInBuild | string];
+}
+
+export interface ServiceProfile {
+  displayName: string;
+  /** What the report shortens server versions to ("PostgreSQL 15.14"). */
+  versionName?: string;
+  official: string;
+  standIn: StandInBuild;
+  /** The data drills' capabilities; the driver module supplies the how. */
+  capabilities: {
+    /** A database driver in src/targets/ (matrix, crash and backup drills). */
+    database?: true;
+    /** Backed up and restored by the backup drills, under this procedure target name. */
+    backupSubject?: string;
+  };
+}
+
+const standIn = (reference: string, folder: string, suite: Suite, buildArgs: Record<string, string> = {}): StandInBuild => ({ reference, folder, suite, buildArgs });
+
+/** By the name users override an image with: PERSIST_IMAGE_<NAME>. */
+export const SERVICES = {
+  postgres: {
+    displayName: 'PostgreSQL',
+    versionName: 'PostgreSQL',
+    official: 'postgres:17',
+    standIn: standIn('persistence-harness/postgres:15', 'postgres', 'bookworm', { PG_MAJOR: '15' }),
+    capabilities: { database: true, backupSubject: 'postgres' },
+  },
+  mysql: {
+    displayName: 'MySQL',
+    versionName: 'MySQL|MariaDB',
+    official: 'mysql:8.4',
+    standIn: standIn('persistence-harness/mysql:10.11', 'mysql', 'bookworm'),
+    capabilities: { database: true, backupSubject: 'mysql' },
+  },
+  wordpress: {
+    displayName: 'WordPress',
+    versionName: 'WordPress',
+    official: 'wordpress:6',
+    standIn: standIn('persistence-harness/wordpress:6.1', 'wordpress', 'bookworm', { DEFAULT_THEME: 'twentytwentythree' }),
+    capabilities: { backupSubject: 'wordpress-files' },
+  },
+  nginx: {
+    displayName: 'nginx',
+    official: 'nginx:1.27',
+    standIn: standIn('persistence-harness/nginx:bookworm', 'nginx', 'bookworm'),
+    capabilities: {},
+  },
+  toolbox: {
+    displayName: 'toolbox (helper shell)',
+    official: 'alpine:3.20',
+    standIn: standIn('persistence-harness/toolbox:bookworm', 'toolbox', 'bookworm'),
+    capabilities: {},
+  },
+} as const satisfies Record<string, ServiceProfile>;
+
+export type ServiceName = keyof typeof SERVICES;
+export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
+
+/** Services with a database driver module. */
+export type DatabaseServiceName = { [K in ServiceName]: (typeof SERVICES)[K]['capabilities'] extends { database: true } ? K : never }[ServiceName];
+
+/** The backup drills' subjects, by the name a procedure file gives as its target. */
+export type BackupSubjectName = { [K in ServiceName]: (typeof SERVICES)[K]['capabilities'] extends { backupSubject: infer S extends string } ? S : never }[ServiceName];
+
+/**
+ * The upgrade drills' pairs: Debian 12's versions to Debian 13's for the stand-ins.
+ * 'moved-data-path' is the re-initialisation case: a newer image that keeps its data somewhere
+ * else than where the old volume is mounted (as postgres 18 moved PGDATA).
+ */
+export const UPGRADES = {
+  postgres: { official: ['postgres:15', 'postgres:17'], local: [SERVICES.postgres.standIn, standIn('persistence-harness/postgres:17', 'postgres', 'trixie', { PG_MAJOR: '17' })] },
+  mysql: { official: ['mysql:8.0', 'mysql:8.4'], local: [SERVICES.mysql.standIn, standIn('persistence-harness/mysql:11.8', 'mysql', 'trixie')] },
+  wordpress: {
+    official: ['wordpress:6.1', 'wordpress:6.8'],
+    local: [SERVICES.wordpress.standIn, standIn('persistence-harness/wordpress:6.8', 'wordpress', 'trixie', { DEFAULT_THEME: 'twentytwentyfive' })],
+  },
+  // PostgreSQL 17 laid out as postgres 18 is: data in /var/lib/postgresql/17/docker, the volume one level up.
+  'moved-data-path': {
+    official: ['postgres:17', 'postgres:18'],
+    local: [
+      'persistence-harness/postgres:17',
+      standIn('persistence-harness/postgres:17-moved-pgdata', 'postgres', 'trixie', { PG_MAJOR: '17', PGDATA_PATH: '/var/lib/postgresql/17/docker', VOLUME_PATH: '/var/lib/postgresql' }),
+    ],
+  },
+} as const satisfies Record<string, UpgradeProfile>;
+
+export type UpgradePairName = keyof typeof UPGRADES;
+export const UPGRADE_PAIRS = Object.keys(UPGRADES) as UpgradePairName[];
+
+function referenceOf(image: StandInBuild | string): string {
+  return typeof image === 'string' ? image : image.reference;
+}
+
+export function localUpgrade(name: UpgradePairName): [string, string] {
+  const [from, to] = UPGRADES[name].local;
+  return [referenceOf(from), referenceOf(to)];
+}
+
+/**
+ * Every stand-in to build, each once, in order: the services' own first (Debian 12), then the
+ * upgrade targets, each after the image whose layers it shares.
+ */
+export function standInBuilds(): StandInBuild[] {
+  const builds = [
+    ...SERVICE_NAMES.map((name): StandInBuild => SERVICES[name].standIn),
+    ...UPGRADE_PAIRS.flatMap((name) => (UPGRADES[name].local as readonly (StandInBuild | string)[]).filter((image): image is StandInBuild => typeof image !== 'string')),
+  ];
+  return builds.filter((build, index) => builds.findIndex((other) => other.reference === build.reference) === index);
+}
+
+/** The backup drills' subjects, which a user's procedure file names as its target. */
+export function backupSubjects(): BackupSubjectName[] {
+  return SERVICE_NAMES.flatMap((name) => {
+    const capabilities: ServiceProfile['capabilities'] = SERVICES[name].capabilities;
+    return capabilities.backupSubject ? [capabilities.backupSubject as BackupSubjectName] : [];
+  });
+}
+
+export function databaseServices(): DatabaseServiceName[] {
+  return SERVICE_NAMES.filter((name): name is DatabaseServiceName => (SERVICES[name].capabilities as ServiceProfile['capabilities']).database === true);
+}
+
+/** How reports shorten a server's self-description: "PostgreSQL 15.14 on x86_64…" to "PostgreSQL 15.14". */
+export function versionPattern(): RegExp {
+  const names = SERVICE_NAMES.flatMap((name) => {
+    const profile: ServiceProfile = SERVICES[name];
+    return profile.versionName ? [profile.versionName] : [];
+  });
+  return new RegExp(`^(?:${names.join('|')}) \\d[\\d.]*`);
+}
