@@ -27,6 +27,12 @@ export const SCENARIOS: ScenarioInfo[] = [
     summary: 'MySQL (or the MariaDB stand-in) data on each storage type, through restart and recreate; wrong-mount-path control.',
   },
   {
+    name: 'redis',
+    file: 'scenarios/redis.test.ts',
+    images: ['redis'],
+    summary: 'Redis with its AOF on each storage type, through restart and recreate; SIGKILL under load with appendfsync always; wrong-mount-path and data-outside-the-volume controls.',
+  },
+  {
     name: 'wordpress',
     file: 'scenarios/wordpress.test.ts',
     images: ['mysql', 'wordpress'],

@@ -27,6 +27,8 @@ export interface KillSpec {
   storage: StorageKind;
   durability: KillFacts['durability'];
   expected: Outcome;
+  /** Durable server settings other than the drill's defaults, named for the report (Redis's appendfsync always). */
+  setting?: { name: string; serverArgs: string[] };
 }
 
 export interface KillContext {
@@ -35,8 +37,8 @@ export interface KillContext {
   trials: number;
 }
 
-export function killId(spec: Pick<KillSpec, 'target' | 'storage' | 'durability'>): string {
-  return `${spec.target.name}/${spec.storage}/kill/${spec.durability}`;
+export function killId(spec: Pick<KillSpec, 'target' | 'storage' | 'durability' | 'setting'>): string {
+  return `${spec.target.name}/${spec.storage}/kill/${spec.durability}${spec.setting ? `-${spec.setting.name}` : ''}`;
 }
 
 export async function runKillDrill(spec: KillSpec, context: KillContext, stopEarly?: (record: TrialRecord) => boolean): Promise<CellResult> {
@@ -45,11 +47,11 @@ export async function runKillDrill(spec: KillSpec, context: KillContext, stopEar
   const identity = {
     id,
     scenario: spec.scenario,
-    title: `${spec.target.displayName} on ${spec.storage}, SIGKILL under load (${spec.durability === 'durable' ? 'default durability' : spec.target.relaxedDurability.description.split(':')[0]})`,
+    title: `${spec.target.displayName} on ${spec.storage}, SIGKILL under load (${spec.setting?.name ?? (spec.durability === 'durable' ? 'default durability' : spec.target.relaxedDurability.description.split(':')[0])})`,
     target: spec.target.name,
     storage: spec.storage,
     disruption: 'kill' as const,
-    variant: spec.durability,
+    variant: spec.setting ? `${spec.durability}-${spec.setting.name}` : spec.durability,
     expected: spec.expected,
   };
   return assembleResult(identity, context.image.reference, records, error);
@@ -58,9 +60,11 @@ export async function runKillDrill(spec: KillSpec, context: KillContext, stopEar
 async function runTrial(spec: KillSpec, context: KillContext, trial: number, scope: RunScope): Promise<TrialRecord> {
   const { target } = spec;
   const say = (step: string) => progress(`${killId(spec)}: trial ${trial}: ${step}`);
-  const serverArgs = spec.durability === 'relaxed' ? target.relaxedDurability.serverArgs : [];
+  const serverArgs = spec.setting?.serverArgs ?? (spec.durability === 'relaxed' ? target.relaxedDurability.serverArgs : []);
   const placement = await prepareStorage(spec.storage, await dataLayoutOf(context.image.reference, target.dataPaths), scope);
-  const evidence = [`storage: ${placement.description}`, serverArgs.length > 0 ? `server arguments: ${serverArgs.join(' ')} (${target.relaxedDurability.description})` : 'server defaults'];
+  const args = serverArgs.length > 0 ? serverArgs : (target.drillServerArgs ?? []);
+  const why = spec.durability === 'relaxed' ? ` (${target.relaxedDurability.description})` : '';
+  const evidence = [`storage: ${placement.description}`, args.length > 0 ? `server arguments: ${args.join(' ')}${why}` : "server defaults (the image's own settings)"];
   const start = async () => {
     const started = await placement.applyTo(target.container(context.image.reference, placement.serverDataDir, serverArgs)).withLabels(scope.labels(killId(spec))).start();
     scope.trackContainer(started.getId());
@@ -94,7 +98,11 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
   const crashRecovery = target.crashRecoveryMarkers.some((marker) => marker.test(logs));
   evidence.push(
     `after the kill: ${writes.acknowledged} acknowledged, ${writes.present} present, ${writes.lost} lost, ${writes.unexpected} unexpected, ${writes.recovered} of ${ledger.unknown.length} in-flight writes present`,
-    crashRecovery ? 'the new container ran crash recovery' : 'the new container did NOT report crash recovery',
+    crashRecovery
+      ? 'the new container ran crash recovery'
+      : target.logsCrashRecovery
+        ? 'the new container did NOT report crash recovery'
+        : `the new container loaded the data files as after a stop (${target.displayName} logs no crash recovery after a kill)`,
   );
   const observed: Outcome = writes.lost === 0 && writes.unexpected === 0 ? 'survives' : 'lost';
   say(`${observed}: ${writes.lost} of ${writes.acknowledged} acknowledged writes lost (expected ${spec.expected})`);

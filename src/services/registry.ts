@@ -58,6 +58,13 @@ export const SERVICES = {
     standIn: standIn('persistence-harness/mysql:10.11', 'mysql', 'bookworm'),
     capabilities: { database: true, backupSubject: 'mysql' },
   },
+  redis: {
+    displayName: 'Redis',
+    versionName: 'Redis',
+    official: 'redis:7',
+    standIn: standIn('persistence-harness/redis:7.0', 'redis', 'bookworm'),
+    capabilities: { database: true },
+  },
   wordpress: {
     displayName: 'WordPress',
     versionName: 'WordPress',

@@ -3,6 +3,7 @@
 import type { DatabaseServiceName } from '../services/registry.ts';
 import { mysql } from './mysql.ts';
 import { postgres } from './postgres.ts';
+import { redis } from './redis.ts';
 import type { DatabaseTarget } from './target.ts';
 
-export const DATABASE_DRIVERS = { postgres, mysql } satisfies Record<DatabaseServiceName, DatabaseTarget>;
+export const DATABASE_DRIVERS = { postgres, mysql, redis } satisfies Record<DatabaseServiceName, DatabaseTarget>;

@@ -37,6 +37,7 @@ export const mysql: DatabaseTarget = {
   // MariaDB: "mariadbd (initiated by: unknown): Normal shutdown"; MySQL 8: "Received SHUTDOWN from user <via user signal>".
   shutdownRequestedMarker: /Normal shutdown|Received SHUTDOWN/,
   cleanShutdownMarker: /Shutdown complete/,
+  logsCrashRecovery: true,
   crashRecoveryMarkers: [/Starting crash recovery/i, /Database was not shut ?down normally/i],
   // The password comes from the container's own environment, so it is not in the command line.
   logicalBackup: {

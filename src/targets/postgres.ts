@@ -33,6 +33,7 @@ export const postgres: DatabaseTarget = {
   readyMarker: /database system is ready to accept connections/,
   shutdownRequestedMarker: /received (?:smart|fast|immediate) shutdown request/,
   cleanShutdownMarker: /database system is shut down/,
+  logsCrashRecovery: true,
   crashRecoveryMarkers: [/database system was not properly shut down; automatic recovery in progress/, /database system was interrupted/],
   // Inside the container the local socket needs no password (the official image's default).
   logicalBackup: {

@@ -41,10 +41,15 @@ export interface DatabaseTarget {
   /** Lines a start prints when the data directory was not shut down cleanly. */
   crashRecoveryMarkers: RegExp[];
   /**
+   * Whether every start after a crash says so in the log (PostgreSQL's redo, InnoDB's crash
+   * recovery). Redis replays a complete AOF after a kill just as after a stop: nothing to read.
+   */
+  logsCrashRecovery: boolean;
+  /**
    * The seed's database-native backup, run in the container with `docker exec`: a command that
    * writes the database as SQL to stdout, and one that reads such SQL from stdin.
    */
-  logicalBackup: { dump: string[]; restore: string[] };
+  logicalBackup?: { dump: string[]; restore: string[] };
   /** Connection settings handed to a user's backup and restore commands. */
   procedureEnv: Record<string, string>;
   /**
@@ -65,6 +70,8 @@ export interface DatabaseTarget {
     check: string;
     run: string;
   };
+  /** Server arguments every drill starts it with unless it names others (Redis: --appendonly yes). */
+  drillServerArgs?: string[];
   /**
    * Server settings that acknowledge a commit before it is durable: the negative control of
    * the crash drills, which must lose acknowledged writes when the server is killed.

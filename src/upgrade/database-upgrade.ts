@@ -11,6 +11,7 @@ import { compareFingerprints, type Fingerprint } from '../data/fingerprint.ts';
 import { inspectContainer, logsOnceReady, mappedPort, readLogs, removeContainer, stopGracefully } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { docker, inspectImage } from '../docker/engine.ts';
+import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, Outcome, Phase, UpgradeFacts } from '../report/model.ts';
 import { recoveryOf, round } from '../report/stats.ts';
@@ -267,6 +268,7 @@ async function dumpRestorePath(
 ): Promise<DumpRestoreResult> {
   const { target, pair } = spec;
   const logical = target.logicalBackup;
+  if (logical === undefined) throw new HarnessError(`${target.displayName} has no dump and restore commands for the upgrade's fallback path.`, 'Run this upgrade without the dump-and-restore fallback.');
   const evidence: string[] = [];
   const phasesMs: Partial<Record<Phase, number>> = {};
   say(`dump with ${pair.from}, restore into ${pair.to}`);
