@@ -27,12 +27,25 @@ beforeAll(() => preflight(['postgres', 'mysql', 'wordpress', 'toolbox']));
 
 function context(subject: BackupSubject, backupDir?: string) {
   const { config, scope, dataset } = scenarioKit();
-  return { scope, trials: config.trials, dataset, images: { service: config.images[subject.image], toolbox: config.images.toolbox }, ...(backupDir ? { backupDir } : {}) };
+  return {
+    scope,
+    trials: config.trials,
+    dataset,
+    images: { service: config.images[subject.image], toolbox: config.images.toolbox },
+    ...(backupDir ? { backupDir } : {}),
+  };
 }
 
 function procedureDrill(procedure: Procedure, expected: 'survives' | 'lost' = 'survives'): Promise<import('../src/report/model.ts').CellResult> {
   const subject = SUBJECTS[procedure.target];
-  const spec: DrillSpec = { scenario: SCENARIO, subject, method: userProcedure(procedure), expected, variant: `procedure-${procedure.name}`, title: `${subject.displayName}: your procedure "${procedure.name}"` };
+  const spec: DrillSpec = {
+    scenario: SCENARIO,
+    subject,
+    method: userProcedure(procedure),
+    expected,
+    variant: `procedure-${procedure.name}`,
+    title: `${subject.displayName}: your procedure "${procedure.name}"`,
+  };
   return runDrill(spec, context(subject, procedure.backupDir));
 }
 
@@ -110,8 +123,11 @@ describe('negative controls: broken backups must be reported', () => {
   test('a backup command that silently skips a file', async ({ task }) => {
     const [procedure] = await loadProcedures(fixture('skips-a-file.json'));
     const cell = await procedureDrill(procedure!);
-    const control = backupControl(cell, 'a site archive that skips a plugin', 'the backup command removes wp-content/plugins/persist-marker before taring', (c) =>
-      c.evidence.some((line) => line.includes('file wp-content/plugins/persist-marker/persist-marker.php is absent')),
+    const control = backupControl(
+      cell,
+      'a site archive that skips a plugin',
+      'the backup command removes wp-content/plugins/persist-marker before taring',
+      (c) => c.evidence.some((line) => line.includes('file wp-content/plugins/persist-marker/persist-marker.php is absent')),
     );
     recordControl(task.meta, control);
     expect(control.caught).toBe(true);
@@ -120,7 +136,17 @@ describe('negative controls: broken backups must be reported', () => {
   test('a rotation that deletes too much', async ({ task }) => {
     const subject = SUBJECTS.postgres;
     const method = rotatingScript({ mode: 'quiesced', scriptKeepDays: 6 });
-    const cell = await runDrill({ scenario: SCENARIO, subject, method, expected: 'survives', variant: 'rotation-keeps-6-days', title: `${subject.displayName}: the rotating script told to keep 6 days` }, { ...context(subject), trials: 1 });
+    const cell = await runDrill(
+      {
+        scenario: SCENARIO,
+        subject,
+        method,
+        expected: 'survives',
+        variant: 'rotation-keeps-6-days',
+        title: `${subject.displayName}: the rotating script told to keep 6 days`,
+      },
+      { ...context(subject), trials: 1 },
+    );
     const control = backupControl(cell, 'a rotation that deletes too much', 'backup-volumes.sh runs with KEEP_DAYS=6 where 7 days are promised', (c) =>
       c.evidence.some((line) => /the rotation is wrong: .*was deleted but is younger than 8 days/.test(line)),
     );
@@ -130,16 +156,46 @@ describe('negative controls: broken backups must be reported', () => {
 
   test('a truncated archive', async ({ task }) => {
     const subject = SUBJECTS.postgres;
-    const cell = await runDrill({ scenario: SCENARIO, subject, method: truncatingTar(), expected: 'survives', variant: 'truncated-archive', title: `${subject.displayName}: a truncated archive` }, { ...context(subject), trials: 1 });
-    const control = backupControl(cell, 'a truncated archive', 'the .tar.gz is cut to half its size after the backup', (c) => c.backup?.integrity === 'corrupt');
+    const cell = await runDrill(
+      {
+        scenario: SCENARIO,
+        subject,
+        method: truncatingTar(),
+        expected: 'survives',
+        variant: 'truncated-archive',
+        title: `${subject.displayName}: a truncated archive`,
+      },
+      { ...context(subject), trials: 1 },
+    );
+    const control = backupControl(
+      cell,
+      'a truncated archive',
+      'the .tar.gz is cut to half its size after the backup',
+      (c) => c.backup?.integrity === 'corrupt',
+    );
     recordControl(task.meta, control);
     expect(control.caught).toBe(true);
   });
 
   test('a restore into the wrong path', async ({ task }) => {
     const subject = SUBJECTS.postgres;
-    const cell = await runDrill({ scenario: SCENARIO, subject, method: restoreIntoWrongPath(), expected: 'survives', variant: 'wrong-restore-path', title: `${subject.displayName}: restored one level too deep` }, { ...context(subject), trials: 1 });
-    const control = backupControl(cell, 'a restore into the wrong path', 'tar xzf without --strip-components 1: the data lands in data/ inside the data directory', () => true);
+    const cell = await runDrill(
+      {
+        scenario: SCENARIO,
+        subject,
+        method: restoreIntoWrongPath(),
+        expected: 'survives',
+        variant: 'wrong-restore-path',
+        title: `${subject.displayName}: restored one level too deep`,
+      },
+      { ...context(subject), trials: 1 },
+    );
+    const control = backupControl(
+      cell,
+      'a restore into the wrong path',
+      'tar xzf without --strip-components 1: the data lands in data/ inside the data directory',
+      () => true,
+    );
     recordControl(task.meta, control);
     expect(control.caught).toBe(true);
   });

@@ -20,10 +20,15 @@ const CONTROL_TRIALS = 5;
 beforeAll(() => preflight(databaseServices()));
 
 describe('SIGKILL under write load: acknowledged writes survive', () => {
-  const cells = TARGETS.flatMap((target) => (['named-volume', 'bind-mount'] as const).map((storage) => ({ target, storage, name: `${target.displayName} on ${storage}` })));
+  const cells = TARGETS.flatMap((target) =>
+    (['named-volume', 'bind-mount'] as const).map((storage) => ({ target, storage, name: `${target.displayName} on ${storage}` })),
+  );
   test.for(cells)('$name', async ({ target, storage }, { task }) => {
     const { config, scope } = scenarioKit();
-    const result = await runKillDrill({ scenario: SCENARIO, target, storage, durability: 'durable', expected: 'survives' }, { scope, trials: config.trials, image: config.images[target.image] });
+    const result = await runKillDrill(
+      { scenario: SCENARIO, target, storage, durability: 'durable', expected: 'survives' },
+      { scope, trials: config.trials, image: config.images[target.image] },
+    );
     recordResult(task.meta, result);
     assertVerdict(result);
     // A kill is a crash: the next start must have recovered from it, where the server says so.
@@ -41,7 +46,14 @@ describe('negative controls: durability relaxed on purpose must lose acknowledge
     );
     const caught = cell.status === 'failed' && cell.observed === 'lost';
     if (!caught) cell.evidence.push(`could not be provoked: no acknowledged write was lost in ${cell.trials} trials`);
-    recordControl(task.meta, { id: `${cell.id}/control`, scenario: SCENARIO, title: `${target.displayName}: ${target.relaxedDurability.description.split(':')[0]}`, sabotage: target.relaxedDurability.description, caught, cell });
+    recordControl(task.meta, {
+      id: `${cell.id}/control`,
+      scenario: SCENARIO,
+      title: `${target.displayName}: ${target.relaxedDurability.description.split(':')[0]}`,
+      sabotage: target.relaxedDurability.description,
+      caught,
+      cell,
+    });
     expect(caught, cell.evidence.join('\n')).toBe(true);
   });
 });
@@ -51,7 +63,10 @@ describe('stop-mode matrix: each way of stopping, then a start of the same conta
   const cells = LOGGING_RECOVERY.flatMap((target) => modes.map((mode) => ({ target, mode, name: `${target.displayName}: ${mode}` })));
   test.for(cells)('$name', async ({ target, mode }, { task }) => {
     const { config, scope } = scenarioKit();
-    const result = await runStopModeDrill({ scenario: SCENARIO, target, storage: 'named-volume', mode }, { scope, trials: config.trials, image: config.images[target.image] });
+    const result = await runStopModeDrill(
+      { scenario: SCENARIO, target, storage: 'named-volume', mode },
+      { scope, trials: config.trials, image: config.images[target.image] },
+    );
     recordResult(task.meta, result);
     assertVerdict(result);
   });
@@ -60,7 +75,10 @@ describe('stop-mode matrix: each way of stopping, then a start of the same conta
 describe('negative control: a server that never hears the stop signal must be reported as crashed', () => {
   test.for(LOGGING_RECOVERY.map((target) => ({ target, name: target.displayName })))('$name', async ({ target }, { task }) => {
     const { config, scope } = scenarioKit();
-    const cell = await runStopModeDrill({ scenario: SCENARIO, target, storage: 'named-volume', mode: 'signal-not-forwarded' }, { scope, trials: config.trials, image: config.images[target.image] });
+    const cell = await runStopModeDrill(
+      { scenario: SCENARIO, target, storage: 'named-volume', mode: 'signal-not-forwarded' },
+      { scope, trials: config.trials, image: config.images[target.image] },
+    );
     // The server never hears the signal and dies with the shell, every time: nothing here is a race.
     const caught = cell.status === 'failed' && cell.stopMode?.shutdown === 'crash-recovery';
     recordControl(task.meta, {

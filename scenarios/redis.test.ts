@@ -18,7 +18,10 @@ describe('SIGKILL under write load with appendfsync always', () => {
   test.for(['named-volume', 'bind-mount'] as const)('Redis on %s', async (storage, { task }) => {
     const { config, scope } = scenarioKit();
     const setting = { name: 'appendfsync-always', serverArgs: ['--appendonly', 'yes', '--appendfsync', 'always'] };
-    const result = await runKillDrill({ scenario: 'redis', target: redis, storage, durability: 'durable', expected: 'survives', setting }, { scope, trials: config.trials, image: config.images.redis });
+    const result = await runKillDrill(
+      { scenario: 'redis', target: redis, storage, durability: 'durable', expected: 'survives', setting },
+      { scope, trials: config.trials, image: config.images.redis },
+    );
     recordResult(task.meta, result);
     assertVerdict(result);
   });

@@ -35,18 +35,40 @@ describe('a volume shared by three containers', () => {
   });
 
   test('negative control: a consumer on a volume of its own sees nothing', async ({ task }) => {
-    const cell = await runSharedVolumeChecks('shared', { ...SHARED, name: 'consumer-not-sharing', title: 'consumer on its own volume', consumerShares: false }, { ...context(), trials: 1 });
+    const cell = await runSharedVolumeChecks(
+      'shared',
+      { ...SHARED, name: 'consumer-not-sharing', title: 'consumer on its own volume', consumerShares: false },
+      { ...context(), trials: 1 },
+    );
     const consumerItem = cell.items?.find((i) => i.item === 'consumer saw every line, in order');
     const caught = cell.status === 'failed' && consumerItem?.observed === 'absent';
-    recordControl(task.meta, { id: `${cell.id}/consumer-not-sharing`, scenario: 'shared', title: 'consumer on a volume of its own', sabotage: 'the consumer mounts another volume at /data', caught, cell });
+    recordControl(task.meta, {
+      id: `${cell.id}/consumer-not-sharing`,
+      scenario: 'shared',
+      title: 'consumer on a volume of its own',
+      sabotage: 'the consumer mounts another volume at /data',
+      caught,
+      cell,
+    });
     expect(caught, cell.evidence.join('\n')).toBe(true);
   });
 
   test('negative control: a producer that truncates the log when it starts is reported', async ({ task }) => {
-    const cell = await runSharedVolumeChecks('shared', { ...SHARED, name: 'truncating-producer', title: 'producer truncating the log on start', producerTruncates: true }, { ...context(), trials: 1 });
+    const cell = await runSharedVolumeChecks(
+      'shared',
+      { ...SHARED, name: 'truncating-producer', title: 'producer truncating the log on start', producerTruncates: true },
+      { ...context(), trials: 1 },
+    );
     const lost = (item: string) => cell.items?.find((i) => i.item === item)?.observed === 'lost';
     const caught = cell.status === 'failed' && lost('recreated producer appends after the last line') && lost('log intact after recreating all three');
-    recordControl(task.meta, { id: `${cell.id}/truncating-producer`, scenario: 'shared', title: 'producer truncating the log on start', sabotage: 'the producer empties messages.log and restarts its sequence at 1', caught, cell });
+    recordControl(task.meta, {
+      id: `${cell.id}/truncating-producer`,
+      scenario: 'shared',
+      title: 'producer truncating the log on start',
+      sabotage: 'the producer empties messages.log and restarts its sequence at 1',
+      caught,
+      cell,
+    });
     expect(caught, cell.evidence.join('\n')).toBe(true);
   });
 });

@@ -38,7 +38,11 @@ describe('tmpfs', () => {
     { mounts: 'named-volume', sabotage: 'named volumes mounted at /app/cache and /tmp instead of tmpfs' },
     { mounts: 'container-layer', sabotage: 'no mounts: /app/cache and /tmp are in the writable layer' },
   ] as const)('negative control: $sabotage — the same checks fail', async ({ mounts, sabotage }, { task }) => {
-    const cell = await runTmpfsChecks('tmpfs', { ...STICKY_NOTES, name: `${mounts}-instead`, title: `${mounts} instead of tmpfs`, mounts }, { ...context(), trials: 1 });
+    const cell = await runTmpfsChecks(
+      'tmpfs',
+      { ...STICKY_NOTES, name: `${mounts}-instead`, title: `${mounts} instead of tmpfs`, mounts },
+      { ...context(), trials: 1 },
+    );
     const wrong = (item: string) => cell.items?.find((i) => i.item === item && i.observed !== i.expected);
     // Found on disk, and still there after a stop and start: what tmpfs promises not to do.
     const caught = cell.status === 'failed' && Boolean(wrong('kept off disk')) && Boolean(wrong('after a stop and start'));

@@ -22,7 +22,10 @@ beforeAll(async () => {
 describe('database major upgrades on the same volume', () => {
   test('PostgreSQL: in place refused by the server, dump and restore proven', async ({ task }) => {
     const { config, scope } = scenarioKit();
-    const result = await runDatabaseUpgrade({ scenario: SCENARIO, target: postgres, pair: config.upgrades.postgres, dumpRestoreFallback: true }, { scope, trials: config.trials });
+    const result = await runDatabaseUpgrade(
+      { scenario: SCENARIO, target: postgres, pair: config.upgrades.postgres, dumpRestoreFallback: true },
+      { scope, trials: config.trials },
+    );
     recordResult(task.meta, result);
     assertVerdict(result);
     // A new major version never runs on an older major's data directory.
@@ -33,7 +36,10 @@ describe('database major upgrades on the same volume', () => {
 
   test('MySQL: the new server on the old data, upgrade step where the server needs one', async ({ task }) => {
     const { config, scope } = scenarioKit();
-    const result = await runDatabaseUpgrade({ scenario: SCENARIO, target: mysql, pair: config.upgrades.mysql, dumpRestoreFallback: true }, { scope, trials: config.trials });
+    const result = await runDatabaseUpgrade(
+      { scenario: SCENARIO, target: mysql, pair: config.upgrades.mysql, dumpRestoreFallback: true },
+      { scope, trials: config.trials },
+    );
     recordResult(task.meta, result);
     assertVerdict(result);
   });
@@ -55,14 +61,18 @@ describe('negative control: a newer image that keeps its data elsewhere starts e
       cell,
     });
     expect(caught, cell.evidence.join('\n')).toBe(true);
-    if (cell.upgrade?.inPlace === 'reinitialised') expect(cell.evidence.join('\n')).toContain('data lost: the new container initialised a fresh data directory');
+    if (cell.upgrade?.inPlace === 'reinitialised')
+      expect(cell.evidence.join('\n')).toContain('data lost: the new container initialised a fresh data directory');
   });
 });
 
 describe('WordPress upgrade on the same files volume and database', () => {
   test('WordPress: the same posts, media and plugin on the new version', async ({ task }) => {
     const { config, scope } = scenarioKit();
-    const result = await runWordPressUpgrade({ scenario: SCENARIO, pair: config.upgrades.wordpress, database: config.images.mysql, coreUpgrade: true }, { scope, trials: config.trials });
+    const result = await runWordPressUpgrade(
+      { scenario: SCENARIO, pair: config.upgrades.wordpress, database: config.images.mysql, coreUpgrade: true },
+      { scope, trials: config.trials },
+    );
     recordResult(task.meta, result);
     assertVerdict(result);
   });
@@ -78,7 +88,7 @@ describe('WordPress upgrade on the same files volume and database', () => {
       id: `${cell.id}/control`,
       scenario: SCENARIO,
       title: `WordPress: only the image tag changed (${pair.from} → ${pair.to})`,
-      sabotage: 'the image was swapped and nothing else: the entrypoint leaves an existing site\'s core files alone',
+      sabotage: "the image was swapped and nothing else: the entrypoint leaves an existing site's core files alone",
       caught,
       cell,
     });

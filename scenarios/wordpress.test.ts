@@ -12,7 +12,13 @@ const VARIANTS: WordPressVariant[] = [
     title: 'with both volumes',
     dbVolume: true,
     filesVolume: true,
-    expected: { 'site installed': 'survives', 'posts over HTTP': 'survives', 'post rows in the database': 'survives', 'media file': 'survives', 'plugin file': 'survives' },
+    expected: {
+      'site installed': 'survives',
+      'posts over HTTP': 'survives',
+      'post rows in the database': 'survives',
+      'media file': 'survives',
+      'plugin file': 'survives',
+    },
   },
   {
     // Posts live in the database; uploads and plugins live in the files. So does .htaccess,

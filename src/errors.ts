@@ -31,9 +31,7 @@ export class ImageUnavailableError extends HarnessError {
   constructor(image: string, local: boolean, options?: ErrorOptions) {
     super(
       `Image ${image} is not on this machine and could not be pulled.`,
-      local
-        ? 'Build the stand-ins with `persist images build`.'
-        : 'Pull it, or use the stand-in images with `--images local` after `persist images build`.',
+      local ? 'Build the stand-ins with `persist images build`.' : 'Pull it, or use the stand-in images with `--images local` after `persist images build`.',
       options,
     );
     this.image = image;

@@ -30,19 +30,21 @@ export const SCENARIOS: ScenarioInfo[] = [
     name: 'redis',
     file: 'scenarios/redis.test.ts',
     images: ['redis'],
-    summary: 'Redis with its AOF on each storage type, through restart and recreate; SIGKILL under load with appendfsync always; wrong-mount-path and data-outside-the-volume controls.',
+    summary:
+      'Redis with its AOF on each storage type, through restart and recreate; SIGKILL under load with appendfsync always; wrong-mount-path and data-outside-the-volume controls.',
   },
   {
     name: 'wordpress',
     file: 'scenarios/wordpress.test.ts',
     images: ['mysql', 'wordpress'],
-    summary: 'The seed\'s WordPress exercise: posts, media and a plugin through a recreate of both containers; without each volume, what it protects.',
+    summary: "The seed's WordPress exercise: posts, media and a plugin through a recreate of both containers; without each volume, what it protects.",
   },
   {
     name: 'tmpfs',
     file: 'scenarios/tmpfs.test.ts',
     images: ['toolbox'],
-    summary: 'tmpfs "sticky notes": readable while running, never on disk, gone after a stop and start; size= and noexec enforced; a control without the mounts.',
+    summary:
+      'tmpfs "sticky notes": readable while running, never on disk, gone after a stop and start; size= and noexec enforced; a control without the mounts.',
   },
   {
     name: 'shared',
@@ -60,26 +62,30 @@ export const SCENARIOS: ScenarioInfo[] = [
     name: 'volumes',
     file: 'scenarios/volumes.test.ts',
     images: ['toolbox'],
-    summary: 'Volume management: create with labels and options (bind form too), list by label, inspect, find users, refused removal in use, prune by label with a decoy.',
+    summary:
+      'Volume management: create with labels and options (bind form too), list by label, inspect, find users, refused removal in use, prune by label with a decoy.',
   },
   {
     name: 'backup',
     file: 'scenarios/backup.test.ts',
     images: ['postgres', 'mysql', 'wordpress', 'toolbox'],
-    summary: 'Backup drills: helper tar (hot and quiesced), native dumps, volume copy, the rotating script and your own procedure, each restored into a new volume and proven; RTO and RPO.',
+    summary:
+      'Backup drills: helper tar (hot and quiesced), native dumps, volume copy, the rotating script and your own procedure, each restored into a new volume and proven; RTO and RPO.',
   },
   {
     name: 'crash',
     file: 'scenarios/crash.test.ts',
     images: databaseServices(),
-    summary: 'SIGKILL under write load: every acknowledged write survives on a named volume and a bind mount; relaxed durability must lose some (control). Stop-mode matrix: docker stop, kill and restart under load, clean shutdown or crash recovery, and how long until the server answers.',
+    summary:
+      'SIGKILL under write load: every acknowledged write survives on a named volume and a bind mount; relaxed durability must lose some (control). Stop-mode matrix: docker stop, kill and restart under load, clean shutdown or crash recovery, and how long until the server answers.',
   },
   {
     name: 'upgrade',
     file: 'scenarios/upgrade.test.ts',
     images: ['mysql'],
     upgrades: ['postgres', 'mysql', 'wordpress', 'moved-data-path'],
-    summary: 'Major upgrades on the same volume: PostgreSQL refuses old data (the dump and restore path proven instead), MySQL/MariaDB upgrades in place, WordPress serves the same posts and media; a newer image with another data path must be reported as starting empty (control).',
+    summary:
+      'Major upgrades on the same volume: PostgreSQL refuses old data (the dump and restore path proven instead), MySQL/MariaDB upgrades in place, WordPress serves the same posts and media; a newer image with another data path must be reported as starting empty (control).',
   },
 ];
 

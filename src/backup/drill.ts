@@ -253,10 +253,15 @@ class DrillTrial {
     const crashRecovery = subject.crashRecoveryMarkers.some((marker) => marker.test(logs));
     if (subject.crashRecoveryMarkers.length > 0 && (facts.restoredServiceStarted || crashRecovery)) {
       facts.crashRecovery = crashRecovery;
-      this.evidence.push(crashRecovery ? 'the restored service ran crash recovery: its files were copied from a running server' : 'the restored service started without crash recovery');
+      this.evidence.push(
+        crashRecovery
+          ? 'the restored service ran crash recovery: its files were copied from a running server'
+          : 'the restored service started without crash recovery',
+      );
     }
     const reinitialised = method.restoresInto === 'volume' && subject.initialisationMarkers.some((marker) => marker.test(logs));
-    if (reinitialised) this.evidence.push(`re-initialised: the service found no data in ${this.dataDir} on the restored volume and ran its first-start initialisation`);
+    if (reinitialised)
+      this.evidence.push(`re-initialised: the service found no data in ${this.dataDir} on the restored volume and ran its first-start initialisation`);
     return reinitialised;
   }
 
@@ -270,7 +275,13 @@ class DrillTrial {
     const observed: Outcome = comparison.identical && facts.rpo.missingBeforeBackup === 0 && facts.rpo.unexpected === 0 ? 'survives' : 'lost';
     this.say(`${observed} (expected ${this.spec.expected})`);
     return {
-      outcome: { trial: this.trial, observed, reinitialised: restored.reinitialised, cleanShutdown: facts.crashRecovery !== true, differences: comparison.differences },
+      outcome: {
+        trial: this.trial,
+        observed,
+        reinitialised: restored.reinitialised,
+        cleanShutdown: facts.crashRecovery !== true,
+        differences: comparison.differences,
+      },
       matches: observed === this.spec.expected,
       backup: facts,
       timing: { trial: this.trial, phasesMs: this.phasesMs, recoveryMs: recoveryOf(this.phasesMs) },
@@ -305,7 +316,16 @@ class DrillTrial {
   }
 
   private workspace(volume: string): Workspace {
-    return { scope: this.scope, subject: this.spec.subject, toolboxImage: this.env.toolboxImage, backupDir: this.backupDir!, dataDir: this.dataDir!, volume, service: undefined, evidence: this.evidence };
+    return {
+      scope: this.scope,
+      subject: this.spec.subject,
+      toolboxImage: this.env.toolboxImage,
+      backupDir: this.backupDir!,
+      dataDir: this.dataDir!,
+      volume,
+      service: undefined,
+      evidence: this.evidence,
+    };
   }
 }
 
@@ -332,6 +352,12 @@ function baseFacts(method: BackupMethod, commands: string[], integrity: BackupFa
 /** Removes a volume and proves it is gone: the drill's claim that the original was destroyed rests on it. */
 async function removeVolumeForGood(name: string): Promise<void> {
   await removeVolume(name);
-  const stillThere = await docker().getVolume(name).inspect().then(() => true, (error: unknown) => statusCode(error) !== 404);
+  const stillThere = await docker()
+    .getVolume(name)
+    .inspect()
+    .then(
+      () => true,
+      (error: unknown) => statusCode(error) !== 404,
+    );
   if (stillThere) throw new Error(`volume ${name} is still there after its removal`);
 }

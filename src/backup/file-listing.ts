@@ -86,7 +86,8 @@ export function compareListings(before: Listing, after: Listing): ListingCompari
     sentences.push(`${kind(now)} ${path} appeared`);
   }
   const differences = sentences.slice(0, SHOWN_DIFFERENCES);
-  if (sentences.length > SHOWN_DIFFERENCES) differences.push(`… and ${sentences.length - SHOWN_DIFFERENCES} more differences (${lost} absent, ${changed} changed, ${unexpected} appeared)`);
+  if (sentences.length > SHOWN_DIFFERENCES)
+    differences.push(`… and ${sentences.length - SHOWN_DIFFERENCES} more differences (${lost} absent, ${changed} changed, ${unexpected} appeared)`);
   return { identical: sentences.length === 0, lost, unexpected, changed, differences };
 }
 

@@ -45,9 +45,13 @@ describe('the acknowledged-write ledger', () => {
   });
 
   test('the loop stops at the first failed write and marks its outcome unknown', async () => {
-    const writer = startLedgerLoop(10, async (id) => {
-      if (id === 12) throw new Error('connection lost');
-    }, 0);
+    const writer = startLedgerLoop(
+      10,
+      async (id) => {
+        if (id === 12) throw new Error('connection lost');
+      },
+      0,
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
     const result = await writer.stop();
     expect(result.acknowledged.map((w) => w.id)).toEqual([10, 11]);

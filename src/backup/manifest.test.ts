@@ -24,7 +24,9 @@ describe('backup manifests', () => {
 
   test('a truncated backup is refused as corrupt, in one sentence', async () => {
     await truncate(archive, 1000);
-    await expect(verifyBackup(archive)).rejects.toThrow(/^The backup data_20261128_020000\.tar\.gz is corrupt: it has 1000 bytes, its manifest recorded 4096 \(truncated\); restore from another backup\.$/);
+    await expect(verifyBackup(archive)).rejects.toThrow(
+      /^The backup data_20261128_020000\.tar\.gz is corrupt: it has 1000 bytes, its manifest recorded 4096 \(truncated\); restore from another backup\.$/,
+    );
   });
 
   test('a backup with the same size but other bytes is refused by its sha256', async () => {

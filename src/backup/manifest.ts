@@ -56,9 +56,13 @@ export async function verifyBackup(path: string): Promise<Manifest> {
   try {
     manifest = JSON.parse(await readFile(`${path}${MANIFEST_SUFFIX}`, 'utf8')) as Manifest;
   } catch {
-    throw new CorruptBackupError(`The backup ${name} has no readable manifest (${name}${MANIFEST_SUFFIX}), so its integrity cannot be checked; restore from a backup that has one.`);
+    throw new CorruptBackupError(
+      `The backup ${name} has no readable manifest (${name}${MANIFEST_SUFFIX}), so its integrity cannot be checked; restore from a backup that has one.`,
+    );
   }
-  const size = await stat(path).then((s) => s.size).catch(() => null);
+  const size = await stat(path)
+    .then((s) => s.size)
+    .catch(() => null);
   if (size === null) throw new CorruptBackupError(`The backup ${name} is missing; restore from another backup.`);
   if (size !== manifest.bytes) {
     throw new CorruptBackupError(

@@ -5,13 +5,13 @@ const PATH = '/work/ops/procedure.json';
 const minimal = { name: 'nightly', target: 'postgres', backup: './backup.sh', restore: './restore.sh' };
 
 describe('backup procedure files', () => {
-  test('defaults: restore into a volume, not quiesced, 600 s, commands run from the file\'s folder', () => {
+  test("defaults: restore into a volume, not quiesced, 600 s, commands run from the file's folder", () => {
     expect(parseProcedures({ procedures: [minimal] }, PATH)).toEqual([
       { ...minimal, restoreInto: 'volume', quiesce: false, timeoutSeconds: 600, backupDir: undefined, workingDir: '/work/ops' },
     ]);
   });
 
-  test('a relative backupDir is taken from the file\'s folder', () => {
+  test("a relative backupDir is taken from the file's folder", () => {
     expect(parseProcedures({ procedures: [{ ...minimal, backupDir: 'backups' }] }, PATH)[0]?.backupDir).toBe('/work/ops/backups');
   });
 

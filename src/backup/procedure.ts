@@ -70,7 +70,8 @@ export function parseProcedures(parsed: unknown, path: string): Procedure[] {
     const quiesce = entry.quiesce ?? false;
     if (typeof quiesce !== 'boolean') throw invalid(`${at}.quiesce must be true or false`);
     const timeoutSeconds = entry.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-    if (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) throw invalid(`${at}.timeoutSeconds must be a whole number of seconds`);
+    if (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
+      throw invalid(`${at}.timeoutSeconds must be a whole number of seconds`);
     if (target === 'wordpress-files' && restoreInto === 'service') throw invalid(`${at}: WordPress files can only be restored into a volume`);
     const known = new Set(['name', 'target', 'backup', 'restore', 'restoreInto', 'quiesce', 'timeoutSeconds', 'backupDir']);
     const unknown = Object.keys(entry).filter((key) => !known.has(key));

@@ -188,7 +188,12 @@ export const wordpressFiles: BackupSubject = {
   async create(env, volume) {
     // No database: the files, and what the web server serves from them, are the subject.
     const started = await new LoopbackContainer(env.image)
-      .withEnvironment({ WORDPRESS_DB_HOST: 'no-database-in-this-drill', WORDPRESS_DB_USER: 'wordpress', WORDPRESS_DB_PASSWORD: 'unused', WORDPRESS_DB_NAME: 'wordpress' })
+      .withEnvironment({
+        WORDPRESS_DB_HOST: 'no-database-in-this-drill',
+        WORDPRESS_DB_USER: 'wordpress',
+        WORDPRESS_DB_PASSWORD: 'unused',
+        WORDPRESS_DB_NAME: 'wordpress',
+      })
       .withBindMounts([{ source: volume, target: SITE_DIR, mode: 'rw' }])
       .withExposedPorts(80)
       .withLabels(env.scope.labels('backup-wordpress-files'))
@@ -225,13 +230,17 @@ export const wordpressFiles: BackupSubject = {
         const listing = withoutPrefix(parseListing(await runChecked(env, service.volume, LISTING_SCRIPT, 'list files', true)), LEDGER_DIR);
         const answer = await httpRequest(`${base}/${MEDIA_PATH}`);
         const fingerprint = groupedFingerprint(listing);
-        fingerprint[`served /${MEDIA_PATH}`] = answer.status === 200 ? { present: true, rows: 1, contentHash: sha256(answer.body) } : { present: false, rows: 0, contentHash: null };
+        fingerprint[`served /${MEDIA_PATH}`] =
+          answer.status === 200 ? { present: true, rows: 1, contentHash: sha256(answer.body) } : { present: false, rows: 0, contentHash: null };
         return { fingerprint, listing };
       },
       startWriter: (firstId) => startFileWriter(env, service.volume, firstId),
       async ledgerIds() {
         const output = await runChecked(env, service.volume, `ls /data/${LEDGER_DIR} 2>/dev/null || true`, 'list the ledger', true);
-        return output.split('\n').filter((name) => /^\d+$/.test(name)).map(Number);
+        return output
+          .split('\n')
+          .filter((name) => /^\d+$/.test(name))
+          .map(Number);
       },
       close: async () => undefined,
     };
@@ -240,7 +249,11 @@ export const wordpressFiles: BackupSubject = {
 
 async function runChecked(env: SubjectEnv, volume: string, script: string, what: string, readOnly = false): Promise<string> {
   const run = await runOneShot(env.scope, { image: env.toolboxImage, script, binds: [`${volume}:/data${readOnly ? ':ro' : ''}`], purpose: what });
-  if (run.exitCode !== 0) throw new HarnessError(`Could not ${what}: the helper exited with ${run.exitCode}: ${run.logs.trim().slice(-300)}.`, 'Check the helper image (--images) and the engine.');
+  if (run.exitCode !== 0)
+    throw new HarnessError(
+      `Could not ${what}: the helper exited with ${run.exitCode}: ${run.logs.trim().slice(-300)}.`,
+      'Check the helper image (--images) and the engine.',
+    );
   return run.logs;
 }
 

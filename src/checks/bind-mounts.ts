@@ -51,7 +51,16 @@ const LIVE_EDIT_TIMEOUT_MS = 30_000;
 export async function runBindMountChecks(scenario: string, expected: Record<BindItem, Observation>, context: BindContext): Promise<CellResult> {
   const id = 'toolbox/bind-mount/none/bind-mounts';
   const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(expected, context, trial, scope));
-  const identity = { id, scenario, title: 'Bind mounts', target: 'toolbox', storage: 'bind-mount' as const, disruption: 'none' as const, variant: 'bind-mounts', expected: 'survives' as const };
+  const identity = {
+    id,
+    scenario,
+    title: 'Bind mounts',
+    target: 'toolbox',
+    storage: 'bind-mount' as const,
+    disruption: 'none' as const,
+    variant: 'bind-mounts',
+    expected: 'survives' as const,
+  };
   return assembleResult(identity, context.images.toolbox.reference, records, error);
 }
 
@@ -98,10 +107,13 @@ async function runTrial(expected: Record<BindItem, Observation>, context: BindCo
   observed['the :ro nginx.conf is in effect'] = answer.headers.get('x-harness-config') === confToken ? 'visible' : 'absent';
   const fileWriteResult = (await configured.container.exec(['sh', '-c', 'echo "# changed" >> /etc/nginx/nginx.conf'])).exitCode;
   observed['write to a :ro single file (nginx.conf)'] = fileWriteResult !== 0 ? 'refused' : 'allowed';
-  evidence.push(`nginx.conf bound :ro: served with its header (${answer.headers.get('x-harness-config') === confToken ? 'config in effect' : 'config NOT in effect'}); appending to it inside ${fileWriteResult !== 0 ? 'was refused' : 'was allowed'}`);
-  const hostUnchanged = (await readFile(join(config, 'app.conf'), 'utf8')) === 'setting=1\n'
-    && !(await readdir(config)).includes('new-file')
-    && (await readFile(join(confDir, 'nginx.conf'), 'utf8')) === nginxConf;
+  evidence.push(
+    `nginx.conf bound :ro: served with its header (${answer.headers.get('x-harness-config') === confToken ? 'config in effect' : 'config NOT in effect'}); appending to it inside ${fileWriteResult !== 0 ? 'was refused' : 'was allowed'}`,
+  );
+  const hostUnchanged =
+    (await readFile(join(config, 'app.conf'), 'utf8')) === 'setting=1\n' &&
+    !(await readdir(config)).includes('new-file') &&
+    (await readFile(join(confDir, 'nginx.conf'), 'utf8')) === nginxConf;
   observed['host files unchanged by refused writes'] = hostUnchanged ? 'survives' : 'lost';
 
   // Permissions: the seed's "permission denied", and both of its fixes.
@@ -109,12 +121,21 @@ async function runTrial(expected: Record<BindItem, Observation>, context: BindCo
   const asApp = `${APP_UID}:${APP_UID}`;
   const denied = await once('touch /data/written-by-app', [`${owned}:/data`], asApp);
   observed['non-root container writing a root-owned folder'] = denied.exitCode !== 0 ? 'refused' : 'allowed';
-  evidence.push(`uid ${APP_UID} writing a folder owned by uid ${process.getuid?.() ?? '?'} (mode 755): ${denied.exitCode !== 0 ? `refused (${firstLine(denied.logs)})` : 'allowed'}`);
+  evidence.push(
+    `uid ${APP_UID} writing a folder owned by uid ${process.getuid?.() ?? '?'} (mode 755): ${denied.exitCode !== 0 ? `refused (${firstLine(denied.logs)})` : 'allowed'}`,
+  );
   const chowned = await scope.createHostFolder('bind-chowned');
-  const canChown = await chown(chowned, APP_UID, APP_UID).then(() => true, () => false);
+  const canChown = await chown(chowned, APP_UID, APP_UID).then(
+    () => true,
+    () => false,
+  );
   const afterChown = canChown ? await once('touch /data/written-by-app', [`${chowned}:/data`], asApp) : undefined;
   observed['after chown on the host'] = afterChown?.exitCode === 0 ? 'allowed' : 'refused';
-  evidence.push(canChown ? `after chown ${APP_UID}:${APP_UID} on the host: ${afterChown?.exitCode === 0 ? 'allowed' : 'refused'}` : 'chown on the host needs root here: not tried');
+  evidence.push(
+    canChown
+      ? `after chown ${APP_UID}:${APP_UID} on the host: ${afterChown?.exitCode === 0 ? 'allowed' : 'refused'}`
+      : 'chown on the host needs root here: not tried',
+  );
   const ownerIds = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
   const asOwner = await once('touch /data/written-by-owner', [`${owned}:/data`], ownerIds);
   observed['with --user set to the folder owner'] = asOwner.exitCode === 0 ? 'allowed' : 'refused';
@@ -152,7 +173,11 @@ async function runTrial(expected: Record<BindItem, Observation>, context: BindCo
 type RunOnce = (script: string, binds: string[], user?: string) => Promise<{ id: string; exitCode: number; logs: string }>;
 
 /** A file written on the host is read inside, and one written inside is read on the host. */
-async function checkBothWays(once: RunOnce, hostFolder: string, mountSource: string): Promise<{ observed: Partial<Record<BindItem, Observation>>; evidence: string }> {
+async function checkBothWays(
+  once: RunOnce,
+  hostFolder: string,
+  mountSource: string,
+): Promise<{ observed: Partial<Record<BindItem, Observation>>; evidence: string }> {
   const hostBytes = randomBytes(64 * 1024);
   await writeFile(join(hostFolder, 'from-host.bin'), hostBytes);
   const inside = await once(
@@ -199,13 +224,29 @@ export async function runBindControl(scenario: string, context: BindContext): Pr
     };
   });
   const cell = assembleResult(
-    { id, scenario, title: 'Bind mounts: a named volume where the host folder should be', target: 'toolbox', storage: 'named-volume', disruption: 'none', variant: 'volume-instead-of-bind', expected: 'survives' },
+    {
+      id,
+      scenario,
+      title: 'Bind mounts: a named volume where the host folder should be',
+      target: 'toolbox',
+      storage: 'named-volume',
+      disruption: 'none',
+      variant: 'volume-instead-of-bind',
+      expected: 'survives',
+    },
     context.images.toolbox.reference,
     records,
     error,
   );
   const caught = cell.status === 'failed' && (cell.items ?? []).every((i) => i.observed === 'absent');
-  return { id, scenario, title: 'a named volume where the host folder should be', sabotage: 'the container mounts a named volume at /data instead of the host folder', caught, cell };
+  return {
+    id,
+    scenario,
+    title: 'a named volume where the host folder should be',
+    sabotage: 'the container mounts a named volume at /data instead of the host folder',
+    caught,
+    cell,
+  };
 }
 
 /** A container that runs one script and exits; its output and exit code are the answer. */
@@ -233,16 +274,31 @@ async function startNginx(scope: RunScope, image: string, binds: string[]): Prom
 /** Milliseconds until the URL answers 200 with the text in its body. */
 async function untilServed(url: string, text: string): Promise<number> {
   const started = performance.now();
-  await pollUntil(url, (answer) => answer.status === 200 && answer.body.toString().includes(text), `Waiting for ${url} to serve "${text}"`, LIVE_EDIT_TIMEOUT_MS, 20);
+  await pollUntil(
+    url,
+    (answer) => answer.status === 200 && answer.body.toString().includes(text),
+    `Waiting for ${url} to serve "${text}"`,
+    LIVE_EDIT_TIMEOUT_MS,
+    20,
+  );
   return round(performance.now() - started);
 }
 
 /** An image with content in /app/node_modules, made by committing a labelled container. */
 async function imageWithModules(scope: RunScope, base: string): Promise<string> {
-  const builder = await runOnce(scope, base, 'mkdir -p /app/node_modules && echo image-module > /app/node_modules/marker.js && echo image-server > /app/server.js', [], undefined, true);
+  const builder = await runOnce(
+    scope,
+    base,
+    'mkdir -p /app/node_modules && echo image-module > /app/node_modules/marker.js && echo image-server > /app/server.js',
+    [],
+    undefined,
+    true,
+  );
   if (builder.exitCode !== 0) throw new Error(`could not prepare the image: ${builder.logs}`);
   const repo = `persistence-harness-scratch/${scope.uniqueName('modules')}`;
-  const committed = await docker().getContainer(builder.id).commit({ repo, tag: 'latest', changes: `LABEL persistence-harness.run=${scope.runId}` });
+  const committed = await docker()
+    .getContainer(builder.id)
+    .commit({ repo, tag: 'latest', changes: `LABEL persistence-harness.run=${scope.runId}` });
   scope.trackImage(committed.Id as string);
   return `${repo}:latest`;
 }

@@ -40,7 +40,9 @@ export async function searchDisk(containerId: string, token: string, underPaths:
 }
 
 async function readable(path: string): Promise<boolean> {
-  return stat(path).then((s) => s.isDirectory()).catch(() => false);
+  return stat(path)
+    .then((s) => s.isDirectory())
+    .catch(() => false);
 }
 
 async function filesUnder(path: string): Promise<string[]> {

@@ -81,7 +81,16 @@ interface Stack {
 export async function runSharedVolumeChecks(scenario: string, setup: SharedSetup, context: SharedContext): Promise<CellResult> {
   const id = `toolbox/named-volume/recreate/${setup.name}`;
   const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(id, setup, context, trial, scope));
-  const identity = { id, scenario, title: `Shared volume: ${setup.title}`, target: 'toolbox', storage: 'named-volume' as const, disruption: 'recreate' as const, variant: setup.name, expected: 'survives' as const };
+  const identity = {
+    id,
+    scenario,
+    title: `Shared volume: ${setup.title}`,
+    target: 'toolbox',
+    storage: 'named-volume' as const,
+    disruption: 'recreate' as const,
+    variant: setup.name,
+    expected: 'survives' as const,
+  };
   return assembleResult(identity, context.images.toolbox.reference, records, error);
 }
 
@@ -92,7 +101,9 @@ async function runTrial(id: string, setup: SharedSetup, context: SharedContext, 
   const exits: string[] = [];
   const shared = await scope.createVolume('shared-data');
   const consumerVolume = setup.consumerShares ? shared : await scope.createVolume('consumer-own-data');
-  evidence.push(`volume ${shared} shared by producer (/data), web (/usr/share/nginx/html) and ${setup.consumerShares ? 'consumer (/data)' : `NOT the consumer (it has ${consumerVolume})`}`);
+  evidence.push(
+    `volume ${shared} shared by producer (/data), web (/usr/share/nginx/html) and ${setup.consumerShares ? 'consumer (/data)' : `NOT the consumer (it has ${consumerVolume})`}`,
+  );
 
   const start = {
     producer: () => shell(scope, context.images.toolbox.reference, 'producer', setup.producerTruncates ? TRUNCATING_PRODUCER : PRODUCER, shared, '/data'),
@@ -119,7 +130,10 @@ async function runTrial(id: string, setup: SharedSetup, context: SharedContext, 
   stack.producer = await start.producer();
   await untilLogHas(stack, setup.producerTruncates ? LINES_PER_PHASE : beforeProducer.length + LINES_PER_PHASE);
   const afterProducer = await logLines(stack);
-  const continued = contiguous(afterProducer) && afterProducer.length > beforeProducer.length && afterProducer.slice(0, beforeProducer.length).join('\n') === beforeProducer.join('\n');
+  const continued =
+    contiguous(afterProducer) &&
+    afterProducer.length > beforeProducer.length &&
+    afterProducer.slice(0, beforeProducer.length).join('\n') === beforeProducer.join('\n');
   observed['recreated producer appends after the last line'] = continued ? 'survives' : 'lost';
   evidence.push(
     continued
@@ -131,7 +145,13 @@ async function runTrial(id: string, setup: SharedSetup, context: SharedContext, 
   const consumerSeen = parseConsumer(await readLogs(stack.consumer.getId()));
   const servedLines = await served(stack.web);
   const truth = await logLines(stack);
-  observed['consumer saw every line, in order'] = sameSequence(consumerSeen.map((s) => s.line), truth, Math.min(afterProducer.length, truth.length)) ? 'visible' : 'absent';
+  observed['consumer saw every line, in order'] = sameSequence(
+    consumerSeen.map((s) => s.line),
+    truth,
+    Math.min(afterProducer.length, truth.length),
+  )
+    ? 'visible'
+    : 'absent';
   observed['web server served every line, in order'] = sameSequence(servedLines, truth, Math.min(afterProducer.length, truth.length)) ? 'visible' : 'absent';
   evidence.push(`the log has lines 1–${truth.length}; the consumer saw ${consumerSeen.length}, the web server served ${servedLines.length}`);
 
@@ -144,13 +164,17 @@ async function runTrial(id: string, setup: SharedSetup, context: SharedContext, 
   const afterAll = await logLines(stack);
   const intact = contiguous(afterAll) && afterAll.slice(0, beforeAll.length).join('\n') === beforeAll.join('\n');
   observed['log intact after recreating all three'] = intact ? 'survives' : 'lost';
-  evidence.push(`all three recreated with ${beforeAll.length} lines in the log: ${intact ? 'every line is still there, and the new producer continues' : 'the log is NOT intact'}`);
+  evidence.push(
+    `all three recreated with ${beforeAll.length} lines in the log: ${intact ? 'every line is still there, and the new producer continues' : 'the log is NOT intact'}`,
+  );
 
   for (const role of ['producer', 'consumer', 'web'] as const) await stop(role, stack[role]);
   // A clean exit is 0; 137 would be Docker's kill after the timeout, anything else a crash.
   const unclean = exits.filter((exit) => !exit.endsWith(' 0'));
   observed['shell loops stop on TERM, not killed'] = unclean.length === 0 ? 'visible' : 'absent';
-  evidence.push(`stops: ${exits.map((exit, i) => `${exit} in ${stopMs[i]} ms`).join(', ')}${unclean.length > 0 ? ` — NOT clean: ${unclean.join(', ')}` : ' (exit code: all 0)'}`);
+  evidence.push(
+    `stops: ${exits.map((exit, i) => `${exit} in ${stopMs[i]} ms`).join(', ')}${unclean.length > 0 ? ` — NOT clean: ${unclean.join(', ')}` : ' (exit code: all 0)'}`,
+  );
 
   const delays = consumerSeen.filter((s) => s.writtenAt >= measuringFrom).map((s) => round((s.seenAt - s.writtenAt) * 1000));
   const items: ItemOutcome[] = SHARED_ITEMS.map((item) => ({ item, expected: setup.expected[item], observed: observed[item] ?? 'absent' }));
@@ -210,7 +234,12 @@ async function untilLogHas(stack: Stack, lines: number): Promise<void> {
 async function served(web: StartedTestContainer): Promise<string[]> {
   const url = `http://${web.getHost()}:${await mappedPort(web.getId(), 80)}/messages.log`;
   const answer = await httpRequest(url);
-  return answer.status === 200 ? answer.body.toString().split('\n').filter((line) => line.trim() !== '') : [];
+  return answer.status === 200
+    ? answer.body
+        .toString()
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+    : [];
 }
 
 /**

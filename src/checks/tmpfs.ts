@@ -83,7 +83,11 @@ async function runTrial(setup: TmpfsSetup, context: TmpfsContext, trial: number,
 
   const disk = await searchDisk(started.getId(), token, [CACHE_DIR, TMP_DIR]);
   observed['kept off disk'] = disk.foundIn.length === 0 ? 'absent' : 'visible';
-  evidence.push(disk.foundIn.length === 0 ? `the note was found nowhere on disk (searched: ${disk.searched.join(', ')})` : `the note was found on disk: ${disk.foundIn.slice(0, 3).join(', ')}`);
+  evidence.push(
+    disk.foundIn.length === 0
+      ? `the note was found nowhere on disk (searched: ${disk.searched.join(', ')})`
+      : `the note was found on disk: ${disk.foundIn.slice(0, 3).join(', ')}`,
+  );
 
   const fill = await shell(started, `head -c ${OVER_THE_LIMIT_BYTES} /dev/zero > ${CACHE_DIR}/big; status=$?; rm -f ${CACHE_DIR}/big; exit $status`);
   observed['size limit enforced'] = fill.exitCode !== 0 ? 'refused' : 'allowed';
@@ -91,7 +95,9 @@ async function runTrial(setup: TmpfsSetup, context: TmpfsContext, trial: number,
 
   const exec = await shell(started, `printf '#!/bin/sh\\necho ran\\n' > ${TMP_DIR}/run.sh && chmod +x ${TMP_DIR}/run.sh && ${TMP_DIR}/run.sh`);
   observed['noexec enforced'] = exec.exitCode !== 0 ? 'refused' : 'allowed';
-  evidence.push(`running a script from ${TMP_DIR}: ${exec.exitCode !== 0 ? `refused (${firstLine(exec.output)})` : `allowed (it printed "${firstLine(exec.output)}")`}`);
+  evidence.push(
+    `running a script from ${TMP_DIR}: ${exec.exitCode !== 0 ? `refused (${firstLine(exec.output)})` : `allowed (it printed "${firstLine(exec.output)}")`}`,
+  );
 
   // The disruption: a graceful stop and a start of the same container.
   let clock = performance.now();

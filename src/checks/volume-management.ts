@@ -36,7 +36,16 @@ export interface VolumeContext {
 export async function runVolumeManagementChecks(scenario: string, expected: Record<VolumeItem, Observation>, context: VolumeContext): Promise<CellResult> {
   const id = 'docker/named-volume/none/volume-management';
   const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(expected, context, trial, scope));
-  const identity = { id, scenario, title: 'Volume management operations', target: 'docker', storage: 'named-volume' as const, disruption: 'none' as const, variant: 'volume-management', expected: 'survives' as const };
+  const identity = {
+    id,
+    scenario,
+    title: 'Volume management operations',
+    target: 'docker',
+    storage: 'named-volume' as const,
+    disruption: 'none' as const,
+    variant: 'volume-management',
+    expected: 'survives' as const,
+  };
   return assembleResult(identity, context.image.reference, records, error);
 }
 
@@ -58,7 +67,12 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
   // create: a labelled volume with driver options, and the local driver's bind form.
   const data = scope.uniqueName('managed');
   await timed('docker volume create', () =>
-    docker().createVolume({ Name: data, Driver: 'local', Labels: { ...scope.labels('volume-management'), ...group, tier: 'data' }, DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'size=8m' } }),
+    docker().createVolume({
+      Name: data,
+      Driver: 'local',
+      Labels: { ...scope.labels('volume-management'), ...group, tier: 'data' },
+      DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'size=8m' },
+    }),
   );
   scope.trackVolume(data);
   const inspected = await docker().getVolume(data).inspect();
@@ -67,7 +81,14 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
 
   const folder = await scope.createHostFolder('bind-form');
   const bindForm = scope.uniqueName('bind-form');
-  await timed('docker volume create', () => docker().createVolume({ Name: bindForm, Driver: 'local', Labels: { ...scope.labels('volume-management'), ...group }, DriverOpts: { type: 'none', o: 'bind', device: folder } }));
+  await timed('docker volume create', () =>
+    docker().createVolume({
+      Name: bindForm,
+      Driver: 'local',
+      Labels: { ...scope.labels('volume-management'), ...group },
+      DriverOpts: { type: 'none', o: 'bind', device: folder },
+    }),
+  );
   scope.trackVolume(bindForm);
 
   // A decoy with no labels at all, like a user's own volume. It is named with the run id, so
@@ -79,17 +100,25 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
   // Use both volumes from a container, as an application would.
   const token = randomBytes(8).toString('hex');
   const user = await idleContainer(context.image.reference)
-    .withBindMounts([{ source: data, target: '/data' }, { source: bindForm, target: '/bound' }])
+    .withBindMounts([
+      { source: data, target: '/data' },
+      { source: bindForm, target: '/bound' },
+    ])
     .withLabels(scope.labels('volume-user'))
     .start();
   scope.trackContainer(user.getId());
   await user.exec(['sh', '-c', `printf %s ${token} > /data/token && printf %s ${token} > /bound/token`]);
   const onHost = await readFile(join(folder, 'token'), 'utf8').catch(() => '');
   observed['bind-form volume writes to its host folder'] = onHost === token ? 'visible' : 'absent';
-  evidence.push(`bind form (type=none,o=bind,device=${folder}): ${onHost === token ? 'the file written in the container is in the host folder' : 'the host folder does not have the file'}`);
+  evidence.push(
+    `bind form (type=none,o=bind,device=${folder}): ${onHost === token ? 'the file written in the container is in the host folder' : 'the host folder does not have the file'}`,
+  );
 
   // list, filtered by label
-  const listed = await timed('docker volume ls --filter label=…', async () => (await docker().listVolumes({ filters: { label: [selector] } })).Volumes?.map((v) => v.Name) ?? []);
+  const listed = await timed(
+    'docker volume ls --filter label=…',
+    async () => (await docker().listVolumes({ filters: { label: [selector] } })).Volumes?.map((v) => v.Name) ?? [],
+  );
   observed['listed by its label'] = listed.includes(data) && listed.includes(bindForm) ? 'visible' : 'absent';
   observed['decoy not listed by that label'] = listed.includes(decoy) ? 'visible' : 'absent';
   evidence.push(`volumes with ${selector}: ${listed.join(', ') || 'none'}`);
@@ -98,10 +127,14 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
   const mountpoint = (await docker().getVolume(bindForm).inspect()).Mountpoint;
   const atMountpoint = await readFile(join(mountpoint, 'token'), 'utf8').catch(() => '');
   observed['mountpoint holds the data'] = atMountpoint === token ? 'visible' : 'absent';
-  evidence.push(`mountpoint of ${bindForm}: ${mountpoint} (${atMountpoint === token ? 'holds the file' : 'does not hold the file, or is not readable from here'})`);
+  evidence.push(
+    `mountpoint of ${bindForm}: ${mountpoint} (${atMountpoint === token ? 'holds the file' : 'does not hold the file, or is not readable from here'})`,
+  );
 
   // which containers use a volume: docker ps --filter volume=…
-  const users = await timed('docker ps --filter volume=…', async () => (await docker().listContainers({ all: true, filters: { volume: [data] } })).map((c) => c.Id));
+  const users = await timed('docker ps --filter volume=…', async () =>
+    (await docker().listContainers({ all: true, filters: { volume: [data] } })).map((c) => c.Id),
+  );
   observed['containers using it found'] = users.includes(user.getId()) ? 'visible' : 'absent';
   evidence.push(`containers using ${data}: ${users.map((u) => u.slice(0, 12)).join(', ') || 'none'}`);
 
@@ -120,17 +153,35 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
   const prunable = scope.uniqueName('prunable');
   await docker().createVolume({ Name: prunable, Labels: { ...scope.labels('volume-management'), ...group } });
   scope.trackVolume(prunable);
-  const pruned = await timed('docker volume prune --filter label=…', async () => (await docker().pruneVolumes({ filters: { label: [selector] } })).VolumesDeleted ?? []);
-  const exists = async (name: string) => docker().getVolume(name).inspect().then(() => true, () => false);
+  const pruned = await timed(
+    'docker volume prune --filter label=…',
+    async () => (await docker().pruneVolumes({ filters: { label: [selector] } })).VolumesDeleted ?? [],
+  );
+  const exists = async (name: string) =>
+    docker()
+      .getVolume(name)
+      .inspect()
+      .then(
+        () => true,
+        () => false,
+      );
   observed['prune by label removes the labelled volume'] = (await exists(prunable)) ? 'survives' : 'lost';
   observed['prune by label keeps the decoy'] = (await exists(decoy)) ? 'survives' : 'lost';
-  evidence.push(`docker volume prune --filter label=${selector} removed: ${pruned.join(', ') || 'nothing'}; the decoy ${observed['prune by label keeps the decoy'] === 'survives' ? 'is still there' : 'was removed'}`);
+  evidence.push(
+    `docker volume prune --filter label=${selector} removed: ${pruned.join(', ') || 'nothing'}; the decoy ${observed['prune by label keeps the decoy'] === 'survives' ? 'is still there' : 'was removed'}`,
+  );
   evidence.push(`the unused volume created with driver options (${data}) was ${(await exists(data)) ? 'kept' : 'removed'} by that prune`);
 
   const items: ItemOutcome[] = VOLUME_ITEMS.map((item) => ({ item, expected: expected[item], observed: observed[item] ?? 'absent' }));
   const matches = items.every((i) => i.observed === i.expected);
   return {
-    outcome: { trial, observed: observed['prune by label keeps the decoy'] === 'survives' ? 'survives' : 'lost', reinitialised: false, cleanShutdown: true, differences: [] },
+    outcome: {
+      trial,
+      observed: observed['prune by label keeps the decoy'] === 'survives' ? 'survives' : 'lost',
+      reinitialised: false,
+      cleanShutdown: true,
+      differences: [],
+    },
     matches,
     items,
     timing: { trial, phasesMs: {}, recoveryMs: null },
@@ -157,4 +208,3 @@ async function removal(name: string): Promise<{ refused: boolean; message: strin
     throw error;
   }
 }
-

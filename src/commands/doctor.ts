@@ -40,7 +40,11 @@ export async function doctorCommand(options: { images?: string }, print: (line: 
       const checks = [
         ...Object.values(images).map((choice) => ({ name: choice.target, reference: choice.reference, standIn: choice.source === 'local' })),
         ...Object.values(upgrades).flatMap((pair) =>
-          [pair.from, pair.to].map((reference, k) => ({ name: `${pair.name} upgrade, ${k === 0 ? 'old' : 'new'}`, reference, standIn: pair.source === 'local' })),
+          [pair.from, pair.to].map((reference, k) => ({
+            name: `${pair.name} upgrade, ${k === 0 ? 'old' : 'new'}`,
+            reference,
+            standIn: pair.source === 'local',
+          })),
         ),
       ];
       const seen = new Set<string>();
@@ -55,7 +59,10 @@ export async function doctorCommand(options: { images?: string }, print: (line: 
     }
     const left = await countRunResources();
     if (left.containers + left.volumes + left.networks === 0) ok('no leftovers from earlier runs');
-    else print(`! leftovers from earlier runs: ${left.containers} containers, ${left.volumes} volumes, ${left.networks} networks; remove them with \`persist clean\`.`);
+    else
+      print(
+        `! leftovers from earlier runs: ${left.containers} containers, ${left.volumes} volumes, ${left.networks} networks; remove them with \`persist clean\`.`,
+      );
   }
 
   print(problems === 0 ? 'Ready: `persist run` can start.' : `${problems} problem(s): fix them, then run \`persist doctor\` again.`);
@@ -70,7 +77,10 @@ async function imageStatus(reference: string, isStandIn: boolean): Promise<{ ok:
     await withTimeout(docker().getImage(reference).distribution(), REGISTRY_CHECK_TIMEOUT_MS, 'registry did not answer in 10 s');
     return { ok: true, text: `${reference} not present, pullable (the first run pulls it)` };
   } catch (error) {
-    return { ok: false, text: `${reference} is not present and cannot be pulled (${registryReason(error)}): pull it, or use \`--images local\` after \`persist images build\`.` };
+    return {
+      ok: false,
+      text: `${reference} is not present and cannot be pulled (${registryReason(error)}): pull it, or use \`--images local\` after \`persist images build\`.`,
+    };
   }
 }
 

@@ -22,8 +22,12 @@ export async function reportCommand(files: string[], options: ReportOptions, pri
   const format = parseFormat(options.format);
   if (options.compare ? files.length !== 2 : files.length !== 1) {
     throw new UsageError(
-      options.compare ? `--compare needs two reports, the baseline and the run to compare; ${files.length} given.` : `persist report renders one report; ${files.length} given.`,
-      options.compare ? 'Use `persist report --compare BASELINE.json CURRENT.json`.' : 'Use `persist report reports/latest/report.json`, or --compare with two.',
+      options.compare
+        ? `--compare needs two reports, the baseline and the run to compare; ${files.length} given.`
+        : `persist report renders one report; ${files.length} given.`,
+      options.compare
+        ? 'Use `persist report --compare BASELINE.json CURRENT.json`.'
+        : 'Use `persist report reports/latest/report.json`, or --compare with two.',
     );
   }
   let report = await readReportFile(files.at(-1)!);

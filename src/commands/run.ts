@@ -47,7 +47,10 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
     const path = resolve(options.procedure);
     const procedures = await loadProcedures(path);
     if (filters.length > 0 && !filters.includes('backup')) {
-      throw new UsageError('--procedure is proven by the backup scenario, which this run does not include.', 'Add `backup` to the scenarios, or run all of them.');
+      throw new UsageError(
+        '--procedure is proven by the backup scenario, which this run does not include.',
+        'Add `backup` to the scenarios, or run all of them.',
+      );
     }
     env.PERSIST_PROCEDURE = path;
     progress(`procedure file ${path}: ${procedures.map((p) => `${p.name} (${p.target})`).join(', ')}`);

@@ -64,9 +64,15 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
   const placement = await prepareStorage(spec.storage, await dataLayoutOf(context.image.reference, target.dataPaths), scope);
   const args = serverArgs.length > 0 ? serverArgs : (target.drillServerArgs ?? []);
   const why = spec.durability === 'relaxed' ? ` (${target.relaxedDurability.description})` : '';
-  const evidence = [`storage: ${placement.description}`, args.length > 0 ? `server arguments: ${args.join(' ')}${why}` : "server defaults (the image's own settings)"];
+  const evidence = [
+    `storage: ${placement.description}`,
+    args.length > 0 ? `server arguments: ${args.join(' ')}${why}` : "server defaults (the image's own settings)",
+  ];
   const start = async () => {
-    const started = await placement.applyTo(target.container(context.image.reference, placement.serverDataDir, serverArgs)).withLabels(scope.labels(killId(spec))).start();
+    const started = await placement
+      .applyTo(target.container(context.image.reference, placement.serverDataDir, serverArgs))
+      .withLabels(scope.labels(killId(spec)))
+      .start();
     scope.trackContainer(started.getId());
     return started;
   };
@@ -83,7 +89,9 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
   await docker().getContainer(first.getId()).kill({ signal: 'SIGKILL' });
   const ledger = await load.stop();
   const killed = await inspectContainer(first.getId());
-  evidence.push(`docker kill: exit code ${killed.exitCode} (137 is SIGKILL); ${ledger.acknowledged.length} writes acknowledged, ${ledger.unknown.length} in flight`);
+  evidence.push(
+    `docker kill: exit code ${killed.exitCode} (137 is SIGKILL); ${ledger.acknowledged.length} writes acknowledged, ${ledger.unknown.length} in flight`,
+  );
 
   // A new container on the same storage, as after a crash and a redeploy.
   const phasesMs: Partial<Record<Phase, number>> = {};
@@ -107,7 +115,13 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
   const observed: Outcome = writes.lost === 0 && writes.unexpected === 0 ? 'survives' : 'lost';
   say(`${observed}: ${writes.lost} of ${writes.acknowledged} acknowledged writes lost (expected ${spec.expected})`);
   return {
-    outcome: { trial, observed, reinitialised: target.initialisationMarkers.some((marker) => marker.test(logs)), cleanShutdown: false, differences: writes.lost > 0 ? [`${writes.lost} acknowledged writes lost`] : [] },
+    outcome: {
+      trial,
+      observed,
+      reinitialised: target.initialisationMarkers.some((marker) => marker.test(logs)),
+      cleanShutdown: false,
+      differences: writes.lost > 0 ? [`${writes.lost} acknowledged writes lost`] : [],
+    },
     matches: observed === spec.expected,
     kill: { durability: spec.durability, serverArgs, writers: WRITERS, writes, lostPerTrial: [writes.lost], crashRecovery },
     timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },

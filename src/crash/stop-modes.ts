@@ -6,7 +6,16 @@
 import { constants } from 'node:os';
 import type { GenericContainer } from 'testcontainers';
 import type { ImageChoice } from '../config.ts';
-import { exitCodesSince, GRACEFUL_STOP_TIMEOUT_MS, inspectContainer, logsOnceReady, mappedPort, readLogs, startExisting, stopGracefully } from '../docker/containers.ts';
+import {
+  exitCodesSince,
+  GRACEFUL_STOP_TIMEOUT_MS,
+  inspectContainer,
+  logsOnceReady,
+  mappedPort,
+  readLogs,
+  startExisting,
+  stopGracefully,
+} from '../docker/containers.ts';
 import { docker, inspectImage } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
@@ -198,11 +207,19 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
   const observed: Outcome = writes.lost === 0 && writes.unexpected === 0 ? 'survives' : 'lost';
   const differences = [
     ...(writes.lost > 0 ? [`${writes.lost} acknowledged writes lost`] : []),
-    ...(shutdown.verdict === mode.expectedShutdown ? [] : [`${describeShutdown(shutdown.verdict)} where ${describeShutdown(mode.expectedShutdown)} was expected`]),
+    ...(shutdown.verdict === mode.expectedShutdown
+      ? []
+      : [`${describeShutdown(shutdown.verdict)} where ${describeShutdown(mode.expectedShutdown)} was expected`]),
   ];
   say(`${describeShutdown(shutdown.verdict)}; ${writes.lost} of ${writes.acknowledged} acknowledged writes lost`);
   return {
-    outcome: { trial, observed, reinitialised: target.initialisationMarkers.some((marker) => marker.test(logsSinceStop)), cleanShutdown: shutdown.verdict === 'clean', differences },
+    outcome: {
+      trial,
+      observed,
+      reinitialised: target.initialisationMarkers.some((marker) => marker.test(logsSinceStop)),
+      cleanShutdown: shutdown.verdict === 'clean',
+      differences,
+    },
     matches: observed === 'survives' && shutdown.verdict === mode.expectedShutdown,
     stopMode: stopFacts,
     timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },

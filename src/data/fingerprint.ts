@@ -55,8 +55,6 @@ export function compareFingerprints(before: Fingerprint, after: Fingerprint, wor
 }
 
 export function summariseFingerprint(fingerprint: Fingerprint): string {
-  const parts = Object.entries(fingerprint).map(([name, t]) =>
-    t.present ? `${name}: ${t.rows} rows, ${t.contentHash?.slice(0, 12)}` : `${name}: absent`,
-  );
+  const parts = Object.entries(fingerprint).map(([name, t]) => (t.present ? `${name}: ${t.rows} rows, ${t.contentHash?.slice(0, 12)}` : `${name}: absent`));
   return parts.join('; ');
 }

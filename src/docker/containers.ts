@@ -58,7 +58,9 @@ export const GRACEFUL_STOP_TIMEOUT_MS = 30_000;
 /** `docker stop -t 30`: the image's STOPSIGNAL, then SIGKILL only if it has not exited in time. */
 export async function stopGracefully(id: string, timeoutMs = GRACEFUL_STOP_TIMEOUT_MS): Promise<ContainerState> {
   try {
-    await docker().getContainer(id).stop({ t: Math.ceil(timeoutMs / 1000) });
+    await docker()
+      .getContainer(id)
+      .stop({ t: Math.ceil(timeoutMs / 1000) });
   } catch (error) {
     if (statusCode(error) !== 304) throw error; // 304: already stopped
   }
@@ -71,7 +73,11 @@ export async function stopGracefully(id: string, timeoutMs = GRACEFUL_STOP_TIMEO
  * that inspect shows; its "die" event keeps it.
  */
 export async function exitCodesSince(id: string, sinceEpochMs: number): Promise<number[]> {
-  const events = await docker().getEvents({ since: sinceEpochMs / 1000, until: Date.now() / 1000, filters: { container: [id], type: ['container'], event: ['die'] } });
+  const events = await docker().getEvents({
+    since: sinceEpochMs / 1000,
+    until: Date.now() / 1000,
+    filters: { container: [id], type: ['container'], event: ['die'] },
+  });
   let text = '';
   for await (const chunk of events) text += chunk.toString();
   return text

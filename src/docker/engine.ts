@@ -87,9 +87,7 @@ async function pullImage(reference: string): Promise<void> {
 }
 
 export function statusCode(error: unknown): number | undefined {
-  return typeof error === 'object' && error !== null && 'statusCode' in error
-    ? Number((error as { statusCode: unknown }).statusCode)
-    : undefined;
+  return typeof error === 'object' && error !== null && 'statusCode' in error ? Number((error as { statusCode: unknown }).statusCode) : undefined;
 }
 
 function shortReason(error: unknown): string {

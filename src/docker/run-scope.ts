@@ -41,7 +41,10 @@ export class RunScope {
   /** Names are unique within the run and say what they are for. */
   uniqueName(purpose: string): string {
     nameCounter += 1;
-    const safe = purpose.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const safe = purpose
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     return `ph-${this.runId}-${safe}-${process.pid}-${nameCounter}`;
   }
 

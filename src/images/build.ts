@@ -67,7 +67,13 @@ async function ensureBase(suite: Suite, options: BuildOptions): Promise<string> 
     await runStreaming('debootstrap', [`--variant=${settings.variant}`, settings.suite, rootfs, settings.mirror], () => undefined);
     options.log(`${reference}: importing the root filesystem…`);
     // A shell pipeline streams the 200 MB tarball; buffering it in this process would not.
-    await execa('bash', ['-c', 'set -o pipefail; tar -C "$0" -c . | docker import --change "$1" - "$2"', rootfs, `LABEL ${CONTENT_HASH_LABEL}=${hash}`, reference]);
+    await execa('bash', [
+      '-c',
+      'set -o pipefail; tar -C "$0" -c . | docker import --change "$1" - "$2"',
+      rootfs,
+      `LABEL ${CONTENT_HASH_LABEL}=${hash}`,
+      reference,
+    ]);
     options.log(`${reference}: made in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     await rm(rootfs, { recursive: true, force: true });
@@ -77,7 +83,11 @@ async function ensureBase(suite: Suite, options: BuildOptions): Promise<string> 
 
 function parseSettings(text: string, file: string): { suite: string; variant: string; mirror: string } {
   const values = Object.fromEntries(
-    text.split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#')).map((line) => line.split('=', 2) as [string, string]),
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'))
+      .map((line) => line.split('=', 2) as [string, string]),
   );
   const { suite, variant, mirror } = values;
   if (!suite || !variant || !mirror) throw new Error(`${file} must set suite, variant and mirror`);

@@ -9,7 +9,11 @@ export const CONTENT_HASH_LABEL = 'persistence-harness.content-hash';
 export async function hashFolder(folder: string, extra = ''): Promise<string> {
   const hash = createHash('sha256').update(extra);
   for (const file of await listFiles(folder)) {
-    hash.update(relative(folder, file)).update('\0').update(await readFile(file)).update('\0');
+    hash
+      .update(relative(folder, file))
+      .update('\0')
+      .update(await readFile(file))
+      .update('\0');
   }
   return hash.digest('hex').slice(0, 16);
 }

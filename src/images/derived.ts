@@ -14,12 +14,17 @@ export async function deriveImage(scope: RunScope, base: string, lines: string[]
   await writeFile(join(folder, 'Dockerfile'), [`FROM ${base}`, ...labels, ...lines, ''].join('\n'));
   const stream = await docker().buildImage({ context: folder, src: ['Dockerfile'] }, { t: scope.uniqueName(purpose), pull: false });
   const output = await new Promise<Array<{ aux?: { ID?: string }; error?: string }>>((resolve, reject) => {
-    docker().modem.followProgress(stream, (error: Error | null, result: Array<{ aux?: { ID?: string }; error?: string }>) => (error ? reject(error) : resolve(result)));
+    docker().modem.followProgress(stream, (error: Error | null, result: Array<{ aux?: { ID?: string }; error?: string }>) =>
+      error ? reject(error) : resolve(result),
+    );
   });
   const failure = output.find((event) => event.error !== undefined)?.error;
   const id = output.find((event) => event.aux?.ID !== undefined)?.aux?.ID;
   if (failure !== undefined || id === undefined) {
-    throw new HarnessError(`Building an image FROM ${base} failed: ${failure ?? 'the engine named no image'}.`, `Check that ${base} is on this machine (\`persist doctor\`).`);
+    throw new HarnessError(
+      `Building an image FROM ${base} failed: ${failure ?? 'the engine named no image'}.`,
+      `Check that ${base} is on this machine (\`persist doctor\`).`,
+    );
   }
   scope.trackImage(id);
   return id;

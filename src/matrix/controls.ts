@@ -36,7 +36,12 @@ const DATA_DIR_ELSEWHERE = '/srv/data-outside-the-volume';
  * a recreate must be reported as lost, which only holds if the harness never tells the server
  * where to keep its data.
  */
-export async function dataOutsideVolumeControl(scenario: string, target: DatabaseTarget, storage: 'named-volume' | 'bind-mount', context: CellContext): Promise<ControlResult> {
+export async function dataOutsideVolumeControl(
+  scenario: string,
+  target: DatabaseTarget,
+  storage: 'named-volume' | 'bind-mount',
+  context: CellContext,
+): Promise<ControlResult> {
   const lines = target.dataDirInImage(DATA_DIR_ELSEWHERE);
   const image = await deriveImage(context.scope, context.image.reference, lines, `${target.name}-data-elsewhere`);
   const spec = { scenario, target, storage, disruption: 'recreate', expected: 'survives' } as const;

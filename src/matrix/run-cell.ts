@@ -79,7 +79,11 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
   const host = first.getHost();
   const firstState = await inspectContainer(containerId);
   const mountProblem = placement.problemWith(firstState);
-  if (mountProblem) throw new HarnessError(`The container's storage is not what the cell claims: ${mountProblem}.`, 'This is a harness bug; please report it with the evidence.');
+  if (mountProblem)
+    throw new HarnessError(
+      `The container's storage is not what the cell claims: ${mountProblem}.`,
+      'This is a harness bug; please report it with the evidence.',
+    );
   evidence.push(describeMounts(firstState.mounts));
 
   const say = (step: string) => progress(`${cellId(spec)}: trial ${trial}: ${step}`);
@@ -144,7 +148,9 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
   if (cameBack) evidence.push(`after: ${summariseFingerprint(after)}`);
   evidence.push(...comparison.differences);
   if (reinitialised) {
-    evidence.push(`re-initialised: the ${spec.disruption === 'restart' ? 'restarted' : 'new'} container ran first-start initialisation, so it found no data there`);
+    evidence.push(
+      `re-initialised: the ${spec.disruption === 'restart' ? 'restarted' : 'new'} container ran first-start initialisation, so it found no data there`,
+    );
   }
   const observed: Outcome = comparison.identical ? 'survives' : 'lost';
   progress(`${cellId(spec)}: trial ${trial}: ${observed} (expected ${spec.expected})`);

@@ -77,11 +77,14 @@ export function describePersistenceMatrix(scenario: string, target: DatabaseTarg
       expect(control.cell.status).toBe('failed');
     });
 
-    test.for(['named-volume', 'bind-mount'] as const)('an image whose own settings keep the data outside its VOLUME loses it on recreate (%s)', async (storage, { task }) => {
-      const control = await dataOutsideVolumeControl(scenario, target, storage, context());
-      recordControl(task.meta, control);
-      expect(control.caught, control.cell.evidence.join('\n')).toBe(true);
-      expect(control.cell.evidence.join('\n')).toContain('NOT under');
-    });
+    test.for(['named-volume', 'bind-mount'] as const)(
+      'an image whose own settings keep the data outside its VOLUME loses it on recreate (%s)',
+      async (storage, { task }) => {
+        const control = await dataOutsideVolumeControl(scenario, target, storage, context());
+        recordControl(task.meta, control);
+        expect(control.caught, control.cell.evidence.join('\n')).toBe(true);
+        expect(control.cell.evidence.join('\n')).toContain('NOT under');
+      },
+    );
   });
 }

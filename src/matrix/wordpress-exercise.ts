@@ -13,10 +13,25 @@ import { progress } from '../progress.ts';
 import type { CellResult, ItemOutcome, Outcome, Phase } from '../report/model.ts';
 import { recoveryOf, round } from '../report/stats.ts';
 import {
-  addPlugin, databaseVersion, PLUGIN_PATH, readPostRows, siteUrl, startDatabase, startWordPress, type RunningStack, type StackPlan,
+  addPlugin,
+  databaseVersion,
+  PLUGIN_PATH,
+  readPostRows,
+  siteUrl,
+  startDatabase,
+  startWordPress,
+  type RunningStack,
+  type StackPlan,
 } from '../targets/wordpress/stack.ts';
 import {
-  generatorVersion, install, isInstallRedirect, publishPost, uploadMedia, waitForSite, type PublishedPost, type UploadedMedia,
+  generatorVersion,
+  install,
+  isInstallRedirect,
+  publishPost,
+  uploadMedia,
+  waitForSite,
+  type PublishedPost,
+  type UploadedMedia,
 } from '../targets/wordpress/site.ts';
 import { httpRequest } from '../web/http.ts';
 import { assembleResult, runTrials, type TrialRecord } from './assemble.ts';
@@ -72,9 +87,17 @@ export interface BuiltSite {
 }
 
 /** Sets up a new site the way a user does, over HTTP, and observes it; throws unless all is there. */
-export async function buildSite(stack: RunningStack, baseUrl: string, token: string, trial: number, evidence: string[], say: (step: string) => void): Promise<BuiltSite> {
+export async function buildSite(
+  stack: RunningStack,
+  baseUrl: string,
+  token: string,
+  trial: number,
+  evidence: string[],
+  say: (step: string) => void,
+): Promise<BuiltSite> {
   const first = await waitForSite(baseUrl, SITE_TIMEOUT_MS);
-  if (!isInstallRedirect(first)) throw new HarnessError(`A new WordPress answered HTTP ${first.status} instead of sending to its installer.`, 'Check the WordPress image.');
+  if (!isInstallRedirect(first))
+    throw new HarnessError(`A new WordPress answered HTTP ${first.status} instead of sending to its installer.`, 'Check the WordPress image.');
   say('installing over HTTP, publishing posts, uploading media, adding a plugin file');
   await install(baseUrl);
   const posts: PublishedPost[] = [];
@@ -89,7 +112,10 @@ export async function buildSite(stack: RunningStack, baseUrl: string, token: str
   const before = await observeSite(stack, baseUrl, content);
   const missing = SITE_ITEMS.filter((item) => !before.fingerprint[item]?.present);
   if (missing.length > 0) {
-    throw new HarnessError(`The site was not set up completely: ${missing.join(', ')} not found before the disruption (${before.httpSummary}).`, 'Check the WordPress and database logs.');
+    throw new HarnessError(
+      `The site was not set up completely: ${missing.join(', ')} not found before the disruption (${before.httpSummary}).`,
+      'Check the WordPress and database logs.',
+    );
   }
   evidence.push(`before: ${before.httpSummary}; media sha256 ${before.fingerprint['media file']?.contentHash}`);
   return { content, serverVersion, before };
@@ -100,7 +126,16 @@ export async function runWordPressExercise(scenario: string, variant: WordPressV
   const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(id, variant, context, trial, scope));
   const everything = Object.values(variant.expected).every((e) => expectationFor(e, 'plain') === 'survives' && expectationFor(e, 'pretty') === 'survives');
   const expected: Outcome = everything ? 'survives' : 'lost';
-  const identity = { id, scenario, title: `WordPress ${variant.title}, both containers recreated`, target: 'wordpress', storage: 'named-volume' as const, disruption: 'recreate' as const, variant: variant.name, expected };
+  const identity = {
+    id,
+    scenario,
+    title: `WordPress ${variant.title}, both containers recreated`,
+    target: 'wordpress',
+    storage: 'named-volume' as const,
+    disruption: 'recreate' as const,
+    variant: variant.name,
+    expected,
+  };
   return assembleResult(identity, context.images.wordpress.reference, records, error);
 }
 
@@ -115,7 +150,9 @@ async function runTrial(id: string, variant: WordPressVariant, context: Exercise
     dbVolume: variant.dbVolume ? await scope.createVolume('wordpress-db') : undefined,
     filesVolume: variant.filesVolume ? await scope.createVolume('wordpress-files') : undefined,
   };
-  evidence.push(`volumes: wordpress-db ${plan.dbVolume ?? 'NONE (anonymous volume)'} → /var/lib/mysql; wordpress-files ${plan.filesVolume ?? 'NONE (anonymous volume)'} → /var/www/html`);
+  evidence.push(
+    `volumes: wordpress-db ${plan.dbVolume ?? 'NONE (anonymous volume)'} → /var/lib/mysql; wordpress-files ${plan.filesVolume ?? 'NONE (anonymous volume)'} → /var/www/html`,
+  );
 
   let stack: RunningStack = { db: await startDatabase(plan, scope), web: await startWordPress(plan, scope) };
   let baseUrl = await siteUrl(stack);
@@ -140,7 +177,9 @@ async function runTrial(id: string, variant: WordPressVariant, context: Exercise
   clock = performance.now();
   const firstAnswer = await waitForSite(baseUrl, SITE_TIMEOUT_MS);
   phasesMs.ready = round(performance.now() - clock);
-  evidence.push(`first answer after the recreate: HTTP ${firstAnswer.status}${isInstallRedirect(firstAnswer) ? ' (to the installer)' : ''}, on a new port: ${new URL(baseUrl).port}`);
+  evidence.push(
+    `first answer after the recreate: HTTP ${firstAnswer.status}${isInstallRedirect(firstAnswer) ? ' (to the installer)' : ''}, on a new port: ${new URL(baseUrl).port}`,
+  );
 
   clock = performance.now();
   const after = await observeSite(stack, baseUrl, content);
@@ -169,7 +208,11 @@ async function runTrial(id: string, variant: WordPressVariant, context: Exercise
 }
 
 /** Each item of the site before and after, against what had to happen to it. */
-export function judgeSite(before: SiteObservation, after: SiteObservation, expected: (item: SiteItem) => Outcome): { comparison: FingerprintComparison; items: ItemOutcome[] } {
+export function judgeSite(
+  before: SiteObservation,
+  after: SiteObservation,
+  expected: (item: SiteItem) => Outcome,
+): { comparison: FingerprintComparison; items: ItemOutcome[] } {
   const comparison = compareFingerprints(before.fingerprint, after.fingerprint, { subject: (item) => item, unit: 'found' });
   const items: ItemOutcome[] = SITE_ITEMS.map((item) => {
     const same = JSON.stringify(before.fingerprint[item]) === JSON.stringify(after.fingerprint[item]);

@@ -57,9 +57,13 @@ describe('comparing a run with a baseline', () => {
 describe('a comparison in every format', () => {
   test('Markdown, HTML and JUnit each name the regressed cell', () => {
     const compared = { ...current, comparison: compareReports(baseline, current, undefined, true) };
-    expect(renderMarkdown(compared)).toContain('| PostgreSQL on bind-mount, recreate (`postgres/bind-mount/recreate`) | 337 ms | 1.24 s | +900 ms (+266.9 %) |');
+    expect(renderMarkdown(compared)).toContain(
+      '| PostgreSQL on bind-mount, recreate (`postgres/bind-mount/recreate`) | 337 ms | 1.24 s | +900 ms (+266.9 %) |',
+    );
     expect(renderMarkdown(compared)).toContain('**❌ NOT PASSED**');
     expect(renderHtml(compared)).toMatch(/<tr class="regression"><td>PostgreSQL on bind-mount, recreate <code>postgres\/bind-mount\/recreate<\/code>/);
-    expect(renderJunit(compared)).toContain('<failure message="recovery slower by more than 20 % and 100 ms than run 20261128-070808-f0dm" type="RecoveryRegression">');
+    expect(renderJunit(compared)).toContain(
+      '<failure message="recovery slower by more than 20 % and 100 ms than run 20261128-070808-f0dm" type="RecoveryRegression">',
+    );
   });
 });

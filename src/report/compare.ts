@@ -31,7 +31,15 @@ export function compareReports(baseline: Report, current: Report, thresholds: Re
     const deltaMs = currentMs - baselineMs;
     const deltaPercent = baselineMs > 0 ? (deltaMs / baselineMs) * 100 : Infinity;
     if (deltaMs > thresholds.ms && deltaPercent > thresholds.percent) {
-      regressions.push({ id, title: now.title, measure: 'recovery', baselineMedianMs: baselineMs, currentMedianMs: currentMs, deltaMs: round(deltaMs), deltaPercent: round(deltaPercent) });
+      regressions.push({
+        id,
+        title: now.title,
+        measure: 'recovery',
+        baselineMedianMs: baselineMs,
+        currentMedianMs: currentMs,
+        deltaMs: round(deltaMs),
+        deltaPercent: round(deltaPercent),
+      });
     }
   }
   return {

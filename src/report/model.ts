@@ -34,13 +34,19 @@ export const OPTIONAL_RECOVERY_PHASES: readonly Phase[] = ['restore'];
 export type TimedMeasure = Phase | 'recovery';
 
 export const PHASE_DEFINITIONS: Record<TimedMeasure, string> = {
-  stop: 'Graceful stop: the image\'s stop signal, then up to 30 s before Docker kills (docker stop -t 30); for recreate, also the removal of the containers (named volumes and bind folders stay). Stop-mode matrix: the docker stop or docker kill call as named in the row. Upgrade drills: the old version\'s graceful stop and removal.',
-  backup: 'Backup drills: from the start of the backup (stopping the service first, when the method quiesces it) until the backup is complete and its manifest written; a quiesced service is started again after this phase. Upgrade drills: the old server\'s dump, where the new version refused the data in place.',
-  restore: 'Backup drills: from checking the backup\'s integrity until its data is in the new volume (file methods) or loaded into the new server (database-native dumps). Upgrade drills: loading the old server\'s dump into the new version.',
-  create: 'restart: `docker start` of the same container until it runs; recreate: creating and starting new containers with the same mounts (testcontainers) until they run. Stop-mode matrix: `docker start` after the stop, or for docker restart the whole call, its stop included. Upgrade drills: creating and starting the new version\'s container, on the old volume, or on a new one for the dump and restore path.',
-  ready: 'From running until the service answers: a database accepts a TCP connection on its published port and answers SELECT 1; a web site answers / with anything but a 5xx (polled every 50–100 ms).',
-  verified: 'From ready until everything written before the disruption was read back and compared: every table\'s row count and ordered content hash; for a web site, each page, file and database row.',
-  recovery: 'create + ready + verified, plus restore in backup drills (the recovery time objective achieved): from the moment recovery starts until the data is proven.',
+  stop: "Graceful stop: the image's stop signal, then up to 30 s before Docker kills (docker stop -t 30); for recreate, also the removal of the containers (named volumes and bind folders stay). Stop-mode matrix: the docker stop or docker kill call as named in the row. Upgrade drills: the old version's graceful stop and removal.",
+  backup:
+    "Backup drills: from the start of the backup (stopping the service first, when the method quiesces it) until the backup is complete and its manifest written; a quiesced service is started again after this phase. Upgrade drills: the old server's dump, where the new version refused the data in place.",
+  restore:
+    "Backup drills: from checking the backup's integrity until its data is in the new volume (file methods) or loaded into the new server (database-native dumps). Upgrade drills: loading the old server's dump into the new version.",
+  create:
+    "restart: `docker start` of the same container until it runs; recreate: creating and starting new containers with the same mounts (testcontainers) until they run. Stop-mode matrix: `docker start` after the stop, or for docker restart the whole call, its stop included. Upgrade drills: creating and starting the new version's container, on the old volume, or on a new one for the dump and restore path.",
+  ready:
+    'From running until the service answers: a database accepts a TCP connection on its published port and answers SELECT 1; a web site answers / with anything but a 5xx (polled every 50–100 ms).',
+  verified:
+    "From ready until everything written before the disruption was read back and compared: every table's row count and ordered content hash; for a web site, each page, file and database row.",
+  recovery:
+    'create + ready + verified, plus restore in backup drills (the recovery time objective achieved): from the moment recovery starts until the data is proven.',
 };
 
 export interface TrialTiming {
@@ -161,7 +167,13 @@ export interface UpgradeFacts {
   /** Where in place was refused: dumped with the old server, restored into the new one. */
   dumpRestore: { dumpMs: number; restoreMs: number; bytes: number; fingerprintEqual: boolean } | null;
   /** WordPress: which core version the files volume held, the new image ships and the site ran. */
-  wordpress?: { coreBefore: string | null; coreOfNewImage: string | null; coreAfterImageSwap: string | null; coreAfterUpgrade: string | null; databaseUpgrade: string };
+  wordpress?: {
+    coreBefore: string | null;
+    coreOfNewImage: string | null;
+    coreAfterImageSwap: string | null;
+    coreAfterUpgrade: string | null;
+    databaseUpgrade: string;
+  };
 }
 
 /** How a backup was taken: with the service running and writing, or stopped for the backup. */
@@ -307,7 +319,15 @@ export interface Comparison {
   /** Whether a regression fails the run (`--fail-on-regression`); otherwise it is reported only. */
   failOnRegression: boolean;
   verdictChanges: Array<{ id: string; title: string; before: string; after: string }>;
-  regressions: Array<{ id: string; title: string; measure: 'recovery'; baselineMedianMs: number; currentMedianMs: number; deltaMs: number; deltaPercent: number }>;
+  regressions: Array<{
+    id: string;
+    title: string;
+    measure: 'recovery';
+    baselineMedianMs: number;
+    currentMedianMs: number;
+    deltaMs: number;
+    deltaPercent: number;
+  }>;
 }
 
 export interface Report {

@@ -21,7 +21,10 @@ export async function readReportFile(file: string): Promise<Report> {
   }
   const problems = reportProblems(parsed);
   if (problems.length > 0) {
-    throw new UsageError(`The report ${file} does not match the report schema (${problems[0]}${problems.length > 1 ? `, and ${problems.length - 1} more` : ''}).`, 'Give a report.json written by this version of persist.');
+    throw new UsageError(
+      `The report ${file} does not match the report schema (${problems[0]}${problems.length > 1 ? `, and ${problems.length - 1} more` : ''}).`,
+      'Give a report.json written by this version of persist.',
+    );
   }
   return parsed as Report;
 }

@@ -19,8 +19,18 @@ describe('statistics', () => {
   test('a 95th percentile only from 5 trials on, and always a measured value', () => {
     expect(statsOf([1, 2, 3, 4])?.p95Ms).toBeUndefined();
     expect(statsOf([5, 1, 4, 2, 3])?.p95Ms).toBe(5);
-    expect(percentile(Array.from({ length: 20 }, (_, i) => i + 1), 95)).toBe(19);
-    expect(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 95)).toBe(95);
+    expect(
+      percentile(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+        95,
+      ),
+    ).toBe(19);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        95,
+      ),
+    ).toBe(95);
   });
 
   test('recovery is create + ready + verified, and unknown when a phase is missing', () => {

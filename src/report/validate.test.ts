@@ -16,7 +16,9 @@ describe('the report schema', () => {
   test('rejects an unknown storage type', () => {
     const broken = structuredClone(sample);
     (broken.results[1] as { storage: string }).storage = 'floppy-disk';
-    expect(reportProblems(broken)).toContain('/results/1/storage must be equal to one of the allowed values ("named-volume", "bind-mount", "tmpfs", "container-layer")');
+    expect(reportProblems(broken)).toContain(
+      '/results/1/storage must be equal to one of the allowed values ("named-volume", "bind-mount", "tmpfs", "container-layer")',
+    );
   });
 
   test('rejects another schema version and fields it does not know', () => {

@@ -23,7 +23,9 @@ describe('writing a report', () => {
     const { passed, failed, errored, total, controls } = report.summary;
     expect(JSON.parse(await read('report.json')).summary).toEqual(report.summary);
     expect(await read('report.md')).toContain(`${passed} passed, ${failed} failed, ${errored} errored of ${total}`);
-    expect(await read('report.html')).toContain(`${passed} passed</span> · <span class="failed">${failed} failed</span> · <span class="errored">${errored} errored</span> of ${total}`);
+    expect(await read('report.html')).toContain(
+      `${passed} passed</span> · <span class="failed">${failed} failed</span> · <span class="errored">${errored} errored</span> of ${total}`,
+    );
     expect(await read('report.junit.xml')).toContain(`tests="${total + controls}" failures="${failed}" errors="${errored}"`);
   });
 });

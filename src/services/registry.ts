@@ -40,7 +40,12 @@ export interface ServiceProfile {
   };
 }
 
-const standIn = (reference: string, folder: string, suite: Suite, buildArgs: Record<string, string> = {}): StandInBuild => ({ reference, folder, suite, buildArgs });
+const standIn = (reference: string, folder: string, suite: Suite, buildArgs: Record<string, string> = {}): StandInBuild => ({
+  reference,
+  folder,
+  suite,
+  buildArgs,
+});
 
 /** By the name users override an image with: PERSIST_IMAGE_<NAME>. */
 export const SERVICES = {
@@ -93,7 +98,9 @@ export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
 export type DatabaseServiceName = { [K in ServiceName]: (typeof SERVICES)[K]['capabilities'] extends { database: true } ? K : never }[ServiceName];
 
 /** The backup drills' subjects, by the name a procedure file gives as its target. */
-export type BackupSubjectName = { [K in ServiceName]: (typeof SERVICES)[K]['capabilities'] extends { backupSubject: infer S extends string } ? S : never }[ServiceName];
+export type BackupSubjectName = {
+  [K in ServiceName]: (typeof SERVICES)[K]['capabilities'] extends { backupSubject: infer S extends string } ? S : never;
+}[ServiceName];
 
 /**
  * The upgrade drills' pairs: Debian 12's versions to Debian 13's for the stand-ins.
@@ -101,7 +108,10 @@ export type BackupSubjectName = { [K in ServiceName]: (typeof SERVICES)[K]['capa
  * else than where the old volume is mounted (as postgres 18 moved PGDATA).
  */
 export const UPGRADES = {
-  postgres: { official: ['postgres:15', 'postgres:17'], local: [SERVICES.postgres.standIn, standIn('persistence-harness/postgres:17', 'postgres', 'trixie', { PG_MAJOR: '17' })] },
+  postgres: {
+    official: ['postgres:15', 'postgres:17'],
+    local: [SERVICES.postgres.standIn, standIn('persistence-harness/postgres:17', 'postgres', 'trixie', { PG_MAJOR: '17' })],
+  },
   mysql: { official: ['mysql:8.0', 'mysql:8.4'], local: [SERVICES.mysql.standIn, standIn('persistence-harness/mysql:11.8', 'mysql', 'trixie')] },
   wordpress: {
     official: ['wordpress:6.1', 'wordpress:6.8'],
@@ -112,7 +122,11 @@ export const UPGRADES = {
     official: ['postgres:17', 'postgres:18'],
     local: [
       'persistence-harness/postgres:17',
-      standIn('persistence-harness/postgres:17-moved-pgdata', 'postgres', 'trixie', { PG_MAJOR: '17', PGDATA_PATH: '/var/lib/postgresql/17/docker', VOLUME_PATH: '/var/lib/postgresql' }),
+      standIn('persistence-harness/postgres:17-moved-pgdata', 'postgres', 'trixie', {
+        PG_MAJOR: '17',
+        PGDATA_PATH: '/var/lib/postgresql/17/docker',
+        VOLUME_PATH: '/var/lib/postgresql',
+      }),
     ],
   },
 } as const satisfies Record<string, UpgradeProfile>;
@@ -136,7 +150,9 @@ export function localUpgrade(name: UpgradePairName): [string, string] {
 export function standInBuilds(): StandInBuild[] {
   const builds = [
     ...SERVICE_NAMES.map((name): StandInBuild => SERVICES[name].standIn),
-    ...UPGRADE_PAIRS.flatMap((name) => (UPGRADES[name].local as readonly (StandInBuild | string)[]).filter((image): image is StandInBuild => typeof image !== 'string')),
+    ...UPGRADE_PAIRS.flatMap((name) =>
+      (UPGRADES[name].local as readonly (StandInBuild | string)[]).filter((image): image is StandInBuild => typeof image !== 'string'),
+    ),
   ];
   return builds.filter((build, index) => builds.findIndex((other) => other.reference === build.reference) === index);
 }

@@ -49,7 +49,12 @@ export function chooseDataLayout(declaredVolumes: string[], paths: DataPaths): D
         ? [near, `the image's declared VOLUME ${near}`]
         : declared.length === 1 && declared[0] !== undefined
           ? [declared[0], `the image's only declared VOLUME ${declared[0]}`]
-          : [paths.documented[0] ?? '/data', declared.length === 0 ? 'the documented data path (the image declares no VOLUME)' : `the documented data path (none of the image's VOLUMEs ${declared.join(', ')} is near it)`];
+          : [
+              paths.documented[0] ?? '/data',
+              declared.length === 0
+                ? 'the documented data path (the image declares no VOLUME)'
+                : `the documented data path (none of the image's VOLUMEs ${declared.join(', ')} is near it)`,
+            ];
   const covering = declared.find((volume) => isWithin(paths.writableLayer, volume));
   if (covering !== undefined) {
     throw new HarnessError(
@@ -78,6 +83,7 @@ export async function dataLayoutOf(image: string, paths: DataPaths): Promise<Dat
 export function whereDataLives(path: string, mounts: MountFact[]): string {
   const holder = mounts.filter((m) => isWithin(path, m.destination)).sort((a, b) => b.destination.length - a.destination.length)[0];
   if (!holder) return "in the container's writable layer, removed with the container";
-  if (holder.type === 'volume' && /^[0-9a-f]{64}$/.test(holder.source)) return `in an anonymous volume mounted at ${holder.destination}, removed with the container`;
+  if (holder.type === 'volume' && /^[0-9a-f]{64}$/.test(holder.source))
+    return `in an anonymous volume mounted at ${holder.destination}, removed with the container`;
   return `in ${holder.type} ${holder.source} mounted at ${holder.destination}`;
 }

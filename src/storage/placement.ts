@@ -36,12 +36,7 @@ export interface PlacementOptions {
 
 const TMPFS_OPTIONS = 'rw,size=1g';
 
-export async function prepareStorage(
-  kind: StorageKind,
-  layout: DataLayout,
-  scope: RunScope,
-  options: PlacementOptions = {},
-): Promise<StoragePlacement> {
+export async function prepareStorage(kind: StorageKind, layout: DataLayout, scope: RunScope, options: PlacementOptions = {}): Promise<StoragePlacement> {
   const mountPath = options.mountPath ?? layout.dataMount;
   const mounted = { serverDataDir: undefined, dataPath: layout.dataMount, mountPath };
   const where = mountPath === layout.dataMount ? ` (${layout.dataMountReason})` : '';
@@ -49,7 +44,9 @@ export async function prepareStorage(
     case 'named-volume': {
       const volume = await scope.createVolume('data');
       return {
-        kind, ...mounted, source: volume,
+        kind,
+        ...mounted,
+        source: volume,
         applyTo: (c) => c.withBindMounts([{ source: volume, target: mountPath, mode: 'rw' }]),
         description: `named volume ${volume} mounted at ${mountPath}${where}`,
         problemWith: (state) => expectMount(state.mounts, 'volume', volume, mountPath),
@@ -58,7 +55,9 @@ export async function prepareStorage(
     case 'bind-mount': {
       const folder = await scope.createHostFolder('bind-data');
       return {
-        kind, ...mounted, source: folder,
+        kind,
+        ...mounted,
+        source: folder,
         applyTo: (c) => c.withBindMounts([{ source: folder, target: mountPath, mode: 'rw' }]),
         description: `host folder ${folder} bind-mounted at ${mountPath}${where}`,
         problemWith: (state) => expectMount(state.mounts, 'bind', folder, mountPath),
@@ -66,7 +65,9 @@ export async function prepareStorage(
     }
     case 'tmpfs':
       return {
-        kind, ...mounted, source: undefined,
+        kind,
+        ...mounted,
+        source: undefined,
         applyTo: (c) => c.withTmpFs({ [mountPath]: TMPFS_OPTIONS }),
         description: `tmpfs (${TMPFS_OPTIONS}) at ${mountPath}${where}`,
         problemWith: (state) => expectMount(state.mounts, 'tmpfs', undefined, mountPath),
@@ -74,7 +75,11 @@ export async function prepareStorage(
     case 'container-layer': {
       const dataDir = layout.writableLayerDir;
       return {
-        kind, serverDataDir: dataDir, dataPath: dataDir, mountPath: undefined, source: undefined,
+        kind,
+        serverDataDir: dataDir,
+        dataPath: dataDir,
+        mountPath: undefined,
+        source: undefined,
         applyTo: (c) => c,
         description: `no mount: the server told to keep its data in ${dataDir}, outside every VOLUME the image declares (${layout.declaredVolumes.join(', ') || 'none'}), so in the container's writable layer`,
         problemWith: (state) => {

@@ -55,7 +55,10 @@ export const mysql: DatabaseTarget = {
     run: '"$TOOL" -uroot -p"$MYSQL_ROOT_PASSWORD"',
   },
 
-  relaxedDurability: { serverArgs: ['--innodb-flush-log-at-trx-commit=0'], description: 'innodb_flush_log_at_trx_commit=0: the log is written and flushed about once a second, not at each commit' },
+  relaxedDurability: {
+    serverArgs: ['--innodb-flush-log-at-trx-commit=0'],
+    description: 'innodb_flush_log_at_trx_commit=0: the log is written and flushed about once a second, not at each commit',
+  },
 
   // Both images' entrypoints read the server's own --datadir.
   dataDirInImage: (dir) => [`CMD ["mysqld", "--datadir=${dir}"]`],

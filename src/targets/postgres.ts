@@ -43,7 +43,10 @@ export const postgres: DatabaseTarget = {
   },
   procedureEnv: { PERSIST_DB_USER: USER, PERSIST_DB_PASSWORD: PASSWORD, PERSIST_DB_NAME: DATABASE },
 
-  relaxedDurability: { serverArgs: ['-c', 'synchronous_commit=off'], description: 'synchronous_commit=off: a commit is acknowledged before its WAL is flushed' },
+  relaxedDurability: {
+    serverArgs: ['-c', 'synchronous_commit=off'],
+    description: 'synchronous_commit=off: a commit is acknowledged before its WAL is flushed',
+  },
 
   dataDirInImage: (dir) => [`ENV PGDATA=${dir}`],
 

@@ -36,7 +36,12 @@ const PG_INIT_THEN_KILLED = [
 
 describe('reading a stop and the next start from the server log', () => {
   test('a clean PostgreSQL shutdown, with nothing to redo', () => {
-    expect(readShutdownEvidence(postgres, PG_CLEAN)).toMatchObject({ verdict: 'clean', cleanShutdownLogged: true, crashRecovery: false, serverRecoveryMs: null });
+    expect(readShutdownEvidence(postgres, PG_CLEAN)).toMatchObject({
+      verdict: 'clean',
+      cleanShutdownLogged: true,
+      crashRecovery: false,
+      serverRecoveryMs: null,
+    });
   });
 
   test('PostgreSQL crash recovery, with the redo time it printed', () => {

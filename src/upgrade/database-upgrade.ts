@@ -83,7 +83,11 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
       const attempt = scope.uniqueName('attempt');
       const labels = { ...scope.labels(upgradeId(spec)), [ATTEMPT_LABEL]: attempt };
       try {
-        const container = await target.container(image, undefined).withBindMounts([{ source: volume, target: mounted }]).withLabels(labels).start();
+        const container = await target
+          .container(image, undefined)
+          .withBindMounts([{ source: volume, target: mounted }])
+          .withLabels(labels)
+          .start();
         scope.trackContainer(container.getId());
         hosts.set(container.getId(), container.getHost());
         return container.getId();
@@ -176,7 +180,9 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
         `data lost: the new container initialised a fresh data directory at ${facts.paths.serverDataDir} (${holder}), while the old data is mounted at ${mounted} (volume ${volume}) and unused`,
       );
     } else {
-      evidence.push(`in place: ${facts.inPlace === 'upgraded' ? 'the new server runs on the old data' : 'the new server runs, but the data differs'}: ${facts.to.version}, data directory ${facts.paths.serverDataDir}`);
+      evidence.push(
+        `in place: ${facts.inPlace === 'upgraded' ? 'the new server runs on the old data' : 'the new server runs, but the data differs'}: ${facts.to.version}, data directory ${facts.paths.serverDataDir}`,
+      );
       if (target.upgradeStep) {
         facts.upgradeStep = await runUpgradeStep(newId, target.upgradeStep);
         evidence.push(`upgrade step: ${facts.upgradeStep.summary}`);
@@ -199,7 +205,12 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
     after = result.after;
     serverVersion = facts.to.version = result.toVersion;
     facts.paths.serverDataDir = result.dataDir;
-    facts.dumpRestore = { dumpMs: result.phasesMs.backup ?? 0, restoreMs: result.phasesMs.restore ?? 0, bytes: result.bytes, fingerprintEqual: JSON.stringify(before) === JSON.stringify(after) };
+    facts.dumpRestore = {
+      dumpMs: result.phasesMs.backup ?? 0,
+      restoreMs: result.phasesMs.restore ?? 0,
+      bytes: result.bytes,
+      fingerprintEqual: JSON.stringify(before) === JSON.stringify(after),
+    };
     facts.path = 'dump-restore';
     evidence.push(...result.evidence);
   }
@@ -245,7 +256,9 @@ async function reopenWithOld(servers: Servers, image: string, volume: string, ta
 }
 
 function describeTables(fingerprint: Fingerprint): string {
-  return Object.entries(fingerprint).map(([table, fp]) => (fp.present ? `${table} ${fp.rows} rows` : `${table} absent`)).join(', ');
+  return Object.entries(fingerprint)
+    .map(([table, fp]) => (fp.present ? `${table} ${fp.rows} rows` : `${table} absent`))
+    .join(', ');
 }
 
 interface DumpRestoreResult {
@@ -268,7 +281,11 @@ async function dumpRestorePath(
 ): Promise<DumpRestoreResult> {
   const { target, pair } = spec;
   const logical = target.logicalBackup;
-  if (logical === undefined) throw new HarnessError(`${target.displayName} has no dump and restore commands for the upgrade's fallback path.`, 'Run this upgrade without the dump-and-restore fallback.');
+  if (logical === undefined)
+    throw new HarnessError(
+      `${target.displayName} has no dump and restore commands for the upgrade's fallback path.`,
+      'Run this upgrade without the dump-and-restore fallback.',
+    );
   const evidence: string[] = [];
   const phasesMs: Partial<Record<Phase, number>> = {};
   say(`dump with ${pair.from}, restore into ${pair.to}`);
@@ -301,6 +318,8 @@ async function dumpRestorePath(
   const after = await fresh.fingerprint(tables);
   phasesMs.verified = round(performance.now() - clock);
   await fresh.close();
-  evidence.push(`restore: docker exec -i NEW ${logical.restore.join(' ')} < ${target.name}-upgrade.sql into ${toVersion} on a new volume ${newVolume} (${phasesMs.restore} ms)`);
+  evidence.push(
+    `restore: docker exec -i NEW ${logical.restore.join(' ')} < ${target.name}-upgrade.sql into ${toVersion} on a new volume ${newVolume} (${phasesMs.restore} ms)`,
+  );
   return { phasesMs, after, toVersion, dataDir, bytes, evidence };
 }

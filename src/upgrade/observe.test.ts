@@ -12,11 +12,15 @@ describe('what a new server did with the old data', () => {
   });
 
   test('empty, with its data directory outside the mount: re-initialised', () => {
-    expect(classifyInPlace({ before, after: empty, initialised: true, mounted: '/var/lib/postgresql/data', serverDataDir: '/var/lib/postgresql/17/docker' })).toBe('reinitialised');
+    expect(
+      classifyInPlace({ before, after: empty, initialised: true, mounted: '/var/lib/postgresql/data', serverDataDir: '/var/lib/postgresql/17/docker' }),
+    ).toBe('reinitialised');
   });
 
   test('a path that only starts with the same letters is not inside the mount', () => {
-    expect(classifyInPlace({ before, after: empty, initialised: false, mounted: '/var/lib/postgresql/data', serverDataDir: '/var/lib/postgresql/data2' })).toBe('reinitialised');
+    expect(classifyInPlace({ before, after: empty, initialised: false, mounted: '/var/lib/postgresql/data', serverDataDir: '/var/lib/postgresql/data2' })).toBe(
+      'reinitialised',
+    );
   });
 
   test('running on the old directory with different rows: the data differs', () => {
@@ -41,11 +45,15 @@ describe('what a new server did with the old data', () => {
       '       Counter to that, there appears to be PostgreSQL data in:',
       '         /var/lib/postgresql/data (unused mount/volume)',
     ].join('\n');
-    expect(refusalMessages(logs)).toEqual(['Error: in 18+, these Docker images are configured to store database data in a', '/var/lib/postgresql/data (unused mount/volume)']);
+    expect(refusalMessages(logs)).toEqual([
+      'Error: in 18+, these Docker images are configured to store database data in a',
+      '/var/lib/postgresql/data (unused mount/volume)',
+    ]);
   });
 
   test('upgrade and fresh-initialisation lines are picked from the log', () => {
-    const logs = 'The files belonging to this database system will be owned by user "postgres".\nLOG:  listening\nPostgreSQL init process complete; ready for start up.';
+    const logs =
+      'The files belonging to this database system will be owned by user "postgres".\nLOG:  listening\nPostgreSQL init process complete; ready for start up.';
     expect(upgradeMessages(logs, postgres)).toHaveLength(2);
   });
 });

@@ -55,7 +55,10 @@ export function classifyInPlace(facts: InPlaceFacts): InPlaceUpgrade {
 /** Finds the target's upgrade tool in the container, asks it whether it is needed, runs it if so. */
 export async function runUpgradeStep(containerId: string, step: NonNullable<DatabaseTarget['upgradeStep']>): Promise<NonNullable<UpgradeFacts['upgradeStep']>> {
   const inContainer = (script: string, env: Record<string, string> = {}) =>
-    execa('docker', ['exec', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), containerId, 'sh', '-c', script], { reject: false, timeout: 300_000 });
+    execa('docker', ['exec', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), containerId, 'sh', '-c', script], {
+      reject: false,
+      timeout: 300_000,
+    });
   const tool = (await inContainer(step.find)).stdout.trim();
   if (!tool) return { tool: null, needed: null, ran: false, summary: 'the image has no upgrade tool: the server upgrades its own system tables' };
   const check = await inContainer(step.check, { TOOL: tool });

@@ -64,7 +64,9 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
     dbVolume: await scope.createVolume('wordpress-upgrade-db'),
     filesVolume: await scope.createVolume('wordpress-upgrade-files'),
   };
-  evidence.push(`volumes: ${plan.filesVolume} → ${SITE_DIR}, ${plan.dbVolume} → /var/lib/mysql; the database image (${spec.database.reference}) stays the same`);
+  evidence.push(
+    `volumes: ${plan.filesVolume} → ${SITE_DIR}, ${plan.dbVolume} → /var/lib/mysql; the database image (${spec.database.reference}) stays the same`,
+  );
 
   let stack: RunningStack = { db: await startDatabase(plan, scope), web: await startWordPress(plan, scope) };
   let baseUrl = await siteUrl(stack);
@@ -99,7 +101,10 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
   // The core upgrade a user does next: the new image's files over the volume, wp-content kept.
   let after: SiteObservation = afterSwap;
   let coreAfterUpgrade = coreAfterImageSwap;
-  let database: DatabaseUpgrade = { updated: false, summary: spec.coreUpgrade ? 'not needed: the core did not change' : 'not run: the image was swapped, the core left as it was' };
+  let database: DatabaseUpgrade = {
+    updated: false,
+    summary: spec.coreUpgrade ? 'not needed: the core did not change' : 'not run: the image was swapped, the core left as it was',
+  };
   if (spec.coreUpgrade && coreOfNewImage !== null && coreAfterImageSwap !== coreOfNewImage) {
     say(`upgrading the core in the volume to ${coreOfNewImage}, then the database`);
     clock = performance.now();
@@ -126,9 +131,16 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
   evidence.push(...comparison.differences);
   const served = generatorVersion((await httpRequest(`${baseUrl}/`)).body);
   const upgradedToNew = coreAfterUpgrade !== null && coreAfterUpgrade === coreOfNewImage;
-  if (!upgradedToNew) evidence.push(`the site does NOT run the new image's WordPress (${coreOfNewImage ?? 'unknown'}): it runs ${coreAfterUpgrade ?? 'unknown'}`);
+  if (!upgradedToNew)
+    evidence.push(`the site does NOT run the new image's WordPress (${coreOfNewImage ?? 'unknown'}): it runs ${coreAfterUpgrade ?? 'unknown'}`);
   const observed: Outcome = items.every((i) => i.observed === 'survives') && upgradedToNew ? 'survives' : 'lost';
-  const wordpress: NonNullable<UpgradeFacts['wordpress']> = { coreBefore, coreOfNewImage, coreAfterImageSwap, coreAfterUpgrade, databaseUpgrade: database.summary };
+  const wordpress: NonNullable<UpgradeFacts['wordpress']> = {
+    coreBefore,
+    coreOfNewImage,
+    coreAfterImageSwap,
+    coreAfterUpgrade,
+    databaseUpgrade: database.summary,
+  };
   const facts: UpgradeFacts = {
     pair: pair.name,
     from: { reference: pair.from, version: coreBefore === null ? null : `WordPress ${coreBefore}` },
@@ -177,7 +189,11 @@ async function upgradeCoreFiles(containerId: string): Promise<void> {
     `tar --create --file - --directory ${IMAGE_SOURCE_DIR} $exclude . | tar --extract --file - --directory ${SITE_DIR}`,
   ].join('; ');
   const run = await execa('docker', ['exec', containerId, 'sh', '-c', script], { reject: false, timeout: 300_000 });
-  if (run.exitCode !== 0) throw new HarnessError(`Copying the new WordPress core into the volume failed (exit ${run.exitCode}): ${run.stderr.trim().split('\n').pop()}`, 'Check the WordPress image has its files in /usr/src/wordpress.');
+  if (run.exitCode !== 0)
+    throw new HarnessError(
+      `Copying the new WordPress core into the volume failed (exit ${run.exitCode}): ${run.stderr.trim().split('\n').pop()}`,
+      'Check the WordPress image has its files in /usr/src/wordpress.',
+    );
 }
 
 interface DatabaseUpgrade {
@@ -190,7 +206,11 @@ interface DatabaseUpgrade {
 async function upgradeDatabase(baseUrl: string): Promise<DatabaseUpgrade> {
   const answer = await httpRequest(`${baseUrl}/wp-admin/upgrade.php?step=1`);
   const page = answer.body.toString('utf8');
-  if (answer.status === 200 && /Update Complete|Upgrade Complete/i.test(page)) return { updated: true, summary: 'updated by wp-admin/upgrade.php ("Update Complete")' };
+  if (answer.status === 200 && /Update Complete|Upgrade Complete/i.test(page))
+    return { updated: true, summary: 'updated by wp-admin/upgrade.php ("Update Complete")' };
   if (answer.status === 200 && /No Update Required/i.test(page)) return { updated: false, summary: 'wp-admin/upgrade.php: "No Update Required"' };
-  throw new HarnessError(`WordPress's database upgrade answered HTTP ${answer.status} without completing.`, 'Open wp-admin/upgrade.php on the site and read its message.');
+  throw new HarnessError(
+    `WordPress's database upgrade answered HTTP ${answer.status} without completing.`,
+    'Open wp-admin/upgrade.php on the site and read its message.',
+  );
 }

@@ -26,7 +26,13 @@ export async function httpRequest(url: string, init: RequestInit = {}): Promise<
  * Polls a URL until an answer is accepted; a timeout names the last answer or error seen.
  * Server readiness and "is the edit served yet" are the same loop with different acceptance.
  */
-export async function pollUntil(url: string, accept: (answer: HttpAnswer) => boolean, what: string, timeoutMs: number, intervalMs: number): Promise<HttpAnswer> {
+export async function pollUntil(
+  url: string,
+  accept: (answer: HttpAnswer) => boolean,
+  what: string,
+  timeoutMs: number,
+  intervalMs: number,
+): Promise<HttpAnswer> {
   const deadline = performance.now() + timeoutMs;
   let last = '';
   while (performance.now() < deadline) {

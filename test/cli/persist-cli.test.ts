@@ -75,7 +75,9 @@ describe('bad input and a missing engine: one sentence, exit 2', () => {
     await writeFile(join(folder, 'not-a-report.json'), '{"schemaVersion": 2}');
     const invalid = await persist(['report', join(folder, 'not-a-report.json')]);
     expect(invalid.exitCode).toBe(2);
-    expect(invalid.stderr.trim()).toMatch(/^persist: The report .*not-a-report\.json does not match the report schema \(the report must have required property 'runId', and \d+ more\)\. Give a report\.json written by this version of persist\.$/);
+    expect(invalid.stderr.trim()).toMatch(
+      /^persist: The report .*not-a-report\.json does not match the report schema \(the report must have required property 'runId', and \d+ more\)\. Give a report\.json written by this version of persist\.$/,
+    );
     await rm(folder, { recursive: true, force: true });
   });
 
@@ -90,7 +92,9 @@ describe('bad input and a missing engine: one sentence, exit 2', () => {
     expect((await persist([...args, '--fail-on-regression'])).exitCode).toBe(1);
     const one = await persist(['report', '--compare', join(fixtures, 'sample-report.json')]);
     expect(one.exitCode).toBe(2);
-    expect(one.stderr.trim()).toBe('persist: --compare needs two reports, the baseline and the run to compare; 1 given. Use `persist report --compare BASELINE.json CURRENT.json`.');
+    expect(one.stderr.trim()).toBe(
+      'persist: --compare needs two reports, the baseline and the run to compare; 1 given. Use `persist report --compare BASELINE.json CURRENT.json`.',
+    );
   });
 
   test('doctor with the engine stopped says so with the fix', async () => {
@@ -111,7 +115,7 @@ describe('bad input and a missing engine: one sentence, exit 2', () => {
   test('a report folder that cannot be written is refused at once, before anything starts', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'persist-out-'));
     const file = join(folder, 'a-file');
-    await writeFile(file, 'the user\'s own file');
+    await writeFile(file, "the user's own file");
     const readOnly = join(folder, 'read-only');
     await mkdir(readOnly);
     // A read-only file system of our own (root may write anywhere a mode bit forbids it).
@@ -131,7 +135,7 @@ describe('bad input and a missing engine: one sentence, exit 2', () => {
         // Reported, not asserted: answered before the engine is even asked (it is not there).
         console.info(`--out ${out}: exit 2 after ${seconds.toFixed(2)} s`);
       }
-      expect(await readFile(file, 'utf8')).toBe('the user\'s own file');
+      expect(await readFile(file, 'utf8')).toBe("the user's own file");
     } finally {
       await execa('umount', [readOnly]);
       await rm(folder, { recursive: true, force: true });
@@ -163,8 +167,14 @@ describe('cleanup', () => {
   });
 
   afterAll(async () => {
-    await docker.getContainer(decoyContainer).remove({ force: true }).catch(() => undefined);
-    await docker.getVolume(decoyVolume).remove().catch(() => undefined);
+    await docker
+      .getContainer(decoyContainer)
+      .remove({ force: true })
+      .catch(() => undefined);
+    await docker
+      .getVolume(decoyVolume)
+      .remove()
+      .catch(() => undefined);
   });
 
   async function expectDecoysUntouched() {
@@ -177,7 +187,10 @@ describe('cleanup', () => {
     const summary = join(out, 'step-summary.md');
     await writeFile(summary, 'an earlier step wrote this\n');
     const baseline = join(ROOT, 'src/report/fixtures/sample-report.json');
-    const result = await persist(['run', 'volumes', '--images', 'local', '--trials', '1', '--out', join(out, 'report'), '--baseline', baseline], { GITHUB_STEP_SUMMARY: summary, CI: 'true' });
+    const result = await persist(['run', 'volumes', '--images', 'local', '--trials', '1', '--out', join(out, 'report'), '--baseline', baseline], {
+      GITHUB_STEP_SUMMARY: summary,
+      CI: 'true',
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     expect((await readdir(join(out, 'report'))).sort()).toEqual(['report.html', 'report.json', 'report.junit.xml', 'report.md']);
     const report = JSON.parse(await readFile(join(out, 'report', 'report.json'), 'utf8'));
@@ -221,7 +234,7 @@ describe('cleanup', () => {
     await expectDecoysUntouched();
   });
 
-  test('persist clean removes that run\'s leftovers only: labelled, or named with its run id', async () => {
+  test("persist clean removes that run's leftovers only: labelled, or named with its run id", async () => {
     const leftoverRun = `leftover-${suffix}`;
     const otherRunVolume = `ph-leftover-other-${suffix}-decoy-1`;
     await docker.createVolume({ Name: `ph-${leftoverRun}-labelled`, Labels: { [RUN_LABEL]: leftoverRun } });
@@ -236,7 +249,10 @@ describe('cleanup', () => {
       await expect(docker.getVolume(otherRunVolume).inspect()).resolves.toMatchObject({ Name: otherRunVolume });
       await expectDecoysUntouched();
     } finally {
-      await docker.getVolume(otherRunVolume).remove().catch(() => undefined);
+      await docker
+        .getVolume(otherRunVolume)
+        .remove()
+        .catch(() => undefined);
     }
   });
 });

@@ -14,10 +14,7 @@ import { ContainerRunning } from '../../src/targets/running-wait-strategy.ts';
 export type Configure = (container: GenericContainer) => GenericContainer;
 
 export async function startLabelled(scope: RunScope, image: string, purpose: string, configure: Configure): Promise<StartedTestContainer> {
-  const container = await configure(new LoopbackContainer(image))
-    .withWaitStrategy(new ContainerRunning())
-    .withLabels(scope.labels(purpose))
-    .start();
+  const container = await configure(new LoopbackContainer(image)).withWaitStrategy(new ContainerRunning()).withLabels(scope.labels(purpose)).start();
   scope.trackContainer(container.getId());
   return container;
 }

@@ -56,8 +56,9 @@ function checkContract(image: string): void {
     });
 
     test('MYSQL_DATABASE, MYSQL_USER and MYSQL_PASSWORD (from a _FILE), root over TCP only with the right password', async () => {
-      const container = await start({ MYSQL_ROOT_PASSWORD: 'root-pw', MYSQL_DATABASE: 'appdb', MYSQL_USER: 'app', MYSQL_PASSWORD_FILE: '/run/app-password' }, (c) =>
-        c.withCopyContentToContainer([{ content: 'app-pw', target: '/run/app-password' }]),
+      const container = await start(
+        { MYSQL_ROOT_PASSWORD: 'root-pw', MYSQL_DATABASE: 'appdb', MYSQL_USER: 'app', MYSQL_PASSWORD_FILE: '/run/app-password' },
+        (c) => c.withCopyContentToContainer([{ content: 'app-pw', target: '/run/app-password' }]),
       );
       expect(await query(container, 'SELECT DATABASE() AS db', { user: 'app', password: 'app-pw', database: 'appdb' })).toEqual([{ db: 'appdb' }]);
       expect(await query(container, 'SELECT 1 AS one', { user: 'root', password: 'root-pw' })).toEqual([{ one: 1 }]);
@@ -69,7 +70,9 @@ function checkContract(image: string): void {
       const volume = await scope.createVolume('contract-mysql-data');
       const initScript = 'CREATE TABLE IF NOT EXISTS init_runs (id INT AUTO_INCREMENT PRIMARY KEY);\nINSERT INTO init_runs () VALUES ();\n';
       const withData = (c: GenericContainer) =>
-        c.withBindMounts([{ source: volume, target: '/var/lib/mysql' }]).withCopyContentToContainer([{ content: initScript, target: '/docker-entrypoint-initdb.d/10-mark.sql' }]);
+        c
+          .withBindMounts([{ source: volume, target: '/var/lib/mysql' }])
+          .withCopyContentToContainer([{ content: initScript, target: '/docker-entrypoint-initdb.d/10-mark.sql' }]);
       const login = { user: 'root', password: 'root-pw', database: 'appdb' };
 
       const first = await start({ MYSQL_ROOT_PASSWORD: 'root-pw', MYSQL_DATABASE: 'appdb' }, withData);

@@ -75,7 +75,9 @@ function checkContract(image: string): void {
       const volume = await scope.createVolume('contract-data');
       const initScript = 'CREATE TABLE IF NOT EXISTS init_runs (id serial PRIMARY KEY);\nINSERT INTO init_runs DEFAULT VALUES;\n';
       const withData = (c: GenericContainer) =>
-        c.withBindMounts([{ source: volume, target: '/var/lib/postgresql/data' }]).withCopyContentToContainer([{ content: initScript, target: '/docker-entrypoint-initdb.d/10-mark.sql' }]);
+        c
+          .withBindMounts([{ source: volume, target: '/var/lib/postgresql/data' }])
+          .withCopyContentToContainer([{ content: initScript, target: '/docker-entrypoint-initdb.d/10-mark.sql' }]);
       const login = { user: 'postgres', password: 'secret', database: 'postgres' };
 
       const first = await start({ POSTGRES_PASSWORD: 'secret' }, withData);
@@ -108,7 +110,8 @@ function checkContract(image: string): void {
  */
 function checkNewLayout(image: string): void {
   const env = { POSTGRES_PASSWORD: 'secret' };
-  const start = (configure: Configure) => startLabelled(scope, image, 'postgres-layout-contract', (c) => configure(c.withEnvironment(env).withExposedPorts(5432)));
+  const start = (configure: Configure) =>
+    startLabelled(scope, image, 'postgres-layout-contract', (c) => configure(c.withEnvironment(env).withExposedPorts(5432)));
 
   describe(`postgres 18+ data layout (${image})`, () => {
     test('PGDATA lies below the one declared VOLUME, /var/lib/postgresql', async () => {

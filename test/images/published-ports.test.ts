@@ -24,7 +24,9 @@ describe('published ports listen on this machine only', () => {
     ['mysql', () => mysql.container(config.images.mysql.reference, undefined)],
     ['toolbox', () => idleContainer(config.images.toolbox.reference).withExposedPorts(8080)],
   ] as const)('%s', async ([name, definition]) => {
-    const started = await definition().withLabels(scope.labels(`published-ports-${name}`)).start();
+    const started = await definition()
+      .withLabels(scope.labels(`published-ports-${name}`))
+      .start();
     scope.trackContainer(started.getId());
     const addresses = await publishedAddresses(started.getId());
     expect(addresses.length).toBeGreaterThan(0);

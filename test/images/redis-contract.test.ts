@@ -15,7 +15,8 @@ const scope = runScope.child();
 beforeAll(() => preflight(['redis']));
 afterAll(() => scope.dispose());
 
-const start = (args: string[], configure: Configure = (c) => c) => startLabelled(scope, image, 'redis-contract', (c) => configure(c.withExposedPorts(6379).withCommand(args)));
+const start = (args: string[], configure: Configure = (c) => c) =>
+  startLabelled(scope, image, 'redis-contract', (c) => configure(c.withExposedPorts(6379).withCommand(args)));
 
 async function connect(id: string) {
   return waitUntilReady(redis, id, 'localhost', await mappedPort(id, 6379));

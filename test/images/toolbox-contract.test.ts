@@ -24,8 +24,9 @@ async function startSleeping() {
 describe(`toolbox image contract (${image})`, () => {
   test('sh with tar, gzip, date, tail, cp and wget', async () => {
     const container = await startSleeping();
-    const script = 'for t in sh tar gzip date tail cp wget; do command -v $t >/dev/null || echo "missing $t"; done; '
-      + 'mkdir -p /d && echo hi > /d/f && tar czf /t.tgz -C / d && rm -r /d && tar xzf /t.tgz -C / && cat /d/f';
+    const script =
+      'for t in sh tar gzip date tail cp wget; do command -v $t >/dev/null || echo "missing $t"; done; ' +
+      'mkdir -p /d && echo hi > /d/f && tar czf /t.tgz -C / d && rm -r /d && tar xzf /t.tgz -C / && cat /d/f';
     const result = await container.exec(['sh', '-c', script]);
     expect(result.exitCode).toBe(0);
     expect(result.output.trim()).toBe('hi');

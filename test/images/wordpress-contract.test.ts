@@ -63,7 +63,13 @@ function checkContract(image: string): void {
       expect(owner.output.trim().split('\n')).toEqual(['33', '33']);
 
       await install(url);
-      const connection = await mysql2.createConnection({ host: db.getHost(), port: await mappedPort(db.getId(), 3306), user: 'root', password: DB.rootPassword, database: DB.name });
+      const connection = await mysql2.createConnection({
+        host: db.getHost(),
+        port: await mappedPort(db.getId(), 3306),
+        user: 'root',
+        password: DB.rootPassword,
+        database: DB.name,
+      });
       try {
         const [tables] = await connection.query<mysql2.RowDataPacket[]>("SHOW TABLES LIKE 'contract\\_posts'");
         expect(tables).toHaveLength(1);

@@ -57,7 +57,16 @@ describe('the HTML report in headless chromium', () => {
     Object.assign(backupCell, {
       id: 'postgres/backup-restore/helper-tar-quiesced',
       disruption: 'backup-restore',
-      backup: { method: 'helper-tar', mode: 'quiesced', commands: [], archive: { name: 'a.tar.gz', bytes: 7_000_000, sha256: null, entries: 10 }, integrity: 'verified', restoredServiceStarted: true, crashRecovery: false, rpo: null },
+      backup: {
+        method: 'helper-tar',
+        mode: 'quiesced',
+        commands: [],
+        archive: { name: 'a.tar.gz', bytes: 7_000_000, sha256: null, entries: 10 },
+        integrity: 'verified',
+        restoredServiceStarted: true,
+        crashRecovery: false,
+        rpo: null,
+      },
     });
     current.results.push(backupCell);
     const file = join(OUT, 'compared.html');

@@ -40,7 +40,9 @@ export function helperTar({ mode, stripComponents = 1 }: HelperTarOptions): Back
       const file = join(workspace.backupDir, name);
       const entries = run.logs.split('\n').filter((line) => line !== '' && !line.startsWith('tar:'));
       const manifest = await writeManifest(file, { method: 'helper-tar', source: workspace.volume, entries });
-      return fileBackup(file, manifest, [`docker run --rm -v ${workspace.volume}:/data -v ${workspace.backupDir}:/backup ${workspace.toolboxImage} ${command.replace('czvf', 'czf')}`]);
+      return fileBackup(file, manifest, [
+        `docker run --rm -v ${workspace.volume}:/data -v ${workspace.backupDir}:/backup ${workspace.toolboxImage} ${command.replace('czvf', 'czf')}`,
+      ]);
     },
 
     async restore(backup, workspace) {
@@ -56,7 +58,9 @@ export function helperTar({ mode, stripComponents = 1 }: HelperTarOptions): Back
         timeoutMs: 600_000,
       });
       if (run.exitCode !== 0) throw new RestoreFailedError(`tar exited with ${run.exitCode}: ${lastLines(run.logs)}`);
-      workspace.evidence.push(`restore: extracted ${backup.name} into ${workspace.volume}${strip ? ` with ${strip.trim()}` : ' WITHOUT stripping the leading data/ component'}`);
+      workspace.evidence.push(
+        `restore: extracted ${backup.name} into ${workspace.volume}${strip ? ` with ${strip.trim()}` : ' WITHOUT stripping the leading data/ component'}`,
+      );
     },
   };
 }

@@ -42,7 +42,8 @@ export function nativeDump(): BackupMethod {
 
     async restore(backup, workspace) {
       const { subject, service } = workspace;
-      if (!subject.logicalBackup || !service || !backup.file) throw new RestoreFailedError('The dump cannot be restored without a running server and the dump file.');
+      if (!subject.logicalBackup || !service || !backup.file)
+        throw new RestoreFailedError('The dump cannot be restored without a running server and the dump file.');
       await verifyBackup(backup.file);
       await restoreFromFile(service.id, subject.logicalBackup, backup.file);
       workspace.evidence.push(`restore: docker exec -i ${service.id.slice(0, 12)} ${subject.logicalBackup.restore.join(' ')} < ${backup.name}`);

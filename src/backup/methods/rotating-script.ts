@@ -47,10 +47,19 @@ export function rotatingScript({ mode, scriptKeepDays = KEEP_DAYS }: RotatingOpt
       // What is left, against what find -mtime +7 must have left.
       const remaining = new Set((await readdir(workspace.backupDir)).filter((name) => name.endsWith('.tar.gz')));
       const expected = expectedRetention(planted, KEEP_DAYS);
-      const kept = planted.filter((a) => remaining.has(a.name)).map((a) => a.name).sort();
-      const deleted = planted.filter((a) => !remaining.has(a.name)).map((a) => a.name).sort();
+      const kept = planted
+        .filter((a) => remaining.has(a.name))
+        .map((a) => a.name)
+        .sort();
+      const deleted = planted
+        .filter((a) => !remaining.has(a.name))
+        .map((a) => a.name)
+        .sort();
       const rotation = { kept, deleted, expectedKept: expected.kept, expectedDeleted: expected.deleted, restored: '' };
-      const wrong = [...expected.kept.filter((n) => !kept.includes(n)).map((n) => `${n} was deleted but is younger than 8 days`), ...expected.deleted.filter((n) => !deleted.includes(n)).map((n) => `${n} was kept but is 8 days or older`)];
+      const wrong = [
+        ...expected.kept.filter((n) => !kept.includes(n)).map((n) => `${n} was deleted but is younger than 8 days`),
+        ...expected.deleted.filter((n) => !deleted.includes(n)).map((n) => `${n} was kept but is 8 days or older`),
+      ];
       if (wrong.length > 0) throw new BackupFailedError(`the rotation is wrong: ${wrong.join('; ')}`);
       workspace.evidence.push(
         `rotation (find -mtime +${KEEP_DAYS}): kept ${kept.length} planted archives (${describeAges(planted, kept)}), deleted ${deleted.length} (${describeAges(planted, deleted)}), as expected; the last run's archives are kept too`,
@@ -62,7 +71,9 @@ export function rotatingScript({ mode, scriptKeepDays = KEEP_DAYS }: RotatingOpt
       rotation.restored = oldest.name;
       const file = join(workspace.backupDir, oldest.name);
       const manifest = await writeManifest(file, { method: 'rotating-script', source: workspace.volume, entries: await listArchive(workspace, oldest.name) });
-      workspace.evidence.push(`restoring the oldest retained archive, ${oldest.name} (${describeAge(oldest.ageMs)} old in simulated time; a copy of the first run)`);
+      workspace.evidence.push(
+        `restoring the oldest retained archive, ${oldest.name} (${describeAge(oldest.ageMs)} old in simulated time; a copy of the first run)`,
+      );
       return { ...fileBackup(file, manifest, [command]), startedAt: firstRunAt, rotation };
     },
 
@@ -72,14 +83,25 @@ export function rotatingScript({ mode, scriptKeepDays = KEEP_DAYS }: RotatingOpt
 
 async function smallVolume(workspace: Workspace, purpose: string): Promise<string> {
   const volume = await workspace.scope.createVolume(purpose);
-  const run = await runOneShot(workspace.scope, { image: workspace.toolboxImage, script: `echo ${purpose} > /data/${purpose}.txt`, binds: [`${volume}:/data`], purpose: `seed-${purpose}` });
+  const run = await runOneShot(workspace.scope, {
+    image: workspace.toolboxImage,
+    script: `echo ${purpose} > /data/${purpose}.txt`,
+    binds: [`${volume}:/data`],
+    purpose: `seed-${purpose}`,
+  });
   if (run.exitCode !== 0) throw new Error(`could not seed ${volume}: ${lastLines(run.logs)}`);
   return volume;
 }
 
 async function runScript(workspace: Workspace, volumes: string[], keepDays: number): Promise<void> {
   const run = await execa('bash', [ROTATING_SCRIPT], {
-    env: { BACKUP_DIR: workspace.backupDir, BACKUP_VOLUMES: volumes.join(' '), BACKUP_IMAGE: workspace.toolboxImage, BACKUP_LABEL: `${RUN_LABEL}=${workspace.scope.runId}`, KEEP_DAYS: String(keepDays) },
+    env: {
+      BACKUP_DIR: workspace.backupDir,
+      BACKUP_VOLUMES: volumes.join(' '),
+      BACKUP_IMAGE: workspace.toolboxImage,
+      BACKUP_LABEL: `${RUN_LABEL}=${workspace.scope.runId}`,
+      KEEP_DAYS: String(keepDays),
+    },
     reject: false,
     all: true,
     timeout: 600_000,
@@ -88,7 +110,9 @@ async function runScript(workspace: Workspace, volumes: string[], keepDays: numb
   if (run.exitCode !== 0 || !String(run.all).includes('Backup process completed!')) {
     throw new BackupFailedError(`backup-volumes.sh exited with ${run.exitCode}: ${lastLines(String(run.all))}`);
   }
-  const failures = String(run.all).split('\n').filter((line) => line.startsWith('tar:') && !/removing leading/i.test(line));
+  const failures = String(run.all)
+    .split('\n')
+    .filter((line) => line.startsWith('tar:') && !/removing leading/i.test(line));
   if (failures.length > 0) workspace.evidence.push(`backup-volumes.sh: tar warned: ${failures.slice(0, 2).join(' | ')}`);
 }
 
@@ -119,7 +143,12 @@ async function plantHistory(backupDir: string, volumes: string[]): Promise<Plant
 }
 
 async function listArchive(workspace: Workspace, name: string): Promise<string[]> {
-  const run = await runOneShot(workspace.scope, { image: workspace.toolboxImage, script: `tar tzf /backup/${name}`, binds: [`${workspace.backupDir}:/backup:ro`], purpose: 'list-archive' });
+  const run = await runOneShot(workspace.scope, {
+    image: workspace.toolboxImage,
+    script: `tar tzf /backup/${name}`,
+    binds: [`${workspace.backupDir}:/backup:ro`],
+    purpose: 'list-archive',
+  });
   if (run.exitCode !== 0) throw new BackupFailedError(`${name} cannot be listed: ${lastLines(run.logs)}`);
   return run.logs.split('\n').filter((line) => line !== '' && !line.startsWith('tar:'));
 }

@@ -27,7 +27,11 @@ export function userProcedure(procedure: Procedure): BackupMethod {
       let bytes = 0;
       const sha256s: string[] = [];
       for (const name of made) {
-        const manifest = await writeManifest(join(workspace.backupDir, name), { method: `user-procedure:${procedure.name}`, source: workspace.volume, entries: [] });
+        const manifest = await writeManifest(join(workspace.backupDir, name), {
+          method: `user-procedure:${procedure.name}`,
+          source: workspace.volume,
+          entries: [],
+        });
         bytes += manifest.bytes;
         sha256s.push(manifest.sha256);
       }

@@ -27,11 +27,13 @@ describe('stop-mode and upgrade tables', () => {
     expect(control.cells[3]).toBe('crash recovery (expected clean shutdown)');
   });
 
-  test("an upgrade row says what the new server did, in its own words, and the path that worked", () => {
+  test('an upgrade row says what the new server did, in its own words, and the path that worked', () => {
     const rows = upgradeTable(report)!.rows;
     const postgres = rows.find((r) => r.result.id === 'postgres/named-volume/upgrade/postgres')!;
     expect(postgres.cells[2]).toBe('refused the old data');
-    expect(postgres.cells[3]).toMatch(/^FATAL: {2}database files are incompatible with server \/ DETAIL: {2}The data directory was initialized by PostgreSQL version 15/);
+    expect(postgres.cells[3]).toMatch(
+      /^FATAL: {2}database files are incompatible with server \/ DETAIL: {2}The data directory was initialized by PostgreSQL version 15/,
+    );
     expect(postgres.cells[5]).toBe('dump-restore');
     const moved = rows.find((r) => r.control && r.result.variant === 'moved-data-path')!;
     expect(moved.cells[2]).toBe('STARTED EMPTY (fresh data directory): data at /var/lib/postgresql/17/docker, old data mounted at /var/lib/postgresql/data');
@@ -41,7 +43,9 @@ describe('stop-mode and upgrade tables', () => {
     const markdown = renderMarkdown(report);
     expect(markdown).toContain('## Stop modes');
     expect(markdown).toContain('## Upgrades');
-    expect(markdown).toMatch(/^\| mysql \| persistence-harness\/mysql:10\.11 \(MariaDB 10\.11\.\d+\) → persistence-harness\/mysql:11\.8 \(MariaDB 11\.8\.\d+\) \| ✅ passed: survives \| ran on the old data \|/m);
+    expect(markdown).toMatch(
+      /^\| mysql \| persistence-harness\/mysql:10\.11 \(MariaDB 10\.11\.\d+\) → persistence-harness\/mysql:11\.8 \(MariaDB 11\.8\.\d+\) \| ✅ passed: survives \| ran on the old data \|/m,
+    );
     expect(markdown).toMatch(/^\| moved-data-path \(control\) \| .+ \| ❌ failed: lost \| STARTED EMPTY/m);
   });
 

@@ -47,7 +47,12 @@ function verdict(report: Report): string {
   const s = report.summary;
   const ok = exitCodeFor(report) === 0;
   const problems = [
-    ...report.results.filter((r) => r.status !== 'passed').map((r) => `${STATUS_TEXT[r.status]} <strong>${esc(r.title)}</strong>: expected ${esc(r.expected)}, observed ${esc(r.observed ?? 'nothing')}${r.error ? ` (${esc(r.error)})` : ''}`),
+    ...report.results
+      .filter((r) => r.status !== 'passed')
+      .map(
+        (r) =>
+          `${STATUS_TEXT[r.status]} <strong>${esc(r.title)}</strong>: expected ${esc(r.expected)}, observed ${esc(r.observed ?? 'nothing')}${r.error ? ` (${esc(r.error)})` : ''}`,
+      ),
     ...report.controls.filter((c) => !c.caught).map((c) => `${badge('failed', 'not caught')} negative control <strong>${esc(c.title)}</strong>`),
     ...report.harnessErrors.map((e) => `${badge('errored', 'harness error')} ${esc(e)}`),
     ...(report.comparison?.failOnRegression ? report.comparison.regressions.map((r) => `${badge('failed', 'regression')} ${esc(describeRegression(r))}`) : []),
@@ -66,7 +71,8 @@ function comparison(report: Report): string {
   const rule = `A regression is a median recovery slower by more than ${c.thresholds.percent} % and more than ${c.thresholds.ms} ms; ${c.failOnRegression ? 'regressions fail this run' : 'regressions are reported, not failed'}.`;
   const changes = c.verdictChanges.map((v) => `<tr><td>${esc(v.title)} <code>${esc(v.id)}</code></td><td>${esc(v.before)}</td><td>${esc(v.after)}</td></tr>`);
   const regressions = c.regressions.map(
-    (r) => `<tr class="regression"><td>${esc(r.title)} <code>${esc(r.id)}</code></td><td>${formatMs(r.baselineMedianMs)}</td><td>${formatMs(r.currentMedianMs)}</td><td class="failed">+${formatMs(r.deltaMs)} (+${r.deltaPercent} %)</td></tr>`,
+    (r) =>
+      `<tr class="regression"><td>${esc(r.title)} <code>${esc(r.id)}</code></td><td>${formatMs(r.baselineMedianMs)}</td><td>${formatMs(r.currentMedianMs)}</td><td class="failed">+${formatMs(r.deltaMs)} (+${r.deltaPercent} %)</td></tr>`,
   );
   return `<section id="comparison"><h2>Compared with run ${esc(c.baseline.runId)}</h2><p>${esc(rule)}</p>
 ${changes.length + regressions.length === 0 ? '<p>No verdict changed and no recovery time regressed.</p>' : ''}
@@ -83,7 +89,8 @@ function matrices(report: Report): string {
 
 function matrixTable(target: string, results: CellResult[]): string {
   const rows = matrixRows(results).map(
-    ({ storage, cells }) => `<tr><th>${esc(storage)}</th>${cells.map((c) => (c ? `<td class="${c.status}">${STATUS_TEXT[c.status]}<br>observed <b>${esc(c.observed ?? '?')}</b>, expected ${esc(c.expected)}</td>` : '<td>—</td>')).join('')}</tr>`,
+    ({ storage, cells }) =>
+      `<tr><th>${esc(storage)}</th>${cells.map((c) => (c ? `<td class="${c.status}">${STATUS_TEXT[c.status]}<br>observed <b>${esc(c.observed ?? '?')}</b>, expected ${esc(c.expected)}</td>` : '<td>—</td>')).join('')}</tr>`,
   );
   const version = results.find((r) => r.serverVersion)?.serverVersion;
   return `<h3>${esc(target)}</h3>${version ? `<p class="meta">${esc(version)}</p>` : ''}
@@ -124,7 +131,7 @@ function recoveryChart(report: Report): string {
     const segments = CHART_PHASES.flatMap((phase) => {
       const median = r.timings.summary[phase]?.medianMs;
       if (median === undefined) return [];
-      const rect = `<rect x="${x(start).toFixed(1)}" y="${y}" width="${Math.max(((median / scaleMs) * plot), 0.5).toFixed(1)}" height="${row - 6}" fill="${PHASE_COLOURS[phase]}"><title>${esc(`${r.id}: ${phase} median ${formatMs(median)}`)}</title></rect>`;
+      const rect = `<rect x="${x(start).toFixed(1)}" y="${y}" width="${Math.max((median / scaleMs) * plot, 0.5).toFixed(1)}" height="${row - 6}" fill="${PHASE_COLOURS[phase]}"><title>${esc(`${r.id}: ${phase} median ${formatMs(median)}`)}</title></rect>`;
       start += median;
       return [rect];
     });
@@ -132,7 +139,10 @@ function recoveryChart(report: Report): string {
     const tick = `<line class="max" x1="${x(recovery.maxMs).toFixed(1)}" x2="${x(recovery.maxMs).toFixed(1)}" y1="${y - 2}" y2="${y + row - 4}"><title>${esc(`${r.id}: slowest of ${recovery.trials} trial(s) ${formatMs(recovery.maxMs)}`)}</title></line>`;
     return `<g class="bar" data-id="${esc(r.id)}"><text x="${label - 8}" y="${y + row / 2}" text-anchor="end">${esc(shorten(r.id, 44))}</text>${segments.join('')}${tick}<text class="value" x="${(x(Math.max(recovery.maxMs, start)) + 6).toFixed(1)}" y="${y + row / 2}">${formatMs(recovery.medianMs)}</text></g>`;
   });
-  const legend = CHART_PHASES.map((phase, i) => `<g transform="translate(${label + i * 110},${height - 18})"><rect width="12" height="12" fill="${PHASE_COLOURS[phase]}"/><text x="18" y="10">${phase}</text></g>`).join('');
+  const legend = CHART_PHASES.map(
+    (phase, i) =>
+      `<g transform="translate(${label + i * 110},${height - 18})"><rect width="12" height="12" fill="${PHASE_COLOURS[phase]}"/><text x="18" y="10">${phase}</text></g>`,
+  ).join('');
   return `<section id="recovery"><h2>Recovery time per result</h2>
 <p>Median of each phase over the trials, stacked (restore only in backup drills); the tick marks the slowest trial. Scale: 0 to ${formatMs(scaleMs)}.</p>
 <svg class="chart" role="img" aria-label="Recovery time per result" viewBox="0 0 ${label + plot + 90} ${height}" width="100%">${bars.join('\n')}${legend}</svg>
@@ -148,9 +158,19 @@ function backups(report: Report): string {
   };
   const rows = results.map((r) => {
     const facts = r.backup!;
-    const rpo = facts.rpo ? `${facts.rpo.missing} of ${facts.rpo.acknowledged}${facts.rpo.missingBeforeBackup > 0 ? ` (<b>${facts.rpo.missingBeforeBackup} from before the backup</b>)` : ''}` : '—';
-    const started = !facts.restoredServiceStarted ? 'did not start' : facts.crashRecovery === null ? 'started' : facts.crashRecovery ? 'after crash recovery' : 'cleanly';
-    const size = facts.archive ? `${formatBytes(facts.archive.bytes)}${facts.integrity === 'corrupt' ? ' <b>corrupt</b>' : facts.integrity === 'verified' ? ' · manifest verified' : ''}` : '—';
+    const rpo = facts.rpo
+      ? `${facts.rpo.missing} of ${facts.rpo.acknowledged}${facts.rpo.missingBeforeBackup > 0 ? ` (<b>${facts.rpo.missingBeforeBackup} from before the backup</b>)` : ''}`
+      : '—';
+    const started = !facts.restoredServiceStarted
+      ? 'did not start'
+      : facts.crashRecovery === null
+        ? 'started'
+        : facts.crashRecovery
+          ? 'after crash recovery'
+          : 'cleanly';
+    const size = facts.archive
+      ? `${formatBytes(facts.archive.bytes)}${facts.integrity === 'corrupt' ? ' <b>corrupt</b>' : facts.integrity === 'verified' ? ' · manifest verified' : ''}`
+      : '—';
     return `<tr><td>${esc(facts.method === 'user-procedure' ? (r.variant ?? facts.method) : facts.method)}</td><td>${esc(r.target)}</td><td>${esc(facts.mode)}</td><td class="${r.status}">${STATUS_TEXT[r.status]}: ${esc(r.observed ?? '?')}</td><td>${median(r, 'backup')}</td><td>${median(r, 'restore')}</td><td>${median(r, 'recovery')}</td><td>${size}</td><td>${rpo}</td><td>${started}</td></tr>`;
   });
   return `<section id="backups"><h2>Backup and restore</h2>
@@ -186,7 +206,10 @@ function factTable(id: string, table: FactTable | undefined): string {
 
 function controls(report: Report): string {
   if (report.controls.length === 0) return '';
-  const rows = report.controls.map((c) => `<tr><td>${esc(c.title)}</td><td>${esc(c.sabotage)}</td><td>${esc(c.cell.status)}, observed ${esc(c.cell.observed ?? '?')}</td><td class="${c.caught ? 'passed' : 'failed'}">${c.caught ? badge('passed', 'caught') : badge('failed', 'NOT caught')}</td></tr>`);
+  const rows = report.controls.map(
+    (c) =>
+      `<tr><td>${esc(c.title)}</td><td>${esc(c.sabotage)}</td><td>${esc(c.cell.status)}, observed ${esc(c.cell.observed ?? '?')}</td><td class="${c.caught ? 'passed' : 'failed'}">${c.caught ? badge('passed', 'caught') : badge('failed', 'NOT caught')}</td></tr>`,
+  );
   return `<section id="controls"><h2>Negative controls</h2>
 <p>Deliberately broken setups. Each must be reported as failed; one that is not caught means the check it sabotages cannot fail.</p>
 <table><thead><tr><th>Control</th><th>What was broken</th><th>Harness said</th><th>Verdict</th></tr></thead><tbody>${rows.join('')}</tbody></table>
@@ -196,7 +219,9 @@ function controls(report: Report): string {
 function evidence(report: Report): string {
   const all = [...report.results, ...report.controls.map((c) => ({ ...c.cell, title: `Control: ${c.title}` }))];
   const blocks = all.map((r) => {
-    const phases = Object.entries(r.timings.summary).map(([phase, s]) => `${phase} ${formatMs(s.medianMs)} (max ${formatMs(s.maxMs)}, ${s.trials} trial${s.trials === 1 ? '' : 's'})`);
+    const phases = Object.entries(r.timings.summary).map(
+      ([phase, s]) => `${phase} ${formatMs(s.medianMs)} (max ${formatMs(s.maxMs)}, ${s.trials} trial${s.trials === 1 ? '' : 's'})`,
+    );
     return `<details class="${r.status}"><summary>${STATUS_TEXT[r.status]} ${esc(r.title)} <code>${esc(r.id)}</code></summary>
 <ul>${r.evidence.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>
 ${phases.length > 0 ? `<p class="meta">Timings: ${esc(phases.join('; '))}</p>` : ''}
@@ -211,19 +236,28 @@ function fingerprintTable(result: CellResult): string {
   const after = result.fingerprintAfter ?? {};
   const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   if (names.length === 0) return '';
-  const describe = (t: { present: boolean; rows: number; contentHash: string | null } | undefined) => (t?.present ? `${t.rows} · ${esc((t.contentHash ?? '').slice(0, 12))}` : 'absent');
-  const rows = names.map((name) => `<tr><td>${esc(name)}</td><td>${describe(before[name])}</td><td class="${describe(before[name]) === describe(after[name]) ? '' : 'failed'}">${describe(after[name])}</td></tr>`);
+  const describe = (t: { present: boolean; rows: number; contentHash: string | null } | undefined) =>
+    t?.present ? `${t.rows} · ${esc((t.contentHash ?? '').slice(0, 12))}` : 'absent';
+  const rows = names.map(
+    (name) =>
+      `<tr><td>${esc(name)}</td><td>${describe(before[name])}</td><td class="${describe(before[name]) === describe(after[name]) ? '' : 'failed'}">${describe(after[name])}</td></tr>`,
+  );
   return `<table class="fingerprint"><thead><tr><th>Fingerprint</th><th>Before</th><th>After</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function environment(report: Report): string {
   const engine = report.environment.engine;
-  const images = report.environment.images.map((i) => `<tr><td>${esc(i.target)}</td><td><code>${esc(i.reference)}</code></td><td>${esc(i.source)}</td><td><code>${esc(i.id ?? 'not present')}</code></td></tr>`);
+  const images = report.environment.images.map(
+    (i) =>
+      `<tr><td>${esc(i.target)}</td><td><code>${esc(i.reference)}</code></td><td>${esc(i.source)}</td><td><code>${esc(i.id ?? 'not present')}</code></td></tr>`,
+  );
   return `<section id="environment"><h2>Environment</h2>
 <p>${engine ? `Docker ${esc(engine.version)} (API ${esc(engine.apiVersion)}), storage driver ${esc(engine.storageDriver)}, ${esc(engine.operatingSystem)}` : 'Engine not reachable'}; Node ${esc(report.environment.node)} on ${esc(report.environment.platform)}; ${esc(report.tool.name)} ${esc(report.tool.version)}</p>
 <table><thead><tr><th>Target</th><th>Image</th><th>Source</th><th>Id</th></tr></thead><tbody>${images.join('')}</tbody></table>
 <h3>What each phase measures</h3>
-<dl>${Object.entries(report.phaseDefinitions).map(([phase, text]) => `<dt>${esc(phase)}</dt><dd>${esc(text)}</dd>`).join('')}</dl>
+<dl>${Object.entries(report.phaseDefinitions)
+    .map(([phase, text]) => `<dt>${esc(phase)}</dt><dd>${esc(text)}</dd>`)
+    .join('')}</dl>
 </section>`;
 }
 

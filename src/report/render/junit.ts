@@ -22,7 +22,13 @@ export function renderJunit(report: Report): string {
   for (const control of report.controls) add(control.scenario, controlCase(control));
   for (const testCase of trendCases(report)) add('trends', testCase);
   if (report.harnessErrors.length > 0) {
-    add('harness', { name: 'the harness ran every scenario', classname: 'harness', seconds: 0, error: { message: report.harnessErrors[0]!, type: 'HarnessError', detail: report.harnessErrors.join('\n') }, out: '' });
+    add('harness', {
+      name: 'the harness ran every scenario',
+      classname: 'harness',
+      seconds: 0,
+      error: { message: report.harnessErrors[0]!, type: 'HarnessError', detail: report.harnessErrors.join('\n') },
+      out: '',
+    });
   }
   const all = [...suites.values()].flat();
   const count = (cases: Case[]) => ({ tests: cases.length, failures: cases.filter((c) => c.failure).length, errors: cases.filter((c) => c.error).length });
@@ -57,16 +63,29 @@ export function renderJunit(report: Report): string {
 function resultCase(result: CellResult): Case {
   const out = result.evidence.join('\n');
   const base = { name: result.title, classname: `${result.scenario}.${result.target}`, seconds: measuredSeconds(result), out };
-  if (result.status === 'errored') return { ...base, error: { message: result.error ?? 'the harness could not judge this result', type: 'HarnessError', detail: out } };
-  if (result.status === 'failed') return { ...base, failure: { message: `expected ${result.expected}, observed ${result.observed ?? 'nothing'}`, type: 'DataNotAsExpected', detail: out } };
+  if (result.status === 'errored')
+    return { ...base, error: { message: result.error ?? 'the harness could not judge this result', type: 'HarnessError', detail: out } };
+  if (result.status === 'failed')
+    return { ...base, failure: { message: `expected ${result.expected}, observed ${result.observed ?? 'nothing'}`, type: 'DataNotAsExpected', detail: out } };
   return base;
 }
 
 function controlCase(control: ControlResult): Case {
-  const out = [`sabotage: ${control.sabotage}`, `harness said: ${control.cell.status}, observed ${control.cell.observed ?? 'nothing'}`, ...control.cell.evidence].join('\n');
+  const out = [
+    `sabotage: ${control.sabotage}`,
+    `harness said: ${control.cell.status}, observed ${control.cell.observed ?? 'nothing'}`,
+    ...control.cell.evidence,
+  ].join('\n');
   const base = { name: `negative control: ${control.title}`, classname: `${control.scenario}.controls`, seconds: measuredSeconds(control.cell), out };
   if (control.caught) return base;
-  return { ...base, error: { message: `the broken setup was not reported as lost (${control.sabotage}): the check it sabotages cannot fail`, type: 'ControlNotCaught', detail: out } };
+  return {
+    ...base,
+    error: {
+      message: `the broken setup was not reported as lost (${control.sabotage}): the check it sabotages cannot fail`,
+      type: 'ControlNotCaught',
+      detail: out,
+    },
+  };
 }
 
 /** Against a baseline: one testcase per regression (a failure only with --fail-on-regression). */
@@ -74,7 +93,10 @@ function trendCases(report: Report): Case[] {
   const c = report.comparison;
   if (!c) return [];
   const rule = `slower by more than ${c.thresholds.percent} % and ${c.thresholds.ms} ms than run ${c.baseline.runId}`;
-  if (c.regressions.length === 0) return [{ name: `recovery times within thresholds of run ${c.baseline.runId}`, classname: 'trends.recovery', seconds: 0, out: `no median recovery ${rule}` }];
+  if (c.regressions.length === 0)
+    return [
+      { name: `recovery times within thresholds of run ${c.baseline.runId}`, classname: 'trends.recovery', seconds: 0, out: `no median recovery ${rule}` },
+    ];
   return c.regressions.map((r) => {
     const detail = describeRegression(r);
     const base = { name: `recovery time of ${r.title}`, classname: 'trends.recovery', seconds: 0, out: detail };
@@ -84,10 +106,12 @@ function trendCases(report: Report): Case[] {
 
 function caseLines(testCase: Case): string[] {
   const open = `    <testcase name="${attr(testCase.name)}" classname="${attr(testCase.classname)}" time="${seconds(testCase.seconds)}">`;
-  const problem = testCase.failure ? ['failure', testCase.failure] as const : testCase.error ? ['error', testCase.error] as const : undefined;
+  const problem = testCase.failure ? (['failure', testCase.failure] as const) : testCase.error ? (['error', testCase.error] as const) : undefined;
   return [
     open,
-    ...(problem ? [`      <${problem[0]} message="${attr(problem[1].message)}" type="${attr(problem[1].type)}">${text(problem[1].detail)}</${problem[0]}>`] : []),
+    ...(problem
+      ? [`      <${problem[0]} message="${attr(problem[1].message)}" type="${attr(problem[1].type)}">${text(problem[1].detail)}</${problem[0]}>`]
+      : []),
     ...(testCase.out ? [`      <system-out>${text(testCase.out)}</system-out>`] : []),
     '    </testcase>',
   ];

@@ -54,7 +54,16 @@ describe('renderMarkdown', () => {
         integrity: 'verified',
         restoredServiceStarted: true,
         crashRecovery: true,
-        rpo: { acknowledged: 353, present: 173, missing: 180, missingBeforeBackup: 2, unexpected: 0, recovered: 0, windowMs: 1185, firstMissingAfterBackupStartMs: -20 },
+        rpo: {
+          acknowledged: 353,
+          present: 173,
+          missing: 180,
+          missingBeforeBackup: 2,
+          unexpected: 0,
+          recovered: 0,
+          windowMs: 1185,
+          firstMissingAfterBackupStartMs: -20,
+        },
       },
       timings: {
         perTrial: [],

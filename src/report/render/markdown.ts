@@ -50,16 +50,24 @@ function comparisonSection(report: Report): string {
     `## Compared with run ${comparison.baseline.runId}`,
     `A regression is a median recovery slower by more than ${percent} % and more than ${ms} ms; ${comparison.failOnRegression ? 'regressions fail this run' : 'regressions are reported, not failed (use --fail-on-regression)'}.`,
   ];
-  if (comparison.verdictChanges.length === 0 && comparison.regressions.length === 0) return [...lines, 'No verdict changed and no recovery time regressed.'].join('\n');
+  if (comparison.verdictChanges.length === 0 && comparison.regressions.length === 0)
+    return [...lines, 'No verdict changed and no recovery time regressed.'].join('\n');
   if (comparison.verdictChanges.length > 0) {
-    lines.push('| Verdict changed | Before | Now |', '|---|---|---|', ...comparison.verdictChanges.map((c) => `| ${c.title} (\`${c.id}\`) | ${c.before} | ${c.after} |`));
+    lines.push(
+      '| Verdict changed | Before | Now |',
+      '|---|---|---|',
+      ...comparison.verdictChanges.map((c) => `| ${c.title} (\`${c.id}\`) | ${c.before} | ${c.after} |`),
+    );
   }
   if (comparison.regressions.length > 0) {
     if (comparison.verdictChanges.length > 0) lines.push('');
     lines.push(
       '| Recovery regressed | Baseline median | Now | Change |',
       '|---|---|---|---|',
-      ...comparison.regressions.map((r) => `| ${r.title} (\`${r.id}\`) | ${formatMs(r.baselineMedianMs)} | ${formatMs(r.currentMedianMs)} | +${formatMs(r.deltaMs)} (+${r.deltaPercent} %) |`),
+      ...comparison.regressions.map(
+        (r) =>
+          `| ${r.title} (\`${r.id}\`) | ${formatMs(r.baselineMedianMs)} | ${formatMs(r.currentMedianMs)} | +${formatMs(r.deltaMs)} (+${r.deltaPercent} %) |`,
+      ),
     );
   }
   return lines.join('\n');
@@ -98,7 +106,9 @@ function matrixSection(target: string, results: CellResult[]): string {
     'Each cell: verdict, observed (expected), median recovery time (create + ready + verified).',
     header,
     ...rows,
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** For scenarios that judge items separately: one row per setup, one column per item. */
@@ -122,7 +132,9 @@ function itemsSection(scenario: string, results: CellResult[]): string {
     `| Setup | ${items.join(' | ')} | Verdict |`,
     `|---|${items.map(() => '---').join('|')}|---|`,
     ...rows,
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** Backup drills: one row per method and target, with what a restore costs and loses. */
@@ -134,8 +146,16 @@ function backupSection(results: CellResult[]): string {
   };
   const rows = results.map((r) => {
     const facts = r.backup!;
-    const rpo = facts.rpo ? `${facts.rpo.missing} of ${facts.rpo.acknowledged}${facts.rpo.missingBeforeBackup > 0 ? ` (**${facts.rpo.missingBeforeBackup} from before the backup**)` : ''}` : '—';
-    const restored = !facts.restoredServiceStarted ? 'did not start' : facts.crashRecovery === null ? 'started' : facts.crashRecovery ? 'started after crash recovery' : 'started cleanly';
+    const rpo = facts.rpo
+      ? `${facts.rpo.missing} of ${facts.rpo.acknowledged}${facts.rpo.missingBeforeBackup > 0 ? ` (**${facts.rpo.missingBeforeBackup} from before the backup**)` : ''}`
+      : '—';
+    const restored = !facts.restoredServiceStarted
+      ? 'did not start'
+      : facts.crashRecovery === null
+        ? 'started'
+        : facts.crashRecovery
+          ? 'started after crash recovery'
+          : 'started cleanly';
     const integrity = facts.integrity === 'corrupt' ? ' · **corrupt**' : facts.integrity === 'verified' ? ' · manifest ✓' : '';
     return `| ${facts.method === 'user-procedure' ? (r.variant ?? facts.method) : facts.method} | ${r.target} | ${facts.mode} | ${STATUS_MARK[r.status]}: ${r.observed ?? '?'} | ${median(r, 'backup')} | ${median(r, 'restore')} | ${median(r, 'recovery')} | ${facts.archive ? formatBytes(facts.archive.bytes) : '—'}${integrity} | ${rpo} | ${restored} |`;
   });
@@ -200,13 +220,15 @@ function controlsSection(report: Report): string {
 
 function timingsSection(report: Report): string {
   const measures: TimedMeasure[] = [...PHASES, 'recovery'];
-  const rows = report.results.filter((r) => Object.keys(r.timings.summary).length > 0).map((r) => {
-    const cells = measures.map((m) => {
-      const s = r.timings.summary[m];
-      return s ? `${formatMs(s.medianMs)} / ${s.p95Ms === undefined ? '' : `${formatMs(s.p95Ms)} / `}${formatMs(s.maxMs)}` : '—';
+  const rows = report.results
+    .filter((r) => Object.keys(r.timings.summary).length > 0)
+    .map((r) => {
+      const cells = measures.map((m) => {
+        const s = r.timings.summary[m];
+        return s ? `${formatMs(s.medianMs)} / ${s.p95Ms === undefined ? '' : `${formatMs(s.p95Ms)} / `}${formatMs(s.maxMs)}` : '—';
+      });
+      return `| ${r.id} | ${r.timings.perTrial.length} | ${cells.join(' | ')} |`;
     });
-    return `| ${r.id} | ${r.timings.perTrial.length} | ${cells.join(' | ')} |`;
-  });
   return [
     '## Recovery timings',
     'Median / max over the trials (median / p95 / max with 5 or more trials), in the phases defined at the end of this report; Trials is how many each figure rests on.',

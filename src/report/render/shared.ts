@@ -69,7 +69,12 @@ export interface FactTable {
   rows: Array<{ result: CellResult; control: boolean; cells: string[] }>;
 }
 
-const SHUTDOWN_TEXT: Record<ShutdownVerdict, string> = { clean: 'clean shutdown', interrupted: 'shutdown interrupted', 'crash-recovery': 'crash recovery', unknown: 'neither in the log' };
+const SHUTDOWN_TEXT: Record<ShutdownVerdict, string> = {
+  clean: 'clean shutdown',
+  interrupted: 'shutdown interrupted',
+  'crash-recovery': 'crash recovery',
+  unknown: 'neither in the log',
+};
 
 export function stopModeTable(report: Report): FactTable | undefined {
   const rows = rowsHaving(report, (r) => r.stopMode !== undefined).map(({ result, control }) => {
@@ -97,8 +102,8 @@ export function stopModeTable(report: Report): FactTable | undefined {
   return {
     title: 'Stop modes',
     intro:
-      'Each way of stopping a database under write load, then a start of the same container. Shutdown is what the server\'s own log says ' +
-      '(interrupted: killed before it finished shutting down, yet no crash recovery was needed); exit: the stopped container\'s exit code (137: killed); back up in: create + ready (medians), until it answered; ' +
+      "Each way of stopping a database under write load, then a start of the same container. Shutdown is what the server's own log says " +
+      "(interrupted: killed before it finished shutting down, yet no crash recovery was needed); exit: the stopped container's exit code (137: killed); back up in: create + ready (medians), until it answered; " +
       'redo: the recovery time the server printed, where it prints one. Writes: acknowledged before the stop / lost after the start.',
     headers: ['Target', 'Storage', 'Command', 'Verdict', 'Shutdown', 'Exit', "Server's log", 'Back up in', 'Redo', 'Writes acknowledged / lost'],
     verdictColumn: 3,
@@ -117,12 +122,19 @@ export function shortVersion(version: string | null): string {
   return versionPattern().exec(version)?.[0] ?? version;
 }
 
-const IN_PLACE_TEXT = { upgraded: 'ran on the old data', refused: 'refused the old data', reinitialised: 'STARTED EMPTY (fresh data directory)', 'data-differs': 'ran, data differs' } as const;
+const IN_PLACE_TEXT = {
+  upgraded: 'ran on the old data',
+  refused: 'refused the old data',
+  reinitialised: 'STARTED EMPTY (fresh data directory)',
+  'data-differs': 'ran, data differs',
+} as const;
 
 export function upgradeTable(report: Report): FactTable | undefined {
   const rows = rowsHaving(report, (r) => r.upgrade !== undefined).map(({ result, control }) => {
     const u = result.upgrade!;
-    const wordpress = u.wordpress ? `core ${u.wordpress.coreBefore ?? '?'} → ${u.wordpress.coreAfterUpgrade ?? '?'} (the image swap alone: ${u.wordpress.coreAfterImageSwap ?? '?'}); database: ${u.wordpress.databaseUpgrade}` : '';
+    const wordpress = u.wordpress
+      ? `core ${u.wordpress.coreBefore ?? '?'} → ${u.wordpress.coreAfterUpgrade ?? '?'} (the image swap alone: ${u.wordpress.coreAfterImageSwap ?? '?'}); database: ${u.wordpress.databaseUpgrade}`
+      : '';
     const step = u.wordpress ? wordpress : (u.upgradeStep?.summary ?? '—');
     const dump = u.dumpRestore ? `${formatMs(u.dumpRestore.dumpMs)} / ${formatMs(u.dumpRestore.restoreMs)} (${formatBytes(u.dumpRestore.bytes)})` : '—';
     const paths = u.inPlace === 'reinitialised' ? `: data at ${u.paths.serverDataDir ?? '?'}, old data mounted at ${u.paths.mounted}` : '';

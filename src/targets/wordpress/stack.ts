@@ -93,7 +93,10 @@ export interface PostRow {
 export async function readPostRows(stack: RunningStack, ids: number[]): Promise<PostRow[] | undefined> {
   const connection = await connectAsRoot(stack, DB.name);
   try {
-    const [rows] = await connection.query<mysql2.RowDataPacket[]>('SELECT ID AS id, post_title AS title, post_type AS type FROM wp_posts WHERE ID IN (?) ORDER BY ID', [ids]);
+    const [rows] = await connection.query<mysql2.RowDataPacket[]>(
+      'SELECT ID AS id, post_title AS title, post_type AS type FROM wp_posts WHERE ID IN (?) ORDER BY ID',
+      [ids],
+    );
     return rows.map((r) => ({ id: Number(r.id), title: String(r.title), type: String(r.type) }));
   } catch (error) {
     if ((error as { code?: string }).code === 'ER_NO_SUCH_TABLE') return undefined;
