@@ -2,9 +2,10 @@
 // user watching `persist run` or CI logs sees each step as it happens. In CI, or whenever
 // stderr is not a terminal, each step is a plain line; on a terminal the current step is one
 // live line, rewritten in place, under the lines of the tests already done.
+import { stopwatch } from './timing/clock.ts';
 export type ProgressMode = 'live' | 'plain' | 'quiet';
 
-const started = performance.now();
+const started = stopwatch();
 
 export function progressMode(facts: { isTTY: boolean; ci: boolean; quiet: boolean }): ProgressMode {
   if (facts.quiet) return 'quiet';
@@ -20,7 +21,7 @@ function currentMode(): ProgressMode {
 export function progress(line: string): void {
   const mode = currentMode();
   if (mode === 'quiet') return;
-  const elapsed = ((performance.now() - started) / 1000).toFixed(1).padStart(6);
+  const elapsed = (started.ms() / 1000).toFixed(1).padStart(6);
   const text = `[persist ${elapsed}s] ${line}`;
   if (mode === 'plain') {
     process.stderr.write(`${text}\n`);

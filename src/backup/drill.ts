@@ -9,13 +9,14 @@ import { docker, statusCode } from '../docker/engine.ts';
 import { removeVolume, type RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
 import type { BackupFacts, CellResult, Outcome, Phase } from '../report/model.ts';
-import { recoveryOf, round } from '../report/stats.ts';
+import { recoveryOf } from '../report/stats.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
 import { ContainerExitedError } from '../targets/wait-ready.ts';
 import { describeRpo, emptyLedger, evaluateLedger, mergeLedgers, nextLedgerId, type LedgerLog, type LedgerWriter } from './ledger.ts';
 import { CorruptBackupError } from './manifest.ts';
 import { BackupFailedError, RestoreFailedError, type Backup, type BackupMethod, type Workspace } from './method.ts';
 import { compareSnapshots, describeSnapshot, type BackupSubject, type ServiceHandle, type Snapshot, type SubjectEnv, type SubjectSession } from './subjects.ts';
+import { epochMs, sleep, stopwatch } from '../timing/clock.ts';
 
 /** How long the ledger writer runs before the backup, and after it before the volume is destroyed. */
 const WRITES_BEFORE_MS = 400;
@@ -59,8 +60,6 @@ export async function runDrill(spec: DrillSpec, context: DrillContext): Promise<
   };
   return assembleResult(identity, context.images.service.reference, records, error);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function runTrial(spec: DrillSpec, context: DrillContext, trial: number, scope: RunScope): Promise<TrialRecord> {
   const drill = new DrillTrial(spec, context, trial, scope);
@@ -121,9 +120,9 @@ class DrillTrial {
 
   /** Times an operation into a phase. */
   private async timed<T>(phase: Phase, operation: () => Promise<T>): Promise<T> {
-    const started = performance.now();
+    const started = stopwatch();
     const result = await operation();
-    this.phasesMs[phase] = round(performance.now() - started);
+    this.phasesMs[phase] = started.ms();
     return result;
   }
 
@@ -154,7 +153,7 @@ class DrillTrial {
     await sleep(WRITES_BEFORE_MS);
 
     this.say(`backing up (${method.title})`);
-    const started = performance.now();
+    const started = stopwatch();
     if (method.quiesce) {
       ledger = mergeLedgers(ledger, await writer.stop());
       writer = undefined;
@@ -162,7 +161,7 @@ class DrillTrial {
       const stopped = await stopGracefully(seeded.service.id);
       this.evidence.push(`quiesced: the service was stopped for the backup (exit code ${stopped.exitCode})`);
     }
-    const backupStartedAt = Date.now();
+    const backupStartedAt = epochMs();
     let backup: Backup;
     try {
       backup = await method.backup({ ...this.workspace(seeded.volume), service: method.quiesce ? undefined : seeded.service });
@@ -173,7 +172,7 @@ class DrillTrial {
       this.evidence.push(`backup failed: ${caught.message}`);
       return { backup: undefined, ledger, backupStartedAt };
     }
-    this.phasesMs.backup = round(performance.now() - started);
+    this.phasesMs.backup = started.ms();
     this.evidence.push(`backup: ${describeBackup(backup)}`);
 
     if (method.quiesce) {

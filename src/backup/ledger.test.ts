@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { checkAcknowledged, evaluateLedger, mergeLedgers, nextLedgerId, startLedgerLoop } from './ledger.ts';
+import { sleep } from '../timing/clock.ts';
 
 describe('the acknowledged-write ledger', () => {
   const log = {
@@ -52,7 +53,7 @@ describe('the acknowledged-write ledger', () => {
       },
       0,
     );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     const result = await writer.stop();
     expect(result.acknowledged.map((w) => w.id)).toEqual([10, 11]);
     expect(result.unknown).toEqual([12]);

@@ -4,6 +4,7 @@
 // anything the backup should have had (acknowledged before it started) is missing too.
 import type { AcknowledgedWrites, RpoFigures } from '../report/model.ts';
 import { round } from '../report/stats.ts';
+import { epochMs, sleep } from '../timing/clock.ts';
 
 export interface LedgerLog {
   /** Every id a write was attempted for. */
@@ -44,12 +45,12 @@ export function startLedgerLoop(firstId: number, write: (id: number) => Promise<
       log.attempted.push(id);
       try {
         await write(id);
-        log.acknowledged.push({ id, at: Date.now() });
+        log.acknowledged.push({ id, at: epochMs() });
       } catch {
         log.unknown.push(id);
         return; // The service went away; the outcome of this write is unknown.
       }
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      await sleep(pauseMs);
     }
   })();
   return {

@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
+import { wallClock } from '../timing/clock.ts';
 
 export const MANIFEST_SUFFIX = '.manifest.json';
 
@@ -42,7 +43,7 @@ export async function writeManifest(path: string, facts: Pick<Manifest, 'method'
     backup: basename(path),
     bytes: (await stat(path)).size,
     sha256: await sha256OfFile(path),
-    createdAt: new Date().toISOString(),
+    createdAt: wallClock().toISOString(),
     ...facts,
   };
   await writeFile(`${path}${MANIFEST_SUFFIX}`, `${JSON.stringify(manifest, null, 2)}\n`);

@@ -15,11 +15,11 @@ import { runOneShot, type OneShotResult } from '../docker/one-shot.ts';
 import { docker } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import type { CellResult, ControlResult, ItemOutcome, Observation } from '../report/model.ts';
-import { round } from '../report/stats.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
 import { httpRequest, pollUntil } from '../web/http.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
 import { firstLine } from './output.ts';
+import { stopwatch } from '../timing/clock.ts';
 
 export const BIND_ITEMS = [
   'host file in the container, same bytes',
@@ -81,11 +81,11 @@ async function runTrial(expected: Record<BindItem, Observation>, context: BindCo
   const web = await startNginx(scope, context.images.nginx.reference, [`${site}:/usr/share/nginx/html`]);
   const siteUrl = `http://${web.host}:${web.port}/index.html`;
   const v1 = (await httpRequest(siteUrl)).body.toString();
-  const editedAt = performance.now();
+  const editedAt = stopwatch();
   await writeFile(join(site, 'index.html'), '<p>version 2</p>\n');
   const seenAfterMs = await untilServed(siteUrl, 'version 2');
   observed['host edit served without a restart'] = v1.includes('version 1') && seenAfterMs >= 0 ? 'visible' : 'absent';
-  evidence.push(`live edit: served "version 1", edited on the host, "version 2" served ${round(performance.now() - editedAt)} ms later, same container`);
+  evidence.push(`live edit: served "version 1", edited on the host, "version 2" served ${editedAt.ms()} ms later, same container`);
 
   // :ro on a folder, and the same folder without it.
   const config = await scope.createHostFolder('bind-config');
@@ -273,7 +273,7 @@ async function startNginx(scope: RunScope, image: string, binds: string[]): Prom
 
 /** Milliseconds until the URL answers 200 with the text in its body. */
 async function untilServed(url: string, text: string): Promise<number> {
-  const started = performance.now();
+  const started = stopwatch();
   await pollUntil(
     url,
     (answer) => answer.status === 200 && answer.body.toString().includes(text),
@@ -281,7 +281,7 @@ async function untilServed(url: string, text: string): Promise<number> {
     LIVE_EDIT_TIMEOUT_MS,
     20,
   );
-  return round(performance.now() - started);
+  return started.ms();
 }
 
 /** An image with content in /app/node_modules, made by committing a labelled container. */

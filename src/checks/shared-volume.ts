@@ -17,6 +17,7 @@ import { round } from '../report/stats.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
 import { httpRequest } from '../web/http.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import { deadlineIn, sleep, stopwatch } from '../timing/clock.ts';
 
 /** The seed writes every 5 s; 0.2 s keeps a trial short and still shows ordering and gaps. */
 const INTERVAL_S = 0.2;
@@ -111,9 +112,9 @@ async function runTrial(id: string, setup: SharedSetup, context: SharedContext, 
     web: () => nginx(scope, context.images.nginx.reference, shared),
   };
   const stop = async (role: keyof Stack, container: StartedTestContainer) => {
-    const clock = performance.now();
+    const clock = stopwatch();
     const state = await stopGracefully(container.getId());
-    stopMs.push(round(performance.now() - clock));
+    stopMs.push(clock.ms());
     exits.push(`${role} ${state.exitCode}`);
     await removeContainer(container.getId());
   };
@@ -223,10 +224,10 @@ async function logLines(stack: Stack): Promise<string[]> {
 }
 
 async function untilLogHas(stack: Stack, lines: number): Promise<void> {
-  const deadline = performance.now() + PHASE_TIMEOUT_MS;
-  while (performance.now() < deadline) {
+  const deadline = deadlineIn(PHASE_TIMEOUT_MS);
+  while (!deadline.passed()) {
     if ((await logLines(stack)).length >= lines) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new StepTimeoutError(`Waiting for ${lines} lines in the shared log`, PHASE_TIMEOUT_MS);
 }
@@ -249,9 +250,9 @@ async function served(web: StartedTestContainer): Promise<string[]> {
  */
 async function watchWeb(web: StartedTestContainer, lines: number, fromUptime: number): Promise<number[]> {
   const delays: number[] = [];
-  const deadline = performance.now() + PHASE_TIMEOUT_MS;
+  const deadline = deadlineIn(PHASE_TIMEOUT_MS);
   let seen = 0;
-  while (seen < lines && performance.now() < deadline) {
+  while (seen < lines && !deadline.passed()) {
     const current = await served(web).catch(() => [] as string[]);
     const now = await hostUptime();
     for (const line of current.slice(seen)) {
@@ -259,7 +260,7 @@ async function watchWeb(web: StartedTestContainer, lines: number, fromUptime: nu
       if (writtenAt >= fromUptime) delays.push(round((now - writtenAt) * 1000));
     }
     seen = Math.max(seen, current.length);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
   return delays;
 }

@@ -9,11 +9,12 @@ import { inspectContainer, startExisting, stopGracefully } from '../docker/conta
 import type { RunScope } from '../docker/run-scope.ts';
 import { StepTimeoutError } from '../errors.ts';
 import type { CellResult, ItemOutcome, Observation, Phase } from '../report/model.ts';
-import { recoveryOf, round } from '../report/stats.ts';
+import { recoveryOf } from '../report/stats.ts';
 import { idleContainer } from '../targets/toolbox.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
 import { firstLine } from './output.ts';
 import { searchDisk } from './on-disk.ts';
+import { deadlineIn, sleep, stopwatch } from '../timing/clock.ts';
 
 /** The seed's two mounts: a cache with a size limit, and /tmp with noexec. */
 export const CACHE_DIR = '/app/cache';
@@ -100,19 +101,19 @@ async function runTrial(setup: TmpfsSetup, context: TmpfsContext, trial: number,
   );
 
   // The disruption: a graceful stop and a start of the same container.
-  let clock = performance.now();
+  let clock = stopwatch();
   const stopped = await stopGracefully(started.getId());
-  phasesMs.stop = round(performance.now() - clock);
+  phasesMs.stop = clock.ms();
   evidence.push(`stop: exit code ${stopped.exitCode} in ${phasesMs.stop} ms`);
-  clock = performance.now();
+  clock = stopwatch();
   await startExisting(started.getId());
-  phasesMs.create = round(performance.now() - clock);
-  clock = performance.now();
+  phasesMs.create = clock.ms();
+  clock = stopwatch();
   await untilExecAnswers(started);
-  phasesMs.ready = round(performance.now() - clock);
-  clock = performance.now();
+  phasesMs.ready = clock.ms();
+  clock = stopwatch();
   const after = await shell(started, `cat ${CACHE_DIR}/note ${TMP_DIR}/note 2>/dev/null`);
-  phasesMs.verified = round(performance.now() - clock);
+  phasesMs.verified = clock.ms();
   observed['after a stop and start'] = after.output.includes(token) ? 'survives' : 'lost';
   evidence.push(`after the stop and start the note was ${observed['after a stop and start'] === 'lost' ? 'gone' : 'still there'}`);
 
@@ -139,15 +140,15 @@ async function shell(container: StartedTestContainer, script: string): Promise<{
 }
 
 async function untilExecAnswers(container: StartedTestContainer, timeoutMs = 30_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
+  const deadline = deadlineIn(timeoutMs);
   let last = '';
-  while (performance.now() < deadline) {
+  while (!deadline.passed()) {
     try {
       if ((await container.exec(['true'])).exitCode === 0) return;
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new StepTimeoutError('Waiting for the restarted container to run commands', timeoutMs, last);
 }

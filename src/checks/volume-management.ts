@@ -9,9 +9,9 @@ import type { ImageChoice } from '../config.ts';
 import { docker, statusCode } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import type { CellResult, ItemOutcome, Observation } from '../report/model.ts';
-import { round } from '../report/stats.ts';
 import { idleContainer } from '../targets/toolbox.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import { stopwatch } from '../timing/clock.ts';
 
 export const VOLUME_ITEMS = [
   'created with labels and driver options',
@@ -54,9 +54,9 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
   const observed: Partial<Record<VolumeItem, Observation>> = {};
   const measurementsMs: Record<string, number[]> = {};
   const timed = async <T>(what: string, operation: () => Promise<T>): Promise<T> => {
-    const started = performance.now();
+    const started = stopwatch();
     const result = await operation();
-    measurementsMs[what] = [...(measurementsMs[what] ?? []), round(performance.now() - started)];
+    measurementsMs[what] = [...(measurementsMs[what] ?? []), started.ms()];
     return result;
   };
   // A label only this trial's volumes carry: prune selects by it, so nothing else can be hit.

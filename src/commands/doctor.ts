@@ -1,7 +1,8 @@
 // `persist doctor`: what would stop a run on this machine, each problem with its fix.
 import { IMAGE_SETS, chooseImages, chooseUpgrades, loadConfig, type ImageSet } from '../config.ts';
 import { countRunResources } from '../docker/cleanup.ts';
-import { checkEngine, docker, inspectImage, withTimeout } from '../docker/engine.ts';
+import { checkEngine, docker, inspectImage } from '../docker/engine.ts';
+import { withTimeout } from '../timing/clock.ts';
 import { EngineUnreachableError } from '../errors.ts';
 
 const REGISTRY_CHECK_TIMEOUT_MS = 10_000;

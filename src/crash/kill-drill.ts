@@ -9,13 +9,14 @@ import { docker } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, KillFacts, Outcome, Phase } from '../report/model.ts';
-import { recoveryOf, round } from '../report/stats.ts';
+import { recoveryOf } from '../report/stats.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { waitUntilReady } from '../targets/wait-ready.ts';
 import { countLedgerWhenReady, startWriteLoad } from './write-load.ts';
+import { sleep, stopwatch } from '../timing/clock.ts';
 
 /** Concurrent writers, so that the kill lands with several commits in flight. */
 const WRITERS = 4;
@@ -85,7 +86,7 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
   const load = await startWriteLoad(setup, () => connect(first.getId(), host), WRITERS);
   await setup.close();
   say(`${WRITERS} writers committing; SIGKILL in ${WRITE_BEFORE_KILL_MS} ms`);
-  await new Promise((resolve) => setTimeout(resolve, WRITE_BEFORE_KILL_MS));
+  await sleep(WRITE_BEFORE_KILL_MS);
   await docker().getContainer(first.getId()).kill({ signal: 'SIGKILL' });
   const ledger = await load.stop();
   const killed = await inspectContainer(first.getId());
@@ -96,9 +97,9 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
   // A new container on the same storage, as after a crash and a redeploy.
   const phasesMs: Partial<Record<Phase, number>> = {};
   await removeContainer(first.getId());
-  let clock = performance.now();
+  let clock = stopwatch();
   const second = await start();
-  phasesMs.create = round(performance.now() - clock);
+  phasesMs.create = clock.ms();
   const { writes, readyMs, verifiedMs } = await countLedgerWhenReady(() => connect(second.getId(), host), ledger);
   phasesMs.ready = readyMs;
   phasesMs.verified = verifiedMs;

@@ -20,7 +20,7 @@ import { docker, inspectImage } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, Outcome, Phase, ShutdownVerdict, StopMode, StopModeFacts } from '../report/model.ts';
-import { recoveryOf, round } from '../report/stats.ts';
+import { recoveryOf } from '../report/stats.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
@@ -28,6 +28,7 @@ import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { waitUntilReady } from '../targets/wait-ready.ts';
 import { readShutdownEvidence } from '../targets/shutdown-evidence.ts';
 import { countLedgerWhenReady, startWriteLoad } from './write-load.ts';
+import { epochMs, sleep, stopwatch } from '../timing/clock.ts';
 
 const WRITERS = 2;
 const WRITE_BEFORE_STOP_MS = 1_000;
@@ -51,9 +52,9 @@ interface Disrupted {
 }
 
 async function timed(operation: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
+  const started = stopwatch();
   await operation();
-  return round(performance.now() - started);
+  return started.ms();
 }
 
 /** docker stop -t N, then docker start: the stop phase and the create phase. */
@@ -93,7 +94,7 @@ export const MODE_SPECS: Record<StopMode, ModeSpec> = {
     stopTimeoutSeconds: null,
     expectedShutdown: 'clean',
     disrupt: async (id) => {
-      const since = Date.now();
+      const since = epochMs();
       const create = await timed(() => docker().getContainer(id).restart());
       return { phasesMs: { create }, exitCode: (await exitCodesSince(id, since)).at(-1) ?? null };
     },
@@ -173,7 +174,7 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
   const serverVersion = await setup.serverVersion();
   const load = await startWriteLoad(setup, connect, WRITERS);
   await setup.close();
-  await new Promise((resolve) => setTimeout(resolve, WRITE_BEFORE_STOP_MS));
+  await sleep(WRITE_BEFORE_STOP_MS);
   // Only what is printed from the stop on tells about this stop and the next start.
   const logOffset = (await readLogs(id)).length;
   say(`${WRITERS} writers committing; ${mode.command}`);

@@ -2,8 +2,8 @@
 // connection, so that whatever stops the server lands with several commits in flight.
 import { checkAcknowledged, mergeLedgers, startLedgerLoop, type LedgerLog } from '../backup/ledger.ts';
 import type { AcknowledgedWrites } from '../report/model.ts';
-import { round } from '../report/stats.ts';
 import type { DatabaseConnection } from '../targets/target.ts';
+import { stopwatch } from '../timing/clock.ts';
 
 /** Ids of writer k start at k × this, so the writers never collide. */
 const ID_SPACE = 1_000_000;
@@ -37,12 +37,12 @@ export interface LedgerCount {
 
 /** After the server came back: waits until it answers, then counts the ledger against what was acknowledged. */
 export async function countLedgerWhenReady(connect: () => Promise<DatabaseConnection>, ledger: LedgerLog): Promise<LedgerCount> {
-  let clock = performance.now();
+  let clock = stopwatch();
   const reader = await connect();
-  const readyMs = round(performance.now() - clock);
-  clock = performance.now();
+  const readyMs = clock.ms();
+  clock = stopwatch();
   const present = await reader.ledgerIds();
-  const verifiedMs = round(performance.now() - clock);
+  const verifiedMs = clock.ms();
   await reader.close();
   return { writes: checkAcknowledged(ledger, present), readyMs, verifiedMs };
 }

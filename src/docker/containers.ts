@@ -3,6 +3,7 @@
 // that a graceful stop really is graceful (testcontainers' stop() defaults to a 0 s timeout).
 import { docker, statusCode } from './engine.ts';
 import { demultiplexLogs } from './log-frames.ts';
+import { deadlineIn, epochMs, sleep } from '../timing/clock.ts';
 
 export interface MountFact {
   type: string;
@@ -75,7 +76,7 @@ export async function stopGracefully(id: string, timeoutMs = GRACEFUL_STOP_TIMEO
 export async function exitCodesSince(id: string, sinceEpochMs: number): Promise<number[]> {
   const events = await docker().getEvents({
     since: sinceEpochMs / 1000,
-    until: Date.now() / 1000,
+    until: epochMs() / 1000,
     filters: { container: [id], type: ['container'], event: ['die'] },
   });
   let text = '';
@@ -113,21 +114,21 @@ export async function readLogs(id: string): Promise<string> {
  * count. After the timeout, whatever is there is returned: the caller then reports what it saw.
  */
 export async function logsOnceReady(id: string, readyMarker: RegExp | undefined, offset = 0, timeoutMs = 10_000): Promise<string> {
-  const deadline = performance.now() + timeoutMs;
+  const deadline = deadlineIn(timeoutMs);
   for (;;) {
     const logs = (await readLogs(id)).slice(offset);
-    if (readyMarker === undefined || readyMarker.test(logs) || performance.now() > deadline) return logs;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (readyMarker === undefined || readyMarker.test(logs) || deadline.passed()) return logs;
+    await sleep(50);
   }
 }
 
 /** For one-shot containers: waits until it has exited, then returns its exit code and output. */
 export async function waitForExit(id: string, timeoutMs = 60_000): Promise<{ exitCode: number; logs: string }> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const deadline = deadlineIn(timeoutMs);
+  while (!deadline.passed()) {
     const state = await inspectContainer(id);
     if (!state.running) return { exitCode: state.exitCode, logs: await readLogs(id) };
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(`container ${id.slice(0, 12)} did not exit within ${timeoutMs} ms`);
 }

@@ -1,6 +1,7 @@
 // The one Docker API client, and the checks that tell a user what is wrong with their engine.
 import Docker from 'dockerode';
 import { EngineUnreachableError, ImageUnavailableError } from '../errors.ts';
+import { withTimeout } from '../timing/clock.ts';
 
 let client: Docker | undefined;
 
@@ -93,16 +94,4 @@ export function statusCode(error: unknown): number | undefined {
 function shortReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return message.split('\n')[0] ?? message;
-}
-
-export async function withTimeout<T>(promise: Promise<T>, ms: number, reason: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(reason)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -5,6 +5,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { describeError } from '../errors.ts';
 import { sweepRun } from './run-scope.ts';
+import { deadlineIn, sleep } from '../timing/clock.ts';
 
 const WORKER_EXIT_WAIT_MS = 3_000;
 const LATE_CREATE_GRACE_MS = 1_000;
@@ -14,7 +15,7 @@ try {
   if (!runId || !parentPid) throw new Error('usage: sweep-after-interrupt.ts <runId> <parentPid>');
   await stopChildProcesses(Number(parentPid));
   await sweepRun(runId);
-  await new Promise((resolve) => setTimeout(resolve, LATE_CREATE_GRACE_MS));
+  await sleep(LATE_CREATE_GRACE_MS);
   await sweepRun(runId);
   process.stderr.write('[persist] cleanup done.\n');
   process.exit(0);
@@ -33,9 +34,9 @@ async function stopChildProcesses(parent: number): Promise<void> {
       // already gone
     }
   }
-  const deadline = Date.now() + WORKER_EXIT_WAIT_MS;
-  while (Date.now() < deadline && (await Promise.all(children.map(isRunning))).some(Boolean)) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  const deadline = deadlineIn(WORKER_EXIT_WAIT_MS);
+  while (!deadline.passed() && (await Promise.all(children.map(isRunning))).some(Boolean)) {
+    await sleep(50);
   }
 }
 

@@ -10,6 +10,7 @@ import { standInBuilds, SUITES, type Suite } from '../services/registry.ts';
 import { checkEngine, inspectImage } from '../docker/engine.ts';
 import { HarnessError } from '../errors.ts';
 import { CONTENT_HASH_LABEL, hashFolder } from './content-hash.ts';
+import { stopwatch } from '../timing/clock.ts';
 
 const IMAGES_DIR = new URL('../../images/', import.meta.url).pathname;
 
@@ -41,10 +42,10 @@ export async function buildStandIns(options: BuildOptions): Promise<void> {
       continue;
     }
     options.log(`${reference}: building from images/${folder} (${existing ? 'changed' : 'missing'})…`);
-    const started = performance.now();
+    const started = stopwatch();
     const buildArgFlags = Object.entries(args).flatMap(([name, value]) => ['--build-arg', `${name}=${value}`]);
     await runStreaming('docker', ['build', ...buildArgFlags, '--label', `${CONTENT_HASH_LABEL}=${hash}`, '-t', reference, dir], options.log);
-    options.log(`${reference}: built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    options.log(`${reference}: built in ${(started.ms() / 1000).toFixed(1)} s`);
   }
 }
 
@@ -63,7 +64,7 @@ async function ensureBase(suite: Suite, options: BuildOptions): Promise<string> 
   const rootfs = await mkdtemp(join(tmpdir(), 'persistence-harness-rootfs-'));
   try {
     options.log(`${reference}: debootstrap ${settings.variant} ${settings.suite} (about 30 s)…`);
-    const started = performance.now();
+    const started = stopwatch();
     await runStreaming('debootstrap', [`--variant=${settings.variant}`, settings.suite, rootfs, settings.mirror], () => undefined);
     options.log(`${reference}: importing the root filesystem…`);
     // A shell pipeline streams the 200 MB tarball; buffering it in this process would not.
@@ -74,7 +75,7 @@ async function ensureBase(suite: Suite, options: BuildOptions): Promise<string> 
       `LABEL ${CONTENT_HASH_LABEL}=${hash}`,
       reference,
     ]);
-    options.log(`${reference}: made in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    options.log(`${reference}: made in ${(started.ms() / 1000).toFixed(1)} s`);
   } finally {
     await rm(rootfs, { recursive: true, force: true });
   }

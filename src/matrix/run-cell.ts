@@ -16,6 +16,7 @@ import { describeMounts, prepareStorage, type PlacementOptions, type StorageKind
 import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 import { ContainerExitedError, waitUntilReady } from '../targets/wait-ready.ts';
+import { stopwatch } from '../timing/clock.ts';
 
 export interface CellSpec {
   scenario: string;
@@ -99,37 +100,37 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
 
   // Disrupt: a graceful stop, then the same container again or a new one on the same mount.
   say(`fingerprinted; ${spec.disruption === 'restart' ? 'stopping and starting the same container' : 'stopping, removing and creating a new container'}`);
-  let clock = performance.now();
+  let clock = stopwatch();
   const stopped = await stopGracefully(containerId);
-  let stopMs = performance.now() - clock;
+  let stopMs = clock.ms();
   // Logs are read before removal: they tell whether the server shut down cleanly, and for a
   // restart everything after them is what the second start printed.
   const logsUntilStop = await readLogs(containerId);
   const cleanShutdown = stopped.exitCode === 0 && shutdownLoggedClean(target, logsUntilStop);
   evidence.push(`stop: exit code ${stopped.exitCode}${cleanShutdown ? ', clean shutdown' : ', NOT a clean shutdown'}`);
   if (spec.disruption === 'recreate') {
-    clock = performance.now();
+    clock = stopwatch();
     await removeContainer(containerId);
-    stopMs += performance.now() - clock;
+    stopMs += clock.ms();
   }
   phasesMs.stop = round(stopMs);
 
-  clock = performance.now();
+  clock = stopwatch();
   if (spec.disruption === 'restart') {
     await startExisting(containerId);
   } else {
     containerId = (await startContainer()).getId();
   }
-  phasesMs.create = round(performance.now() - clock);
+  phasesMs.create = clock.ms();
   const afterState = await inspectContainer(containerId);
 
   let after: Fingerprint;
   let cameBack = true;
-  clock = performance.now();
+  clock = stopwatch();
   try {
     connection = await waitUntilReady(target, containerId, host, await mappedPort(containerId, target.port));
-    phasesMs.ready = round(performance.now() - clock);
-    clock = performance.now();
+    phasesMs.ready = clock.ms();
+    clock = stopwatch();
     after = await connection.fingerprint(tableNames);
     await connection.close();
   } catch (caught) {
@@ -140,7 +141,7 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
     evidence.push(`after: the service did not come back: ${caught.message}`);
   }
   const comparison = compareFingerprints(before, after);
-  if (cameBack) phasesMs.verified = round(performance.now() - clock);
+  if (cameBack) phasesMs.verified = clock.ms();
 
   const offset = spec.disruption === 'restart' ? logsUntilStop.length : 0;
   const logsAfter = cameBack ? await logsOnceReady(containerId, target.readyMarker, offset) : (await readLogs(containerId)).slice(offset);

@@ -11,7 +11,7 @@ import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, ItemOutcome, Outcome, Phase } from '../report/model.ts';
-import { recoveryOf, round } from '../report/stats.ts';
+import { recoveryOf } from '../report/stats.ts';
 import {
   addPlugin,
   databaseVersion,
@@ -35,6 +35,7 @@ import {
 } from '../targets/wordpress/site.ts';
 import { httpRequest } from '../web/http.ts';
 import { assembleResult, runTrials, type TrialRecord } from './assemble.ts';
+import { stopwatch } from '../timing/clock.ts';
 
 export const SITE_ITEMS = ['site installed', 'posts over HTTP', 'post rows in the database', 'media file', 'plugin file'] as const;
 export type SiteItem = (typeof SITE_ITEMS)[number];
@@ -161,29 +162,29 @@ async function runTrial(id: string, variant: WordPressVariant, context: Exercise
 
   // Disrupt: the seed's `docker stop` and `docker rm` of both containers; the volumes stay.
   say('stopping and removing both containers, then creating them again on the same volumes');
-  let clock = performance.now();
+  let clock = stopwatch();
   for (const container of [stack.web, stack.db]) {
     const stopped = await stopGracefully(container.getId());
     evidence.push(`stop ${container === stack.web ? 'wordpress' : 'mysql'}: exit code ${stopped.exitCode}`);
     await removeContainer(container.getId());
   }
-  phasesMs.stop = round(performance.now() - clock);
+  phasesMs.stop = clock.ms();
 
-  clock = performance.now();
+  clock = stopwatch();
   stack = { db: await startDatabase(plan, scope), web: await startWordPress(plan, scope) };
-  phasesMs.create = round(performance.now() - clock);
+  phasesMs.create = clock.ms();
   baseUrl = await siteUrl(stack);
 
-  clock = performance.now();
+  clock = stopwatch();
   const firstAnswer = await waitForSite(baseUrl, SITE_TIMEOUT_MS);
-  phasesMs.ready = round(performance.now() - clock);
+  phasesMs.ready = clock.ms();
   evidence.push(
     `first answer after the recreate: HTTP ${firstAnswer.status}${isInstallRedirect(firstAnswer) ? ' (to the installer)' : ''}, on a new port: ${new URL(baseUrl).port}`,
   );
 
-  clock = performance.now();
+  clock = stopwatch();
   const after = await observeSite(stack, baseUrl, content);
-  phasesMs.verified = round(performance.now() - clock);
+  phasesMs.verified = clock.ms();
   evidence.push(`after: ${after.httpSummary}; media sha256 ${after.fingerprint['media file']?.contentHash ?? 'none (not served)'}`);
 
   const { comparison, items } = judgeSite(before, after, (item) => expectationFor(variant.expected[item], before.permalinks));

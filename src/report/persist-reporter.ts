@@ -12,14 +12,15 @@ import { describeError } from '../errors.ts';
 import { reportProblems } from './validate.ts';
 import { renderMarkdown } from './render/markdown.ts';
 import { defaultOutDir, writeReport } from './write.ts';
+import { wallClock } from '../timing/clock.ts';
 
 export const SCENARIOS_PROJECT = 'scenarios';
 
 export class PersistReporter implements Reporter {
-  private startedAt = new Date();
+  private startedAt = wallClock();
 
   onInit(): void {
-    this.startedAt = new Date();
+    this.startedAt = wallClock();
   }
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string }>): Promise<void> {
@@ -36,7 +37,7 @@ export class PersistReporter implements Reporter {
       for (const test of module.children.allTests()) collect(test, results, controls, harnessErrors);
     }
 
-    const finishedAt = new Date();
+    const finishedAt = wallClock();
     const report: Report = {
       schemaVersion: SCHEMA_VERSION,
       runId,

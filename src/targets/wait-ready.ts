@@ -2,6 +2,7 @@
 import { StepTimeoutError } from '../errors.ts';
 import { inspectContainer, readLogs } from '../docker/containers.ts';
 import type { DatabaseConnection, DatabaseTarget } from './target.ts';
+import { deadlineIn, sleep } from '../timing/clock.ts';
 
 const POLL_INTERVAL_MS = 50;
 export const READY_TIMEOUT_MS = 120_000;
@@ -23,10 +24,10 @@ export async function waitUntilReady(
   port: number,
   timeoutMs = READY_TIMEOUT_MS,
 ): Promise<DatabaseConnection> {
-  const deadline = performance.now() + timeoutMs;
+  const deadline = deadlineIn(timeoutMs);
   let lastProblem = '';
   let attempts = 0;
-  while (performance.now() < deadline) {
+  while (!deadline.passed()) {
     try {
       return await target.connect(host, port);
     } catch (error) {
@@ -40,7 +41,7 @@ export async function waitUntilReady(
         throw new ContainerExitedError(state.exitCode, logs);
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
+    await sleep(POLL_INTERVAL_MS);
   }
   throw new StepTimeoutError(`Waiting for ${target.displayName} to accept connections`, timeoutMs, lastProblem);
 }

@@ -22,6 +22,7 @@ import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { ContainerExitedError, waitUntilReady } from '../targets/wait-ready.ts';
 import { classifyInPlace, refusalMessages, runUpgradeStep, upgradeMessages } from './observe.ts';
 import { dataLayoutOf, whereDataLives } from '../storage/data-layout.ts';
+import { stopwatch } from '../timing/clock.ts';
 
 const ATTEMPT_LABEL = 'persistence-harness.attempt';
 
@@ -120,9 +121,9 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
   await writer.close();
   evidence.push(`volume ${volume} mounted at ${mounted}; written with ${pair.from} (${fromVersion})`);
 
-  let clock = performance.now();
+  let clock = stopwatch();
   const stopped = await stopGracefully(oldId);
-  phasesMs.stop = round(performance.now() - clock);
+  phasesMs.stop = clock.ms();
   const oldLogs = await readLogs(oldId);
   const stoppedCleanly = shutdownLoggedClean(target, oldLogs);
   evidence.push(`graceful stop: exit code ${stopped.exitCode}${stoppedCleanly ? ', clean shutdown logged' : ', NO clean shutdown in the log'}`);
@@ -130,14 +131,14 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
 
   // The new image on the same volume.
   say(`starting ${pair.to} on the same volume`);
-  clock = performance.now();
+  clock = stopwatch();
   const newId = await create(pair.to, volume);
-  phasesMs.create = round(performance.now() - clock);
-  clock = performance.now();
+  phasesMs.create = clock.ms();
+  clock = stopwatch();
   let upgraded: DatabaseConnection | undefined;
   try {
     upgraded = await connect(newId);
-    phasesMs.ready = round(performance.now() - clock);
+    phasesMs.ready = clock.ms();
   } catch (error) {
     // Exited: a refusal, told by the log below. Anything else is the harness's problem.
     if (!(error instanceof ContainerExitedError) && (await inspectContainer(newId)).running) throw error;
@@ -167,9 +168,9 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
   } else {
     facts.to.version = serverVersion = await upgraded.serverVersion();
     facts.paths.serverDataDir = await upgraded.dataDirectory();
-    clock = performance.now();
+    clock = stopwatch();
     after = await upgraded.fingerprint(tables);
-    phasesMs.verified = round(performance.now() - clock);
+    phasesMs.verified = clock.ms();
     await upgraded.close();
     const initialised = target.initialisationMarkers.some((marker) => marker.test(newLogs));
     facts.inPlace = classifyInPlace({ before, after, initialised, mounted, serverDataDir: facts.paths.serverDataDir });
@@ -293,9 +294,9 @@ async function dumpRestorePath(
   // The refused start must not have harmed the old data: the old server opens it again.
   const { id: oldId, fingerprint: intact } = await reopenWithOld(servers, pair.from, oldVolume, tables);
   const file = join(await scope.createHostFolder(`${pair.name}-dump`), `${target.name}-upgrade.sql`);
-  let clock = performance.now();
+  let clock = stopwatch();
   await dumpToFile(oldId, logical, file);
-  phasesMs.backup = round(performance.now() - clock);
+  phasesMs.backup = clock.ms();
   const bytes = (await stat(file)).size;
   evidence.push(`old data intact after the refused start (${pair.from} opened it again: ${describeTables(intact)})`);
   evidence.push(`dump: docker exec OLD ${logical.dump.join(' ')} > ${target.name}-upgrade.sql (${bytes} bytes, ${phasesMs.backup} ms)`);
@@ -303,20 +304,20 @@ async function dumpRestorePath(
 
   // The new server's first start on an empty volume: the create and ready phases of this path.
   const newVolume = await scope.createVolume(`${pair.name}-new-data`);
-  clock = performance.now();
+  clock = stopwatch();
   const freshId = await servers.create(pair.to, newVolume);
-  phasesMs.create = round(performance.now() - clock);
-  clock = performance.now();
+  phasesMs.create = clock.ms();
+  clock = stopwatch();
   const fresh = await servers.connect(freshId);
-  phasesMs.ready = round(performance.now() - clock);
+  phasesMs.ready = clock.ms();
   const toVersion = await fresh.serverVersion();
   const dataDir = await fresh.dataDirectory();
-  clock = performance.now();
+  clock = stopwatch();
   await restoreFromFile(freshId, logical, file);
-  phasesMs.restore = round(performance.now() - clock);
-  clock = performance.now();
+  phasesMs.restore = clock.ms();
+  clock = stopwatch();
   const after = await fresh.fingerprint(tables);
-  phasesMs.verified = round(performance.now() - clock);
+  phasesMs.verified = clock.ms();
   await fresh.close();
   evidence.push(
     `restore: docker exec -i NEW ${logical.restore.join(' ')} < ${target.name}-upgrade.sql into ${toVersion} on a new volume ${newVolume} (${phasesMs.restore} ms)`,

@@ -11,12 +11,13 @@ import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, Outcome, Phase, UpgradeFacts } from '../report/model.ts';
-import { recoveryOf, round } from '../report/stats.ts';
+import { recoveryOf } from '../report/stats.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
 import { buildSite, judgeSite, observeSite, SITE_TIMEOUT_MS, type SiteObservation } from '../matrix/wordpress-exercise.ts';
 import { siteUrl, startDatabase, startWordPress, type RunningStack, type StackPlan } from '../targets/wordpress/stack.ts';
 import { generatorVersion, waitForSite } from '../targets/wordpress/site.ts';
 import { httpRequest } from '../web/http.ts';
+import { stopwatch } from '../timing/clock.ts';
 
 const SITE_DIR = '/var/www/html';
 /** Where the official image (and the stand-in) keeps the WordPress it copies on first start. */
@@ -75,20 +76,20 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
 
   // The new image on the same volumes: the web container is stopped, removed and created again.
   say(`replacing ${pair.from} with ${pair.to}`);
-  let clock = performance.now();
+  let clock = stopwatch();
   await stopGracefully(stack.web.getId());
   await removeContainer(stack.web.getId());
-  phasesMs.stop = round(performance.now() - clock);
-  clock = performance.now();
+  phasesMs.stop = clock.ms();
+  clock = stopwatch();
   stack = { db: stack.db, web: await startWordPress({ ...plan, wordpressImage: pair.to }, scope) };
-  phasesMs.create = round(performance.now() - clock);
+  phasesMs.create = clock.ms();
   baseUrl = await siteUrl(stack);
-  clock = performance.now();
+  clock = stopwatch();
   await waitForSite(baseUrl, SITE_TIMEOUT_MS);
-  phasesMs.ready = round(performance.now() - clock);
-  clock = performance.now();
+  phasesMs.ready = clock.ms();
+  clock = stopwatch();
   const afterSwap = await observeSite(stack, baseUrl, content);
-  phasesMs.verified = round(performance.now() - clock);
+  phasesMs.verified = clock.ms();
   const coreOfNewImage = await coreVersion(stack.web.getId(), IMAGE_SOURCE_DIR);
   const coreAfterImageSwap = await coreVersion(stack.web.getId(), SITE_DIR);
   evidence.push(
@@ -107,7 +108,7 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
   };
   if (spec.coreUpgrade && coreOfNewImage !== null && coreAfterImageSwap !== coreOfNewImage) {
     say(`upgrading the core in the volume to ${coreOfNewImage}, then the database`);
-    clock = performance.now();
+    clock = stopwatch();
     await upgradeCoreFiles(stack.web.getId());
     // PHP's opcode cache still holds the old core for a few seconds: start PHP afresh, as a
     // user restarts the container after replacing files.
@@ -115,11 +116,11 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
     await startExisting(stack.web.getId());
     baseUrl = await siteUrl(stack);
     await waitForSite(baseUrl, SITE_TIMEOUT_MS);
-    measurementsMs['core files copied from the new image, container restarted'] = [round(performance.now() - clock)];
+    measurementsMs['core files copied from the new image, container restarted'] = [clock.ms()];
     coreAfterUpgrade = await coreVersion(stack.web.getId(), SITE_DIR);
-    clock = performance.now();
+    clock = stopwatch();
     database = await upgradeDatabase(baseUrl);
-    measurementsMs['database upgrade (wp-admin/upgrade.php)'] = [round(performance.now() - clock)];
+    measurementsMs['database upgrade (wp-admin/upgrade.php)'] = [clock.ms()];
     after = await observeSite(stack, baseUrl, content);
     evidence.push(
       `core upgrade: ${IMAGE_SOURCE_DIR} of ${pair.to} copied over ${SITE_DIR} except wp-content and .htaccess, the container restarted: core now ${coreAfterUpgrade ?? 'unknown'}; database: ${database.summary}`,

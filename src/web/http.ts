@@ -1,6 +1,7 @@
 // Plain HTTP for checks that read what a web server serves: one request, its status, where it
 // redirected to, and the body as bytes.
 import { StepTimeoutError } from '../errors.ts';
+import { deadlineIn, sleep } from '../timing/clock.ts';
 const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface HttpAnswer {
@@ -33,9 +34,9 @@ export async function pollUntil(
   timeoutMs: number,
   intervalMs: number,
 ): Promise<HttpAnswer> {
-  const deadline = performance.now() + timeoutMs;
+  const deadline = deadlineIn(timeoutMs);
   let last = '';
-  while (performance.now() < deadline) {
+  while (!deadline.passed()) {
     try {
       const answer = await httpRequest(url);
       if (accept(answer)) return answer;
@@ -43,7 +44,7 @@ export async function pollUntil(
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await sleep(intervalMs);
   }
   throw new StepTimeoutError(what, timeoutMs, last);
 }

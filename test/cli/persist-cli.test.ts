@@ -12,6 +12,7 @@ import { RUN_LABEL } from '../../src/docker/labels.ts';
 import { runTempRoot } from '../../src/docker/run-scope.ts';
 import { reportProblems } from '../../src/report/validate.ts';
 import { SCENARIOS } from '../../src/scenarios.ts';
+import { deadlineIn, sleep, stopwatch } from '../../src/timing/clock.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const docker = new Docker();
@@ -127,9 +128,9 @@ describe('bad input and a missing engine: one sentence, exit 2', () => {
         [join(readOnly, 'reports'), 'the file system is read-only'],
       ] as const;
       for (const [out, reason] of cases) {
-        const started = performance.now();
+        const started = stopwatch();
         const result = await persist(['run', 'postgres', '--out', out], { DOCKER_HOST: 'unix:///tmp/persistence-harness-no-engine.sock' });
-        const seconds = (performance.now() - started) / 1000;
+        const seconds = started.ms() / 1000;
         expect(result.exitCode).toBe(2);
         expect(result.stderr.trim()).toBe(`persist: The report folder ${out} cannot be written: ${reason}. Choose a writable folder with --out.`);
         // Reported, not asserted: answered before the engine is even asked (it is not there).
@@ -217,9 +218,9 @@ describe('cleanup', () => {
     child.stderr?.on('data', (chunk: Buffer) => {
       runId ||= /run ([a-z0-9-]+):/.exec(chunk.toString())?.[1] ?? '';
     });
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline && !(runId && (await labelled(runId)).containers > 0)) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+    const deadline = deadlineIn(120_000);
+    while (!deadline.passed() && !(runId && (await labelled(runId)).containers > 0)) {
+      await sleep(100);
     }
     expect(runId, 'the run never started a container').not.toBe('');
     expect((await labelled(runId)).containers).toBeGreaterThan(0);

@@ -10,6 +10,7 @@ import type { HarnessConfig, ImageTarget, UpgradePairName } from '../../src/conf
 /** A service whose upgrade pair is named after it: its contract holds on both sides. */
 type ServiceWithUpgrade = Extract<UpgradePairName, ImageTarget>;
 import { ContainerRunning } from '../../src/targets/running-wait-strategy.ts';
+import { deadlineIn, sleep } from '../../src/timing/clock.ts';
 
 export type Configure = (container: GenericContainer) => GenericContainer;
 
@@ -26,13 +27,13 @@ export async function waitForExit(container: StartedTestContainer, timeoutMs = 6
 
 /** Retries while the server is still starting; answers (including refusals) are returned or thrown. */
 export async function untilAnswered<T>(attempt: () => Promise<T>, isAnswer: (error: unknown) => boolean, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = deadlineIn(timeoutMs);
   for (;;) {
     try {
       return await attempt();
     } catch (error) {
-      if (isAnswer(error) || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (isAnswer(error) || deadline.passed()) throw error;
+      await sleep(100);
     }
   }
 }

@@ -7,6 +7,7 @@ import { runOneShot } from '../../docker/one-shot.ts';
 import type { BackupMode } from '../../report/model.ts';
 import { verifyBackup, writeManifest } from '../manifest.ts';
 import { BackupFailedError, backupStamp, fileBackup, lastLines, RestoreFailedError, type BackupMethod } from '../method.ts';
+import { wallClock } from '../../timing/clock.ts';
 
 export interface HelperTarOptions {
   mode: BackupMode;
@@ -23,7 +24,7 @@ export function helperTar({ mode, stripComponents = 1 }: HelperTarOptions): Back
     restoresInto: 'volume',
 
     async backup(workspace) {
-      const name = `${workspace.volume}_${backupStamp(new Date())}.tar.gz`;
+      const name = `${workspace.volume}_${backupStamp(wallClock())}.tar.gz`;
       const command = `tar czvf /backup/${name} /data`;
       const run = await runOneShot(workspace.scope, {
         image: workspace.toolboxImage,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { verifyBackup, writeManifest } from '../manifest.ts';
 import { BackupFailedError, backupStamp, fileBackup, lastLines, RestoreFailedError, type BackupMethod } from '../method.ts';
+import { wallClock } from '../../timing/clock.ts';
 
 type LogicalBackup = { dump: string[]; restore: string[] };
 
@@ -32,7 +33,7 @@ export function nativeDump(): BackupMethod {
     async backup(workspace) {
       const { subject, service } = workspace;
       if (!subject.logicalBackup || !service) throw new BackupFailedError(`${subject.displayName} has no database-native dump.`);
-      const name = `${subject.name}_${backupStamp(new Date())}.sql`;
+      const name = `${subject.name}_${backupStamp(wallClock())}.sql`;
       const file = join(workspace.backupDir, name);
       await dumpToFile(service.id, subject.logicalBackup, file);
       const tables = [...(await readFile(file, 'utf8')).matchAll(/^CREATE TABLE (?:IF NOT EXISTS )?(\S+)/gm)].map((m) => m[1]!.replace(/[`"]/g, ''));

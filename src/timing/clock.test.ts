@@ -1,0 +1,44 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { deadlineIn, PhaseTimer, sleep, stopwatch } from './clock.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+describe('the clock', () => {
+  test('no other module reads the time or sets a timer', () => {
+    const reads = /performance\.now\(|Date\.now\(|new Date\(\)|setTimeout\(|setInterval\(/;
+    const offenders = ['src', 'scenarios', 'test', 'bench']
+      .flatMap((folder) => {
+        try {
+          return readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' }).map((file) => join(folder, file));
+        } catch {
+          return [];
+        }
+      })
+      .filter((file) => file.endsWith('.ts') && file !== join('src', 'timing', 'clock.ts') && file !== join('src', 'timing', 'clock.test.ts'))
+      .filter((file) => reads.test(readFileSync(join(ROOT, file), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
+  test('a phase timer adds up the parts of a phase and leaves out an operation that failed', async () => {
+    const timer = new PhaseTimer();
+    await timer.time('stop', () => sleep(20));
+    await timer.time('stop', () => sleep(20));
+    await expect(timer.time('ready', () => Promise.reject(new Error('never came back')))).rejects.toThrow();
+    expect(timer.phasesMs.stop).toBeGreaterThanOrEqual(38);
+    expect(timer.phasesMs.ready).toBeUndefined();
+    await timer.measure('copy', () => sleep(1));
+    await timer.measure('copy', () => sleep(1));
+    expect(timer.measurementsMs.copy).toHaveLength(2);
+  });
+
+  test('stopwatch and deadline', async () => {
+    const watch = stopwatch();
+    const deadline = deadlineIn(10);
+    expect(deadline.passed()).toBe(false);
+    await sleep(15);
+    expect(deadline.passed()).toBe(true);
+    expect(watch.ms()).toBeGreaterThanOrEqual(14);
+  });
+});

@@ -1,0 +1,80 @@
+// The only module that reads the clock. Every phase a report shows is timed here, every wait has
+// its deadline here, and every pause goes through sleep(): what a duration measures is decided
+// in one place, and a test can see that no other module reads the time.
+import type { Phase } from '../report/model.ts';
+import { round } from '../report/stats.ts';
+
+export interface Stopwatch {
+  /** Milliseconds since the stopwatch started, to a tenth. */
+  ms(): number;
+}
+
+/** Starts timing now (a monotonic clock: immune to the wall clock being set). */
+export function stopwatch(): Stopwatch {
+  const started = performance.now();
+  return { ms: () => round(performance.now() - started) };
+}
+
+export interface Deadline {
+  passed(): boolean;
+}
+
+export function deadlineIn(ms: number): Deadline {
+  const end = performance.now() + ms;
+  return { passed: () => performance.now() > end };
+}
+
+/** The wall clock in ms since the epoch: for the engine's event filters and run ids, never for durations. */
+export function epochMs(): number {
+  return Date.now();
+}
+
+export function wallClock(): Date {
+  return new Date();
+}
+
+/** The promise's outcome, or an error with `reason` once `ms` have passed. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number, reason: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(reason)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * A trial's phases: each operation timed into the phase it belongs to. A phase timed twice adds
+ * up (a stop followed by the container's removal is one "stop"); named measurements beside
+ * the phases keep every sample.
+ */
+export class PhaseTimer {
+  readonly phasesMs: Partial<Record<Phase, number>> = {};
+  readonly measurementsMs: Record<string, number[]> = {};
+
+  /** Times a completed operation into the phase; one that throws measured nothing. */
+  async time<T>(phase: Phase, operation: () => Promise<T>): Promise<T> {
+    const watch = stopwatch();
+    const result = await operation();
+    this.add(phase, watch.ms());
+    return result;
+  }
+
+  add(phase: Phase, ms: number): void {
+    this.phasesMs[phase] = round((this.phasesMs[phase] ?? 0) + ms);
+  }
+
+  async measure<T>(name: string, operation: () => Promise<T>): Promise<T> {
+    const watch = stopwatch();
+    const result = await operation();
+    this.measurementsMs[name] = [...(this.measurementsMs[name] ?? []), watch.ms()];
+    return result;
+  }
+}
