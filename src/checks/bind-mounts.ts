@@ -64,17 +64,56 @@ export async function runBindMountChecks(scenario: string, expected: Record<Bind
   return assembleResult(identity, context.images.toolbox.reference, records, error);
 }
 
-async function runTrial(expected: Record<BindItem, Observation>, context: BindContext, trial: number, scope: RunScope): Promise<TrialRecord> {
-  const evidence: string[] = [];
-  const observed: Partial<Record<BindItem, Observation>> = {};
-  const once = (script: string, binds: string[], user?: string) => runOnce(scope, context.images.toolbox.reference, script, binds, user);
+/** What one part of the check saw: its items, and the evidence for them. */
+interface Findings {
+  observed: Partial<Record<BindItem, Observation>>;
+  evidence: string[];
+}
 
+interface Part {
+  scope: RunScope;
+  context: BindContext;
+  once: RunOnce;
+}
+
+async function runTrial(expected: Record<BindItem, Observation>, context: BindContext, trial: number, scope: RunScope): Promise<TrialRecord> {
+  const once: RunOnce = (script, binds, user) => runOnce(scope, context.images.toolbox.reference, script, binds, user);
+  const part: Part = { scope, context, once };
   // Both directions, byte for byte.
   const shared = await scope.createHostFolder('bind-both-ways');
   const bothWays = await checkBothWays(once, shared, shared);
-  Object.assign(observed, bothWays.observed);
-  evidence.push(bothWays.evidence);
+  const live = await checkLiveEdit(part);
+  const parts = [
+    { observed: bothWays.observed, evidence: [bothWays.evidence] },
+    live,
+    await checkReadOnly(part),
+    await checkPermissions(part),
+    await checkMask(part),
+  ];
+  const observed: Partial<Record<BindItem, Observation>> = Object.assign({}, ...parts.map((p) => p.observed));
+  const evidence = parts.flatMap((p) => p.evidence);
+  const hostUnchanged = observed['host files unchanged by refused writes'] === 'survives';
+  const seenAfterMs = live.seenAfterMs;
+  const items: ItemOutcome[] = BIND_ITEMS.map((item) => ({ item, expected: expected[item], observed: observed[item] ?? 'absent' }));
+  return {
+    outcome: { trial, observed: hostUnchanged ? 'survives' : 'lost', reinitialised: false, cleanShutdown: true, differences: [] },
+    matches: items.every((i) => i.observed === i.expected),
+    items,
+    timing: { trial, phasesMs: {}, recoveryMs: null },
+    measurementsMs: { 'host edit → served': [seenAfterMs] },
+    before: {},
+    after: {},
+    rowsLost: 0,
+    rowsUnexpected: 0,
+    imageId: (await docker().getImage(context.images.toolbox.reference).inspect()).Id,
+    serverVersion: 'shell in the toolbox image; nginx',
+    evidence,
+  };
+}
 
+async function checkLiveEdit({ scope, context }: Part): Promise<Findings & { seenAfterMs: number }> {
+  const observed: Findings['observed'] = {};
+  const evidence: string[] = [];
   // Live edit: nginx serves a bind-mounted folder; the host changes a file while it runs.
   const site = await scope.createHostFolder('bind-site');
   await writeFile(join(site, 'index.html'), '<p>version 1</p>\n');
@@ -86,7 +125,12 @@ async function runTrial(expected: Record<BindItem, Observation>, context: BindCo
   const seenAfterMs = await untilServed(siteUrl, 'version 2');
   observed['host edit served without a restart'] = v1.includes('version 1') && seenAfterMs >= 0 ? 'visible' : 'absent';
   evidence.push(`live edit: served "version 1", edited on the host, "version 2" served ${editedAt.ms()} ms later, same container`);
+  return { observed, evidence, seenAfterMs };
+}
 
+async function checkReadOnly({ scope, context, once }: Part): Promise<Findings> {
+  const observed: Findings['observed'] = {};
+  const evidence: string[] = [];
   // :ro on a folder, and the same folder without it.
   const config = await scope.createHostFolder('bind-config');
   await writeFile(join(config, 'app.conf'), 'setting=1\n');
@@ -115,7 +159,12 @@ async function runTrial(expected: Record<BindItem, Observation>, context: BindCo
     !(await readdir(config)).includes('new-file') &&
     (await readFile(join(confDir, 'nginx.conf'), 'utf8')) === nginxConf;
   observed['host files unchanged by refused writes'] = hostUnchanged ? 'survives' : 'lost';
+  return { observed, evidence };
+}
 
+async function checkPermissions({ scope, once }: Part): Promise<Findings> {
+  const observed: Findings['observed'] = {};
+  const evidence: string[] = [];
   // Permissions: the seed's "permission denied", and both of its fixes.
   const owned = await scope.createHostFolder('bind-root-owned');
   const asApp = `${APP_UID}:${APP_UID}`;
@@ -140,7 +189,12 @@ async function runTrial(expected: Record<BindItem, Observation>, context: BindCo
   const asOwner = await once('touch /data/written-by-owner', [`${owned}:/data`], ownerIds);
   observed['with --user set to the folder owner'] = asOwner.exitCode === 0 ? 'allowed' : 'refused';
   evidence.push(`with --user ${ownerIds} (the folder's owner, as $(id -u):$(id -g)): ${asOwner.exitCode === 0 ? 'allowed' : 'refused'}`);
+  return { observed, evidence };
+}
 
+async function checkMask({ scope, context }: Part): Promise<Findings> {
+  const observed: Findings['observed'] = {};
+  const evidence: string[] = [];
   // The anonymous-volume mask: -v ${PWD}:/app -v /app/node_modules.
   const image = await imageWithModules(scope, context.images.toolbox.reference);
   const project = await scope.createHostFolder('bind-project');
@@ -152,22 +206,7 @@ async function runTrial(expected: Record<BindItem, Observation>, context: BindCo
   observed['masked folder keeps the image content'] = module === 'image-module' ? 'visible' : 'absent';
   observed['the rest of the tree comes from the host'] = server === 'host-server' ? 'visible' : 'absent';
   evidence.push(`-v ${project}:/app -v /app/node_modules: node_modules shows "${module}", server.js shows "${server}"`);
-
-  const items: ItemOutcome[] = BIND_ITEMS.map((item) => ({ item, expected: expected[item], observed: observed[item] ?? 'absent' }));
-  return {
-    outcome: { trial, observed: hostUnchanged ? 'survives' : 'lost', reinitialised: false, cleanShutdown: true, differences: [] },
-    matches: items.every((i) => i.observed === i.expected),
-    items,
-    timing: { trial, phasesMs: {}, recoveryMs: null },
-    measurementsMs: { 'host edit → served': [seenAfterMs] },
-    before: {},
-    after: {},
-    rowsLost: 0,
-    rowsUnexpected: 0,
-    imageId: (await docker().getImage(context.images.toolbox.reference).inspect()).Id,
-    serverVersion: 'shell in the toolbox image; nginx',
-    evidence,
-  };
+  return { observed, evidence };
 }
 
 type RunOnce = (script: string, binds: string[], user?: string) => Promise<{ id: string; exitCode: number; logs: string }>;

@@ -95,104 +95,131 @@ export async function runSharedVolumeChecks(scenario: string, setup: SharedSetup
   return assembleResult(identity, context.images.toolbox.reference, records, error);
 }
 
+/** One trial's running stack and what it has seen so far. */
+interface Trial {
+  id: string;
+  trial: number;
+  setup: SharedSetup;
+  stack: Stack;
+  start: Record<keyof Stack, () => Promise<StartedTestContainer>>;
+  observed: Partial<Record<SharedItem, Observation>>;
+  evidence: string[];
+  stopMs: number[];
+  exits: string[];
+}
+
 async function runTrial(id: string, setup: SharedSetup, context: SharedContext, trial: number, scope: RunScope): Promise<TrialRecord> {
-  const evidence: string[] = [];
-  const observed: Partial<Record<SharedItem, Observation>> = {};
-  const stopMs: number[] = [];
-  const exits: string[] = [];
   const shared = await scope.createVolume('shared-data');
   const consumerVolume = setup.consumerShares ? shared : await scope.createVolume('consumer-own-data');
-  evidence.push(
-    `volume ${shared} shared by producer (/data), web (/usr/share/nginx/html) and ${setup.consumerShares ? 'consumer (/data)' : `NOT the consumer (it has ${consumerVolume})`}`,
-  );
-
+  const toolbox = context.images.toolbox.reference;
   const start = {
-    producer: () => shell(scope, context.images.toolbox.reference, 'producer', setup.producerTruncates ? TRUNCATING_PRODUCER : PRODUCER, shared, '/data'),
-    consumer: () => shell(scope, context.images.toolbox.reference, 'consumer', CONSUMER, consumerVolume, '/data'),
+    producer: () => shell(scope, toolbox, 'producer', setup.producerTruncates ? TRUNCATING_PRODUCER : PRODUCER, shared, '/data'),
+    consumer: () => shell(scope, toolbox, 'consumer', CONSUMER, consumerVolume, '/data'),
     web: () => nginx(scope, context.images.nginx.reference, shared),
   };
-  const stop = async (role: keyof Stack, container: StartedTestContainer) => {
-    const clock = stopwatch();
-    const state = await stopGracefully(container.getId());
-    stopMs.push(clock.ms());
-    exits.push(`${role} ${state.exitCode}`);
-    await removeContainer(container.getId());
-  };
-
-  let stack: Stack = { producer: await start.producer(), consumer: await start.consumer(), web: await start.web() };
+  const t: Trial = { id, trial, setup, start, stack: await startAll(start), observed: {}, evidence: [], stopMs: [], exits: [] };
+  const sharedBy = setup.consumerShares ? 'consumer (/data)' : `NOT the consumer (it has ${consumerVolume})`;
+  t.evidence.push(`volume ${shared} shared by producer (/data), web (/usr/share/nginx/html) and ${sharedBy}`);
   // Delays count only lines written once all three run: earlier ones waited for a reader.
   const measuringFrom = await hostUptime();
-  const [webDelays] = await Promise.all([watchWeb(stack.web, LINES_PER_PHASE, measuringFrom), untilLogHas(stack, LINES_PER_PHASE)]);
-
-  // The producer alone is destroyed and recreated: it must continue the sequence.
-  progress(`${id}: trial ${trial}: recreating the producer`);
-  const beforeProducer = await logLines(stack);
-  await stop('producer', stack.producer);
-  stack.producer = await start.producer();
-  await untilLogHas(stack, setup.producerTruncates ? LINES_PER_PHASE : beforeProducer.length + LINES_PER_PHASE);
-  const afterProducer = await logLines(stack);
-  const continued =
-    contiguous(afterProducer) &&
-    afterProducer.length > beforeProducer.length &&
-    afterProducer.slice(0, beforeProducer.length).join('\n') === beforeProducer.join('\n');
-  observed['recreated producer appends after the last line'] = continued ? 'survives' : 'lost';
-  evidence.push(
-    continued
-      ? `producer recreated after line ${beforeProducer.length}: the log continues at ${afterProducer[beforeProducer.length]?.split(' ')[0]}, no gap, nothing rewritten`
-      : `producer recreated after line ${beforeProducer.length}: NOT a continuation — the log now has ${afterProducer.length} lines, the first numbered ${afterProducer[0]?.split(' ')[0] ?? 'none'}`,
-  );
-
-  // What the consumer and the web server saw, against the log itself.
-  const consumerSeen = parseConsumer(await readLogs(stack.consumer.getId()));
-  const servedLines = await served(stack.web);
-  const truth = await logLines(stack);
-  observed['consumer saw every line, in order'] = sameSequence(
-    consumerSeen.map((s) => s.line),
-    truth,
-    Math.min(afterProducer.length, truth.length),
-  )
-    ? 'visible'
-    : 'absent';
-  observed['web server served every line, in order'] = sameSequence(servedLines, truth, Math.min(afterProducer.length, truth.length)) ? 'visible' : 'absent';
-  evidence.push(`the log has lines 1–${truth.length}; the consumer saw ${consumerSeen.length}, the web server served ${servedLines.length}`);
-
-  // All three destroyed and recreated on the same volume.
-  progress(`${id}: trial ${trial}: recreating all three`);
-  const beforeAll = await logLines(stack);
-  for (const role of ['producer', 'consumer', 'web'] as const) await stop(role, stack[role]);
-  stack = { producer: await start.producer(), consumer: await start.consumer(), web: await start.web() };
-  await untilLogHas(stack, setup.producerTruncates ? 1 : beforeAll.length + 1);
-  const afterAll = await logLines(stack);
-  const intact = contiguous(afterAll) && afterAll.slice(0, beforeAll.length).join('\n') === beforeAll.join('\n');
-  observed['log intact after recreating all three'] = intact ? 'survives' : 'lost';
-  evidence.push(
-    `all three recreated with ${beforeAll.length} lines in the log: ${intact ? 'every line is still there, and the new producer continues' : 'the log is NOT intact'}`,
-  );
-
-  for (const role of ['producer', 'consumer', 'web'] as const) await stop(role, stack[role]);
+  const [webDelays] = await Promise.all([watchWeb(t.stack.web, LINES_PER_PHASE, measuringFrom), untilLogHas(t.stack, LINES_PER_PHASE)]);
+  const linesAfterProducer = await recreateProducer(t);
+  const consumerSeen = await checkReaders(t, linesAfterProducer);
+  const intact = await recreateAll(t);
+  for (const role of ROLES) await stop(t, role);
   // A clean exit is 0; 137 would be Docker's kill after the timeout, anything else a crash.
-  const unclean = exits.filter((exit) => !exit.endsWith(' 0'));
-  observed['shell loops stop on TERM, not killed'] = unclean.length === 0 ? 'visible' : 'absent';
-  evidence.push(
-    `stops: ${exits.map((exit, i) => `${exit} in ${stopMs[i]} ms`).join(', ')}${unclean.length > 0 ? ` — NOT clean: ${unclean.join(', ')}` : ' (exit code: all 0)'}`,
-  );
+  const unclean = t.exits.filter((exit) => !exit.endsWith(' 0'));
+  t.observed['shell loops stop on TERM, not killed'] = unclean.length === 0 ? 'visible' : 'absent';
+  const stops = t.exits.map((exit, i) => `${exit} in ${t.stopMs[i]} ms`).join(', ');
+  t.evidence.push(`stops: ${stops}${unclean.length > 0 ? ` — NOT clean: ${unclean.join(', ')}` : ' (exit code: all 0)'}`);
 
   const delays = consumerSeen.filter((s) => s.writtenAt >= measuringFrom).map((s) => round((s.seenAt - s.writtenAt) * 1000));
-  const items: ItemOutcome[] = SHARED_ITEMS.map((item) => ({ item, expected: setup.expected[item], observed: observed[item] ?? 'absent' }));
+  const items: ItemOutcome[] = SHARED_ITEMS.map((item) => ({ item, expected: setup.expected[item], observed: t.observed[item] ?? 'absent' }));
   return {
     outcome: { trial, observed: intact ? 'survives' : 'lost', reinitialised: false, cleanShutdown: unclean.length === 0, differences: [] },
     matches: items.every((i) => i.observed === i.expected),
     items,
     timing: { trial, phasesMs: {}, recoveryMs: null },
-    measurementsMs: { 'producer write → consumer sees it': delays, 'producer write → web serves it': webDelays, 'graceful stop of a container': stopMs },
+    measurementsMs: { 'producer write → consumer sees it': delays, 'producer write → web serves it': webDelays, 'graceful stop of a container': t.stopMs },
     before: {},
     after: {},
     rowsLost: 0,
     rowsUnexpected: 0,
-    imageId: (await docker().getImage(context.images.toolbox.reference).inspect()).Id,
+    imageId: (await docker().getImage(toolbox).inspect()).Id,
     serverVersion: 'shell loops in the toolbox image; nginx',
-    evidence,
+    evidence: t.evidence,
   };
+}
+
+const ROLES = ['producer', 'consumer', 'web'] as const;
+
+async function startAll(start: Trial['start']): Promise<Stack> {
+  return { producer: await start.producer(), consumer: await start.consumer(), web: await start.web() };
+}
+
+async function stop(t: Trial, role: keyof Stack): Promise<void> {
+  const container = t.stack[role];
+  const clock = stopwatch();
+  const state = await stopGracefully(container.getId());
+  t.stopMs.push(clock.ms());
+  t.exits.push(`${role} ${state.exitCode}`);
+  await removeContainer(container.getId());
+}
+
+/** A log that kept every earlier line, in order, and goes on without a gap. */
+export function continuesLog(before: string[], after: string[]): boolean {
+  return contiguous(after) && after.length > before.length && after.slice(0, before.length).join('\n') === before.join('\n');
+}
+
+/** The producer alone is destroyed and recreated: it must continue the sequence. Returns the log's length then. */
+async function recreateProducer(t: Trial): Promise<number> {
+  progress(`${t.id}: trial ${t.trial}: recreating the producer`);
+  const before = await logLines(t.stack);
+  await stop(t, 'producer');
+  t.stack.producer = await t.start.producer();
+  await untilLogHas(t.stack, t.setup.producerTruncates ? LINES_PER_PHASE : before.length + LINES_PER_PHASE);
+  const after = await logLines(t.stack);
+  const continued = continuesLog(before, after);
+  t.observed['recreated producer appends after the last line'] = continued ? 'survives' : 'lost';
+  t.evidence.push(
+    continued
+      ? `producer recreated after line ${before.length}: the log continues at ${after[before.length]?.split(' ')[0]}, no gap, nothing rewritten`
+      : `producer recreated after line ${before.length}: NOT a continuation — the log now has ${after.length} lines, the first numbered ${after[0]?.split(' ')[0] ?? 'none'}`,
+  );
+  return after.length;
+}
+
+/** What the consumer and the web server saw, against the log itself. */
+async function checkReaders(t: Trial, linesAfterProducer: number) {
+  const consumerSeen = parseConsumer(await readLogs(t.stack.consumer.getId()));
+  const servedLines = await served(t.stack.web);
+  const truth = await logLines(t.stack);
+  const upTo = Math.min(linesAfterProducer, truth.length);
+  t.observed['consumer saw every line, in order'] = sameSequence(
+    consumerSeen.map((s) => s.line),
+    truth,
+    upTo,
+  )
+    ? 'visible'
+    : 'absent';
+  t.observed['web server served every line, in order'] = sameSequence(servedLines, truth, upTo) ? 'visible' : 'absent';
+  t.evidence.push(`the log has lines 1–${truth.length}; the consumer saw ${consumerSeen.length}, the web server served ${servedLines.length}`);
+  return consumerSeen;
+}
+
+/** All three destroyed and recreated on the same volume: the log must be intact. */
+async function recreateAll(t: Trial): Promise<boolean> {
+  progress(`${t.id}: trial ${t.trial}: recreating all three`);
+  const before = await logLines(t.stack);
+  for (const role of ROLES) await stop(t, role);
+  t.stack = await startAll(t.start);
+  await untilLogHas(t.stack, t.setup.producerTruncates ? 1 : before.length + 1);
+  const after = await logLines(t.stack);
+  const intact = contiguous(after) && after.slice(0, before.length).join('\n') === before.join('\n');
+  t.observed['log intact after recreating all three'] = intact ? 'survives' : 'lost';
+  const what = intact ? 'every line is still there, and the new producer continues' : 'the log is NOT intact';
+  t.evidence.push(`all three recreated with ${before.length} lines in the log: ${what}`);
+  return intact;
 }
 
 async function shell(scope: RunScope, image: string, role: string, script: string, volume: string, path: string): Promise<StartedTestContainer> {

@@ -11,7 +11,7 @@ import type { RunScope } from '../docker/run-scope.ts';
 import type { CellResult, ItemOutcome, Observation } from '../report/model.ts';
 import { idleContainer } from '../targets/toolbox.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
-import { stopwatch } from '../timing/clock.ts';
+import { PhaseTimer } from '../timing/clock.ts';
 
 export const VOLUME_ITEMS = [
   'created with labels and driver options',
@@ -49,113 +49,175 @@ export async function runVolumeManagementChecks(scenario: string, expected: Reco
   return assembleResult(identity, context.image.reference, records, error);
 }
 
-async function runTrial(expected: Record<VolumeItem, Observation>, context: VolumeContext, trial: number, scope: RunScope): Promise<TrialRecord> {
-  const evidence: string[] = [];
-  const observed: Partial<Record<VolumeItem, Observation>> = {};
-  const measurementsMs: Record<string, number[]> = {};
-  const timed = async <T>(what: string, operation: () => Promise<T>): Promise<T> => {
-    const started = stopwatch();
-    const result = await operation();
-    measurementsMs[what] = [...(measurementsMs[what] ?? []), started.ms()];
-    return result;
-  };
-  // A label only this trial's volumes carry: prune selects by it, so nothing else can be hit.
-  const group = { 'persistence-harness.check': `volumes-${randomBytes(6).toString('hex')}` };
-  const [groupKey, groupValue] = Object.entries(group)[0]!;
-  const selector = `${groupKey}=${groupValue}`;
+/** What every step of one trial shares; the volumes it made are kept as it goes. */
+interface Trial {
+  scope: RunScope;
+  context: VolumeContext;
+  /** A label only this trial's volumes carry: prune selects by it, so nothing else can be hit. */
+  group: Record<string, string>;
+  selector: string;
+  observed: Partial<Record<VolumeItem, Observation>>;
+  evidence: string[];
+  timer: PhaseTimer;
+}
 
+interface Volumes {
+  data: string;
+  bindForm: string;
+  decoy: string;
+  folder: string;
+  driver: string;
+}
+
+async function runTrial(expected: Record<VolumeItem, Observation>, context: VolumeContext, trial: number, scope: RunScope): Promise<TrialRecord> {
+  const groupValue = `volumes-${randomBytes(6).toString('hex')}`;
+  const t: Trial = {
+    scope,
+    context,
+    group: { 'persistence-harness.check': groupValue },
+    selector: `persistence-harness.check=${groupValue}`,
+    observed: {},
+    evidence: [],
+    timer: new PhaseTimer(),
+  };
+  const volumes = await createVolumes(t);
+  const user = await useFromContainer(t, volumes);
+  await listAndInspect(t, volumes, user);
+  await removeVolumes(t, volumes, user);
+  await pruneByLabel(t, volumes);
+  const { observed } = t;
+  const items: ItemOutcome[] = VOLUME_ITEMS.map((item) => ({ item, expected: expected[item], observed: observed[item] ?? 'absent' }));
+  return {
+    outcome: {
+      trial,
+      observed: observed['prune by label keeps the decoy'] === 'survives' ? 'survives' : 'lost',
+      reinitialised: false,
+      cleanShutdown: true,
+      differences: [],
+    },
+    matches: items.every((i) => i.observed === i.expected),
+    items,
+    timing: { trial, phasesMs: {}, recoveryMs: null },
+    measurementsMs: t.timer.measurementsMs,
+    before: {},
+    after: {},
+    rowsLost: 0,
+    rowsUnexpected: 0,
+    imageId: (await docker().getImage(context.image.reference).inspect()).Id,
+    serverVersion: `Docker engine, volume driver ${volumes.driver}`,
+    evidence: t.evidence,
+  };
+}
+
+/** create: a labelled volume with driver options, the local driver's bind form, and an unlabelled decoy. */
+async function createVolumes(t: Trial): Promise<Volumes> {
   // create: a labelled volume with driver options, and the local driver's bind form.
-  const data = scope.uniqueName('managed');
-  await timed('docker volume create', () =>
+  const data = t.scope.uniqueName('managed');
+  await t.timer.measure('docker volume create', () =>
     docker().createVolume({
       Name: data,
       Driver: 'local',
-      Labels: { ...scope.labels('volume-management'), ...group, tier: 'data' },
+      Labels: { ...t.scope.labels('volume-management'), ...t.group, tier: 'data' },
       DriverOpts: { type: 'tmpfs', device: 'tmpfs', o: 'size=8m' },
     }),
   );
-  scope.trackVolume(data);
+  t.scope.trackVolume(data);
   const inspected = await docker().getVolume(data).inspect();
-  observed['created with labels and driver options'] = inspected.Labels?.tier === 'data' && inspected.Options?.o === 'size=8m' ? 'visible' : 'absent';
-  evidence.push(`inspect ${data}: driver ${inspected.Driver}, labels tier=${inspected.Labels?.tier}, options ${JSON.stringify(inspected.Options)}`);
+  t.observed['created with labels and driver options'] = inspected.Labels?.tier === 'data' && inspected.Options?.o === 'size=8m' ? 'visible' : 'absent';
+  t.evidence.push(`inspect ${data}: driver ${inspected.Driver}, labels tier=${inspected.Labels?.tier}, options ${JSON.stringify(inspected.Options)}`);
 
-  const folder = await scope.createHostFolder('bind-form');
-  const bindForm = scope.uniqueName('bind-form');
-  await timed('docker volume create', () =>
+  const folder = await t.scope.createHostFolder('bind-form');
+  const bindForm = t.scope.uniqueName('bind-form');
+  await t.timer.measure('docker volume create', () =>
     docker().createVolume({
       Name: bindForm,
       Driver: 'local',
-      Labels: { ...scope.labels('volume-management'), ...group },
+      Labels: { ...t.scope.labels('volume-management'), ...t.group },
       DriverOpts: { type: 'none', o: 'bind', device: folder },
     }),
   );
-  scope.trackVolume(bindForm);
+  t.scope.trackVolume(bindForm);
 
   // A decoy with no labels at all, like a user's own volume. It is named with the run id, so
   // the run's sweep finds it even if this trial is interrupted.
-  const decoy = scope.uniqueName('decoy');
+  const decoy = t.scope.uniqueName('decoy');
   await docker().createVolume({ Name: decoy });
-  scope.trackVolume(decoy);
+  t.scope.trackVolume(decoy);
 
-  // Use both volumes from a container, as an application would.
+  return { data, bindForm, decoy, folder, driver: inspected.Driver };
+}
+
+/** Both volumes used from a container, as an application would. */
+async function useFromContainer(t: Trial, { data, bindForm, folder }: Volumes): Promise<{ id: string; token: string }> {
   const token = randomBytes(8).toString('hex');
-  const user = await idleContainer(context.image.reference)
+  const user = await idleContainer(t.context.image.reference)
     .withBindMounts([
       { source: data, target: '/data' },
       { source: bindForm, target: '/bound' },
     ])
-    .withLabels(scope.labels('volume-user'))
+    .withLabels(t.scope.labels('volume-user'))
     .start();
-  scope.trackContainer(user.getId());
+  t.scope.trackContainer(user.getId());
   await user.exec(['sh', '-c', `printf %s ${token} > /data/token && printf %s ${token} > /bound/token`]);
   const onHost = await readFile(join(folder, 'token'), 'utf8').catch(() => '');
-  observed['bind-form volume writes to its host folder'] = onHost === token ? 'visible' : 'absent';
-  evidence.push(
+  t.observed['bind-form volume writes to its host folder'] = onHost === token ? 'visible' : 'absent';
+  t.evidence.push(
     `bind form (type=none,o=bind,device=${folder}): ${onHost === token ? 'the file written in the container is in the host folder' : 'the host folder does not have the file'}`,
   );
 
+  return { id: user.getId(), token };
+}
+
+/** list by label, inspect the mountpoint, find the containers that use a volume. */
+async function listAndInspect(t: Trial, { data, bindForm, decoy }: Volumes, user: { id: string; token: string }): Promise<void> {
+  const { token } = user;
   // list, filtered by label
-  const listed = await timed(
+  const listed = await t.timer.measure(
     'docker volume ls --filter label=…',
-    async () => (await docker().listVolumes({ filters: { label: [selector] } })).Volumes?.map((v) => v.Name) ?? [],
+    async () => (await docker().listVolumes({ filters: { label: [t.selector] } })).Volumes?.map((v) => v.Name) ?? [],
   );
-  observed['listed by its label'] = listed.includes(data) && listed.includes(bindForm) ? 'visible' : 'absent';
-  observed['decoy not listed by that label'] = listed.includes(decoy) ? 'visible' : 'absent';
-  evidence.push(`volumes with ${selector}: ${listed.join(', ') || 'none'}`);
+  t.observed['listed by its label'] = listed.includes(data) && listed.includes(bindForm) ? 'visible' : 'absent';
+  t.observed['decoy not listed by that label'] = listed.includes(decoy) ? 'visible' : 'absent';
+  t.evidence.push(`volumes with ${t.selector}: ${listed.join(', ') || 'none'}`);
 
   // inspect: the mountpoint is where the data is (readable when the engine is on this host).
   const mountpoint = (await docker().getVolume(bindForm).inspect()).Mountpoint;
   const atMountpoint = await readFile(join(mountpoint, 'token'), 'utf8').catch(() => '');
-  observed['mountpoint holds the data'] = atMountpoint === token ? 'visible' : 'absent';
-  evidence.push(
+  t.observed['mountpoint holds the data'] = atMountpoint === token ? 'visible' : 'absent';
+  t.evidence.push(
     `mountpoint of ${bindForm}: ${mountpoint} (${atMountpoint === token ? 'holds the file' : 'does not hold the file, or is not readable from here'})`,
   );
 
   // which containers use a volume: docker ps --filter volume=…
-  const users = await timed('docker ps --filter volume=…', async () =>
+  const users: string[] = await t.timer.measure('docker ps --filter volume=…', async () =>
     (await docker().listContainers({ all: true, filters: { volume: [data] } })).map((c) => c.Id),
   );
-  observed['containers using it found'] = users.includes(user.getId()) ? 'visible' : 'absent';
-  evidence.push(`containers using ${data}: ${users.map((u) => u.slice(0, 12)).join(', ') || 'none'}`);
+  t.observed['containers using it found'] = users.includes(user.id) ? 'visible' : 'absent';
+  t.evidence.push(`containers using ${data}: ${users.map((u) => u.slice(0, 12)).join(', ') || 'none'}`);
+}
 
+/** remove while in use (refused, and why), then once unused. */
+async function removeVolumes(t: Trial, { data, bindForm }: Volumes, user: { id: string }): Promise<void> {
   // remove while in use: Docker refuses, and says why.
-  const inUse = await timed('docker volume rm', () => removal(data));
-  observed['removal while in use'] = inUse.refused ? 'refused' : 'allowed';
-  evidence.push(`docker volume rm ${data} while in use: ${inUse.refused ? `refused (${inUse.message})` : 'allowed'}`);
+  const inUse = await t.timer.measure('docker volume rm', () => removal(data));
+  t.observed['removal while in use'] = inUse.refused ? 'refused' : 'allowed';
+  t.evidence.push(`docker volume rm ${data} while in use: ${inUse.refused ? `refused (${inUse.message})` : 'allowed'}`);
 
-  await docker().getContainer(user.getId()).remove({ force: true, v: true });
-  const unused = await timed('docker volume rm', () => removal(bindForm));
-  observed['removal once unused'] = unused.refused ? 'refused' : 'allowed';
-  evidence.push(`docker volume rm ${bindForm} once unused: ${unused.refused ? `refused (${unused.message})` : 'allowed'}`);
+  await docker().getContainer(user.id).remove({ force: true, v: true });
+  const unused = await t.timer.measure('docker volume rm', () => removal(bindForm));
+  t.observed['removal once unused'] = unused.refused ? 'refused' : 'allowed';
+  t.evidence.push(`docker volume rm ${bindForm} once unused: ${unused.refused ? `refused (${unused.message})` : 'allowed'}`);
+}
 
+async function pruneByLabel(t: Trial, { data, decoy }: Volumes): Promise<void> {
   // prune, selected by the label: an unused labelled volume goes, the decoy stays. (Docker
   // 20.10 was seen to leave volumes created with driver options alone: reported, not judged.)
-  const prunable = scope.uniqueName('prunable');
-  await docker().createVolume({ Name: prunable, Labels: { ...scope.labels('volume-management'), ...group } });
-  scope.trackVolume(prunable);
-  const pruned = await timed(
+  const prunable = t.scope.uniqueName('prunable');
+  await docker().createVolume({ Name: prunable, Labels: { ...t.scope.labels('volume-management'), ...t.group } });
+  t.scope.trackVolume(prunable);
+  const pruned = await t.timer.measure(
     'docker volume prune --filter label=…',
-    async () => (await docker().pruneVolumes({ filters: { label: [selector] } })).VolumesDeleted ?? [],
+    async () => (await docker().pruneVolumes({ filters: { label: [t.selector] } })).VolumesDeleted ?? [],
   );
   const exists = async (name: string) =>
     docker()
@@ -165,35 +227,12 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
         () => true,
         () => false,
       );
-  observed['prune by label removes the labelled volume'] = (await exists(prunable)) ? 'survives' : 'lost';
-  observed['prune by label keeps the decoy'] = (await exists(decoy)) ? 'survives' : 'lost';
-  evidence.push(
-    `docker volume prune --filter label=${selector} removed: ${pruned.join(', ') || 'nothing'}; the decoy ${observed['prune by label keeps the decoy'] === 'survives' ? 'is still there' : 'was removed'}`,
+  t.observed['prune by label removes the labelled volume'] = (await exists(prunable)) ? 'survives' : 'lost';
+  t.observed['prune by label keeps the decoy'] = (await exists(decoy)) ? 'survives' : 'lost';
+  t.evidence.push(
+    `docker volume prune --filter label=${t.selector} removed: ${pruned.join(', ') || 'nothing'}; the decoy ${t.observed['prune by label keeps the decoy'] === 'survives' ? 'is still there' : 'was removed'}`,
   );
-  evidence.push(`the unused volume created with driver options (${data}) was ${(await exists(data)) ? 'kept' : 'removed'} by that prune`);
-
-  const items: ItemOutcome[] = VOLUME_ITEMS.map((item) => ({ item, expected: expected[item], observed: observed[item] ?? 'absent' }));
-  const matches = items.every((i) => i.observed === i.expected);
-  return {
-    outcome: {
-      trial,
-      observed: observed['prune by label keeps the decoy'] === 'survives' ? 'survives' : 'lost',
-      reinitialised: false,
-      cleanShutdown: true,
-      differences: [],
-    },
-    matches,
-    items,
-    timing: { trial, phasesMs: {}, recoveryMs: null },
-    measurementsMs,
-    before: {},
-    after: {},
-    rowsLost: 0,
-    rowsUnexpected: 0,
-    imageId: (await docker().getImage(context.image.reference).inspect()).Id,
-    serverVersion: `Docker engine, volume driver ${inspected.Driver}`,
-    evidence,
-  };
+  t.evidence.push(`the unused volume created with driver options (${data}) was ${(await exists(data)) ? 'kept' : 'removed'} by that prune`);
 }
 
 async function removal(name: string): Promise<{ refused: boolean; message: string }> {

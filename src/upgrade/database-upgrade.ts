@@ -6,8 +6,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { UpgradePair } from '../config.ts';
-import { standardDataset } from '../data/dataset.ts';
-import { compareFingerprints, type Fingerprint } from '../data/fingerprint.ts';
+import { standardDataset, type Dataset } from '../data/dataset.ts';
+import { compareFingerprints, type Fingerprint, type FingerprintComparison } from '../data/fingerprint.ts';
 import { inspectContainer, logsOnceReady, mappedPort, readLogs, removeContainer, stopGracefully } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { docker, inspectImage } from '../docker/engine.ts';
@@ -22,7 +22,7 @@ import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { ContainerExitedError, waitUntilReady } from '../targets/wait-ready.ts';
 import { classifyInPlace, refusalMessages, runUpgradeStep, upgradeMessages } from './observe.ts';
 import { dataLayoutOf, whereDataLives } from '../storage/data-layout.ts';
-import { stopwatch } from '../timing/clock.ts';
+import { PhaseTimer, stopwatch } from '../timing/clock.ts';
 
 const ATTEMPT_LABEL = 'persistence-harness.attempt';
 
@@ -68,23 +68,84 @@ interface Servers {
   connect(id: string): Promise<DatabaseConnection>;
 }
 
-async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScope): Promise<TrialRecord> {
-  const { target, pair } = spec;
-  const say = (step: string) => progress(`${upgradeId(spec)}: trial ${trial}: ${step}`);
-  // The volume stays where the old image keeps its data, as a user's setup does across the swap.
-  const mounted = (await dataLayoutOf(pair.from, target.dataPaths)).dataMount;
-  const phasesMs: Partial<Record<Phase, number>> = {};
-  const measurementsMs: Record<string, number[]> = {};
-  const evidence: string[] = [];
+/** What every step of one trial shares. */
+interface Trial {
+  spec: DatabaseUpgradeSpec;
+  scope: RunScope;
+  servers: Servers;
+  /** Where the volume is mounted: where the old image keeps its data, as a user's setup does across the swap. */
+  mounted: string;
+  tables: string[];
+  timer: PhaseTimer;
+  evidence: string[];
+  say: (step: string) => void;
+}
 
+async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScope): Promise<TrialRecord> {
+  const mounted = (await dataLayoutOf(spec.pair.from, spec.target.dataPaths)).dataMount;
+  const dataset = standardDataset(UPGRADE_ROWS);
+  const t: Trial = {
+    spec,
+    scope,
+    servers: makeServers(spec, scope, mounted),
+    mounted,
+    tables: dataset.tables.map((table) => table.name),
+    timer: new PhaseTimer(),
+    evidence: [],
+    say: (step) => progress(`${upgradeId(spec)}: trial ${trial}: ${step}`),
+  };
+  const old = await writeWithOld(t, dataset);
+  const { facts, after: inPlaceAfter } = await startNewOnSameVolume(t, old);
+  let after = inPlaceAfter;
+  let serverVersion = facts.to.version ?? old.fromVersion;
+  if (facts.inPlace === 'refused' && spec.dumpRestoreFallback && spec.target.logicalBackup) {
+    const result = await dumpRestorePath(spec, scope, old.volume, t.tables, t.servers, t.say);
+    // The path taken is what recovery measures: its create, ready and verified replace the refused attempt's.
+    Object.assign(t.timer.phasesMs, result.phasesMs);
+    after = result.after;
+    serverVersion = facts.to.version = result.toVersion;
+    facts.paths.serverDataDir = result.dataDir;
+    const fingerprintEqual = JSON.stringify(old.before) === JSON.stringify(after);
+    facts.dumpRestore = { dumpMs: result.phasesMs.backup ?? 0, restoreMs: result.phasesMs.restore ?? 0, bytes: result.bytes, fingerprintEqual };
+    facts.path = 'dump-restore';
+    t.evidence.push(...result.evidence);
+  }
+  const verdict = judgeUpgrade(old.before, after, facts.path);
+  t.evidence.push(...verdict.comparison.differences);
+  t.say(`${facts.inPlace} in place; ${verdict.observed === 'survives' ? `data on ${spec.pair.to} via ${facts.path}` : 'data NOT on the new version'}`);
+  const { differences, rowsLost, rowsUnexpected } = verdict.comparison;
+  return {
+    outcome: { trial, observed: verdict.observed, reinitialised: facts.inPlace === 'reinitialised', cleanShutdown: old.stoppedCleanly, differences },
+    matches: verdict.observed === 'survives',
+    upgrade: facts,
+    timing: { trial, phasesMs: t.timer.phasesMs, recoveryMs: recoveryOf(t.timer.phasesMs) },
+    measurementsMs: t.timer.measurementsMs,
+    before: old.before,
+    after,
+    rowsLost,
+    rowsUnexpected,
+    imageId: (await inspectImage(spec.pair.to))?.id ?? 'unknown',
+    serverVersion,
+    evidence: t.evidence,
+  };
+}
+
+/** The data is on the new version only when a path got it there and every table is the same. */
+export function judgeUpgrade(before: Fingerprint, after: Fingerprint, path: UpgradeFacts['path']): { observed: Outcome; comparison: FingerprintComparison } {
+  const comparison = compareFingerprints(before, after);
+  const observed: Outcome = path !== 'none' && comparison.differences.length === 0 ? 'survives' : 'lost';
+  return { observed, comparison };
+}
+
+/** Starting servers of the pair on a volume, each attempt labelled so one that exits at once is found. */
+function makeServers(spec: DatabaseUpgradeSpec, scope: RunScope, mounted: string): Servers {
   const hosts = new Map<string, string>();
-  const servers: Servers = {
+  return {
     async create(image, volume) {
-      // Each attempt is labelled on its own, so a container that exits at once can be found.
       const attempt = scope.uniqueName('attempt');
       const labels = { ...scope.labels(upgradeId(spec)), [ATTEMPT_LABEL]: attempt };
       try {
-        const container = await target
+        const container = await spec.target
           .container(image, undefined)
           .withBindMounts([{ source: volume, target: mounted }])
           .withLabels(labels)
@@ -103,42 +164,45 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
       }
     },
     async connect(id) {
-      return waitUntilReady(target, id, hosts.get(id) ?? 'localhost', await mappedPort(id, target.port));
+      return waitUntilReady(spec.target, id, hosts.get(id) ?? 'localhost', await mappedPort(id, spec.target.port));
     },
   };
-  const { create, connect } = servers;
+}
 
-  // The old version, as the user runs it today.
-  const volume = await scope.createVolume(`${pair.name}-data`);
-  const dataset = standardDataset(UPGRADE_ROWS);
-  const tables = dataset.tables.map((t) => t.name);
-  say(`writing ${UPGRADE_ROWS} rows and more with ${pair.from}`);
-  const oldId = await create(pair.from, volume);
-  const writer = await connect(oldId);
+interface OldData {
+  volume: string;
+  before: Fingerprint;
+  fromVersion: string;
+  stoppedCleanly: boolean;
+}
+
+/** The old version, as the user runs it today: data written, then a graceful stop. */
+async function writeWithOld(t: Trial, dataset: Dataset): Promise<OldData> {
+  const { pair, target } = t.spec;
+  const volume = await t.scope.createVolume(`${pair.name}-data`);
+  t.say(`writing ${UPGRADE_ROWS} rows and more with ${pair.from}`);
+  const oldId = await t.servers.create(pair.from, volume);
+  const writer = await t.servers.connect(oldId);
   const fromVersion = await writer.serverVersion();
   await writer.write(dataset);
-  const before = await writer.fingerprint(tables);
+  const before = await writer.fingerprint(t.tables);
   await writer.close();
-  evidence.push(`volume ${volume} mounted at ${mounted}; written with ${pair.from} (${fromVersion})`);
-
-  let clock = stopwatch();
-  const stopped = await stopGracefully(oldId);
-  phasesMs.stop = clock.ms();
-  const oldLogs = await readLogs(oldId);
-  const stoppedCleanly = shutdownLoggedClean(target, oldLogs);
-  evidence.push(`graceful stop: exit code ${stopped.exitCode}${stoppedCleanly ? ', clean shutdown logged' : ', NO clean shutdown in the log'}`);
+  t.evidence.push(`volume ${volume} mounted at ${t.mounted}; written with ${pair.from} (${fromVersion})`);
+  const stopped = await t.timer.time('stop', () => stopGracefully(oldId));
+  const stoppedCleanly = shutdownLoggedClean(target, await readLogs(oldId));
+  t.evidence.push(`graceful stop: exit code ${stopped.exitCode}${stoppedCleanly ? ', clean shutdown logged' : ', NO clean shutdown in the log'}`);
   await removeContainer(oldId);
+  return { volume, before, fromVersion, stoppedCleanly };
+}
 
-  // The new image on the same volume.
-  say(`starting ${pair.to} on the same volume`);
-  clock = stopwatch();
-  const newId = await create(pair.to, volume);
-  phasesMs.create = clock.ms();
-  clock = stopwatch();
+/** The new image on the same volume: what its server did with the old data, in its own words. */
+async function startNewOnSameVolume(t: Trial, old: OldData): Promise<{ facts: UpgradeFacts; after: Fingerprint }> {
+  const { pair, target } = t.spec;
+  t.say(`starting ${pair.to} on the same volume`);
+  const newId = await t.timer.time('create', () => t.servers.create(pair.to, old.volume));
   let upgraded: DatabaseConnection | undefined;
   try {
-    upgraded = await connect(newId);
-    phasesMs.ready = clock.ms();
+    upgraded = await t.timer.time('ready', () => t.servers.connect(newId));
   } catch (error) {
     // Exited: a refusal, told by the log below. Anything else is the harness's problem.
     if (!(error instanceof ContainerExitedError) && (await inspectContainer(newId)).running) throw error;
@@ -147,93 +211,70 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
   const newLogs = upgraded === undefined ? await readLogs(newId) : await logsOnceReady(newId, target.readyMarker);
   const facts: UpgradeFacts = {
     pair: pair.name,
-    from: { reference: pair.from, version: fromVersion },
+    from: { reference: pair.from, version: old.fromVersion },
     to: { reference: pair.to, version: null },
     inPlace: 'refused',
     serverMessages: [],
-    paths: { mounted, serverDataDir: null },
+    paths: { mounted: t.mounted, serverDataDir: null },
     upgradeStep: null,
     path: 'none',
     dumpRestore: null,
   };
-  let after: Fingerprint = {};
-  let serverVersion = fromVersion;
-
-  if (upgraded === undefined) {
-    const exit = await inspectContainer(newId);
-    // The engine's own start and exit times: polling for readiness would only round them up.
-    measurementsMs['in place: from start until the server exited (engine timestamps)'] = [round(Date.parse(exit.finishedAt) - Date.parse(exit.startedAt))];
-    facts.serverMessages = refusalMessages(newLogs);
-    evidence.push(`in place: REFUSED: ${pair.to} exited with code ${exit.exitCode}: "${facts.serverMessages.join(' ') || 'no message'}"`);
-  } else {
-    facts.to.version = serverVersion = await upgraded.serverVersion();
-    facts.paths.serverDataDir = await upgraded.dataDirectory();
-    clock = stopwatch();
-    after = await upgraded.fingerprint(tables);
-    phasesMs.verified = clock.ms();
-    await upgraded.close();
-    const initialised = target.initialisationMarkers.some((marker) => marker.test(newLogs));
-    facts.inPlace = classifyInPlace({ before, after, initialised, mounted, serverDataDir: facts.paths.serverDataDir });
-    facts.serverMessages = upgradeMessages(newLogs, target);
-    if (facts.inPlace === 'reinitialised') {
-      const holder = whereDataLives(facts.paths.serverDataDir, (await inspectContainer(newId)).mounts);
-      evidence.push(
-        `data lost: the new container initialised a fresh data directory at ${facts.paths.serverDataDir} (${holder}), while the old data is mounted at ${mounted} (volume ${volume}) and unused`,
-      );
-    } else {
-      evidence.push(
-        `in place: ${facts.inPlace === 'upgraded' ? 'the new server runs on the old data' : 'the new server runs, but the data differs'}: ${facts.to.version}, data directory ${facts.paths.serverDataDir}`,
-      );
-      if (target.upgradeStep) {
-        facts.upgradeStep = await runUpgradeStep(newId, target.upgradeStep);
-        evidence.push(`upgrade step: ${facts.upgradeStep.summary}`);
-        if (facts.upgradeStep.ran) after = await fingerprintAgain(connect, newId, tables);
-      }
-      if (facts.inPlace === 'upgraded') facts.path = 'in-place';
-    }
-    if (facts.serverMessages.length > 0) evidence.push(`the new server's log: "${facts.serverMessages.join('" / "')}"`);
-  }
+  const after = upgraded === undefined ? await observeRefusal(t, newId, newLogs, facts) : await observeInPlace(t, newId, upgraded, newLogs, facts, old.before);
   await removeContainer(newId);
   if (facts.inPlace === 'reinitialised') {
-    const still = await reopenWithOld(servers, pair.from, volume, tables);
-    evidence.push(`the old data is still in volume ${volume}: ${pair.from} opens it (${describeTables(still.fingerprint)})`);
+    const still = await reopenWithOld(t.servers, pair.from, old.volume, t.tables);
+    t.evidence.push(`the old data is still in volume ${old.volume}: ${pair.from} opens it (${describeTables(still.fingerprint)})`);
     await removeContainer(still.id);
   }
+  return { facts, after };
+}
 
-  if (facts.inPlace === 'refused' && spec.dumpRestoreFallback && target.logicalBackup) {
-    const result = await dumpRestorePath(spec, scope, volume, tables, servers, say);
-    Object.assign(phasesMs, result.phasesMs);
-    after = result.after;
-    serverVersion = facts.to.version = result.toVersion;
-    facts.paths.serverDataDir = result.dataDir;
-    facts.dumpRestore = {
-      dumpMs: result.phasesMs.backup ?? 0,
-      restoreMs: result.phasesMs.restore ?? 0,
-      bytes: result.bytes,
-      fingerprintEqual: JSON.stringify(before) === JSON.stringify(after),
-    };
-    facts.path = 'dump-restore';
-    evidence.push(...result.evidence);
+async function observeRefusal(t: Trial, newId: string, newLogs: string, facts: UpgradeFacts): Promise<Fingerprint> {
+  const exit = await inspectContainer(newId);
+  // The engine's own start and exit times: polling for readiness would only round them up.
+  t.timer.measurementsMs['in place: from start until the server exited (engine timestamps)'] = [
+    round(Date.parse(exit.finishedAt) - Date.parse(exit.startedAt)),
+  ];
+  facts.serverMessages = refusalMessages(newLogs);
+  t.evidence.push(`in place: REFUSED: ${t.spec.pair.to} exited with code ${exit.exitCode}: "${facts.serverMessages.join(' ') || 'no message'}"`);
+  return {};
+}
+
+async function observeInPlace(
+  t: Trial,
+  newId: string,
+  upgraded: DatabaseConnection,
+  newLogs: string,
+  facts: UpgradeFacts,
+  before: Fingerprint,
+): Promise<Fingerprint> {
+  const { target } = t.spec;
+  facts.to.version = await upgraded.serverVersion();
+  const serverDataDir = await upgraded.dataDirectory();
+  facts.paths.serverDataDir = serverDataDir;
+  let after = await t.timer.time('verified', () => upgraded.fingerprint(t.tables));
+  await upgraded.close();
+  const initialised = target.initialisationMarkers.some((marker) => marker.test(newLogs));
+  facts.inPlace = classifyInPlace({ before, after, initialised, mounted: t.mounted, serverDataDir });
+  facts.serverMessages = upgradeMessages(newLogs, target);
+  if (facts.inPlace === 'reinitialised') {
+    const holder = whereDataLives(serverDataDir, (await inspectContainer(newId)).mounts);
+    t.evidence.push(
+      `data lost: the new container initialised a fresh data directory at ${serverDataDir} (${holder}), while the old data is mounted at ${t.mounted} and unused`,
+    );
+  } else {
+    const what = facts.inPlace === 'upgraded' ? 'the new server runs on the old data' : 'the new server runs, but the data differs';
+    t.evidence.push(`in place: ${what}: ${facts.to.version}, data directory ${serverDataDir}`);
+    if (target.upgradeStep) {
+      facts.upgradeStep = await runUpgradeStep(newId, target.upgradeStep);
+      t.evidence.push(`upgrade step: ${facts.upgradeStep.summary}`);
+      if (facts.upgradeStep.ran) after = await fingerprintAgain(t.servers.connect, newId, t.tables);
+    }
+    if (facts.inPlace === 'upgraded') facts.path = 'in-place';
   }
-
-  const comparison = compareFingerprints(before, after);
-  evidence.push(...comparison.differences);
-  const observed: Outcome = facts.path !== 'none' && comparison.differences.length === 0 ? 'survives' : 'lost';
-  say(`${facts.inPlace} in place; ${observed === 'survives' ? `data on ${pair.to} via ${facts.path}` : 'data NOT on the new version'}`);
-  return {
-    outcome: { trial, observed, reinitialised: facts.inPlace === 'reinitialised', cleanShutdown: stoppedCleanly, differences: comparison.differences },
-    matches: observed === 'survives',
-    upgrade: facts,
-    timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },
-    measurementsMs,
-    before,
-    after,
-    rowsLost: comparison.rowsLost,
-    rowsUnexpected: comparison.rowsUnexpected,
-    imageId: (await inspectImage(pair.to))?.id ?? 'unknown',
-    serverVersion,
-    evidence,
-  };
+  if (facts.serverMessages.length > 0) t.evidence.push(`the new server's log: "${facts.serverMessages.join('" / "')}"`);
+  return after;
 }
 
 async function fingerprintAgain(connect: (id: string) => Promise<DatabaseConnection>, id: string, tables: string[]): Promise<Fingerprint> {

@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import { postgres } from '../targets/postgres.ts';
+import { judgeUpgrade } from './database-upgrade.ts';
+import { judgeWordPressUpgrade } from './wordpress-upgrade.ts';
 import { classifyInPlace, refusalMessages, upgradeMessages } from './observe.ts';
 
 const before: Fingerprint = { employees: { present: true, rows: 3, contentHash: 'a' }, readings: { present: true, rows: 2000, contentHash: 'b' } };
@@ -55,5 +57,27 @@ describe('what a new server did with the old data', () => {
     const logs =
       'The files belonging to this database system will be owned by user "postgres".\nLOG:  listening\nPostgreSQL init process complete; ready for start up.';
     expect(upgradeMessages(logs, postgres)).toHaveLength(2);
+  });
+});
+
+describe('an upgrade verdict', () => {
+  const before = { employees: { present: true, rows: 3, contentHash: 'a' } };
+  test('the same data by a path that got it there survives; no path, or other data, is lost', () => {
+    expect(judgeUpgrade(before, structuredClone(before), 'in-place').observed).toBe('survives');
+    expect(judgeUpgrade(before, structuredClone(before), 'dump-restore').observed).toBe('survives');
+    expect(judgeUpgrade(before, structuredClone(before), 'none').observed).toBe('lost');
+    expect(judgeUpgrade(before, {}, 'in-place').observed).toBe('lost');
+  });
+});
+
+describe('a WordPress upgrade verdict', () => {
+  const served = [{ observed: 'survives' as const }, { observed: 'survives' as const }];
+  test('every item served and the new core in the volume: survives', () => {
+    expect(judgeWordPressUpgrade(served, { coreAfterUpgrade: '6.8.3', coreOfNewImage: '6.8.3' })).toBe('survives');
+  });
+  test('the old core still in the volume, or an item lost: lost', () => {
+    expect(judgeWordPressUpgrade(served, { coreAfterUpgrade: '6.1.9', coreOfNewImage: '6.8.3' })).toBe('lost');
+    expect(judgeWordPressUpgrade([...served, { observed: 'lost' }], { coreAfterUpgrade: '6.8.3', coreOfNewImage: '6.8.3' })).toBe('lost');
+    expect(judgeWordPressUpgrade(served, { coreAfterUpgrade: null, coreOfNewImage: null })).toBe('lost');
   });
 });

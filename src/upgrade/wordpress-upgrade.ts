@@ -10,14 +10,14 @@ import { inspectContainer, removeContainer, startExisting, stopGracefully } from
 import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
-import type { CellResult, Outcome, Phase, UpgradeFacts } from '../report/model.ts';
+import type { CellResult, ItemOutcome, Outcome, UpgradeFacts } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
 import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
-import { buildSite, judgeSite, observeSite, SITE_TIMEOUT_MS, type SiteObservation } from '../matrix/wordpress-exercise.ts';
+import { buildSite, judgeSite, observeSite, SITE_TIMEOUT_MS, type SiteContent, type SiteObservation } from '../matrix/wordpress-exercise.ts';
 import { siteUrl, startDatabase, startWordPress, type RunningStack, type StackPlan } from '../targets/wordpress/stack.ts';
 import { generatorVersion, waitForSite } from '../targets/wordpress/site.ts';
 import { httpRequest } from '../web/http.ts';
-import { stopwatch } from '../timing/clock.ts';
+import { PhaseTimer } from '../timing/clock.ts';
 
 const SITE_DIR = '/var/www/html';
 /** Where the official image (and the stand-in) keeps the WordPress it copies on first start. */
@@ -51,124 +51,145 @@ export async function runWordPressUpgrade(spec: WordPressUpgradeSpec, context: {
   return assembleResult(identity, spec.pair.to, records, error);
 }
 
+/** What every step of one trial shares. */
+interface Trial {
+  spec: WordPressUpgradeSpec;
+  scope: RunScope;
+  plan: StackPlan;
+  timer: PhaseTimer;
+  evidence: string[];
+  say: (step: string) => void;
+}
+
+/** The core versions a trial saw: in the volume before, in the new image, in the volume after each step. */
+type Cores = Pick<NonNullable<UpgradeFacts['wordpress']>, 'coreBefore' | 'coreOfNewImage' | 'coreAfterImageSwap' | 'coreAfterUpgrade'>;
+
 async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunScope): Promise<TrialRecord> {
-  const { pair } = spec;
   const id = wordpressUpgradeId(spec);
-  const say = (step: string) => progress(`${id}: trial ${trial}: ${step}`);
-  const evidence: string[] = [];
-  const phasesMs: Partial<Record<Phase, number>> = {};
-  const measurementsMs: Record<string, number[]> = {};
   const plan: StackPlan = {
     network: await scope.createNetwork('wordpress-upgrade-net'),
     mysqlImage: spec.database.reference,
-    wordpressImage: pair.from,
+    wordpressImage: spec.pair.from,
     dbVolume: await scope.createVolume('wordpress-upgrade-db'),
     filesVolume: await scope.createVolume('wordpress-upgrade-files'),
   };
-  evidence.push(
+  const t: Trial = { spec, scope, plan, timer: new PhaseTimer(), evidence: [], say: (step) => progress(`${id}: trial ${trial}: ${step}`) };
+  t.evidence.push(
     `volumes: ${plan.filesVolume} → ${SITE_DIR}, ${plan.dbVolume} → /var/lib/mysql; the database image (${spec.database.reference}) stays the same`,
   );
-
-  let stack: RunningStack = { db: await startDatabase(plan, scope), web: await startWordPress(plan, scope) };
-  let baseUrl = await siteUrl(stack);
-  const { content, before } = await buildSite(stack, baseUrl, `${id}/${trial}`, trial, evidence, say);
-  const coreBefore = await coreVersion(stack.web.getId(), SITE_DIR);
-
-  // The new image on the same volumes: the web container is stopped, removed and created again.
-  say(`replacing ${pair.from} with ${pair.to}`);
-  let clock = stopwatch();
-  await stopGracefully(stack.web.getId());
-  await removeContainer(stack.web.getId());
-  phasesMs.stop = clock.ms();
-  clock = stopwatch();
-  stack = { db: stack.db, web: await startWordPress({ ...plan, wordpressImage: pair.to }, scope) };
-  phasesMs.create = clock.ms();
-  baseUrl = await siteUrl(stack);
-  clock = stopwatch();
-  await waitForSite(baseUrl, SITE_TIMEOUT_MS);
-  phasesMs.ready = clock.ms();
-  clock = stopwatch();
-  const afterSwap = await observeSite(stack, baseUrl, content);
-  phasesMs.verified = clock.ms();
-  const coreOfNewImage = await coreVersion(stack.web.getId(), IMAGE_SOURCE_DIR);
-  const coreAfterImageSwap = await coreVersion(stack.web.getId(), SITE_DIR);
-  evidence.push(
-    `image swapped: the volume's core is ${coreAfterImageSwap ?? 'unknown'} (it was ${coreBefore ?? 'unknown'}); ${pair.to} ships ${coreOfNewImage ?? 'unknown'}${coreAfterImageSwap !== coreOfNewImage ? ', but its entrypoint copies WordPress only into an empty folder' : ''}`,
-    `after the image swap: ${afterSwap.httpSummary}`,
-  );
-  const swapProblems = judgeSite(before, afterSwap, () => 'survives').comparison.differences;
-  evidence.push(...swapProblems.map((difference) => `after the image swap: ${difference}`));
-
-  // The core upgrade a user does next: the new image's files over the volume, wp-content kept.
-  let after: SiteObservation = afterSwap;
-  let coreAfterUpgrade = coreAfterImageSwap;
-  let database: DatabaseUpgrade = {
-    updated: false,
-    summary: spec.coreUpgrade ? 'not needed: the core did not change' : 'not run: the image was swapped, the core left as it was',
+  const oldStack: RunningStack = { db: await startDatabase(plan, scope), web: await startWordPress(plan, scope) };
+  const { content, before } = await buildSite(oldStack, await siteUrl(oldStack), `${id}/${trial}`, trial, t.evidence, t.say);
+  const coreBefore = await coreVersion(oldStack.web.getId(), SITE_DIR);
+  const swap = await swapImage(t, oldStack, content);
+  const swapProblems = judgeSite(before, swap.observation, () => 'survives').comparison.differences;
+  t.evidence.push(...swapProblems.map((difference) => `after the image swap: ${difference}`));
+  const cores: Cores = {
+    coreBefore,
+    coreOfNewImage: swap.coreOfNewImage,
+    coreAfterImageSwap: swap.coreAfterImageSwap,
+    coreAfterUpgrade: swap.coreAfterImageSwap,
   };
-  if (spec.coreUpgrade && coreOfNewImage !== null && coreAfterImageSwap !== coreOfNewImage) {
-    say(`upgrading the core in the volume to ${coreOfNewImage}, then the database`);
-    clock = stopwatch();
+  const upgrade = await upgradeCore(t, swap.stack, content, cores, swap.observation);
+  const baseUrl = await siteUrl(swap.stack);
+  const { comparison, items } = judgeSite(before, upgrade.after, () => 'survives');
+  t.evidence.push(...comparison.differences);
+  const served = generatorVersion((await httpRequest(`${baseUrl}/`)).body);
+  const observed = judgeWordPressUpgrade(items, cores);
+  if (cores.coreAfterUpgrade === null || cores.coreAfterUpgrade !== cores.coreOfNewImage) {
+    t.evidence.push(`the site does NOT run the new image's WordPress (${cores.coreOfNewImage ?? 'unknown'}): it runs ${cores.coreAfterUpgrade ?? 'unknown'}`);
+  }
+  t.say(`${items.map((i) => `${i.item}: ${i.observed}`).join(', ')}; core ${coreBefore} → ${cores.coreAfterUpgrade}`);
+  return {
+    outcome: { trial, observed, reinitialised: false, cleanShutdown: true, differences: comparison.differences },
+    matches: observed === 'survives',
+    items,
+    upgrade: upgradeFacts(spec.pair, cores, upgrade.database, served, swapProblems.length === 0),
+    timing: { trial, phasesMs: t.timer.phasesMs, recoveryMs: recoveryOf(t.timer.phasesMs) },
+    measurementsMs: t.timer.measurementsMs,
+    before: before.fingerprint,
+    after: upgrade.after.fingerprint,
+    rowsLost: comparison.rowsLost,
+    rowsUnexpected: comparison.rowsUnexpected,
+    imageId: (await inspectContainer(swap.stack.web.getId())).imageId,
+    serverVersion: served ?? 'WordPress (version not announced)',
+    evidence: t.evidence,
+  };
+}
+
+/** Every item served as before, and the site on the new image's WordPress. */
+export function judgeWordPressUpgrade(items: Array<Pick<ItemOutcome, 'observed'>>, cores: Pick<Cores, 'coreAfterUpgrade' | 'coreOfNewImage'>): Outcome {
+  const upgradedToNew = cores.coreAfterUpgrade !== null && cores.coreAfterUpgrade === cores.coreOfNewImage;
+  return items.every((i) => i.observed === 'survives') && upgradedToNew ? 'survives' : 'lost';
+}
+
+/** The new image on the same volumes: the web container is stopped, removed and created again. */
+async function swapImage(t: Trial, stack: RunningStack, content: SiteContent) {
+  const { pair } = t.spec;
+  t.say(`replacing ${pair.from} with ${pair.to}`);
+  await t.timer.time('stop', async () => {
+    await stopGracefully(stack.web.getId());
+    await removeContainer(stack.web.getId());
+  });
+  const web = await t.timer.time('create', () => startWordPress({ ...t.plan, wordpressImage: pair.to }, t.scope));
+  const swapped: RunningStack = { db: stack.db, web };
+  const baseUrl = await siteUrl(swapped);
+  await t.timer.time('ready', () => waitForSite(baseUrl, SITE_TIMEOUT_MS));
+  const observation = await t.timer.time('verified', () => observeSite(swapped, baseUrl, content));
+  const coreOfNewImage = await coreVersion(web.getId(), IMAGE_SOURCE_DIR);
+  const coreAfterImageSwap = await coreVersion(web.getId(), SITE_DIR);
+  const copiedOnlyIntoEmpty = coreAfterImageSwap !== coreOfNewImage ? ', but its entrypoint copies WordPress only into an empty folder' : '';
+  t.evidence.push(
+    `image swapped: the volume's core is ${coreAfterImageSwap ?? 'unknown'}; ${pair.to} ships ${coreOfNewImage ?? 'unknown'}${copiedOnlyIntoEmpty}`,
+    `after the image swap: ${observation.httpSummary}`,
+  );
+  return { stack: swapped, observation, coreOfNewImage, coreAfterImageSwap };
+}
+
+/** The core upgrade a user does next: the new image's files over the volume (wp-content kept), then upgrade.php. */
+async function upgradeCore(t: Trial, stack: RunningStack, content: SiteContent, cores: Cores, afterSwap: SiteObservation) {
+  const { spec } = t;
+  const notNeeded = spec.coreUpgrade ? 'not needed: the core did not change' : 'not run: the image was swapped, the core left as it was';
+  if (!spec.coreUpgrade || cores.coreOfNewImage === null || cores.coreAfterImageSwap === cores.coreOfNewImage) {
+    return { after: afterSwap, database: { updated: false, summary: notNeeded } satisfies DatabaseUpgrade };
+  }
+  t.say(`upgrading the core in the volume to ${cores.coreOfNewImage}, then the database`);
+  const baseUrl = await t.timer.measure('core files copied from the new image, container restarted', async () => {
     await upgradeCoreFiles(stack.web.getId());
     // PHP's opcode cache still holds the old core for a few seconds: start PHP afresh, as a
     // user restarts the container after replacing files.
     await stopGracefully(stack.web.getId());
     await startExisting(stack.web.getId());
-    baseUrl = await siteUrl(stack);
-    await waitForSite(baseUrl, SITE_TIMEOUT_MS);
-    measurementsMs['core files copied from the new image, container restarted'] = [clock.ms()];
-    coreAfterUpgrade = await coreVersion(stack.web.getId(), SITE_DIR);
-    clock = stopwatch();
-    database = await upgradeDatabase(baseUrl);
-    measurementsMs['database upgrade (wp-admin/upgrade.php)'] = [clock.ms()];
-    after = await observeSite(stack, baseUrl, content);
-    evidence.push(
-      `core upgrade: ${IMAGE_SOURCE_DIR} of ${pair.to} copied over ${SITE_DIR} except wp-content and .htaccess, the container restarted: core now ${coreAfterUpgrade ?? 'unknown'}; database: ${database.summary}`,
-      `after the core upgrade: ${after.httpSummary}`,
-    );
-  }
+    const url = await siteUrl(stack);
+    await waitForSite(url, SITE_TIMEOUT_MS);
+    return url;
+  });
+  cores.coreAfterUpgrade = await coreVersion(stack.web.getId(), SITE_DIR);
+  const database = await t.timer.measure('database upgrade (wp-admin/upgrade.php)', () => upgradeDatabase(baseUrl));
+  const after = await observeSite(stack, baseUrl, content);
+  t.evidence.push(
+    `core upgrade: ${IMAGE_SOURCE_DIR} of ${spec.pair.to} copied over ${SITE_DIR} except wp-content and .htaccess, the container restarted: core now ${cores.coreAfterUpgrade ?? 'unknown'}; database: ${database.summary}`,
+    `after the core upgrade: ${after.httpSummary}`,
+  );
+  return { after, database };
+}
 
-  const { comparison, items } = judgeSite(before, after, () => 'survives');
-  evidence.push(...comparison.differences);
-  const served = generatorVersion((await httpRequest(`${baseUrl}/`)).body);
-  const upgradedToNew = coreAfterUpgrade !== null && coreAfterUpgrade === coreOfNewImage;
-  if (!upgradedToNew)
-    evidence.push(`the site does NOT run the new image's WordPress (${coreOfNewImage ?? 'unknown'}): it runs ${coreAfterUpgrade ?? 'unknown'}`);
-  const observed: Outcome = items.every((i) => i.observed === 'survives') && upgradedToNew ? 'survives' : 'lost';
-  const wordpress: NonNullable<UpgradeFacts['wordpress']> = {
-    coreBefore,
-    coreOfNewImage,
-    coreAfterImageSwap,
-    coreAfterUpgrade,
-    databaseUpgrade: database.summary,
-  };
-  const facts: UpgradeFacts = {
+function upgradeFacts(pair: UpgradePair, cores: Cores, database: DatabaseUpgrade, served: string | null, swapClean: boolean): UpgradeFacts {
+  return {
     pair: pair.name,
-    from: { reference: pair.from, version: coreBefore === null ? null : `WordPress ${coreBefore}` },
+    from: { reference: pair.from, version: cores.coreBefore === null ? null : `WordPress ${cores.coreBefore}` },
     to: { reference: pair.to, version: served },
-    inPlace: swapProblems.length === 0 ? 'upgraded' : 'data-differs',
+    inPlace: swapClean ? 'upgraded' : 'data-differs',
     serverMessages: [],
     paths: { mounted: SITE_DIR, serverDataDir: SITE_DIR },
-    upgradeStep: { tool: 'wp-admin/upgrade.php', needed: database.updated, ran: coreAfterUpgrade !== coreAfterImageSwap, summary: database.summary },
+    upgradeStep: {
+      tool: 'wp-admin/upgrade.php',
+      needed: database.updated,
+      ran: cores.coreAfterUpgrade !== cores.coreAfterImageSwap,
+      summary: database.summary,
+    },
     path: 'in-place',
     dumpRestore: null,
-    wordpress,
-  };
-  say(`${items.map((i) => `${i.item}: ${i.observed}`).join(', ')}; core ${coreBefore} → ${coreAfterUpgrade}`);
-  return {
-    outcome: { trial, observed, reinitialised: false, cleanShutdown: true, differences: comparison.differences },
-    matches: observed === 'survives',
-    items,
-    upgrade: facts,
-    timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },
-    measurementsMs,
-    before: before.fingerprint,
-    after: after.fingerprint,
-    rowsLost: comparison.rowsLost,
-    rowsUnexpected: comparison.rowsUnexpected,
-    imageId: (await inspectContainer(stack.web.getId())).imageId,
-    serverVersion: served ?? 'WordPress (version not announced)',
-    evidence,
+    wordpress: { ...cores, databaseUpgrade: database.summary },
   };
 }
 

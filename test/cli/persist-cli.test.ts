@@ -35,7 +35,7 @@ async function labelled(runId: string) {
   return { containers: containers.length, volumes: (volumes.Volumes ?? []).length, networks: networks.length };
 }
 
-describe('bad input and a missing engine: one sentence, exit 2', () => {
+describe('bad input: one sentence, exit 2', () => {
   test('an unknown scenario names the known ones', async () => {
     const result = await persist(['run', 'postgress']);
     expect(result.exitCode).toBe(2);
@@ -97,7 +97,9 @@ describe('bad input and a missing engine: one sentence, exit 2', () => {
       'persist: --compare needs two reports, the baseline and the run to compare; 1 given. Use `persist report --compare BASELINE.json CURRENT.json`.',
     );
   });
+});
 
+describe('a missing engine or image: one sentence, exit 2', () => {
   test('doctor with the engine stopped says so with the fix', async () => {
     const result = await persist(['doctor'], { DOCKER_HOST: 'unix:///tmp/persistence-harness-no-engine.sock' });
     expect(result.exitCode).toBe(2);
@@ -150,7 +152,11 @@ describe('bad input and a missing engine: one sentence, exit 2', () => {
   });
 });
 
-describe('cleanup', () => {
+/**
+ * What a user had before: an unlabelled volume, and a container using it. Every run and cleanup
+ * below must leave both alone.
+ */
+function withUsersOwnThings(): { suffix: string; expectDecoysUntouched: () => Promise<void> } {
   const suffix = randomBytes(3).toString('hex');
   const decoyVolume = `users-own-volume-${suffix}`;
   let decoyContainer = '';
@@ -182,7 +188,10 @@ describe('cleanup', () => {
     await expect(docker.getVolume(decoyVolume).inspect()).resolves.toMatchObject({ Name: decoyVolume });
     await expect(docker.getContainer(decoyContainer).inspect()).resolves.toMatchObject({ Id: decoyContainer });
   }
+  return { suffix, expectDecoysUntouched };
+}
 
+describe('a real run', () => {
   test('a run writes every format, appends its summary for GitHub Actions, and compares with a baseline', async () => {
     const out = await mkdtemp(join(tmpdir(), 'persist-formats-'));
     const summary = join(out, 'step-summary.md');
@@ -205,6 +214,10 @@ describe('cleanup', () => {
     expect(written).not.toContain('## Evidence');
     await rm(out, { recursive: true, force: true });
   });
+});
+
+describe('cleanup', () => {
+  const { suffix, expectDecoysUntouched } = withUsersOwnThings();
 
   test('Ctrl-C in the middle of a run removes everything the run made, and nothing else', async () => {
     const out = await mkdtemp(join(tmpdir(), 'persist-interrupted-'));
