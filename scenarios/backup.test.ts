@@ -3,8 +3,10 @@
 // fingerprint again. A backup nobody has restored is a hope, not a backup.
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { backupControl, restoreIntoWrongPath, truncatingTar } from '../src/backup/controls.ts';
-import { runDrill, type DrillSpec } from '../src/backup/drill.ts';
+import { restoreIntoWrongPath, truncatingTar } from '../src/backup/controls.ts';
+import { evidenceShows, negativeControl } from '../src/drill/control.ts';
+import type { CellResult } from '../src/report/model.ts';
+import { runBackupDrill, type BackupDrillSpec } from '../src/backup/drill.ts';
 import type { BackupMethod } from '../src/backup/method.ts';
 import { helperTar } from '../src/backup/methods/helper-tar.ts';
 import { nativeDump } from '../src/backup/methods/native-dump.ts';
@@ -13,7 +15,7 @@ import { userProcedure } from '../src/backup/methods/user-procedure.ts';
 import { volumeCopy } from '../src/backup/methods/volume-copy.ts';
 import { loadProcedures, type Procedure } from '../src/backup/procedure.ts';
 import { BACKUP_SUBJECTS, wordpressFiles, type BackupSubject } from '../src/backup/subjects.ts';
-import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
+import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
 
 const SCENARIO = 'backup';
 const SUBJECTS = BACKUP_SUBJECTS;
@@ -36,9 +38,9 @@ function context(subject: BackupSubject, backupDir?: string) {
   };
 }
 
-function procedureDrill(procedure: Procedure, expected: 'survives' | 'lost' = 'survives'): Promise<import('../src/report/model.ts').CellResult> {
+function procedureDrill(procedure: Procedure, expected: 'survives' | 'lost' = 'survives'): Promise<CellResult> {
   const subject = SUBJECTS[procedure.target];
-  const spec: DrillSpec = {
+  const spec: BackupDrillSpec = {
     scenario: SCENARIO,
     subject,
     method: userProcedure(procedure),
@@ -46,7 +48,7 @@ function procedureDrill(procedure: Procedure, expected: 'survives' | 'lost' = 's
     variant: `procedure-${procedure.name}`,
     title: `${subject.displayName}: your procedure "${procedure.name}"`,
   };
-  return runDrill(spec, context(subject, procedure.backupDir));
+  return runBackupDrill(spec, context(subject, procedure.backupDir));
 }
 
 const drills: Array<{ subject: BackupSubject; method: BackupMethod }> = [
@@ -63,7 +65,7 @@ const drills: Array<{ subject: BackupSubject; method: BackupMethod }> = [
 
 describe('backup and restore: every method restored into a new volume and proven', () => {
   test.for(drills.map((d) => ({ ...d, name: `${d.subject.displayName}: ${d.method.title}` })))('$name', async ({ subject, method }, { task }) => {
-    const result = await runDrill({ scenario: SCENARIO, subject, method, expected: 'survives' }, context(subject));
+    const result = await runBackupDrill({ scenario: SCENARIO, subject, method, expected: 'survives' }, context(subject));
     recordResult(task.meta, result);
     assertVerdict(result);
     const facts = result.backup!;
@@ -81,7 +83,7 @@ describe("the seed's volume copy as written", () => {
   // so WordPress (www-data) can no longer write its uploads. The report names each change.
   test('WordPress files copied with cp -r lose their owner', async ({ task }) => {
     const method = volumeCopy({ mode: 'hot', copy: 'cp -r' });
-    const result = await runDrill({ scenario: SCENARIO, subject: wordpressFiles, method, expected: 'lost' }, context(wordpressFiles));
+    const result = await runBackupDrill({ scenario: SCENARIO, subject: wordpressFiles, method, expected: 'lost' }, context(wordpressFiles));
     recordResult(task.meta, result);
     assertVerdict(result);
     expect(result.evidence.some((line) => /is owned by 0:0, was 33:33/.test(line))).toBe(true);
@@ -90,7 +92,7 @@ describe("the seed's volume copy as written", () => {
 
 describe('hot versus quiesced: a file-level copy of a running database', () => {
   test.for(DATABASES.map((subject) => ({ subject, name: subject.displayName })))('$name, tar while it writes', async ({ subject }, { task }) => {
-    const result = await runDrill({ scenario: SCENARIO, subject, method: helperTar({ mode: 'hot' }), expected: 'survives' }, context(subject));
+    const result = await runBackupDrill({ scenario: SCENARIO, subject, method: helperTar({ mode: 'hot' }), expected: 'survives' }, context(subject));
     recordResult(task.meta, result);
     // Whether a hot copy restores is what this result reports, not something the suite can
     // promise. What must hold: the harness reached a verdict, and a copy of a running server
@@ -113,30 +115,25 @@ describe('negative controls: broken backups must be reported', () => {
   test('a backup command that silently skips a table', async ({ task }) => {
     const [procedure] = await loadProcedures(fixture('skips-a-table.json'));
     const cell = await procedureDrill(procedure!);
-    const control = backupControl(cell, 'a dump that skips the readings table', 'pg_dump --exclude-table=readings in the backup command', (c) =>
-      c.evidence.some((line) => line.includes('table readings is absent')),
+    const sabotage = 'pg_dump --exclude-table=readings in the backup command';
+    proveControl(
+      task.meta,
+      negativeControl(cell, { title: 'a dump that skips the readings table', sabotage, caughtWhen: evidenceShows('table readings is absent') }),
     );
-    recordControl(task.meta, control);
-    expect(control.caught).toBe(true);
   });
 
   test('a backup command that silently skips a file', async ({ task }) => {
     const [procedure] = await loadProcedures(fixture('skips-a-file.json'));
     const cell = await procedureDrill(procedure!);
-    const control = backupControl(
-      cell,
-      'a site archive that skips a plugin',
-      'the backup command removes wp-content/plugins/persist-marker before taring',
-      (c) => c.evidence.some((line) => line.includes('file wp-content/plugins/persist-marker/persist-marker.php is absent')),
-    );
-    recordControl(task.meta, control);
-    expect(control.caught).toBe(true);
+    const sabotage = 'the backup command removes wp-content/plugins/persist-marker before taring';
+    const caughtWhen = evidenceShows('file wp-content/plugins/persist-marker/persist-marker.php is absent');
+    proveControl(task.meta, negativeControl(cell, { title: 'a site archive that skips a plugin', sabotage, caughtWhen }));
   });
 
   test('a rotation that deletes too much', async ({ task }) => {
     const subject = SUBJECTS.postgres;
     const method = rotatingScript({ mode: 'quiesced', scriptKeepDays: 6 });
-    const cell = await runDrill(
+    const cell = await runBackupDrill(
       {
         scenario: SCENARIO,
         subject,
@@ -147,16 +144,14 @@ describe('negative controls: broken backups must be reported', () => {
       },
       { ...context(subject), trials: 1 },
     );
-    const control = backupControl(cell, 'a rotation that deletes too much', 'backup-volumes.sh runs with KEEP_DAYS=6 where 7 days are promised', (c) =>
-      c.evidence.some((line) => /the rotation is wrong: .*was deleted but is younger than 8 days/.test(line)),
-    );
-    recordControl(task.meta, control);
-    expect(control.caught).toBe(true);
+    const sabotage = 'backup-volumes.sh runs with KEEP_DAYS=6 where 7 days are promised';
+    const caughtWhen = evidenceShows(/the rotation is wrong: .*was deleted but is younger than 8 days/);
+    proveControl(task.meta, negativeControl(cell, { title: 'a rotation that deletes too much', sabotage, caughtWhen }));
   });
 
   test('a truncated archive', async ({ task }) => {
     const subject = SUBJECTS.postgres;
-    const cell = await runDrill(
+    const cell = await runBackupDrill(
       {
         scenario: SCENARIO,
         subject,
@@ -167,19 +162,16 @@ describe('negative controls: broken backups must be reported', () => {
       },
       { ...context(subject), trials: 1 },
     );
-    const control = backupControl(
-      cell,
-      'a truncated archive',
-      'the .tar.gz is cut to half its size after the backup',
-      (c) => c.backup?.integrity === 'corrupt',
+    const caughtWhen = (c: CellResult) => c.backup?.integrity === 'corrupt';
+    proveControl(
+      task.meta,
+      negativeControl(cell, { title: 'a truncated archive', sabotage: 'the .tar.gz is cut to half its size after the backup', caughtWhen }),
     );
-    recordControl(task.meta, control);
-    expect(control.caught).toBe(true);
   });
 
   test('a restore into the wrong path', async ({ task }) => {
     const subject = SUBJECTS.postgres;
-    const cell = await runDrill(
+    const cell = await runBackupDrill(
       {
         scenario: SCENARIO,
         subject,
@@ -190,13 +182,7 @@ describe('negative controls: broken backups must be reported', () => {
       },
       { ...context(subject), trials: 1 },
     );
-    const control = backupControl(
-      cell,
-      'a restore into the wrong path',
-      'tar xzf without --strip-components 1: the data lands in data/ inside the data directory',
-      () => true,
-    );
-    recordControl(task.meta, control);
-    expect(control.caught).toBe(true);
+    const sabotage = 'tar xzf without --strip-components 1: the data lands in data/ inside the data directory';
+    proveControl(task.meta, negativeControl(cell, { title: 'a restore into the wrong path', sabotage }));
   });
 });

@@ -5,8 +5,9 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { runKillDrill } from '../src/crash/kill-drill.ts';
 import { describeShutdown, runStopModeDrill } from '../src/crash/stop-modes.ts';
-import type { StopMode } from '../src/report/model.ts';
-import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
+import type { CellResult, StopMode } from '../src/report/model.ts';
+import { negativeControl } from '../src/drill/control.ts';
+import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
 import { databaseServices } from '../src/services/registry.ts';
 import { DATABASE_DRIVERS } from '../src/targets/drivers.ts';
 
@@ -44,17 +45,10 @@ describe('negative controls: durability relaxed on purpose must lose acknowledge
       { scope, trials: Math.max(config.trials, CONTROL_TRIALS), image: config.images[target.image] },
       (record) => (record.kill?.writes.lost ?? 0) > 0,
     );
-    const caught = cell.status === 'failed' && cell.observed === 'lost';
-    if (!caught) cell.evidence.push(`could not be provoked: no acknowledged write was lost in ${cell.trials} trials`);
-    recordControl(task.meta, {
-      id: `${cell.id}/control`,
-      scenario: SCENARIO,
-      title: `${target.displayName}: ${target.relaxedDurability.description.split(':')[0]}`,
-      sabotage: target.relaxedDurability.description,
-      caught,
-      cell,
-    });
-    expect(caught, cell.evidence.join('\n')).toBe(true);
+    const { description } = target.relaxedDurability;
+    const control = negativeControl(cell, { title: `${target.displayName}: ${description.split(':')[0]}`, sabotage: description });
+    if (!control.caught) cell.evidence.push(`could not be provoked: no acknowledged write was lost in ${cell.trials} trials`);
+    proveControl(task.meta, control);
   });
 });
 
@@ -80,15 +74,10 @@ describe('negative control: a server that never hears the stop signal must be re
       { scope, trials: config.trials, image: config.images[target.image] },
     );
     // The server never hears the signal and dies with the shell, every time: nothing here is a race.
-    const caught = cell.status === 'failed' && cell.stopMode?.shutdown === 'crash-recovery';
-    recordControl(task.meta, {
-      id: `${cell.id}/control`,
-      scenario: SCENARIO,
-      title: `${target.displayName}: stop signal not forwarded`,
-      sabotage: 'the server runs under `sh -c` as PID 1 (a wrapper entrypoint), which does not pass the stop signal on: the server is killed with the shell',
-      caught,
-      cell,
-    });
-    expect(caught, `${describeShutdown(cell.stopMode?.shutdown ?? 'unknown')}\n${cell.evidence.join('\n')}`).toBe(true);
+    const sabotage =
+      'the server runs under `sh -c` as PID 1 (a wrapper entrypoint), which does not pass the stop signal on: the server is killed with the shell';
+    const caughtWhen = (c: CellResult) => c.stopMode?.shutdown === 'crash-recovery';
+    const control = negativeControl(cell, { title: `${target.displayName}: stop signal not forwarded`, sabotage, observed: 'any', caughtWhen });
+    proveControl(task.meta, control, describeShutdown(cell.stopMode?.shutdown ?? 'unknown'));
   });
 });

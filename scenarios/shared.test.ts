@@ -3,9 +3,11 @@
 // line must reach both readers in order; a recreated producer continues the log; recreating
 // all three leaves it intact; and the shell loops stop on TERM instead of being killed. With the
 // consumer on a volume of its own, or a producer that truncates the log, the checks must fail.
-import { beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, test } from 'vitest';
 import { runSharedVolumeChecks, type SharedSetup } from '../src/checks/shared-volume.ts';
-import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
+import { negativeControl } from '../src/drill/control.ts';
+import type { CellResult } from '../src/report/model.ts';
+import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
 
 const SHARED: SharedSetup = {
   name: 'producer-consumer-web',
@@ -40,17 +42,9 @@ describe('a volume shared by three containers', () => {
       { ...SHARED, name: 'consumer-not-sharing', title: 'consumer on its own volume', consumerShares: false },
       { ...context(), trials: 1 },
     );
-    const consumerItem = cell.items?.find((i) => i.item === 'consumer saw every line, in order');
-    const caught = cell.status === 'failed' && consumerItem?.observed === 'absent';
-    recordControl(task.meta, {
-      id: `${cell.id}/consumer-not-sharing`,
-      scenario: 'shared',
-      title: 'consumer on a volume of its own',
-      sabotage: 'the consumer mounts another volume at /data',
-      caught,
-      cell,
-    });
-    expect(caught, cell.evidence.join('\n')).toBe(true);
+    const caughtWhen = (c: CellResult) => c.items?.find((i) => i.item === 'consumer saw every line, in order')?.observed === 'absent';
+    const spec = { id: `${cell.id}/consumer-not-sharing`, title: 'consumer on a volume of its own', sabotage: 'the consumer mounts another volume at /data' };
+    proveControl(task.meta, negativeControl(cell, { ...spec, observed: 'any', caughtWhen }));
   });
 
   test('negative control: a producer that truncates the log when it starts is reported', async ({ task }) => {
@@ -60,15 +54,12 @@ describe('a volume shared by three containers', () => {
       { ...context(), trials: 1 },
     );
     const lost = (item: string) => cell.items?.find((i) => i.item === item)?.observed === 'lost';
-    const caught = cell.status === 'failed' && lost('recreated producer appends after the last line') && lost('log intact after recreating all three');
-    recordControl(task.meta, {
+    const caughtWhen = () => lost('recreated producer appends after the last line') && lost('log intact after recreating all three');
+    const spec = {
       id: `${cell.id}/truncating-producer`,
-      scenario: 'shared',
       title: 'producer truncating the log on start',
       sabotage: 'the producer empties messages.log and restarts its sequence at 1',
-      caught,
-      cell,
-    });
-    expect(caught, cell.evidence.join('\n')).toBe(true);
+    };
+    proveControl(task.meta, negativeControl(cell, { ...spec, observed: 'any', caughtWhen }));
   });
 });

@@ -3,7 +3,9 @@
 // the path that brings the data onto the new version, proven by fingerprint.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ensureImage } from '../src/docker/engine.ts';
-import { assertVerdict, preflight, recordControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
+import { negativeControl } from '../src/drill/control.ts';
+import type { CellResult } from '../src/report/model.ts';
+import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
 import { mysql } from '../src/targets/mysql.ts';
 import { postgres } from '../src/targets/postgres.ts';
 import { runDatabaseUpgrade } from '../src/upgrade/database-upgrade.ts';
@@ -51,16 +53,9 @@ describe('negative control: a newer image that keeps its data elsewhere starts e
     const pair = config.upgrades['moved-data-path'];
     const cell = await runDatabaseUpgrade({ scenario: SCENARIO, target: postgres, pair, dumpRestoreFallback: false }, { scope, trials: config.trials });
     // Starting empty beside the old data, or refusing it: either way the data is not on the new version.
-    const caught = cell.status === 'failed' && cell.observed === 'lost';
-    recordControl(task.meta, {
-      id: `${cell.id}/control`,
-      scenario: SCENARIO,
-      title: `PostgreSQL: ${pair.from} → ${pair.to}, the volume still mounted at /var/lib/postgresql/data`,
-      sabotage: 'the new image keeps its data in another directory than the one the old volume is mounted at (as postgres 18 moved PGDATA)',
-      caught,
-      cell,
-    });
-    expect(caught, cell.evidence.join('\n')).toBe(true);
+    const title = `PostgreSQL: ${pair.from} → ${pair.to}, the volume still mounted at /var/lib/postgresql/data`;
+    const sabotage = 'the new image keeps its data in another directory than the one the old volume is mounted at (as postgres 18 moved PGDATA)';
+    proveControl(task.meta, negativeControl(cell, { title, sabotage }));
     if (cell.upgrade?.inPlace === 'reinitialised')
       expect(cell.evidence.join('\n')).toContain('data lost: the new container initialised a fresh data directory');
   });
@@ -81,17 +76,9 @@ describe('WordPress upgrade on the same files volume and database', () => {
     const { config, scope } = scenarioKit();
     const pair = config.upgrades.wordpress;
     const cell = await runWordPressUpgrade({ scenario: SCENARIO, pair, database: config.images.mysql, coreUpgrade: false }, { scope, trials: config.trials });
-    const wordpress = cell.upgrade?.wordpress;
     // The posts survive; what must be reported is that the site still runs the old WordPress.
-    const caught = cell.status === 'failed' && wordpress !== undefined && wordpress.coreAfterUpgrade !== wordpress.coreOfNewImage;
-    recordControl(task.meta, {
-      id: `${cell.id}/control`,
-      scenario: SCENARIO,
-      title: `WordPress: only the image tag changed (${pair.from} → ${pair.to})`,
-      sabotage: "the image was swapped and nothing else: the entrypoint leaves an existing site's core files alone",
-      caught,
-      cell,
-    });
-    expect(caught, cell.evidence.join('\n')).toBe(true);
+    const caughtWhen = (c: CellResult) => c.upgrade?.wordpress !== undefined && c.upgrade.wordpress.coreAfterUpgrade !== c.upgrade.wordpress.coreOfNewImage;
+    const sabotage = "the image was swapped and nothing else: the entrypoint leaves an existing site's core files alone";
+    proveControl(task.meta, negativeControl(cell, { title: `WordPress: only the image tag changed (${pair.from} → ${pair.to})`, sabotage, caughtWhen }));
   });
 });

@@ -52,6 +52,15 @@ export function recordControl(meta: TaskMeta, control: ControlResult): void {
   meta.persistControl = control;
 }
 
+/** Records a negative control for the report, and fails the test with its evidence unless it was caught. */
+export function proveControl(meta: TaskMeta, control: ControlResult, explanation?: string): void {
+  recordControl(meta, control);
+  if (!control.caught) {
+    const lines = [explanation, ...control.cell.evidence].filter((line): line is string => Boolean(line));
+    throw new Error(`negative control NOT caught: ${control.title} (${control.sabotage})\n  ${lines.join('\n  ')}`);
+  }
+}
+
 /** Fails the test unless the cell observed what it expected; an errored cell fails as an error. */
 export function assertVerdict(result: CellResult): void {
   if (result.status === 'errored') throw new Error(`harness error: ${result.error ?? 'unknown'}`);

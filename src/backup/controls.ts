@@ -1,7 +1,6 @@
 // Negative controls for backup drills: backups broken on purpose. Each must come out "failed"
 // with the damage named, or the check it sabotages could never fail.
 import { truncate } from 'node:fs/promises';
-import type { CellResult, ControlResult } from '../report/model.ts';
 import type { BackupMethod } from './method.ts';
 import { helperTar } from './methods/helper-tar.ts';
 
@@ -23,15 +22,4 @@ export function truncatingTar(): BackupMethod {
 /** Extracts the archive without stripping its leading data/ component: the data lands one level too deep. */
 export function restoreIntoWrongPath(): BackupMethod {
   return helperTar({ mode: 'quiesced', stripComponents: 0 });
-}
-
-export function backupControl(cell: CellResult, title: string, sabotage: string, caughtWhen: (cell: CellResult) => boolean): ControlResult {
-  return {
-    id: `${cell.id}/control`,
-    scenario: cell.scenario,
-    title,
-    sabotage,
-    caught: cell.status === 'failed' && cell.observed === 'lost' && caughtWhen(cell),
-    cell,
-  };
 }

@@ -2,7 +2,6 @@
 // destroy the original volume, restore into a new one, start the service on it and prove the
 // data. The result says what survived, how long each step took (the RTO achieved), how big
 // the backup was, and which acknowledged writes the restore lost (the RPO).
-import type { ImageChoice } from '../config.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { inspectContainer, logsOnceReady, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
 import { docker, statusCode } from '../docker/engine.ts';
@@ -10,7 +9,8 @@ import { removeVolume, type RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
 import type { BackupFacts, CellResult, Outcome, Phase } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
-import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import type { TrialRecord } from '../drill/assemble.ts';
+import { type ImagesDrillContext, identify, runDrill } from '../drill/drill.ts';
 import { ContainerExitedError } from '../targets/wait-ready.ts';
 import { describeRpo, emptyLedger, evaluateLedger, mergeLedgers, nextLedgerId, type LedgerLog, type LedgerWriter } from './ledger.ts';
 import { CorruptBackupError } from './manifest.ts';
@@ -22,7 +22,7 @@ import { epochMs, sleep, stopwatch } from '../timing/clock.ts';
 const WRITES_BEFORE_MS = 400;
 const WRITES_AFTER_MS = 400;
 
-export interface DrillSpec {
+export interface BackupDrillSpec {
   scenario: string;
   subject: BackupSubject;
   method: BackupMethod;
@@ -32,36 +32,26 @@ export interface DrillSpec {
   title?: string;
 }
 
-export interface DrillContext {
-  scope: RunScope;
-  trials: number;
+export interface BackupContext extends ImagesDrillContext<'service' | 'toolbox'> {
   dataset: Dataset;
-  images: { service: ImageChoice; toolbox: ImageChoice };
   /** A host folder; each trial gets its own under it when not set. */
   backupDir?: string;
 }
 
-export function drillId(spec: Pick<DrillSpec, 'subject' | 'method' | 'variant'>): string {
+export function drillId(spec: Pick<BackupDrillSpec, 'subject' | 'method' | 'variant'>): string {
   return `${spec.subject.name}/backup-restore/${spec.variant ?? `${spec.method.name}-${spec.method.mode}`}`;
 }
 
-export async function runDrill(spec: DrillSpec, context: DrillContext): Promise<CellResult> {
+export async function runBackupDrill(spec: BackupDrillSpec, context: BackupContext): Promise<CellResult> {
   const id = drillId(spec);
-  const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(spec, context, trial, scope));
-  const identity = {
-    id,
-    scenario: spec.scenario,
-    title: spec.title ?? `${spec.subject.displayName}: ${spec.method.title}`,
-    target: spec.subject.name,
-    storage: 'named-volume' as const,
-    disruption: 'backup-restore' as const,
-    variant: spec.variant ?? `${spec.method.name}-${spec.method.mode}`,
-    expected: spec.expected,
-  };
-  return assembleResult(identity, context.images.service.reference, records, error);
+  const identity = identify(
+    { target: spec.subject.name, storage: 'named-volume', disruption: 'backup-restore', variant: spec.variant ?? `${spec.method.name}-${spec.method.mode}` },
+    { scenario: spec.scenario, title: spec.title ?? `${spec.subject.displayName}: ${spec.method.title}`, expected: spec.expected, id },
+  );
+  return runDrill({ identity, image: context.images.service.reference, runTrial: (trial, scope) => runTrial(spec, context, trial, scope) }, context);
 }
 
-async function runTrial(spec: DrillSpec, context: DrillContext, trial: number, scope: RunScope): Promise<TrialRecord> {
+async function runTrial(spec: BackupDrillSpec, context: BackupContext, trial: number, scope: RunScope): Promise<TrialRecord> {
   const drill = new DrillTrial(spec, context, trial, scope);
   const seeded = await drill.seed();
   const taken = await drill.backUpWhileWriting(seeded);
@@ -101,12 +91,12 @@ class DrillTrial {
   private readonly env: SubjectEnv;
   private backupDir: string | undefined;
   private dataDir: string | undefined;
-  private readonly spec: DrillSpec;
-  private readonly context: DrillContext;
+  private readonly spec: BackupDrillSpec;
+  private readonly context: BackupContext;
   private readonly trial: number;
   private readonly scope: RunScope;
 
-  constructor(spec: DrillSpec, context: DrillContext, trial: number, scope: RunScope) {
+  constructor(spec: BackupDrillSpec, context: BackupContext, trial: number, scope: RunScope) {
     this.spec = spec;
     this.context = context;
     this.trial = trial;

@@ -8,7 +8,6 @@ import { chown, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type StartedTestContainer } from 'testcontainers';
 import { LoopbackContainer } from '../docker/loopback-container.ts';
-import type { ImageChoice } from '../config.ts';
 import { sha256 } from '../data/hash.ts';
 import { mappedPort, waitForExit } from '../docker/containers.ts';
 import { runOneShot, type OneShotResult } from '../docker/one-shot.ts';
@@ -17,7 +16,9 @@ import type { RunScope } from '../docker/run-scope.ts';
 import type { CellResult, ControlResult, ItemOutcome, Observation } from '../report/model.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
 import { httpRequest, pollUntil } from '../web/http.ts';
-import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import type { TrialRecord } from '../drill/assemble.ts';
+import { type ImagesDrillContext, identify, runDrill } from '../drill/drill.ts';
+import { negativeControl } from '../drill/control.ts';
 import { firstLine } from './output.ts';
 import { stopwatch } from '../timing/clock.ts';
 
@@ -38,30 +39,18 @@ export const BIND_ITEMS = [
 ] as const;
 export type BindItem = (typeof BIND_ITEMS)[number];
 
-export interface BindContext {
-  scope: RunScope;
-  trials: number;
-  images: { toolbox: ImageChoice; nginx: ImageChoice };
-}
+export type BindContext = ImagesDrillContext<'toolbox' | 'nginx'>;
 
 /** A uid and gid that exist in no image the harness uses: an ordinary, unprivileged user. */
 const APP_UID = 1000;
 const LIVE_EDIT_TIMEOUT_MS = 30_000;
 
 export async function runBindMountChecks(scenario: string, expected: Record<BindItem, Observation>, context: BindContext): Promise<CellResult> {
-  const id = 'toolbox/bind-mount/none/bind-mounts';
-  const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(expected, context, trial, scope));
-  const identity = {
-    id,
-    scenario,
-    title: 'Bind mounts',
-    target: 'toolbox',
-    storage: 'bind-mount' as const,
-    disruption: 'none' as const,
-    variant: 'bind-mounts',
-    expected: 'survives' as const,
-  };
-  return assembleResult(identity, context.images.toolbox.reference, records, error);
+  const identity = identify(
+    { target: 'toolbox', storage: 'bind-mount', disruption: 'none', variant: 'bind-mounts' },
+    { scenario, title: 'Bind mounts', expected: 'survives' },
+  );
+  return runDrill({ identity, image: context.images.toolbox.reference, runTrial: (trial, scope) => runTrial(expected, context, trial, scope) }, context);
 }
 
 /** What one part of the check saw: its items, and the evidence for them. */
@@ -242,7 +231,7 @@ async function checkBothWays(
 export async function runBindControl(scenario: string, context: BindContext): Promise<ControlResult> {
   const id = 'toolbox/named-volume/none/volume-instead-of-bind';
   const items = ['host file in the container, same bytes', 'container file on the host, same bytes'] as const;
-  const { records, error } = await runTrials(id, 1, context.scope, async (trial, scope) => {
+  const runTrial = async (trial: number, scope: RunScope): Promise<TrialRecord> => {
     const folder = await scope.createHostFolder('bind-control');
     const volume = await scope.createVolume('not-the-host-folder');
     const once: RunOnce = (script, binds, user) => runOnce(scope, context.images.toolbox.reference, script, binds, user);
@@ -261,31 +250,19 @@ export async function runBindControl(scenario: string, context: BindContext): Pr
       serverVersion: 'shell in the toolbox image',
       evidence: [check.evidence],
     };
-  });
-  const cell = assembleResult(
-    {
-      id,
-      scenario,
-      title: 'Bind mounts: a named volume where the host folder should be',
-      target: 'toolbox',
-      storage: 'named-volume',
-      disruption: 'none',
-      variant: 'volume-instead-of-bind',
-      expected: 'survives',
-    },
-    context.images.toolbox.reference,
-    records,
-    error,
+  };
+  const identity = identify(
+    { target: 'toolbox', storage: 'named-volume', disruption: 'none', variant: 'volume-instead-of-bind' },
+    { scenario, title: 'Bind mounts: a named volume where the host folder should be', expected: 'survives' },
   );
-  const caught = cell.status === 'failed' && (cell.items ?? []).every((i) => i.observed === 'absent');
-  return {
+  const cell = await runDrill({ identity, image: context.images.toolbox.reference, runTrial }, { ...context, trials: 1 });
+  return negativeControl(cell, {
     id,
-    scenario,
     title: 'a named volume where the host folder should be',
     sabotage: 'the container mounts a named volume at /data instead of the host folder',
-    caught,
-    cell,
-  };
+    observed: 'any',
+    caughtWhen: (c) => (c.items ?? []).every((item) => item.observed === 'absent'),
+  });
 }
 
 /** A container that runs one script and exits; its output and exit code are the answer. */

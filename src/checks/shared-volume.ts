@@ -6,7 +6,6 @@
 import { readFile } from 'node:fs/promises';
 import { type StartedTestContainer } from 'testcontainers';
 import { LoopbackContainer } from '../docker/loopback-container.ts';
-import type { ImageChoice } from '../config.ts';
 import { mappedPort, readLogs, removeContainer, stopGracefully } from '../docker/containers.ts';
 import { docker } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
@@ -16,7 +15,8 @@ import type { CellResult, ItemOutcome, Observation } from '../report/model.ts';
 import { round } from '../report/stats.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
 import { httpRequest } from '../web/http.ts';
-import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import type { TrialRecord } from '../drill/assemble.ts';
+import { type ImagesDrillContext, identify, runDrill } from '../drill/drill.ts';
 import { deadlineIn, sleep, stopwatch } from '../timing/clock.ts';
 
 /** The seed writes every 5 s; 0.2 s keeps a trial short and still shows ordering and gaps. */
@@ -67,11 +67,7 @@ export interface SharedSetup {
   expected: Record<SharedItem, Observation>;
 }
 
-export interface SharedContext {
-  scope: RunScope;
-  trials: number;
-  images: { toolbox: ImageChoice; nginx: ImageChoice };
-}
+export type SharedContext = ImagesDrillContext<'toolbox' | 'nginx'>;
 
 interface Stack {
   producer: StartedTestContainer;
@@ -81,18 +77,11 @@ interface Stack {
 
 export async function runSharedVolumeChecks(scenario: string, setup: SharedSetup, context: SharedContext): Promise<CellResult> {
   const id = `toolbox/named-volume/recreate/${setup.name}`;
-  const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(id, setup, context, trial, scope));
-  const identity = {
-    id,
-    scenario,
-    title: `Shared volume: ${setup.title}`,
-    target: 'toolbox',
-    storage: 'named-volume' as const,
-    disruption: 'recreate' as const,
-    variant: setup.name,
-    expected: 'survives' as const,
-  };
-  return assembleResult(identity, context.images.toolbox.reference, records, error);
+  const identity = identify(
+    { target: 'toolbox', storage: 'named-volume', disruption: 'recreate', variant: setup.name },
+    { scenario, title: `Shared volume: ${setup.title}`, expected: 'survives' },
+  );
+  return runDrill({ identity, image: context.images.toolbox.reference, runTrial: (trial, scope) => runTrial(id, setup, context, trial, scope) }, context);
 }
 
 /** One trial's running stack and what it has seen so far. */

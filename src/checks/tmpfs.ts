@@ -4,14 +4,14 @@
 // fail: that is the negative control.
 import { randomBytes } from 'node:crypto';
 import type { StartedTestContainer } from 'testcontainers';
-import type { ImageChoice } from '../config.ts';
 import { inspectContainer, startExisting, stopGracefully } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { StepTimeoutError } from '../errors.ts';
 import type { CellResult, ItemOutcome, Observation, Phase } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
 import { idleContainer } from '../targets/toolbox.ts';
-import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import type { TrialRecord } from '../drill/assemble.ts';
+import { type ImageDrillContext, identify, runDrill } from '../drill/drill.ts';
 import { firstLine } from './output.ts';
 import { searchDisk } from './on-disk.ts';
 import { deadlineIn, sleep, stopwatch } from '../timing/clock.ts';
@@ -35,26 +35,14 @@ export interface TmpfsSetup {
   expected: Record<TmpfsItem, Observation>;
 }
 
-export interface TmpfsContext {
-  scope: RunScope;
-  trials: number;
-  image: ImageChoice;
-}
+export type TmpfsContext = ImageDrillContext;
 
 export async function runTmpfsChecks(scenario: string, setup: TmpfsSetup, context: TmpfsContext): Promise<CellResult> {
-  const id = `toolbox/${setup.mounts}/restart/${setup.name}`;
-  const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(setup, context, trial, scope));
-  const identity = {
-    id,
-    scenario,
-    title: `tmpfs: ${setup.title}`,
-    target: 'toolbox',
-    storage: setup.mounts,
-    disruption: 'restart' as const,
-    variant: setup.name,
-    expected: setup.expected['after a stop and start'] === 'lost' ? ('lost' as const) : ('survives' as const),
-  };
-  return assembleResult(identity, context.image.reference, records, error);
+  const identity = identify(
+    { target: 'toolbox', storage: setup.mounts, disruption: 'restart', variant: setup.name },
+    { scenario, title: `tmpfs: ${setup.title}`, expected: setup.expected['after a stop and start'] === 'lost' ? 'lost' : 'survives' },
+  );
+  return runDrill({ identity, image: context.image.reference, runTrial: (trial, scope) => runTrial(setup, context, trial, scope) }, context);
 }
 
 async function runTrial(setup: TmpfsSetup, context: TmpfsContext, trial: number, scope: RunScope): Promise<TrialRecord> {

@@ -5,12 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ImageChoice } from '../config.ts';
 import { docker, statusCode } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import type { CellResult, ItemOutcome, Observation } from '../report/model.ts';
 import { idleContainer } from '../targets/toolbox.ts';
-import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import type { TrialRecord } from '../drill/assemble.ts';
+import { type ImageDrillContext, identify, runDrill } from '../drill/drill.ts';
 import { PhaseTimer } from '../timing/clock.ts';
 
 export const VOLUME_ITEMS = [
@@ -27,26 +27,14 @@ export const VOLUME_ITEMS = [
 ] as const;
 export type VolumeItem = (typeof VOLUME_ITEMS)[number];
 
-export interface VolumeContext {
-  scope: RunScope;
-  trials: number;
-  image: ImageChoice;
-}
+export type VolumeContext = ImageDrillContext;
 
 export async function runVolumeManagementChecks(scenario: string, expected: Record<VolumeItem, Observation>, context: VolumeContext): Promise<CellResult> {
-  const id = 'docker/named-volume/none/volume-management';
-  const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(expected, context, trial, scope));
-  const identity = {
-    id,
-    scenario,
-    title: 'Volume management operations',
-    target: 'docker',
-    storage: 'named-volume' as const,
-    disruption: 'none' as const,
-    variant: 'volume-management',
-    expected: 'survives' as const,
-  };
-  return assembleResult(identity, context.image.reference, records, error);
+  const identity = identify(
+    { target: 'docker', storage: 'named-volume', disruption: 'none', variant: 'volume-management' },
+    { scenario, title: 'Volume management operations', expected: 'survives' },
+  );
+  return runDrill({ identity, image: context.image.reference, runTrial: (trial, scope) => runTrial(expected, context, trial, scope) }, context);
 }
 
 /** What every step of one trial shares; the volumes it made are kept as it goes. */

@@ -3,14 +3,14 @@
 // and every acknowledged write must be there. Written after Jepsen's set checker: the harness
 // records on the host what the database acknowledged, then counts lost, unexpected and
 // recovered writes. With durability relaxed on purpose, the same kill must lose some.
-import type { ImageChoice } from '../config.ts';
 import { inspectContainer, logsOnceReady, mappedPort, removeContainer } from '../docker/containers.ts';
 import { docker } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, KillFacts, Outcome, Phase } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
-import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import type { TrialRecord } from '../drill/assemble.ts';
+import { type ImageDrillContext, identify, runDrill } from '../drill/drill.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
@@ -32,30 +32,27 @@ export interface KillSpec {
   setting?: { name: string; serverArgs: string[] };
 }
 
-export interface KillContext {
-  scope: RunScope;
-  image: ImageChoice;
-  trials: number;
-}
+export type KillContext = ImageDrillContext;
 
 export function killId(spec: Pick<KillSpec, 'target' | 'storage' | 'durability' | 'setting'>): string {
   return `${spec.target.name}/${spec.storage}/kill/${spec.durability}${spec.setting ? `-${spec.setting.name}` : ''}`;
 }
 
 export async function runKillDrill(spec: KillSpec, context: KillContext, stopEarly?: (record: TrialRecord) => boolean): Promise<CellResult> {
-  const id = killId(spec);
-  const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(spec, context, trial, scope), stopEarly);
-  const identity = {
-    id,
-    scenario: spec.scenario,
-    title: `${spec.target.displayName} on ${spec.storage}, SIGKILL under load (${spec.setting?.name ?? (spec.durability === 'durable' ? 'default durability' : spec.target.relaxedDurability.description.split(':')[0])})`,
-    target: spec.target.name,
-    storage: spec.storage,
-    disruption: 'kill' as const,
-    variant: spec.setting ? `${spec.durability}-${spec.setting.name}` : spec.durability,
-    expected: spec.expected,
-  };
-  return assembleResult(identity, context.image.reference, records, error);
+  const identity = identify(
+    {
+      target: spec.target.name,
+      storage: spec.storage,
+      disruption: 'kill',
+      variant: spec.setting ? `${spec.durability}-${spec.setting.name}` : spec.durability,
+    },
+    {
+      scenario: spec.scenario,
+      title: `${spec.target.displayName} on ${spec.storage}, SIGKILL under load (${spec.setting?.name ?? (spec.durability === 'durable' ? 'default durability' : spec.target.relaxedDurability.description.split(':')[0])})`,
+      expected: spec.expected,
+    },
+  );
+  return runDrill({ identity, image: context.image.reference, runTrial: (trial, scope) => runTrial(spec, context, trial, scope), stopEarly }, context);
 }
 
 async function runTrial(spec: KillSpec, context: KillContext, trial: number, scope: RunScope): Promise<TrialRecord> {

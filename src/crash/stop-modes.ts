@@ -5,7 +5,6 @@
 // acknowledged write still there.
 import { constants } from 'node:os';
 import type { GenericContainer } from 'testcontainers';
-import type { ImageChoice } from '../config.ts';
 import {
   exitCodesSince,
   GRACEFUL_STOP_TIMEOUT_MS,
@@ -21,7 +20,7 @@ import type { RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, Outcome, Phase, ShutdownVerdict, StopMode, StopModeFacts } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
-import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import type { TrialRecord } from '../drill/assemble.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
@@ -29,6 +28,7 @@ import { waitUntilReady } from '../targets/wait-ready.ts';
 import { readShutdownEvidence } from '../targets/shutdown-evidence.ts';
 import { countLedgerWhenReady, startWriteLoad } from './write-load.ts';
 import { epochMs, sleep, stopwatch } from '../timing/clock.ts';
+import { identify, runDrill, type ImageDrillContext } from '../drill/drill.ts';
 
 const WRITERS = 2;
 const WRITE_BEFORE_STOP_MS = 1_000;
@@ -131,31 +131,19 @@ export interface StopModeSpec {
   mode: StopMode;
 }
 
-export interface StopModeContext {
-  scope: RunScope;
-  image: ImageChoice;
-  trials: number;
-}
+export type StopModeContext = ImageDrillContext;
 
 export function stopModeId(spec: Pick<StopModeSpec, 'target' | 'storage' | 'mode'>): string {
   return `${spec.target.name}/${spec.storage}/stop-start/${spec.mode}`;
 }
 
 export async function runStopModeDrill(spec: StopModeSpec, context: StopModeContext): Promise<CellResult> {
-  const id = stopModeId(spec);
-  const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(spec, context, trial, scope));
   const mode = MODE_SPECS[spec.mode];
-  const identity = {
-    id,
-    scenario: spec.scenario,
-    title: `${spec.target.displayName} on ${spec.storage}: ${mode.command.replaceAll('CONTAINER', '…')}`,
-    target: spec.target.name,
-    storage: spec.storage,
-    disruption: 'stop-start' as const,
-    variant: spec.mode,
-    expected: 'survives' as const,
-  };
-  return assembleResult(identity, context.image.reference, records, error);
+  const identity = identify(
+    { target: spec.target.name, storage: spec.storage, disruption: 'stop-start', variant: spec.mode },
+    { scenario: spec.scenario, title: `${spec.target.displayName} on ${spec.storage}: ${mode.command.replaceAll('CONTAINER', '…')}`, expected: 'survives' },
+  );
+  return runDrill({ identity, image: context.image.reference, runTrial: (trial, scope) => runTrial(spec, context, trial, scope) }, context);
 }
 
 async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: number, scope: RunScope): Promise<TrialRecord> {

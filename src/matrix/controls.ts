@@ -2,6 +2,7 @@
 // or the check it sabotages could never fail and would prove nothing.
 import { dirname, join } from 'node:path';
 import type { ControlResult } from '../report/model.ts';
+import { evidenceShows, negativeControl } from '../drill/control.ts';
 import { deriveImage } from '../images/derived.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
@@ -17,14 +18,11 @@ export async function wrongMountPathControl(scenario: string, target: DatabaseTa
   const mountPath = join(dirname(dataMount), 'not-the-data-directory');
   const spec = { scenario, target, storage: 'named-volume', disruption: 'recreate', expected: 'survives', placement: { mountPath } } as const;
   const cell = await runCell(spec, { ...context, trials: 1 });
-  return {
+  return negativeControl(cell, {
     id: `${cellId(spec)}/wrong-mount-path`,
-    scenario,
     title: `${target.displayName}: named volume mounted at the wrong path, recreate`,
     sabotage: `the volume is mounted at ${mountPath}; the image keeps its data under ${dataMount}`,
-    caught: cell.status === 'failed' && cell.observed === 'lost',
-    cell,
-  };
+  });
 }
 
 /** Where the derived image of the next control keeps its data: outside every VOLUME it declares. */
@@ -46,12 +44,11 @@ export async function dataOutsideVolumeControl(
   const image = await deriveImage(context.scope, context.image.reference, lines, `${target.name}-data-elsewhere`);
   const spec = { scenario, target, storage, disruption: 'recreate', expected: 'survives' } as const;
   const cell = await runCell(spec, { ...context, trials: 1, image: { ...context.image, reference: image, source: 'override' } });
-  return {
+  return negativeControl(cell, {
     id: `${cellId(spec)}/data-outside-volume`,
-    scenario,
     title: `${target.displayName}: an image that keeps its data outside its VOLUME, ${storage}, recreate`,
     sabotage: `an image built FROM ${context.image.reference} with \`${lines.join('; ')}\`: the storage is mounted at the image's VOLUME, the server writes elsewhere`,
-    caught: cell.status === 'failed' && cell.observed === 'lost',
-    cell,
-  };
+    // The evidence must say why: the server's data directory is not on the storage under test.
+    caughtWhen: evidenceShows('NOT under'),
+  });
 }

@@ -1,7 +1,6 @@
 // One cell of a persistence matrix: put a target's data on one storage type, write a known
 // dataset, disrupt the container, and observe whether the same data comes back.
 import type { StartedTestContainer } from 'testcontainers';
-import type { ImageChoice } from '../config.ts';
 import { compareFingerprints, summariseFingerprint, type Fingerprint, type FingerprintComparison } from '../data/fingerprint.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { type MountFact, inspectContainer, logsOnceReady, mappedPort, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
@@ -10,13 +9,14 @@ import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, Disruption, Outcome } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
-import { assembleResult, runTrials, type TrialRecord } from './assemble.ts';
+import type { TrialRecord } from '../drill/assemble.ts';
 import { dataLayoutOf, isWithin, whereDataLives } from '../storage/data-layout.ts';
 import { describeMounts, prepareStorage, type PlacementOptions, type StorageKind } from '../storage/placement.ts';
 import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 import { ContainerExitedError, waitUntilReady } from '../targets/wait-ready.ts';
 import { PhaseTimer } from '../timing/clock.ts';
+import { identify, runDrill, type ImageDrillContext } from '../drill/drill.ts';
 
 export interface CellSpec {
   scenario: string;
@@ -30,10 +30,7 @@ export interface CellSpec {
   variant?: string;
 }
 
-export interface CellContext {
-  scope: RunScope;
-  image: ImageChoice;
-  trials: number;
+export interface CellContext extends ImageDrillContext {
   dataset: Dataset;
 }
 
@@ -42,18 +39,10 @@ export function cellId(spec: Pick<CellSpec, 'target' | 'storage' | 'disruption' 
 }
 
 export async function runCell(spec: CellSpec, context: CellContext): Promise<CellResult> {
-  const { records, error } = await runTrials(cellId(spec), context.trials, context.scope, (trial, scope) => runTrial(spec, context, trial, scope));
-  const identity = {
-    id: cellId(spec),
-    scenario: spec.scenario,
-    title: `${spec.target.displayName}${spec.variant ? ` (${spec.variant})` : ''} on ${spec.storage}, ${spec.disruption}`,
-    target: spec.target.name,
-    storage: spec.storage,
-    disruption: spec.disruption,
-    ...(spec.variant ? { variant: spec.variant } : {}),
-    expected: spec.expected,
-  };
-  return assembleResult(identity, context.image.reference, records, error);
+  const title = `${spec.target.displayName}${spec.variant ? ` (${spec.variant})` : ''} on ${spec.storage}, ${spec.disruption}`;
+  const place = { target: spec.target.name, storage: spec.storage, disruption: spec.disruption, variant: spec.variant };
+  const identity = identify(place, { scenario: spec.scenario, title, expected: spec.expected });
+  return runDrill({ identity, image: context.image.reference, runTrial: (trial, scope) => runTrial(spec, context, trial, scope) }, context);
 }
 
 /** What a trial knows once its data is written: the running container and the fingerprint. */

@@ -2,7 +2,6 @@
 // add a plugin file; remove both containers and recreate them with the same volumes; then read
 // everything back as a visitor would, and the post rows from the database. Run without one of
 // the volumes, it shows what that volume protects.
-import type { ImageChoice } from '../config.ts';
 import { compareFingerprints, type Fingerprint, type FingerprintComparison, type TableFingerprint } from '../data/fingerprint.ts';
 import { sha256 } from '../data/hash.ts';
 import { deterministicPng } from '../data/png.ts';
@@ -34,8 +33,9 @@ import {
   type UploadedMedia,
 } from '../targets/wordpress/site.ts';
 import { httpRequest } from '../web/http.ts';
-import { assembleResult, runTrials, type TrialRecord } from './assemble.ts';
+import type { TrialRecord } from '../drill/assemble.ts';
 import { stopwatch } from '../timing/clock.ts';
+import { identify, runDrill, type ImagesDrillContext } from '../drill/drill.ts';
 
 export const SITE_ITEMS = ['site installed', 'posts over HTTP', 'post rows in the database', 'media file', 'plugin file'] as const;
 export type SiteItem = (typeof SITE_ITEMS)[number];
@@ -61,11 +61,7 @@ function expectationFor(expectation: ItemExpectation, permalinks: Permalinks): O
   return typeof expectation === 'string' ? expectation : expectation[permalinks];
 }
 
-export interface ExerciseContext {
-  scope: RunScope;
-  trials: number;
-  images: { mysql: ImageChoice; wordpress: ImageChoice };
-}
+export type ExerciseContext = ImagesDrillContext<'mysql' | 'wordpress'>;
 
 export const SITE_TIMEOUT_MS = 180_000;
 const POSTS = [
@@ -124,20 +120,13 @@ export async function buildSite(
 
 export async function runWordPressExercise(scenario: string, variant: WordPressVariant, context: ExerciseContext): Promise<CellResult> {
   const id = `wordpress/named-volume/recreate/${variant.name}`;
-  const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(id, variant, context, trial, scope));
   const everything = Object.values(variant.expected).every((e) => expectationFor(e, 'plain') === 'survives' && expectationFor(e, 'pretty') === 'survives');
   const expected: Outcome = everything ? 'survives' : 'lost';
-  const identity = {
-    id,
-    scenario,
-    title: `WordPress ${variant.title}, both containers recreated`,
-    target: 'wordpress',
-    storage: 'named-volume' as const,
-    disruption: 'recreate' as const,
-    variant: variant.name,
-    expected,
-  };
-  return assembleResult(identity, context.images.wordpress.reference, records, error);
+  const identity = identify(
+    { target: 'wordpress', storage: 'named-volume', disruption: 'recreate', variant: variant.name },
+    { scenario, title: `WordPress ${variant.title}, both containers recreated`, expected },
+  );
+  return runDrill({ identity, image: context.images.wordpress.reference, runTrial: (trial, scope) => runTrial(id, variant, context, trial, scope) }, context);
 }
 
 async function runTrial(id: string, variant: WordPressVariant, context: ExerciseContext, trial: number, scope: RunScope): Promise<TrialRecord> {

@@ -15,7 +15,8 @@ import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, Outcome, Phase, UpgradeFacts } from '../report/model.ts';
 import { recoveryOf, round } from '../report/stats.ts';
-import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import type { TrialRecord } from '../drill/assemble.ts';
+import { type DrillContext, identify, runDrill } from '../drill/drill.ts';
 import { dumpToFile, restoreFromFile } from '../backup/methods/native-dump.ts';
 import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
@@ -37,29 +38,18 @@ export interface DatabaseUpgradeSpec {
   dumpRestoreFallback: boolean;
 }
 
-export interface UpgradeContext {
-  scope: RunScope;
-  trials: number;
-}
+export type UpgradeContext = DrillContext;
 
 export function upgradeId(spec: Pick<DatabaseUpgradeSpec, 'target' | 'pair'>): string {
   return `${spec.target.name}/named-volume/upgrade/${spec.pair.name}`;
 }
 
 export async function runDatabaseUpgrade(spec: DatabaseUpgradeSpec, context: UpgradeContext): Promise<CellResult> {
-  const id = upgradeId(spec);
-  const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(spec, trial, scope));
-  const identity = {
-    id,
-    scenario: spec.scenario,
-    title: `${spec.target.displayName}: ${spec.pair.from} → ${spec.pair.to} on the same volume`,
-    target: spec.target.name,
-    storage: 'named-volume' as const,
-    disruption: 'upgrade' as const,
-    variant: spec.pair.name,
-    expected: 'survives' as const,
-  };
-  return assembleResult(identity, spec.pair.to, records, error);
+  const identity = identify(
+    { target: spec.target.name, storage: 'named-volume', disruption: 'upgrade', variant: spec.pair.name },
+    { scenario: spec.scenario, title: `${spec.target.displayName}: ${spec.pair.from} → ${spec.pair.to} on the same volume`, expected: 'survives' },
+  );
+  return runDrill({ identity, image: spec.pair.to, runTrial: (trial, scope) => runTrial(spec, trial, scope) }, context);
 }
 
 /** Starting servers of the pair on a volume, mounted where the image documents its data. */

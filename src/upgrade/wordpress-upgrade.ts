@@ -12,7 +12,8 @@ import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, ItemOutcome, Outcome, UpgradeFacts } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
-import { assembleResult, runTrials, type TrialRecord } from '../matrix/assemble.ts';
+import type { TrialRecord } from '../drill/assemble.ts';
+import { identify, runDrill } from '../drill/drill.ts';
 import { buildSite, judgeSite, observeSite, SITE_TIMEOUT_MS, type SiteContent, type SiteObservation } from '../matrix/wordpress-exercise.ts';
 import { siteUrl, startDatabase, startWordPress, type RunningStack, type StackPlan } from '../targets/wordpress/stack.ts';
 import { generatorVersion, waitForSite } from '../targets/wordpress/site.ts';
@@ -36,19 +37,15 @@ export function wordpressUpgradeId(spec: Pick<WordPressUpgradeSpec, 'pair' | 'co
 }
 
 export async function runWordPressUpgrade(spec: WordPressUpgradeSpec, context: { scope: RunScope; trials: number }): Promise<CellResult> {
-  const id = wordpressUpgradeId(spec);
-  const { records, error } = await runTrials(id, context.trials, context.scope, (trial, scope) => runTrial(spec, trial, scope));
-  const identity = {
-    id,
-    scenario: spec.scenario,
-    title: `WordPress: ${spec.pair.from} → ${spec.pair.to} on the same files volume and database${spec.coreUpgrade ? '' : ', image swapped only'}`,
-    target: 'wordpress',
-    storage: 'named-volume' as const,
-    disruption: 'upgrade' as const,
-    variant: spec.coreUpgrade ? spec.pair.name : `${spec.pair.name}-image-swap-only`,
-    expected: 'survives' as const,
-  };
-  return assembleResult(identity, spec.pair.to, records, error);
+  const identity = identify(
+    { target: 'wordpress', storage: 'named-volume', disruption: 'upgrade', variant: spec.coreUpgrade ? spec.pair.name : `${spec.pair.name}-image-swap-only` },
+    {
+      scenario: spec.scenario,
+      title: `WordPress: ${spec.pair.from} → ${spec.pair.to} on the same files volume and database${spec.coreUpgrade ? '' : ', image swapped only'}`,
+      expected: 'survives',
+    },
+  );
+  return runDrill({ identity, image: spec.pair.to, runTrial: (trial, scope) => runTrial(spec, trial, scope) }, context);
 }
 
 /** What every step of one trial shares. */
