@@ -41,9 +41,10 @@ export default defineConfig({
       },
       {
         test: {
-          // The official images' contracts, checked against the selected images (stand-ins too).
+          // The official images' contracts, checked against the selected images (stand-ins too),
+          // and the stack and probes the drills are built on, on real containers.
           name: 'images',
-          include: ['test/images/**/*.test.ts'],
+          include: ['test/images/**/*.test.ts', 'test/stack/**/*.test.ts'],
           retry: 0,
           fileParallelism: false,
           testTimeout: 5 * 60_000,

@@ -15,3 +15,18 @@ export function demultiplexLogs(buffer: Buffer): string {
   if (offset < buffer.length) parts.push(buffer.subarray(offset).toString('utf8'));
   return parts.join('');
 }
+
+/** The frames split by stream: stdout (1) and stderr (2), as raw bytes. */
+export function demultiplexStreams(buffer: Buffer): { stdout: Buffer; stderr: Buffer } {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  let offset = 0;
+  while (offset + 8 <= buffer.length) {
+    const streamType = buffer[offset];
+    const length = buffer.readUInt32BE(offset + 4);
+    const payload = buffer.subarray(offset + 8, offset + 8 + length);
+    (streamType === 2 ? err : out).push(payload);
+    offset += 8 + length;
+  }
+  return { stdout: Buffer.concat(out), stderr: Buffer.concat(err) };
+}

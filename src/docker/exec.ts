@@ -1,0 +1,29 @@
+// `docker exec` through the engine API: a command in a running container, its exit code and its
+// output kept apart, optionally with bytes on its standard input. Probes read and write a
+// service's data this way without a client library for it.
+import { docker } from './engine.ts';
+import { demultiplexStreams } from './log-frames.ts';
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export async function execIn(containerId: string, command: string[], options: { stdin?: Buffer; user?: string } = {}): Promise<ExecResult> {
+  const exec = await docker()
+    .getContainer(containerId)
+    .exec({ Cmd: command, AttachStdout: true, AttachStderr: true, AttachStdin: options.stdin !== undefined, ...(options.user ? { User: options.user } : {}) });
+  const stream = await exec.start({ hijack: options.stdin !== undefined, stdin: options.stdin !== undefined });
+  const chunks: Buffer[] = [];
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  if (options.stdin !== undefined) stream.end(options.stdin);
+  await done;
+  const { stdout, stderr } = demultiplexStreams(Buffer.concat(chunks));
+  const { ExitCode } = await exec.inspect();
+  return { exitCode: ExitCode ?? -1, stdout, stderr: stderr.toString('utf8') };
+}

@@ -1,0 +1,48 @@
+// A probe: how a drill writes known data into a service and reads back what must survive. One
+// observation type serves every kind of data: name → present, size, content hash (a table's rows,
+// a file's bytes, a command's output).
+import type { Fingerprint } from '../data/fingerprint.ts';
+import type { Stack } from '../stack/stack.ts';
+import { StepTimeoutError } from '../errors.ts';
+import { ContainerExitedError } from '../targets/wait-ready.ts';
+import { deadlineIn, sleep } from '../timing/clock.ts';
+
+export interface Probe {
+  /** The service of the stack it reads and writes. */
+  readonly service: string;
+  /** What it checks, for the evidence ("10,003 rows in 2 tables", "a file in /data"). */
+  readonly describes: string;
+  /** Waits until the service answers (a server accepts connections; a container runs). */
+  ready(stack: Stack): Promise<void>;
+  /** Writes the known data and proves it was written completely. */
+  seed(stack: Stack): Promise<void>;
+  /** What must survive, as it is now. */
+  fingerprint(stack: Stack): Promise<Fingerprint>;
+  /** Where the service says it keeps its data, when it can say (a database's data directory). */
+  dataDirectory?(stack: Stack): Promise<string>;
+  /** The server's own description of itself, when it has one. */
+  serverVersion?(stack: Stack): Promise<string>;
+  /** Lets go of what ready() holds (a connection) before the service is disrupted. */
+  release?(): Promise<void>;
+}
+
+/** The observation of something that is not there. */
+export const ABSENT = { present: false, rows: 0, contentHash: null } as const;
+
+/**
+ * Until the service's container runs. One that exited is not coming back: that is a finding
+ * about the data (ContainerExitedError), not a harness error.
+ */
+export async function untilRunning(stack: Stack, service: string, timeoutMs: number): Promise<void> {
+  const deadline = deadlineIn(timeoutMs);
+  for (;;) {
+    const state = await stack.inspect(service);
+    if (state.running) return;
+    if (state.finishedAt && !state.finishedAt.startsWith('0001-')) {
+      const tail = (await stack.logs(service)).trim().split('\n').slice(-5).join(' | ');
+      throw new ContainerExitedError(state.exitCode, tail);
+    }
+    if (deadline.passed()) throw new StepTimeoutError(`Waiting for ${service} to run`, timeoutMs);
+    await sleep(50);
+  }
+}

@@ -1,0 +1,90 @@
+// The databases' probe: the deterministic dataset written in SQL (or as Redis keys) through the
+// driver, fingerprinted per table (row count and an ordered content hash).
+import type { Dataset } from '../data/dataset.ts';
+import type { Fingerprint } from '../data/fingerprint.ts';
+import { HarnessError } from '../errors.ts';
+import type { Stack } from '../stack/stack.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
+import { waitUntilReady } from '../targets/wait-ready.ts';
+import type { Probe } from './probe.ts';
+
+export class SqlProbe implements Probe {
+  readonly service: string;
+  readonly describes: string;
+  private readonly target: DatabaseTarget;
+  private readonly dataset: Dataset;
+  /** The connection ready() opened, used by the next reads until release(). */
+  private open: DatabaseConnection | undefined;
+
+  constructor(target: DatabaseTarget, dataset: Dataset, service = target.name) {
+    this.target = target;
+    this.dataset = dataset;
+    this.service = service;
+    this.describes = `${dataset.tables.reduce((n, t) => n + t.rows.length, 0)} rows in ${dataset.tables.length} tables`;
+  }
+
+  /** A connection once the server answers; it throws ContainerExitedError when the container died. */
+  async connect(stack: Stack): Promise<DatabaseConnection> {
+    const { host, port } = await stack.endpoint(this.service, this.target.port);
+    return waitUntilReady(this.target, stack.containerId(this.service), host, port);
+  }
+
+  /** Waits until the server answers and keeps the connection for the reads that follow. */
+  async ready(stack: Stack): Promise<void> {
+    await this.release();
+    this.open = await this.connect(stack);
+  }
+
+  async release(): Promise<void> {
+    const open = this.open;
+    this.open = undefined;
+    await open?.close();
+  }
+
+  async seed(stack: Stack): Promise<void> {
+    const before = await this.withConnection(stack, async (c) => {
+      await c.write(this.dataset);
+      return c.fingerprint(this.tableNames());
+    });
+    assertDatasetWritten(this.dataset, before);
+  }
+
+  fingerprint(stack: Stack): Promise<Fingerprint> {
+    return this.withConnection(stack, (c) => c.fingerprint(this.tableNames()));
+  }
+
+  dataDirectory(stack: Stack): Promise<string> {
+    return this.withConnection(stack, (c) => c.dataDirectory());
+  }
+
+  serverVersion(stack: Stack): Promise<string> {
+    return this.withConnection(stack, (c) => c.serverVersion());
+  }
+
+  private tableNames(): string[] {
+    return this.dataset.tables.map((t) => t.name);
+  }
+
+  private async withConnection<T>(stack: Stack, use: (connection: DatabaseConnection) => Promise<T>): Promise<T> {
+    if (this.open) return use(this.open);
+    const connection = await this.connect(stack);
+    try {
+      return await use(connection);
+    } finally {
+      await connection.close();
+    }
+  }
+}
+
+/** The fingerprint taken before the disruption must show the whole dataset, or nothing is proven. */
+function assertDatasetWritten(dataset: Dataset, before: Fingerprint): void {
+  for (const table of dataset.tables) {
+    const seen = before[table.name];
+    if (!seen?.present || seen.rows !== table.rows.length) {
+      throw new HarnessError(
+        `The dataset was not written completely: table ${table.name} has ${seen?.rows ?? 0} of ${table.rows.length} rows.`,
+        'Check the database logs; the cell cannot judge persistence without its data.',
+      );
+    }
+  }
+}

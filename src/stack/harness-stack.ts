@@ -1,0 +1,112 @@
+// The harness's own stacks: each service a container definition that testcontainers starts, with
+// the run's labels. Every container it makes, and every anonymous volume left behind by a
+// replacement, is tracked by the run scope and removed with it.
+import type { GenericContainer, StartedTestContainer } from 'testcontainers';
+import { type ContainerState, inspectContainer, mappedPort, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
+import { docker, statusCode } from '../docker/engine.ts';
+import type { RunScope } from '../docker/run-scope.ts';
+import { HarnessError } from '../errors.ts';
+import { stopwatch } from '../timing/clock.ts';
+import type { Endpoint, Replacement, Stack } from './stack.ts';
+
+/** A service: how to define its container; the stack adds labels and starts it. */
+export type ServiceDefinition = () => GenericContainer | Promise<GenericContainer>;
+
+const ANONYMOUS = /^[0-9a-f]{64}$/;
+
+export class HarnessStack implements Stack {
+  private readonly running = new Map<string, StartedTestContainer>();
+  private readonly definitions: Map<string, ServiceDefinition>;
+  private readonly scope: RunScope;
+  private readonly purpose: string;
+
+  private constructor(scope: RunScope, purpose: string, definitions: Record<string, ServiceDefinition>) {
+    this.scope = scope;
+    this.purpose = purpose;
+    this.definitions = new Map(Object.entries(definitions));
+  }
+
+  /** Starts every service, in the order given. */
+  static async start(scope: RunScope, purpose: string, definitions: Record<string, ServiceDefinition>): Promise<HarnessStack> {
+    const stack = new HarnessStack(scope, purpose, definitions);
+    for (const service of stack.services) await stack.create(service);
+    return stack;
+  }
+
+  get services(): string[] {
+    return [...this.definitions.keys()];
+  }
+
+  containerId(service: string): string {
+    return this.current(service).getId();
+  }
+
+  async endpoint(service: string, containerPort: number): Promise<Endpoint> {
+    return { host: this.current(service).getHost(), port: await mappedPort(this.containerId(service), containerPort) };
+  }
+
+  stop(service: string, timeoutMs?: number): Promise<ContainerState> {
+    return stopGracefully(this.containerId(service), timeoutMs);
+  }
+
+  start(service: string): Promise<void> {
+    return startExisting(this.containerId(service));
+  }
+
+  async kill(service: string, signal = 'SIGKILL'): Promise<void> {
+    await docker().getContainer(this.containerId(service)).kill({ signal });
+  }
+
+  async replace(service: string, how: Replacement): Promise<{ removedMs: number; createdMs: number }> {
+    const old = this.containerId(service);
+    const anonymous = (await inspectContainer(old)).mounts.filter((m) => m.type === 'volume' && ANONYMOUS.test(m.source));
+    const removal = stopwatch();
+    if (how === 'recreate') {
+      await removeContainer(old);
+    } else {
+      // Kept with the old container's removal: force-recreate re-attaches them, down-up leaves them behind.
+      await removeContainerKeepingVolumes(old);
+      for (const volume of anonymous) this.scope.trackVolume(volume.source);
+    }
+    const removedMs = removal.ms();
+    const binds = how === 'force-recreate' ? anonymous.map((m) => ({ source: m.source, target: m.destination })) : [];
+    const creation = stopwatch();
+    await this.create(service, binds);
+    return { removedMs, createdMs: creation.ms() };
+  }
+
+  logs(service: string): Promise<string> {
+    return readLogs(this.containerId(service));
+  }
+
+  async mounts(service: string) {
+    return (await inspectContainer(this.containerId(service))).mounts;
+  }
+
+  inspect(service: string): Promise<ContainerState> {
+    return inspectContainer(this.containerId(service));
+  }
+
+  private current(service: string): StartedTestContainer {
+    const container = this.running.get(service);
+    if (!container) throw new HarnessError(`The stack has no service "${service}".`, 'This is a harness bug; please report it.');
+    return container;
+  }
+
+  private async create(service: string, extraBinds: Array<{ source: string; target: string }> = []): Promise<void> {
+    const define = this.definitions.get(service);
+    if (!define) throw new HarnessError(`The stack has no service "${service}".`, 'This is a harness bug; please report it.');
+    const definition = (await define()).withLabels(this.scope.labels(`${this.purpose}-${service}`));
+    const started = await (extraBinds.length > 0 ? definition.withBindMounts(extraBinds) : definition).start();
+    this.scope.trackContainer(started.getId());
+    this.running.set(service, started);
+  }
+}
+
+async function removeContainerKeepingVolumes(id: string): Promise<void> {
+  try {
+    await docker().getContainer(id).remove({ force: true, v: false });
+  } catch (error) {
+    if (statusCode(error) !== 404) throw error;
+  }
+}
