@@ -3,20 +3,19 @@
 // and every acknowledged write must be there. Written after Jepsen's set checker: the harness
 // records on the host what the database acknowledged, then counts lost, unexpected and
 // recovered writes. With durability relaxed on purpose, the same kill must lose some.
-import { inspectContainer, logsOnceReady, mappedPort, removeContainer } from '../docker/containers.ts';
-import { docker } from '../docker/engine.ts';
+import { logsOnceReady } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
-import type { CellResult, KillFacts, Outcome, Phase } from '../report/model.ts';
+import type { AcknowledgedWrites, CellResult, KillFacts, Outcome } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
 import { type ImageDrillContext, identify, runDrill } from '../drill/drill.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
-import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
-import { waitUntilReady } from '../targets/wait-ready.ts';
-import { countLedgerWhenReady, startWriteLoad } from './write-load.ts';
-import { sleep, stopwatch } from '../timing/clock.ts';
+import type { DatabaseTarget } from '../targets/target.ts';
+import { SqlProbe } from '../probes/sql-probe.ts';
+import { HarnessStack } from '../stack/harness-stack.ts';
+import { PhaseTimer, sleep } from '../timing/clock.ts';
 
 /** Concurrent writers, so that the kill lands with several commits in flight. */
 const WRITERS = 4;
@@ -66,52 +65,37 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
     `storage: ${placement.description}`,
     args.length > 0 ? `server arguments: ${args.join(' ')}${why}` : "server defaults (the image's own settings)",
   ];
-  const start = async () => {
-    const started = await placement
-      .applyTo(target.container(context.image.reference, placement.serverDataDir, serverArgs))
-      .withLabels(scope.labels(killId(spec)))
-      .start();
-    scope.trackContainer(started.getId());
-    return started;
-  };
-  const connect = async (id: string, host: string): Promise<DatabaseConnection> => waitUntilReady(target, id, host, await mappedPort(id, target.port));
+  const service = target.name;
+  const define = () => placement.applyTo(target.container(context.image.reference, placement.serverDataDir, serverArgs));
+  const stack = await HarnessStack.start(scope, killId(spec), { [service]: define });
+  const probe = new SqlProbe(target);
 
-  const first = await start();
-  const host = first.getHost();
-  const setup = await connect(first.getId(), host);
-  const serverVersion = await setup.serverVersion();
-  const load = await startWriteLoad(setup, () => connect(first.getId(), host), WRITERS);
-  await setup.close();
+  const serverVersion = await probe.serverVersion(stack);
+  const load = await probe.ledger.startWriters(stack, WRITERS);
   say(`${WRITERS} writers committing; SIGKILL in ${WRITE_BEFORE_KILL_MS} ms`);
   await sleep(WRITE_BEFORE_KILL_MS);
-  await docker().getContainer(first.getId()).kill({ signal: 'SIGKILL' });
+  await stack.kill(service, 'SIGKILL');
   const ledger = await load.stop();
-  const killed = await inspectContainer(first.getId());
+  const killed = await stack.inspect(service);
   evidence.push(
     `docker kill: exit code ${killed.exitCode} (137 is SIGKILL); ${ledger.acknowledged.length} writes acknowledged, ${ledger.unknown.length} in flight`,
   );
 
-  // A new container on the same storage, as after a crash and a redeploy.
-  const phasesMs: Partial<Record<Phase, number>> = {};
-  await removeContainer(first.getId());
-  let clock = stopwatch();
-  const second = await start();
-  phasesMs.create = clock.ms();
-  const { writes, readyMs, verifiedMs } = await countLedgerWhenReady(() => connect(second.getId(), host), ledger);
-  phasesMs.ready = readyMs;
-  phasesMs.verified = verifiedMs;
-  const logs = await logsOnceReady(second.getId(), target.readyMarker);
+  // A new container on the same storage, as after a crash and a redeploy (the removal is not timed).
+  const timer = new PhaseTimer();
+  timer.add('create', (await stack.replace(service, 'recreate')).createdMs);
+  const { writes, readyMs, verifiedMs } = await probe.ledger.count(stack, ledger);
+  timer.add('ready', readyMs);
+  timer.add('verified', verifiedMs);
+  const logs = await logsOnceReady(stack.containerId(service), target.readyMarker);
   const crashRecovery = target.crashRecoveryMarkers.some((marker) => marker.test(logs));
   evidence.push(
     `after the kill: ${writes.acknowledged} acknowledged, ${writes.present} present, ${writes.lost} lost, ${writes.unexpected} unexpected, ${writes.recovered} of ${ledger.unknown.length} in-flight writes present`,
-    crashRecovery
-      ? 'the new container ran crash recovery'
-      : target.logsCrashRecovery
-        ? 'the new container did NOT report crash recovery'
-        : `the new container loaded the data files as after a stop (${target.displayName} logs no crash recovery after a kill)`,
+    describeRecovery(target, crashRecovery),
   );
-  const observed: Outcome = writes.lost === 0 && writes.unexpected === 0 ? 'survives' : 'lost';
+  const observed = judgeKill(writes);
   say(`${observed}: ${writes.lost} of ${writes.acknowledged} acknowledged writes lost (expected ${spec.expected})`);
+  const phasesMs = timer.phasesMs;
   return {
     outcome: {
       trial,
@@ -127,8 +111,19 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
     after: { ledger: { present: true, rows: writes.present, contentHash: null } },
     rowsLost: writes.lost,
     rowsUnexpected: writes.unexpected,
-    imageId: (await inspectContainer(second.getId())).imageId,
+    imageId: (await stack.inspect(service)).imageId,
     serverVersion,
     evidence,
   };
+}
+
+/** Every acknowledged write present, and none that was never written: Jepsen's set checker. */
+export function judgeKill(writes: Pick<AcknowledgedWrites, 'lost' | 'unexpected'>): Outcome {
+  return writes.lost === 0 && writes.unexpected === 0 ? 'survives' : 'lost';
+}
+
+function describeRecovery(target: DatabaseTarget, crashRecovery: boolean): string {
+  if (crashRecovery) return 'the new container ran crash recovery';
+  if (target.logsCrashRecovery) return 'the new container did NOT report crash recovery';
+  return `the new container loaded the data files as after a stop (${target.displayName} logs no crash recovery after a kill)`;
 }

@@ -5,28 +5,20 @@
 // acknowledged write still there.
 import { constants } from 'node:os';
 import type { GenericContainer } from 'testcontainers';
-import {
-  exitCodesSince,
-  GRACEFUL_STOP_TIMEOUT_MS,
-  inspectContainer,
-  logsOnceReady,
-  mappedPort,
-  readLogs,
-  startExisting,
-  stopGracefully,
-} from '../docker/containers.ts';
-import { docker, inspectImage } from '../docker/engine.ts';
+import { exitCodesSince, GRACEFUL_STOP_TIMEOUT_MS, logsOnceReady } from '../docker/containers.ts';
+import { inspectImage } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
-import type { CellResult, Outcome, Phase, ShutdownVerdict, StopMode, StopModeFacts } from '../report/model.ts';
+import { SqlProbe } from '../probes/sql-probe.ts';
+import type { AcknowledgedWrites, CellResult, Outcome, Phase, ShutdownVerdict, StopMode, StopModeFacts } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
+import { HarnessStack } from '../stack/harness-stack.ts';
+import type { Stack } from '../stack/stack.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
-import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
-import { waitUntilReady } from '../targets/wait-ready.ts';
+import type { DatabaseTarget } from '../targets/target.ts';
 import { readShutdownEvidence } from '../targets/shutdown-evidence.ts';
-import { countLedgerWhenReady, startWriteLoad } from './write-load.ts';
 import { epochMs, sleep, stopwatch } from '../timing/clock.ts';
 import { identify, runDrill, type ImageDrillContext } from '../drill/drill.ts';
 
@@ -41,8 +33,8 @@ interface ModeSpec {
   expectedShutdown: StopModeFacts['expectedShutdown'];
   /** Runs the server under a shell as PID 1 that does not pass the stop signal on (the control). */
   serverUnderShell?: true;
-  /** Stops the container and starts it again; returns the phases it measured and how the stopped container exited. */
-  disrupt(id: string): Promise<Disrupted>;
+  /** Stops the service and starts it again; returns the phases it measured and how the stopped container exited. */
+  disrupt(stack: Stack, service: string): Promise<Disrupted>;
 }
 
 interface Disrupted {
@@ -59,10 +51,10 @@ async function timed(operation: () => Promise<unknown>): Promise<number> {
 
 /** docker stop -t N, then docker start: the stop phase and the create phase. */
 function stopThenStart(timeoutMs: number) {
-  return async (id: string): Promise<Disrupted> => {
-    const stop = await timed(() => stopGracefully(id, timeoutMs));
-    const { exitCode } = await inspectContainer(id);
-    return { phasesMs: { stop, create: await timed(() => startExisting(id)) }, exitCode };
+  return async (stack: Stack, service: string): Promise<Disrupted> => {
+    const stop = await timed(() => stack.stop(service, timeoutMs));
+    const { exitCode } = await stack.inspect(service);
+    return { phasesMs: { stop, create: await timed(() => stack.start(service)) }, exitCode };
   };
 }
 
@@ -81,10 +73,10 @@ export const MODE_SPECS: Record<StopMode, ModeSpec> = {
     stopTimeoutSeconds: null,
     expectedShutdown: 'crash-recovery',
     // The engine answers a SIGKILL once the container has exited, so its exit code is there.
-    disrupt: async (id) => {
-      const stop = await timed(() => docker().getContainer(id).kill({ signal: 'SIGKILL' }));
-      const { exitCode } = await inspectContainer(id);
-      return { phasesMs: { stop, create: await timed(() => startExisting(id)) }, exitCode };
+    disrupt: async (stack, service) => {
+      const stop = await timed(() => stack.kill(service, 'SIGKILL'));
+      const { exitCode } = await stack.inspect(service);
+      return { phasesMs: { stop, create: await timed(() => stack.start(service)) }, exitCode };
     },
   },
   // One call: Docker stops (stop signal, then SIGKILL after the container's stop timeout, 10 s
@@ -93,10 +85,10 @@ export const MODE_SPECS: Record<StopMode, ModeSpec> = {
     command: 'docker restart CONTAINER',
     stopTimeoutSeconds: null,
     expectedShutdown: 'clean',
-    disrupt: async (id) => {
+    disrupt: async (stack, service) => {
       const since = epochMs();
-      const create = await timed(() => docker().getContainer(id).restart());
-      return { phasesMs: { create }, exitCode: (await exitCodesSince(id, since)).at(-1) ?? null };
+      const create = await timed(() => stack.restart(service));
+      return { phasesMs: { create }, exitCode: (await exitCodesSince(stack.containerId(service), since)).at(-1) ?? null };
     },
   },
   // The negative control, a classic: an entrypoint wrapper that runs the server under a shell.
@@ -151,30 +143,27 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
   const mode = MODE_SPECS[spec.mode];
   const say = (step: string) => progress(`${stopModeId(spec)}: trial ${trial}: ${step}`);
   const placement = await prepareStorage(spec.storage, await dataLayoutOf(context.image.reference, target.dataPaths), scope);
-  const definition = placement.applyTo(target.container(context.image.reference, placement.serverDataDir)).withLabels(scope.labels(stopModeId(spec)));
-  const container = await (mode.serverUnderShell ? await underShell(definition, context.image.reference) : definition).start();
-  const id = container.getId();
-  scope.trackContainer(id);
-  const host = container.getHost();
-  const connect = async (): Promise<DatabaseConnection> => waitUntilReady(target, id, host, await mappedPort(id, target.port));
-
-  const setup = await connect();
-  const serverVersion = await setup.serverVersion();
-  const load = await startWriteLoad(setup, connect, WRITERS);
-  await setup.close();
+  const service = target.name;
+  const define = async () => {
+    const definition = placement.applyTo(target.container(context.image.reference, placement.serverDataDir));
+    return mode.serverUnderShell ? underShell(definition, context.image.reference) : definition;
+  };
+  const stack = await HarnessStack.start(scope, stopModeId(spec), { [service]: define });
+  const probe = new SqlProbe(target);
+  const serverVersion = await probe.serverVersion(stack);
+  const load = await probe.ledger.startWriters(stack, WRITERS);
   await sleep(WRITE_BEFORE_STOP_MS);
   // Only what is printed from the stop on tells about this stop and the next start.
-  const logOffset = (await readLogs(id)).length;
+  const logOffset = (await stack.logs(service)).length;
   say(`${WRITERS} writers committing; ${mode.command}`);
-  const { phasesMs, exitCode } = await mode.disrupt(id);
+  const { phasesMs, exitCode } = await mode.disrupt(stack, service);
   const ledger = await load.stop();
-
-  const { writes, readyMs, verifiedMs } = await countLedgerWhenReady(connect, ledger);
+  const { writes, readyMs, verifiedMs } = await probe.ledger.count(stack, ledger);
   phasesMs.ready = readyMs;
   phasesMs.verified = verifiedMs;
-  const logsSinceStop = await logsOnceReady(id, target.readyMarker, logOffset);
+  const logsSinceStop = await logsOnceReady(stack.containerId(service), target.readyMarker, logOffset);
   const shutdown = readShutdownEvidence(target, logsSinceStop);
-  const stopFacts: StopModeFacts = {
+  const facts: StopModeFacts = {
     mode: spec.mode,
     command: mode.command,
     stopTimeoutSeconds: mode.stopTimeoutSeconds,
@@ -185,41 +174,53 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
     serverRecoveryMs: shutdown.serverRecoveryMs,
     writes,
   };
-  const evidence = [
-    `storage: ${placement.description}`,
-    ...(mode.serverUnderShell ? ['the server runs under `sh -c` as PID 1, which does not pass the stop signal on'] : []),
-    `${mode.command}: ${describeShutdown(shutdown.verdict)} (expected ${describeShutdown(mode.expectedShutdown)})${shutdown.line ? `; the server's log: "${shutdown.line}"` : ''}`,
-    ...(exitCode === null ? [] : [`stopped with ${describeExit(exitCode)}${phasesMs.stop === undefined ? '' : ` after ${phasesMs.stop} ms`}`]),
-    `back up: running after ${phasesMs.create} ms, answering after a further ${phasesMs.ready} ms${shutdown.serverRecoveryMs === null ? '' : `; the server reports its redo took ${(shutdown.serverRecoveryMs / 1000).toFixed(2)} s`}`,
-    `writes: ${writes.acknowledged} acknowledged before the stop, ${writes.present} present, ${writes.lost} lost, ${writes.unexpected} unexpected, ${writes.recovered} of ${ledger.unknown.length} in-flight writes present`,
-  ];
-  const observed: Outcome = writes.lost === 0 && writes.unexpected === 0 ? 'survives' : 'lost';
-  const differences = [
-    ...(writes.lost > 0 ? [`${writes.lost} acknowledged writes lost`] : []),
-    ...(shutdown.verdict === mode.expectedShutdown
-      ? []
-      : [`${describeShutdown(shutdown.verdict)} where ${describeShutdown(mode.expectedShutdown)} was expected`]),
-  ];
+  const verdict = judgeStopMode(writes, shutdown.verdict, mode.expectedShutdown);
   say(`${describeShutdown(shutdown.verdict)}; ${writes.lost} of ${writes.acknowledged} acknowledged writes lost`);
   return {
     outcome: {
       trial,
-      observed,
+      observed: verdict.observed,
       reinitialised: target.initialisationMarkers.some((marker) => marker.test(logsSinceStop)),
       cleanShutdown: shutdown.verdict === 'clean',
-      differences,
+      differences: verdict.differences,
     },
-    matches: observed === 'survives' && shutdown.verdict === mode.expectedShutdown,
-    stopMode: stopFacts,
+    matches: verdict.matches,
+    stopMode: facts,
     timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },
     before: { ledger: { present: true, rows: writes.acknowledged, contentHash: null } },
     after: { ledger: { present: true, rows: writes.present, contentHash: null } },
     rowsLost: writes.lost,
     rowsUnexpected: writes.unexpected,
-    imageId: (await inspectContainer(id)).imageId,
+    imageId: (await stack.inspect(service)).imageId,
     serverVersion,
-    evidence,
+    evidence: [`storage: ${placement.description}`, ...describeStop(mode, facts, phasesMs, ledger.unknown.length)],
   };
+}
+
+/** Every acknowledged write kept, and the server stopped the way this mode promises. */
+export function judgeStopMode(
+  writes: Pick<AcknowledgedWrites, 'lost' | 'unexpected'>,
+  shutdown: ShutdownVerdict,
+  expected: ShutdownVerdict,
+): { observed: Outcome; matches: boolean; differences: string[] } {
+  const observed: Outcome = writes.lost === 0 && writes.unexpected === 0 ? 'survives' : 'lost';
+  const differences = [
+    ...(writes.lost > 0 ? [`${writes.lost} acknowledged writes lost`] : []),
+    ...(shutdown === expected ? [] : [`${describeShutdown(shutdown)} where ${describeShutdown(expected)} was expected`]),
+  ];
+  return { observed, matches: observed === 'survives' && shutdown === expected, differences };
+}
+
+function describeStop(mode: ModeSpec, facts: StopModeFacts, phasesMs: Partial<Record<Phase, number>>, inFlight: number): string[] {
+  const { writes, exitCode } = facts;
+  const redo = facts.serverRecoveryMs === null ? '' : `; the server reports its redo took ${(facts.serverRecoveryMs / 1000).toFixed(2)} s`;
+  return [
+    ...(mode.serverUnderShell ? ['the server runs under `sh -c` as PID 1, which does not pass the stop signal on'] : []),
+    `${mode.command}: ${describeShutdown(facts.shutdown)} (expected ${describeShutdown(mode.expectedShutdown)})${facts.logLine ? `; the server's log: "${facts.logLine}"` : ''}`,
+    ...(exitCode === null ? [] : [`stopped with ${describeExit(exitCode)}${phasesMs.stop === undefined ? '' : ` after ${phasesMs.stop} ms`}`]),
+    `back up: running after ${phasesMs.create} ms, answering after a further ${phasesMs.ready} ms${redo}`,
+    `writes: ${writes.acknowledged} acknowledged before the stop, ${writes.present} present, ${writes.lost} lost, ${writes.unexpected} unexpected, ${writes.recovered} of ${inFlight} in-flight writes present`,
+  ];
 }
 
 const SHUTDOWN_DESCRIPTIONS: Record<ShutdownVerdict, string> = {

@@ -1,6 +1,8 @@
 // A probe: how a drill writes known data into a service and reads back what must survive. One
 // observation type serves every kind of data: name → present, size, content hash (a table's rows,
 // a file's bytes, a command's output).
+import type { LedgerLog } from '../backup/ledger.ts';
+import type { LedgerCount, WriteLoad } from '../crash/write-load.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import type { Stack } from '../stack/stack.ts';
 import { StepTimeoutError } from '../errors.ts';
@@ -24,6 +26,15 @@ export interface Probe {
   serverVersion?(stack: Stack): Promise<string>;
   /** Lets go of what ready() holds (a connection) before the service is disrupted. */
   release?(): Promise<void>;
+  /** Acknowledged writes, each its own commit: what a kill or a backup must not lose. */
+  ledger?: WriteLedger;
+}
+
+export interface WriteLedger {
+  /** Writers committing one record at a time, each on a connection of its own. */
+  startWriters(stack: Stack, writers: number): Promise<WriteLoad>;
+  /** Once the service answers again: what it has of the records, against what it acknowledged. */
+  count(stack: Stack, log: LedgerLog): Promise<LedgerCount>;
 }
 
 /** The observation of something that is not there. */

@@ -6,9 +6,23 @@ import { HarnessError } from '../errors.ts';
 import type { Stack } from '../stack/stack.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { waitUntilReady } from '../targets/wait-ready.ts';
-import type { Probe } from './probe.ts';
+import { countLedgerWhenReady, startWriteLoad } from '../crash/write-load.ts';
+import type { Probe, WriteLedger } from './probe.ts';
 
 export class SqlProbe implements Probe {
+  /** A table of numbered records, one INSERT per commit (a set of ids in Redis). */
+  readonly ledger: WriteLedger = {
+    startWriters: async (stack, writers) => {
+      const setup = await this.connect(stack);
+      try {
+        return await startWriteLoad(setup, () => this.connect(stack), writers);
+      } finally {
+        await setup.close();
+      }
+    },
+    count: (stack, log) => countLedgerWhenReady(() => this.connect(stack), log),
+  };
+
   readonly service: string;
   readonly describes: string;
   private readonly target: DatabaseTarget;
@@ -16,7 +30,7 @@ export class SqlProbe implements Probe {
   /** The connection ready() opened, used by the next reads until release(). */
   private open: DatabaseConnection | undefined;
 
-  constructor(target: DatabaseTarget, dataset: Dataset, service = target.name) {
+  constructor(target: DatabaseTarget, dataset: Dataset = { name: 'none: the ledger only', tables: [] }, service = target.name) {
     this.target = target;
     this.dataset = dataset;
     this.service = service;

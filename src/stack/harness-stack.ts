@@ -53,6 +53,10 @@ export class HarnessStack implements Stack {
     return startExisting(this.containerId(service));
   }
 
+  async restart(service: string): Promise<void> {
+    await docker().getContainer(this.containerId(service)).restart();
+  }
+
   async kill(service: string, signal = 'SIGKILL'): Promise<void> {
     await docker().getContainer(this.containerId(service)).kill({ signal });
   }

@@ -29,6 +29,8 @@ export interface Stack {
   /** The image's stop signal, then SIGKILL after the grace period: `docker stop -t`. */
   stop(service: string, timeoutMs?: number): Promise<ContainerState>;
   start(service: string): Promise<void>;
+  /** `docker restart`: the engine stops and starts it in one call. */
+  restart(service: string): Promise<void>;
   kill(service: string, signal?: string): Promise<void>;
   /** Replaces the container; the two parts are timed apart (a stop's removal, a start's creation). */
   replace(service: string, how: Replacement): Promise<{ removedMs: number; createdMs: number }>;
