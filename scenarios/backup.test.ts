@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { restoreIntoWrongPath, truncatingTar } from '../src/backup/controls.ts';
 import { evidenceShows, negativeControl } from '../src/drill/control.ts';
-import type { CellResult } from '../src/report/model.ts';
+import { type CellResult, backupFacts } from '../src/report/model.ts';
 import { runBackupDrill, type BackupDrillSpec } from '../src/backup/drill.ts';
 import type { BackupMethod } from '../src/backup/method.ts';
 import { helperTar } from '../src/backup/methods/helper-tar.ts';
@@ -68,7 +68,7 @@ describe('backup and restore: every method restored into a new volume and proven
     const result = await runBackupDrill({ scenario: SCENARIO, subject, method, expected: 'survives' }, context(subject));
     recordResult(task.meta, result);
     assertVerdict(result);
-    const facts = result.backup!;
+    const facts = backupFacts(result)!;
     expect(facts.rpo?.missingBeforeBackup).toBe(0);
     // Writes went on after the backup: a restore that still has them did not come from the backup.
     expect(facts.rpo?.missing).toBeGreaterThan(0);
@@ -98,7 +98,7 @@ describe('hot versus quiesced: a file-level copy of a running database', () => {
     // promise. What must hold: the harness reached a verdict, and a copy of a running server
     // restores as a crashed one (crash recovery runs) whenever the server started at all.
     expect(result.status).not.toBe('errored');
-    if (result.backup?.restoredServiceStarted) expect(result.backup.crashRecovery).toBe(true);
+    if (backupFacts(result)?.restoredServiceStarted) expect(backupFacts(result)?.crashRecovery).toBe(true);
   });
 });
 
@@ -162,7 +162,7 @@ describe('negative controls: broken backups must be reported', () => {
       },
       { ...context(subject), trials: 1 },
     );
-    const caughtWhen = (c: CellResult) => c.backup?.integrity === 'corrupt';
+    const caughtWhen = (c: CellResult) => backupFacts(c)?.integrity === 'corrupt';
     proveControl(
       task.meta,
       negativeControl(cell, { title: 'a truncated archive', sabotage: 'the .tar.gz is cut to half its size after the backup', caughtWhen }),

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { runKillDrill } from '../src/crash/kill-drill.ts';
 import { describeShutdown, runStopModeDrill } from '../src/crash/stop-modes.ts';
-import type { CellResult, StopMode } from '../src/report/model.ts';
+import { type CellResult, type StopMode, killFacts, stopModeFacts } from '../src/report/model.ts';
 import { negativeControl } from '../src/drill/control.ts';
 import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
 import { databaseServices } from '../src/services/registry.ts';
@@ -33,7 +33,7 @@ describe('SIGKILL under write load: acknowledged writes survive', () => {
     recordResult(task.meta, result);
     assertVerdict(result);
     // A kill is a crash: the next start must have recovered from it, where the server says so.
-    if (target.logsCrashRecovery) expect(result.kill?.crashRecovery).toBe(true);
+    if (target.logsCrashRecovery) expect(killFacts(result)?.crashRecovery).toBe(true);
   });
 });
 
@@ -43,7 +43,7 @@ describe('negative controls: durability relaxed on purpose must lose acknowledge
     const cell = await runKillDrill(
       { scenario: SCENARIO, target, storage: 'named-volume', durability: 'relaxed', expected: 'survives' },
       { scope, trials: Math.max(config.trials, CONTROL_TRIALS), image: config.images[target.image] },
-      (record) => (record.kill?.writes.lost ?? 0) > 0,
+      (record) => record.details?.kind === 'kill' && record.details.writes.lost > 0,
     );
     const { description } = target.relaxedDurability;
     const control = negativeControl(cell, { title: `${target.displayName}: ${description.split(':')[0]}`, sabotage: description });
@@ -76,8 +76,8 @@ describe('negative control: a server that never hears the stop signal must be re
     // The server never hears the signal and dies with the shell, every time: nothing here is a race.
     const sabotage =
       'the server runs under `sh -c` as PID 1 (a wrapper entrypoint), which does not pass the stop signal on: the server is killed with the shell';
-    const caughtWhen = (c: CellResult) => c.stopMode?.shutdown === 'crash-recovery';
+    const caughtWhen = (c: CellResult) => stopModeFacts(c)?.shutdown === 'crash-recovery';
     const control = negativeControl(cell, { title: `${target.displayName}: stop signal not forwarded`, sabotage, observed: 'any', caughtWhen });
-    proveControl(task.meta, control, describeShutdown(cell.stopMode?.shutdown ?? 'unknown'));
+    proveControl(task.meta, control, describeShutdown(stopModeFacts(cell)?.shutdown ?? 'unknown'));
   });
 });

@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ensureImage } from '../src/docker/engine.ts';
 import { negativeControl } from '../src/drill/control.ts';
-import type { CellResult } from '../src/report/model.ts';
+import { type CellResult, upgradeFacts } from '../src/report/model.ts';
 import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
 import { mysql } from '../src/targets/mysql.ts';
 import { postgres } from '../src/targets/postgres.ts';
@@ -31,9 +31,9 @@ describe('database major upgrades on the same volume', () => {
     recordResult(task.meta, result);
     assertVerdict(result);
     // A new major version never runs on an older major's data directory.
-    expect(result.upgrade?.inPlace).toBe('refused');
-    expect(result.upgrade?.serverMessages.join(' ')).toMatch(/incompatible|not compatible/);
-    expect(result.upgrade?.path).toBe('dump-restore');
+    expect(upgradeFacts(result)?.inPlace).toBe('refused');
+    expect(upgradeFacts(result)?.serverMessages.join(' ')).toMatch(/incompatible|not compatible/);
+    expect(upgradeFacts(result)?.path).toBe('dump-restore');
   });
 
   test('MySQL: the new server on the old data, upgrade step where the server needs one', async ({ task }) => {
@@ -56,7 +56,7 @@ describe('negative control: a newer image that keeps its data elsewhere starts e
     const title = `PostgreSQL: ${pair.from} → ${pair.to}, the volume still mounted at /var/lib/postgresql/data`;
     const sabotage = 'the new image keeps its data in another directory than the one the old volume is mounted at (as postgres 18 moved PGDATA)';
     proveControl(task.meta, negativeControl(cell, { title, sabotage }));
-    if (cell.upgrade?.inPlace === 'reinitialised')
+    if (upgradeFacts(cell)?.inPlace === 'reinitialised')
       expect(cell.evidence.join('\n')).toContain('data lost: the new container initialised a fresh data directory');
   });
 });
@@ -77,7 +77,8 @@ describe('WordPress upgrade on the same files volume and database', () => {
     const pair = config.upgrades.wordpress;
     const cell = await runWordPressUpgrade({ scenario: SCENARIO, pair, database: config.images.mysql, coreUpgrade: false }, { scope, trials: config.trials });
     // The posts survive; what must be reported is that the site still runs the old WordPress.
-    const caughtWhen = (c: CellResult) => c.upgrade?.wordpress !== undefined && c.upgrade.wordpress.coreAfterUpgrade !== c.upgrade.wordpress.coreOfNewImage;
+    const caughtWhen = (c: CellResult) =>
+      upgradeFacts(c)?.wordpress !== undefined && upgradeFacts(c)?.wordpress?.coreAfterUpgrade !== upgradeFacts(c)?.wordpress?.coreOfNewImage;
     const sabotage = "the image was swapped and nothing else: the entrypoint leaves an existing site's core files alone";
     proveControl(task.meta, negativeControl(cell, { title: `WordPress: only the image tag changed (${pair.from} → ${pair.to})`, sabotage, caughtWhen }));
   });

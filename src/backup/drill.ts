@@ -272,7 +272,7 @@ class DrillTrial {
         differences: comparison.differences,
       },
       matches: observed === this.spec.expected,
-      backup: facts,
+      details: facts,
       timing: { trial: this.trial, phasesMs: this.phasesMs, recoveryMs: recoveryOf(this.phasesMs) },
       before: seeded.before.fingerprint,
       after: after.fingerprint,
@@ -292,7 +292,7 @@ class DrillTrial {
     return {
       outcome: { trial: this.trial, observed: 'lost', reinitialised: false, cleanShutdown: false, differences: ['nothing could be restored'] },
       matches: this.spec.expected === 'lost',
-      backup: facts,
+      details: facts,
       timing: { trial: this.trial, phasesMs: this.phasesMs, recoveryMs: null },
       before: before.fingerprint,
       after: {},
@@ -326,6 +326,7 @@ function describeBackup(backup: Backup): string {
 
 function baseFacts(method: BackupMethod, commands: string[], integrity: BackupFacts['integrity'], backup?: Backup): BackupFacts {
   return {
+    kind: 'backup',
     method: method.name,
     mode: method.mode,
     commands,

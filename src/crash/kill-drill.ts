@@ -105,7 +105,7 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
       differences: writes.lost > 0 ? [`${writes.lost} acknowledged writes lost`] : [],
     },
     matches: observed === spec.expected,
-    kill: { durability: spec.durability, serverArgs, writers: WRITERS, writes, lostPerTrial: [writes.lost], crashRecovery },
+    details: { kind: 'kill', durability: spec.durability, serverArgs, writers: WRITERS, writes, lostPerTrial: [writes.lost], crashRecovery },
     timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },
     before: { ledger: { present: true, rows: writes.acknowledged, contentHash: null } },
     after: { ledger: { present: true, rows: writes.present, contentHash: null } },

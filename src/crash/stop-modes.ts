@@ -164,6 +164,7 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
   const logsSinceStop = await logsOnceReady(stack.containerId(service), target.readyMarker, logOffset);
   const shutdown = readShutdownEvidence(target, logsSinceStop);
   const facts: StopModeFacts = {
+    kind: 'stop-mode',
     mode: spec.mode,
     command: mode.command,
     stopTimeoutSeconds: mode.stopTimeoutSeconds,
@@ -185,7 +186,7 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
       differences: verdict.differences,
     },
     matches: verdict.matches,
-    stopMode: facts,
+    details: facts,
     timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },
     before: { ledger: { present: true, rows: writes.acknowledged, contentHash: null } },
     after: { ledger: { present: true, rows: writes.present, contentHash: null } },

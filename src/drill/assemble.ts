@@ -4,7 +4,7 @@ import type { Fingerprint } from '../data/fingerprint.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { describeError } from '../errors.ts';
 import { progress } from '../progress.ts';
-import type { BackupFacts, CellResult, KillFacts, ItemOutcome, MeasureStats, StopModeFacts, TrialOutcome, TrialTiming, UpgradeFacts } from '../report/model.ts';
+import type { CellResult, DrillDetails, ItemOutcome, MeasureStats, TrialOutcome, TrialTiming } from '../report/model.ts';
 import { statsOf, summariseTimings } from '../report/stats.ts';
 
 export interface TrialRecord {
@@ -12,10 +12,8 @@ export interface TrialRecord {
   /** Whether this trial saw what the cell expected (every item, where items are judged). */
   matches: boolean;
   items?: ItemOutcome[];
-  backup?: BackupFacts;
-  kill?: KillFacts;
-  stopMode?: StopModeFacts;
-  upgrade?: UpgradeFacts;
+  /** The drill's own facts, keyed by kind. */
+  details?: DrillDetails;
   timing: TrialTiming;
   /** Named durations this trial measured besides its phases, in ms (several samples allowed). */
   measurementsMs?: Record<string, number[]>;
@@ -89,15 +87,18 @@ export function assembleResult(identity: ResultIdentity, imageReference: string,
     rowsUnexpected: shown?.rowsUnexpected ?? 0,
     trialOutcomes: records.map((r) => r.outcome),
     ...(shown?.items ? { items: shown.items } : {}),
-    ...(shown?.backup ? { backup: shown.backup } : {}),
-    ...(shown?.stopMode ? { stopMode: shown.stopMode } : {}),
-    ...(shown?.upgrade ? { upgrade: shown.upgrade } : {}),
-    ...(shown?.kill ? { kill: { ...shown.kill, lostPerTrial: records.map((r) => r.kill?.writes.lost ?? 0) } } : {}),
+    ...(shown?.details ? { details: detailsOverTrials(shown.details, records) } : {}),
     timings: { perTrial: records.map((r) => r.timing), summary: summariseTimings(records.map((r) => r.timing)) },
     ...measurementsOf(records),
     evidence,
     ...(error === undefined ? {} : { error }),
   };
+}
+
+/** The trial shown's facts; a kill drill also counts the writes lost in every trial. */
+function detailsOverTrials(details: DrillDetails, records: TrialRecord[]): DrillDetails {
+  if (details.kind !== 'kill') return details;
+  return { ...details, lostPerTrial: records.map((r) => (r.details?.kind === 'kill' ? r.details.writes.lost : 0)) };
 }
 
 function measurementsOf(records: TrialRecord[]): Pick<CellResult, 'measurements'> {

@@ -3,9 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
 import type { Report } from './model.ts';
-import { reportProblems } from './validate.ts';
+import { readableReport } from './validate.ts';
 
-/** A report.json from any run, checked against the published schema before it is used. */
+/** A report.json from any run, checked against the schema of its version before it is used (and migrated when older). */
 export async function readReportFile(file: string): Promise<Report> {
   let text: string;
   try {
@@ -19,12 +19,12 @@ export async function readReportFile(file: string): Promise<Report> {
   } catch {
     throw new UsageError(`The report ${file} is not JSON.`, 'Give the path of a report.json written by `persist run`.');
   }
-  const problems = reportProblems(parsed);
-  if (problems.length > 0) {
+  const { report, problems } = readableReport(parsed);
+  if (report === undefined) {
     throw new UsageError(
       `The report ${file} does not match the report schema (${problems[0]}${problems.length > 1 ? `, and ${problems.length - 1} more` : ''}).`,
       'Give a report.json written by this version of persist.',
     );
   }
-  return parsed as Report;
+  return report;
 }

@@ -1,6 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import sample from './fixtures/sample-report.json' with { type: 'json' };
-import { reportProblems } from './validate.ts';
+import { readFileSync } from 'node:fs';
+import older from './fixtures/sample-report-v3.json' with { type: 'json' };
+import { killFacts } from './model.ts';
+import { publishedSchemaText, PUBLISHED_SCHEMA_FILE } from './publish-schema.ts';
+import { readableReport, reportProblems } from './validate.ts';
 
 describe('the report schema', () => {
   test('accepts a report the harness wrote', () => {
@@ -24,7 +28,34 @@ describe('the report schema', () => {
   test('rejects another schema version and fields it does not know', () => {
     const broken = { ...structuredClone(sample), schemaVersion: 1, extra: true };
     const problems = reportProblems(broken);
-    expect(problems).toContain('/schemaVersion must be equal to one of the allowed values (2, 3)');
+    expect(problems).toContain('/schemaVersion must be equal to constant (4)');
     expect(problems).toContain('the report must NOT have additional properties (extra)');
+  });
+
+  test('the published report.schema.json is the schema the code is typed by', () => {
+    expect(readFileSync(PUBLISHED_SCHEMA_FILE, 'utf8')).toBe(publishedSchemaText());
+  });
+
+  test('a version 3 report still loads, its drill facts moved under details', () => {
+    expect(reportProblems(older)).not.toEqual([]);
+    const withKill = structuredClone(older) as unknown as { results: Array<Record<string, unknown>> };
+    withKill.results[0]!.kill = {
+      durability: 'durable',
+      serverArgs: [],
+      writers: 4,
+      writes: { attempted: 3, acknowledged: 3, present: 3, lost: 0, unexpected: 0, recovered: 0 },
+      lostPerTrial: [0],
+      crashRecovery: true,
+    };
+    const { report, problems } = readableReport(withKill);
+    expect(problems).toEqual([]);
+    expect(report?.schemaVersion).toBe(4);
+    expect(killFacts(report!.results[0]!)?.writers).toBe(4);
+    expect(reportProblems(report)).toEqual([]);
+  });
+
+  test('a version 3 report that breaks its own schema is refused', () => {
+    const broken = { ...structuredClone(older), extra: true };
+    expect(readableReport(broken).problems).toContain('the report must NOT have additional properties (extra)');
   });
 });

@@ -1,30 +1,52 @@
-// The published JSON Schema of report.json (report.schema.json), enforced: every report the
-// harness writes is checked against it, and `persist report` refuses a file that does not match.
-import { Ajv } from 'ajv';
-import schema from './report.schema.json' with { type: 'json' };
+// The report schema, enforced: every report the harness writes is checked against it, and
+// `persist report` and `--baseline` refuse a file that does not match. The schema comes from
+// schema.ts; reports of versions 2 and 3 are checked against the schema they were written with
+// (report.schema.v3.json) and then migrated.
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Report } from './model.ts';
+import { migrateReport } from './migrate.ts';
+import oldSchema from './report.schema.v3.json' with { type: 'json' };
+import { Report as ReportSchema } from './schema.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 ajv.addFormat(
   'date-time',
   (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)),
 );
-const validate = ajv.compile<Report>(schema);
+const validateCurrent = ajv.compile<Report>(ReportSchema);
+const validateOld: ValidateFunction = ajv.compile(oldSchema);
 
-export const REPORT_SCHEMA = schema;
+export const REPORT_SCHEMA = ReportSchema;
 
-/** Empty when the value is a valid report; otherwise one line per problem, with its JSON path. */
-export function reportProblems(value: unknown): string[] {
-  if (validate(value)) return [];
-  return (validate.errors ?? []).map((error) => {
+function describe(errors: ErrorObject[] | null | undefined): string[] {
+  return (errors ?? []).map((error) => {
     const where = error.instancePath === '' ? 'the report' : error.instancePath;
     const allowed =
       error.keyword === 'enum' ? ` (${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')})` : '';
+    const constant = error.keyword === 'const' ? ` (${JSON.stringify((error.params as { allowedValue: unknown }).allowedValue)})` : '';
     const extra = error.keyword === 'additionalProperties' ? ` (${(error.params as { additionalProperty: string }).additionalProperty})` : '';
-    return `${where} ${error.message ?? 'is invalid'}${allowed}${extra}`;
+    return `${where} ${error.message ?? 'is invalid'}${allowed}${constant}${extra}`;
   });
+}
+
+/** Empty when the value is a valid report of the current version; otherwise one line per problem, with its JSON path. */
+export function reportProblems(value: unknown): string[] {
+  return validateCurrent(value) ? [] : describe(validateCurrent.errors);
 }
 
 export function isReport(value: unknown): value is Report {
   return reportProblems(value).length === 0;
+}
+
+const OLDER_VERSIONS = [2, 3];
+
+/** Any version still read: the report as the current version, or the problems found. */
+export function readableReport(value: unknown): { report: Report; problems: [] } | { report: undefined; problems: string[] } {
+  const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (typeof version === 'number' && OLDER_VERSIONS.includes(version)) {
+    if (!validateOld(value)) return { report: undefined, problems: describe(validateOld.errors) };
+    return { report: migrateReport(value as Parameters<typeof migrateReport>[0]), problems: [] };
+  }
+  const problems = reportProblems(value);
+  return problems.length === 0 ? { report: value as Report, problems: [] } : { report: undefined, problems };
 }

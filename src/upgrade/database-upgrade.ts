@@ -107,7 +107,7 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
   return {
     outcome: { trial, observed: verdict.observed, reinitialised: facts.inPlace === 'reinitialised', cleanShutdown: old.stoppedCleanly, differences },
     matches: verdict.observed === 'survives',
-    upgrade: facts,
+    details: facts,
     timing: { trial, phasesMs: t.timer.phasesMs, recoveryMs: recoveryOf(t.timer.phasesMs) },
     measurementsMs: t.timer.measurementsMs,
     before: old.before,
@@ -200,6 +200,7 @@ async function startNewOnSameVolume(t: Trial, old: OldData): Promise<{ facts: Up
   // A server that answered printed its ready line: wait for Docker to show it. One that exited has all its output in the log.
   const newLogs = upgraded === undefined ? await readLogs(newId) : await logsOnceReady(newId, target.readyMarker);
   const facts: UpgradeFacts = {
+    kind: 'upgrade',
     pair: pair.name,
     from: { reference: pair.from, version: old.fromVersion },
     to: { reference: pair.to, version: null },

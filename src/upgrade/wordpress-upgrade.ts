@@ -100,7 +100,7 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
     outcome: { trial, observed, reinitialised: false, cleanShutdown: true, differences: comparison.differences },
     matches: observed === 'survives',
     items,
-    upgrade: upgradeFacts(spec.pair, cores, upgrade.database, served, swapProblems.length === 0),
+    details: upgradeFactsOf(spec.pair, cores, upgrade.database, served, swapProblems.length === 0),
     timing: { trial, phasesMs: t.timer.phasesMs, recoveryMs: recoveryOf(t.timer.phasesMs) },
     measurementsMs: t.timer.measurementsMs,
     before: before.fingerprint,
@@ -170,8 +170,9 @@ async function upgradeCore(t: Trial, stack: RunningStack, content: SiteContent, 
   return { after, database };
 }
 
-function upgradeFacts(pair: UpgradePair, cores: Cores, database: DatabaseUpgrade, served: string | null, swapClean: boolean): UpgradeFacts {
+function upgradeFactsOf(pair: UpgradePair, cores: Cores, database: DatabaseUpgrade, served: string | null, swapClean: boolean): UpgradeFacts {
   return {
+    kind: 'upgrade',
     pair: pair.name,
     from: { reference: pair.from, version: cores.coreBefore === null ? null : `WordPress ${cores.coreBefore}` },
     to: { reference: pair.to, version: served },

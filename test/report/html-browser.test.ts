@@ -57,7 +57,8 @@ describe('the HTML report in headless chromium', () => {
     Object.assign(backupCell, {
       id: 'postgres/backup-restore/helper-tar-quiesced',
       disruption: 'backup-restore',
-      backup: {
+      details: {
+        kind: 'backup',
         method: 'helper-tar',
         mode: 'quiesced',
         commands: [],

@@ -2,7 +2,7 @@
 // for people deciding whether their data and backups hold. The verdict first, then the
 // storage matrix, the recovery chart, backups, controls, the evidence per result, and the
 // environment it all ran in.
-import { DISRUPTIONS, exitCodeFor, type CellResult, type Phase, type Report, type Status } from '../model.ts';
+import { backupFacts, type CellResult, DISRUPTIONS, exitCodeFor, killFacts, type Phase, type Report, type Status } from '../model.ts';
 import { describeRegression } from '../compare.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
@@ -150,14 +150,14 @@ function recoveryChart(report: Report): string {
 }
 
 function backups(report: Report): string {
-  const results = report.results.filter((r) => r.backup !== undefined);
+  const results = report.results.filter((r) => backupFacts(r) !== undefined);
   if (results.length === 0) return '';
   const median = (r: CellResult, measure: 'backup' | 'restore' | 'recovery') => {
     const stats = r.timings.summary[measure];
     return stats ? formatMs(stats.medianMs) : '—';
   };
   const rows = results.map((r) => {
-    const facts = r.backup!;
+    const facts = backupFacts(r)!;
     const rpo = facts.rpo
       ? `${facts.rpo.missing} of ${facts.rpo.acknowledged}${facts.rpo.missingBeforeBackup > 0 ? ` (<b>${facts.rpo.missingBeforeBackup} from before the backup</b>)` : ''}`
       : '—';
@@ -181,7 +181,7 @@ function backups(report: Report): string {
 
 function kills(report: Report): string {
   const rows = killRows(report).map(({ result: r, control }) => {
-    const k = r.kill!;
+    const k = killFacts(r)!;
     return `<tr><td>${esc(r.target)}</td><td>${esc(r.storage)}</td><td>${esc(k.durability)}${control ? ' (control)' : ''}</td><td class="${r.status}">${STATUS_TEXT[r.status]}: ${esc(r.observed ?? '?')}</td><td>${k.writes.acknowledged}</td><td>${k.writes.lost}</td><td>${k.writes.unexpected}</td><td>${k.writes.recovered}</td><td>${k.lostPerTrial.join(', ')}</td><td>${k.crashRecovery ? 'yes' : 'no'}</td></tr>`;
   });
   if (rows.length === 0) return '';

@@ -46,7 +46,8 @@ describe('renderMarkdown', () => {
       id: 'postgres/backup-restore/helper-tar-hot',
       disruption: 'backup-restore',
       variant: 'helper-tar-hot',
-      backup: {
+      details: {
+        kind: 'backup',
         method: 'helper-tar',
         mode: 'hot',
         commands: [],

@@ -1,6 +1,6 @@
 // The Markdown report: the verdict first, then the storage × disruption matrix, the negative
 // controls, timings and the evidence behind every verdict.
-import { DISRUPTIONS, exitCodeFor, PHASES, type CellResult, type Report, type Status, type TimedMeasure } from '../model.ts';
+import { backupFacts, type CellResult, DISRUPTIONS, exitCodeFor, killFacts, PHASES, type Report, type Status, type TimedMeasure } from '../model.ts';
 import { describeGlanceCell, GLANCE_PROPERTIES, storageGlance } from '../storage-glance.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
@@ -16,7 +16,7 @@ export function renderMarkdown(report: Report, { brief = false }: { brief?: bool
     settingsBlock(report),
     glanceSection(report),
     ...sectionsOf(report).map((section) => (section.items ? itemsSection(section.name, section.results) : matrixSection(section.name, section.results))),
-    backupSection(report.results.filter((r) => r.backup !== undefined)),
+    backupSection(report.results.filter((r) => backupFacts(r) !== undefined)),
     killSection(report),
     factSection(stopModeTable(report)),
     factSection(upgradeTable(report)),
@@ -145,7 +145,7 @@ function backupSection(results: CellResult[]): string {
     return stats ? formatMs(stats.medianMs) : '—';
   };
   const rows = results.map((r) => {
-    const facts = r.backup!;
+    const facts = backupFacts(r)!;
     const rpo = facts.rpo
       ? `${facts.rpo.missing} of ${facts.rpo.acknowledged}${facts.rpo.missingBeforeBackup > 0 ? ` (**${facts.rpo.missingBeforeBackup} from before the backup**)` : ''}`
       : '—';
@@ -174,7 +174,7 @@ function killSection(report: Report): string {
   const rows = killRows(report);
   if (rows.length === 0) return '';
   const lines = rows.map(({ result: r, control }) => {
-    const k = r.kill!;
+    const k = killFacts(r)!;
     const recovery = r.timings.summary.recovery;
     return `| ${r.target} | ${r.storage} | ${k.durability}${control ? ' (control)' : ''} | ${STATUS_MARK[r.status]}: ${r.observed ?? '?'} | ${k.writes.acknowledged} | ${k.writes.lost} | ${k.writes.unexpected} | ${k.writes.recovered} | ${k.lostPerTrial.join(', ')} | ${k.crashRecovery ? 'yes' : 'no'} | ${recovery ? formatMs(recovery.medianMs) : '—'} |`;
   });

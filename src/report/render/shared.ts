@@ -1,6 +1,16 @@
 // What every human-readable format shows the same way: how results are grouped into
 // sections, and how durations and sizes are written.
-import { DISRUPTIONS, type CellResult, type ItemOutcome, type MatrixDisruption, type Report, type ShutdownVerdict } from '../model.ts';
+import {
+  type CellResult,
+  DISRUPTIONS,
+  type ItemOutcome,
+  killFacts,
+  type MatrixDisruption,
+  type Report,
+  type ShutdownVerdict,
+  stopModeFacts,
+  upgradeFacts,
+} from '../model.ts';
 import { STORAGE_KINDS, type StorageKind } from '../../storage/placement.ts';
 import { versionPattern } from '../../services/registry.ts';
 
@@ -9,7 +19,7 @@ export function sectionsOf(report: Report): Array<{ name: string; items: boolean
   const sections = new Map<string, { name: string; items: boolean; results: CellResult[] }>();
   for (const result of report.results) {
     // Backup, crash, stop-mode and upgrade drills have tables of their own.
-    if (result.backup || result.kill || result.stopMode || result.upgrade) continue;
+    if (result.details) continue;
     const items = result.items !== undefined;
     const name = items ? result.scenario : result.variant ? `${result.target} (${result.variant})` : result.target;
     const key = `${items}:${name}`;
@@ -54,7 +64,7 @@ function rowsHaving(report: Report, has: (result: CellResult) => boolean): Array
 
 /** Crash drills, results and controls alike: one row each, with what the kill did to acknowledged writes. */
 export function killRows(report: Report): Array<{ result: CellResult; control: boolean }> {
-  return rowsHaving(report, (r) => r.kill !== undefined);
+  return rowsHaving(report, (r) => killFacts(r) !== undefined);
 }
 
 /**
@@ -77,8 +87,8 @@ const SHUTDOWN_TEXT: Record<ShutdownVerdict, string> = {
 };
 
 export function stopModeTable(report: Report): FactTable | undefined {
-  const rows = rowsHaving(report, (r) => r.stopMode !== undefined).map(({ result, control }) => {
-    const s = result.stopMode!;
+  const rows = rowsHaving(report, (r) => stopModeFacts(r) !== undefined).map(({ result, control }) => {
+    const s = stopModeFacts(result)!;
     const create = result.timings.summary.create?.medianMs;
     const ready = result.timings.summary.ready?.medianMs;
     const backUp = create !== undefined && ready !== undefined ? formatMs(create + ready) : '—';
@@ -130,8 +140,8 @@ const IN_PLACE_TEXT = {
 } as const;
 
 export function upgradeTable(report: Report): FactTable | undefined {
-  const rows = rowsHaving(report, (r) => r.upgrade !== undefined).map(({ result, control }) => {
-    const u = result.upgrade!;
+  const rows = rowsHaving(report, (r) => upgradeFacts(r) !== undefined).map(({ result, control }) => {
+    const u = upgradeFacts(result)!;
     const wordpress = u.wordpress
       ? `core ${u.wordpress.coreBefore ?? '?'} → ${u.wordpress.coreAfterUpgrade ?? '?'} (the image swap alone: ${u.wordpress.coreAfterImageSwap ?? '?'}); database: ${u.wordpress.databaseUpgrade}`
       : '';

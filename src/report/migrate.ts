@@ -1,0 +1,32 @@
+// Reports of earlier schema versions, read for `--baseline` and `persist report`: versions 2 and
+// 3 carried each drill's facts in a field of its own (kill, stopMode, upgrade, backup); version 4
+// keeps them under `details`, keyed by kind. Nothing else changed.
+import type { CellResult, DrillDetails, Report } from './model.ts';
+import { SCHEMA_VERSION } from './model.ts';
+
+type OldCell = Omit<CellResult, 'details'> & { kill?: object; stopMode?: object; upgrade?: object; backup?: object };
+interface OldReport extends Omit<Report, 'schemaVersion' | 'results' | 'controls'> {
+  schemaVersion: 2 | 3;
+  results: OldCell[];
+  controls: Array<Omit<Report['controls'][number], 'cell'> & { cell: OldCell }>;
+}
+
+const KINDS = { kill: 'kill', stopMode: 'stop-mode', upgrade: 'upgrade', backup: 'backup' } as const;
+
+function migrateCell(cell: OldCell): CellResult {
+  const { kill, stopMode, upgrade, backup, ...rest } = cell;
+  const found = Object.entries({ kill, stopMode, upgrade, backup }).find(([, facts]) => facts !== undefined);
+  if (!found) return rest;
+  const [field, facts] = found as [keyof typeof KINDS, object];
+  return { ...rest, details: { kind: KINDS[field], ...facts } as DrillDetails };
+}
+
+/** A version 2 or 3 report (already validated against its own schema) as the current version. */
+export function migrateReport(old: OldReport): Report {
+  return {
+    ...old,
+    schemaVersion: SCHEMA_VERSION,
+    results: old.results.map(migrateCell),
+    controls: old.controls.map((control) => ({ ...control, cell: migrateCell(control.cell) })),
+  };
+}

@@ -1,0 +1,237 @@
+// The report's schema, written once: the TypeScript types in model.ts are inferred from it, the
+// validator checks every report against it, and report.schema.json is generated from it (a test
+// fails when the published file is not what this module says).
+import Type, { type TSchema } from 'typebox';
+
+/** Every object in a report is closed: an unknown field is an error, not a silent addition. */
+const Closed = <P extends Record<string, TSchema>>(properties: P, description?: string) =>
+  Type.Object(properties, { additionalProperties: false, ...(description ? { description } : {}) });
+const Count = Type.Integer({ minimum: 0 });
+const Ms = Type.Number({ minimum: 0 });
+const Text = Type.String();
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+export const Outcome = Type.Enum(['survives', 'lost']);
+export const Observation = Type.Enum(['survives', 'lost', 'visible', 'absent', 'refused', 'allowed']);
+export const Status = Type.Enum(['passed', 'failed', 'errored']);
+export const StorageKind = Type.Enum(['named-volume', 'bind-mount', 'tmpfs', 'container-layer']);
+export const Disruption = Type.Enum(['restart', 'recreate', 'none', 'backup-restore', 'kill', 'stop-start', 'upgrade']);
+export const Phase = Type.Enum(['stop', 'backup', 'restore', 'create', 'ready', 'verified']);
+const PhaseMs = Closed({
+  stop: Type.Optional(Ms),
+  backup: Type.Optional(Ms),
+  restore: Type.Optional(Ms),
+  create: Type.Optional(Ms),
+  ready: Type.Optional(Ms),
+  verified: Type.Optional(Ms),
+});
+
+/** One observation: a table, a file, an HTTP answer or a command's output, by name. */
+export const ObservedItem = Closed(
+  { present: Type.Boolean(), rows: Count, contentHash: Nullable(Text) },
+  'rows is the size: rows of a table, bytes of a file or of a command output.',
+);
+export const Observations = Type.Record(Type.String(), ObservedItem);
+
+export const TrialTiming = Closed({ trial: Type.Integer({ minimum: 1 }), phasesMs: PhaseMs, recoveryMs: Nullable(Ms) });
+export const MeasureStats = Closed({
+  trials: Type.Integer({ minimum: 1 }),
+  medianMs: Ms,
+  minMs: Ms,
+  maxMs: Ms,
+  p95Ms: Type.Optional(Ms),
+});
+const Summaries = Closed({
+  stop: Type.Optional(MeasureStats),
+  backup: Type.Optional(MeasureStats),
+  restore: Type.Optional(MeasureStats),
+  create: Type.Optional(MeasureStats),
+  ready: Type.Optional(MeasureStats),
+  verified: Type.Optional(MeasureStats),
+  recovery: Type.Optional(MeasureStats),
+});
+export const Timings = Closed({ perTrial: Type.Array(TrialTiming), summary: Summaries });
+
+export const TrialOutcome = Closed({
+  trial: Type.Integer({ minimum: 1 }),
+  observed: Outcome,
+  reinitialised: Type.Boolean(),
+  cleanShutdown: Type.Boolean(),
+  differences: Type.Array(Text),
+});
+export const ItemOutcome = Closed({ item: Text, expected: Observation, observed: Observation });
+
+export const AcknowledgedWrites = Closed({ attempted: Count, acknowledged: Count, present: Count, lost: Count, unexpected: Count, recovered: Count });
+
+export const KillFacts = Closed({
+  kind: Type.Literal('kill'),
+  durability: Type.Enum(['durable', 'relaxed']),
+  serverArgs: Type.Array(Text),
+  writers: Type.Integer({ minimum: 1 }),
+  writes: AcknowledgedWrites,
+  lostPerTrial: Type.Array(Count),
+  crashRecovery: Type.Boolean(),
+});
+
+export const StopMode = Type.Enum(['graceful', 'kill', 'restart', 'signal-not-forwarded']);
+export const ShutdownVerdict = Type.Enum(['clean', 'interrupted', 'crash-recovery', 'unknown']);
+export const StopModeFacts = Closed({
+  kind: Type.Literal('stop-mode'),
+  mode: StopMode,
+  command: Text,
+  stopTimeoutSeconds: Nullable(Count),
+  expectedShutdown: Type.Enum(['clean', 'crash-recovery']),
+  shutdown: ShutdownVerdict,
+  exitCode: Nullable(Type.Integer()),
+  logLine: Nullable(Text),
+  serverRecoveryMs: Nullable(Ms),
+  writes: AcknowledgedWrites,
+});
+
+export const InPlaceUpgrade = Type.Enum(['upgraded', 'refused', 'reinitialised', 'data-differs']);
+const ImageVersion = Closed({ reference: Text, version: Nullable(Text) });
+export const UpgradeFacts = Closed({
+  kind: Type.Literal('upgrade'),
+  pair: Text,
+  from: ImageVersion,
+  to: ImageVersion,
+  inPlace: InPlaceUpgrade,
+  serverMessages: Type.Array(Text),
+  paths: Closed({ mounted: Text, serverDataDir: Nullable(Text) }),
+  upgradeStep: Nullable(Closed({ tool: Nullable(Text), needed: Nullable(Type.Boolean()), ran: Type.Boolean(), summary: Text })),
+  path: Type.Enum(['in-place', 'dump-restore', 'none']),
+  dumpRestore: Nullable(Closed({ dumpMs: Ms, restoreMs: Ms, bytes: Count, fingerprintEqual: Type.Boolean() })),
+  wordpress: Type.Optional(
+    Closed({
+      coreBefore: Nullable(Text),
+      coreOfNewImage: Nullable(Text),
+      coreAfterImageSwap: Nullable(Text),
+      coreAfterUpgrade: Nullable(Text),
+      databaseUpgrade: Text,
+    }),
+  ),
+});
+
+export const BackupMode = Type.Enum(['hot', 'quiesced']);
+export const RpoFigures = Closed({
+  acknowledged: Count,
+  present: Count,
+  missing: Count,
+  missingBeforeBackup: Count,
+  unexpected: Count,
+  recovered: Count,
+  windowMs: Nullable(Ms),
+  firstMissingAfterBackupStartMs: Nullable(Type.Number()),
+});
+export const ArchiveFacts = Closed({ name: Text, bytes: Count, sha256: Nullable(Text), entries: Nullable(Count) });
+export const RotationFacts = Closed({
+  kept: Type.Array(Text),
+  deleted: Type.Array(Text),
+  expectedKept: Type.Array(Text),
+  expectedDeleted: Type.Array(Text),
+  restored: Text,
+});
+export const BackupFacts = Closed({
+  kind: Type.Literal('backup'),
+  method: Text,
+  mode: BackupMode,
+  commands: Type.Array(Text),
+  archive: Nullable(ArchiveFacts),
+  integrity: Type.Enum(['verified', 'corrupt', 'unchecked']),
+  restoredServiceStarted: Type.Boolean(),
+  crashRecovery: Nullable(Type.Boolean()),
+  rpo: Nullable(RpoFigures),
+  rotation: Type.Optional(RotationFacts),
+});
+
+/** What a drill found besides the data: one kind of facts per kind of drill. */
+export const DrillDetails = Type.Union([KillFacts, StopModeFacts, UpgradeFacts, BackupFacts]);
+
+export const CellResult = Closed({
+  id: Text,
+  scenario: Text,
+  title: Text,
+  target: Text,
+  storage: StorageKind,
+  disruption: Disruption,
+  variant: Type.Optional(Text),
+  expected: Outcome,
+  observed: Nullable(Outcome),
+  status: Status,
+  trials: Count,
+  image: Nullable(Closed({ reference: Text, id: Text })),
+  serverVersion: Nullable(Text),
+  fingerprintBefore: Nullable(Observations),
+  fingerprintAfter: Nullable(Observations),
+  rowsLost: Count,
+  rowsUnexpected: Count,
+  trialOutcomes: Type.Array(TrialOutcome),
+  items: Type.Optional(Type.Array(ItemOutcome)),
+  timings: Timings,
+  details: Type.Optional(DrillDetails),
+  measurements: Type.Optional(Type.Record(Type.String(), MeasureStats)),
+  evidence: Type.Array(Text),
+  error: Type.Optional(Text),
+});
+
+export const ControlResult = Closed({ id: Text, scenario: Text, title: Text, sabotage: Text, caught: Type.Boolean(), cell: CellResult });
+
+export const EnvironmentFacts = Closed({
+  engine: Nullable(Closed({ version: Text, apiVersion: Text, storageDriver: Text, operatingSystem: Text })),
+  images: Type.Array(Closed({ target: Text, reference: Text, id: Nullable(Text), source: Text })),
+  node: Text,
+  platform: Text,
+});
+
+export const Summary = Closed({ total: Count, passed: Count, failed: Count, errored: Count, controls: Count, controlsCaught: Count });
+
+export const Comparison = Closed({
+  baseline: Closed({ runId: Text, startedAt: Type.String({ format: 'date-time' }) }),
+  thresholds: Closed({ percent: Type.Number({ minimum: 0 }), ms: Type.Number({ minimum: 0 }) }),
+  failOnRegression: Type.Boolean(),
+  verdictChanges: Type.Array(Closed({ id: Text, title: Text, before: Text, after: Text })),
+  regressions: Type.Array(
+    Closed({
+      id: Text,
+      title: Text,
+      measure: Type.Literal('recovery'),
+      baselineMedianMs: Ms,
+      currentMedianMs: Ms,
+      deltaMs: Type.Number(),
+      deltaPercent: Type.Number(),
+    }),
+  ),
+});
+
+const PhaseDefinitions = Closed({ stop: Text, backup: Text, restore: Text, create: Text, ready: Text, verified: Text, recovery: Text });
+
+export const REPORT_SCHEMA_VERSION = 4;
+
+export const Report = Type.Object(
+  {
+    schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
+      description:
+        '4: drill facts under one `details` field keyed by `kind`, the schema generated from the same source as the types. Versions 2 and 3 are still read.',
+    }),
+    runId: Text,
+    startedAt: Type.String({ format: 'date-time' }),
+    finishedAt: Type.String({ format: 'date-time' }),
+    durationMs: Ms,
+    tool: Closed({ name: Text, version: Text }),
+    settings: Closed({ imageSet: Text, trials: Type.Integer({ minimum: 1 }), filters: Type.Array(Text) }),
+    environment: EnvironmentFacts,
+    phaseDefinitions: PhaseDefinitions,
+    summary: Summary,
+    results: Type.Array(CellResult),
+    controls: Type.Array(ControlResult),
+    harnessErrors: Type.Array(Text),
+    comparison: Type.Optional(Comparison),
+  },
+  {
+    additionalProperties: false,
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: `https://persistence-harness.dev/schemas/report-${REPORT_SCHEMA_VERSION}.json`,
+    title: 'persistence-harness report.json',
+    description: 'The report model: every other format is rendered from it. schemaVersion is bumped on any change an older reader would trip over.',
+  },
+);
