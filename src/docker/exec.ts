@@ -10,10 +10,25 @@ export interface ExecResult {
   stderr: string;
 }
 
-export async function execIn(containerId: string, command: string[], options: { stdin?: Buffer; user?: string } = {}): Promise<ExecResult> {
+export interface ExecOptions {
+  stdin?: Buffer;
+  user?: string;
+  /** Added to the container's own environment for this command. */
+  env?: Record<string, string>;
+}
+
+export async function execIn(containerId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+  const env = Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`);
   const exec = await docker()
     .getContainer(containerId)
-    .exec({ Cmd: command, AttachStdout: true, AttachStderr: true, AttachStdin: options.stdin !== undefined, ...(options.user ? { User: options.user } : {}) });
+    .exec({
+      Cmd: command,
+      AttachStdout: true,
+      AttachStderr: true,
+      AttachStdin: options.stdin !== undefined,
+      ...(options.user ? { User: options.user } : {}),
+      ...(env.length > 0 ? { Env: env } : {}),
+    });
   const stream = await exec.start({ hijack: options.stdin !== undefined, stdin: options.stdin !== undefined });
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {

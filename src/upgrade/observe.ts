@@ -1,12 +1,14 @@
 // Reading what a new server did with old data: from its log, from where it says its data is,
 // from the fingerprint; and the upgrade step some servers need, run and reported.
-import { execa } from 'execa';
+import { execIn } from '../docker/exec.ts';
+import { withTimeout } from '../timing/clock.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import type { InPlaceUpgrade, UpgradeFacts } from '../report/model.ts';
 import { isWithin } from '../storage/data-layout.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 
 const MAX_MESSAGES = 4;
+const STEP_TIMEOUT_MS = 300_000;
 
 function matchingLines(logs: string, pattern: RegExp): string[] {
   const lines = logs
@@ -54,11 +56,10 @@ export function classifyInPlace(facts: InPlaceFacts): InPlaceUpgrade {
 
 /** Finds the target's upgrade tool in the container, asks it whether it is needed, runs it if so. */
 export async function runUpgradeStep(containerId: string, step: NonNullable<DatabaseTarget['upgradeStep']>): Promise<NonNullable<UpgradeFacts['upgradeStep']>> {
-  const inContainer = (script: string, env: Record<string, string> = {}) =>
-    execa('docker', ['exec', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]), containerId, 'sh', '-c', script], {
-      reject: false,
-      timeout: 300_000,
-    });
+  const inContainer = async (script: string, env: Record<string, string> = {}) => {
+    const run = await withTimeout(execIn(containerId, ['sh', '-c', script], { env }), STEP_TIMEOUT_MS, 'the upgrade step did not finish within 5 minutes');
+    return { exitCode: run.exitCode, stdout: run.stdout.toString('utf8'), stderr: run.stderr };
+  };
   const tool = (await inContainer(step.find)).stdout.trim();
   if (!tool) return { tool: null, needed: null, ran: false, summary: 'the image has no upgrade tool: the server upgrades its own system tables' };
   const check = await inContainer(step.check, { TOOL: tool });

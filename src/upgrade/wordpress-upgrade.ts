@@ -4,7 +4,7 @@
 // runs the core files the volume holds: the drill reports which core ran, then upgrades the
 // core from the new image's files (wp-content kept) and the database through upgrade.php,
 // and proves the same posts, media and plugin are served at each step.
-import { execa } from 'execa';
+import { execIn } from '../docker/exec.ts';
 import type { ImageChoice, UpgradePair } from '../config.ts';
 import { inspectContainer, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
@@ -18,7 +18,7 @@ import { buildSite, judgeSite, observeSite, SITE_TIMEOUT_MS, type SiteContent, t
 import { siteUrl, startDatabase, startWordPress, type RunningStack, type StackPlan } from '../targets/wordpress/stack.ts';
 import { generatorVersion, waitForSite } from '../targets/wordpress/site.ts';
 import { httpRequest } from '../web/http.ts';
-import { PhaseTimer } from '../timing/clock.ts';
+import { PhaseTimer, withTimeout } from '../timing/clock.ts';
 
 const SITE_DIR = '/var/www/html';
 /** Where the official image (and the stand-in) keeps the WordPress it copies on first start. */
@@ -193,8 +193,8 @@ function upgradeFactsOf(pair: UpgradePair, cores: Cores, database: DatabaseUpgra
 
 /** $wp_version from a WordPress tree in the container, or null when there is none. */
 async function coreVersion(containerId: string, root: string): Promise<string | null> {
-  const run = await execa('docker', ['exec', containerId, 'cat', `${root}/wp-includes/version.php`], { reject: false });
-  return /\$wp_version\s*=\s*'([^']+)'/.exec(run.stdout)?.[1] ?? null;
+  const run = await execIn(containerId, ['cat', `${root}/wp-includes/version.php`]);
+  return /\$wp_version\s*=\s*'([^']+)'/.exec(run.stdout.toString('utf8'))?.[1] ?? null;
 }
 
 /**
@@ -208,7 +208,7 @@ async function upgradeCoreFiles(containerId: string): Promise<void> {
     `if [ -e ${SITE_DIR}/.htaccess ]; then exclude="$exclude --exclude ./.htaccess"; fi`,
     `tar --create --file - --directory ${IMAGE_SOURCE_DIR} $exclude . | tar --extract --file - --directory ${SITE_DIR}`,
   ].join('; ');
-  const run = await execa('docker', ['exec', containerId, 'sh', '-c', script], { reject: false, timeout: 300_000 });
+  const run = await withTimeout(execIn(containerId, ['sh', '-c', script]), 300_000, 'copying the core did not finish within 5 minutes');
   if (run.exitCode !== 0)
     throw new HarnessError(
       `Copying the new WordPress core into the volume failed (exit ${run.exitCode}): ${run.stderr.trim().split('\n').pop()}`,

@@ -1,25 +1,29 @@
 // The seed's Method 2: the database's own dump tool, run in the container with `docker exec`,
 // its SQL written to a file on the host; the restore feeds that file to the client in a fresh
 // server. A logical dump is consistent while writes go on, so the service keeps running.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { execIn } from '../../docker/exec.ts';
 import { verifyBackup, writeManifest } from '../manifest.ts';
 import { BackupFailedError, backupStamp, fileBackup, lastLines, RestoreFailedError, type BackupMethod } from '../method.ts';
-import { wallClock } from '../../timing/clock.ts';
+import { wallClock, withTimeout } from '../../timing/clock.ts';
+
+const DUMP_TIMEOUT_MS = 600_000;
 
 type LogicalBackup = { dump: string[]; restore: string[] };
 
 /** Runs the dump command in the container, its SQL into `file` on the host; throws BackupFailedError. */
 export async function dumpToFile(containerId: string, logical: LogicalBackup, file: string): Promise<void> {
-  const run = await execa('docker', ['exec', containerId, ...logical.dump], { stdout: { file }, reject: false, timeout: 600_000 });
-  if (run.exitCode !== 0) throw new BackupFailedError(`the dump exited with ${run.exitCode}: ${lastLines(String(run.stderr))}`);
+  const run = await withTimeout(execIn(containerId, logical.dump), DUMP_TIMEOUT_MS, 'the dump did not finish within 10 minutes');
+  if (run.exitCode !== 0) throw new BackupFailedError(`the dump exited with ${run.exitCode}: ${lastLines(run.stderr)}`);
+  await writeFile(file, run.stdout);
 }
 
 /** Feeds `file` to the restore command in the container; throws RestoreFailedError. */
 export async function restoreFromFile(containerId: string, logical: LogicalBackup, file: string): Promise<void> {
-  const run = await execa('docker', ['exec', '-i', containerId, ...logical.restore], { inputFile: file, reject: false, timeout: 600_000 });
-  if (run.exitCode !== 0) throw new RestoreFailedError(`the restore exited with ${run.exitCode}: ${lastLines(String(run.stderr))}`);
+  const stdin = await readFile(file);
+  const run = await withTimeout(execIn(containerId, logical.restore, { stdin }), DUMP_TIMEOUT_MS, 'the restore did not finish within 10 minutes');
+  if (run.exitCode !== 0) throw new RestoreFailedError(`the restore exited with ${run.exitCode}: ${lastLines(run.stderr)}`);
 }
 
 export function nativeDump(): BackupMethod {
