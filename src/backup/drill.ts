@@ -3,7 +3,7 @@
 // data. The result says what survived, how long each step took (the RTO achieved), how big
 // the backup was, and which acknowledged writes the restore lost (the RPO).
 import type { Dataset } from '../data/dataset.ts';
-import { inspectContainer, logsOnceReady, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
+import { logsOnceReady, readLogs } from '../docker/containers.ts';
 import { docker, statusCode } from '../docker/engine.ts';
 import { removeVolume, type RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
@@ -148,7 +148,7 @@ class DrillTrial {
       ledger = mergeLedgers(ledger, await writer.stop());
       writer = undefined;
       await session.close();
-      const stopped = await stopGracefully(seeded.service.id);
+      const stopped = await seeded.service.stack.stop(seeded.service.service);
       this.evidence.push(`quiesced: the service was stopped for the backup (exit code ${stopped.exitCode})`);
     }
     const backupStartedAt = epochMs();
@@ -166,7 +166,7 @@ class DrillTrial {
     this.evidence.push(`backup: ${describeBackup(backup)}`);
 
     if (method.quiesce) {
-      await startExisting(seeded.service.id);
+      await seeded.service.stack.start(seeded.service.service);
       session = await subject.connect(this.env, seeded.service, this.context.dataset);
       writer = await session.startWriter(nextLedgerId(ledger));
     }
@@ -178,7 +178,7 @@ class DrillTrial {
 
   /** The original container and volume are gone before anything is restored. */
   async destroyOriginal(seeded: Seeded): Promise<void> {
-    await removeContainer(seeded.service.id);
+    await seeded.service.stack.remove(seeded.service.service);
     await removeVolumeForGood(seeded.volume);
     this.evidence.push(`destroyed: the service's container and the original volume ${seeded.volume} were removed`);
   }
@@ -228,7 +228,7 @@ class DrillTrial {
       if (!(caught instanceof CorruptBackupError || caught instanceof RestoreFailedError)) throw caught;
       if (caught instanceof CorruptBackupError) facts.integrity = 'corrupt';
       this.evidence.push(`${caught instanceof CorruptBackupError ? 'restore refused' : 'restore failed'}: ${caught.message}`);
-      if (workspace.service) await removeContainer(workspace.service.id);
+      if (workspace.service) await workspace.service.stack.remove(workspace.service.service);
       await removeVolumeForGood(workspace.volume);
       this.evidence.push(`the restore target ${workspace.volume} was removed, so no half-restored volume is left behind`);
       return false;
@@ -278,7 +278,7 @@ class DrillTrial {
       after: after.fingerprint,
       rowsLost: comparison.lost,
       rowsUnexpected: comparison.unexpected,
-      imageId: restored.service ? (await inspectContainer(restored.service.id)).imageId : '',
+      imageId: restored.service ? (await restored.service.stack.inspect(restored.service.service)).imageId : '',
       serverVersion: seeded.serverVersion,
       evidence: this.evidence,
     };

@@ -8,27 +8,37 @@ import { compareFingerprints, summariseFingerprint, type Fingerprint } from '../
 import type { Dataset } from '../data/dataset.ts';
 import { sha256 } from '../data/hash.ts';
 import { deterministicPng } from '../data/png.ts';
-import { mappedPort, removeContainer, stopGracefully } from '../docker/containers.ts';
+import { removeContainer, stopGracefully } from '../docker/containers.ts';
 import { docker } from '../docker/engine.ts';
 import { demultiplexLogs } from '../docker/log-frames.ts';
 import { runOneShot } from '../docker/one-shot.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
+import { SqlProbe } from '../probes/sql-probe.ts';
+import { HarnessStack, type ServiceDefinition } from '../stack/harness-stack.ts';
+import type { Stack } from '../stack/stack.ts';
 import type { BackupSubjectName } from '../services/registry.ts';
 import { DATABASE_DRIVERS } from '../targets/drivers.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
-import { waitUntilReady } from '../targets/wait-ready.ts';
 import { httpRequest, pollUntil } from '../web/http.ts';
 import { compareListings, groupedFingerprint, LISTING_SCRIPT, parseListing, withoutPrefix, type Listing } from './file-listing.ts';
 import { emptyLedger, startLedgerLoop, type LedgerLog, type LedgerWriter } from './ledger.ts';
 
-/** A service running on a volume. */
+/** A service running on a volume: a one-service stack. */
 export interface ServiceHandle {
+  stack: Stack;
+  service: string;
+  /** Its container now, for the methods that exec into it. */
   id: string;
-  host: string;
   volume: string;
+}
+
+/** The subject's service as a one-service stack on the volume. */
+async function startService(env: SubjectEnv, name: string, volume: string, define: ServiceDefinition): Promise<ServiceHandle> {
+  const stack = await HarnessStack.start(env.scope, 'backup', { [name]: define });
+  return { stack, service: name, id: stack.containerId(name), volume };
 }
 
 export interface SubjectEnv {
@@ -127,28 +137,25 @@ export function databaseSubject(target: DatabaseTarget): BackupSubject {
 
     async create(env, volume) {
       const { dataMount } = await dataLayoutOf(env.image, target.dataPaths);
-      const started = await target
-        .container(env.image, undefined)
-        .withBindMounts([{ source: volume, target: dataMount, mode: 'rw' }])
-        .withLabels(env.scope.labels(`backup-${target.name}`))
-        .start();
-      env.scope.trackContainer(started.getId());
-      return { id: started.getId(), host: started.getHost(), volume };
+      return startService(env, target.name, volume, () =>
+        target.container(env.image, undefined).withBindMounts([{ source: volume, target: dataMount, mode: 'rw' }]),
+      );
     },
 
-    async connect(_env, service, dataset) {
-      const connect = async () => waitUntilReady(target, service.id, service.host, await mappedPort(service.id, target.port));
-      const connection = await connect();
-      const tableNames = dataset.tables.map((t) => t.name);
+    async connect(_env, { stack, service }, dataset) {
+      const probe = new SqlProbe(target, dataset, service);
+      // ready() keeps its connection for the session's reads; the writer has one of its own.
+      await probe.ready(stack);
+      const connection = await probe.connect(stack);
       return {
-        serverVersion: () => connection.serverVersion(),
+        serverVersion: () => probe.serverVersion(stack),
         async seed() {
-          await connection.write(dataset);
+          await probe.seed(stack);
           await connection.createLedger();
         },
-        snapshot: async () => ({ fingerprint: await connection.fingerprint(tableNames) }),
+        snapshot: async () => ({ fingerprint: await probe.fingerprint(stack) }),
         async startWriter(firstId) {
-          const writerConnection: DatabaseConnection = await connect();
+          const writerConnection: DatabaseConnection = await probe.connect(stack);
           const loop = startLedgerLoop(firstId, (id) => writerConnection.writeLedger(id));
           return {
             async stop() {
@@ -159,7 +166,10 @@ export function databaseSubject(target: DatabaseTarget): BackupSubject {
           };
         },
         ledgerIds: () => connection.ledgerIds(),
-        close: () => connection.close(),
+        async close() {
+          await connection.close();
+          await probe.release();
+        },
       };
     },
   };
@@ -187,24 +197,23 @@ export const wordpressFiles: BackupSubject = {
 
   async create(env, volume) {
     // No database: the files, and what the web server serves from them, are the subject.
-    const started = await new LoopbackContainer(env.image)
-      .withEnvironment({
-        WORDPRESS_DB_HOST: 'no-database-in-this-drill',
-        WORDPRESS_DB_USER: 'wordpress',
-        WORDPRESS_DB_PASSWORD: 'unused',
-        WORDPRESS_DB_NAME: 'wordpress',
-      })
-      .withBindMounts([{ source: volume, target: SITE_DIR, mode: 'rw' }])
-      .withExposedPorts(80)
-      .withLabels(env.scope.labels('backup-wordpress-files'))
-      .withWaitStrategy(new ContainerRunning())
-      .start();
-    env.scope.trackContainer(started.getId());
-    return { id: started.getId(), host: started.getHost(), volume };
+    const define = () =>
+      new LoopbackContainer(env.image)
+        .withEnvironment({
+          WORDPRESS_DB_HOST: 'no-database-in-this-drill',
+          WORDPRESS_DB_USER: 'wordpress',
+          WORDPRESS_DB_PASSWORD: 'unused',
+          WORDPRESS_DB_NAME: 'wordpress',
+        })
+        .withBindMounts([{ source: volume, target: SITE_DIR, mode: 'rw' }])
+        .withExposedPorts(80)
+        .withWaitStrategy(new ContainerRunning());
+    return startService(env, 'wordpress-files', volume, define);
   },
 
   async connect(env, service) {
-    const base = `http://${service.host}:${await mappedPort(service.id, 80)}`;
+    const { host, port } = await service.stack.endpoint(service.service, 80);
+    const base = `http://${host}:${port}`;
     // A static file every WordPress ships (Debian's package drops license.txt): with the rewrite
     // rules in .htaccess, a missing file would go to index.php and need the database.
     await pollUntil(`${base}/${STATIC_FILE}`, (answer) => answer.status < 500, `Waiting for ${base}/${STATIC_FILE} to answer`, READY_TIMEOUT_MS, 50);

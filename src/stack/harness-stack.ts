@@ -79,6 +79,10 @@ export class HarnessStack implements Stack {
     return { removedMs, createdMs: creation.ms() };
   }
 
+  async remove(service: string): Promise<void> {
+    await removeContainer(this.containerId(service));
+  }
+
   logs(service: string): Promise<string> {
     return readLogs(this.containerId(service));
   }
