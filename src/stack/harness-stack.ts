@@ -1,7 +1,7 @@
 // The harness's own stacks: each service a container definition that testcontainers starts, with
 // the run's labels. Every container it makes, and every anonymous volume left behind by a
 // replacement, is tracked by the run scope and removed with it.
-import type { GenericContainer, StartedTestContainer } from 'testcontainers';
+import type { GenericContainer } from 'testcontainers';
 import { type ContainerState, inspectContainer, mappedPort, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
 import { docker, statusCode } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
@@ -13,9 +13,17 @@ import type { Endpoint, Replacement, Stack } from './stack.ts';
 export type ServiceDefinition = () => GenericContainer | Promise<GenericContainer>;
 
 const ANONYMOUS = /^[0-9a-f]{64}$/;
+/** Each start attempt's own label: a container that exits before testcontainers sees it ready is found by it. */
+const ATTEMPT_LABEL = 'persistence-harness.attempt';
+
+/** A service's container as the stack knows it: it may have exited at once (a refusal is a finding). */
+interface Current {
+  id: string;
+  host: string;
+}
 
 export class HarnessStack implements Stack {
-  private readonly running = new Map<string, StartedTestContainer>();
+  private readonly running = new Map<string, Current>();
   private readonly definitions: Map<string, ServiceDefinition>;
   private readonly scope: RunScope;
   private readonly purpose: string;
@@ -38,11 +46,11 @@ export class HarnessStack implements Stack {
   }
 
   containerId(service: string): string {
-    return this.current(service).getId();
+    return this.current(service).id;
   }
 
   async endpoint(service: string, containerPort: number): Promise<Endpoint> {
-    return { host: this.current(service).getHost(), port: await mappedPort(this.containerId(service), containerPort) };
+    return { host: this.current(service).host, port: await mappedPort(this.containerId(service), containerPort) };
   }
 
   stop(service: string, timeoutMs?: number): Promise<ContainerState> {
@@ -95,7 +103,7 @@ export class HarnessStack implements Stack {
     return inspectContainer(this.containerId(service));
   }
 
-  private current(service: string): StartedTestContainer {
+  private current(service: string): Current {
     const container = this.running.get(service);
     if (!container) throw new HarnessError(`The stack has no service "${service}".`, 'This is a harness bug; please report it.');
     return container;
@@ -104,10 +112,22 @@ export class HarnessStack implements Stack {
   private async create(service: string, extraBinds: Array<{ source: string; target: string }> = []): Promise<void> {
     const define = this.definitions.get(service);
     if (!define) throw new HarnessError(`The stack has no service "${service}".`, 'This is a harness bug; please report it.');
-    const definition = (await define()).withLabels(this.scope.labels(`${this.purpose}-${service}`));
-    const started = await (extraBinds.length > 0 ? definition.withBindMounts(extraBinds) : definition).start();
-    this.scope.trackContainer(started.getId());
-    this.running.set(service, started);
+    const attempt = this.scope.uniqueName('attempt');
+    const definition = (await define()).withLabels({ ...this.scope.labels(`${this.purpose}-${service}`), [ATTEMPT_LABEL]: attempt });
+    try {
+      const started = await (extraBinds.length > 0 ? definition.withBindMounts(extraBinds) : definition).start();
+      this.scope.trackContainer(started.getId());
+      this.running.set(service, { id: started.getId(), host: started.getHost() });
+    } catch (error) {
+      // An entrypoint that refuses its data exits before its port is published (postgres 18
+      // does), and testcontainers gives up waiting for the port. That is the service's answer,
+      // told by its log, not the harness's failure: keep the exited container as the service's.
+      const [found] = await docker().listContainers({ all: true, filters: { label: [`${ATTEMPT_LABEL}=${attempt}`] } });
+      if (found === undefined) throw error;
+      this.scope.trackContainer(found.Id);
+      if (found.State === 'running') throw error;
+      this.running.set(service, { id: found.Id, host: 'localhost' });
+    }
   }
 }
 

@@ -8,9 +8,12 @@ import { join } from 'node:path';
 import type { UpgradePair } from '../config.ts';
 import { standardDataset, type Dataset } from '../data/dataset.ts';
 import { compareFingerprints, type Fingerprint, type FingerprintComparison } from '../data/fingerprint.ts';
-import { inspectContainer, logsOnceReady, mappedPort, readLogs, removeContainer, stopGracefully } from '../docker/containers.ts';
+import { inspectContainer, logsOnceReady, readLogs, removeContainer, stopGracefully } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
-import { docker, inspectImage } from '../docker/engine.ts';
+import { inspectImage } from '../docker/engine.ts';
+import { SqlProbe } from '../probes/sql-probe.ts';
+import { HarnessStack } from '../stack/harness-stack.ts';
+import type { Stack } from '../stack/stack.ts';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, Outcome, Phase, UpgradeFacts } from '../report/model.ts';
@@ -20,12 +23,10 @@ import { type DrillContext, identify, runDrill } from '../drill/drill.ts';
 import { dumpToFile, restoreFromFile } from '../backup/methods/native-dump.ts';
 import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
-import { ContainerExitedError, waitUntilReady } from '../targets/wait-ready.ts';
+import { ContainerExitedError } from '../targets/wait-ready.ts';
 import { classifyInPlace, refusalMessages, runUpgradeStep, upgradeMessages } from './observe.ts';
 import { dataLayoutOf, whereDataLives } from '../storage/data-layout.ts';
 import { PhaseTimer, stopwatch } from '../timing/clock.ts';
-
-const ATTEMPT_LABEL = 'persistence-harness.attempt';
 
 /** Smaller than the matrix's dataset: the drill starts four servers per trial. */
 const UPGRADE_ROWS = 2_000;
@@ -127,35 +128,24 @@ export function judgeUpgrade(before: Fingerprint, after: Fingerprint, path: Upgr
   return { observed, comparison };
 }
 
-/** Starting servers of the pair on a volume, each attempt labelled so one that exits at once is found. */
+/** Each server of the pair as a one-service stack on a volume; one that refuses the data exits at once and is kept for its log. */
 function makeServers(spec: DatabaseUpgradeSpec, scope: RunScope, mounted: string): Servers {
-  const hosts = new Map<string, string>();
+  const stacks = new Map<string, Stack>();
+  const probe = new SqlProbe(spec.target);
+  const stackOf = (id: string): Stack => {
+    const stack = stacks.get(id);
+    if (!stack) throw new HarnessError(`No server of this drill has the container ${id.slice(0, 12)}.`, 'This is a harness bug; please report it.');
+    return stack;
+  };
   return {
     async create(image, volume) {
-      const attempt = scope.uniqueName('attempt');
-      const labels = { ...scope.labels(upgradeId(spec)), [ATTEMPT_LABEL]: attempt };
-      try {
-        const container = await spec.target
-          .container(image, undefined)
-          .withBindMounts([{ source: volume, target: mounted }])
-          .withLabels(labels)
-          .start();
-        scope.trackContainer(container.getId());
-        hosts.set(container.getId(), container.getHost());
-        return container.getId();
-      } catch (error) {
-        // An entrypoint that refuses the data exits before its port is published (postgres 18
-        // does): testcontainers then gives up waiting for the port. Its log says why.
-        const [found] = await docker().listContainers({ all: true, filters: { label: [`${ATTEMPT_LABEL}=${attempt}`] } });
-        if (found === undefined) throw error;
-        scope.trackContainer(found.Id);
-        if (found.State === 'running') throw error;
-        return found.Id;
-      }
+      const define = () => spec.target.container(image, undefined).withBindMounts([{ source: volume, target: mounted }]);
+      const stack = await HarnessStack.start(scope, upgradeId(spec), { [spec.target.name]: define });
+      const id = stack.containerId(spec.target.name);
+      stacks.set(id, stack);
+      return id;
     },
-    async connect(id) {
-      return waitUntilReady(spec.target, id, hosts.get(id) ?? 'localhost', await mappedPort(id, spec.target.port));
-    },
+    connect: (id) => probe.connect(stackOf(id)),
   };
 }
 

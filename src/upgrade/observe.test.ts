@@ -53,6 +53,16 @@ describe('what a new server did with the old data', () => {
     ]);
   });
 
+  test('a refusal over old data names the folder that holds it', () => {
+    const logs = [
+      'Error: in 18+, these Docker images are configured to store database data in a',
+      '       Counter to that, there appears to be PostgreSQL data in:',
+      '         /var/lib/postgresql/data',
+      '',
+    ].join('\n');
+    expect(refusalMessages(logs)).toEqual(['Error: in 18+, these Docker images are configured to store database data in a', '/var/lib/postgresql/data']);
+  });
+
   test('upgrade and fresh-initialisation lines are picked from the log', () => {
     const logs =
       'The files belonging to this database system will be owned by user "postgres".\nLOG:  listening\nPostgreSQL init process complete; ready for start up.';

@@ -11,10 +11,9 @@ const MAX_MESSAGES = 4;
 const STEP_TIMEOUT_MS = 300_000;
 
 function matchingLines(logs: string, pattern: RegExp): string[] {
-  const lines = logs
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => pattern.test(line));
+  const all = logs.split('\n').map((line) => line.trim());
+  // A line that ends by announcing a list ("…PostgreSQL data in:") is followed by what matters.
+  const lines = all.filter((line, i) => pattern.test(line) || (i > 0 && /data in:$/.test(all[i - 1] ?? '') && line !== ''));
   return [...new Set(lines)].slice(0, MAX_MESSAGES);
 }
 
