@@ -10,7 +10,7 @@ import { progress } from '../progress.ts';
 import type { BackupFacts, CellResult, Outcome, Phase } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
-import { type ImagesDrillContext, identify, runDrill } from '../drill/drill.ts';
+import { type ImagesDrillContext, identify, runDrill, type DrillSpec } from '../drill/drill.ts';
 import { ContainerExitedError } from '../targets/wait-ready.ts';
 import { describeRpo, emptyLedger, evaluateLedger, mergeLedgers, nextLedgerId, type LedgerLog, type LedgerWriter } from './ledger.ts';
 import { CorruptBackupError } from './manifest.ts';
@@ -22,11 +22,9 @@ import { epochMs, sleep, stopwatch } from '../timing/clock.ts';
 const WRITES_BEFORE_MS = 400;
 const WRITES_AFTER_MS = 400;
 
-export interface BackupDrillSpec {
-  scenario: string;
+export interface BackupDrillSpec extends DrillSpec {
   subject: BackupSubject;
   method: BackupMethod;
-  expected: Outcome;
   /** Set for the user's procedures and negative controls: part of the id and title. */
   variant?: string;
   title?: string;

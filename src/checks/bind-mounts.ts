@@ -16,7 +16,7 @@ import type { RunScope } from '../docker/run-scope.ts';
 import type { CellResult, ControlResult, ItemOutcome, Observation } from '../report/model.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
 import { httpRequest, pollUntil } from '../web/http.ts';
-import type { TrialRecord } from '../drill/assemble.ts';
+import { itemsRecord, type TrialRecord } from '../drill/assemble.ts';
 import { type ImagesDrillContext, identify, runDrill } from '../drill/drill.ts';
 import { negativeControl } from '../drill/control.ts';
 import { firstLine } from './output.ts';
@@ -84,20 +84,15 @@ async function runTrial(expected: Record<BindItem, Observation>, context: BindCo
   const hostUnchanged = observed['host files unchanged by refused writes'] === 'survives';
   const seenAfterMs = live.seenAfterMs;
   const items: ItemOutcome[] = BIND_ITEMS.map((item) => ({ item, expected: expected[item], observed: observed[item] ?? 'absent' }));
-  return {
-    outcome: { trial, observed: hostUnchanged ? 'survives' : 'lost', reinitialised: false, cleanShutdown: true, differences: [] },
-    matches: items.every((i) => i.observed === i.expected),
+  return itemsRecord({
+    trial,
     items,
-    timing: { trial, phasesMs: {}, recoveryMs: null },
+    observed: hostUnchanged ? 'survives' : 'lost',
     measurementsMs: { 'host edit → served': [seenAfterMs] },
-    before: {},
-    after: {},
-    rowsLost: 0,
-    rowsUnexpected: 0,
     imageId: (await docker().getImage(context.images.toolbox.reference).inspect()).Id,
     serverVersion: 'shell in the toolbox image; nginx',
     evidence,
-  };
+  });
 }
 
 async function checkLiveEdit({ scope, context }: Part): Promise<Findings & { seenAfterMs: number }> {
@@ -237,19 +232,14 @@ export async function runBindControl(scenario: string, context: BindContext): Pr
     const once: RunOnce = (script, binds, user) => runOnce(scope, context.images.toolbox.reference, script, binds, user);
     const check = await checkBothWays(once, folder, volume);
     const outcomes: ItemOutcome[] = items.map((item) => ({ item, expected: 'visible', observed: check.observed[item] ?? 'absent' }));
-    return {
-      outcome: { trial, observed: 'lost', reinitialised: false, cleanShutdown: true, differences: [] },
-      matches: outcomes.every((o) => o.observed === o.expected),
+    return itemsRecord({
+      trial,
       items: outcomes,
-      timing: { trial, phasesMs: {}, recoveryMs: null },
-      before: {},
-      after: {},
-      rowsLost: 0,
-      rowsUnexpected: 0,
+      observed: 'lost',
       imageId: (await docker().getImage(context.images.toolbox.reference).inspect()).Id,
       serverVersion: 'shell in the toolbox image',
       evidence: [check.evidence],
-    };
+    });
   };
   const identity = identify(
     { target: 'toolbox', storage: 'named-volume', disruption: 'none', variant: 'volume-instead-of-bind' },

@@ -15,7 +15,7 @@ import type { CellResult, ItemOutcome, Observation } from '../report/model.ts';
 import { round } from '../report/stats.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
 import { httpRequest } from '../web/http.ts';
-import type { TrialRecord } from '../drill/assemble.ts';
+import { itemsRecord, type TrialRecord } from '../drill/assemble.ts';
 import { type ImagesDrillContext, identify, runDrill } from '../drill/drill.ts';
 import { deadlineIn, sleep, stopwatch } from '../timing/clock.ts';
 
@@ -124,20 +124,16 @@ async function runTrial(id: string, setup: SharedSetup, context: SharedContext, 
 
   const delays = consumerSeen.filter((s) => s.writtenAt >= measuringFrom).map((s) => round((s.seenAt - s.writtenAt) * 1000));
   const items: ItemOutcome[] = SHARED_ITEMS.map((item) => ({ item, expected: setup.expected[item], observed: t.observed[item] ?? 'absent' }));
-  return {
-    outcome: { trial, observed: intact ? 'survives' : 'lost', reinitialised: false, cleanShutdown: unclean.length === 0, differences: [] },
-    matches: items.every((i) => i.observed === i.expected),
+  return itemsRecord({
+    trial,
     items,
-    timing: { trial, phasesMs: {}, recoveryMs: null },
+    observed: intact ? 'survives' : 'lost',
+    cleanShutdown: unclean.length === 0,
     measurementsMs: { 'producer write → consumer sees it': delays, 'producer write → web serves it': webDelays, 'graceful stop of a container': t.stopMs },
-    before: {},
-    after: {},
-    rowsLost: 0,
-    rowsUnexpected: 0,
     imageId: (await docker().getImage(toolbox).inspect()).Id,
     serverVersion: 'shell loops in the toolbox image; nginx',
     evidence: t.evidence,
-  };
+  });
 }
 
 const ROLES = ['producer', 'consumer', 'web'] as const;

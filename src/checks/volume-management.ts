@@ -9,7 +9,7 @@ import { docker, statusCode } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import type { CellResult, ItemOutcome, Observation } from '../report/model.ts';
 import { idleContainer } from '../targets/toolbox.ts';
-import type { TrialRecord } from '../drill/assemble.ts';
+import { itemsRecord, type TrialRecord } from '../drill/assemble.ts';
 import { type ImageDrillContext, identify, runDrill } from '../drill/drill.ts';
 import { PhaseTimer } from '../timing/clock.ts';
 
@@ -75,26 +75,15 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
   await pruneByLabel(t, volumes);
   const { observed } = t;
   const items: ItemOutcome[] = VOLUME_ITEMS.map((item) => ({ item, expected: expected[item], observed: observed[item] ?? 'absent' }));
-  return {
-    outcome: {
-      trial,
-      observed: observed['prune by label keeps the decoy'] === 'survives' ? 'survives' : 'lost',
-      reinitialised: false,
-      cleanShutdown: true,
-      differences: [],
-    },
-    matches: items.every((i) => i.observed === i.expected),
+  return itemsRecord({
+    trial,
     items,
-    timing: { trial, phasesMs: {}, recoveryMs: null },
+    observed: observed['prune by label keeps the decoy'] === 'survives' ? 'survives' : 'lost',
     measurementsMs: t.timer.measurementsMs,
-    before: {},
-    after: {},
-    rowsLost: 0,
-    rowsUnexpected: 0,
     imageId: (await docker().getImage(context.image.reference).inspect()).Id,
     serverVersion: `Docker engine, volume driver ${volumes.driver}`,
     evidence: t.evidence,
-  };
+  });
 }
 
 /** create: a labelled volume with driver options, the local driver's bind form, and an unlabelled decoy. */

@@ -9,7 +9,7 @@ import { progress } from '../progress.ts';
 import type { AcknowledgedWrites, CellResult, KillFacts, Outcome } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
-import { type ImageDrillContext, identify, runDrill } from '../drill/drill.ts';
+import { type ImageDrillContext, identify, runDrill, type DrillSpec } from '../drill/drill.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
@@ -21,12 +21,10 @@ import { PhaseTimer, sleep } from '../timing/clock.ts';
 const WRITERS = 4;
 const WRITE_BEFORE_KILL_MS = 1_500;
 
-export interface KillSpec {
-  scenario: string;
+export interface KillSpec extends DrillSpec {
   target: DatabaseTarget;
   storage: StorageKind;
   durability: KillFacts['durability'];
-  expected: Outcome;
   /** Durable server settings other than the drill's defaults, named for the report (Redis's appendfsync always). */
   setting?: { name: string; serverArgs: string[] };
 }

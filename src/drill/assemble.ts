@@ -4,7 +4,7 @@ import type { Fingerprint } from '../data/fingerprint.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { describeError } from '../errors.ts';
 import { progress } from '../progress.ts';
-import type { CellResult, DrillDetails, ItemOutcome, MeasureStats, TrialOutcome, TrialTiming } from '../report/model.ts';
+import type { CellResult, DrillDetails, ItemOutcome, MeasureStats, Outcome, TrialOutcome, TrialTiming } from '../report/model.ts';
 import { statsOf, summariseTimings } from '../report/stats.ts';
 
 export interface TrialRecord {
@@ -62,6 +62,37 @@ export async function runTrials(
     }
   }
   return { records, error };
+}
+
+/** A check judged item by item (no fingerprints, no recovery phases): what one of its trials found. */
+export interface ItemsTrial {
+  trial: number;
+  items: ItemOutcome[];
+  /** The one outcome the trial is summed up by (e.g. whether the host files stayed unchanged). */
+  observed: Outcome;
+  cleanShutdown?: boolean;
+  measurementsMs?: Record<string, number[]>;
+  imageId: string;
+  serverVersion: string;
+  evidence: string[];
+}
+
+export function itemsRecord(found: ItemsTrial): TrialRecord {
+  const { trial, items, observed } = found;
+  return {
+    outcome: { trial, observed, reinitialised: false, cleanShutdown: found.cleanShutdown ?? true, differences: [] },
+    matches: items.every((i) => i.observed === i.expected),
+    items,
+    timing: { trial, phasesMs: {}, recoveryMs: null },
+    ...(found.measurementsMs ? { measurementsMs: found.measurementsMs } : {}),
+    before: {},
+    after: {},
+    rowsLost: 0,
+    rowsUnexpected: 0,
+    imageId: found.imageId,
+    serverVersion: found.serverVersion,
+    evidence: found.evidence,
+  };
 }
 
 /** What a result is about, set by the scenario before any trial runs. */

@@ -8,6 +8,12 @@ import type { CellResult, Disruption, Outcome } from '../report/model.ts';
 import type { StorageKind } from '../storage/placement.ts';
 import { assembleResult, type ResultIdentity, runTrials, type TrialRecord } from './assemble.ts';
 
+/** What every drill is told: the scenario it belongs to, and what it must observe. */
+export interface DrillSpec {
+  scenario: string;
+  expected: Outcome;
+}
+
 /** What every drill gets from its scenario. */
 export interface DrillContext {
   scope: RunScope;

@@ -19,14 +19,12 @@ import { SqlProbe } from '../probes/sql-probe.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';
 import type { Stack } from '../stack/stack.ts';
 import { PhaseTimer } from '../timing/clock.ts';
-import { identify, runDrill, type ImageDrillContext } from '../drill/drill.ts';
+import { identify, runDrill, type ImageDrillContext, type DrillSpec } from '../drill/drill.ts';
 
-export interface CellSpec {
-  scenario: string;
+export interface CellSpec extends DrillSpec {
   target: DatabaseTarget;
   storage: StorageKind;
   disruption: Disruption;
-  expected: Outcome;
   /** Only negative controls set this: they misplace the mount on purpose. */
   placement?: PlacementOptions;
   /** Names cells run on another image than the target's usual one (another data layout). */
