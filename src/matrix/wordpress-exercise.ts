@@ -5,11 +5,10 @@
 import { compareFingerprints, type Fingerprint, type FingerprintComparison, type TableFingerprint } from '../data/fingerprint.ts';
 import { sha256 } from '../data/hash.ts';
 import { deterministicPng } from '../data/png.ts';
-import { inspectContainer, removeContainer, stopGracefully } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
-import type { CellResult, ItemOutcome, Outcome, Phase } from '../report/model.ts';
+import type { CellResult, ItemOutcome, Outcome } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
 import {
   addPlugin,
@@ -17,11 +16,13 @@ import {
   PLUGIN_PATH,
   readPostRows,
   siteUrl,
-  startDatabase,
-  startWordPress,
-  type RunningStack,
+  startWordPressStack,
+  DATABASE,
+  WEB,
   type StackPlan,
 } from '../targets/wordpress/stack.ts';
+import { WordPressProbe } from '../probes/wordpress-probe.ts';
+import type { Stack } from '../stack/stack.ts';
 import {
   generatorVersion,
   install,
@@ -34,7 +35,7 @@ import {
 } from '../targets/wordpress/site.ts';
 import { httpRequest } from '../web/http.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
-import { stopwatch } from '../timing/clock.ts';
+import { PhaseTimer } from '../timing/clock.ts';
 import { identify, runDrill, type ImagesDrillContext } from '../drill/drill.ts';
 
 export const SITE_ITEMS = ['site installed', 'posts over HTTP', 'post rows in the database', 'media file', 'plugin file'] as const;
@@ -85,7 +86,7 @@ export interface BuiltSite {
 
 /** Sets up a new site the way a user does, over HTTP, and observes it; throws unless all is there. */
 export async function buildSite(
-  stack: RunningStack,
+  stack: Stack,
   baseUrl: string,
   token: string,
   trial: number,
@@ -132,7 +133,7 @@ export async function runWordPressExercise(scenario: string, variant: WordPressV
 async function runTrial(id: string, variant: WordPressVariant, context: ExerciseContext, trial: number, scope: RunScope): Promise<TrialRecord> {
   const say = (step: string) => progress(`${id}: trial ${trial}: ${step}`);
   const evidence: string[] = [];
-  const phasesMs: Partial<Record<Phase, number>> = {};
+  const timer = new PhaseTimer();
   const plan: StackPlan = {
     network: await scope.createNetwork('wordpress-net'),
     mysqlImage: context.images.mysql.reference,
@@ -143,37 +144,32 @@ async function runTrial(id: string, variant: WordPressVariant, context: Exercise
   evidence.push(
     `volumes: wordpress-db ${plan.dbVolume ?? 'NONE (anonymous volume)'} → /var/lib/mysql; wordpress-files ${plan.filesVolume ?? 'NONE (anonymous volume)'} → /var/www/html`,
   );
-
-  let stack: RunningStack = { db: await startDatabase(plan, scope), web: await startWordPress(plan, scope) };
-  let baseUrl = await siteUrl(stack);
-  const { content, serverVersion, before } = await buildSite(stack, baseUrl, `${id}/${trial}`, trial, evidence, say);
+  const stack = await startWordPressStack(plan, scope);
+  const probe = new WordPressProbe(`${id}/${trial}`, trial, evidence, say);
+  await probe.seed(stack);
+  const { before, serverVersion } = probe.seeded;
   evidence.push(`permalinks: ${before.permalinks}${before.permalinks === 'pretty' ? ' (their rewrite rules are in /var/www/html/.htaccess)' : ''}`);
 
   // Disrupt: the seed's `docker stop` and `docker rm` of both containers; the volumes stay.
   say('stopping and removing both containers, then creating them again on the same volumes');
-  let clock = stopwatch();
-  for (const container of [stack.web, stack.db]) {
-    const stopped = await stopGracefully(container.getId());
-    evidence.push(`stop ${container === stack.web ? 'wordpress' : 'mysql'}: exit code ${stopped.exitCode}`);
-    await removeContainer(container.getId());
-  }
-  phasesMs.stop = clock.ms();
-
-  clock = stopwatch();
-  stack = { db: await startDatabase(plan, scope), web: await startWordPress(plan, scope) };
-  phasesMs.create = clock.ms();
-  baseUrl = await siteUrl(stack);
-
-  clock = stopwatch();
-  const firstAnswer = await waitForSite(baseUrl, SITE_TIMEOUT_MS);
-  phasesMs.ready = clock.ms();
+  await timer.time('stop', async () => {
+    for (const service of [WEB, DATABASE]) {
+      const stopped = await stack.stop(service);
+      evidence.push(`stop ${service === WEB ? 'wordpress' : 'mysql'}: exit code ${stopped.exitCode}`);
+      await stack.remove(service);
+    }
+  });
+  await timer.time('create', async () => {
+    await stack.up(DATABASE);
+    await stack.up(WEB);
+  });
+  const baseUrl = await siteUrl(stack);
+  const firstAnswer = await timer.time('ready', () => waitForSite(baseUrl, SITE_TIMEOUT_MS));
+  const redirected = isInstallRedirect(firstAnswer);
   evidence.push(
-    `first answer after the recreate: HTTP ${firstAnswer.status}${isInstallRedirect(firstAnswer) ? ' (to the installer)' : ''}, on a new port: ${new URL(baseUrl).port}`,
+    `first answer after the recreate: HTTP ${firstAnswer.status}${redirected ? ' (to the installer)' : ''}, on a new port: ${new URL(baseUrl).port}`,
   );
-
-  clock = stopwatch();
-  const after = await observeSite(stack, baseUrl, content);
-  phasesMs.verified = clock.ms();
+  const after = await timer.time('verified', () => probe.observe(stack));
   evidence.push(`after: ${after.httpSummary}; media sha256 ${after.fingerprint['media file']?.contentHash ?? 'none (not served)'}`);
 
   const { comparison, items } = judgeSite(before, after, (item) => expectationFor(variant.expected[item], before.permalinks));
@@ -181,17 +177,16 @@ async function runTrial(id: string, variant: WordPressVariant, context: Exercise
   const matches = items.every((i) => i.observed === i.expected);
   const observed: Outcome = items.every((i) => i.observed === 'survives') ? 'survives' : 'lost';
   say(`${items.map((i) => `${i.item}: ${i.observed}`).join(', ')}${matches ? '' : ' (NOT as expected)'}`);
-
   return {
-    outcome: { trial, observed, reinitialised: isInstallRedirect(firstAnswer), cleanShutdown: true, differences: comparison.differences },
+    outcome: { trial, observed, reinitialised: redirected, cleanShutdown: true, differences: comparison.differences },
     matches,
     items,
-    timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },
+    timing: { trial, phasesMs: timer.phasesMs, recoveryMs: recoveryOf(timer.phasesMs) },
     before: before.fingerprint,
     after: after.fingerprint,
     rowsLost: comparison.rowsLost,
     rowsUnexpected: comparison.rowsUnexpected,
-    imageId: (await inspectContainer(stack.web.getId())).imageId,
+    imageId: (await stack.inspect(WEB)).imageId,
     serverVersion,
     evidence,
   };
@@ -218,7 +213,7 @@ export interface SiteObservation {
 }
 
 /** What a visitor and the database show of the content, as a fingerprint per item. */
-export async function observeSite(stack: RunningStack, baseUrl: string, content: SiteContent): Promise<SiteObservation> {
+export async function observeSite(stack: Stack, baseUrl: string, content: SiteContent): Promise<SiteObservation> {
   const home = await httpRequest(`${baseUrl}/`);
   const codes: string[] = [`/ → ${home.status}`];
 

@@ -91,6 +91,10 @@ export class HarnessStack implements Stack {
     await removeContainer(this.containerId(service));
   }
 
+  up(service: string): Promise<void> {
+    return this.create(service);
+  }
+
   logs(service: string): Promise<string> {
     return readLogs(this.containerId(service));
   }

@@ -34,8 +34,10 @@ export interface Stack {
   kill(service: string, signal?: string): Promise<void>;
   /** Replaces the container; the two parts are timed apart (a stop's removal, a start's creation). */
   replace(service: string, how: Replacement): Promise<{ removedMs: number; createdMs: number }>;
-  /** Removes the service's container and its anonymous volumes: the service is gone until the stack starts it again. */
+  /** Removes the service's container and its anonymous volumes: the service is gone until `up`. */
   remove(service: string): Promise<void>;
+  /** Creates and starts a new container for the service, as it is defined now (`docker compose up -d SERVICE`). */
+  up(service: string): Promise<void>;
   /** Everything the service's current container printed, over all its starts. */
   logs(service: string): Promise<string>;
   /** The mounts of the service's current container, read from the engine: where its data can live. */

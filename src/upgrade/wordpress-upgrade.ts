@@ -6,7 +6,6 @@
 // and proves the same posts, media and plugin are served at each step.
 import { execIn } from '../docker/exec.ts';
 import type { ImageChoice, UpgradePair } from '../config.ts';
-import { inspectContainer, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
@@ -14,8 +13,10 @@ import type { CellResult, ItemOutcome, Outcome, UpgradeFacts } from '../report/m
 import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
 import { identify, runDrill } from '../drill/drill.ts';
-import { buildSite, judgeSite, observeSite, SITE_TIMEOUT_MS, type SiteContent, type SiteObservation } from '../matrix/wordpress-exercise.ts';
-import { siteUrl, startDatabase, startWordPress, type RunningStack, type StackPlan } from '../targets/wordpress/stack.ts';
+import { judgeSite, SITE_TIMEOUT_MS, type SiteObservation } from '../matrix/wordpress-exercise.ts';
+import { siteUrl, startWordPressStack, WEB, type StackPlan } from '../targets/wordpress/stack.ts';
+import { WordPressProbe } from '../probes/wordpress-probe.ts';
+import type { Stack } from '../stack/stack.ts';
 import { generatorVersion, waitForSite } from '../targets/wordpress/site.ts';
 import { httpRequest } from '../web/http.ts';
 import { PhaseTimer, withTimeout } from '../timing/clock.ts';
@@ -74,10 +75,12 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
   t.evidence.push(
     `volumes: ${plan.filesVolume} → ${SITE_DIR}, ${plan.dbVolume} → /var/lib/mysql; the database image (${spec.database.reference}) stays the same`,
   );
-  const oldStack: RunningStack = { db: await startDatabase(plan, scope), web: await startWordPress(plan, scope) };
-  const { content, before } = await buildSite(oldStack, await siteUrl(oldStack), `${id}/${trial}`, trial, t.evidence, t.say);
-  const coreBefore = await coreVersion(oldStack.web.getId(), SITE_DIR);
-  const swap = await swapImage(t, oldStack, content);
+  const stack = await startWordPressStack(plan, scope);
+  const probe = new WordPressProbe(`${id}/${trial}`, trial, t.evidence, t.say);
+  await probe.seed(stack);
+  const { before } = probe.seeded;
+  const coreBefore = await coreVersion(stack.containerId(WEB), SITE_DIR);
+  const swap = await swapImage(t, stack, probe);
   const swapProblems = judgeSite(before, swap.observation, () => 'survives').comparison.differences;
   t.evidence.push(...swapProblems.map((difference) => `after the image swap: ${difference}`));
   const cores: Cores = {
@@ -86,8 +89,8 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
     coreAfterImageSwap: swap.coreAfterImageSwap,
     coreAfterUpgrade: swap.coreAfterImageSwap,
   };
-  const upgrade = await upgradeCore(t, swap.stack, content, cores, swap.observation);
-  const baseUrl = await siteUrl(swap.stack);
+  const upgrade = await upgradeCore(t, stack, probe, cores, swap.observation);
+  const baseUrl = await siteUrl(stack);
   const { comparison, items } = judgeSite(before, upgrade.after, () => 'survives');
   t.evidence.push(...comparison.differences);
   const served = generatorVersion((await httpRequest(`${baseUrl}/`)).body);
@@ -107,7 +110,7 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
     after: upgrade.after.fingerprint,
     rowsLost: comparison.rowsLost,
     rowsUnexpected: comparison.rowsUnexpected,
-    imageId: (await inspectContainer(swap.stack.web.getId())).imageId,
+    imageId: (await stack.inspect(WEB)).imageId,
     serverVersion: served ?? 'WordPress (version not announced)',
     evidence: t.evidence,
   };
@@ -120,30 +123,31 @@ export function judgeWordPressUpgrade(items: Array<Pick<ItemOutcome, 'observed'>
 }
 
 /** The new image on the same volumes: the web container is stopped, removed and created again. */
-async function swapImage(t: Trial, stack: RunningStack, content: SiteContent) {
+async function swapImage(t: Trial, stack: Stack, probe: WordPressProbe) {
   const { pair } = t.spec;
   t.say(`replacing ${pair.from} with ${pair.to}`);
   await t.timer.time('stop', async () => {
-    await stopGracefully(stack.web.getId());
-    await removeContainer(stack.web.getId());
+    await stack.stop(WEB);
+    await stack.remove(WEB);
   });
-  const web = await t.timer.time('create', () => startWordPress({ ...t.plan, wordpressImage: pair.to }, t.scope));
-  const swapped: RunningStack = { db: stack.db, web };
-  const baseUrl = await siteUrl(swapped);
-  await t.timer.time('ready', () => waitForSite(baseUrl, SITE_TIMEOUT_MS));
-  const observation = await t.timer.time('verified', () => observeSite(swapped, baseUrl, content));
-  const coreOfNewImage = await coreVersion(web.getId(), IMAGE_SOURCE_DIR);
-  const coreAfterImageSwap = await coreVersion(web.getId(), SITE_DIR);
+  // As a user edits the image tag and runs `up` again: the plan is read when the container is made.
+  t.plan.wordpressImage = pair.to;
+  await t.timer.time('create', () => stack.up(WEB));
+  await t.timer.time('ready', () => probe.ready(stack));
+  const observation = await t.timer.time('verified', () => probe.observe(stack));
+  const web = stack.containerId(WEB);
+  const coreOfNewImage = await coreVersion(web, IMAGE_SOURCE_DIR);
+  const coreAfterImageSwap = await coreVersion(web, SITE_DIR);
   const copiedOnlyIntoEmpty = coreAfterImageSwap !== coreOfNewImage ? ', but its entrypoint copies WordPress only into an empty folder' : '';
   t.evidence.push(
     `image swapped: the volume's core is ${coreAfterImageSwap ?? 'unknown'}; ${pair.to} ships ${coreOfNewImage ?? 'unknown'}${copiedOnlyIntoEmpty}`,
     `after the image swap: ${observation.httpSummary}`,
   );
-  return { stack: swapped, observation, coreOfNewImage, coreAfterImageSwap };
+  return { observation, coreOfNewImage, coreAfterImageSwap };
 }
 
 /** The core upgrade a user does next: the new image's files over the volume (wp-content kept), then upgrade.php. */
-async function upgradeCore(t: Trial, stack: RunningStack, content: SiteContent, cores: Cores, afterSwap: SiteObservation) {
+async function upgradeCore(t: Trial, stack: Stack, probe: WordPressProbe, cores: Cores, afterSwap: SiteObservation) {
   const { spec } = t;
   const notNeeded = spec.coreUpgrade ? 'not needed: the core did not change' : 'not run: the image was swapped, the core left as it was';
   if (!spec.coreUpgrade || cores.coreOfNewImage === null || cores.coreAfterImageSwap === cores.coreOfNewImage) {
@@ -151,18 +155,18 @@ async function upgradeCore(t: Trial, stack: RunningStack, content: SiteContent, 
   }
   t.say(`upgrading the core in the volume to ${cores.coreOfNewImage}, then the database`);
   const baseUrl = await t.timer.measure('core files copied from the new image, container restarted', async () => {
-    await upgradeCoreFiles(stack.web.getId());
+    await upgradeCoreFiles(stack.containerId(WEB));
     // PHP's opcode cache still holds the old core for a few seconds: start PHP afresh, as a
     // user restarts the container after replacing files.
-    await stopGracefully(stack.web.getId());
-    await startExisting(stack.web.getId());
+    await stack.stop(WEB);
+    await stack.start(WEB);
     const url = await siteUrl(stack);
     await waitForSite(url, SITE_TIMEOUT_MS);
     return url;
   });
-  cores.coreAfterUpgrade = await coreVersion(stack.web.getId(), SITE_DIR);
+  cores.coreAfterUpgrade = await coreVersion(stack.containerId(WEB), SITE_DIR);
   const database = await t.timer.measure('database upgrade (wp-admin/upgrade.php)', () => upgradeDatabase(baseUrl));
-  const after = await observeSite(stack, baseUrl, content);
+  const after = await probe.observe(stack);
   t.evidence.push(
     `core upgrade: ${IMAGE_SOURCE_DIR} of ${spec.pair.to} copied over ${SITE_DIR} except wp-content and .htaccess, the container restarted: core now ${cores.coreAfterUpgrade ?? 'unknown'}; database: ${database.summary}`,
     `after the core upgrade: ${after.httpSummary}`,

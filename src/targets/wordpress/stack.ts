@@ -1,10 +1,12 @@
 // The seed's Exercise 1: MySQL and WordPress on a user-defined network, each with its volume
 // (or none, for the negative controls). Settings are the seed's own.
 import mysql2 from 'mysql2/promise';
-import { type StartedTestContainer } from 'testcontainers';
 import { LoopbackContainer } from '../../docker/loopback-container.ts';
-import { mappedPort } from '../../docker/containers.ts';
+import { execIn } from '../../docker/exec.ts';
 import type { RunScope } from '../../docker/run-scope.ts';
+import { HarnessError } from '../../errors.ts';
+import { HarnessStack } from '../../stack/harness-stack.ts';
+import type { Stack } from '../../stack/stack.ts';
 import { ContainerRunning } from '../running-wait-strategy.ts';
 
 export const DB = { rootPassword: 'rootpass', name: 'wordpress', user: 'wpuser', password: 'wppass', alias: 'mysql' };
@@ -33,27 +35,30 @@ export interface StackPlan {
   filesVolume: string | undefined;
 }
 
-export interface RunningStack {
-  db: StartedTestContainer;
-  web: StartedTestContainer;
+/** The two services' names in the stack. */
+export const WEB = 'wordpress';
+export const DATABASE = 'db';
+
+/**
+ * The seed's two containers as a stack. The plan is read each time a container is made, so an
+ * upgrade drill swaps the WordPress image by changing plan.wordpressImage before `up`.
+ */
+export function startWordPressStack(plan: StackPlan, scope: RunScope): Promise<Stack> {
+  return HarnessStack.start(scope, 'wordpress', { [DATABASE]: () => databaseContainer(plan), [WEB]: () => wordpressContainer(plan) });
 }
 
-export async function startDatabase(plan: StackPlan, scope: RunScope): Promise<StartedTestContainer> {
-  let container = new LoopbackContainer(plan.mysqlImage)
+function databaseContainer(plan: StackPlan) {
+  const container = new LoopbackContainer(plan.mysqlImage)
     .withEnvironment({ MYSQL_ROOT_PASSWORD: DB.rootPassword, MYSQL_DATABASE: DB.name, MYSQL_USER: DB.user, MYSQL_PASSWORD: DB.password })
     .withNetworkMode(plan.network)
     .withNetworkAliases(DB.alias)
     .withExposedPorts(3306)
-    .withLabels(scope.labels('wordpress-mysql'))
     .withWaitStrategy(new ContainerRunning());
-  if (plan.dbVolume) container = container.withBindMounts([{ source: plan.dbVolume, target: DB_DATA_DIR }]);
-  const started = await container.start();
-  scope.trackContainer(started.getId());
-  return started;
+  return plan.dbVolume ? container.withBindMounts([{ source: plan.dbVolume, target: DB_DATA_DIR }]) : container;
 }
 
-export async function startWordPress(plan: StackPlan, scope: RunScope): Promise<StartedTestContainer> {
-  let container = new LoopbackContainer(plan.wordpressImage)
+function wordpressContainer(plan: StackPlan) {
+  const container = new LoopbackContainer(plan.wordpressImage)
     .withEnvironment({
       WORDPRESS_DB_HOST: DB.alias,
       WORDPRESS_DB_USER: DB.user,
@@ -63,24 +68,24 @@ export async function startWordPress(plan: StackPlan, scope: RunScope): Promise<
     })
     .withNetworkMode(plan.network)
     .withExposedPorts(80)
-    .withLabels(scope.labels('wordpress-site'))
     .withWaitStrategy(new ContainerRunning());
-  if (plan.filesVolume) container = container.withBindMounts([{ source: plan.filesVolume, target: SITE_DIR }]);
-  const started = await container.start();
-  scope.trackContainer(started.getId());
-  return started;
+  return plan.filesVolume ? container.withBindMounts([{ source: plan.filesVolume, target: SITE_DIR }]) : container;
 }
 
-export async function siteUrl(stack: RunningStack): Promise<string> {
-  return `http://${stack.web.getHost()}:${await mappedPort(stack.web.getId(), 80)}`;
+export async function siteUrl(stack: Stack): Promise<string> {
+  const { host, port } = await stack.endpoint(WEB, 80);
+  return `http://${host}:${port}`;
 }
 
 /** A file placed in wp-content, as a user's plugin would be; it prints its token when fetched. */
 export const PLUGIN_PATH = '/wp-content/plugins/harness-marker/harness-marker.php';
 
-export async function addPlugin(stack: RunningStack, token: string): Promise<void> {
+export async function addPlugin(stack: Stack, token: string): Promise<void> {
   const content = `<?php\n/*\nPlugin Name: Harness marker\nDescription: Proves that wp-content survives.\n*/\necho 'harness-marker:${token}';\n`;
-  await stack.web.copyContentToContainer([{ content, target: `${SITE_DIR}${PLUGIN_PATH}`, mode: 0o644 }]);
+  const script = 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 644 "$1"';
+  const placed = await execIn(stack.containerId(WEB), ['sh', '-c', script, 'sh', `${SITE_DIR}${PLUGIN_PATH}`], { stdin: Buffer.from(content) });
+  if (placed.exitCode !== 0)
+    throw new HarnessError(`Placing the plugin file failed: ${placed.stderr.trim()}.`, 'Check the WordPress image and its files volume.');
 }
 
 export interface PostRow {
@@ -90,7 +95,7 @@ export interface PostRow {
 }
 
 /** The posts' rows as the database has them, or undefined when WordPress's tables are absent. */
-export async function readPostRows(stack: RunningStack, ids: number[]): Promise<PostRow[] | undefined> {
+export async function readPostRows(stack: Stack, ids: number[]): Promise<PostRow[] | undefined> {
   const connection = await connectAsRoot(stack, DB.name);
   try {
     const [rows] = await connection.query<mysql2.RowDataPacket[]>(
@@ -106,7 +111,7 @@ export async function readPostRows(stack: RunningStack, ids: number[]): Promise<
   }
 }
 
-export async function databaseVersion(stack: RunningStack): Promise<string> {
+export async function databaseVersion(stack: Stack): Promise<string> {
   const connection = await connectAsRoot(stack);
   try {
     const [rows] = await connection.query<mysql2.RowDataPacket[]>('SELECT VERSION() AS version');
@@ -118,10 +123,11 @@ export async function databaseVersion(stack: RunningStack): Promise<string> {
 }
 
 /** The stack's database as root, over its published port (which changes on every recreate). */
-async function connectAsRoot(stack: RunningStack, database?: string): Promise<mysql2.Connection> {
+async function connectAsRoot(stack: Stack, database?: string): Promise<mysql2.Connection> {
+  const { host, port } = await stack.endpoint(DATABASE, 3306);
   return mysql2.createConnection({
-    host: stack.db.getHost(),
-    port: await mappedPort(stack.db.getId(), 3306),
+    host,
+    port,
     user: 'root',
     password: DB.rootPassword,
     ...(database ? { database } : {}),
