@@ -2,51 +2,19 @@
 // add a plugin file; remove both containers and recreate them with the same volumes; then read
 // everything back as a visitor would, and the post rows from the database. Run without one of
 // the volumes, it shows what that volume protects.
-import { compareFingerprints, type Fingerprint, type FingerprintComparison, type TableFingerprint } from '../data/fingerprint.ts';
-import { sha256 } from '../data/hash.ts';
-import { deterministicPng } from '../data/png.ts';
+import { compareFingerprints, type FingerprintComparison } from '../data/fingerprint.ts';
 import type { RunScope } from '../docker/run-scope.ts';
-import { HarnessError } from '../errors.ts';
+import type { TrialRecord } from '../drill/assemble.ts';
+import { identify, runDrill, type ImagesDrillContext } from '../drill/drill.ts';
+import { WordPressProbe } from '../probes/wordpress-probe.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, ItemOutcome, Outcome } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
-import {
-  addPlugin,
-  databaseVersion,
-  PLUGIN_PATH,
-  readPostRows,
-  siteUrl,
-  startWordPressStack,
-  DATABASE,
-  WEB,
-  type StackPlan,
-} from '../targets/wordpress/stack.ts';
-import { WordPressProbe } from '../probes/wordpress-probe.ts';
-import type { Stack } from '../stack/stack.ts';
-import {
-  generatorVersion,
-  install,
-  isInstallRedirect,
-  publishPost,
-  uploadMedia,
-  waitForSite,
-  type PublishedPost,
-  type UploadedMedia,
-} from '../targets/wordpress/site.ts';
-import { httpRequest } from '../web/http.ts';
-import type { TrialRecord } from '../drill/assemble.ts';
+import { SITE_ITEMS, SITE_TIMEOUT_MS, type Permalinks, type SiteItem, type SiteObservation } from '../targets/wordpress/content.ts';
+import { isInstallRedirect, waitForSite } from '../targets/wordpress/site.ts';
+import { DATABASE, siteUrl, startWordPressStack, WEB, type StackPlan } from '../targets/wordpress/stack.ts';
 import { PhaseTimer } from '../timing/clock.ts';
-import { identify, runDrill, type ImagesDrillContext } from '../drill/drill.ts';
 
-export const SITE_ITEMS = ['site installed', 'posts over HTTP', 'post rows in the database', 'media file', 'plugin file'] as const;
-export type SiteItem = (typeof SITE_ITEMS)[number];
-
-/**
- * WordPress turns on pretty permalinks at install time when its loopback request to itself
- * succeeds, which depends on the network it runs in. Their rewrite rules live in .htaccess,
- * among the site's files; an expectation may therefore depend on which kind the site uses.
- */
-export type Permalinks = 'plain' | 'pretty';
 export type ItemExpectation = Outcome | Record<Permalinks, Outcome>;
 
 export interface WordPressVariant {
@@ -63,61 +31,6 @@ function expectationFor(expectation: ItemExpectation, permalinks: Permalinks): O
 }
 
 export type ExerciseContext = ImagesDrillContext<'mysql' | 'wordpress'>;
-
-export const SITE_TIMEOUT_MS = 180_000;
-const POSTS = [
-  { title: 'Volumes are bank vaults', body: 'Named volumes keep a database through any container.' },
-  { title: 'Bind mounts are shared folders', body: 'The host and the container see the same files.' },
-  { title: 'tmpfs is a sticky note', body: 'Memory only: gone when the container stops.' },
-];
-
-export interface SiteContent {
-  posts: PublishedPost[];
-  media: UploadedMedia;
-  pluginToken: string;
-}
-
-export interface BuiltSite {
-  content: SiteContent;
-  /** WordPress's announced version and the database's. */
-  serverVersion: string;
-  before: SiteObservation;
-}
-
-/** Sets up a new site the way a user does, over HTTP, and observes it; throws unless all is there. */
-export async function buildSite(
-  stack: Stack,
-  baseUrl: string,
-  token: string,
-  trial: number,
-  evidence: string[],
-  say: (step: string) => void,
-): Promise<BuiltSite> {
-  const first = await waitForSite(baseUrl, SITE_TIMEOUT_MS);
-  if (!isInstallRedirect(first))
-    throw new HarnessError(`A new WordPress answered HTTP ${first.status} instead of sending to its installer.`, 'Check the WordPress image.');
-  say('installing over HTTP, publishing posts, uploading media, adding a plugin file');
-  await install(baseUrl);
-  const posts: PublishedPost[] = [];
-  for (const post of POSTS) posts.push(await publishPost(baseUrl, `${post.title} (${trial})`, post.body));
-  const media = await uploadMedia(baseUrl, `harness-media-${trial}.png`, 'image/png', deterministicPng());
-  const pluginToken = sha256(token).slice(0, 16);
-  await addPlugin(stack, pluginToken);
-  const content: SiteContent = { posts, media, pluginToken };
-  const serverVersion = `${generatorVersion((await httpRequest(`${baseUrl}/`)).body) ?? 'WordPress (version not announced)'}; database ${await databaseVersion(stack)}`;
-  evidence.push(`post ids: ${posts.map((p) => p.id).join(', ')}; media id ${media.id} at ${media.path} (${media.bytes} bytes)`);
-
-  const before = await observeSite(stack, baseUrl, content);
-  const missing = SITE_ITEMS.filter((item) => !before.fingerprint[item]?.present);
-  if (missing.length > 0) {
-    throw new HarnessError(
-      `The site was not set up completely: ${missing.join(', ')} not found before the disruption (${before.httpSummary}).`,
-      'Check the WordPress and database logs.',
-    );
-  }
-  evidence.push(`before: ${before.httpSummary}; media sha256 ${before.fingerprint['media file']?.contentHash}`);
-  return { content, serverVersion, before };
-}
 
 export async function runWordPressExercise(scenario: string, variant: WordPressVariant, context: ExerciseContext): Promise<CellResult> {
   const id = `wordpress/named-volume/recreate/${variant.name}`;
@@ -204,50 +117,4 @@ export function judgeSite(
     return { item, expected: expected(item), observed: same ? 'survives' : 'lost' };
   });
   return { comparison, items };
-}
-
-export interface SiteObservation {
-  fingerprint: Record<SiteItem, TableFingerprint>;
-  httpSummary: string;
-  permalinks: Permalinks;
-}
-
-/** What a visitor and the database show of the content, as a fingerprint per item. */
-export async function observeSite(stack: Stack, baseUrl: string, content: SiteContent): Promise<SiteObservation> {
-  const home = await httpRequest(`${baseUrl}/`);
-  const codes: string[] = [`/ → ${home.status}`];
-
-  const servedPosts: string[] = [];
-  let permalinks: Permalinks = 'plain';
-  for (const post of content.posts) {
-    // Where pretty permalinks are on, ?p=ID redirects to the post's address: follow it.
-    const page = await httpRequest(`${baseUrl}/?p=${post.id}`, { redirect: 'follow' });
-    const via = new URL(page.finalUrl).pathname + new URL(page.finalUrl).search;
-    codes.push(`?p=${post.id} → ${page.status}${via === `/?p=${post.id}` ? '' : ` via ${via}`}`);
-    if (via !== `/?p=${post.id}` && !via.includes('/wp-admin/')) permalinks = 'pretty';
-    const html = page.body.toString('utf8');
-    if (page.status === 200 && html.includes(post.title) && html.includes(post.body)) servedPosts.push(`${post.id}:${post.title}`);
-  }
-
-  const rows = await readPostRows(stack, [...content.posts.map((p) => p.id), content.media.id]);
-  const matchingRows = (rows ?? [])
-    .filter((r) => content.posts.some((p) => p.id === r.id && p.title === r.title) || (r.id === content.media.id && r.type === 'attachment'))
-    .map((r) => `${r.id}:${r.title}:${r.type}`);
-
-  const media = await httpRequest(`${baseUrl}${content.media.path}`);
-  codes.push(`media → ${media.status}`);
-  const plugin = await httpRequest(`${baseUrl}${PLUGIN_PATH}`);
-  codes.push(`plugin → ${plugin.status}`);
-  const pluginServed = plugin.status === 200 && plugin.body.toString('utf8').includes(`harness-marker:${content.pluginToken}`);
-
-  const item = (present: boolean, rowCount: number, hash: string): TableFingerprint =>
-    present ? { present, rows: rowCount, contentHash: hash } : { present: false, rows: 0, contentHash: null };
-  const fingerprint: Fingerprint & Record<SiteItem, TableFingerprint> = {
-    'site installed': item(home.status === 200, 1, 'installed'),
-    'posts over HTTP': item(servedPosts.length > 0, servedPosts.length, sha256(servedPosts.join('\n'))),
-    'post rows in the database': item(matchingRows.length > 0, matchingRows.length, sha256(matchingRows.join('\n'))),
-    'media file': item(media.status === 200, 1, sha256(media.body)),
-    'plugin file': item(pluginServed, 1, sha256(plugin.body)),
-  };
-  return { fingerprint, httpSummary: `HTTP ${codes.join(', ')}`, permalinks };
 }

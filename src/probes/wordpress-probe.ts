@@ -3,7 +3,7 @@
 // and places a plugin file; the fingerprint is one observation per item of the site.
 import type { Fingerprint } from '../data/fingerprint.ts';
 import { HarnessError } from '../errors.ts';
-import { buildSite, observeSite, SITE_TIMEOUT_MS, type BuiltSite, type SiteObservation } from '../matrix/wordpress-exercise.ts';
+import { buildSite, observeSite, SITE_TIMEOUT_MS, type BuiltSite, type SiteObservation } from '../targets/wordpress/content.ts';
 import type { Stack } from '../stack/stack.ts';
 import { siteUrl, WEB } from '../targets/wordpress/stack.ts';
 import { waitForSite } from '../targets/wordpress/site.ts';
