@@ -129,8 +129,7 @@ async function seed(t: Trial, placement: StoragePlacement, say: (step: string) =
   const serverVersion = (await probe.serverVersion?.(stack)) ?? 'unknown';
   const dataDirectory = await probe.dataDirectory?.(stack);
   if (dataDirectory !== undefined) t.evidence.push(describeDataDirectory(dataDirectory, placement.dataPath, state.mounts));
-  await probe.seed(stack);
-  const before = await probe.fingerprint(stack);
+  const before = await probe.seed(stack);
   await probe.release?.();
   t.evidence.push(`before: ${summariseFingerprint(before)}`);
   return { before, serverVersion };

@@ -42,7 +42,7 @@ export class CommandProbe implements Probe {
     }
   }
 
-  async seed(stack: Stack): Promise<void> {
+  async seed(stack: Stack): Promise<Fingerprint> {
     const seeded = await this.run(stack, this.commands.seed);
     if (seeded.exitCode !== 0) {
       throw new HarnessError(
@@ -50,6 +50,14 @@ export class CommandProbe implements Probe {
         'Fix the seed command.',
       );
     }
+    const before = await this.fingerprint(stack);
+    if (Object.values(before).some((observed) => !observed.present)) {
+      throw new HarnessError(
+        `The fingerprint command \`${this.commands.fingerprint}\` fails in ${this.service} right after seeding.`,
+        'Fix the seed or fingerprint command.',
+      );
+    }
+    return before;
   }
 
   async fingerprint(stack: Stack): Promise<Fingerprint> {

@@ -31,7 +31,7 @@ export class FileProbe implements Probe {
     await untilRunning(stack, this.service, READY_TIMEOUT_MS);
   }
 
-  async seed(stack: Stack): Promise<void> {
+  async seed(stack: Stack): Promise<Fingerprint> {
     const id = stack.containerId(this.service);
     for (const path of this.paths) {
       const file = posix.join(path, FILE_NAME);
@@ -43,6 +43,7 @@ export class FileProbe implements Probe {
     const missing = Object.entries(seen).filter(([, f]) => !f.present || f.contentHash !== sha256(this.content));
     if (missing.length > 0)
       throw new HarnessError(`The probe file did not read back in ${missing.map(([name]) => name).join(', ')}.`, 'Check the path in the container.');
+    return seen;
   }
 
   async fingerprint(stack: Stack): Promise<Fingerprint> {

@@ -16,8 +16,8 @@ export interface Probe {
   readonly describes: string;
   /** Waits until the service answers (a server accepts connections; a container runs). */
   ready(stack: Stack): Promise<void>;
-  /** Writes the known data and proves it was written completely. */
-  seed(stack: Stack): Promise<void>;
+  /** Writes the known data, proves it was written completely, and returns what it read back: the fingerprint before. */
+  seed(stack: Stack): Promise<Fingerprint>;
   /** What must survive, as it is now. */
   fingerprint(stack: Stack): Promise<Fingerprint>;
   /** Where the service says it keeps its data, when it can say (a database's data directory). */

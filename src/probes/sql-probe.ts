@@ -55,12 +55,13 @@ export class SqlProbe implements Probe {
     await open?.close();
   }
 
-  async seed(stack: Stack): Promise<void> {
+  async seed(stack: Stack): Promise<Fingerprint> {
     const before = await this.withConnection(stack, async (c) => {
       await c.write(this.dataset);
       return c.fingerprint(this.tableNames());
     });
     assertDatasetWritten(this.dataset, before);
+    return before;
   }
 
   fingerprint(stack: Stack): Promise<Fingerprint> {

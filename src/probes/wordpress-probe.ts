@@ -30,8 +30,9 @@ export class WordPressProbe implements Probe {
     await waitForSite(await siteUrl(stack), SITE_TIMEOUT_MS);
   }
 
-  async seed(stack: Stack): Promise<void> {
+  async seed(stack: Stack): Promise<Fingerprint> {
     this.built = await buildSite(stack, await siteUrl(stack), this.token, this.trial, this.evidence, this.say);
+    return this.built.before.fingerprint;
   }
 
   /** What the site showed right after seeding, with its permalinks and HTTP summary. */

@@ -26,8 +26,7 @@ afterAll(() => scope.dispose());
 async function survivesReplacement(define: ServiceDefinition, probe: Probe, how: Replacement): Promise<{ survives: boolean; differences: string[] }> {
   const stack = await HarnessStack.start(scope, `stack-${how}`, { app: define });
   await probe.ready(stack);
-  await probe.seed(stack);
-  const before = await probe.fingerprint(stack);
+  const before = await probe.seed(stack);
   await stack.replace('app', how);
   await probe.ready(stack);
   const comparison = compareFingerprints(before, await probe.fingerprint(stack));
