@@ -9,7 +9,7 @@ import { progress } from '../progress.ts';
 import type { AcknowledgedWrites, CellResult, KillFacts, Outcome } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
-import { type ImageDrillContext, identify, runDrill, type DrillSpec } from '../drill/drill.ts';
+import { type DrillSpec, type ImageDrillContext, identify, placeId, type ResultPlace, runDrill } from '../drill/drill.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
@@ -31,24 +31,21 @@ export interface KillSpec extends DrillSpec {
 
 export type KillContext = ImageDrillContext;
 
+function killPlace(spec: Pick<KillSpec, 'target' | 'storage' | 'durability' | 'setting'>): ResultPlace {
+  const variant = spec.setting ? `${spec.durability}-${spec.setting.name}` : spec.durability;
+  return { target: spec.target.name, storage: spec.storage, disruption: 'kill', variant };
+}
+
 export function killId(spec: Pick<KillSpec, 'target' | 'storage' | 'durability' | 'setting'>): string {
-  return `${spec.target.name}/${spec.storage}/kill/${spec.durability}${spec.setting ? `-${spec.setting.name}` : ''}`;
+  return placeId(killPlace(spec));
 }
 
 export async function runKillDrill(spec: KillSpec, context: KillContext, stopEarly?: (record: TrialRecord) => boolean): Promise<CellResult> {
-  const identity = identify(
-    {
-      target: spec.target.name,
-      storage: spec.storage,
-      disruption: 'kill',
-      variant: spec.setting ? `${spec.durability}-${spec.setting.name}` : spec.durability,
-    },
-    {
-      scenario: spec.scenario,
-      title: `${spec.target.displayName} on ${spec.storage}, SIGKILL under load (${spec.setting?.name ?? (spec.durability === 'durable' ? 'default durability' : spec.target.relaxedDurability.description.split(':')[0])})`,
-      expected: spec.expected,
-    },
-  );
+  const identity = identify(killPlace(spec), {
+    scenario: spec.scenario,
+    title: `${spec.target.displayName} on ${spec.storage}, SIGKILL under load (${spec.setting?.name ?? (spec.durability === 'durable' ? 'default durability' : spec.target.relaxedDurability.description.split(':')[0])})`,
+    expected: spec.expected,
+  });
   return runDrill({ identity, image: context.image.reference, runTrial: (trial, scope) => runTrial(spec, context, trial, scope), stopEarly }, context);
 }
 

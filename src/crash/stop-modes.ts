@@ -20,7 +20,7 @@ import { prepareStorage, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 import { readShutdownEvidence } from '../targets/shutdown-evidence.ts';
 import { epochMs, sleep, stopwatch } from '../timing/clock.ts';
-import { identify, runDrill, type ImageDrillContext } from '../drill/drill.ts';
+import { identify, placeId, runDrill, type ImageDrillContext, type ResultPlace } from '../drill/drill.ts';
 
 const WRITERS = 2;
 const WRITE_BEFORE_STOP_MS = 1_000;
@@ -125,16 +125,21 @@ export interface StopModeSpec {
 
 export type StopModeContext = ImageDrillContext;
 
+function stopModePlace(spec: Pick<StopModeSpec, 'target' | 'storage' | 'mode'>): ResultPlace {
+  return { target: spec.target.name, storage: spec.storage, disruption: 'stop-start', variant: spec.mode };
+}
+
 export function stopModeId(spec: Pick<StopModeSpec, 'target' | 'storage' | 'mode'>): string {
-  return `${spec.target.name}/${spec.storage}/stop-start/${spec.mode}`;
+  return placeId(stopModePlace(spec));
 }
 
 export async function runStopModeDrill(spec: StopModeSpec, context: StopModeContext): Promise<CellResult> {
   const mode = MODE_SPECS[spec.mode];
-  const identity = identify(
-    { target: spec.target.name, storage: spec.storage, disruption: 'stop-start', variant: spec.mode },
-    { scenario: spec.scenario, title: `${spec.target.displayName} on ${spec.storage}: ${mode.command.replaceAll('CONTAINER', '…')}`, expected: 'survives' },
-  );
+  const identity = identify(stopModePlace(spec), {
+    scenario: spec.scenario,
+    title: `${spec.target.displayName} on ${spec.storage}: ${mode.command.replaceAll('CONTAINER', '…')}`,
+    expected: 'survives',
+  });
   return runDrill({ identity, image: context.image.reference, runTrial: (trial, scope) => runTrial(spec, context, trial, scope) }, context);
 }
 

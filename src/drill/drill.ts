@@ -52,9 +52,14 @@ export interface ResultPlace {
   variant?: string | undefined;
 }
 
+/** The id a place gives a result: target/storage/disruption[/variant], stable across runs. */
+export function placeId(place: ResultPlace): string {
+  return [place.target, place.storage, place.disruption, ...(place.variant ? [place.variant] : [])].join('/');
+}
+
 /** A result's identity. The id follows from its place unless one is given (the backup drills keep theirs). */
 export function identify(place: ResultPlace, about: { scenario: string; title: string; expected: Outcome; id?: string }): ResultIdentity {
   const { variant, ...rest } = place;
-  const id = about.id ?? [place.target, place.storage, place.disruption, ...(variant ? [variant] : [])].join('/');
+  const id = about.id ?? placeId(place);
   return { id, scenario: about.scenario, title: about.title, ...rest, ...(variant ? { variant } : {}), expected: about.expected };
 }

@@ -19,7 +19,7 @@ import { SqlProbe } from '../probes/sql-probe.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';
 import type { Stack } from '../stack/stack.ts';
 import { PhaseTimer } from '../timing/clock.ts';
-import { identify, runDrill, type ImageDrillContext, type DrillSpec } from '../drill/drill.ts';
+import { identify, placeId, runDrill, type DrillSpec, type ImageDrillContext, type ResultPlace } from '../drill/drill.ts';
 
 export interface CellSpec extends DrillSpec {
   target: DatabaseTarget;
@@ -35,14 +35,17 @@ export interface CellContext extends ImageDrillContext {
   dataset: Dataset;
 }
 
+function cellPlace(spec: Pick<CellSpec, 'target' | 'storage' | 'disruption' | 'variant'>): ResultPlace {
+  return { target: spec.target.name, storage: spec.storage, disruption: spec.disruption, variant: spec.variant };
+}
+
 export function cellId(spec: Pick<CellSpec, 'target' | 'storage' | 'disruption' | 'variant'>): string {
-  return `${spec.target.name}/${spec.storage}/${spec.disruption}${spec.variant ? `/${spec.variant}` : ''}`;
+  return placeId(cellPlace(spec));
 }
 
 export async function runCell(spec: CellSpec, context: CellContext): Promise<CellResult> {
   const title = `${spec.target.displayName}${spec.variant ? ` (${spec.variant})` : ''} on ${spec.storage}, ${spec.disruption}`;
-  const place = { target: spec.target.name, storage: spec.storage, disruption: spec.disruption, variant: spec.variant };
-  const identity = identify(place, { scenario: spec.scenario, title, expected: spec.expected });
+  const identity = identify(cellPlace(spec), { scenario: spec.scenario, title, expected: spec.expected });
   return runDrill({ identity, image: context.image.reference, runTrial: (trial, scope) => runTrial(spec, context, trial, scope) }, context);
 }
 

@@ -19,7 +19,7 @@ import { progress } from '../progress.ts';
 import type { CellResult, Outcome, Phase, UpgradeFacts } from '../report/model.ts';
 import { recoveryOf, round } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
-import { type DrillContext, identify, runDrill } from '../drill/drill.ts';
+import { type DrillContext, identify, placeId, type ResultPlace, runDrill } from '../drill/drill.ts';
 import { dumpToFile, restoreFromFile } from '../backup/methods/native-dump.ts';
 import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
@@ -41,15 +41,20 @@ export interface DatabaseUpgradeSpec {
 
 export type UpgradeContext = DrillContext;
 
+function upgradePlace(spec: Pick<DatabaseUpgradeSpec, 'target' | 'pair'>): ResultPlace {
+  return { target: spec.target.name, storage: 'named-volume', disruption: 'upgrade', variant: spec.pair.name };
+}
+
 export function upgradeId(spec: Pick<DatabaseUpgradeSpec, 'target' | 'pair'>): string {
-  return `${spec.target.name}/named-volume/upgrade/${spec.pair.name}`;
+  return placeId(upgradePlace(spec));
 }
 
 export async function runDatabaseUpgrade(spec: DatabaseUpgradeSpec, context: UpgradeContext): Promise<CellResult> {
-  const identity = identify(
-    { target: spec.target.name, storage: 'named-volume', disruption: 'upgrade', variant: spec.pair.name },
-    { scenario: spec.scenario, title: `${spec.target.displayName}: ${spec.pair.from} → ${spec.pair.to} on the same volume`, expected: 'survives' },
-  );
+  const identity = identify(upgradePlace(spec), {
+    scenario: spec.scenario,
+    title: `${spec.target.displayName}: ${spec.pair.from} → ${spec.pair.to} on the same volume`,
+    expected: 'survives',
+  });
   return runDrill({ identity, image: spec.pair.to, runTrial: (trial, scope) => runTrial(spec, trial, scope) }, context);
 }
 

@@ -12,7 +12,7 @@ import { progress } from '../progress.ts';
 import type { CellResult, ItemOutcome, Outcome, UpgradeFacts } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
-import { identify, runDrill } from '../drill/drill.ts';
+import { identify, placeId, type ResultPlace, runDrill } from '../drill/drill.ts';
 import { judgeSite } from '../matrix/wordpress-exercise.ts';
 import { SITE_TIMEOUT_MS, type SiteObservation } from '../targets/wordpress/content.ts';
 import { siteUrl, startWordPressStack, WEB, type StackPlan } from '../targets/wordpress/stack.ts';
@@ -34,19 +34,21 @@ export interface WordPressUpgradeSpec {
   coreUpgrade: boolean;
 }
 
+function wordpressUpgradePlace(spec: Pick<WordPressUpgradeSpec, 'pair' | 'coreUpgrade'>): ResultPlace {
+  const variant = spec.coreUpgrade ? spec.pair.name : `${spec.pair.name}-image-swap-only`;
+  return { target: 'wordpress', storage: 'named-volume', disruption: 'upgrade', variant };
+}
+
 export function wordpressUpgradeId(spec: Pick<WordPressUpgradeSpec, 'pair' | 'coreUpgrade'>): string {
-  return `wordpress/named-volume/upgrade/${spec.pair.name}${spec.coreUpgrade ? '' : '-image-swap-only'}`;
+  return placeId(wordpressUpgradePlace(spec));
 }
 
 export async function runWordPressUpgrade(spec: WordPressUpgradeSpec, context: { scope: RunScope; trials: number }): Promise<CellResult> {
-  const identity = identify(
-    { target: 'wordpress', storage: 'named-volume', disruption: 'upgrade', variant: spec.coreUpgrade ? spec.pair.name : `${spec.pair.name}-image-swap-only` },
-    {
-      scenario: spec.scenario,
-      title: `WordPress: ${spec.pair.from} → ${spec.pair.to} on the same files volume and database${spec.coreUpgrade ? '' : ', image swapped only'}`,
-      expected: 'survives',
-    },
-  );
+  const identity = identify(wordpressUpgradePlace(spec), {
+    scenario: spec.scenario,
+    title: `WordPress: ${spec.pair.from} → ${spec.pair.to} on the same files volume and database${spec.coreUpgrade ? '' : ', image swapped only'}`,
+    expected: 'survives',
+  });
   return runDrill({ identity, image: spec.pair.to, runTrial: (trial, scope) => runTrial(spec, trial, scope) }, context);
 }
 
