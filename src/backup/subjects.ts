@@ -2,7 +2,7 @@
 // tables fingerprinted in SQL) or WordPress's files (the site's volume, fingerprinted file by
 // file and by what the web server serves). Each can seed known data, take a snapshot of what
 // must survive, and keep a ledger of writes going while the backup runs.
-import { LoopbackContainer } from '../docker/loopback-container.ts';
+import { HostOnlyContainer } from '../docker/host-only-container.ts';
 import type { ImageTarget } from '../config.ts';
 import { compareFingerprints, summariseFingerprint, type Fingerprint } from '../data/fingerprint.ts';
 import type { Dataset } from '../data/dataset.ts';
@@ -198,7 +198,7 @@ export const wordpressFiles: BackupSubject = {
   async create(env, volume) {
     // No database: the files, and what the web server serves from them, are the subject.
     const define = () =>
-      new LoopbackContainer(env.image)
+      new HostOnlyContainer(env.image)
         .withEnvironment({
           WORDPRESS_DB_HOST: 'no-database-in-this-drill',
           WORDPRESS_DB_USER: 'wordpress',

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { chown, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type StartedTestContainer } from 'testcontainers';
-import { LoopbackContainer } from '../docker/loopback-container.ts';
+import { HostOnlyContainer } from '../docker/host-only-container.ts';
 import { sha256 } from '../data/hash.ts';
 import { mappedPort, waitForExit } from '../docker/containers.ts';
 import { runOneShot, type OneShotResult } from '../docker/one-shot.ts';
@@ -265,7 +265,7 @@ async function startNginx(scope: RunScope, image: string, binds: string[]): Prom
     const [source, target, mode] = bind.split(':');
     return { source: source!, target: target!, mode: (mode === 'ro' ? 'ro' : 'rw') as 'ro' | 'rw' };
   });
-  const started = await new LoopbackContainer(image)
+  const started = await new HostOnlyContainer(image)
     .withBindMounts([first!, ...rest])
     .withExposedPorts(80)
     .withLabels(scope.labels('bind-nginx'))

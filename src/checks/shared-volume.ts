@@ -5,7 +5,7 @@
 // leave the log intact. With the consumer on a volume of its own, the check must fail.
 import { readFile } from 'node:fs/promises';
 import { type StartedTestContainer } from 'testcontainers';
-import { LoopbackContainer } from '../docker/loopback-container.ts';
+import { HostOnlyContainer } from '../docker/host-only-container.ts';
 import { mappedPort, readLogs, removeContainer, stopGracefully } from '../docker/containers.ts';
 import { docker } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
@@ -208,7 +208,7 @@ async function recreateAll(t: Trial): Promise<boolean> {
 }
 
 async function shell(scope: RunScope, image: string, role: string, script: string, volume: string, path: string): Promise<StartedTestContainer> {
-  const started = await new LoopbackContainer(image)
+  const started = await new HostOnlyContainer(image)
     .withCommand(['sh', '-c', script])
     .withBindMounts([{ source: volume, target: path }])
     .withLabels(scope.labels(role))
@@ -219,7 +219,7 @@ async function shell(scope: RunScope, image: string, role: string, script: strin
 }
 
 async function nginx(scope: RunScope, image: string, volume: string): Promise<StartedTestContainer> {
-  const started = await new LoopbackContainer(image)
+  const started = await new HostOnlyContainer(image)
     .withBindMounts([{ source: volume, target: '/usr/share/nginx/html' }])
     .withExposedPorts(80)
     .withLabels(scope.labels('web'))

@@ -2,7 +2,7 @@
 // arguments passed to mysqld) and SQL to write a dataset and fingerprint it. The same code
 // drives MariaDB, whose stand-in is used without a registry; the server version says which ran.
 import mysql2 from 'mysql2/promise';
-import { LoopbackContainer } from '../docker/loopback-container.ts';
+import { HostOnlyContainer } from '../docker/host-only-container.ts';
 import type { Column, Dataset, TableData } from '../data/dataset.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import { ContainerRunning } from './running-wait-strategy.ts';
@@ -64,7 +64,7 @@ export const mysql: DatabaseTarget = {
   dataDirInImage: (dir) => [`CMD ["mysqld", "--datadir=${dir}"]`],
 
   container(image, dataDir, serverArgs = []) {
-    const container = new LoopbackContainer(image)
+    const container = new HostOnlyContainer(image)
       .withEnvironment({ MYSQL_ROOT_PASSWORD: ROOT_PASSWORD, MYSQL_DATABASE: DATABASE })
       .withExposedPorts(3306)
       .withWaitStrategy(new ContainerRunning());

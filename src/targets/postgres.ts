@@ -1,7 +1,7 @@
 // PostgreSQL: the official image's contract (POSTGRES_* variables, PGDATA) and SQL to write
 // a dataset and fingerprint it.
 import pg from 'pg';
-import { LoopbackContainer } from '../docker/loopback-container.ts';
+import { HostOnlyContainer } from '../docker/host-only-container.ts';
 import type { Column, Dataset, TableData } from '../data/dataset.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import { ContainerRunning } from './running-wait-strategy.ts';
@@ -51,7 +51,7 @@ export const postgres: DatabaseTarget = {
   dataDirInImage: (dir) => [`ENV PGDATA=${dir}`],
 
   container(image, dataDir, serverArgs = []) {
-    const container = new LoopbackContainer(image)
+    const container = new HostOnlyContainer(image)
       .withEnvironment({ POSTGRES_PASSWORD: PASSWORD, POSTGRES_USER: USER, POSTGRES_DB: DATABASE, ...(dataDir ? { PGDATA: dataDir } : {}) })
       .withExposedPorts(5432)
       .withWaitStrategy(new ContainerRunning());

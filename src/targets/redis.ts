@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createClient } from '@redis/client';
 import type { Dataset } from '../data/dataset.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
-import { LoopbackContainer } from '../docker/loopback-container.ts';
+import { HostOnlyContainer } from '../docker/host-only-container.ts';
 import { ContainerRunning } from './running-wait-strategy.ts';
 import type { DatabaseConnection, DatabaseTarget } from './target.ts';
 
@@ -43,7 +43,7 @@ export const redis: DatabaseTarget = {
   dataDirInImage: (dir) => [`WORKDIR ${dir}`],
 
   container(image, dataDir, serverArgs = []) {
-    const container = new LoopbackContainer(image)
+    const container = new HostOnlyContainer(image)
       .withExposedPorts(6379)
       .withWaitStrategy(new ContainerRunning())
       // The image's entrypoint hands arguments that start with "-" to redis-server.

@@ -1,7 +1,7 @@
 // Helpers for the image contract tests: labelled containers that are removed afterwards, and
 // waiting for a container that is expected to exit.
 import { type GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { LoopbackContainer } from '../../src/docker/loopback-container.ts';
+import { HostOnlyContainer } from '../../src/docker/host-only-container.ts';
 import { waitForExit as exitOf } from '../../src/docker/containers.ts';
 import type { RunScope } from '../../src/docker/run-scope.ts';
 import { ensureImage } from '../../src/docker/engine.ts';
@@ -15,7 +15,7 @@ import { deadlineIn, sleep } from '../../src/timing/clock.ts';
 export type Configure = (container: GenericContainer) => GenericContainer;
 
 export async function startLabelled(scope: RunScope, image: string, purpose: string, configure: Configure): Promise<StartedTestContainer> {
-  const container = await configure(new LoopbackContainer(image)).withWaitStrategy(new ContainerRunning()).withLabels(scope.labels(purpose)).start();
+  const container = await configure(new HostOnlyContainer(image)).withWaitStrategy(new ContainerRunning()).withLabels(scope.labels(purpose)).start();
   scope.trackContainer(container.getId());
   return container;
 }

@@ -1,6 +1,6 @@
 // What the harness asks of alpine:3.20 (and so of the toolbox stand-in): a shell with the
 // tools the seed's backup commands use, and a default command, so `docker run IMAGE` works.
-import { LoopbackContainer } from '../../src/docker/loopback-container.ts';
+import { HostOnlyContainer } from '../../src/docker/host-only-container.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
 import { ContainerRunning } from '../../src/targets/running-wait-strategy.ts';
@@ -12,7 +12,7 @@ beforeAll(() => preflight(['toolbox']));
 afterAll(() => scope.dispose());
 
 async function startSleeping() {
-  const container = await new LoopbackContainer(image)
+  const container = await new HostOnlyContainer(image)
     .withCommand(['sleep', '120'])
     .withWaitStrategy(new ContainerRunning())
     .withLabels(scope.labels('toolbox-contract'))
@@ -56,7 +56,7 @@ describe(`toolbox image contract (${image})`, () => {
   });
 
   test('has a default command', async () => {
-    const container = await new LoopbackContainer(image)
+    const container = await new HostOnlyContainer(image)
       .withWaitStrategy(new ContainerRunning())
       .withLabels(scope.labels('toolbox-contract'))
       .start()

@@ -1,7 +1,7 @@
 // The seed's Exercise 1: MySQL and WordPress on a user-defined network, each with its volume
 // (or none, for the negative controls). Settings are the seed's own.
 import mysql2 from 'mysql2/promise';
-import { LoopbackContainer } from '../../docker/loopback-container.ts';
+import { HostOnlyContainer } from '../../docker/host-only-container.ts';
 import { execIn } from '../../docker/exec.ts';
 import type { RunScope } from '../../docker/run-scope.ts';
 import { HarnessError } from '../../errors.ts';
@@ -48,7 +48,7 @@ export function startWordPressStack(plan: StackPlan, scope: RunScope): Promise<S
 }
 
 function databaseContainer(plan: StackPlan) {
-  const container = new LoopbackContainer(plan.mysqlImage)
+  const container = new HostOnlyContainer(plan.mysqlImage)
     .withEnvironment({ MYSQL_ROOT_PASSWORD: DB.rootPassword, MYSQL_DATABASE: DB.name, MYSQL_USER: DB.user, MYSQL_PASSWORD: DB.password })
     .withNetworkMode(plan.network)
     .withNetworkAliases(DB.alias)
@@ -58,7 +58,7 @@ function databaseContainer(plan: StackPlan) {
 }
 
 function wordpressContainer(plan: StackPlan) {
-  const container = new LoopbackContainer(plan.wordpressImage)
+  const container = new HostOnlyContainer(plan.wordpressImage)
     .withEnvironment({
       WORDPRESS_DB_HOST: DB.alias,
       WORDPRESS_DB_USER: DB.user,
