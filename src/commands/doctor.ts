@@ -1,14 +1,18 @@
 // `persist doctor`: what would stop a run on this machine, each problem with its fix.
-import { IMAGE_SETS, chooseImages, chooseUpgrades, loadConfig, type ImageSet } from '../config.ts';
+import { IMAGE_SETS, chooseImages, chooseUpgrades, loadConfig, type ImageChoice, type ImageSet } from '../config.ts';
 import { countRunResources } from '../docker/cleanup.ts';
 import { checkEngine, docker, inspectImage } from '../docker/engine.ts';
+import { newRunId, runLabels } from '../docker/labels.ts';
+import { checkPublishedPortsReach } from '../docker/reachability.ts';
 import { withTimeout } from '../timing/clock.ts';
-import { EngineUnreachableError } from '../errors.ts';
+import { EngineUnreachableError, describeError } from '../errors.ts';
+
+type Print = (line: string) => void;
 
 const REGISTRY_CHECK_TIMEOUT_MS = 10_000;
 const MIN_NODE = [22, 22] as const;
 
-export async function doctorCommand(options: { images?: string }, print: (line: string) => void): Promise<number> {
+export async function doctorCommand(options: { images?: string }, print: Print): Promise<number> {
   const env = { ...process.env, ...(options.images ? { PERSIST_IMAGES: options.images } : {}) };
   const config = loadConfig(env);
   let problems = 0;
@@ -58,6 +62,7 @@ export async function doctorCommand(options: { images?: string }, print: (line: 
         else print(`  - ${check.name}: ${line.text}`);
       }
     }
+    await checkPortReach(config.images.toolbox, ok, problem, print);
     const left = await countRunResources();
     if (left.containers + left.volumes + left.networks === 0) ok('no leftovers from earlier runs');
     else
@@ -68,6 +73,20 @@ export async function doctorCommand(options: { images?: string }, print: (line: 
 
   print(problems === 0 ? 'Ready: `persist run` can start.' : `${problems} problem(s): fix them, then run \`persist doctor\` again.`);
   return problems === 0 ? 0 : 2;
+}
+
+/** Proves a published port answers here; a problem when it does not. */
+async function checkPortReach(toolbox: ImageChoice, ok: Print, problem: Print, print: Print): Promise<void> {
+  if (!(await inspectImage(toolbox.reference))) {
+    print(`- published ports: not checked (${toolbox.reference} is not on this machine)`);
+    return;
+  }
+  try {
+    const reached = await checkPublishedPortsReach(toolbox.reference, runLabels(newRunId(), 'doctor-port-reachability'));
+    ok(`published ports reach this machine (a listener answered at ${reached})`);
+  } catch (error) {
+    problem(describeError(error));
+  }
 }
 
 async function imageStatus(reference: string, isStandIn: boolean): Promise<{ ok: boolean; text: string }> {

@@ -6,6 +6,7 @@ import { startVitest } from 'vitest/node';
 import { DEFAULT_TRIALS, disableReaperUnlessChosen, loadConfig } from '../config.ts';
 import { checkEngine, ensureImage } from '../docker/engine.ts';
 import { newRunId } from '../docker/labels.ts';
+import { ensurePublishedPortsReach } from '../docker/reachability.ts';
 import { sweepRun } from '../docker/run-scope.ts';
 import { HarnessError, UsageError } from '../errors.ts';
 import { loadProcedures } from '../backup/procedure.ts';
@@ -84,6 +85,8 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
       progress(`image for the ${pair} upgrade: ${reference} (${image.id.replace('sha256:', '').slice(0, 12)})`);
     }
   }
+  const reached = await ensurePublishedPortsReach(config.images.toolbox, runId);
+  if (reached) progress(`published ports reach this machine (a listener answered at ${reached})`);
   progress(`run ${runId}: ${scenarios.map((s) => s.name).join(', ')}; ${config.trials} trial(s) per cell`);
 
   try {

@@ -2,13 +2,22 @@
 // behind (a crash, a timeout, Ctrl-C) is swept by the run label at the end.
 import { loadConfig } from '../config.ts';
 import { sweepOnSignal } from '../docker/interrupt.ts';
+import { ensurePublishedPortsReach } from '../docker/reachability.ts';
 import { sweepRun } from '../docker/run-scope.ts';
 import { describeError } from '../errors.ts';
 
-export default function setup(): () => Promise<void> {
-  const { runId } = loadConfig();
+export default async function setup(): Promise<() => Promise<void>> {
+  const config = loadConfig();
+  const { runId } = config;
   if (!runId) return async () => undefined;
   const stopListening = sweepOnSignal(runId);
+  try {
+    // Fails the run in seconds, with the fix, where no drill could reach its server.
+    await ensurePublishedPortsReach(config.images.toolbox, runId);
+  } catch (error) {
+    stopListening();
+    throw error;
+  }
   return async () => {
     stopListening();
     try {

@@ -145,6 +145,19 @@ describe('a missing engine or image: one sentence, exit 2', () => {
     }
   });
 
+  test('ports this machine cannot reach stop the run in seconds, not after every readiness limit', async () => {
+    // 192.0.2.1 is a documentation address: the engine cannot publish on it, so nothing would answer.
+    const started = stopwatch();
+    const result = await persist(['run', 'postgres', '--images', 'local'], { TESTCONTAINERS_HOST_OVERRIDE: '192.0.2.1' });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(
+      /^persist: This machine cannot connect to ports the Docker engine publishes \(the engine could not publish a port on 192\.0\.2\.1: .+\)\. Set TESTCONTAINERS_HOST_OVERRIDE .+ then run `persist doctor`\.$/,
+    );
+    const containers = await docker.listContainers({ all: true, filters: { label: [`${RUN_LABEL}`] } });
+    expect(containers.filter((c) => c.Labels['persistence-harness.purpose'] === 'port-reachability')).toEqual([]);
+    console.info(`unreachable ports: exit 2 after ${(started.ms() / 1000).toFixed(1)} s`);
+  });
+
   test('an image that is neither present nor pullable', async () => {
     const result = await persist(['run', 'postgres', '--images', 'local'], { PERSIST_IMAGE_POSTGRES: 'persistence-harness/postgres:no-such-tag' });
     expect(result.exitCode).toBe(2);
