@@ -39,6 +39,8 @@ function program(): Command {
       process.exitCode = await runCommand(filters, { ...options, ...(out ? { out } : {}) });
     });
 
+  addAuditCommand(cli);
+
   cli
     .command('list')
     .description('list the scenarios')
@@ -92,6 +94,45 @@ function program(): Command {
     });
 
   return cli;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+interface AuditCliOptions {
+  file: string[];
+  projectName?: string;
+  profile: string[];
+  envFile: string[];
+  projectDirectory?: string;
+  out?: string;
+}
+
+/** `persist audit`, with the project options spelled as Compose spells them. */
+function addAuditCommand(cli: Command): void {
+  cli
+    .command('audit')
+    .description('read your Compose project on paper: where each service keeps its data, and what would lose it (starts nothing)')
+    .option('-f, --file <file>', 'Compose file (repeatable: an overlay such as compose.persist.yaml can carry x-persist)', collect, [])
+    .option('-p, --project-name <name>', 'project name')
+    .option('--profile <profile>', 'enable a profile (repeatable)', collect, [])
+    .option('--env-file <file>', 'an alternate environment file (repeatable)', collect, [])
+    .option('--project-directory <dir>', 'an alternate working directory')
+    .option('--out <dir>', 'report folder (default reports/<runId>, copied to reports/latest)')
+    .action(async (options: AuditCliOptions) => {
+      const out = options.out === undefined ? undefined : await prepareOutDir(options.out);
+      const { auditCommand } = await import('./commands/audit.ts');
+      process.exitCode = await auditCommand(
+        {
+          files: options.file,
+          profiles: options.profile,
+          envFiles: options.envFile,
+          ...(options.projectName ? { projectName: options.projectName } : {}),
+          ...(options.projectDirectory ? { projectDirectory: options.projectDirectory } : {}),
+          ...(out ? { out } : {}),
+        },
+        print,
+      );
+    });
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -47,6 +47,12 @@ export interface ImageFacts {
   defaultCommand: string[];
   /** The paths the image declares as VOLUME: where its documentation says the data lives. */
   volumes: string[];
+  /** The image's ENV, by name (may hold secrets: read, never printed). */
+  env: Record<string, string>;
+  /** The image's WORKDIR ('/' when it sets none). */
+  workingDir: string;
+  entrypoint: string[];
+  cmd: string[];
 }
 
 export async function inspectImage(reference: string): Promise<ImageFacts | undefined> {
@@ -55,7 +61,19 @@ export async function inspectImage(reference: string): Promise<ImageFacts | unde
     const entrypoint = info.Config?.Entrypoint ?? [];
     const defaultCommand = [...(typeof entrypoint === 'string' ? [entrypoint] : entrypoint), ...(info.Config?.Cmd ?? [])];
     const volumes = Object.keys(info.Config?.Volumes ?? {}).sort();
-    return { reference, id: info.Id, created: info.Created, labels: info.Config?.Labels ?? {}, defaultCommand, volumes };
+    const env = Object.fromEntries((info.Config?.Env ?? []).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+    return {
+      reference,
+      id: info.Id,
+      created: info.Created,
+      labels: info.Config?.Labels ?? {},
+      defaultCommand,
+      volumes,
+      env,
+      workingDir: info.Config?.WorkingDir || '/',
+      entrypoint: typeof entrypoint === 'string' ? [entrypoint] : entrypoint,
+      cmd: info.Config?.Cmd ?? [],
+    };
   } catch (error) {
     if (statusCode(error) === 404) return undefined;
     throw error;

@@ -1,6 +1,7 @@
 // Reports of earlier schema versions, read for `--baseline` and `persist report`: versions 2 and
 // 3 carried each drill's facts in a field of its own (kill, stopMode, upgrade, backup); version 4
-// keeps them under `details`, keyed by kind. Nothing else changed.
+// keeps them under `details`, keyed by kind; version 5 only added the optional `audit` section,
+// so a version 4 report is a version 5 one with another number.
 import type { CellResult, DrillDetails, Report } from './model.ts';
 import { SCHEMA_VERSION } from './model.ts';
 
@@ -29,4 +30,9 @@ export function migrateReport(old: OldReport): Report {
     results: old.results.map(migrateCell),
     controls: old.controls.map((control) => ({ ...control, cell: migrateCell(control.cell) })),
   };
+}
+
+/** A version 4 report (already validated against its own schema) as the current version. */
+export function migrateVersion4(old: Omit<Report, 'schemaVersion'> & { schemaVersion: 4 }): Report {
+  return { ...old, schemaVersion: SCHEMA_VERSION };
 }

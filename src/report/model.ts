@@ -7,7 +7,7 @@ import type * as S from './schema.ts';
 
 export { REPORT_SCHEMA_VERSION as SCHEMA_VERSION } from './schema.ts';
 /** Versions `persist report` and `--baseline` still read (migrated to this one on reading). */
-export const READABLE_SCHEMA_VERSIONS = [2, 3, 4] as const;
+export const READABLE_SCHEMA_VERSIONS = [2, 3, 4, 5] as const;
 
 export type Outcome = Static<typeof S.Outcome>;
 /**
@@ -101,6 +101,8 @@ export type Summary = Static<typeof S.Summary>;
 export type Comparison = Static<typeof S.Comparison>;
 export type RegressionThresholds = Comparison['thresholds'];
 export type Report = Static<typeof S.Report>;
+export type Audit = Static<typeof S.Audit>;
+export type AuditFinding = Static<typeof S.Finding>;
 
 /** A drill's facts of one kind, or undefined for a result of another kind of drill. */
 function detailsOf<K extends DrillDetails['kind']>(kind: K) {
@@ -125,11 +127,13 @@ export function summarise(results: CellResult[], controls: ControlResult[]): Sum
 }
 
 /** 0 all passed, 1 a verdict failed (data not as expected), 2 the harness could not run. */
-export function exitCodeFor(report: Pick<Report, 'summary' | 'harnessErrors' | 'comparison'>): 0 | 1 | 2 {
+export function exitCodeFor(report: Pick<Report, 'summary' | 'harnessErrors' | 'comparison' | 'audit'>): 0 | 1 | 2 {
   const { summary, comparison } = report;
   if (report.harnessErrors.length > 0 || summary.errored > 0) return 2;
   if (summary.controlsCaught < summary.controls) return 2;
   if (summary.failed > 0) return 1;
+  // An audit proves nothing by running: its verdict is its findings.
+  if (report.audit) return report.audit.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
   if (summary.total === 0) return 2;
   if (comparison?.failOnRegression && comparison.regressions.length > 0) return 1;
   return 0;

@@ -2,6 +2,7 @@
 // validator checks every report against it, and report.schema.json is generated from it (a test
 // fails when the published file is not what this module says).
 import Type, { type TSchema } from 'typebox';
+import { LIFECYCLE, STORAGE_KINDS } from '../compose/storage-map.ts';
 
 /** Every object in a report is closed: an unknown field is an error, not a silent addition. */
 const Closed = <P extends Record<string, TSchema>>(properties: P, description?: string) =>
@@ -205,13 +206,64 @@ export const Comparison = Closed({
 
 const PhaseDefinitions = Closed({ stop: Text, backup: Text, restore: Text, create: Text, ready: Text, verified: Text, recovery: Text });
 
-export const REPORT_SCHEMA_VERSION = 4;
+const Lifecycle = Type.Enum([...LIFECYCLE]);
+const Fate = Type.Enum(['kept', 'lost']);
+const AuditStorageKind = Type.Enum([...STORAGE_KINDS]);
+const AuditStorage = Closed({ kind: AuditStorageKind, target: Type.Optional(Text), source: Type.Optional(Text) });
+const AuditMount = Closed({
+  target: Text,
+  kind: AuditStorageKind,
+  source: Type.Optional(Text),
+  writtenSource: Type.Optional(Type.String({ description: 'A bind source as the Compose file wrote it, when relative.' })),
+  readOnly: Type.Boolean(),
+});
+const AuditDataPath = Closed(
+  {
+    path: Text,
+    why: Text,
+    storage: AuditStorage,
+    fates: Closed(Object.fromEntries(LIFECYCLE.map((command) => [command, Type.Optional(Fate)]))),
+  },
+  "One data path: where it lands, and what each lifecycle command does to it ('upgrade' only when x-persist names one).",
+);
+const AuditService = Closed({
+  service: Text,
+  image: Text,
+  imageId: Text,
+  recognisedAs: Type.Optional(Text),
+  mounts: Type.Array(AuditMount),
+  dataPaths: Type.Array(AuditDataPath),
+  upgrade: Type.Optional(Closed({ image: Text, imageId: Text, dataPaths: Type.Array(AuditDataPath) })),
+});
+export const Severity = Type.Enum(['error', 'warning', 'info']);
+export const Finding = Closed({
+  service: Text,
+  severity: Severity,
+  rule: Text,
+  path: Text,
+  message: Text,
+  loses: Type.Optional(Lifecycle),
+  fix: Text,
+});
+export const Audit = Closed(
+  {
+    project: Text,
+    composeVersion: Text,
+    files: Type.Array(Text),
+    lifecycle: Type.Array(Lifecycle),
+    services: Type.Array(AuditService),
+    findings: Type.Array(Finding),
+  },
+  '`persist audit`: a Compose project read on paper (docker compose config, docker image inspect); nothing was started.',
+);
+
+export const REPORT_SCHEMA_VERSION = 5;
 
 export const Report = Type.Object(
   {
     schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
       description:
-        '4: drill facts under one `details` field keyed by `kind`, the schema generated from the same source as the types. Versions 2 and 3 are still read.',
+        '5: an `audit` section for `persist audit` (findings on a Compose project). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 4 are still read.',
     }),
     runId: Text,
     startedAt: Type.String({ format: 'date-time' }),
@@ -226,6 +278,7 @@ export const Report = Type.Object(
     controls: Type.Array(ControlResult),
     harnessErrors: Type.Array(Text),
     comparison: Type.Optional(Comparison),
+    audit: Type.Optional(Audit),
   },
   {
     additionalProperties: false,

@@ -28,7 +28,7 @@ describe('the report schema', () => {
   test('rejects another schema version and fields it does not know', () => {
     const broken = { ...structuredClone(sample), schemaVersion: 1, extra: true };
     const problems = reportProblems(broken);
-    expect(problems).toContain('/schemaVersion must be equal to constant (4)');
+    expect(problems).toContain('/schemaVersion must be equal to constant (5)');
     expect(problems).toContain('the report must NOT have additional properties (extra)');
   });
 
@@ -49,9 +49,17 @@ describe('the report schema', () => {
     };
     const { report, problems } = readableReport(withKill);
     expect(problems).toEqual([]);
-    expect(report?.schemaVersion).toBe(4);
+    expect(report?.schemaVersion).toBe(5);
     expect(killFacts(report!.results[0]!)?.writers).toBe(4);
     expect(reportProblems(report)).toEqual([]);
+  });
+
+  test('a version 4 report still loads as it was, under the new number', () => {
+    const version4 = { ...structuredClone(sample), schemaVersion: 4 };
+    const { report, problems } = readableReport(version4);
+    expect(problems).toEqual([]);
+    expect(report).toEqual(sample);
+    expect(readableReport({ ...version4, audit: { project: 'x' } }).problems).toContain('the report must NOT have additional properties (audit)');
   });
 
   test('a version 3 report that breaks its own schema is refused', () => {

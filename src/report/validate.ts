@@ -1,11 +1,12 @@
 // The report schema, enforced: every report the harness writes is checked against it, and
 // `persist report` and `--baseline` refuse a file that does not match. The schema comes from
-// schema.ts; reports of versions 2 and 3 are checked against the schema they were written with
-// (report.schema.v3.json) and then migrated.
+// schema.ts; reports of versions 2 to 4 are checked against the schema they were written with
+// (report.schema.v3.json, report.schema.v4.json) and then migrated.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Report } from './model.ts';
-import { migrateReport } from './migrate.ts';
+import { migrateReport, migrateVersion4 } from './migrate.ts';
 import oldSchema from './report.schema.v3.json' with { type: 'json' };
+import version4Schema from './report.schema.v4.json' with { type: 'json' };
 import { Report as ReportSchema } from './schema.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -15,6 +16,7 @@ ajv.addFormat(
 );
 const validateCurrent = ajv.compile<Report>(ReportSchema);
 const validateOld: ValidateFunction = ajv.compile(oldSchema);
+const validateVersion4: ValidateFunction = ajv.compile(version4Schema);
 
 export const REPORT_SCHEMA = ReportSchema;
 
@@ -46,6 +48,10 @@ export function readableReport(value: unknown): { report: Report; problems: [] }
   if (typeof version === 'number' && OLDER_VERSIONS.includes(version)) {
     if (!validateOld(value)) return { report: undefined, problems: describe(validateOld.errors) };
     return { report: migrateReport(value as Parameters<typeof migrateReport>[0]), problems: [] };
+  }
+  if (version === 4) {
+    if (!validateVersion4(value)) return { report: undefined, problems: describe(validateVersion4.errors) };
+    return { report: migrateVersion4(value as Parameters<typeof migrateVersion4>[0]), problems: [] };
   }
   const problems = reportProblems(value);
   return problems.length === 0 ? { report: value as Report, problems: [] } : { report: undefined, problems };

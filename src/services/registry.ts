@@ -25,12 +25,32 @@ export interface UpgradeProfile {
   local: [StandInBuild | string, StandInBuild | string];
 }
 
+/**
+ * Where a container of this image keeps its data, as its documentation says and its Compose
+ * configuration can change it: what `persist audit` reads a user's service by.
+ */
+export interface StorageProfile {
+  /** Repository names of the same server besides the official and stand-in ones (mariadb for mysql). */
+  alsoKnownAs?: readonly string[];
+  /** The data directory when nothing configures it; 'workdir' is the container's working directory. */
+  dataDir?: string;
+  /** The environment variable that moves it (postgres: PGDATA). */
+  dataDirEnv?: string;
+  /** The server option that moves it, as `--flag=PATH` or `--flag PATH` in the command (mysqld: --datadir). */
+  dataDirFlag?: string;
+  /** Data directories of earlier versions' layout: a mount still there while the data moved is a finding. */
+  formerDataDirs?: readonly string[];
+  /** Where the image ships content that reaches a volume only when the volume is empty. */
+  shippedContent?: readonly string[];
+}
+
 export interface ServiceProfile {
   displayName: string;
   /** What the report shortens server versions to ("PostgreSQL 15.14"). */
   versionName?: string;
   official: string;
   standIn: StandInBuild;
+  storage: StorageProfile;
   /** The data drills' capabilities; the driver module supplies the how. */
   capabilities: {
     /** A database driver in src/targets/ (matrix, crash and backup drills). */
@@ -54,6 +74,8 @@ export const SERVICES = {
     versionName: 'PostgreSQL',
     official: 'postgres:17',
     standIn: standIn('persistence-harness/postgres:15', 'postgres', 'bookworm', { PG_MAJOR: '15' }),
+    // postgres 18 sets PGDATA=/var/lib/postgresql/18/docker in the image and declares VOLUME /var/lib/postgresql.
+    storage: { dataDir: '/var/lib/postgresql/data', dataDirEnv: 'PGDATA', formerDataDirs: ['/var/lib/postgresql/data'] },
     capabilities: { database: true, backupSubject: 'postgres' },
   },
   mysql: {
@@ -61,6 +83,7 @@ export const SERVICES = {
     versionName: 'MySQL|MariaDB',
     official: 'mysql:8.4',
     standIn: standIn('persistence-harness/mysql:10.11', 'mysql', 'bookworm'),
+    storage: { alsoKnownAs: ['mariadb'], dataDir: '/var/lib/mysql', dataDirFlag: '--datadir' },
     capabilities: { database: true, backupSubject: 'mysql' },
   },
   redis: {
@@ -68,6 +91,7 @@ export const SERVICES = {
     versionName: 'Redis',
     official: 'redis:7',
     standIn: standIn('persistence-harness/redis:7.0', 'redis', 'bookworm'),
+    storage: { dataDir: 'workdir', dataDirFlag: '--dir' },
     capabilities: { database: true },
   },
   wordpress: {
@@ -75,18 +99,23 @@ export const SERVICES = {
     versionName: 'WordPress',
     official: 'wordpress:6',
     standIn: standIn('persistence-harness/wordpress:6.1', 'wordpress', 'bookworm', { DEFAULT_THEME: 'twentytwentythree' }),
+    // The entrypoint copies WordPress into /var/www/html only when it finds no WordPress there.
+    storage: { dataDir: '/var/www/html', shippedContent: ['/var/www/html'] },
     capabilities: { backupSubject: 'wordpress-files' },
   },
   nginx: {
     displayName: 'nginx',
     official: 'nginx:1.27',
     standIn: standIn('persistence-harness/nginx:bookworm', 'nginx', 'bookworm'),
+    // Serves what it is given: no data of its own. Docker copies the default page into an empty volume once.
+    storage: { shippedContent: ['/usr/share/nginx/html'] },
     capabilities: {},
   },
   toolbox: {
     displayName: 'toolbox (helper shell)',
     official: 'alpine:3.20',
     standIn: standIn('persistence-harness/toolbox:bookworm', 'toolbox', 'bookworm'),
+    storage: {},
     capabilities: {},
   },
 } as const satisfies Record<string, ServiceProfile>;

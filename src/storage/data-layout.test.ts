@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { HarnessError } from '../errors.ts';
-import { chooseDataLayout, isWithin, whereDataLives } from './data-layout.ts';
+import { chooseDataLayout, whereDataLives } from './data-layout.ts';
+import { isWithin } from './paths.ts';
 
 const POSTGRES = { documented: ['/var/lib/postgresql/data', '/var/lib/postgresql'], writableLayer: '/var/lib/postgresql-writable-layer' };
 

@@ -6,6 +6,7 @@
 import { inspectImage } from '../docker/engine.ts';
 import type { MountFact } from '../docker/containers.ts';
 import { HarnessError, ImageUnavailableError } from '../errors.ts';
+import { isWithin } from './paths.ts';
 
 /** What a service profile documents about its data paths. */
 export interface DataPaths {
@@ -24,12 +25,6 @@ export interface DataLayout {
   dataMountReason: string;
   /** The data directory the container-layer cell tells the server to use. */
   writableLayerDir: string;
-}
-
-export function isWithin(path: string, folder: string): boolean {
-  const strip = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
-  const [inner, outer] = [strip(path), strip(folder)];
-  return inner === outer || outer === '/' || inner.startsWith(`${outer}/`);
 }
 
 /**

@@ -4,7 +4,8 @@
 import type { GenericContainer } from 'testcontainers';
 import type { ContainerState, MountFact } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
-import { isWithin, type DataLayout } from './data-layout.ts';
+import type { DataLayout } from './data-layout.ts';
+import { isWithin } from './paths.ts';
 
 export const STORAGE_KINDS = ['named-volume', 'bind-mount', 'tmpfs', 'container-layer'] as const;
 export type StorageKind = (typeof STORAGE_KINDS)[number];

@@ -4,7 +4,7 @@ import { execIn } from '../docker/exec.ts';
 import { withTimeout } from '../timing/clock.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import type { InPlaceUpgrade, UpgradeFacts } from '../report/model.ts';
-import { isWithin } from '../storage/data-layout.ts';
+import { isWithin } from '../storage/paths.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 
 const MAX_MESSAGES = 4;

@@ -4,6 +4,7 @@
 // environment it all ran in.
 import { backupFacts, type CellResult, DISRUPTIONS, exitCodeFor, killFacts, type Phase, type Report, type Status } from '../model.ts';
 import { describeRegression } from '../compare.ts';
+import { auditHtml } from './audit-html.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
 // Badges, not emoji: a machine without an emoji font would show empty boxes.
@@ -17,27 +18,33 @@ const CHART_PHASES: Phase[] = ['restore', 'create', 'ready', 'verified'];
 const PHASE_COLOURS: Record<string, string> = { restore: '#8e6bbf', create: '#4f81bd', ready: '#f2a93b', verified: '#5aa469' };
 
 export function renderHtml(report: Report): string {
+  const title = report.audit ? `Persistence audit: project ${esc(report.audit.project)}` : `Persistence report: run ${esc(report.runId)}`;
+  const body = report.audit
+    ? auditHtml(report, esc)
+    : [
+        verdict(report),
+        comparison(report),
+        matrices(report),
+        recoveryChart(report),
+        backups(report),
+        kills(report),
+        factTable('stop-modes', stopModeTable(report)),
+        factTable('upgrades', upgradeTable(report)),
+        controls(report),
+        evidence(report),
+        environment(report),
+      ].join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Persistence report: run ${esc(report.runId)}</title>
+<title>${title}</title>
 <style>${STYLE}</style>
 </head>
 <body>
-<h1>Persistence report: run ${esc(report.runId)}</h1>
-${verdict(report)}
-${comparison(report)}
-${matrices(report)}
-${recoveryChart(report)}
-${backups(report)}
-${kills(report)}
-${factTable('stop-modes', stopModeTable(report))}
-${factTable('upgrades', upgradeTable(report))}
-${controls(report)}
-${evidence(report)}
-${environment(report)}
+<h1>${title}</h1>
+${body}
 </body>
 </html>
 `;

@@ -21,6 +21,7 @@ export function renderJunit(report: Report): string {
   for (const result of report.results) add(result.scenario, resultCase(result));
   for (const control of report.controls) add(control.scenario, controlCase(control));
   for (const testCase of trendCases(report)) add('trends', testCase);
+  for (const testCase of auditCases(report)) add('audit', testCase);
   if (report.harnessErrors.length > 0) {
     add('harness', {
       name: 'the harness ran every scenario',
@@ -101,6 +102,27 @@ function trendCases(report: Report): Case[] {
     const detail = describeRegression(r);
     const base = { name: `recovery time of ${r.title}`, classname: 'trends.recovery', seconds: 0, out: detail };
     return c.failOnRegression ? { ...base, failure: { message: `recovery ${rule}`, type: 'RecoveryRegression', detail } } : base;
+  });
+}
+
+/** An audit: one case per service, failed by its error findings; warnings and notes go to its output. */
+function auditCases(report: Report): Case[] {
+  const audit = report.audit;
+  if (!audit) return [];
+  return audit.services.map((service) => {
+    const findings = audit.findings.filter((finding) => finding.service === service.service);
+    const errors = findings.filter((finding) => finding.severity === 'error');
+    const describe = (finding: (typeof findings)[number]) => `${finding.severity} ${finding.rule}: ${finding.message} Fix: ${finding.fix}`;
+    return {
+      name: `${service.service} keeps its data (${service.image})`,
+      classname: `audit.${audit.project}`,
+      seconds: 0,
+      ...(errors.length > 0 ? { failure: { message: errors[0]!.message, type: errors[0]!.rule, detail: errors.map(describe).join('\n') } } : {}),
+      out: [
+        ...service.dataPaths.map((path) => `${path.path}: ${path.storage.kind}${path.storage.target ? ` at ${path.storage.target}` : ''}`),
+        ...findings.filter((finding) => finding.severity !== 'error').map(describe),
+      ].join('\n'),
+    };
   });
 }
 

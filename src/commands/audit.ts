@@ -1,0 +1,86 @@
+// `persist audit`: a Compose project on paper. Prints a table per service, writes the same
+// report files as `persist run` (report.json with an `audit` section), and exits 0 when no
+// finding is an error, 1 when one is, 2 when the audit could not run.
+import { auditProject } from '../compose/audit.ts';
+import type { ComposeOptions } from '../compose/compose-cli.ts';
+import { checkEngine } from '../docker/engine.ts';
+import { newRunId } from '../docker/labels.ts';
+import { exitCodeFor, PHASE_DEFINITIONS, SCHEMA_VERSION, summarise, type Audit, type Report } from '../report/model.ts';
+import { auditTables, describeCounts, SEVERITY_WORDS } from '../report/render/audit-tables.ts';
+import { reportProblems } from '../report/validate.ts';
+import { defaultOutDir, writeReport } from '../report/write.ts';
+import { stopwatch, wallClock } from '../timing/clock.ts';
+import { toolVersion } from '../version.ts';
+
+export interface AuditOptions extends ComposeOptions {
+  out?: string;
+}
+
+type Print = (line: string) => void;
+
+const SEVERITY_MARK = { error: '✘', warning: '!', info: '·' } as const;
+
+/** Columns padded to their widest cell; the last column is not padded. */
+function columns(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, index) => Math.max(...rows.map((row) => (row[index] ?? '').length))) ?? [];
+  return rows.map((row) => row.map((value, index) => (index === row.length - 1 ? value : value.padEnd(widths[index] ?? 0))).join('  '));
+}
+
+export function printAudit(audit: Audit, print: Print): void {
+  print(`Project ${audit.project} (${audit.files.join(', ')}), Docker Compose ${audit.composeVersion}: read on paper, nothing started.`);
+  for (const table of auditTables(audit)) {
+    print('');
+    print(`${table.service}  ${table.image}`);
+    if (table.rows.length === 0) print('  no data paths (an image the harness does not know, with no VOLUME; name them in x-persist)');
+    else {
+      const header = table.header.filter((name) => name !== 'why');
+      const rows = table.rows.map((row) => row.filter((_, index) => index !== 1));
+      for (const line of columns([header, ...rows])) print(`  ${line}`);
+    }
+    if (table.otherMounts.length > 0) print(`  other mounts: ${table.otherMounts.join('; ')}`);
+    for (const finding of table.findings) {
+      print(`  ${SEVERITY_MARK[finding.severity]} ${SEVERITY_WORDS[finding.severity]} ${finding.rule}: ${finding.message}`);
+      if (finding.loses) print(`      lost by: ${finding.loses}`);
+      if (finding.severity !== 'info') print(`      fix: ${finding.fix}`);
+    }
+  }
+  print('');
+}
+
+export async function auditCommand(options: AuditOptions, print: Print): Promise<number> {
+  const startedAt = wallClock();
+  const timer = stopwatch();
+  const runId = `audit-${newRunId(startedAt)}`;
+  const audit = await auditProject(options);
+  const engine = await checkEngine();
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    runId,
+    startedAt: startedAt.toISOString(),
+    finishedAt: wallClock().toISOString(),
+    durationMs: timer.ms(),
+    tool: toolVersion(),
+    settings: { imageSet: 'project', trials: 1, filters: [] },
+    environment: {
+      engine,
+      images: audit.services.map((service) => ({ target: service.service, reference: service.image, id: service.imageId, source: 'project' })),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
+    phaseDefinitions: PHASE_DEFINITIONS,
+    summary: summarise([], []),
+    results: [],
+    controls: [],
+    harnessErrors: [],
+    audit,
+  };
+  const problems = reportProblems(report);
+  if (problems.length > 0) report.harnessErrors.push(...problems.map((problem) => `report.json does not match its schema: ${problem}`));
+  printAudit(audit, print);
+  const written = await writeReport(report, options.out ?? defaultOutDir(runId), options.out === undefined);
+  const code = exitCodeFor(report);
+  print(
+    `${code === 0 ? 'PASSED' : 'NOT PASSED'}: ${describeCounts(audit)} in ${audit.services.length} service(s), ${(report.durationMs / 1000).toFixed(1)} s; report: ${written.outDir}/report.md`,
+  );
+  return code;
+}

@@ -1,0 +1,107 @@
+// `persist audit`: a Compose project on paper. Reads the project through `docker compose config`
+// and each image through `docker image inspect`, starts nothing, and says for every service where
+// each data path lands and which lifecycle command would lose it.
+import { access } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { inspectImage, type ImageFacts } from '../docker/engine.ts';
+import { HarnessError, UsageError } from '../errors.ts';
+import { composeConfig, composeVersion, type ComposeOptions } from './compose-cli.ts';
+import { dataPathsOf, recognise, type ServiceRuntime } from './data-paths.ts';
+import { findingsFor, viewOf, type ServiceFacts } from './findings.ts';
+import { readProject, type ProjectService } from './project.ts';
+import type { Audit } from '../report/model.ts';
+import { LIFECYCLE, withImageVolumes } from './storage-map.ts';
+import { parseXPersist, type ServiceSettings } from './x-persist.ts';
+
+export type ServiceAudit = Audit['services'][number];
+
+export class ImageNotHereError extends HarnessError {
+  constructor(image: string, service: string, builds: boolean) {
+    super(
+      `Image ${image} of service ${service} is not on this machine, so its VOLUMEs and settings cannot be read.`,
+      `Run \`docker compose ${builds ? 'build' : 'pull'} ${service}\`, then audit again.`,
+    );
+  }
+}
+
+async function imageOf(reference: string, service: ProjectService): Promise<ImageFacts> {
+  const facts = await inspectImage(reference);
+  if (!facts) throw new ImageNotHereError(reference, service.name, service.builds && reference === service.image);
+  return facts;
+}
+
+function runtimeOf(service: ProjectService, image: ImageFacts): ServiceRuntime {
+  return {
+    imageVolumes: image.volumes,
+    imageEnv: image.env,
+    imageWorkingDir: image.workingDir,
+    imageEntrypoint: image.entrypoint,
+    imageCmd: image.cmd,
+    environment: service.environment,
+    command: service.command,
+    entrypoint: service.entrypoint,
+    workingDir: service.workingDir,
+  };
+}
+
+async function auditService(service: ProjectService, settings: ServiceSettings | undefined, fixedNames: ReadonlySet<string>) {
+  const upgradeTo = settings?.upgrade?.image;
+  const [image, newImage] = await Promise.all([imageOf(service.image, service), upgradeTo ? imageOf(upgradeTo, service) : undefined]);
+  const recognisedAs = recognise(service.image);
+  const declared = settings?.data ?? [];
+  const mounts = withImageVolumes(service.mounts, image.volumes);
+  const dataPaths = dataPathsOf(recognisedAs, runtimeOf(service, image), declared).map((path) => viewOf(path, mounts, newImage?.volumes));
+  let upgrade: ServiceFacts['upgrade'];
+  if (newImage && upgradeTo) {
+    const newMounts = withImageVolumes(service.mounts, newImage.volumes);
+    const newPaths = dataPathsOf(recognise(upgradeTo) ?? recognisedAs, runtimeOf(service, newImage), declared);
+    upgrade = { image: upgradeTo, newImageVolumes: newImage.volumes, dataPaths: newPaths.map((path) => viewOf(path, newMounts)) };
+  }
+  const facts: ServiceFacts = { service: service.name, mounts, dataPaths, ...(recognisedAs ? { recognisedAs } : {}), ...(upgrade ? { upgrade } : {}) };
+  const view: ServiceAudit = {
+    service: service.name,
+    image: service.image,
+    imageId: image.id,
+    mounts,
+    dataPaths,
+    ...(recognisedAs ? { recognisedAs } : {}),
+    ...(upgrade && newImage ? { upgrade: { image: upgrade.image, imageId: newImage.id, dataPaths: upgrade.dataPaths } } : {}),
+  };
+  return { view, findings: findingsFor(facts, fixedNames) };
+}
+
+/** Refuses a file that is not there in the harness's own words, before Compose is asked. */
+async function checkFilesExist(files: readonly string[], projectDirectory: string | undefined): Promise<void> {
+  for (const file of files) {
+    const path = resolve(file);
+    try {
+      await access(path);
+    } catch {
+      throw new UsageError(
+        `The Compose file ${file} does not exist${projectDirectory ? '' : ` (looked for ${path})`}.`,
+        'Give the path of your compose.yaml with -f.',
+      );
+    }
+  }
+}
+
+export async function auditProject(options: ComposeOptions): Promise<Audit> {
+  await checkFilesExist(options.files, options.projectDirectory);
+  const version = await composeVersion();
+  const [resolved, written] = await Promise.all([composeConfig(options, true), composeConfig(options, false)]);
+  const project = readProject(resolved, written);
+  const settings = parseXPersist(
+    project.xPersist,
+    project.services.map((service) => service.name),
+  );
+  const audited = await Promise.all(project.services.map((service) => auditService(service, settings.services?.[service.name], project.fixedVolumeNames)));
+  const upgradeKnown = audited.some(({ view }) => view.upgrade !== undefined);
+  return {
+    project: project.name,
+    composeVersion: version,
+    files: options.files.map((file) => resolve(file)),
+    lifecycle: LIFECYCLE.filter((command) => command !== 'upgrade' || upgradeKnown),
+    services: audited.map(({ view }) => view),
+    findings: audited.flatMap(({ findings }) => findings),
+  };
+}

@@ -1,0 +1,98 @@
+// Where a Compose service keeps its data: for an image the registry knows, its documented data
+// directory as the image and the service configure it (postgres' PGDATA, mysqld's --datadir,
+// redis' --dir or working directory); for any other image, every VOLUME it declares; and every
+// path the user lists in x-persist. Pure: the image facts and the service's config come in read.
+import { SERVICE_NAMES, SERVICES, type ServiceName, type StorageProfile } from '../services/registry.ts';
+import { posix } from 'node:path';
+
+/** What the container will run with, from `docker image inspect` and the service's config. */
+export interface ServiceRuntime {
+  imageVolumes: readonly string[];
+  imageEnv: Readonly<Record<string, string>>;
+  imageWorkingDir: string;
+  imageEntrypoint: readonly string[];
+  imageCmd: readonly string[];
+  environment: Readonly<Record<string, string | null>>;
+  command: readonly string[] | null;
+  entrypoint: readonly string[] | null;
+  workingDir: string | null;
+}
+
+export interface DataPath {
+  path: string;
+  /** Why this is a data path, for the report. */
+  why: string;
+}
+
+/** The repository of an image reference: no registry host, no `library/`, no tag or digest. */
+export function repositoryOf(reference: string): string {
+  const withoutDigest = reference.split('@')[0] ?? reference;
+  const parts = withoutDigest.split('/');
+  const first = parts[0] ?? '';
+  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) parts.shift();
+  if (parts[0] === 'library' && parts.length > 1) parts.shift();
+  const last = parts.pop() ?? '';
+  return [...parts, last.split(':')[0]].join('/');
+}
+
+/** The registry's service whose official image, stand-in or alias this image is. */
+export function recognise(reference: string): ServiceName | undefined {
+  const repository = repositoryOf(reference);
+  return SERVICE_NAMES.find((name) => {
+    const profile = SERVICES[name];
+    const storage: StorageProfile = profile.storage;
+    // A helper shell (alpine) knows no data of its own: such an image is judged by its VOLUMEs.
+    if (Object.keys(storage).length === 0) return false;
+    const names = [repositoryOf(profile.official), repositoryOf(profile.standIn.reference), ...(storage.alsoKnownAs ?? [])];
+    return names.includes(repository);
+  });
+}
+
+/** `--flag=VALUE` or `--flag VALUE` in a command line. */
+export function flagValue(args: readonly string[], flag: string): string | undefined {
+  for (const [index, arg] of args.entries()) {
+    if (arg.startsWith(`${flag}=`)) return arg.slice(flag.length + 1);
+    if (arg === flag) return args[index + 1];
+  }
+  return undefined;
+}
+
+function configuredDataDir(storage: StorageProfile, runtime: ServiceRuntime): DataPath | undefined {
+  const workingDir = runtime.workingDir ?? runtime.imageWorkingDir;
+  if (storage.dataDirEnv) {
+    const name = storage.dataDirEnv;
+    const fromService = runtime.environment[name];
+    if (fromService) return { path: posix.resolve(workingDir, fromService), why: `${name} in the service's environment` };
+    const fromImage = runtime.imageEnv[name];
+    if (fromImage) return { path: posix.resolve(workingDir, fromImage), why: `${name} set by the image` };
+  }
+  if (storage.dataDirFlag) {
+    // Compose's `command` replaces the image's CMD; its `entrypoint` replaces both.
+    const args = runtime.entrypoint
+      ? [...runtime.entrypoint, ...(runtime.command ?? [])]
+      : [...runtime.imageEntrypoint, ...(runtime.command ?? runtime.imageCmd)];
+    const value = flagValue(args, storage.dataDirFlag);
+    if (value) return { path: posix.resolve(workingDir, value), why: `${storage.dataDirFlag} in the command` };
+  }
+  if (storage.dataDir === 'workdir') return { path: workingDir, why: 'the working directory, where the server keeps its data by default' };
+  if (storage.dataDir) return { path: storage.dataDir, why: 'the documented data directory' };
+  return undefined;
+}
+
+export function dataPathsOf(service: ServiceName | undefined, runtime: ServiceRuntime, declared: readonly string[]): DataPath[] {
+  const found: DataPath[] = [];
+  if (service) {
+    const known = configuredDataDir(SERVICES[service].storage, runtime);
+    if (known) found.push(known);
+  } else {
+    for (const volume of runtime.imageVolumes) found.push({ path: volume, why: 'a VOLUME the image declares (an image the harness does not know)' });
+  }
+  for (const path of declared) found.push({ path, why: 'declared in x-persist' });
+  const seen = new Set<string>();
+  return found.filter((entry) => {
+    const key = entry.path.replace(/\/+$/, '') || '/';
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

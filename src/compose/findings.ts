@@ -1,0 +1,231 @@
+// The audit's verdicts: for each data path of a service, the storage it lands on decides whether a
+// lifecycle command loses it. Each finding names the path, the command that loses it and the one-
+// line fix. Pure: a unit test drives every rule, and the pitfalls example proves each end to end.
+import { SERVICES, type ServiceName, type StorageProfile } from '../services/registry.ts';
+import { isWithin } from '../storage/paths.ts';
+import type { DataPath } from './data-paths.ts';
+import { fatesOf, LIFECYCLE, storageOf, type Fate, type Lifecycle, type Storage, type StorageMount } from './storage-map.ts';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  service: string;
+  severity: Severity;
+  rule: string;
+  /** The data path or mount the finding is about. */
+  path: string;
+  message: string;
+  /** The first lifecycle command that loses the data; none for warnings and information. */
+  loses?: Lifecycle;
+  fix: string;
+}
+
+/** One data path as the audit sees it: where it lands and what each lifecycle command does to it. */
+export interface DataPathView extends DataPath {
+  storage: Storage;
+  fates: Partial<Record<Lifecycle, Fate>>;
+}
+
+export interface UpgradeView {
+  image: string;
+  newImageVolumes: string[];
+  /** The data paths as the new image keeps them, on the same mounts. */
+  dataPaths: DataPathView[];
+}
+
+export interface ServiceFacts {
+  service: string;
+  recognisedAs?: ServiceName;
+  /** The Compose file's mounts and the anonymous volumes of the image's unmounted VOLUMEs. */
+  mounts: StorageMount[];
+  dataPaths: DataPathView[];
+  upgrade?: UpgradeView;
+}
+
+/** A data path's view: its storage and fates (the upgrade column when an upgrade is known). */
+export function viewOf(path: DataPath, mounts: readonly StorageMount[], newImageVolumes?: readonly string[]): DataPathView {
+  const storage = storageOf(path.path, mounts);
+  return { ...path, storage, fates: fatesOf(storage, newImageVolumes ? { newImageVolumes } : undefined) };
+}
+
+function firstLoss(view: DataPathView): Lifecycle | undefined {
+  return LIFECYCLE.find((command) => view.fates[command] === 'lost');
+}
+
+function named(kind: Storage['kind']): boolean {
+  return kind === 'named-volume' || kind === 'external-volume' || kind === 'bind-mount';
+}
+
+/** The finding for one data path's storage, if that storage loses it. */
+function storageFinding(facts: ServiceFacts, view: DataPathView): Finding | undefined {
+  const base = { service: facts.service, severity: 'error' as const, path: view.path, loses: firstLoss(view) };
+  const where = `${view.path} (${view.why})`;
+  const { storage } = view;
+  switch (storage.kind) {
+    case 'writable-layer':
+      return {
+        ...base,
+        rule: 'data-in-writable-layer',
+        message: `${where} is under no mount: it lives in the container's writable layer, gone whenever the container is recreated.`,
+        fix: `Mount a named volume at ${view.path}.`,
+      };
+    case 'tmpfs':
+      return {
+        ...base,
+        rule: 'tmpfs-over-data',
+        message: `${where} is on the tmpfs at ${storage.target}: memory only, empty after every start.`,
+        fix: `Replace the tmpfs at ${storage.target} with a named volume.`,
+      };
+    case 'anonymous-volume':
+      return {
+        ...base,
+        rule: 'anonymous-volume',
+        message: `${where} is on an anonymous volume at ${storage.target} (declared without a name): \`down\` + \`up\` starts on a new, empty one.`,
+        fix: `Name it: \`NAME:${storage.target}\`, with NAME under the top-level \`volumes:\`.`,
+      };
+    case 'image-volume': {
+      const target = storage.target ?? view.path;
+      const parent = facts.mounts.find((mount) => mount.kind !== 'image-volume' && mount.target !== target && isWithin(target, mount.target));
+      if (parent) {
+        return {
+          ...base,
+          rule: 'nested-anonymous-volume',
+          message: `${where} is in the image's VOLUME ${target}, below the mount at ${parent.target}: Docker puts an anonymous volume at ${target}, so the data is there, not on ${parent.source ?? parent.target}; \`down\` + \`up\` starts on a new, empty one.`,
+          fix: `Mount the volume at ${target} itself, not at its parent ${parent.target}.`,
+        };
+      }
+      return {
+        ...base,
+        rule: 'unmounted-volume',
+        message: `${where} is in the image's VOLUME ${target}, and nothing is mounted there: an anonymous volume that \`restart\` and \`up --force-recreate\` keep, but \`down\` + \`up\` replaces with a new, empty one.`,
+        fix: `Mount a named volume at ${target}: \`NAME:${target}\`.`,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** A mount still at a path where an earlier layout kept the data, while this image keeps it elsewhere. */
+function movedLayoutFinding(facts: ServiceFacts, view: DataPathView, storage: StorageProfile): Finding | undefined {
+  const former = facts.mounts.find(
+    (mount) => mount.kind !== 'image-volume' && (storage.formerDataDirs ?? []).includes(mount.target) && !isWithin(view.path, mount.target),
+  );
+  if (!former) return undefined;
+  const keepOld = storage.dataDirEnv ? `, or set ${storage.dataDirEnv}=${former.target} to keep the old layout` : '';
+  return {
+    service: facts.service,
+    severity: 'error',
+    rule: 'data-path-moved',
+    path: view.path,
+    message: `The volume is mounted at ${former.target}, where earlier versions kept the data, but this image keeps it at ${view.path} (${view.why}): the data lands on ${describeStorage(view.storage)}, and the mounted volume is left unused.`,
+    ...(firstLoss(view) ? { loses: firstLoss(view) } : {}),
+    fix: `Mount the volume where this image keeps its data (${view.storage.target ?? view.path})${keepOld}; move existing data over as the image's release notes say.`,
+  };
+}
+
+function upgradeFindings(facts: ServiceFacts, storage: StorageProfile): Finding[] {
+  const { upgrade } = facts;
+  if (!upgrade) return [];
+  const findings: Finding[] = [];
+  for (const before of facts.dataPaths) {
+    if (!named(before.storage.kind)) continue;
+    const pin = storage.dataDirEnv ? `, or pin ${storage.dataDirEnv}=${before.path}` : '';
+    const after = upgrade.dataPaths.find((view) => view.why !== 'declared in x-persist') ?? upgrade.dataPaths[0];
+    if (!after || before.why === 'declared in x-persist') continue;
+    const mount = before.storage.target ?? before.path;
+    if (isWithin(after.path, mount)) continue;
+    findings.push({
+      service: facts.service,
+      severity: 'error',
+      rule: 'upgrade-moves-data',
+      path: before.path,
+      message: `After the upgrade to ${upgrade.image}, the data is at ${after.path} (${after.why}), outside the mount at ${mount}: the new server starts on ${describeStorage(after.storage)}, not on the data in ${before.storage.source ?? mount}.`,
+      loses: 'upgrade',
+      fix: `Before upgrading, mount the volume where ${upgrade.image} keeps its data (${after.storage.target ?? after.path}) and move the data as its release notes say${pin}.`,
+    });
+  }
+  return findings;
+}
+
+function shippedContentFindings(facts: ServiceFacts, storage: StorageProfile): Finding[] {
+  return (storage.shippedContent ?? []).flatMap((content) => {
+    const mount = facts.mounts.find((m) => (m.kind === 'named-volume' || m.kind === 'external-volume') && isWithin(content, m.target));
+    if (!mount) return [];
+    return [
+      {
+        service: facts.service,
+        severity: 'warning' as const,
+        rule: 'volume-freezes-image-content',
+        path: content,
+        message: `The named volume at ${mount.target} covers ${content}, where the image ships files: the volume got them once, when it was empty, and a newer image's files there never reach it.`,
+        fix: `Mount only the folders that hold data below ${content}, or update that content yourself on each upgrade.`,
+      },
+    ];
+  });
+}
+
+function informationFindings(facts: ServiceFacts): Finding[] {
+  return facts.mounts.flatMap((mount): Finding[] => {
+    const base = { service: facts.service, severity: 'info' as const, path: mount.target, fix: 'Nothing to fix.' };
+    if (mount.kind === 'bind-mount' && mount.writtenSource !== undefined) {
+      return [
+        {
+          ...base,
+          rule: 'relative-bind',
+          message: `${mount.target} is the project folder ${mount.writtenSource} (here ${mount.source}): persist never writes to it; \`persist check\` works on a copy.`,
+        },
+      ];
+    }
+    if (mount.kind === 'external-volume') {
+      return [
+        {
+          ...base,
+          rule: 'external-volume',
+          message: `${mount.target} is the external volume ${mount.source}: made and kept outside this project, and persist never touches it.`,
+        },
+      ];
+    }
+    return [];
+  });
+}
+
+function describeStorage(storage: Storage): string {
+  const at = storage.target ? ` at ${storage.target}` : '';
+  const names: Record<Storage['kind'], string> = {
+    'named-volume': 'the named volume',
+    'external-volume': 'the external volume',
+    'bind-mount': 'the bind mount',
+    tmpfs: 'a tmpfs',
+    'anonymous-volume': 'an anonymous volume',
+    'image-volume': 'an anonymous volume',
+    'writable-layer': "the container's writable layer",
+  };
+  return `${names[storage.kind]}${storage.source ? ` ${storage.source}` : ''}${at}`;
+}
+
+/** Every finding for one service, errors first. */
+export function findingsFor(facts: ServiceFacts, fixedNames: ReadonlySet<string> = new Set()): Finding[] {
+  const storage: StorageProfile = facts.recognisedAs ? SERVICES[facts.recognisedAs].storage : {};
+  const findings: Finding[] = [];
+  for (const view of facts.dataPaths) {
+    const moved = movedLayoutFinding(facts, view, storage);
+    const finding = moved ?? storageFinding(facts, view);
+    if (finding) findings.push(finding);
+  }
+  findings.push(...upgradeFindings(facts, storage), ...shippedContentFindings(facts, storage), ...informationFindings(facts));
+  for (const mount of facts.mounts) {
+    if (mount.kind === 'named-volume' && mount.source !== undefined && fixedNames.has(mount.source)) {
+      findings.push({
+        service: facts.service,
+        severity: 'info',
+        rule: 'fixed-volume-name',
+        path: mount.target,
+        message: `${mount.target} is the volume ${mount.source}, a name fixed by \`name:\` rather than scoped to the project: anything else using that name shares it, and persist never touches it.`,
+        fix: 'Nothing to fix.',
+      });
+    }
+  }
+  const order: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+  return findings.sort((a, b) => order[a.severity] - order[b.severity]);
+}

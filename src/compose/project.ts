@@ -1,0 +1,106 @@
+// A Compose project as `docker compose config --format json` prints it, read into the few facts
+// the audit needs: each service's image, configuration and mounts, and the project's volumes.
+// The canonical model has already applied overlays, profiles, interpolation and path resolution.
+import { normalise, type StorageMount } from './storage-map.ts';
+
+interface ComposeMountJson {
+  type: string;
+  source?: string;
+  target: string;
+  read_only?: boolean;
+}
+
+interface ComposeServiceJson {
+  image?: string;
+  build?: unknown;
+  environment?: Record<string, string | null>;
+  command?: string[] | string | null;
+  entrypoint?: string[] | string | null;
+  working_dir?: string;
+  volumes?: ComposeMountJson[];
+  tmpfs?: string[] | string;
+  volumes_from?: string[];
+}
+
+interface ComposeProjectJson {
+  name: string;
+  services?: Record<string, ComposeServiceJson>;
+  volumes?: Record<string, { name?: string; external?: boolean }>;
+  'x-persist'?: unknown;
+}
+
+export interface ProjectService {
+  name: string;
+  /** The image Compose runs: `image:`, or for a service it builds, PROJECT-SERVICE. */
+  image: string;
+  builds: boolean;
+  environment: Record<string, string | null>;
+  command: string[] | null;
+  entrypoint: string[] | null;
+  workingDir: string | null;
+  /** The Compose file's own mounts (the image's VOLUMEs are added once the image is read). */
+  mounts: StorageMount[];
+  volumesFrom: string[];
+}
+
+export interface ComposeProject {
+  name: string;
+  services: ProjectService[];
+  /** Names of project volumes fixed with `name:` instead of scoped to the project. */
+  fixedVolumeNames: Set<string>;
+  xPersist: unknown;
+}
+
+/** A string command is split as Compose splits it for exec form: on whitespace. */
+function asArgs(value: string[] | string | null | undefined): string[] | null {
+  if (value === null || value === undefined) return null;
+  return Array.isArray(value) ? value : value.split(/\s+/).filter(Boolean);
+}
+
+function mountsOf(service: ComposeServiceJson, written: ComposeServiceJson | undefined, project: ComposeProjectJson): StorageMount[] {
+  const mounts: StorageMount[] = [];
+  for (const [index, entry] of (service.volumes ?? []).entries()) {
+    const target = normalise(entry.target);
+    const readOnly = entry.read_only === true;
+    if (entry.type === 'bind') {
+      const asWritten = written?.volumes?.[index]?.source;
+      const relative = asWritten !== undefined && !asWritten.startsWith('/');
+      mounts.push({ target, kind: 'bind-mount', source: entry.source ?? '', ...(relative ? { writtenSource: asWritten } : {}), readOnly });
+    } else if (entry.type === 'tmpfs') {
+      mounts.push({ target, kind: 'tmpfs', readOnly });
+    } else if (entry.type === 'volume' && entry.source) {
+      const declared = project.volumes?.[entry.source];
+      const name = declared?.name ?? `${project.name}_${entry.source}`;
+      mounts.push({ target, kind: declared?.external ? 'external-volume' : 'named-volume', source: name, readOnly });
+    } else if (entry.type === 'volume') {
+      mounts.push({ target, kind: 'anonymous-volume', readOnly });
+    }
+  }
+  const tmpfs = typeof service.tmpfs === 'string' ? [service.tmpfs] : (service.tmpfs ?? []);
+  for (const entry of tmpfs) mounts.push({ target: normalise(entry.split(':')[0] ?? entry), kind: 'tmpfs', readOnly: false });
+  return mounts;
+}
+
+/** The project from its canonical model, resolved and as written (for relative bind sources). */
+export function readProject(resolved: unknown, asWritten: unknown): ComposeProject {
+  const project = resolved as ComposeProjectJson;
+  const written = asWritten as ComposeProjectJson;
+  const services = Object.entries(project.services ?? {}).map(
+    ([name, service]): ProjectService => ({
+      name,
+      image: service.image ?? `${project.name}-${name}`,
+      builds: service.build !== undefined,
+      environment: service.environment ?? {},
+      command: asArgs(service.command),
+      entrypoint: asArgs(service.entrypoint),
+      workingDir: service.working_dir ?? null,
+      mounts: mountsOf(service, written.services?.[name], project),
+      volumesFrom: service.volumes_from ?? [],
+    }),
+  );
+  const fixedVolumeNames = new Set<string>();
+  for (const [key, volume] of Object.entries(project.volumes ?? {})) {
+    if (!volume.external && volume.name !== undefined && volume.name !== `${project.name}_${key}`) fixedVolumeNames.add(volume.name);
+  }
+  return { name: project.name, services, fixedVolumeNames, xPersist: project['x-persist'] };
+}

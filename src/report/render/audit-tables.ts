@@ -1,0 +1,77 @@
+// An audit as tables, shared by the terminal, Markdown and HTML: per service, each data path with
+// the storage it lands on and what each lifecycle command does to it, then its findings.
+import type { Audit, AuditFinding } from '../model.ts';
+
+type AuditService = Audit['services'][number];
+type AuditStorage = AuditService['dataPaths'][number]['storage'];
+
+export interface AuditTable {
+  service: string;
+  /** "postgres:17 (known as postgres)". */
+  image: string;
+  header: string[];
+  rows: string[][];
+  /** The mounts no data path uses, listed so the reader sees everything that is mounted. */
+  otherMounts: string[];
+  findings: AuditFinding[];
+}
+
+const STORAGE_NAMES: Record<AuditStorage['kind'], string> = {
+  'named-volume': 'named volume',
+  'external-volume': 'external volume',
+  'bind-mount': 'bind mount',
+  tmpfs: 'tmpfs',
+  'anonymous-volume': 'anonymous volume',
+  'image-volume': "anonymous volume (image's VOLUME)",
+  'writable-layer': "container's writable layer",
+};
+
+export function describeAuditStorage(storage: AuditStorage): string {
+  const name = STORAGE_NAMES[storage.kind];
+  const source = storage.source ? ` ${storage.source}` : '';
+  return storage.target ? `${name}${source} at ${storage.target}` : name;
+}
+
+export const SEVERITY_WORDS: Record<AuditFinding['severity'], string> = { error: 'error', warning: 'warning', info: 'note' };
+
+export function auditCounts(audit: Audit): { errors: number; warnings: number; notes: number } {
+  const count = (severity: AuditFinding['severity']) => audit.findings.filter((finding) => finding.severity === severity).length;
+  return { errors: count('error'), warnings: count('warning'), notes: count('info') };
+}
+
+/** "2 errors, 1 warning, 3 notes" (only what there is; "no findings" otherwise). */
+export function describeCounts(audit: Audit): string {
+  const { errors, warnings, notes } = auditCounts(audit);
+  const parts = [
+    [errors, 'error'],
+    [warnings, 'warning'],
+    [notes, 'note'],
+  ]
+    .filter(([n]) => (n as number) > 0)
+    .map(([n, word]) => `${n} ${word}${n === 1 ? '' : 's'}`);
+  return parts.length > 0 ? parts.join(', ') : 'no findings';
+}
+
+export function auditTables(audit: Audit): AuditTable[] {
+  return audit.services.map((service) => {
+    const used = new Set(service.dataPaths.map((path) => path.storage.target));
+    return {
+      service: service.service,
+      image: `${service.image}${service.recognisedAs ? ` (known as ${service.recognisedAs})` : ''}${service.upgrade ? `, upgrading to ${service.upgrade.image}` : ''}`,
+      header: ['data path', 'why', 'lands on', ...audit.lifecycle],
+      rows: service.dataPaths.map((path) => [
+        path.path,
+        path.why,
+        describeAuditStorage(path.storage),
+        ...audit.lifecycle.map((command) => path.fates[command] ?? '—'),
+      ]),
+      otherMounts: service.mounts
+        .filter((mount) => !used.has(mount.target))
+        .map(
+          (mount) =>
+            `${mount.target}: ${describeAuditStorage({ kind: mount.kind, target: mount.target, ...(mount.source ? { source: mount.source } : {}) }).replace(/ at .*$/, '')}`,
+        ),
+      findings: audit.findings.filter((finding) => finding.service === service.service),
+    };
+  });
+}
