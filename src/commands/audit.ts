@@ -31,7 +31,7 @@ export function printAudit(audit: Audit, print: Print): void {
   for (const table of auditTables(audit)) {
     print('');
     print(`${table.service}  ${table.image}`);
-    if (table.rows.length === 0) print('  no data paths (an image the harness does not know, with no VOLUME; name them in x-persist)');
+    if (table.rows.length === 0) print(`  ${table.noDataPaths}`);
     else {
       const header = table.header.filter((name) => name !== 'why');
       const rows = table.rows.map((row) => row.filter((_, index) => index !== 1));

@@ -7,7 +7,7 @@ import { inspectImage, type ImageFacts } from '../docker/engine.ts';
 import { HarnessError, UsageError } from '../errors.ts';
 import { composeConfig, composeVersion, type ComposeOptions } from './compose-cli.ts';
 import { dataPathsOf, recognise, type ServiceRuntime } from './data-paths.ts';
-import { findingsFor, viewOf, type ServiceFacts } from './findings.ts';
+import { findingsFor, upgradeMovesData, viewOf, type ServiceFacts } from './findings.ts';
 import { readProject, type ProjectService } from './project.ts';
 import type { Audit } from '../report/model.ts';
 import { LIFECYCLE, withImageVolumes } from './storage-map.ts';
@@ -56,6 +56,8 @@ async function auditService(service: ProjectService, settings: ServiceSettings |
     const newMounts = withImageVolumes(service.mounts, newImage.volumes);
     const newPaths = dataPathsOf(recognise(upgradeTo) ?? recognisedAs, runtimeOf(service, newImage), declared);
     upgrade = { image: upgradeTo, newImageVolumes: newImage.volumes, dataPaths: newPaths.map((path) => viewOf(path, newMounts)) };
+    // The storage survives the upgrade, but the new server does not use it: for the data, lost.
+    for (const view of dataPaths) if (upgradeMovesData(view, upgrade)) view.fates.upgrade = 'lost';
   }
   const facts: ServiceFacts = { service: service.name, mounts, dataPaths, ...(recognisedAs ? { recognisedAs } : {}), ...(upgrade ? { upgrade } : {}) };
   const view: ServiceAudit = {

@@ -18,10 +18,14 @@ export interface ServiceRuntime {
   workingDir: string | null;
 }
 
+/** Who put the data there: the service's own settings, the image's, the documentation, a VOLUME, or x-persist. */
+export type DataPathOrigin = 'service-setting' | 'image-setting' | 'documented' | 'image-volume' | 'x-persist';
+
 export interface DataPath {
   path: string;
   /** Why this is a data path, for the report. */
   why: string;
+  origin: DataPathOrigin;
 }
 
 /** The repository of an image reference: no registry host, no `library/`, no tag or digest. */
@@ -62,9 +66,9 @@ function configuredDataDir(storage: StorageProfile, runtime: ServiceRuntime): Da
   if (storage.dataDirEnv) {
     const name = storage.dataDirEnv;
     const fromService = runtime.environment[name];
-    if (fromService) return { path: posix.resolve(workingDir, fromService), why: `${name} in the service's environment` };
+    if (fromService) return { path: posix.resolve(workingDir, fromService), why: `${name} in the service's environment`, origin: 'service-setting' };
     const fromImage = runtime.imageEnv[name];
-    if (fromImage) return { path: posix.resolve(workingDir, fromImage), why: `${name} set by the image` };
+    if (fromImage) return { path: posix.resolve(workingDir, fromImage), why: `${name} set by the image`, origin: 'image-setting' };
   }
   if (storage.dataDirFlag) {
     // Compose's `command` replaces the image's CMD; its `entrypoint` replaces both.
@@ -72,10 +76,17 @@ function configuredDataDir(storage: StorageProfile, runtime: ServiceRuntime): Da
       ? [...runtime.entrypoint, ...(runtime.command ?? [])]
       : [...runtime.imageEntrypoint, ...(runtime.command ?? runtime.imageCmd)];
     const value = flagValue(args, storage.dataDirFlag);
-    if (value) return { path: posix.resolve(workingDir, value), why: `${storage.dataDirFlag} in the command` };
+    const origin = runtime.command || runtime.entrypoint ? 'service-setting' : 'image-setting';
+    if (value)
+      return {
+        path: posix.resolve(workingDir, value),
+        why: `${storage.dataDirFlag} in the ${origin === 'service-setting' ? "service's" : "image's"} command`,
+        origin,
+      };
   }
-  if (storage.dataDir === 'workdir') return { path: workingDir, why: 'the working directory, where the server keeps its data by default' };
-  if (storage.dataDir) return { path: storage.dataDir, why: 'the documented data directory' };
+  if (storage.dataDir === 'workdir')
+    return { path: workingDir, why: 'the working directory, where the server keeps its data by default', origin: 'documented' };
+  if (storage.dataDir) return { path: storage.dataDir, why: 'the documented data directory', origin: 'documented' };
   return undefined;
 }
 
@@ -85,9 +96,11 @@ export function dataPathsOf(service: ServiceName | undefined, runtime: ServiceRu
     const known = configuredDataDir(SERVICES[service].storage, runtime);
     if (known) found.push(known);
   } else {
-    for (const volume of runtime.imageVolumes) found.push({ path: volume, why: 'a VOLUME the image declares (an image the harness does not know)' });
+    for (const volume of runtime.imageVolumes) {
+      found.push({ path: volume, why: 'a VOLUME the image declares (an image the harness does not know)', origin: 'image-volume' });
+    }
   }
-  for (const path of declared) found.push({ path, why: 'declared in x-persist' });
+  for (const path of declared) found.push({ path, why: 'declared in x-persist', origin: 'x-persist' });
   const seen = new Set<string>();
   return found.filter((entry) => {
     const key = entry.path.replace(/\/+$/, '') || '/';

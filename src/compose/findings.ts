@@ -67,7 +67,7 @@ function storageFinding(facts: ServiceFacts, view: DataPathView): Finding | unde
         ...base,
         rule: 'data-in-writable-layer',
         message: `${where} is under no mount: it lives in the container's writable layer, gone whenever the container is recreated.`,
-        fix: `Mount a named volume at ${view.path}.`,
+        fix: writableLayerFix(facts, view),
       };
     case 'tmpfs':
       return {
@@ -106,6 +106,17 @@ function storageFinding(facts: ServiceFacts, view: DataPathView): Finding | unde
   }
 }
 
+/** Where the service's own setting moved the data off a mounted default, undoing the setting is the fix. */
+function writableLayerFix(facts: ServiceFacts, view: DataPathView): string {
+  const documented = facts.recognisedAs ? (SERVICES[facts.recognisedAs].storage as StorageProfile).dataDir : undefined;
+  const mounted = documented ? facts.mounts.find((mount) => named(mount.kind) && mount.target === documented) : undefined;
+  if (view.origin === 'service-setting' && mounted) {
+    const setting = view.why.replace(/ in the service's .*$/, '');
+    return `Remove ${setting} from the service (its volume at ${mounted.target} is where the image keeps its data), or mount a named volume at ${view.path}.`;
+  }
+  return `Mount a named volume at ${view.path}.`;
+}
+
 /** A mount still at a path where an earlier layout kept the data, while this image keeps it elsewhere. */
 function movedLayoutFinding(facts: ServiceFacts, view: DataPathView, storage: StorageProfile): Finding | undefined {
   const former = facts.mounts.find(
@@ -124,28 +135,37 @@ function movedLayoutFinding(facts: ServiceFacts, view: DataPathView, storage: St
   };
 }
 
+/**
+ * Where the new image keeps the data that this path holds now, when that is off the path's mount:
+ * the upgraded server then starts on other storage, and the data on the mount is left behind.
+ */
+export function upgradeMovesData(before: DataPathView, upgrade: UpgradeView): DataPathView | undefined {
+  if (!named(before.storage.kind) || before.origin === 'x-persist') return undefined;
+  const after = upgrade.dataPaths.find((view) => view.origin !== 'x-persist');
+  if (!after) return undefined;
+  return isWithin(after.path, before.storage.target ?? before.path) ? undefined : after;
+}
+
 function upgradeFindings(facts: ServiceFacts, storage: StorageProfile): Finding[] {
   const { upgrade } = facts;
   if (!upgrade) return [];
-  const findings: Finding[] = [];
-  for (const before of facts.dataPaths) {
-    if (!named(before.storage.kind)) continue;
-    const pin = storage.dataDirEnv ? `, or pin ${storage.dataDirEnv}=${before.path}` : '';
-    const after = upgrade.dataPaths.find((view) => view.why !== 'declared in x-persist') ?? upgrade.dataPaths[0];
-    if (!after || before.why === 'declared in x-persist') continue;
+  return facts.dataPaths.flatMap((before): Finding[] => {
+    const after = upgradeMovesData(before, upgrade);
+    if (!after) return [];
     const mount = before.storage.target ?? before.path;
-    if (isWithin(after.path, mount)) continue;
-    findings.push({
-      service: facts.service,
-      severity: 'error',
-      rule: 'upgrade-moves-data',
-      path: before.path,
-      message: `After the upgrade to ${upgrade.image}, the data is at ${after.path} (${after.why}), outside the mount at ${mount}: the new server starts on ${describeStorage(after.storage)}, not on the data in ${before.storage.source ?? mount}.`,
-      loses: 'upgrade',
-      fix: `Before upgrading, mount the volume where ${upgrade.image} keeps its data (${after.storage.target ?? after.path}) and move the data as its release notes say${pin}.`,
-    });
-  }
-  return findings;
+    const pin = storage.dataDirEnv ? `, or pin ${storage.dataDirEnv}=${before.path}` : '';
+    return [
+      {
+        service: facts.service,
+        severity: 'error',
+        rule: 'upgrade-moves-data',
+        path: before.path,
+        message: `After the upgrade to ${upgrade.image}, the data is at ${after.path} (${after.why}), outside the mount at ${mount}: the new server starts on ${describeStorage(after.storage)}, not on the data in ${before.storage.source ?? mount}.`,
+        loses: 'upgrade',
+        fix: `Before upgrading, mount the volume where ${upgrade.image} keeps its data (${after.storage.target ?? after.path}) and move the data as its release notes say${pin}.`,
+      },
+    ];
+  });
 }
 
 function shippedContentFindings(facts: ServiceFacts, storage: StorageProfile): Finding[] {
@@ -158,7 +178,7 @@ function shippedContentFindings(facts: ServiceFacts, storage: StorageProfile): F
         severity: 'warning' as const,
         rule: 'volume-freezes-image-content',
         path: content,
-        message: `The named volume at ${mount.target} covers ${content}, where the image ships files: the volume got them once, when it was empty, and a newer image's files there never reach it.`,
+        message: `${mount.target === content ? `The named volume at ${content} holds` : `The named volume at ${mount.target} covers ${content}, with`} the files the image ships there: it got them once, while empty, and a newer image's files never reach it.`,
         fix: `Mount only the folders that hold data below ${content}, or update that content yourself on each upgrade.`,
       },
     ];

@@ -221,6 +221,7 @@ const AuditDataPath = Closed(
   {
     path: Text,
     why: Text,
+    origin: Type.Enum(['service-setting', 'image-setting', 'documented', 'image-volume', 'x-persist']),
     storage: AuditStorage,
     fates: Closed(Object.fromEntries(LIFECYCLE.map((command) => [command, Type.Optional(Fate)]))),
   },

@@ -21,7 +21,7 @@ export function renderAuditMarkdown(report: Report): string {
   ];
   for (const table of auditTables(audit)) {
     const lines = [`## ${table.service}: \`${table.image}\``];
-    if (table.rows.length === 0) lines.push('No data paths: the image is not one the harness knows, declares no VOLUME, and x-persist names none.');
+    if (table.rows.length === 0) lines.push(`${table.noDataPaths[0]?.toUpperCase()}${table.noDataPaths.slice(1)}.`);
     else {
       lines.push(
         `| ${table.header.join(' | ')} |`,

@@ -11,6 +11,8 @@ export interface AuditTable {
   image: string;
   header: string[];
   rows: string[][];
+  /** Said instead of the table when the service has no data path. */
+  noDataPaths: string;
   /** The mounts no data path uses, listed so the reader sees everything that is mounted. */
   otherMounts: string[];
   findings: AuditFinding[];
@@ -59,6 +61,9 @@ export function auditTables(audit: Audit): AuditTable[] {
       service: service.service,
       image: `${service.image}${service.recognisedAs ? ` (known as ${service.recognisedAs})` : ''}${service.upgrade ? `, upgrading to ${service.upgrade.image}` : ''}`,
       header: ['data path', 'why', 'lands on', ...audit.lifecycle],
+      noDataPaths: service.recognisedAs
+        ? `no data paths: ${service.recognisedAs} keeps no data of its own (name any in x-persist)`
+        : 'no data paths: an image the harness does not know, with no VOLUME (name them in x-persist)',
       rows: service.dataPaths.map((path) => [
         path.path,
         path.why,
