@@ -1,0 +1,129 @@
+// Every rule against the broken setup that must trip it and the correct twin that must not.
+import { describe, expect, test } from 'vitest';
+import type { ServiceName } from '../services/registry.ts';
+import { dataPathsOf, type ServiceRuntime } from './data-paths.ts';
+import { findingsFor, viewOf, type ServiceFacts } from './findings.ts';
+import { withImageVolumes, type StorageMount } from './storage-map.ts';
+
+interface Setup {
+  service?: ServiceName;
+  mounts?: StorageMount[];
+  imageVolumes?: string[];
+  imageEnv?: Record<string, string>;
+  command?: string[];
+  declared?: string[];
+  upgrade?: { image: string; imageVolumes: string[]; imageEnv: Record<string, string> };
+}
+
+const POSTGRES_17 = { imageVolumes: ['/var/lib/postgresql/data'], imageEnv: { PGDATA: '/var/lib/postgresql/data' } };
+const POSTGRES_18 = { imageVolumes: ['/var/lib/postgresql'], imageEnv: { PGDATA: '/var/lib/postgresql/18/docker' } };
+
+const volume = (target: string, source = 'p_data', kind: StorageMount['kind'] = 'named-volume'): StorageMount => ({ target, kind, source, readOnly: false });
+
+function runtime(imageVolumes: string[], imageEnv: Record<string, string>, command?: string[]): ServiceRuntime {
+  return {
+    imageVolumes,
+    imageEnv,
+    imageWorkingDir: '/data',
+    imageEntrypoint: [],
+    imageCmd: [],
+    environment: {},
+    command: command ?? null,
+    entrypoint: null,
+    workingDir: null,
+  };
+}
+
+function audit(setup: Setup, fixedNames: Set<string> = new Set()) {
+  const mounts = withImageVolumes(setup.mounts ?? [], setup.imageVolumes ?? []);
+  const paths = dataPathsOf(setup.service, runtime(setup.imageVolumes ?? [], setup.imageEnv ?? {}, setup.command), setup.declared ?? []);
+  const facts: ServiceFacts = {
+    service: 's',
+    mounts,
+    dataPaths: paths.map((path) => viewOf(path, mounts, setup.upgrade?.imageVolumes)),
+    ...(setup.service ? { recognisedAs: setup.service } : {}),
+  };
+  if (setup.upgrade) {
+    const newMounts = withImageVolumes(setup.mounts ?? [], setup.upgrade.imageVolumes);
+    const newPaths = dataPathsOf(setup.service, runtime(setup.upgrade.imageVolumes, setup.upgrade.imageEnv), setup.declared ?? []);
+    facts.upgrade = { image: setup.upgrade.image, newImageVolumes: setup.upgrade.imageVolumes, dataPaths: newPaths.map((p) => viewOf(p, newMounts)) };
+  }
+  return findingsFor(facts, fixedNames);
+}
+
+const rules = (setup: Setup) => audit(setup).map((finding) => `${finding.severity} ${finding.rule}${finding.loses ? ` (${finding.loses})` : ''}`);
+
+describe('each pitfall is named, and its correct twin is not', () => {
+  test('postgres on a named volume at its VOLUME: nothing to say', () => {
+    expect(rules({ service: 'postgres', ...POSTGRES_17, mounts: [volume('/var/lib/postgresql/data')] })).toEqual([]);
+  });
+
+  test('no mount: the anonymous volume is lost by down + up', () => {
+    expect(rules({ service: 'postgres', ...POSTGRES_17 })).toEqual(['error unmounted-volume (down + up)']);
+  });
+
+  test('mounted at the parent of the VOLUME: the nested anonymous volume takes the data', () => {
+    expect(rules({ service: 'postgres', ...POSTGRES_17, mounts: [volume('/var/lib/postgresql')] })).toEqual(['error nested-anonymous-volume (down + up)']);
+  });
+
+  test('--datadir outside the mount: the writable layer, and the fix undoes the setting', () => {
+    const findings = audit({ service: 'mysql', imageVolumes: ['/var/lib/mysql'], mounts: [volume('/var/lib/mysql')], command: ['--datadir=/srv/db'] });
+    expect(findings.map((f) => f.rule)).toEqual(['data-in-writable-layer']);
+    expect(findings[0]?.loses).toBe('up --force-recreate');
+    expect(findings[0]?.fix).toMatch(/^Remove --datadir from the service/);
+    expect(rules({ service: 'mysql', imageVolumes: ['/var/lib/mysql'], mounts: [volume('/var/lib/mysql')], command: ['--datadir=/var/lib/mysql'] })).toEqual(
+      [],
+    );
+  });
+
+  test('a path the user declares, under no mount', () => {
+    expect(rules({ declared: ['/srv/app'] })).toEqual(['error data-in-writable-layer (up --force-recreate)']);
+    expect(rules({ declared: ['/srv/app'], mounts: [volume('/srv')] })).toEqual([]);
+  });
+
+  test('tmpfs over the data: lost by a restart', () => {
+    expect(rules({ service: 'redis', imageVolumes: ['/data'], mounts: [{ target: '/data', kind: 'tmpfs', readOnly: false }] })).toEqual([
+      'error tmpfs-over-data (restart)',
+    ]);
+  });
+
+  test('a volume declared without a name', () => {
+    expect(rules({ service: 'redis', imageVolumes: ['/data'], mounts: [{ target: '/data', kind: 'anonymous-volume', readOnly: false }] })).toEqual([
+      'error anonymous-volume (down + up)',
+    ]);
+  });
+
+  test("postgres 18's layout under the old mount: one finding, the moved layout", () => {
+    const findings = audit({ service: 'postgres', ...POSTGRES_18, mounts: [volume('/var/lib/postgresql/data')] });
+    expect(findings.map((f) => f.rule)).toEqual(['data-path-moved']);
+    expect(findings[0]?.fix).toContain('Mount the volume where this image keeps its data (/var/lib/postgresql), or set PGDATA=/var/lib/postgresql/data');
+    expect(rules({ service: 'postgres', ...POSTGRES_18, mounts: [volume('/var/lib/postgresql')] })).toEqual([]);
+  });
+
+  test('an upgrade that moves the data off its mount', () => {
+    const upgrade = { image: 'postgres:18', ...POSTGRES_18 };
+    expect(rules({ service: 'postgres', ...POSTGRES_17, mounts: [volume('/var/lib/postgresql/data')], upgrade })).toEqual([
+      'error upgrade-moves-data (upgrade)',
+    ]);
+    const sameLayout = { image: 'postgres:17.2', ...POSTGRES_17 };
+    expect(rules({ service: 'postgres', ...POSTGRES_17, mounts: [volume('/var/lib/postgresql/data')], upgrade: sameLayout })).toEqual([]);
+  });
+
+  test('a named volume over content the image ships: a warning', () => {
+    expect(rules({ service: 'nginx', mounts: [volume('/usr/share/nginx/html')] })).toEqual(['warning volume-freezes-image-content']);
+    expect(rules({ service: 'nginx', mounts: [{ target: '/usr/share/nginx/html', kind: 'bind-mount', source: '/site', readOnly: true }] })).toEqual([]);
+  });
+
+  test('storage persist never touches: notes', () => {
+    const mounts: StorageMount[] = [
+      { target: '/site', kind: 'bind-mount', source: '/p/site', writtenSource: './site', readOnly: true },
+      volume('/backups', 'shared', 'external-volume'),
+      volume('/exports', 'fixed'),
+    ];
+    expect(audit({ mounts }, new Set(['fixed'])).map((f) => `${f.severity} ${f.rule}`)).toEqual([
+      'info relative-bind',
+      'info external-volume',
+      'info fixed-volume-name',
+    ]);
+  });
+});
