@@ -50,6 +50,31 @@ ph_apt_install() {
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
 }
 
+# Compose v2 for `persist audit`: Debian 12 has only the old Python docker-compose 1.29, so the
+# plugin comes from Debian 13's docker-compose package (2.26, a Go binary needing only libc6 >=
+# 2.34). The trixie source is pinned at 100, so nothing else is ever taken from it unasked.
+PH_TRIXIE_SOURCE=/etc/apt/sources.list.d/persistence-harness-trixie.sources
+PH_TRIXIE_PIN=/etc/apt/preferences.d/persistence-harness-trixie
+ph_ensure_compose() {
+	if docker compose version >/dev/null 2>&1; then
+		ph_say "$(docker compose version)"
+		return 0
+	fi
+	if [ "$(id -u)" != 0 ]; then ph_say "need root to install the docker compose plugin"; return 1; fi
+	if [ ! -f "$PH_TRIXIE_SOURCE" ]; then
+		# The mirror this machine already uses for Debian 12, else the one the stand-ins are built from.
+		local mirror
+		mirror=$(apt-cache policy 2>/dev/null | awk '$3 == "bookworm/main" { print $2; exit }')
+		[ -n "$mirror" ] || mirror=$(sed -n 's/^mirror=//p' images/base/trixie.conf)
+		ph_say "adding Debian 13 (trixie) from $mirror as a low-pinned apt source for docker-compose"
+		printf 'Types: deb\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' "$mirror" >"$PH_TRIXIE_SOURCE"
+		printf 'Package: *\nPin: release n=trixie\nPin-Priority: 100\n' >"$PH_TRIXIE_PIN"
+		PH_APT_UPDATED=
+	fi
+	ph_apt_install -t trixie --no-install-recommends docker-compose
+	ph_say "$(docker compose version)"
+}
+
 # What the report tests use: xmllint checks the JUnit XML against its schema, and Debian's
 # chromium opens the HTML report headless.
 ph_ensure_report_tools() {

@@ -1,5 +1,6 @@
 // `persist doctor`: what would stop a run on this machine, each problem with its fix.
 import { IMAGE_SETS, chooseImages, chooseUpgrades, loadConfig, type ImageChoice, type ImageSet } from '../config.ts';
+import { composeVersion } from '../compose/compose-cli.ts';
 import { countRunResources } from '../docker/cleanup.ts';
 import { checkEngine, docker, inspectImage } from '../docker/engine.ts';
 import { newRunId, runLabels } from '../docker/labels.ts';
@@ -33,6 +34,12 @@ export async function doctorCommand(options: { images?: string }, print: Print):
     ok(`Docker engine ${engine.version} (API ${engine.apiVersion}), storage driver ${engine.storageDriver}`);
   } catch (error) {
     problem(error instanceof EngineUnreachableError ? error.oneLine() : String(error));
+  }
+
+  try {
+    ok(`Docker Compose ${await composeVersion()} (reads your project for \`persist audit\`)`);
+  } catch (error) {
+    problem(describeError(error));
   }
 
   if (engineUp) {

@@ -1,0 +1,165 @@
+// `persist audit` end to end: the real Compose, the real engine, the worked examples, the options
+// Compose users know, and every kind of bad input answered in one sentence with exit 2.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import type { Report } from '../../src/report/model.ts';
+import { reportProblems } from '../../src/report/validate.ts';
+import { stopwatch } from '../../src/timing/clock.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const GOOD = 'examples/compose/good/compose.yaml';
+const PITFALLS = 'examples/compose/pitfalls/compose.yaml';
+// Compose interpolates the stand-in image names from this file where no registry is reachable.
+const IMAGES = loadConfig().imageSet === 'local' ? ['--env-file', 'examples/compose/stand-ins.env'] : [];
+
+let scratch = '';
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'persist-audit-'));
+});
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+async function audit(args: string[], env: Record<string, string> = {}) {
+  const out = await mkdtemp(join(scratch, 'report-'));
+  const watch = stopwatch();
+  const result = await execa(process.execPath, ['bin/persist.js', 'audit', ...args, '--out', out], { cwd: ROOT, reject: false, env });
+  const seconds = (watch.ms() / 1000).toFixed(1);
+  const report = result.exitCode === 2 ? undefined : (JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as Report);
+  return { ...result, report, out, seconds };
+}
+
+const rulesBy = (report: Report | undefined) => {
+  const byService = new Map<string, string[]>();
+  for (const finding of report?.audit?.findings ?? []) byService.set(finding.service, [...(byService.get(finding.service) ?? []), finding.rule]);
+  return Object.fromEntries(byService);
+};
+
+describe('the worked examples', () => {
+  test('good: no error finding, exit 0, every report format written', async () => {
+    const result = await audit(['-f', GOOD, ...IMAGES]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(reportProblems(result.report)).toEqual([]);
+    expect(result.report?.audit?.services.map((s) => s.service)).toEqual(['cache', 'db', 'web', 'wordpress', 'wordpress-db']);
+    expect(result.report?.audit?.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    expect(rulesBy(result.report)).toEqual({ web: ['relative-bind'], wordpress: ['volume-freezes-image-content'] });
+    for (const file of ['report.md', 'report.html', 'report.junit.xml']) expect(await readFile(join(result.out, file), 'utf8')).toContain('good');
+    expect(result.stdout).toMatch(/^PASSED: 1 warning, 1 note in 5 service\(s\)/m);
+    console.info(`good example: exit 0 in ${result.seconds} s`);
+  });
+
+  test('pitfalls: each mistake named on its service, nothing on the correct twins, exit 1', async () => {
+    const result = await audit(['-f', PITFALLS, ...IMAGES]);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(reportProblems(result.report)).toEqual([]);
+    expect(rulesBy(result.report)).toEqual({
+      'app-layer': ['data-in-writable-layer'],
+      archive: ['external-volume', 'relative-bind', 'fixed-volume-name'],
+      'cache-tmpfs': ['tmpfs-over-data'],
+      'db-18-old-mount': ['data-path-moved'],
+      'db-no-mount': ['unmounted-volume'],
+      'db-parent-mount': ['nested-anonymous-volume'],
+      'db-upgrade': ['upgrade-moves-data'],
+      'mariadb-datadir': ['data-in-writable-layer'],
+      'web-frozen': ['volume-freezes-image-content'],
+    });
+    const view = (name: string) => result.report?.audit?.services.find((s) => s.service === name)?.dataPaths[0];
+    expect(view('db-no-mount')?.fates).toMatchObject({ restart: 'kept', 'up --force-recreate': 'kept', 'down + up': 'lost' });
+    expect(view('cache-tmpfs')?.fates.restart).toBe('lost');
+    expect(view('db-upgrade')?.fates.upgrade).toBe('lost');
+    expect(view('db-ok')?.fates).toEqual({ restart: 'kept', 'up --force-recreate': 'kept', 'down + up': 'kept', 'down -v + up': 'lost' });
+    const junit = await readFile(join(result.out, 'report.junit.xml'), 'utf8');
+    expect(junit.match(/<failure /g)?.length).toBe(7);
+    console.info(`pitfalls example: exit 1 in ${result.seconds} s`);
+  });
+});
+
+describe("Compose's own options", () => {
+  test('an overlay file carries x-persist; -p names the volumes; a profile adds its service; --project-directory resolves binds', async () => {
+    const overlay = join(scratch, 'compose.persist.yaml');
+    await writeFile(
+      overlay,
+      [
+        'services:',
+        '  tools:',
+        '    image: ${APP_IMAGE:-alpine:3.20}',
+        '    profiles: [debug]',
+        'x-persist:',
+        '  services:',
+        '    web:',
+        '      data: [/var/cache/nginx]',
+        '',
+      ].join('\n'),
+    );
+    const project = dirname(join(ROOT, GOOD));
+    const result = await audit(['-f', GOOD, '-f', overlay, '-p', 'shop', '--profile', 'debug', '--project-directory', project, ...IMAGES]);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(rulesBy(result.report).web).toEqual(['data-in-writable-layer', 'relative-bind']);
+    const services = result.report?.audit?.services ?? [];
+    expect(services.map((s) => s.service)).toContain('tools');
+    expect(services.find((s) => s.service === 'db')?.dataPaths[0]?.storage.source).toBe('shop_db-data');
+    expect(services.find((s) => s.service === 'web')?.mounts[0]?.source).toBe(join(project, 'site'));
+    // The user's own file is untouched: the overlay only added to what Compose read.
+    expect(await readFile(join(ROOT, GOOD), 'utf8')).not.toContain('x-persist');
+  });
+});
+
+describe('bad input: one sentence, exit 2', () => {
+  const lastLine = (stderr: string) => stderr.trim().split('\n').at(-1) ?? '';
+
+  test('no such file', async () => {
+    const result = await audit(['-f', 'examples/compose/nope.yaml']);
+    expect(result.exitCode).toBe(2);
+    expect(lastLine(result.stderr)).toMatch(/^persist: The Compose file examples\/compose\/nope\.yaml does not exist \(looked for .+\)\. Give the path/);
+  });
+
+  test("a file Compose rejects: Compose's own message", async () => {
+    const file = join(scratch, 'broken.yaml');
+    await writeFile(file, 'services:\n  db:\n    imagex: postgres\n');
+    const result = await audit(['-f', file]);
+    expect(result.exitCode).toBe(2);
+    expect(lastLine(result.stderr)).toBe(
+      `persist: docker compose config refused the project: validating ${file}: services.db Additional property imagex is not allowed. Fix the Compose file (or the options given), then audit again.`,
+    );
+  });
+
+  test.each([
+    [
+      'a service that does not exist',
+      'x-persist:\n  services:\n    dbb:\n      data: [/x]\n',
+      'x-persist.services.dbb names no service of this project (its services: db)',
+    ],
+    [
+      'an unknown key',
+      'x-persist:\n  services:\n    db:\n      datapath: [/x]\n',
+      'x-persist.services.db has an unknown key `datapath` (known: data, upgrade)',
+    ],
+  ])('x-persist naming %s', async (_, block, sentence) => {
+    const file = join(scratch, `x-persist-${sentence.length}.yaml`);
+    await writeFile(file, `services:\n  db:\n    image: \${POSTGRES_IMAGE:-postgres:17}\n${block}`);
+    const result = await audit(['-f', file, ...IMAGES]);
+    expect(result.exitCode).toBe(2);
+    expect(lastLine(result.stderr)).toMatch(new RegExp(`^persist: ${sentence.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\. Fix the x-persist block`));
+  });
+
+  test('an image that is not on this machine', async () => {
+    const file = join(scratch, 'missing-image.yaml');
+    await writeFile(file, 'services:\n  db:\n    image: persistence-harness/postgres:no-such-tag\n');
+    const result = await audit(['-f', file]);
+    expect(result.exitCode).toBe(2);
+    expect(lastLine(result.stderr)).toBe(
+      'persist: Image persistence-harness/postgres:no-such-tag of service db is not on this machine, so its VOLUMEs and settings cannot be read. Run `docker compose pull db`, then audit again.',
+    );
+  });
+
+  test('no Compose: the fix', async () => {
+    // A PATH with node and nothing else: neither docker nor its compose plugin can be found.
+    const result = await audit(['-f', GOOD], { PATH: dirname(process.execPath) });
+    expect(result.exitCode).toBe(2);
+    expect(lastLine(result.stderr)).toMatch(
+      /^persist: Docker Compose v2 is not available \(the docker command is not installed\)\. Install the `docker compose` plugin/,
+    );
+  });
+});
