@@ -27,7 +27,7 @@ function program(): Command {
     .addOption(imagesOption())
     .option('--trials <n>', 'trials per cell (default 3)')
     .option('--out <dir>', 'report folder (default reports/<runId>, copied to reports/latest)')
-    .option('--procedure <file>', 'your backup procedure file, proven by the backup scenario (see the README)')
+    .option('--procedure <file>', 'your backup procedure file, proven by the backup scenario (see docs/backup-procedure.md)')
     .option('--baseline <report.json>', 'compare with an earlier run: changed verdicts and recovery regressions, in every format')
     .option('--regression-percent <n>', 'a regression is a median recovery slower by more than this percent (default 20)…')
     .option('--regression-ms <n>', '…and by more than this many ms (default 100)')

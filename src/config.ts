@@ -1,5 +1,5 @@
 // Defaults and the environment. This is the only module that reads process.env, so every
-// setting a user can change is visible in one place (and documented in the README).
+// setting a user can change is visible in one place (and documented in docs/commands.md).
 import { UsageError } from './errors.ts';
 import { localUpgrade, SERVICE_NAMES, SERVICES, UPGRADE_PAIRS, UPGRADES, type ServiceName, type UpgradePairName } from './services/registry.ts';
 

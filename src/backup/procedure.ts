@@ -28,7 +28,7 @@ export interface Procedure {
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 600;
-const HELP = 'See "Your own backup procedure" in the README.';
+const HELP = 'See docs/backup-procedure.md.';
 
 export async function loadProcedures(path: string): Promise<Procedure[]> {
   let text: string;

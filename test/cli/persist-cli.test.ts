@@ -56,7 +56,7 @@ describe('bad input: one sentence, exit 2', () => {
     const result = await persist(['run', 'backup', '--procedure', file]);
     expect(result.exitCode).toBe(2);
     expect(result.stderr.trim()).toBe(
-      `persist: The procedure file ${file} is invalid: procedures[0].target must be one of postgres, mysql, wordpress-files. See "Your own backup procedure" in the README.`,
+      `persist: The procedure file ${file} is invalid: procedures[0].target must be one of postgres, mysql, wordpress-files. See docs/backup-procedure.md.`,
     );
     await rm(folder, { recursive: true, force: true });
   });
