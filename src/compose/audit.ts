@@ -8,9 +8,9 @@ import { HarnessError, UsageError } from '../errors.ts';
 import { composeConfig, composeVersion, type ComposeOptions } from './compose-cli.ts';
 import { dataPathsOf, recognise, type ServiceRuntime } from './data-paths.ts';
 import { findingsFor, upgradeMovesData, viewOf, type ServiceFacts } from './findings.ts';
-import { readProject, type ProjectService } from './project.ts';
+import { readProject, type ComposeProject, type ProjectService } from './project.ts';
 import type { Audit } from '../report/model.ts';
-import { LIFECYCLE, withImageVolumes } from './storage-map.ts';
+import { LIFECYCLE, withImageVolumes, type StorageMount } from './storage-map.ts';
 import { parseXPersist, type ServiceSettings } from './x-persist.ts';
 
 export type ServiceAudit = Audit['services'][number];
@@ -24,10 +24,32 @@ export class ImageNotHereError extends HarnessError {
   }
 }
 
+/** Each image inspected once per audit, however many services run it. */
+const inspected = new Map<string, Promise<ImageFacts | undefined>>();
+
 async function imageOf(reference: string, service: ProjectService): Promise<ImageFacts> {
-  const facts = await inspectImage(reference);
+  if (!inspected.has(reference)) inspected.set(reference, inspectImage(reference));
+  const facts = await inspected.get(reference);
   if (!facts) throw new ImageNotHereError(reference, service.name, service.builds && reference === service.image);
   return facts;
+}
+
+/**
+ * The mounts `volumes_from: [other]` brings: every mount of the other service's container, the
+ * anonymous volumes of its image's VOLUMEs included (read-only with `:ro`). A mount of this
+ * service's own at the same path wins. `container:NAME` names a container outside the project.
+ */
+async function inheritedMounts(service: ProjectService, services: readonly ProjectService[]): Promise<StorageMount[]> {
+  const inherited: StorageMount[] = [];
+  for (const entry of service.volumesFrom) {
+    const [name = '', mode] = entry.split(':');
+    const other = services.find((candidate) => candidate.name === name);
+    if (!other || entry.startsWith('container:')) continue;
+    const image = await imageOf(other.image, other);
+    for (const mount of withImageVolumes(other.mounts, image.volumes)) inherited.push({ ...mount, readOnly: mount.readOnly || mode === 'ro' });
+  }
+  const own = new Set(service.mounts.map((mount) => mount.target));
+  return inherited.filter((mount) => !own.has(mount.target));
 }
 
 function runtimeOf(service: ProjectService, image: ImageFacts): ServiceRuntime {
@@ -44,16 +66,18 @@ function runtimeOf(service: ProjectService, image: ImageFacts): ServiceRuntime {
   };
 }
 
-async function auditService(service: ProjectService, settings: ServiceSettings | undefined, fixedNames: ReadonlySet<string>) {
+async function auditService(service: ProjectService, settings: ServiceSettings | undefined, project: ComposeProject) {
+  const fixedNames = project.fixedVolumeNames;
+  const composeMounts = [...service.mounts, ...(await inheritedMounts(service, project.services))];
   const upgradeTo = settings?.upgrade?.image;
   const [image, newImage] = await Promise.all([imageOf(service.image, service), upgradeTo ? imageOf(upgradeTo, service) : undefined]);
   const recognisedAs = recognise(service.image);
   const declared = settings?.data ?? [];
-  const mounts = withImageVolumes(service.mounts, image.volumes);
+  const mounts = withImageVolumes(composeMounts, image.volumes);
   const dataPaths = dataPathsOf(recognisedAs, runtimeOf(service, image), declared).map((path) => viewOf(path, mounts, newImage?.volumes));
   let upgrade: ServiceFacts['upgrade'];
   if (newImage && upgradeTo) {
-    const newMounts = withImageVolumes(service.mounts, newImage.volumes);
+    const newMounts = withImageVolumes(composeMounts, newImage.volumes);
     const newPaths = dataPathsOf(recognise(upgradeTo) ?? recognisedAs, runtimeOf(service, newImage), declared);
     upgrade = { image: upgradeTo, newImageVolumes: newImage.volumes, dataPaths: newPaths.map((path) => viewOf(path, newMounts)) };
     // The storage survives the upgrade, but the new server does not use it: for the data, lost.
@@ -96,7 +120,8 @@ export async function auditProject(options: ComposeOptions): Promise<Audit> {
     project.xPersist,
     project.services.map((service) => service.name),
   );
-  const audited = await Promise.all(project.services.map((service) => auditService(service, settings.services?.[service.name], project.fixedVolumeNames)));
+  inspected.clear();
+  const audited = await Promise.all(project.services.map((service) => auditService(service, settings.services?.[service.name], project)));
   const upgradeKnown = audited.some(({ view }) => view.upgrade !== undefined);
   return {
     project: project.name,

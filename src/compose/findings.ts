@@ -193,7 +193,7 @@ function informationFindings(facts: ServiceFacts): Finding[] {
         {
           ...base,
           rule: 'relative-bind',
-          message: `${mount.target} is the project folder ${mount.writtenSource} (here ${mount.source}): persist never writes to it; \`persist check\` works on a copy.`,
+          message: `${mount.target} is the project folder ${mount.writtenSource} (here ${mount.source}): persist never writes to it.`,
         },
       ];
     }

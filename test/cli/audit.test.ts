@@ -106,6 +106,31 @@ describe("Compose's own options", () => {
   });
 });
 
+describe('volumes_from', () => {
+  test("a service sees the other service's volumes: postgres on a data container's named volume keeps its data", async () => {
+    const file = join(scratch, 'volumes-from.yaml');
+    await writeFile(
+      file,
+      [
+        'services:',
+        '  data:',
+        '    image: ${APP_IMAGE:-alpine:3.20}',
+        '    volumes: [shared:/var/lib/postgresql/data]',
+        '  db:',
+        '    image: ${POSTGRES_IMAGE:-postgres:17}',
+        '    volumes_from: [data]',
+        'volumes:',
+        '  shared:',
+        '',
+      ].join('\n'),
+    );
+    const result = await audit(['-f', file, ...IMAGES]);
+    expect(result.exitCode, result.stdout).toBe(0);
+    const db = result.report?.audit?.services.find((s) => s.service === 'db');
+    expect(db?.dataPaths[0]?.storage).toMatchObject({ kind: 'named-volume', target: '/var/lib/postgresql/data', source: expect.stringMatching(/_shared$/) });
+  });
+});
+
 describe('bad input: one sentence, exit 2', () => {
   const lastLine = (stderr: string) => stderr.trim().split('\n').at(-1) ?? '';
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import auditSample from '../fixtures/audit-report.json' with { type: 'json' };
 import sample from '../fixtures/sample-report.json' with { type: 'json' };
 import { summarise, type Report } from '../model.ts';
 import { renderJunit } from './junit.ts';
@@ -59,6 +60,11 @@ describe('JUnit XML', () => {
     expect(xml).toContain('<error message="trial 1: the engine went away" type="HarnessError">');
     expect(xml).toMatch(/<error message="the broken setup was not reported as lost .*" type="ControlNotCaught">/);
     expect(xml).toContain('tests="10" failures="1" errors="3"');
+  });
+
+  test('an audit validates too: a testcase per service', async () => {
+    const verdict = await validate(renderJunit(auditSample as Report));
+    expect(verdict.valid, verdict.output).toBe(true);
   });
 
   test('durations are seconds: every measured phase over the trials', () => {
