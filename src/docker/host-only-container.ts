@@ -23,6 +23,11 @@ export function publishAddressAmong(hostIps: readonly HostAddress[]): string | u
   return (hostIps.find((ip) => ip.family === 4) ?? hostIps[0])?.address;
 }
 
+/** The host this process connects to published ports at (testcontainers' resolved host). */
+export async function connectHost(): Promise<string> {
+  return (await getContainerRuntimeClient()).info.containerRuntime.host;
+}
+
 /** Where this process connects to published ports, and so where they are published. */
 export async function publishAddress(): Promise<string | undefined> {
   const client = await getContainerRuntimeClient();

@@ -44,16 +44,18 @@ function answerAt(host: string, port: number): Promise<string> {
   });
 }
 
-// Set once this process has proven it: `persist run` checks before vitest starts, and vitest's
-// global setup (which runs per project) then does not check again.
-const CHECKED_ENV = 'PERSIST_PORTS_REACH';
+// The run that has proven it: `persist run` checks before vitest starts, and vitest's global
+// setup (which runs per project) then does not check again for the same run. A child process
+// inherits the variable, so it names the run: another run (a test that starts `persist run`)
+// checks for itself.
+const CHECKED_ENV = 'PERSIST_PORTS_REACH_RUN';
 
 /** Proves published ports reach this process, once per run; returns where it connected. */
 export async function ensurePublishedPortsReach(toolbox: ImageChoice, runId: string): Promise<string | undefined> {
-  if (process.env[CHECKED_ENV]) return undefined;
+  if (process.env[CHECKED_ENV] === runId) return undefined;
   await ensureImage(toolbox.reference, toolbox.source === 'local');
   const reached = await checkPublishedPortsReach(toolbox.reference, runLabels(runId, 'port-reachability'));
-  process.env[CHECKED_ENV] = reached;
+  process.env[CHECKED_ENV] = runId;
   return reached;
 }
 

@@ -4,6 +4,7 @@
 import type { GenericContainer } from 'testcontainers';
 import { type ContainerState, inspectContainer, mappedPort, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
 import { docker, statusCode } from '../docker/engine.ts';
+import { connectHost } from '../docker/host-only-container.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
 import { stopwatch } from '../timing/clock.ts';
@@ -130,7 +131,7 @@ export class HarnessStack implements Stack {
       if (found === undefined) throw error;
       this.scope.trackContainer(found.Id);
       if (found.State === 'running') throw error;
-      this.running.set(service, { id: found.Id, host: 'localhost' });
+      this.running.set(service, { id: found.Id, host: await connectHost() });
     }
   }
 }

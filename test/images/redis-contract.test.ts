@@ -18,8 +18,9 @@ afterAll(() => scope.dispose());
 const start = (args: string[], configure: Configure = (c) => c) =>
   startLabelled(scope, image, 'redis-contract', (c) => configure(c.withExposedPorts(6379).withCommand(args)));
 
-async function connect(id: string) {
-  return waitUntilReady(redis, id, 'localhost', await mappedPort(id, 6379));
+async function connect(container: { getId(): string; getHost(): string }) {
+  const id = container.getId();
+  return waitUntilReady(redis, id, container.getHost(), await mappedPort(id, 6379));
 }
 
 describe(`redis image contract (${image})`, () => {
@@ -33,7 +34,7 @@ describe(`redis image contract (${image})`, () => {
 
   test('settings as arguments; reachable through the published port without a password', async () => {
     const container = await start(['--appendonly', 'yes', '--maxmemory', '64mb']);
-    const connection = await connect(container.getId());
+    const connection = await connect(container);
     expect(await connection.dataDirectory()).toBe('/data');
     await connection.close();
     const settings = await container.exec(['redis-cli', 'CONFIG', 'GET', 'appendonly']);
@@ -46,7 +47,7 @@ describe(`redis image contract (${image})`, () => {
     const first = await start(['--appendonly', 'yes'], onVolume);
     const pid1 = await first.exec(['sh', '-c', 'cat /proc/1/comm; stat -c %u /proc/1']);
     expect(pid1.output.trim().split('\n')).toEqual(['redis-server', '999']);
-    const writer = await connect(first.getId());
+    const writer = await connect(first);
     await writer.writeLedger(42);
     await writer.close();
     const files = await first.exec(['sh', '-c', 'find /data -type f ! -user 999 | wc -l; ls /data/appendonlydir | wc -l']);
@@ -57,7 +58,7 @@ describe(`redis image contract (${image})`, () => {
     expect(shutdownLoggedClean(redis, await readLogs(first.getId()))).toBe(true);
 
     const second = await start(['--appendonly', 'yes'], onVolume);
-    const reader = await connect(second.getId());
+    const reader = await connect(second);
     expect(await reader.ledgerIds()).toEqual([42]);
     await reader.close();
   });
