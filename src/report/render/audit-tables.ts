@@ -7,7 +7,7 @@ type AuditStorage = AuditService['dataPaths'][number]['storage'];
 
 export interface AuditTable {
   service: string;
-  /** "postgres:17 (known as postgres)". */
+  /** The image, what the harness knows it as, and the upgrade x-persist names. */
   image: string;
   header: string[];
   rows: string[][];
