@@ -25,13 +25,16 @@ export class ImageNotHereError extends HarnessError {
 }
 
 /** Each image inspected once per audit, however many services run it. */
-const inspected = new Map<string, Promise<ImageFacts | undefined>>();
+type Images = (reference: string, service: ProjectService) => Promise<ImageFacts>;
 
-async function imageOf(reference: string, service: ProjectService): Promise<ImageFacts> {
-  if (!inspected.has(reference)) inspected.set(reference, inspectImage(reference));
-  const facts = await inspected.get(reference);
-  if (!facts) throw new ImageNotHereError(reference, service.name, service.builds && reference === service.image);
-  return facts;
+function imagesOnThisMachine(): Images {
+  const inspected = new Map<string, Promise<ImageFacts | undefined>>();
+  return async (reference, service) => {
+    if (!inspected.has(reference)) inspected.set(reference, inspectImage(reference));
+    const facts = await inspected.get(reference);
+    if (!facts) throw new ImageNotHereError(reference, service.name, service.builds && reference === service.image);
+    return facts;
+  };
 }
 
 /**
@@ -39,7 +42,7 @@ async function imageOf(reference: string, service: ProjectService): Promise<Imag
  * anonymous volumes of its image's VOLUMEs included (read-only with `:ro`). A mount of this
  * service's own at the same path wins. `container:NAME` names a container outside the project.
  */
-async function inheritedMounts(service: ProjectService, services: readonly ProjectService[]): Promise<StorageMount[]> {
+async function inheritedMounts(service: ProjectService, services: readonly ProjectService[], imageOf: Images): Promise<StorageMount[]> {
   const inherited: StorageMount[] = [];
   for (const entry of service.volumesFrom) {
     const [name = '', mode] = entry.split(':');
@@ -66,9 +69,9 @@ function runtimeOf(service: ProjectService, image: ImageFacts): ServiceRuntime {
   };
 }
 
-async function auditService(service: ProjectService, settings: ServiceSettings | undefined, project: ComposeProject) {
+async function auditService(service: ProjectService, settings: ServiceSettings | undefined, project: ComposeProject, imageOf: Images) {
   const fixedNames = project.fixedVolumeNames;
-  const composeMounts = [...service.mounts, ...(await inheritedMounts(service, project.services))];
+  const composeMounts = [...service.mounts, ...(await inheritedMounts(service, project.services, imageOf))];
   const upgradeTo = settings?.upgrade?.image;
   const [image, newImage] = await Promise.all([imageOf(service.image, service), upgradeTo ? imageOf(upgradeTo, service) : undefined]);
   const recognisedAs = recognise(service.image);
@@ -120,8 +123,8 @@ export async function auditProject(options: ComposeOptions): Promise<Audit> {
     project.xPersist,
     project.services.map((service) => service.name),
   );
-  inspected.clear();
-  const audited = await Promise.all(project.services.map((service) => auditService(service, settings.services?.[service.name], project)));
+  const images = imagesOnThisMachine();
+  const audited = await Promise.all(project.services.map((service) => auditService(service, settings.services?.[service.name], project, images)));
   const upgradeKnown = audited.some(({ view }) => view.upgrade !== undefined);
   return {
     project: project.name,
