@@ -37,7 +37,8 @@ describe('the copy of a project', () => {
     ]);
     expect(override.volumes?.shared).toEqual({ external: false, name: 'persist-r1_shared', labels: { 'persistence-harness.run': 'r1' } });
     expect(override.volumes?.['db-data']).toEqual({ labels: { 'persistence-harness.run': 'r1' } });
-    expect(override.networks?.default).toBeUndefined();
+    expect(override.networks?.default).toEqual({ labels: { 'persistence-harness.run': 'r1' } });
+    expect(override.networks?.front).toEqual({ external: false, name: 'persist-r1_front', labels: { 'persistence-harness.run': 'r1' } });
   });
 
   test('mounts copies of bind sources, renames containers, labels every service', () => {

@@ -8,7 +8,7 @@
 // - `container_name`s are renamed, external networks replaced by the copy's own;
 // - published ports become ephemeral ports on the address the harness connects to (`!override`:
 //   Compose would otherwise merge the port lists);
-// - every container and volume carries the run label, so the harness's sweep finds them.
+// - every container, volume and network carries the run label, so the harness's sweep finds them.
 import { join } from 'node:path';
 import { Document, type Node } from 'yaml';
 import { RUN_LABEL } from '../docker/labels.ts';
@@ -73,10 +73,13 @@ export function planCopy(resolved: unknown, options: CopyOptions): CopyPlan {
   }
   const networks: Record<string, object> = {};
   for (const [key, network] of Object.entries(project.networks ?? {})) {
-    if (network.external !== true) continue;
+    if (network.external !== true) {
+      networks[key] = { labels };
+      continue;
+    }
     const copy = `${projectName}_${key}`;
     replaced.push({ kind: 'network', original: network.name ?? key, copy });
-    networks[key] = { external: false, name: copy };
+    networks[key] = { external: false, name: copy, labels };
   }
 
   const doc = new Document({});

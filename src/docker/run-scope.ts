@@ -29,6 +29,7 @@ let nameCounter = 0;
 export class RunScope {
   readonly runId: string;
   private readonly tracked: Tracked[] = [];
+  private readonly disposers: Array<() => Promise<void>> = [];
 
   constructor(runId: string) {
     this.runId = runId;
@@ -84,6 +85,11 @@ export class RunScope {
     this.tracked.push({ kind: 'container', id });
   }
 
+  /** Runs first when the scope is disposed: for what removes itself (a Compose project's `down`). */
+  onDispose(disposer: () => Promise<void>): void {
+    this.disposers.push(disposer);
+  }
+
   /** A child scope whose dispose() removes only what was made through it. */
   child(): RunScope {
     return new RunScope(this.runId);
@@ -94,6 +100,13 @@ export class RunScope {
     const items = this.tracked.splice(0).reverse();
     const order: Tracked['kind'][] = ['container', 'image', 'network', 'volume', 'folder'];
     const problems: string[] = [];
+    for (const disposer of this.disposers.splice(0).reverse()) {
+      try {
+        await disposer();
+      } catch (error) {
+        problems.push(error instanceof Error ? error.message : String(error));
+      }
+    }
     for (const kind of order) {
       for (const item of items.filter((t) => t.kind === kind)) {
         try {

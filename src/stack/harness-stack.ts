@@ -2,13 +2,14 @@
 // the run's labels. Every container it makes, and every anonymous volume left behind by a
 // replacement, is tracked by the run scope and removed with it.
 import type { GenericContainer } from 'testcontainers';
-import { type ContainerState, inspectContainer, mappedPort, readLogs, removeContainer, startExisting, stopGracefully } from '../docker/containers.ts';
+import { inspectContainer, removeContainer, startExisting } from '../docker/containers.ts';
 import { docker, statusCode } from '../docker/engine.ts';
 import { connectHost } from '../docker/host-only-container.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
 import { stopwatch } from '../timing/clock.ts';
-import type { Endpoint, Replacement, Stack } from './stack.ts';
+import { ContainerStack } from './container-stack.ts';
+import type { Replacement } from './stack.ts';
 
 /** A service: how to define its container; the stack adds labels and starts it. */
 export type ServiceDefinition = () => GenericContainer | Promise<GenericContainer>;
@@ -23,13 +24,14 @@ interface Current {
   host: string;
 }
 
-export class HarnessStack implements Stack {
+export class HarnessStack extends ContainerStack {
   private readonly running = new Map<string, Current>();
   private readonly definitions: Map<string, ServiceDefinition>;
   private readonly scope: RunScope;
   private readonly purpose: string;
 
   private constructor(scope: RunScope, purpose: string, definitions: Record<string, ServiceDefinition>) {
+    super();
     this.scope = scope;
     this.purpose = purpose;
     this.definitions = new Map(Object.entries(definitions));
@@ -50,12 +52,8 @@ export class HarnessStack implements Stack {
     return this.current(service).id;
   }
 
-  async endpoint(service: string, containerPort: number): Promise<Endpoint> {
-    return { host: this.current(service).host, port: await mappedPort(this.containerId(service), containerPort) };
-  }
-
-  stop(service: string, timeoutMs?: number): Promise<ContainerState> {
-    return stopGracefully(this.containerId(service), timeoutMs);
+  protected hostOf(service: string): string {
+    return this.current(service).host;
   }
 
   start(service: string): Promise<void> {
@@ -94,18 +92,6 @@ export class HarnessStack implements Stack {
 
   up(service: string): Promise<void> {
     return this.create(service);
-  }
-
-  logs(service: string): Promise<string> {
-    return readLogs(this.containerId(service));
-  }
-
-  async mounts(service: string) {
-    return (await inspectContainer(this.containerId(service))).mounts;
-  }
-
-  inspect(service: string): Promise<ContainerState> {
-    return inspectContainer(this.containerId(service));
   }
 
   private current(service: string): Current {

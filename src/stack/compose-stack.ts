@@ -1,0 +1,148 @@
+// A copy of a user's Compose project as a stack: the second implementation of Stack, driven by
+// Docker Compose itself in the lifecycle commands a team runs (`up -d --wait`, `restart`,
+// `up --force-recreate`, `rm` + `up`, `kill`). The copy runs under its own project name with the
+// override from copy-plan.ts, so it shares nothing with the original. Everything it makes is
+// removed by dispose(): Compose's own `down -v`, then the anonymous volumes it recorded (they
+// carry no labels), then the scratch folders.
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { composeArgs, composeConfig, composeMessage, type ComposeOptions } from '../compose/compose-cli.ts';
+import { planCopy, type CopyPlan } from '../compose/copy-plan.ts';
+import { inspectContainer } from '../docker/containers.ts';
+import { connectHost, publishAddress } from '../docker/host-only-container.ts';
+import { removeVolume, type RunScope } from '../docker/run-scope.ts';
+import { HarnessError } from '../errors.ts';
+import { stopwatch } from '../timing/clock.ts';
+import { ContainerStack } from './container-stack.ts';
+import type { Replacement } from './stack.ts';
+
+const ANONYMOUS = /^[0-9a-f]{64}$/;
+
+export class ComposeCommandError extends HarnessError {
+  constructor(command: string, message: string) {
+    super(`docker compose ${command} failed: ${message}.`, 'Check the service logs in the report evidence, then run the check again.');
+  }
+}
+
+export class ComposeStack extends ContainerStack {
+  readonly services: readonly string[];
+  readonly plan: CopyPlan;
+  private readonly containers = new Map<string, string>();
+  private readonly anonymousVolumes = new Set<string>();
+  private readonly options: ComposeOptions;
+  private readonly host: string;
+
+  private constructor(options: ComposeOptions, plan: CopyPlan, services: string[], host: string) {
+    super();
+    this.options = options;
+    this.plan = plan;
+    this.services = services;
+    this.host = host;
+  }
+
+  /** Copies the bind sources, writes the override, and starts the copy (`up -d --wait --pull never`). */
+  static async start(scope: RunScope, project: ComposeOptions): Promise<ComposeStack> {
+    const folder = await scope.createHostFolder('compose-copy');
+    const resolved = (await composeConfig(project, true)) as { services?: Record<string, unknown> };
+    const plan = planCopy(resolved, { runId: scope.runId, scratchRoot: join(folder, 'binds'), publishAddress: (await publishAddress()) ?? '127.0.0.1' });
+    for (const copy of plan.bindCopies) {
+      await mkdir(dirname(copy.to), { recursive: true });
+      await cp(copy.from, copy.to, { recursive: true, preserveTimestamps: true, errorOnExist: false }).catch(() => mkdir(copy.to, { recursive: true }));
+    }
+    const override = join(folder, 'compose.persist-copy.yaml');
+    await writeFile(override, plan.override);
+    const options: ComposeOptions = { ...project, files: [...project.files, override], projectName: plan.projectName };
+    const stack = new ComposeStack(options, plan, Object.keys(resolved.services ?? {}), await connectHost());
+    // Registered before it starts: a failed `up` still leaves things dispose() must remove.
+    scope.onDispose(() => stack.dispose());
+    await stack.compose(['up', '-d', '--wait', '--pull', 'never']);
+    await stack.refresh();
+    return stack;
+  }
+
+  containerId(service: string): string {
+    const id = this.containers.get(service);
+    if (!id) throw new HarnessError(`The copy has no running container for service "${service}".`, 'This is a harness bug; please report it.');
+    return id;
+  }
+
+  protected hostOf(): string {
+    return this.host;
+  }
+
+  async start(service: string): Promise<void> {
+    await this.compose(['start', service]);
+  }
+
+  async restart(service: string): Promise<void> {
+    await this.compose(['restart', service]);
+  }
+
+  async kill(service: string, signal = 'SIGKILL'): Promise<void> {
+    await this.compose(['kill', '-s', signal, service]);
+  }
+
+  /**
+   * recreate: `rm -s -f -v` then `up` (the anonymous volumes go with the container);
+   * force-recreate: `up --force-recreate` (Compose carries them over);
+   * down-up: `rm -s -f` then `up` (new ones; the old are left behind, recorded for removal).
+   */
+  async replace(service: string, how: Replacement): Promise<{ removedMs: number; createdMs: number }> {
+    await this.recordAnonymousVolumes(service);
+    if (how === 'force-recreate') {
+      const watch = stopwatch();
+      await this.compose(['up', '-d', '--wait', '--no-deps', '--force-recreate', service]);
+      await this.refresh();
+      return { removedMs: 0, createdMs: watch.ms() };
+    }
+    const removal = stopwatch();
+    await this.compose(['rm', '-s', '-f', ...(how === 'recreate' ? ['-v'] : []), service]);
+    const removedMs = removal.ms();
+    const creation = stopwatch();
+    await this.up(service);
+    return { removedMs, createdMs: creation.ms() };
+  }
+
+  async remove(service: string): Promise<void> {
+    await this.compose(['rm', '-s', '-f', '-v', service]);
+    this.containers.delete(service);
+  }
+
+  async up(service: string): Promise<void> {
+    await this.compose(['up', '-d', '--wait', '--no-deps', service]);
+    await this.refresh();
+  }
+
+  /** `down -v` (containers, networks, the project's volumes), then the anonymous volumes recorded. */
+  async dispose(): Promise<void> {
+    for (const service of this.containers.keys()) await this.recordAnonymousVolumes(service).catch(() => undefined);
+    await this.compose(['down', '-v', '--remove-orphans', '--timeout', '10']);
+    for (const volume of this.anonymousVolumes) await removeVolume(volume);
+    this.anonymousVolumes.clear();
+    this.containers.clear();
+  }
+
+  /** Runs `docker compose` on the copy; a failure is one sentence with Compose's own words. */
+  async compose(args: string[]): Promise<string> {
+    const result = await execa('docker', ['compose', ...composeArgs(this.options), ...args], { reject: false });
+    if (result.exitCode !== 0) throw new ComposeCommandError(args.join(' '), composeMessage(String(result.stderr ?? '')));
+    return String(result.stdout);
+  }
+
+  /** Which container runs each service now. */
+  private async refresh(): Promise<void> {
+    for (const service of this.services) {
+      const id = (await this.compose(['ps', '-a', '-q', service])).trim().split('\n')[0];
+      if (id) this.containers.set(service, id);
+      else this.containers.delete(service);
+    }
+  }
+
+  private async recordAnonymousVolumes(service: string): Promise<void> {
+    const id = this.containers.get(service);
+    if (!id) return;
+    for (const mount of (await inspectContainer(id)).mounts)
+      if (mount.type === 'volume' && ANONYMOUS.test(mount.source)) this.anonymousVolumes.add(mount.source);
+  }
+}
