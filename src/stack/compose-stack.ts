@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { composeArgs, composeConfig, composeMessage, type ComposeOptions } from '../compose/compose-cli.ts';
 import { planCopy, type CopyPlan } from '../compose/copy-plan.ts';
+import type { Lifecycle } from '../compose/storage-map.ts';
 import { inspectContainer } from '../docker/containers.ts';
 import { connectHost, publishAddress } from '../docker/host-only-container.ts';
 import { removeVolume, type RunScope } from '../docker/run-scope.ts';
@@ -111,6 +112,22 @@ export class ComposeStack extends ContainerStack {
 
   async up(service: string): Promise<void> {
     await this.compose(['up', '-d', '--wait', '--no-deps', service]);
+    await this.refresh();
+  }
+
+  /**
+   * A lifecycle command on the whole copy, as a team runs it: `restart`, `up -d --force-recreate`,
+   * `down` then `up -d`, `down -v` then `up -d`. Anonymous volumes are recorded first, so the ones
+   * a `down` leaves behind are removed with the copy.
+   */
+  async lifecycle(command: Exclude<Lifecycle, 'upgrade'>): Promise<void> {
+    for (const service of this.containers.keys()) await this.recordAnonymousVolumes(service);
+    if (command === 'restart') await this.compose(['restart']);
+    else if (command === 'up --force-recreate') await this.compose(['up', '-d', '--wait', '--force-recreate']);
+    else {
+      await this.compose(['down', ...(command === 'down -v + up' ? ['-v'] : []), '--timeout', '30']);
+      await this.compose(['up', '-d', '--wait', '--pull', 'never']);
+    }
     await this.refresh();
   }
 
