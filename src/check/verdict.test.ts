@@ -1,0 +1,45 @@
+import { describe, expect, test } from 'vitest';
+import { checkExitCode, judgeCheckCell, requiredFate } from './verdict.ts';
+
+describe('what the user needs', () => {
+  test('data survives every disruption', () => {
+    for (const lifecycle of ['restart', 'up --force-recreate', 'down + up', 'upgrade'] as const)
+      expect(requiredFate(lifecycle, 'named-volume', false)).toBe('kept');
+  });
+  test('unless the path is ephemeral: then nothing is required', () => {
+    expect(requiredFate('restart', 'tmpfs', true)).toBeUndefined();
+  });
+  test("down -v must remove what the project manages, and is not a bind mount's or an external volume's business", () => {
+    expect(requiredFate('down -v + up', 'named-volume', false)).toBe('lost');
+    expect(requiredFate('down -v + up', 'image-volume', false)).toBe('lost');
+    expect(requiredFate('down -v + up', 'bind-mount', false)).toBeUndefined();
+    expect(requiredFate('down -v + up', 'external-volume', false)).toBeUndefined();
+  });
+});
+
+describe('a cell', () => {
+  test('passes when observed is what is required, and predicted', () => {
+    expect(judgeCheckCell('kept', 'kept', 'kept')).toEqual({ status: 'passed', surprise: false });
+  });
+  test('fails when data the user needs is lost, as the audit predicted: a finding, no surprise', () => {
+    expect(judgeCheckCell('kept', 'lost', 'lost')).toEqual({ status: 'failed', surprise: false });
+  });
+  test('a service that did not come back fails', () => {
+    expect(judgeCheckCell('kept', 'kept', 'unavailable')).toEqual({ status: 'failed', surprise: false });
+  });
+  test('observed against predicted: a surprise either way', () => {
+    expect(judgeCheckCell('kept', 'lost', 'kept')).toEqual({ status: 'passed', surprise: true });
+    expect(judgeCheckCell('lost', 'lost', 'kept')).toEqual({ status: 'failed', surprise: true });
+  });
+  test('an ephemeral path is never a failure', () => {
+    expect(judgeCheckCell(undefined, 'lost', 'lost')).toEqual({ status: 'passed', surprise: false });
+  });
+});
+
+describe('the exit code', () => {
+  test('1 for a failed verdict, else 2 for a surprise, else 0', () => {
+    expect(checkExitCode([{ status: 'failed', surprise: true }])).toBe(1);
+    expect(checkExitCode([{ status: 'passed', surprise: true }])).toBe(2);
+    expect(checkExitCode([{ status: 'passed', surprise: false }])).toBe(0);
+  });
+});
