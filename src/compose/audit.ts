@@ -86,7 +86,14 @@ async function auditService(service: ProjectService, settings: ServiceSettings |
     // The storage survives the upgrade, but the new server does not use it: for the data, lost.
     for (const view of dataPaths) if (upgradeMovesData(view, upgrade)) view.fates.upgrade = 'lost';
   }
-  const facts: ServiceFacts = { service: service.name, mounts, dataPaths, ...(recognisedAs ? { recognisedAs } : {}), ...(upgrade ? { upgrade } : {}) };
+  const facts: ServiceFacts = {
+    service: service.name,
+    mounts,
+    dataPaths,
+    ephemeral: settings?.ephemeral ?? [],
+    ...(recognisedAs ? { recognisedAs } : {}),
+    ...(upgrade ? { upgrade } : {}),
+  };
   const view: ServiceAudit = {
     service: service.name,
     image: service.image,

@@ -12,6 +12,7 @@ interface Setup {
   imageEnv?: Record<string, string>;
   command?: string[];
   declared?: string[];
+  ephemeral?: string[];
   upgrade?: { image: string; imageVolumes: string[]; imageEnv: Record<string, string> };
 }
 
@@ -42,6 +43,7 @@ function audit(setup: Setup, fixedNames: Set<string> = new Set()) {
     mounts,
     dataPaths: paths.map((path) => viewOf(path, mounts, setup.upgrade?.imageVolumes)),
     ...(setup.service ? { recognisedAs: setup.service } : {}),
+    ...(setup.ephemeral ? { ephemeral: setup.ephemeral } : {}),
   };
   if (setup.upgrade) {
     const newMounts = withImageVolumes(setup.mounts ?? [], setup.upgrade.imageVolumes);
@@ -85,6 +87,14 @@ describe('each pitfall is named, and its correct twin is not', () => {
     expect(rules({ service: 'redis', imageVolumes: ['/data'], mounts: [{ target: '/data', kind: 'tmpfs', readOnly: false }] })).toEqual([
       'error tmpfs-over-data (restart)',
     ]);
+  });
+
+  test('a loss the user declared ephemeral is a note, and only below that path', () => {
+    const tmpfs: StorageMount = { target: '/data', kind: 'tmpfs', readOnly: false };
+    const findings = audit({ service: 'redis', imageVolumes: ['/data'], mounts: [tmpfs], ephemeral: ['/data'] });
+    expect(findings.map((f) => `${f.severity} ${f.rule}`)).toEqual(['info ephemeral-data']);
+    expect(findings[0]?.message).toMatch(/empty after every start\. Declared ephemeral in x-persist \(\/data\): that loss is intended\.$/);
+    expect(rules({ service: 'redis', imageVolumes: ['/data'], mounts: [tmpfs], ephemeral: ['/data/cache'] })).toEqual(['error tmpfs-over-data (restart)']);
   });
 
   test('a volume declared without a name', () => {

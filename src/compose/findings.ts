@@ -40,6 +40,8 @@ export interface ServiceFacts {
   mounts: StorageMount[];
   dataPaths: DataPathView[];
   upgrade?: UpgradeView;
+  /** Paths the user declared disposable in x-persist: losing what is below them is intended. */
+  ephemeral?: readonly string[];
 }
 
 /** A data path's view: its storage and fates (the upgrade column when an upgrade is known). */
@@ -115,6 +117,17 @@ function writableLayerFix(facts: ServiceFacts, view: DataPathView): string {
     return `Remove ${setting} from the service (its volume at ${mounted.target} is where the image keeps its data), or mount a named volume at ${view.path}.`;
   }
   return `Mount a named volume at ${view.path}.`;
+}
+
+/** A loss the user declared intended: a note that says what loses it, not an error. */
+function accepted(finding: Finding, ephemeral: string): Finding {
+  return {
+    ...finding,
+    severity: 'info',
+    rule: 'ephemeral-data',
+    message: `${finding.message} Declared ephemeral in x-persist (${ephemeral}): that loss is intended.`,
+    fix: 'Nothing to fix.',
+  };
 }
 
 /** A mount still at a path where an earlier layout kept the data, while this image keeps it elsewhere. */
@@ -231,7 +244,9 @@ export function findingsFor(facts: ServiceFacts, fixedNames: ReadonlySet<string>
   for (const view of facts.dataPaths) {
     const moved = movedLayoutFinding(facts, view, storage);
     const finding = moved ?? storageFinding(facts, view);
-    if (finding) findings.push(finding);
+    const disposable = (facts.ephemeral ?? []).find((path) => isWithin(view.path, path));
+    if (finding && disposable !== undefined) findings.push(accepted(finding, disposable));
+    else if (finding) findings.push(finding);
   }
   findings.push(...upgradeFindings(facts, storage), ...shippedContentFindings(facts, storage), ...informationFindings(facts));
   for (const mount of facts.mounts) {

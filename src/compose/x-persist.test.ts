@@ -21,7 +21,7 @@ describe('the x-persist block', () => {
 
   test('an unknown key is named, with the known ones', () => {
     expect(() => parseXPersist({ services: { app: { datas: ['/x'] } } }, services)).toThrow(
-      'x-persist.services.app has an unknown key `datas` (known: data, upgrade).',
+      'x-persist.services.app has an unknown key `datas` (known: data, ephemeral, upgrade).',
     );
     expect(() => parseXPersist({ service: {} }, services)).toThrow('x-persist has an unknown key `service` (known: services).');
   });

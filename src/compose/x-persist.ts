@@ -11,6 +11,9 @@ const AbsolutePath = Type.String({ pattern: '^/' });
 const ServiceSettings = Type.Object(
   {
     data: Type.Optional(Type.Array(AbsolutePath, { description: 'Paths in the container where this service keeps data the harness does not know of.' })),
+    ephemeral: Type.Optional(
+      Type.Array(AbsolutePath, { description: 'Paths whose loss is intended (a cache on tmpfs): a loss below them is a note, not an error.' }),
+    ),
     upgrade: Type.Optional(
       Type.Object({ image: Type.String({ minLength: 1, description: 'The image this service is about to be upgraded to.' }) }, { additionalProperties: false }),
     ),
