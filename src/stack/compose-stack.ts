@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { composeArgs, composeConfig, composeMessage, type ComposeOptions } from '../compose/compose-cli.ts';
 import { planCopy, type CopyPlan } from '../compose/copy-plan.ts';
+import { redact, secretValues } from '../compose/secrets.ts';
 import type { Lifecycle } from '../compose/storage-map.ts';
 import { inspectContainer } from '../docker/containers.ts';
 import { connectHost, publishAddress } from '../docker/host-only-container.ts';
@@ -33,9 +34,12 @@ export class ComposeStack extends ContainerStack {
   private readonly anonymousVolumes = new Set<string>();
   private readonly options: ComposeOptions;
   private readonly host: string;
+  /** The project's credential values: hidden in every message repeated from Compose. */
+  private readonly secrets: string[];
 
-  private constructor(options: ComposeOptions, plan: CopyPlan, services: string[], host: string) {
+  private constructor(options: ComposeOptions, plan: CopyPlan, services: string[], host: string, secrets: string[]) {
     super();
+    this.secrets = secrets;
     this.options = options;
     this.plan = plan;
     this.services = services;
@@ -45,7 +49,7 @@ export class ComposeStack extends ContainerStack {
   /** Copies the bind sources, writes the override, and starts the copy (`up -d --wait --pull never`). */
   static async start(scope: RunScope, project: ComposeOptions): Promise<ComposeStack> {
     const folder = await scope.createHostFolder('compose-copy');
-    const resolved = (await composeConfig(project, true)) as { services?: Record<string, unknown> };
+    const resolved = (await composeConfig(project, true)) as { services?: Record<string, { environment?: Record<string, string | null> }> };
     const plan = planCopy(resolved, { runId: scope.runId, scratchRoot: join(folder, 'binds'), publishAddress: (await publishAddress()) ?? '127.0.0.1' });
     for (const copy of plan.bindCopies) {
       await mkdir(dirname(copy.to), { recursive: true });
@@ -54,7 +58,8 @@ export class ComposeStack extends ContainerStack {
     const override = join(folder, 'compose.persist-copy.yaml');
     await writeFile(override, plan.override);
     const options: ComposeOptions = { ...project, files: [...project.files, override], projectName: plan.projectName };
-    const stack = new ComposeStack(options, plan, Object.keys(resolved.services ?? {}), await connectHost());
+    const secrets = secretValues(Object.values(resolved.services ?? {}).map((service) => service.environment ?? {}));
+    const stack = new ComposeStack(options, plan, Object.keys(resolved.services ?? {}), await connectHost(), secrets);
     // Registered before it starts: a failed `up` still leaves things dispose() must remove.
     scope.onDispose(() => stack.dispose());
     await stack.compose(['up', '-d', '--wait', '--pull', 'never']);
@@ -143,7 +148,7 @@ export class ComposeStack extends ContainerStack {
   /** Runs `docker compose` on the copy; a failure is one sentence with Compose's own words. */
   async compose(args: string[]): Promise<string> {
     const result = await execa('docker', ['compose', ...composeArgs(this.options), ...args], { reject: false });
-    if (result.exitCode !== 0) throw new ComposeCommandError(args.join(' '), composeMessage(String(result.stderr ?? '')));
+    if (result.exitCode !== 0) throw new ComposeCommandError(args.join(' '), redact(composeMessage(String(result.stderr ?? '')), this.secrets));
     return String(result.stdout);
   }
 
