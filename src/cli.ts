@@ -4,6 +4,7 @@
 // seconds, and a mistake in the arguments must be answered at once.
 import { Command, CommanderError, Option } from 'commander';
 import type { ReportOptions } from './commands/report.ts';
+import type { ComposeOptions } from './compose/compose-cli.ts';
 import { IMAGE_SETS } from './config.ts';
 import { describeError, HarnessError } from './errors.ts';
 import { prepareOutDir } from './report/out-dir.ts';
@@ -39,7 +40,7 @@ function program(): Command {
       process.exitCode = await runCommand(filters, { ...options, ...(out ? { out } : {}) });
     });
 
-  addAuditCommand(cli);
+  addProjectCommands(cli);
 
   cli
     .command('list')
@@ -98,7 +99,7 @@ function program(): Command {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-interface AuditCliOptions {
+interface ProjectCliOptions {
   file: string[];
   projectName?: string;
   profile: string[];
@@ -107,21 +108,23 @@ interface AuditCliOptions {
   out?: string;
 }
 
-/** `persist audit`, with the project options spelled as Compose spells them. */
-function addAuditCommand(cli: Command): void {
+type ProjectCommand = (options: ComposeOptions & { out?: string }, print: (line: string) => void) => Promise<number>;
+
+/** A command on the user's Compose project, with the project options spelled as Compose spells them. */
+function addProjectCommand(cli: Command, name: string, description: string, load: () => Promise<ProjectCommand>): void {
   cli
-    .command('audit')
-    .description('read your Compose project on paper: where each service keeps its data, and what would lose it (starts nothing)')
+    .command(name)
+    .description(description)
     .option('-f, --file <file>', 'Compose file (repeatable: an overlay such as compose.persist.yaml can carry x-persist)', collect, [])
     .option('-p, --project-name <name>', 'project name')
     .option('--profile <profile>', 'enable a profile (repeatable)', collect, [])
     .option('--env-file <file>', 'an alternate environment file (repeatable)', collect, [])
     .option('--project-directory <dir>', 'an alternate working directory')
     .option('--out <dir>', 'report folder (default reports/<runId>, copied to reports/latest)')
-    .action(async (options: AuditCliOptions) => {
+    .action(async (options: ProjectCliOptions) => {
       const out = options.out === undefined ? undefined : await prepareOutDir(options.out);
-      const { auditCommand } = await import('./commands/audit.ts');
-      process.exitCode = await auditCommand(
+      const command = await load();
+      process.exitCode = await command(
         {
           files: options.file,
           profiles: options.profile,
@@ -133,6 +136,22 @@ function addAuditCommand(cli: Command): void {
         print,
       );
     });
+}
+
+/** `persist audit` and `persist check`: the user's own Compose project. */
+function addProjectCommands(cli: Command): void {
+  addProjectCommand(
+    cli,
+    'audit',
+    'read your Compose project on paper: where each service keeps its data, and what would lose it (starts nothing)',
+    async () => (await import('./commands/audit.ts')).auditCommand,
+  );
+  addProjectCommand(
+    cli,
+    'check',
+    'run a copy of your Compose project through restart, force-recreate, down + up and down -v, and show what survived',
+    async () => (await import('./commands/check.ts')).checkCommand,
+  );
 }
 
 async function main(argv: string[]): Promise<number> {

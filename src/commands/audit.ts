@@ -5,12 +5,11 @@ import { auditProject } from '../compose/audit.ts';
 import type { ComposeOptions } from '../compose/compose-cli.ts';
 import { checkEngine } from '../docker/engine.ts';
 import { newRunId } from '../docker/labels.ts';
-import { exitCodeFor, PHASE_DEFINITIONS, SCHEMA_VERSION, summarise, type Audit, type Report } from '../report/model.ts';
+import { exitCodeFor, type Audit } from '../report/model.ts';
 import { auditTables, describeCounts, SEVERITY_WORDS } from '../report/render/audit-tables.ts';
-import { reportProblems } from '../report/validate.ts';
+import { projectReport } from '../report/project-report.ts';
 import { defaultOutDir, writeReport } from '../report/write.ts';
 import { stopwatch, wallClock } from '../timing/clock.ts';
-import { toolVersion } from '../version.ts';
 
 export interface AuditOptions extends ComposeOptions {
   out?: string;
@@ -21,7 +20,7 @@ type Print = (line: string) => void;
 const SEVERITY_MARK = { error: '✘', warning: '!', info: '·' } as const;
 
 /** Columns padded to their widest cell; the last column is not padded. */
-function columns(rows: string[][]): string[] {
+export function columns(rows: string[][]): string[] {
   const widths = rows[0]?.map((_, index) => Math.max(...rows.map((row) => (row[index] ?? '').length))) ?? [];
   return rows.map((row) => row.map((value, index) => (index === row.length - 1 ? value : value.padEnd(widths[index] ?? 0))).join('  '));
 }
@@ -53,29 +52,7 @@ export async function auditCommand(options: AuditOptions, print: Print): Promise
   const runId = `audit-${newRunId(startedAt)}`;
   const audit = await auditProject(options);
   const engine = await checkEngine();
-  const report: Report = {
-    schemaVersion: SCHEMA_VERSION,
-    runId,
-    startedAt: startedAt.toISOString(),
-    finishedAt: wallClock().toISOString(),
-    durationMs: timer.ms(),
-    tool: toolVersion(),
-    settings: { imageSet: 'project', trials: 1, filters: [] },
-    environment: {
-      engine,
-      images: audit.services.map((service) => ({ target: service.service, reference: service.image, id: service.imageId, source: 'project' })),
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-    },
-    phaseDefinitions: PHASE_DEFINITIONS,
-    summary: summarise([], []),
-    results: [],
-    controls: [],
-    harnessErrors: [],
-    audit,
-  };
-  const problems = reportProblems(report);
-  if (problems.length > 0) report.harnessErrors.push(...problems.map((problem) => `report.json does not match its schema: ${problem}`));
+  const report = projectReport({ runId, startedAt, finishedAt: wallClock(), durationMs: timer.ms(), engine }, audit);
   printAudit(audit, print);
   const written = await writeReport(report, options.out ?? defaultOutDir(runId), options.out === undefined);
   const code = exitCodeFor(report);

@@ -4,6 +4,7 @@
 import { access } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { inspectImage, type ImageFacts } from '../docker/engine.ts';
+import { isWithin } from '../storage/paths.ts';
 import { HarnessError, UsageError } from '../errors.ts';
 import { composeConfig, composeVersion, type ComposeOptions } from './compose-cli.ts';
 import { dataPathsOf, recognise, type ServiceRuntime } from './data-paths.ts';
@@ -77,7 +78,11 @@ async function auditService(service: ProjectService, settings: ServiceSettings |
   const recognisedAs = recognise(service.image);
   const declared = settings?.data ?? [];
   const mounts = withImageVolumes(composeMounts, image.volumes);
-  const dataPaths = dataPathsOf(recognisedAs, runtimeOf(service, image), declared).map((path) => viewOf(path, mounts, newImage?.volumes));
+  const ephemeral = settings?.ephemeral ?? [];
+  const dataPaths = dataPathsOf(recognisedAs, runtimeOf(service, image), declared).map((path) => {
+    const view = viewOf(path, mounts, newImage?.volumes);
+    return ephemeral.some((disposable) => isWithin(path.path, disposable)) ? { ...view, ephemeral: true } : view;
+  });
   let upgrade: ServiceFacts['upgrade'];
   if (newImage && upgradeTo) {
     const newMounts = withImageVolumes(composeMounts, newImage.volumes);
@@ -90,7 +95,7 @@ async function auditService(service: ProjectService, settings: ServiceSettings |
     service: service.name,
     mounts,
     dataPaths,
-    ephemeral: settings?.ephemeral ?? [],
+    ephemeral,
     ...(recognisedAs ? { recognisedAs } : {}),
     ...(upgrade ? { upgrade } : {}),
   };

@@ -39,13 +39,16 @@ export function composeArgs(options: ComposeOptions): string[] {
   ];
 }
 
-/** Compose's own message, without its log-level prefix: what the user would see running it. */
+/**
+ * Compose's own message: its last line, without log-level warnings. Compose writes its progress
+ * ("Container x  Started") to stderr too; the reason it failed comes last.
+ */
 export function composeMessage(stderr: string): string {
   const lines = stderr
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && !/^WARN\[\d+\]|^time=".*" level=warning/.test(line));
-  return (lines.join(' ') || 'no message').replace(/\.$/, '');
+  return (lines.at(-1) ?? 'no message').replace(/\.$/, '');
 }
 
 /** Compose's version (`docker compose version --short`), or why it cannot run. */

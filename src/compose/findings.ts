@@ -22,6 +22,8 @@ export interface Finding {
 
 /** One data path as the audit sees it: where it lands and what each lifecycle command does to it. */
 export interface DataPathView extends DataPath {
+  /** Below a path x-persist declares ephemeral: its loss is intended. */
+  ephemeral?: boolean;
   storage: Storage;
   fates: Partial<Record<Lifecycle, Fate>>;
 }

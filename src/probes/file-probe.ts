@@ -10,6 +10,11 @@ import type { Stack } from '../stack/stack.ts';
 import { ABSENT, type Probe, untilRunning } from './probe.ts';
 
 const FILE_NAME = '.persist-probe';
+
+/** The probe's file in a data path: the key of that path in the probe's fingerprints. */
+export function probeFileIn(path: string): string {
+  return posix.join(path, FILE_NAME);
+}
 const READY_TIMEOUT_MS = 30_000;
 
 export class FileProbe implements Probe {
@@ -34,7 +39,7 @@ export class FileProbe implements Probe {
   async seed(stack: Stack): Promise<Fingerprint> {
     const id = stack.containerId(this.service);
     for (const path of this.paths) {
-      const file = posix.join(path, FILE_NAME);
+      const file = probeFileIn(path);
       const written = await execIn(id, ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && sync', 'sh', file], { stdin: this.content });
       if (written.exitCode !== 0)
         throw new HarnessError(`Writing ${file} in ${this.service} failed: ${written.stderr.trim()}.`, 'Check that the path is writable in the container.');
@@ -51,7 +56,7 @@ export class FileProbe implements Probe {
     const running = (await stack.inspect(this.service)).running;
     const fingerprint: Fingerprint = {};
     for (const path of this.paths) {
-      const file = posix.join(path, FILE_NAME);
+      const file = probeFileIn(path);
       // A container that did not come back holds nothing anyone can read.
       const read = running ? await execIn(id, ['cat', file]) : { exitCode: 1, stdout: Buffer.alloc(0) };
       fingerprint[file] = read.exitCode === 0 ? { present: true, rows: read.stdout.length, contentHash: sha256(read.stdout) } : ABSENT;

@@ -3,6 +3,7 @@
 // and the code cannot disagree. Bump the schema version on any change a reader of an older
 // report would trip over; migrate.ts reads the older versions.
 import type { Static } from 'typebox';
+import { checkExitCode } from '../check/verdict.ts';
 import type * as S from './schema.ts';
 
 export { REPORT_SCHEMA_VERSION as SCHEMA_VERSION } from './schema.ts';
@@ -103,6 +104,8 @@ export type RegressionThresholds = Comparison['thresholds'];
 export type Report = Static<typeof S.Report>;
 export type Audit = Static<typeof S.Audit>;
 export type AuditFinding = Static<typeof S.Finding>;
+export type Check = Static<typeof S.Check>;
+export type CheckCell = Static<typeof S.CheckCell>;
 
 /** A drill's facts of one kind, or undefined for a result of another kind of drill. */
 function detailsOf<K extends DrillDetails['kind']>(kind: K) {
@@ -127,11 +130,13 @@ export function summarise(results: CellResult[], controls: ControlResult[]): Sum
 }
 
 /** 0 all passed, 1 a verdict failed (data not as expected), 2 the harness could not run. */
-export function exitCodeFor(report: Pick<Report, 'summary' | 'harnessErrors' | 'comparison' | 'audit'>): 0 | 1 | 2 {
+export function exitCodeFor(report: Pick<Report, 'summary' | 'harnessErrors' | 'comparison' | 'audit' | 'check'>): 0 | 1 | 2 {
   const { summary, comparison } = report;
   if (report.harnessErrors.length > 0 || summary.errored > 0) return 2;
   if (summary.controlsCaught < summary.controls) return 2;
   if (summary.failed > 0) return 1;
+  // A check: a lost piece of needed data fails (1); a prediction that did not hold is a harness problem (2).
+  if (report.check) return report.check.cells.length === 0 ? 2 : checkExitCode(report.check.cells);
   // An audit proves nothing by running: its verdict is its findings.
   if (report.audit) return report.audit.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
   if (summary.total === 0) return 2;

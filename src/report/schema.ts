@@ -222,6 +222,7 @@ const AuditDataPath = Closed(
     path: Text,
     why: Text,
     origin: Type.Enum(['service-setting', 'image-setting', 'documented', 'image-volume', 'x-persist']),
+    ephemeral: Type.Optional(Type.Boolean({ description: 'Below a path x-persist declares ephemeral: its loss is intended.' })),
     storage: AuditStorage,
     fates: Closed(Object.fromEntries(LIFECYCLE.map((command) => [command, Type.Optional(Fate)]))),
   },
@@ -258,13 +259,38 @@ export const Audit = Closed(
   '`persist audit`: a Compose project read on paper (docker compose config, docker image inspect); nothing was started.',
 );
 
+export const CheckCell = Closed(
+  {
+    service: Text,
+    path: Text,
+    storage: AuditStorage,
+    lifecycle: Lifecycle,
+    required: Type.Optional(Fate),
+    predicted: Type.Optional(Fate),
+    observed: Type.Enum(['kept', 'lost', 'unavailable']),
+    status: Type.Enum(['passed', 'failed']),
+    surprise: Type.Boolean(),
+    evidence: Type.Array(Text),
+  },
+  'One service × data path × lifecycle command on the copy: what the user needs, what the audit predicted, what was observed.',
+);
+export const Check = Closed(
+  {
+    copyProject: Text,
+    replaced: Type.Array(Closed({ kind: Type.Enum(['volume', 'network']), original: Text, copy: Text })),
+    lifecycles: Type.Array(Closed({ lifecycle: Lifecycle, ms: Ms, problem: Type.Optional(Text) })),
+    cells: Type.Array(CheckCell),
+  },
+  '`persist check`: a copy of the project run through lifecycle commands; the audit section holds the predictions.',
+);
+
 export const REPORT_SCHEMA_VERSION = 5;
 
 export const Report = Type.Object(
   {
     schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
       description:
-        '5: an `audit` section for `persist audit` (findings on a Compose project). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 4 are still read.',
+        '5: `audit` and `check` sections for `persist audit` and `persist check` (a Compose project on paper, and a copy of it run). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 4 are still read.',
     }),
     runId: Text,
     startedAt: Type.String({ format: 'date-time' }),
@@ -280,6 +306,7 @@ export const Report = Type.Object(
     harnessErrors: Type.Array(Text),
     comparison: Type.Optional(Comparison),
     audit: Type.Optional(Audit),
+    check: Type.Optional(Check),
   },
   {
     additionalProperties: false,

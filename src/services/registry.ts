@@ -42,6 +42,11 @@ export interface StorageProfile {
   formerDataDirs?: readonly string[];
   /** Where the image ships content that reaches a volume only when the volume is empty. */
   shippedContent?: readonly string[];
+  /**
+   * A command run in the container that succeeds once the service has made its data directory:
+   * nothing may be written there before (an initialisation refuses a data directory that is not empty).
+   */
+  readyCommand?: readonly string[];
 }
 
 export interface ServiceProfile {
@@ -75,7 +80,7 @@ export const SERVICES = {
     official: 'postgres:17',
     standIn: standIn('persistence-harness/postgres:15', 'postgres', 'bookworm', { PG_MAJOR: '15' }),
     // postgres 18 sets PGDATA=/var/lib/postgresql/18/docker in the image and declares VOLUME /var/lib/postgresql.
-    storage: { dataDir: '/var/lib/postgresql/data', dataDirEnv: 'PGDATA', formerDataDirs: ['/var/lib/postgresql/data'] },
+    storage: { dataDir: '/var/lib/postgresql/data', dataDirEnv: 'PGDATA', formerDataDirs: ['/var/lib/postgresql/data'], readyCommand: ['pg_isready', '-q'] },
     capabilities: { database: true, backupSubject: 'postgres' },
   },
   mysql: {
@@ -83,7 +88,8 @@ export const SERVICES = {
     versionName: 'MySQL|MariaDB',
     official: 'mysql:8.4',
     standIn: standIn('persistence-harness/mysql:10.11', 'mysql', 'bookworm'),
-    storage: { alsoKnownAs: ['mariadb'], dataDir: '/var/lib/mysql', dataDirFlag: '--datadir' },
+    // mysqladmin ping exits 0 whenever the server answers, even "access denied".
+    storage: { alsoKnownAs: ['mariadb'], dataDir: '/var/lib/mysql', dataDirFlag: '--datadir', readyCommand: ['mysqladmin', 'ping', '--silent'] },
     capabilities: { database: true, backupSubject: 'mysql' },
   },
   redis: {
@@ -91,7 +97,7 @@ export const SERVICES = {
     versionName: 'Redis',
     official: 'redis:7',
     standIn: standIn('persistence-harness/redis:7.0', 'redis', 'bookworm'),
-    storage: { dataDir: 'workdir', dataDirFlag: '--dir' },
+    storage: { dataDir: 'workdir', dataDirFlag: '--dir', readyCommand: ['redis-cli', 'ping'] },
     capabilities: { database: true },
   },
   wordpress: {
@@ -100,7 +106,7 @@ export const SERVICES = {
     official: 'wordpress:6',
     standIn: standIn('persistence-harness/wordpress:6.1', 'wordpress', 'bookworm', { DEFAULT_THEME: 'twentytwentythree' }),
     // The entrypoint copies WordPress into /var/www/html only when it finds no WordPress there.
-    storage: { dataDir: '/var/www/html', shippedContent: ['/var/www/html'] },
+    storage: { dataDir: '/var/www/html', shippedContent: ['/var/www/html'], readyCommand: ['test', '-e', '/var/www/html/wp-includes/version.php'] },
     capabilities: { backupSubject: 'wordpress-files' },
   },
   nginx: {

@@ -62,9 +62,38 @@ export class ComposeStack extends ContainerStack {
     const stack = new ComposeStack(options, plan, Object.keys(resolved.services ?? {}), await connectHost(), secrets);
     // Registered before it starts: a failed `up` still leaves things dispose() must remove.
     scope.onDispose(() => stack.dispose());
-    await stack.compose(['up', '-d', '--wait', '--pull', 'never']);
-    await stack.refresh();
+    stack.startProblem = await stack.upAll();
     return stack;
+  }
+
+  /** Why `up --wait` failed at the start (a service exited or never got ready), if it did. */
+  startProblem: string | undefined;
+
+  /**
+   * `up -d --wait` for the whole copy. A service that exits or never gets ready makes Compose fail
+   * while the others run: that is the service's answer (a finding), so it is returned, not thrown.
+   */
+  private async upAll(extra: string[] = []): Promise<string | undefined> {
+    try {
+      await this.compose(['up', '-d', '--wait', '--pull', 'never', ...extra]);
+      return undefined;
+    } catch (error) {
+      if (error instanceof ComposeCommandError) return error.message;
+      throw error;
+    } finally {
+      await this.refresh();
+    }
+  }
+
+  /** Whether Compose made a container for the service (running or not). */
+  hasContainer(service: string): boolean {
+    return this.containers.has(service);
+  }
+
+  /** Whether the service has a container that runs now. */
+  async isRunning(service: string): Promise<boolean> {
+    const id = this.containers.get(service);
+    return id !== undefined && (await inspectContainer(id)).running;
   }
 
   containerId(service: string): string {
@@ -123,17 +152,18 @@ export class ComposeStack extends ContainerStack {
   /**
    * A lifecycle command on the whole copy, as a team runs it: `restart`, `up -d --force-recreate`,
    * `down` then `up -d`, `down -v` then `up -d`. Anonymous volumes are recorded first, so the ones
-   * a `down` leaves behind are removed with the copy.
+   * a `down` leaves behind are removed with the copy. Returns why a service did not come back, if one did not.
    */
-  async lifecycle(command: Exclude<Lifecycle, 'upgrade'>): Promise<void> {
+  async lifecycle(command: Exclude<Lifecycle, 'upgrade'>): Promise<string | undefined> {
     for (const service of this.containers.keys()) await this.recordAnonymousVolumes(service);
-    if (command === 'restart') await this.compose(['restart']);
-    else if (command === 'up --force-recreate') await this.compose(['up', '-d', '--wait', '--force-recreate']);
-    else {
-      await this.compose(['down', ...(command === 'down -v + up' ? ['-v'] : []), '--timeout', '30']);
-      await this.compose(['up', '-d', '--wait', '--pull', 'never']);
+    if (command === 'restart') {
+      await this.compose(['restart']);
+      await this.refresh();
+      return undefined;
     }
-    await this.refresh();
+    if (command === 'up --force-recreate') return this.upAll(['--force-recreate']);
+    await this.compose(['down', ...(command === 'down -v + up' ? ['-v'] : []), '--timeout', '30']);
+    return this.upAll();
   }
 
   /** `down -v` (containers, networks, the project's volumes), then the anonymous volumes recorded. */

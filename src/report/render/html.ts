@@ -5,6 +5,7 @@
 import { backupFacts, type CellResult, DISRUPTIONS, exitCodeFor, killFacts, type Phase, type Report, type Status } from '../model.ts';
 import { describeRegression } from '../compare.ts';
 import { auditHtml } from './audit-html.ts';
+import { checkHtml } from './check-html.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
 // Badges, not emoji: a machine without an emoji font would show empty boxes.
@@ -18,22 +19,28 @@ const CHART_PHASES: Phase[] = ['restore', 'create', 'ready', 'verified'];
 const PHASE_COLOURS: Record<string, string> = { restore: '#8e6bbf', create: '#4f81bd', ready: '#f2a93b', verified: '#5aa469' };
 
 export function renderHtml(report: Report): string {
-  const title = report.audit ? `Persistence audit: project ${esc(report.audit.project)}` : `Persistence report: run ${esc(report.runId)}`;
-  const body = report.audit
-    ? auditHtml(report, esc)
-    : [
-        verdict(report),
-        comparison(report),
-        matrices(report),
-        recoveryChart(report),
-        backups(report),
-        kills(report),
-        factTable('stop-modes', stopModeTable(report)),
-        factTable('upgrades', upgradeTable(report)),
-        controls(report),
-        evidence(report),
-        environment(report),
-      ].join('\n');
+  const title = report.check
+    ? `Persistence check: project ${esc(report.audit?.project ?? report.check.copyProject)}`
+    : report.audit
+      ? `Persistence audit: project ${esc(report.audit.project)}`
+      : `Persistence report: run ${esc(report.runId)}`;
+  const body = report.check
+    ? `${checkHtml(report, esc)}\n<h2>The audit it tested</h2>\n${auditHtml(report, esc)}`
+    : report.audit
+      ? auditHtml(report, esc)
+      : [
+          verdict(report),
+          comparison(report),
+          matrices(report),
+          recoveryChart(report),
+          backups(report),
+          kills(report),
+          factTable('stop-modes', stopModeTable(report)),
+          factTable('upgrades', upgradeTable(report)),
+          controls(report),
+          evidence(report),
+          environment(report),
+        ].join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -21,7 +21,8 @@ export function renderJunit(report: Report): string {
   for (const result of report.results) add(result.scenario, resultCase(result));
   for (const control of report.controls) add(control.scenario, controlCase(control));
   for (const testCase of trendCases(report)) add('trends', testCase);
-  for (const testCase of auditCases(report)) add('audit', testCase);
+  if (report.check) for (const testCase of checkCases(report)) add('check', testCase);
+  else for (const testCase of auditCases(report)) add('audit', testCase);
   if (report.harnessErrors.length > 0) {
     add('harness', {
       name: 'the harness ran every scenario',
@@ -102,6 +103,23 @@ function trendCases(report: Report): Case[] {
     const detail = describeRegression(r);
     const base = { name: `recovery time of ${r.title}`, classname: 'trends.recovery', seconds: 0, out: detail };
     return c.failOnRegression ? { ...base, failure: { message: `recovery ${rule}`, type: 'RecoveryRegression', detail } } : base;
+  });
+}
+
+/** A check: one case per service × data path × command; a lost need fails it, a broken prediction is an error. */
+function checkCases(report: Report): Case[] {
+  return (report.check?.cells ?? []).map((cell) => {
+    const detail = cell.evidence.join('\n');
+    return {
+      name: `${cell.service} ${cell.path} after ${cell.lifecycle}: ${cell.observed}`,
+      classname: `check.${report.audit?.project ?? 'project'}`,
+      seconds: 0,
+      ...(cell.status === 'failed' ? { failure: { message: `${cell.observed}, needed ${cell.required ?? 'nothing'}`, type: 'DataLost', detail } } : {}),
+      ...(cell.status === 'passed' && cell.surprise
+        ? { error: { message: `observed ${cell.observed}, the audit predicted ${cell.predicted}`, type: 'Surprise', detail } }
+        : {}),
+      out: detail,
+    };
   });
 }
 

@@ -2,6 +2,7 @@
 // controls, timings and the evidence behind every verdict.
 import { backupFacts, type CellResult, DISRUPTIONS, exitCodeFor, killFacts, PHASES, type Report, type Status, type TimedMeasure } from '../model.ts';
 import { renderAuditMarkdown } from './audit-markdown.ts';
+import { renderCheckMarkdown } from './check-markdown.ts';
 import { describeGlanceCell, GLANCE_PROPERTIES, storageGlance } from '../storage-glance.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
@@ -9,6 +10,7 @@ const STATUS_MARK: Record<Status, string> = { passed: '✅ passed', failed: '❌
 
 /** brief: the summary a CI page shows (no timings, evidence or definitions; report.md has them). */
 export function renderMarkdown(report: Report, { brief = false }: { brief?: boolean } = {}): string {
+  if (report.check) return renderCheckMarkdown(report);
   if (report.audit) return renderAuditMarkdown(report);
   const details = brief ? [] : [timingsSection(report), measurementsSection(report), evidenceSection(report)];
   return [

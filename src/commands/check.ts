@@ -1,0 +1,61 @@
+// `persist check`: runs a copy of the user's Compose project through the lifecycle commands and
+// reports what survived, beside what the audit predicted. Writes the same report files as
+// `persist run`; exit 0 when everything needed survived as predicted, 1 when needed data was
+// lost, 2 when the check could not run or a prediction did not hold.
+import { runCheck } from '../check/run-check.ts';
+import type { ComposeOptions } from '../compose/compose-cli.ts';
+import { checkEngine } from '../docker/engine.ts';
+import { newRunId } from '../docker/labels.ts';
+import { sweepOnSignal } from '../docker/interrupt.ts';
+import { RunScope, sweepRun } from '../docker/run-scope.ts';
+import { progress } from '../progress.ts';
+import { exitCodeFor, type Report } from '../report/model.ts';
+import { checkCounts, checkTables } from '../report/render/check-tables.ts';
+import { projectReport } from '../report/project-report.ts';
+import { defaultOutDir, writeReport } from '../report/write.ts';
+import { stopwatch, wallClock } from '../timing/clock.ts';
+import { columns } from './audit.ts';
+
+export interface CheckOptions extends ComposeOptions {
+  out?: string;
+}
+
+type Print = (line: string) => void;
+
+function printCheck(report: Report, print: Print): void {
+  const check = report.check;
+  if (!check) return;
+  for (const table of checkTables(check)) {
+    print('');
+    print(table.service);
+    for (const line of columns([table.header, ...table.rows])) print(`  ${line}`);
+    for (const cell of table.notable) print(`  ${cell.status === 'failed' ? '✘' : '!'} ${cell.path} after \`${cell.lifecycle}\`: ${cell.evidence.join('; ')}`);
+  }
+  print('');
+}
+
+export async function checkCommand(options: CheckOptions, print: Print): Promise<number> {
+  const startedAt = wallClock();
+  const timer = stopwatch();
+  const runId = `check-${newRunId(startedAt)}`;
+  const engine = await checkEngine();
+  const scope = new RunScope(runId);
+  const stopListening = sweepOnSignal(runId);
+  let outcome: Awaited<ReturnType<typeof runCheck>>;
+  try {
+    outcome = await runCheck(options, scope, progress);
+  } finally {
+    await scope.dispose().catch((error: unknown) => progress(`cleanup: ${String(error)}`));
+    await sweepRun(runId);
+    stopListening();
+  }
+  const report = projectReport({ runId, startedAt, finishedAt: wallClock(), durationMs: timer.ms(), engine }, outcome.audit, outcome.check);
+  printCheck(report, print);
+  const written = await writeReport(report, options.out ?? defaultOutDir(runId), options.out === undefined);
+  const code = exitCodeFor(report);
+  const { passed, failed, surprises } = checkCounts(outcome.check);
+  print(
+    `${code === 0 ? 'PASSED' : 'NOT PASSED'}: ${passed} cell(s) passed, ${failed} failed, ${surprises} not as the audit predicted; ${(report.durationMs / 1000).toFixed(1)} s; report: ${written.outDir}/report.md`,
+  );
+  return code;
+}

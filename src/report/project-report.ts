@@ -1,0 +1,43 @@
+// The report of a command on the user's Compose project (`persist audit`, `persist check`): the
+// same report.json as a run's, with no scenario results, the audit and, for a check, the copy's
+// cells. Checked against the schema like every report; a mismatch becomes a harness error.
+import type { EngineFacts } from '../docker/engine.ts';
+import { toolVersion } from '../version.ts';
+import { type Audit, type Check, PHASE_DEFINITIONS, type Report, SCHEMA_VERSION, summarise } from './model.ts';
+import { reportProblems } from './validate.ts';
+
+export interface ProjectRun {
+  runId: string;
+  startedAt: Date;
+  finishedAt: Date;
+  durationMs: number;
+  engine: EngineFacts;
+}
+
+export function projectReport(run: ProjectRun, audit: Audit, check?: Check): Report {
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    runId: run.runId,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: run.finishedAt.toISOString(),
+    durationMs: run.durationMs,
+    tool: toolVersion(),
+    settings: { imageSet: 'project', trials: 1, filters: [] },
+    environment: {
+      engine: run.engine,
+      images: audit.services.map((service) => ({ target: service.service, reference: service.image, id: service.imageId, source: 'project' })),
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
+    phaseDefinitions: PHASE_DEFINITIONS,
+    summary: summarise([], []),
+    results: [],
+    controls: [],
+    harnessErrors: [],
+    audit,
+    ...(check ? { check } : {}),
+  };
+  const problems = reportProblems(report);
+  if (problems.length > 0) report.harnessErrors.push(...problems.map((problem) => `report.json does not match its schema: ${problem}`));
+  return report;
+}

@@ -1,0 +1,38 @@
+// A check report (the pitfalls example as persist check wrote it) in every format.
+import { describe, expect, test } from 'vitest';
+import sample from '../fixtures/check-report.json' with { type: 'json' };
+import { exitCodeFor, type Report } from '../model.ts';
+import { reportProblems } from '../validate.ts';
+import { renderHtml } from './html.ts';
+import { renderJunit } from './junit.ts';
+import { renderMarkdown } from './markdown.ts';
+
+const report = sample as Report;
+
+describe('a check report', () => {
+  test('matches the schema; lost data fails it, a surprise alone is exit 2', () => {
+    expect(reportProblems(report)).toEqual([]);
+    expect(exitCodeFor(report)).toBe(1);
+    const surprised = structuredClone(report);
+    surprised.check!.cells = surprised.check!.cells.map((cell) => ({ ...cell, status: 'passed' as const }));
+    surprised.check!.cells[0]!.surprise = true;
+    expect(exitCodeFor(surprised)).toBe(2);
+    surprised.check!.cells[0]!.surprise = false;
+    expect(exitCodeFor(surprised)).toBe(0);
+  });
+
+  test('Markdown: the verdict, a table per service, each failed cell with its evidence, then the audit', () => {
+    const markdown = renderMarkdown(report);
+    expect(markdown.split('\n')[0]).toBe('# Persistence check: project pitfalls');
+    expect(markdown).toContain('23 cell(s) passed, 13 failed, 0 not as the audit predicted');
+    expect(markdown).toMatch(/^\| \/data \| LOST \(needed kept\) \| LOST \(needed kept\) \| LOST \(needed kept\) \| lost \|$/m);
+    expect(markdown).toContain('## Persistence audit: project pitfalls');
+  });
+
+  test('HTML and JUnit: a failed cell is marked; a case per cell, failed by lost data', () => {
+    expect(renderHtml(report)).toContain('<td class="failed">LOST (needed kept)</td>');
+    const junit = renderJunit(report);
+    expect(junit.match(/<testcase /g)).toHaveLength(36);
+    expect(junit.match(/<failure /g)).toHaveLength(13);
+  });
+});

@@ -1,0 +1,49 @@
+// A check as tables, shared by the terminal, Markdown and HTML: per service, each data path
+// against each lifecycle command, with what was observed, marked where it fails what the user
+// needs or differs from what the audit predicted.
+import type { Check, CheckCell } from '../model.ts';
+
+export interface CheckTable {
+  service: string;
+  header: string[];
+  rows: string[][];
+  /** The cells that failed or surprised, with their evidence. */
+  notable: CheckCell[];
+}
+
+/** "kept", "LOST (needed)", "kept, predicted lost", "unavailable". */
+export function describeCell(cell: CheckCell): string {
+  const word = cell.status === 'failed' ? cell.observed.toUpperCase() : cell.observed;
+  const needed = cell.status === 'failed' && cell.observed !== 'unavailable' ? ` (needed ${cell.required})` : '';
+  const surprise = cell.surprise ? `, predicted ${cell.predicted}` : '';
+  return `${word}${needed}${surprise}`;
+}
+
+export function checkCounts(check: Check): { passed: number; failed: number; surprises: number } {
+  return {
+    passed: check.cells.filter((cell) => cell.status === 'passed').length,
+    failed: check.cells.filter((cell) => cell.status === 'failed').length,
+    surprises: check.cells.filter((cell) => cell.surprise).length,
+  };
+}
+
+export function checkTables(check: Check): CheckTable[] {
+  const lifecycles = check.lifecycles.map((entry) => entry.lifecycle);
+  const services = [...new Set(check.cells.map((cell) => cell.service))];
+  return services.map((service) => {
+    const cells = check.cells.filter((cell) => cell.service === service);
+    const paths = [...new Set(cells.map((cell) => cell.path))];
+    return {
+      service,
+      header: ['data path', ...lifecycles],
+      rows: paths.map((path) => [
+        path,
+        ...lifecycles.map((lifecycle) => {
+          const cell = cells.find((c) => c.path === path && c.lifecycle === lifecycle);
+          return cell ? describeCell(cell) : '—';
+        }),
+      ]),
+      notable: cells.filter((cell) => cell.status === 'failed' || cell.surprise),
+    };
+  });
+}
