@@ -8,7 +8,7 @@ import { compareFingerprints, type Fingerprint } from '../data/fingerprint.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { execIn } from '../docker/exec.ts';
 import { describeError } from '../errors.ts';
-import { SERVICES, type StorageProfile } from '../services/registry.ts';
+import { storageProfile } from '../services/registry.ts';
 import { FileProbe, probeFileIn } from '../probes/file-probe.ts';
 import { ABSENT } from '../probes/probe.ts';
 import type { Audit, Check, CheckCell } from '../report/model.ts';
@@ -38,8 +38,7 @@ const READY_LIMIT_MS = 120_000;
  * Returns why it is not ready, or undefined.
  */
 async function untilReady(stack: ComposeStack, service: Audit['services'][number]): Promise<string | undefined> {
-  const profile = service.recognisedAs ? (SERVICES as Record<string, { storage: StorageProfile }>)[service.recognisedAs] : undefined;
-  const command = profile?.storage.readyCommand;
+  const command = storageProfile(service.recognisedAs).readyCommand;
   const deadline = deadlineIn(READY_LIMIT_MS);
   for (;;) {
     if (!stack.hasContainer(service.service)) return `${service.service} has no container`;

@@ -8,6 +8,7 @@ import { newRunId } from '../docker/labels.ts';
 import { exitCodeFor, type Audit } from '../report/model.ts';
 import { auditTables, describeCounts, SEVERITY_WORDS } from '../report/render/audit-tables.ts';
 import { projectReport } from '../report/project-report.ts';
+import { columns } from '../terminal/columns.ts';
 import { defaultOutDir, writeReport } from '../report/write.ts';
 import { stopwatch, wallClock } from '../timing/clock.ts';
 
@@ -18,12 +19,6 @@ export interface AuditOptions extends ComposeOptions {
 type Print = (line: string) => void;
 
 const SEVERITY_MARK = { error: '✘', warning: '!', info: '·' } as const;
-
-/** Columns padded to their widest cell; the last column is not padded. */
-export function columns(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, index) => Math.max(...rows.map((row) => (row[index] ?? '').length))) ?? [];
-  return rows.map((row) => row.map((value, index) => (index === row.length - 1 ? value : value.padEnd(widths[index] ?? 0))).join('  '));
-}
 
 export function printAudit(audit: Audit, print: Print): void {
   print(`Project ${audit.project} (${audit.files.join(', ')}), Docker Compose ${audit.composeVersion}: read on paper, nothing started.`);

@@ -14,7 +14,7 @@ import { checkCounts, checkTables } from '../report/render/check-tables.ts';
 import { projectReport } from '../report/project-report.ts';
 import { defaultOutDir, writeReport } from '../report/write.ts';
 import { stopwatch, wallClock } from '../timing/clock.ts';
-import { columns } from './audit.ts';
+import { columns } from '../terminal/columns.ts';
 
 export interface CheckOptions extends ComposeOptions {
   out?: string;

@@ -2,7 +2,7 @@
 // directory as the image and the service configure it (postgres' PGDATA, mysqld's --datadir,
 // redis' --dir or working directory); for any other image, every VOLUME it declares; and every
 // path the user lists in x-persist. Pure: the image facts and the service's config come in read.
-import { SERVICE_NAMES, SERVICES, type ServiceName, type StorageProfile } from '../services/registry.ts';
+import { SERVICE_NAMES, SERVICES, type ServiceName, type StorageProfile, storageProfile } from '../services/registry.ts';
 import { posix } from 'node:path';
 
 /** What the container will run with, from `docker image inspect` and the service's config. */
@@ -44,7 +44,7 @@ export function recognise(reference: string): ServiceName | undefined {
   const repository = repositoryOf(reference);
   return SERVICE_NAMES.find((name) => {
     const profile = SERVICES[name];
-    const storage: StorageProfile = profile.storage;
+    const storage = storageProfile(name);
     // A helper shell (alpine) knows no data of its own: such an image is judged by its VOLUMEs.
     if (Object.keys(storage).length === 0) return false;
     const names = [repositoryOf(profile.official), repositoryOf(profile.standIn.reference), ...(storage.alsoKnownAs ?? [])];

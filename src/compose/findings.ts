@@ -1,7 +1,7 @@
 // The audit's verdicts: for each data path of a service, the storage it lands on decides whether a
 // lifecycle command loses it. Each finding names the path, the command that loses it and the one-
 // line fix. Pure: a unit test drives every rule, and the pitfalls example proves each end to end.
-import { SERVICES, type ServiceName, type StorageProfile } from '../services/registry.ts';
+import { type ServiceName, type StorageProfile, storageProfile } from '../services/registry.ts';
 import { isWithin } from '../storage/paths.ts';
 import type { DataPath } from './data-paths.ts';
 import { fatesOf, LIFECYCLE, storageOf, type Fate, type Lifecycle, type Storage, type StorageMount } from './storage-map.ts';
@@ -112,7 +112,7 @@ function storageFinding(facts: ServiceFacts, view: DataPathView): Finding | unde
 
 /** Where the service's own setting moved the data off a mounted default, undoing the setting is the fix. */
 function writableLayerFix(facts: ServiceFacts, view: DataPathView): string {
-  const documented = facts.recognisedAs ? (SERVICES[facts.recognisedAs].storage as StorageProfile).dataDir : undefined;
+  const documented = storageProfile(facts.recognisedAs).dataDir;
   const mounted = documented ? facts.mounts.find((mount) => named(mount.kind) && mount.target === documented) : undefined;
   if (view.origin === 'service-setting' && mounted) {
     const setting = view.why.replace(/ in the service's .*$/, '');
@@ -241,7 +241,7 @@ function describeStorage(storage: Storage): string {
 
 /** Every finding for one service, errors first. */
 export function findingsFor(facts: ServiceFacts, fixedNames: ReadonlySet<string> = new Set()): Finding[] {
-  const storage: StorageProfile = facts.recognisedAs ? SERVICES[facts.recognisedAs].storage : {};
+  const storage = storageProfile(facts.recognisedAs);
   const findings: Finding[] = [];
   for (const view of facts.dataPaths) {
     const moved = movedLayoutFinding(facts, view, storage);

@@ -88,8 +88,14 @@ export const SERVICES = {
     versionName: 'MySQL|MariaDB',
     official: 'mysql:8.4',
     standIn: standIn('persistence-harness/mysql:10.11', 'mysql', 'bookworm'),
-    // mysqladmin ping exits 0 whenever the server answers, even "access denied".
-    storage: { alsoKnownAs: ['mariadb'], dataDir: '/var/lib/mysql', dataDirFlag: '--datadir', readyCommand: ['mysqladmin', 'ping', '--silent'] },
+    // The admin ping exits 0 whenever the server answers, even "access denied". The official
+    // mariadb images from 11.0 ship only mariadb-admin; mysql's ship only mysqladmin.
+    storage: {
+      alsoKnownAs: ['mariadb'],
+      dataDir: '/var/lib/mysql',
+      dataDirFlag: '--datadir',
+      readyCommand: ['sh', '-c', 'mariadb-admin ping --silent 2>/dev/null || mysqladmin ping --silent'],
+    },
     capabilities: { database: true, backupSubject: 'mysql' },
   },
   redis: {
@@ -127,6 +133,11 @@ export const SERVICES = {
 } as const satisfies Record<string, ServiceProfile>;
 
 export type ServiceName = keyof typeof SERVICES;
+
+/** Where the named service keeps its data (empty for a name the registry does not know). */
+export function storageProfile(name: string | undefined): StorageProfile {
+  return name !== undefined && name in SERVICES ? SERVICES[name as ServiceName].storage : {};
+}
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
 
 /** Services with a database driver module. */
