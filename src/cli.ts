@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { ReportOptions } from './commands/report.ts';
 import type { ComposeOptions } from './compose/compose-cli.ts';
-import { IMAGE_SETS } from './config.ts';
+import { disableReaperUnlessChosen, IMAGE_SETS } from './config.ts';
 import { describeError, HarnessError } from './errors.ts';
 import { prepareOutDir } from './report/out-dir.ts';
 import { SCENARIOS } from './scenarios.ts';
@@ -155,6 +155,8 @@ function addProjectCommands(cli: Command): void {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // Every command that starts a container through testcontainers (doctor's port check too).
+  disableReaperUnlessChosen();
   try {
     await program().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
