@@ -12,7 +12,7 @@ import { findingsFor, upgradeMovesData, viewOf, type ServiceFacts } from './find
 import { readProject, type ComposeProject, type ProjectService } from './project.ts';
 import type { Audit } from '../report/model.ts';
 import { LIFECYCLE, withImageVolumes, type StorageMount } from './storage-map.ts';
-import { parseXPersist, type ServiceSettings } from './x-persist.ts';
+import { parseXPersist, type ServiceSettings, upgradeImageOf, type XPersistSettings } from './x-persist.ts';
 
 export type ServiceAudit = Audit['services'][number];
 
@@ -73,7 +73,7 @@ function runtimeOf(service: ProjectService, image: ImageFacts): ServiceRuntime {
 async function auditService(service: ProjectService, settings: ServiceSettings | undefined, project: ComposeProject, imageOf: Images) {
   const fixedNames = project.fixedVolumeNames;
   const composeMounts = [...service.mounts, ...(await inheritedMounts(service, project.services, imageOf))];
-  const upgradeTo = settings?.upgrade?.image;
+  const upgradeTo = upgradeImageOf(service.name, settings);
   const [image, newImage] = await Promise.all([imageOf(service.image, service), upgradeTo ? imageOf(upgradeTo, service) : undefined]);
   const recognisedAs = recognise(service.image);
   const declared = settings?.data ?? [];
@@ -127,6 +127,11 @@ async function checkFilesExist(files: readonly string[], projectDirectory: strin
 }
 
 export async function auditProject(options: ComposeOptions): Promise<Audit> {
+  return (await auditWithSettings(options)).audit;
+}
+
+/** The audit, and the project's x-persist settings `persist check` acts on. */
+export async function auditWithSettings(options: ComposeOptions): Promise<{ audit: Audit; settings: XPersistSettings }> {
   await checkFilesExist(options.files, options.projectDirectory);
   const version = await composeVersion();
   const [resolved, written] = await Promise.all([composeConfig(options, true), composeConfig(options, false)]);
@@ -138,7 +143,7 @@ export async function auditProject(options: ComposeOptions): Promise<Audit> {
   const images = imagesOnThisMachine();
   const audited = await Promise.all(project.services.map((service) => auditService(service, settings.services?.[service.name], project, images)));
   const upgradeKnown = audited.some(({ view }) => view.upgrade !== undefined);
-  return {
+  const audit: Audit = {
     project: project.name,
     composeVersion: version,
     files: options.files.map((file) => resolve(file)),
@@ -146,4 +151,5 @@ export async function auditProject(options: ComposeOptions): Promise<Audit> {
     services: audited.map(({ view }) => view),
     findings: audited.flatMap(({ findings }) => findings),
   };
+  return { audit, settings };
 }

@@ -63,13 +63,25 @@ export async function composeVersion(): Promise<string> {
   return version;
 }
 
+/**
+ * `docker compose config` prints a model that Compose could read again, so it writes every
+ * literal `$` as `$$` (`echo $HOME` comes out as `echo $$HOME`), in every string, the
+ * environment's values and `x-` blocks included. The values themselves are what a container gets.
+ */
+export function unescapeDollars(value: unknown): unknown {
+  if (typeof value === 'string') return value.replaceAll('$$', '$');
+  if (Array.isArray(value)) return value.map(unescapeDollars);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, unescapeDollars(inner)]));
+  return value;
+}
+
 /** The project's canonical model as JSON; `resolvePaths: false` keeps bind sources as written. */
 export async function composeConfig(options: ComposeOptions, resolvePaths: boolean): Promise<unknown> {
   const args = ['compose', ...composeArgs(options), 'config', '--format', 'json', ...(resolvePaths ? [] : ['--no-path-resolution'])];
   const result = await execa('docker', args, { reject: false });
   if (result.exitCode !== 0) throw new ComposeConfigError(composeMessage(String(result.stderr ?? '')));
   try {
-    return JSON.parse(String(result.stdout));
+    return unescapeDollars(JSON.parse(String(result.stdout)));
   } catch {
     throw new ComposeConfigError('its output is not JSON');
   }

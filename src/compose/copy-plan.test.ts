@@ -15,12 +15,14 @@ const resolved = {
       ],
     },
     db: { volumes: [{ type: 'volume', source: 'db-data', target: '/var/lib/postgresql/data' }] },
+    worker: { build: { context: '/home/me/shop/worker' } },
+    api: { build: { context: '/home/me/shop/api' }, image: 'shop/api:dev' },
   },
   volumes: { 'db-data': { name: 'shop_db-data' }, shared: { name: 'backups', external: true }, fixed: { name: 'company-exports' } },
   networks: { default: { name: 'shop_default' }, front: { name: 'corp-front', external: true } },
 };
 
-const plan = planCopy(resolved, { runId: 'r1', scratchRoot: '/tmp/ph/r1/copy', publishAddress: '127.0.0.1' });
+const plan = planCopy(resolved, { runId: 'r1', scratchRoot: '/tmp/ph/r1/copy', publishAddress: '127.0.0.1', probePorts: { db: 5432, web: 80 } });
 const override = parse(plan.override, { logLevel: 'error' }) as Record<string, Record<string, Record<string, unknown>>>;
 
 describe('the copy of a project', () => {
@@ -50,11 +52,20 @@ describe('the copy of a project', () => {
       volumes: [{ type: 'bind', source: '/tmp/ph/r1/copy/web/0--usr-share-nginx-html', target: '/usr/share/nginx/html', read_only: true }],
       labels: { 'persistence-harness.run': 'r1' },
     });
-    expect(override.services?.db).toEqual({ labels: { 'persistence-harness.run': 'r1' } });
+    expect(override.services?.db?.labels).toEqual({ 'persistence-harness.run': 'r1' });
   });
 
   test('replaces published ports by ephemeral ones on the harness address, with `!override`', () => {
     expect(plan.override).toContain('ports: !override');
     expect(override.services?.web?.ports).toEqual(['127.0.0.1::80/tcp', '127.0.0.1::443/tcp']);
+  });
+
+  test("publishes a database's port for the probe where the project publishes none", () => {
+    expect(override.services?.db?.ports).toEqual(['127.0.0.1::5432/tcp']);
+  });
+
+  test("runs the image the user built, under the original project's name", () => {
+    expect(override.services?.worker?.image).toBe('shop-worker');
+    expect(override.services?.api?.image).toBeUndefined();
   });
 });

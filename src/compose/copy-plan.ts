@@ -6,8 +6,11 @@
 // - external volumes and volumes with a fixed `name:` become volumes of the copy;
 // - bind sources are copied into scratch folders, and the copies mounted (config files keep working);
 // - `container_name`s are renamed, external networks replaced by the copy's own;
+// - a service the project builds runs the image the user built (its default name is the
+//   project's), never one Compose would build anew for the copy;
 // - published ports become ephemeral ports on the address the harness connects to (`!override`:
-//   Compose would otherwise merge the port lists);
+//   Compose would otherwise merge the port lists), and so does a database's port the harness's
+//   probe connects to where the project publishes none;
 // - every container, volume and network carries the run label, so the harness's sweep finds them.
 import { join } from 'node:path';
 import { Document, type Node } from 'yaml';
@@ -19,6 +22,8 @@ interface PortJson {
 }
 
 interface ServiceJson {
+  image?: string;
+  build?: unknown;
   container_name?: string;
   ports?: PortJson[];
   volumes?: Array<{ type: string; source?: string; target: string; read_only?: boolean }>;
@@ -47,6 +52,8 @@ export interface CopyOptions {
   scratchRoot: string;
   /** Where published ports go: the address the harness connects to. */
   publishAddress: string;
+  /** Ports the harness's probes connect to (a database's), published too where the project does not. */
+  probePorts?: Record<string, number>;
 }
 
 function safe(name: string): string {
@@ -87,12 +94,14 @@ export function planCopy(resolved: unknown, options: CopyOptions): CopyPlan {
   for (const [name, service] of Object.entries(project.services ?? {})) {
     const override: Record<string, unknown> = { labels };
     if (service.container_name !== undefined) override.container_name = `${projectName}-${name}`;
+    if (service.build !== undefined && service.image === undefined) override.image = `${project.name}-${name}`;
     const binds = (service.volumes ?? []).filter((mount) => mount.type === 'bind' && mount.source !== undefined);
     if (binds.length > 0) {
       override.volumes = binds.map((mount, index) => {
         const to = join(options.scratchRoot, safe(name), `${index}-${safe(mount.target)}`);
         bindCopies.push({ service: name, target: mount.target, from: mount.source ?? '', to });
-        return { type: 'bind', source: to, target: mount.target, read_only: mount.read_only === true };
+        // Compose interpolates the override too: a `$` in the scratch path would be read as a variable.
+        return { type: 'bind', source: to.replaceAll('$', '$$'), target: mount.target, read_only: mount.read_only === true };
       });
     }
     services[name] = override;
@@ -103,8 +112,11 @@ export function planCopy(resolved: unknown, options: CopyOptions): CopyPlan {
   doc.contents = doc.createNode(root, { aliasDuplicateObjects: false }) as typeof doc.contents;
   // Ports are replaced, not merged: Compose's `!override` tag on the service's list.
   for (const [name, service] of Object.entries(project.services ?? {})) {
-    if (!service.ports || service.ports.length === 0) continue;
-    const ports = doc.createNode(service.ports.map((port) => `${options.publishAddress}::${port.target}/${port.protocol ?? 'tcp'}`)) as Node;
+    const targets = (service.ports ?? []).map((port) => `${port.target}/${port.protocol ?? 'tcp'}`);
+    const probe = options.probePorts?.[name];
+    if (probe !== undefined && !targets.includes(`${probe}/tcp`)) targets.push(`${probe}/tcp`);
+    if (targets.length === 0) continue;
+    const ports = doc.createNode(targets.map((target) => `${options.publishAddress}::${target}`)) as Node;
     ports.tag = '!override';
     doc.setIn(['services', name, 'ports'], ports);
   }

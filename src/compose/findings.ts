@@ -154,7 +154,7 @@ function movedLayoutFinding(facts: ServiceFacts, view: DataPathView, storage: St
  * Where the new image keeps the data that this path holds now, when that is off the path's mount:
  * the upgraded server then starts on other storage, and the data on the mount is left behind.
  */
-export function upgradeMovesData(before: DataPathView, upgrade: UpgradeView): DataPathView | undefined {
+export function upgradeMovesData(before: DataPathView, upgrade: Pick<UpgradeView, 'dataPaths'>): DataPathView | undefined {
   if (!named(before.storage.kind) || before.origin === 'x-persist') return undefined;
   const after = upgrade.dataPaths.find((view) => view.origin !== 'x-persist');
   if (!after) return undefined;

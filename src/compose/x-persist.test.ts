@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseXPersist } from './x-persist.ts';
+import { parseXPersist, upgradeImageOf } from './x-persist.ts';
 
 const services = ['db', 'app'];
 
@@ -21,7 +21,7 @@ describe('the x-persist block', () => {
 
   test('an unknown key is named, with the known ones', () => {
     expect(() => parseXPersist({ services: { app: { datas: ['/x'] } } }, services)).toThrow(
-      'x-persist.services.app has an unknown key `datas` (known: data, ephemeral, upgrade).',
+      'x-persist.services.app has an unknown key `datas` (known: data, ephemeral, seed, fingerprint, ready, backup, restore, upgrade).',
     );
     expect(() => parseXPersist({ service: {} }, services)).toThrow('x-persist has an unknown key `service` (known: services).');
   });
@@ -30,5 +30,40 @@ describe('the x-persist block', () => {
     expect(() => parseXPersist({ services: { app: { data: ['data'] } } }, services)).toThrow(
       'x-persist.services.app.data.0 must be an absolute path in the container, not "data".',
     );
+  });
+
+  test('user probes and a backup procedure', () => {
+    const block = {
+      services: {
+        app: { seed: 'app seed', fingerprint: 'app dump', ready: { log: 'listening' }, backup: './backup.sh', restore: './restore.sh' },
+        db: { ready: { healthcheck: true } },
+      },
+    };
+    expect(parseXPersist(block, services)).toEqual(block);
+    expect(parseXPersist({ services: { app: { ready: 'test -e /run/app.pid' } } }, services)).toBeTruthy();
+  });
+
+  test('a seed without a fingerprint, or a backup without a restore, is named', () => {
+    expect(() => parseXPersist({ services: { app: { seed: 'x' } } }, services)).toThrow(
+      'x-persist.services.app needs both `seed` and `fingerprint` (it has only `seed`).',
+    );
+    expect(() => parseXPersist({ services: { app: { restore: 'x' } } }, services)).toThrow(
+      'x-persist.services.app needs both `backup` and `restore` (it has only `restore`).',
+    );
+  });
+
+  test('a ready setting of the wrong shape says what it takes', () => {
+    expect(() => parseXPersist({ services: { app: { ready: { logs: 'x' } } } }, services)).toThrow(
+      'x-persist.services.app.ready must be a command, { log: PATTERN } or { healthcheck: true }.',
+    );
+  });
+});
+
+describe('the upgrade image', () => {
+  test('PERSIST_UPGRADE_<SERVICE> wins over x-persist, which wins over none', () => {
+    const settings = { upgrade: { image: 'postgres:18' } };
+    expect(upgradeImageOf('wordpress-db', settings, { PERSIST_UPGRADE_WORDPRESS_DB: 'mysql:9' })).toBe('mysql:9');
+    expect(upgradeImageOf('wordpress-db', settings, {})).toBe('postgres:18');
+    expect(upgradeImageOf('db', undefined, { PERSIST_UPGRADE_DB: '' })).toBeUndefined();
   });
 });

@@ -8,12 +8,29 @@ import { HarnessError } from '../errors.ts';
 
 const AbsolutePath = Type.String({ pattern: '^/' });
 
+const Command = (description: string) => Type.String({ minLength: 1, description });
+
+/** How to know the service is ready: a command that exits 0, a log line, or its healthcheck. */
+const Ready = Type.Union([
+  Command('A shell command run in the container (`docker compose exec`) that exits 0 once the service is ready.'),
+  Type.Object(
+    { log: Type.String({ minLength: 1, description: 'A regular expression: ready once a log line since the start matches.' }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ healthcheck: Type.Literal(true, { description: "Ready once the service's healthcheck reports healthy." }) }, { additionalProperties: false }),
+]);
+
 const ServiceSettings = Type.Object(
   {
     data: Type.Optional(Type.Array(AbsolutePath, { description: 'Paths in the container where this service keeps data the harness does not know of.' })),
     ephemeral: Type.Optional(
       Type.Array(AbsolutePath, { description: 'Paths whose loss is intended (a cache on tmpfs): a loss below them is a note, not an error.' }),
     ),
+    seed: Type.Optional(Command('Writes known data; run in the container with `sh -c` (`docker compose exec`).')),
+    fingerprint: Type.Optional(Command('Prints what must survive; equal output before and after means the data survived.')),
+    ready: Type.Optional(Ready),
+    backup: Type.Optional(Command('Your backup command, run on the host with `sh -c` from the project directory.')),
+    restore: Type.Optional(Command('Your restore command, run on the host with `sh -c` once the service runs on empty storage.')),
     upgrade: Type.Optional(
       Type.Object({ image: Type.String({ minLength: 1, description: 'The image this service is about to be upgraded to.' }) }, { additionalProperties: false }),
     ),
@@ -25,6 +42,7 @@ export const XPersist = Type.Object({ services: Type.Optional(Type.Record(Type.S
 
 export type XPersistSettings = Static<typeof XPersist>;
 export type ServiceSettings = Static<typeof ServiceSettings>;
+export type ReadySetting = Static<typeof Ready>;
 
 export class XPersistError extends HarnessError {
   constructor(problem: string) {
@@ -41,6 +59,7 @@ function sentence(error: ErrorObject): string {
     const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
     return `${where} has an unknown key \`${key}\` (known: ${known.join(', ')})`;
   }
+  if (error.keyword === 'anyOf') return `${where} must be a command, { log: PATTERN } or { healthcheck: true }`;
   if (error.keyword === 'pattern') return `${where} must be an absolute path in the container, not ${JSON.stringify(error.data)}`;
   return `${where} ${error.message ?? 'is invalid'}`;
 }
@@ -48,11 +67,33 @@ function sentence(error: ErrorObject): string {
 /** The block as given (absent: no settings), checked against the project's services. */
 export function parseXPersist(block: unknown, serviceNames: readonly string[]): XPersistSettings {
   if (block === undefined || block === null) return {};
-  if (!validate(block)) throw new XPersistError(sentence(validate.errors?.[0] as ErrorObject));
+  if (!validate(block)) {
+    const errors = validate.errors ?? [];
+    // A union's branches each fail in their own way; the union's own error says what it takes.
+    throw new XPersistError(sentence(errors.find((error) => error.keyword === 'anyOf') ?? (errors[0] as ErrorObject)));
+  }
   for (const name of Object.keys(block.services ?? {})) {
     if (!serviceNames.includes(name)) {
       throw new XPersistError(`x-persist.services.${name} names no service of this project (its services: ${serviceNames.join(', ') || 'none'})`);
     }
   }
+  for (const [name, settings] of Object.entries(block.services ?? {})) {
+    // One without the other proves nothing: a seed nobody reads, or a reading of nothing known.
+    if ((settings.seed === undefined) !== (settings.fingerprint === undefined))
+      throw new XPersistError(`x-persist.services.${name} needs both \`seed\` and \`fingerprint\` (it has only \`${settings.seed ? 'seed' : 'fingerprint'}\`)`);
+    if ((settings.backup === undefined) !== (settings.restore === undefined))
+      throw new XPersistError(`x-persist.services.${name} needs both \`backup\` and \`restore\` (it has only \`${settings.backup ? 'backup' : 'restore'}\`)`);
+  }
   return block;
+}
+
+/** PERSIST_UPGRADE_<SERVICE>: the service's name in capitals, anything not a letter or digit as `_`. */
+export function upgradeVariable(service: string): string {
+  return `PERSIST_UPGRADE_${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** The image a service is about to be upgraded to: the environment's (a CI job's choice) over x-persist's. */
+export function upgradeImageOf(service: string, settings: ServiceSettings | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const chosen = env[upgradeVariable(service)];
+  return chosen !== undefined && chosen !== '' ? chosen : settings?.upgrade?.image;
 }

@@ -1,6 +1,7 @@
 // Removes what the harness made, selected by the run label only.
 import { docker } from './engine.ts';
 import { runLabelFilter } from './labels.ts';
+import { recordedAnonymousVolumes } from './temp-root.ts';
 
 export interface Removed {
   containers: number;
@@ -31,6 +32,8 @@ export async function removeRunResources(runId?: string): Promise<Removed> {
     const prefix = `ph-${runId}-`;
     const named = await docker().listVolumes({ filters: { name: [prefix] } });
     for (const volume of named.Volumes ?? []) if (volume.Name.startsWith(prefix)) names.add(volume.Name);
+    // A Compose copy's anonymous volumes, recorded by name: they carry no label.
+    for (const name of await recordedAnonymousVolumes(runId)) names.add(name);
   }
   await Promise.all(
     [...names].map(async (name) => {

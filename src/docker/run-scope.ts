@@ -1,21 +1,14 @@
 // One run's resources: every volume, host folder and container it makes carries the run
 // label (folders live under the run's temp root) and is removed when the run is done.
 import { mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker, statusCode } from './engine.ts';
 import { removeContainer } from './containers.ts';
 import { runLabels } from './labels.ts';
 import { removeRunResources } from './cleanup.ts';
+import { runTempRoot } from './temp-root.ts';
 
-/** Host folders of all runs live below this one root, so a leftover is easy to find. */
-export function harnessTempRoot(): string {
-  return join(tmpdir(), 'persistence-harness');
-}
-
-export function runTempRoot(runId: string): string {
-  return join(harnessTempRoot(), runId);
-}
+export { harnessTempRoot, runTempRoot } from './temp-root.ts';
 
 type Tracked = { kind: 'container' | 'image' | 'network' | 'volume' | 'folder'; id: string };
 

@@ -4,7 +4,7 @@ import type { Dataset } from '../data/dataset.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import { HarnessError } from '../errors.ts';
 import type { Stack } from '../stack/stack.ts';
-import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
+import type { DatabaseConnection, DatabaseTarget, Login } from '../targets/target.ts';
 import { waitUntilReady } from '../targets/wait-ready.ts';
 import { countLedgerWhenReady, startWriteLoad } from '../crash/write-load.ts';
 import type { Probe, WriteLedger } from './probe.ts';
@@ -30,8 +30,12 @@ export class SqlProbe implements Probe {
   /** The connection ready() opened, used by the next reads until release(). */
   private open: DatabaseConnection | undefined;
 
-  constructor(target: DatabaseTarget, dataset: Dataset = { name: 'none: the ledger only', tables: [] }, service = target.name) {
+  private readonly login: Login | undefined;
+
+  /** login: a user's credentials (`persist check`); without, the harness's own container's. */
+  constructor(target: DatabaseTarget, dataset: Dataset = { name: 'none: the ledger only', tables: [] }, service = target.name, login?: Login) {
     this.target = target;
+    this.login = login;
     this.dataset = dataset;
     this.service = service;
     this.describes = `${dataset.tables.reduce((n, t) => n + t.rows.length, 0)} rows in ${dataset.tables.length} tables`;
@@ -40,7 +44,7 @@ export class SqlProbe implements Probe {
   /** A connection once the server answers; it throws ContainerExitedError when the container died. */
   async connect(stack: Stack): Promise<DatabaseConnection> {
     const { host, port } = await stack.endpoint(this.service, this.target.port);
-    return waitUntilReady(this.target, stack.containerId(this.service), host, port);
+    return waitUntilReady(this.target, stack.containerId(this.service), host, port, undefined, this.login);
   }
 
   /** Waits until the server answers and keeps the connection for the reads that follow. */

@@ -3,6 +3,7 @@
 // fails when the published file is not what this module says).
 import Type, { type TSchema } from 'typebox';
 import { LIFECYCLE, STORAGE_KINDS } from '../compose/storage-map.ts';
+import { DISRUPTIONS } from '../check/disruptions.ts';
 
 /** Every object in a report is closed: an unknown field is an error, not a silent addition. */
 const Closed = <P extends Record<string, TSchema>>(properties: P, description?: string) =>
@@ -259,12 +260,18 @@ export const Audit = Closed(
   '`persist audit`: a Compose project read on paper (docker compose config, docker image inspect); nothing was started.',
 );
 
+const CheckDisruption = Type.Enum([...DISRUPTIONS]);
 export const CheckCell = Closed(
   {
     service: Text,
     path: Text,
     storage: AuditStorage,
-    lifecycle: Lifecycle,
+    lifecycle: CheckDisruption,
+    probe: Type.Enum(['file', 'dataset', 'command'], {
+      description:
+        "file: a file of known content in the data path, read back by sha256; dataset: tables written through a recognised database's protocol, fingerprinted per table; command: the user's x-persist seed and fingerprint commands.",
+    }),
+    writes: Type.Optional(AcknowledgedWrites),
     required: Type.Optional(Fate),
     predicted: Type.Optional(Fate),
     observed: Type.Enum(['kept', 'lost', 'unavailable']),
@@ -278,19 +285,26 @@ export const Check = Closed(
   {
     copyProject: Text,
     replaced: Type.Array(Closed({ kind: Type.Enum(['volume', 'network']), original: Text, copy: Text })),
-    lifecycles: Type.Array(Closed({ lifecycle: Lifecycle, ms: Ms, problem: Type.Optional(Text) })),
+    lifecycles: Type.Array(
+      Closed({
+        lifecycle: CheckDisruption,
+        ms: Ms,
+        problem: Type.Optional(Text),
+        steps: Type.Optional(Type.Array(Text, { description: "The user's own commands the disruption ran (backup, restore), each with its outcome." })),
+      }),
+    ),
     cells: Type.Array(CheckCell),
   },
   '`persist check`: a copy of the project run through lifecycle commands; the audit section holds the predictions.',
 );
 
-export const REPORT_SCHEMA_VERSION = 5;
+export const REPORT_SCHEMA_VERSION = 6;
 
 export const Report = Type.Object(
   {
     schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
       description:
-        '5: `audit` and `check` sections for `persist audit` and `persist check` (a Compose project on paper, and a copy of it run). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 4 are still read.',
+        '6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections for `persist audit` and `persist check` (a Compose project on paper, and a copy of it run). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 5 are still read.',
     }),
     runId: Text,
     startedAt: Type.String({ format: 'date-time' }),

@@ -28,7 +28,7 @@ describe('the report schema', () => {
   test('rejects another schema version and fields it does not know', () => {
     const broken = { ...structuredClone(sample), schemaVersion: 1, extra: true };
     const problems = reportProblems(broken);
-    expect(problems).toContain('/schemaVersion must be equal to constant (5)');
+    expect(problems).toContain('/schemaVersion must be equal to constant (6)');
     expect(problems).toContain('the report must NOT have additional properties (extra)');
   });
 
@@ -49,7 +49,7 @@ describe('the report schema', () => {
     };
     const { report, problems } = readableReport(withKill);
     expect(problems).toEqual([]);
-    expect(report?.schemaVersion).toBe(5);
+    expect(report?.schemaVersion).toBe(6);
     expect(killFacts(report!.results[0]!)?.writers).toBe(4);
     expect(reportProblems(report)).toEqual([]);
   });

@@ -1,12 +1,13 @@
 // The report schema, enforced: every report the harness writes is checked against it, and
 // `persist report` and `--baseline` refuse a file that does not match. The schema comes from
-// schema.ts; reports of versions 2 to 4 are checked against the schema they were written with
-// (report.schema.v3.json, report.schema.v4.json) and then migrated.
+// schema.ts; reports of versions 2 to 5 are checked against the schema they were written with
+// (report.schema.v3.json, .v4.json, .v5.json) and then migrated.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Report } from './model.ts';
-import { migrateReport, migrateVersion4 } from './migrate.ts';
+import { migrateReport, renumber } from './migrate.ts';
 import oldSchema from './report.schema.v3.json' with { type: 'json' };
 import version4Schema from './report.schema.v4.json' with { type: 'json' };
+import version5Schema from './report.schema.v5.json' with { type: 'json' };
 import { Report as ReportSchema } from './schema.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -16,7 +17,8 @@ ajv.addFormat(
 );
 const validateCurrent = ajv.compile<Report>(ReportSchema);
 const validateOld: ValidateFunction = ajv.compile(oldSchema);
-const validateVersion4: ValidateFunction = ajv.compile(version4Schema);
+// Versions whose reports are current ones under another number once validated by their own schema.
+const RENUMBERED: Record<number, ValidateFunction> = { 4: ajv.compile(version4Schema), 5: ajv.compile(version5Schema) };
 
 export const REPORT_SCHEMA = ReportSchema;
 
@@ -49,9 +51,10 @@ export function readableReport(value: unknown): { report: Report; problems: [] }
     if (!validateOld(value)) return { report: undefined, problems: describe(validateOld.errors) };
     return { report: migrateReport(value as Parameters<typeof migrateReport>[0]), problems: [] };
   }
-  if (version === 4) {
-    if (!validateVersion4(value)) return { report: undefined, problems: describe(validateVersion4.errors) };
-    return { report: migrateVersion4(value as Parameters<typeof migrateVersion4>[0]), problems: [] };
+  const validateOlder = typeof version === 'number' ? RENUMBERED[version] : undefined;
+  if (validateOlder) {
+    if (!validateOlder(value)) return { report: undefined, problems: describe(validateOlder.errors) };
+    return { report: renumber(value as Parameters<typeof renumber>[0]), problems: [] };
   }
   const problems = reportProblems(value);
   return problems.length === 0 ? { report: value as Report, problems: [] } : { report: undefined, problems };

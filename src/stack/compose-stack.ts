@@ -5,8 +5,9 @@
 // removed by dispose(): Compose's own `down -v`, then the anonymous volumes it recorded (they
 // carry no labels), then the scratch folders.
 import { cp, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { stringify } from 'yaml';
 import { composeArgs, composeConfig, composeMessage, type ComposeOptions } from '../compose/compose-cli.ts';
 import { planCopy, type CopyPlan } from '../compose/copy-plan.ts';
 import { redact, secretValues } from '../compose/secrets.ts';
@@ -14,12 +15,17 @@ import type { Lifecycle } from '../compose/storage-map.ts';
 import { inspectContainer } from '../docker/containers.ts';
 import { connectHost, publishAddress } from '../docker/host-only-container.ts';
 import { removeVolume, type RunScope } from '../docker/run-scope.ts';
+import { recordAnonymousVolume } from '../docker/temp-root.ts';
 import { HarnessError } from '../errors.ts';
 import { stopwatch } from '../timing/clock.ts';
 import { ContainerStack } from './container-stack.ts';
 import type { Replacement } from './stack.ts';
 
 const ANONYMOUS = /^[0-9a-f]{64}$/;
+
+interface ResolvedProject {
+  services?: Record<string, { environment?: Record<string, string | null>; command?: string[] | null }>;
+}
 
 export class ComposeCommandError extends HarnessError {
   constructor(command: string, message: string) {
@@ -32,25 +38,41 @@ export class ComposeStack extends ContainerStack {
   readonly plan: CopyPlan;
   private readonly containers = new Map<string, string>();
   private readonly anonymousVolumes = new Set<string>();
-  private readonly options: ComposeOptions;
+  /** The user's options plus the copy's override files; an upgrade adds one more. */
+  private options: ComposeOptions;
+  private readonly folder: string;
+  private readonly environments: Record<string, Record<string, string | null>>;
+  private readonly commands: Record<string, string[] | null>;
   private readonly host: string;
+  private readonly runId: string;
   /** The project's credential values: hidden in every message repeated from Compose. */
   private readonly secrets: string[];
 
-  private constructor(options: ComposeOptions, plan: CopyPlan, services: string[], host: string, secrets: string[]) {
+  private constructor(options: ComposeOptions, plan: CopyPlan, resolved: ResolvedProject, folder: string, host: string, runId: string) {
     super();
-    this.secrets = secrets;
+    this.runId = runId;
+    const services = Object.entries(resolved.services ?? {});
+    this.environments = Object.fromEntries(services.map(([name, service]) => [name, service.environment ?? {}]));
+    this.commands = Object.fromEntries(services.map(([name, service]) => [name, service.command ?? null]));
+    this.secrets = secretValues(Object.values(this.environments));
+    this.folder = folder;
     this.options = options;
     this.plan = plan;
-    this.services = services;
+    this.services = Object.keys(resolved.services ?? {});
     this.host = host;
   }
 
   /** Copies the bind sources, writes the override, and starts the copy (`up -d --wait --pull never`). */
-  static async start(scope: RunScope, project: ComposeOptions): Promise<ComposeStack> {
+  /** probePorts: the container ports the harness connects to, per service (published in the copy). */
+  static async start(scope: RunScope, project: ComposeOptions, probePorts: Record<string, number> = {}): Promise<ComposeStack> {
     const folder = await scope.createHostFolder('compose-copy');
-    const resolved = (await composeConfig(project, true)) as { services?: Record<string, { environment?: Record<string, string | null> }> };
-    const plan = planCopy(resolved, { runId: scope.runId, scratchRoot: join(folder, 'binds'), publishAddress: (await publishAddress()) ?? '127.0.0.1' });
+    const resolved = (await composeConfig(project, true)) as ResolvedProject;
+    const plan = planCopy(resolved, {
+      runId: scope.runId,
+      scratchRoot: join(folder, 'binds'),
+      publishAddress: (await publishAddress()) ?? '127.0.0.1',
+      probePorts,
+    });
     for (const copy of plan.bindCopies) {
       await mkdir(dirname(copy.to), { recursive: true });
       await cp(copy.from, copy.to, { recursive: true, preserveTimestamps: true, errorOnExist: false }).catch(() => mkdir(copy.to, { recursive: true }));
@@ -58,8 +80,7 @@ export class ComposeStack extends ContainerStack {
     const override = join(folder, 'compose.persist-copy.yaml');
     await writeFile(override, plan.override);
     const options: ComposeOptions = { ...project, files: [...project.files, override], projectName: plan.projectName };
-    const secrets = secretValues(Object.values(resolved.services ?? {}).map((service) => service.environment ?? {}));
-    const stack = new ComposeStack(options, plan, Object.keys(resolved.services ?? {}), await connectHost(), secrets);
+    const stack = new ComposeStack(options, plan, resolved, folder, await connectHost(), scope.runId);
     // Registered before it starts: a failed `up` still leaves things dispose() must remove.
     scope.onDispose(() => stack.dispose());
     stack.startProblem = await stack.upAll();
@@ -166,6 +187,60 @@ export class ComposeStack extends ContainerStack {
     return this.upAll();
   }
 
+  /** SIGKILL to every container of the copy, then `up -d --wait`, which starts them again. */
+  async killAll(): Promise<string | undefined> {
+    for (const service of this.containers.keys()) await this.recordAnonymousVolumes(service);
+    await this.compose(['kill', '-s', 'SIGKILL']);
+    return this.upAll();
+  }
+
+  /**
+   * The services' new images, in one more override file, then `up -d --wait`: Compose recreates
+   * exactly the services whose image changed, carrying their anonymous volumes over.
+   */
+  async upgrade(images: Record<string, string>): Promise<string | undefined> {
+    for (const service of this.containers.keys()) await this.recordAnonymousVolumes(service);
+    const file = join(this.folder, 'compose.persist-upgrade.yaml');
+    const services = Object.fromEntries(Object.entries(images).map(([service, image]) => [service, { image }]));
+    await writeFile(file, stringify({ services }));
+    this.options = { ...this.options, files: [...this.options.files, file] };
+    return this.upAll();
+  }
+
+  /** The service's environment as Compose resolved it (credentials included: never print it). */
+  environmentOf(service: string): Record<string, string | null> {
+    return this.environments[service] ?? {};
+  }
+
+  /** The service's command as Compose resolved it, or null for the image's own. */
+  commandOf(service: string): string[] | null {
+    return this.commands[service] ?? null;
+  }
+
+  /**
+   * What a user's own command gets so that `docker compose` in it means this copy, not their
+   * project: Compose reads COMPOSE_PROJECT_NAME, COMPOSE_FILE, COMPOSE_PROFILES and COMPOSE_ENV_FILES.
+   */
+  commandEnvironment(): Record<string, string> {
+    return {
+      COMPOSE_PROJECT_NAME: this.plan.projectName,
+      COMPOSE_FILE: this.options.files.map((file) => resolve(file)).join(':'),
+      COMPOSE_PATH_SEPARATOR: ':',
+      ...(this.options.profiles.length > 0 ? { COMPOSE_PROFILES: this.options.profiles.join(',') } : {}),
+      ...(this.options.envFiles.length > 0 ? { COMPOSE_ENV_FILES: this.options.envFiles.map((file) => resolve(file)).join(',') } : {}),
+    };
+  }
+
+  /** Where the user's own commands run: the project directory, as Compose resolves it. */
+  projectDirectory(): string {
+    return resolve(this.options.projectDirectory ?? dirname(this.options.files[0] ?? '.'));
+  }
+
+  /** Hides the project's credential values in text repeated from the copy (logs, command output). */
+  redact(text: string): string {
+    return redact(text, this.secrets);
+  }
+
   /** `down -v` (containers, networks, the project's volumes), then the anonymous volumes recorded. */
   async dispose(): Promise<void> {
     for (const service of this.containers.keys()) await this.recordAnonymousVolumes(service).catch(() => undefined);
@@ -178,7 +253,7 @@ export class ComposeStack extends ContainerStack {
   /** Runs `docker compose` on the copy; a failure is one sentence with Compose's own words. */
   async compose(args: string[]): Promise<string> {
     const result = await execa('docker', ['compose', ...composeArgs(this.options), ...args], { reject: false });
-    if (result.exitCode !== 0) throw new ComposeCommandError(args.join(' '), redact(composeMessage(String(result.stderr ?? '')), this.secrets));
+    if (result.exitCode !== 0) throw new ComposeCommandError(args.join(' '), this.redact(composeMessage(String(result.stderr ?? ''))));
     return String(result.stdout);
   }
 
@@ -195,6 +270,10 @@ export class ComposeStack extends ContainerStack {
     const id = this.containers.get(service);
     if (!id) return;
     for (const mount of (await inspectContainer(id)).mounts)
-      if (mount.type === 'volume' && ANONYMOUS.test(mount.source)) this.anonymousVolumes.add(mount.source);
+      if (mount.type === 'volume' && ANONYMOUS.test(mount.source) && !this.anonymousVolumes.has(mount.source)) {
+        this.anonymousVolumes.add(mount.source);
+        // Also on disk: a sweep after Ctrl-C runs in another process.
+        await recordAnonymousVolume(this.runId, mount.source);
+      }
   }
 }

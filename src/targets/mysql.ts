@@ -73,13 +73,14 @@ export const mysql: DatabaseTarget = {
     return args.length > 0 ? container.withCommand(args) : container;
   },
 
-  async connect(host, port) {
+  async connect(host, port, login = { user: 'root', password: ROOT_PASSWORD, database: DATABASE }) {
     const connection = await mysql2.createConnection({
       host,
       port,
-      user: 'root',
-      password: ROOT_PASSWORD,
-      database: DATABASE,
+      user: login.user,
+      password: login.password,
+      // A database the check makes for itself is chosen once it exists.
+      ...(login.createDatabase ? {} : { database: login.database }),
       connectTimeout: 2_000,
       charset: 'utf8mb4',
       dateStrings: true,
@@ -88,6 +89,10 @@ export const mysql: DatabaseTarget = {
     connection.on('error', () => undefined);
     try {
       await connection.query('SELECT 1');
+      if (login.createDatabase && login.database) {
+        await connection.query(`CREATE DATABASE IF NOT EXISTS ${mysql2.escapeId(login.database)}`);
+        await connection.changeUser({ database: login.database });
+      }
     } catch (error) {
       connection.destroy();
       throw error;

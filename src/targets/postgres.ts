@@ -59,8 +59,9 @@ export const postgres: DatabaseTarget = {
     return serverArgs.length > 0 ? container.withCommand(serverArgs) : container;
   },
 
-  async connect(host, port) {
-    const client = new pg.Client({ host, port, user: USER, password: PASSWORD, database: DATABASE, connectionTimeoutMillis: 2_000 });
+  async connect(host, port, login = { user: USER, password: PASSWORD, database: DATABASE }) {
+    const { user, password, database } = login;
+    const client = new pg.Client({ host, port, user, password, database, connectionTimeoutMillis: 2_000 });
     // An error after connecting (server shut down under us) must not crash the process.
     client.on('error', () => undefined);
     try {

@@ -53,8 +53,11 @@ export const redis: DatabaseTarget = {
     return dataDir ? container.withWorkingDir(dataDir) : container;
   },
 
-  async connect(host, port) {
-    const client: Client = createClient({ socket: { host, port, connectTimeout: 2_000, reconnectStrategy: false } });
+  async connect(host, port, login) {
+    const client: Client = createClient({
+      socket: { host, port, connectTimeout: 2_000, reconnectStrategy: false },
+      ...(login?.password ? { password: login.password } : {}),
+    });
     // An error after connecting (server shut down under us) must not crash the process.
     client.on('error', () => undefined);
     try {

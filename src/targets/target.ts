@@ -22,6 +22,16 @@ export interface DatabaseConnection {
   close(): Promise<void>;
 }
 
+/** A user's credentials for their database service; the password is never printed. */
+export interface Login {
+  user: string;
+  password: string;
+  /** Where the check's tables go; none for Redis. */
+  database: string | undefined;
+  /** The database does not exist yet: create it (a user's server configured with none). */
+  createDatabase?: boolean;
+}
+
 export interface DatabaseTarget {
   /** The report's `target`, e.g. "postgres". */
   name: string;
@@ -82,6 +92,9 @@ export interface DatabaseTarget {
    * as a user's image may: the negative control that the harness runs an image as configured.
    */
   dataDirInImage(dir: string): string[];
-  /** Connects, or throws while the server is not ready yet. */
-  connect(host: string, port: number): Promise<DatabaseConnection>;
+  /**
+   * Connects, or throws while the server is not ready yet. Without a login, as the harness's own
+   * containers are configured; with one, as a user's service is (`persist check`).
+   */
+  connect(host: string, port: number, login?: Login): Promise<DatabaseConnection>;
 }

@@ -1,7 +1,7 @@
 // Polls a target until it accepts connections; fails fast if its container has exited.
 import { StepTimeoutError } from '../errors.ts';
 import { inspectContainer, readLogs } from '../docker/containers.ts';
-import type { DatabaseConnection, DatabaseTarget } from './target.ts';
+import type { DatabaseConnection, DatabaseTarget, Login } from './target.ts';
 import { deadlineIn, sleep } from '../timing/clock.ts';
 
 const POLL_INTERVAL_MS = 50;
@@ -23,13 +23,14 @@ export async function waitUntilReady(
   host: string,
   port: number,
   timeoutMs = READY_TIMEOUT_MS,
+  login?: Login,
 ): Promise<DatabaseConnection> {
   const deadline = deadlineIn(timeoutMs);
   let lastProblem = '';
   let attempts = 0;
   while (!deadline.passed()) {
     try {
-      return await target.connect(host, port);
+      return await target.connect(host, port, login);
     } catch (error) {
       lastProblem = error instanceof Error ? error.message : String(error);
     }

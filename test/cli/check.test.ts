@@ -1,7 +1,9 @@
 // `persist check` end to end on the worked examples: a copy of each project run through
-// restart, up --force-recreate, down + up and down -v + up by Compose, every data path probed,
-// every cell judged against what the user needs and what the audit predicted.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+// restart, kill, up --force-recreate, down + up, an upgrade, the user's backup and restore, and
+// down -v + up by Compose, every data path probed, every cell judged against what the user
+// needs and what the audit predicted.
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -10,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import type { Report } from '../../src/report/model.ts';
 import { reportProblems } from '../../src/report/validate.ts';
-import { stopwatch } from '../../src/timing/clock.ts';
+import { deadlineIn, sleep, stopwatch } from '../../src/timing/clock.ts';
+import { parse, stringify } from 'yaml';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const IMAGES = loadConfig().imageSet === 'local' ? ['--env-file', 'examples/compose/stand-ins.env'] : [];
@@ -21,17 +24,18 @@ beforeAll(async () => {
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-async function check(file: string) {
-  const out = join(scratch, file.replace(/\W+/g, '-'));
+async function check(file: string, more: string[] = [], env: Record<string, string> = {}) {
+  const out = join(scratch, [file, ...more].join('-').replace(/\W+/g, '-'));
   const watch = stopwatch();
-  const result = await execa(process.execPath, ['bin/persist.js', 'check', '-f', file, ...IMAGES, '--out', out], {
+  const files = [file, ...more].flatMap((f) => ['-f', f]);
+  const result = await execa(process.execPath, ['bin/persist.js', 'check', ...files, ...IMAGES, '--out', out], {
     cwd: ROOT,
     reject: false,
-    env: { PERSIST_QUIET: '1' },
+    env: { PERSIST_QUIET: '1', ...env },
   });
   const report =
     result.exitCode === 2 && !result.stdout.includes('report:') ? undefined : (JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as Report);
-  return { ...result, report, seconds: (watch.ms() / 1000).toFixed(1) };
+  return { ...result, out, report, seconds: (watch.ms() / 1000).toFixed(1) };
 }
 
 /** Nothing of the copy remains: no container, volume or network of its project. */
@@ -51,13 +55,27 @@ async function copyLeftovers(project: string) {
 
 describe('persist check on the worked examples', () => {
   test('good: every data path keeps its data through every command, and down -v empties it, as predicted', async () => {
-    const result = await check('examples/compose/good/compose.yaml');
+    // The tutorial's database upgraded as the upgrade drills do it (MariaDB 10.11 to 11.8 in place for the stand-ins).
+    const upgrade = { PERSIST_UPGRADE_WORDPRESS_DB: IMAGES.length > 0 ? 'persistence-harness/mysql:11.8' : 'mysql:9' };
+    const result = await check('examples/compose/good/compose.yaml', [], upgrade);
     expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
     const cells = result.report?.check?.cells ?? [];
     expect(reportProblems(result.report)).toEqual([]);
-    expect(cells.length).toBe(4 * 4);
+    // Four data paths, and a dataset in each of the three databases, through restart, kill,
+    // force-recreate, down + up and down -v; the upgraded database once more.
+    const count = (probe: string) => cells.filter((cell) => cell.probe === probe).length;
+    expect([count('file'), count('dataset')]).toEqual([4 * 5 + 1, 3 * 5 + 1]);
     expect(cells.filter((cell) => cell.status === 'failed' || cell.surprise)).toEqual([]);
-    expect(cells.filter((cell) => cell.lifecycle === 'down -v + up').map((cell) => cell.observed)).toEqual(['lost', 'lost', 'lost', 'lost']);
+    expect(cells.filter((cell) => cell.lifecycle === 'down -v + up').every((cell) => cell.observed === 'lost')).toBe(true);
+    expect(cells.filter((cell) => cell.lifecycle === 'upgrade').map((cell) => `${cell.service} ${cell.probe} ${cell.observed}`)).toEqual([
+      'wordpress-db file kept',
+      'wordpress-db dataset kept',
+    ]);
+    // The kill landed on databases committing: every acknowledged write was there after it.
+    const kills = cells.filter((cell) => cell.lifecycle === 'kill' && cell.probe === 'dataset');
+    expect(kills.map((cell) => cell.service).sort()).toEqual(['cache', 'db', 'wordpress-db']);
+    for (const cell of kills) expect(cell.writes?.acknowledged, cell.service).toBeGreaterThan(0);
+    for (const cell of kills) expect(cell.writes?.lost, cell.service).toBe(0);
     expect(await copyLeftovers(result.report?.check?.copyProject ?? '')).toEqual([]);
     console.info(`check good: exit 0 in ${result.seconds} s`);
   });
@@ -71,6 +89,10 @@ describe('persist check on the worked examples', () => {
     expect(failures.sort()).toEqual(
       [
         'app-layer up --force-recreate lost',
+        'cache-tmpfs kill lost',
+        'db-18-old-mount kill unavailable',
+        // The upgrade named in x-persist: the new image refuses a mount at the old data path.
+        'db-upgrade upgrade unavailable',
         'app-layer down + up lost',
         'cache-tmpfs restart lost',
         'cache-tmpfs up --force-recreate lost',
@@ -85,12 +107,138 @@ describe('persist check on the worked examples', () => {
         'mariadb-datadir down + up lost',
       ].sort(),
     );
-    for (const name of ['db-ok', 'app-ok', 'db-upgrade'])
+    // The databases' own datasets see the same losses: tables written through the server are
+    // gone when its data directory was, and acknowledged writes vanish with a tmpfs.
+    const cell = (service: string, lifecycle: string) => cells.find((c) => c.service === service && c.lifecycle === lifecycle && c.probe === 'dataset');
+    expect(cell('mariadb-datadir', 'up --force-recreate')?.observed).toBe('lost');
+    expect(cell('db-parent-mount', 'down + up')?.observed).toBe('lost');
+    expect(cell('cache-tmpfs', 'kill')?.writes?.lost).toBeGreaterThan(0);
+    expect(cell('db-ok', 'kill')?.writes).toMatchObject({ lost: 0 });
+    for (const name of ['db-ok', 'app-ok'])
       expect(
         cells.filter((cell) => cell.service === name && cell.status === 'failed'),
         name,
       ).toEqual([]);
     expect(await copyLeftovers(result.report?.check?.copyProject ?? '')).toEqual([]);
     console.info(`check pitfalls: exit 1 in ${result.seconds} s`);
+  });
+});
+
+const NOTES = 'examples/compose/x-persist/compose.yaml';
+const NOTES_PERSIST = 'examples/compose/x-persist/compose.persist.yaml';
+
+/** Every file under a folder, as text. */
+async function filesUnder(folder: string): Promise<Array<{ path: string; text: string }>> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return Promise.all(
+    entries
+      .filter((entry) => entry.isFile())
+      .map(async (entry) => {
+        const path = join(entry.parentPath, entry.name);
+        return { path, text: await readFile(path, 'utf8') };
+      }),
+  );
+}
+
+/**
+ * An overlay that changes some of notes' x-persist settings, as a user would try one. Compose
+ * replaces an `x-` block of an earlier file as a whole, so the overlay repeats the others.
+ */
+async function notesOverlay(name: string, settings: Record<string, string>): Promise<string> {
+  const example = parse(await readFile(join(ROOT, NOTES_PERSIST), 'utf8')) as { 'x-persist': { services: { notes: object } } };
+  const file = join(scratch, `${name}.yaml`);
+  await writeFile(file, stringify({ 'x-persist': { services: { notes: { ...example['x-persist'].services.notes, ...settings } } } }));
+  return file;
+}
+
+describe('persist check on a service the harness does not know, through x-persist', () => {
+  beforeAll(async () => {
+    // The team builds its image before checking it, as `persist audit` asks when it is missing.
+    await execa('docker', ['compose', '-f', NOTES, ...IMAGES, 'build', '--quiet'], { cwd: ROOT });
+  }, 300_000);
+
+  test('notes: its own seed and fingerprint, and its own backup and restore, pass every disruption; a planted credential appears nowhere', async () => {
+    const planted = `planted-${randomUUID()}`;
+    const result = await check(NOTES, [NOTES_PERSIST], { NOTES_API_TOKEN: planted });
+    expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(reportProblems(result.report)).toEqual([]);
+    const cells = result.report?.check?.cells ?? [];
+    const row = (probe: string) =>
+      Object.fromEntries(cells.filter((cell) => cell.probe === probe).map((cell) => [cell.lifecycle, `${cell.observed} ${cell.status}`]));
+    expect(row('command')).toEqual({
+      restart: 'kept passed',
+      kill: 'kept passed',
+      'up --force-recreate': 'kept passed',
+      'down + up': 'kept passed',
+      'backup-restore': 'kept passed',
+      'down -v + up': 'lost passed',
+    });
+    // A restore is judged by the user's own fingerprint: a dump does not carry a stray file.
+    expect(row('file')['backup-restore']).toBeUndefined();
+    const restore = result.report?.check?.lifecycles.find((entry) => entry.lifecycle === 'backup-restore');
+    expect(restore?.steps?.join('\n')).toMatch(/^notes backup: `\.\/backup\.sh` exited 0 in \d+ ms\nnotes restore: `\.\/restore\.sh` exited 0 in \d+ ms$/);
+    for (const file of await filesUnder(result.out)) expect(file.text.includes(planted), file.path).toBe(false);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(planted);
+    expect(await copyLeftovers(result.report?.check?.copyProject ?? '')).toEqual([]);
+    console.info(`check x-persist: exit 0 in ${result.seconds} s`);
+  });
+
+  test('a restore that restores nothing is caught: exit 1, the loss shown by the fingerprint', async () => {
+    const result = await check(NOTES, [await notesOverlay('restores-nothing', { restore: 'true' })]);
+    expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(1);
+    const failed = (result.report?.check?.cells ?? []).filter((cell) => cell.status === 'failed');
+    expect(failed.map((cell) => `${cell.lifecycle} ${cell.probe} ${cell.observed}`)).toEqual(['backup-restore command lost']);
+    expect(failed[0]?.evidence.join(' ')).toContain('`notes list` printed');
+  });
+
+  test('a seed command that fails stops the check before any disruption: exit 2, its output shown, the credential hidden', async () => {
+    const planted = `planted-${randomUUID()}`;
+    const overlay = await notesOverlay('seed-fails', { seed: 'echo "the API refused token $NOTES_API_TOKEN" >&2; exit 3' });
+    const result = await check(NOTES, [overlay], { NOTES_API_TOKEN: planted, PERSIST_QUIET: '0' });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('Seeding notes failed before any disruption ran: The seed command exited with 3 in notes: the API refused token ***.');
+    expect(result.stderr).not.toMatch(/restart: \d+ ms/);
+    expect(`${result.stdout}${result.stderr}`).not.toContain(planted);
+  });
+
+  test('Ctrl-C during a check removes the copy, its anonymous volumes included, and nothing else', async () => {
+    // notes without its volume: the image's VOLUME gets an anonymous volume, which carries no label.
+    const project = join(scratch, 'anonymous');
+    await mkdir(project, { recursive: true });
+    const file = join(project, 'compose.yaml');
+    await writeFile(file, stringify({ services: { notes: { image: 'persist-example/notes:1' } } }));
+    const child = execa(process.execPath, ['bin/persist.js', 'check', '-f', file, '--out', join(scratch, 'interrupted')], {
+      cwd: ROOT,
+      reject: false,
+      env: { PERSIST_QUIET: '0' },
+    });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const anonymous = new Set<string>();
+    let copy = '';
+    const deadline = deadlineIn(120_000);
+    // Until `down + up` has left the first anonymous volume behind and made a second.
+    while (!deadline.passed() && !/down \+ up: \d+ ms/.test(stderr)) {
+      copy ||= /starting a copy of/.test(stderr)
+        ? ((await docker.listContainers({ all: true, filters: { label: ['com.docker.compose.service=notes'] } })).find((c) =>
+            c.Labels['com.docker.compose.project']?.startsWith('persist-check-'),
+          )?.Labels['com.docker.compose.project'] ?? '')
+        : '';
+      if (copy) {
+        for (const container of await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${copy}`] } }))
+          for (const mount of container.Mounts) if (mount.Type === 'volume' && /^[0-9a-f]{64}$/.test(mount.Name ?? '')) anonymous.add(mount.Name ?? '');
+      }
+      await sleep(100);
+    }
+    expect(stderr).toMatch(/down \+ up: \d+ ms/);
+    expect(anonymous.size).toBeGreaterThanOrEqual(2);
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(await copyLeftovers(copy)).toEqual([]);
+    const remaining = new Set(((await docker.listVolumes()).Volumes ?? []).map((volume) => volume.Name));
+    expect([...anonymous].filter((name) => remaining.has(name))).toEqual([]);
   });
 });

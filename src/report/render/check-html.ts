@@ -24,7 +24,7 @@ ${notable.length > 0 ? `<ul>${notable.join('')}</ul>` : ''}
   return `<section id="verdict" class="${ok ? 'ok' : 'not-ok'}">
 <p class="verdict">${ok ? 'PASSED' : 'NOT PASSED'}</p>
 <p class="counts">${passed} cell(s) passed, ${failed} failed, ${surprises} not as the audit predicted; a copy (<code>${esc(check.copyProject)}</code>) was run, the original was not touched</p>
-<p class="meta">${check.lifecycles.map((entry) => `<code>${esc(entry.lifecycle)}</code> ${(entry.ms / 1000).toFixed(1)} s${entry.problem ? ` (${esc(entry.problem)})` : ''}`).join(' · ')}</p>
+<p class="meta">${check.lifecycles.map((entry) => `<code>${esc(entry.lifecycle)}</code> ${(entry.ms / 1000).toFixed(1)} s${entry.steps || entry.problem ? ` (${esc([...(entry.steps ?? []), ...(entry.problem ? [entry.problem] : [])].join('; '))})` : ''}`).join(' · ')}</p>
 </section>
 ${services.join('\n')}`;
 }

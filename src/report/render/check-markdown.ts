@@ -16,7 +16,9 @@ export function renderCheckMarkdown(report: Report): string {
     [
       '| Lifecycle command (whole copy) | Took | Problem |',
       '|---|---|---|',
-      ...check.lifecycles.map((entry) => `| \`${entry.lifecycle}\` | ${formatMs(entry.ms)} | ${entry.problem ?? ''} |`),
+      ...check.lifecycles.map(
+        (entry) => `| \`${entry.lifecycle}\` | ${formatMs(entry.ms)} | ${[...(entry.steps ?? []), ...(entry.problem ? [entry.problem] : [])].join('; ')} |`,
+      ),
     ].join('\n'),
     ...(check.replaced.length > 0 ? [`Replaced in the copy: ${check.replaced.map((r) => `${r.kind} \`${r.original}\` → \`${r.copy}\``).join(', ')}.`] : []),
     ...report.harnessErrors.map((error) => `- ⚠️ harness error: ${error}`),

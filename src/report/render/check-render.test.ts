@@ -1,17 +1,21 @@
-// A check report (the pitfalls example as persist check wrote it) in every format.
+// A check report (the pitfalls example as persist check wrote it, in schema version 5, read as
+// the current version) in every format.
 import { describe, expect, test } from 'vitest';
 import sample from '../fixtures/check-report.json' with { type: 'json' };
 import { exitCodeFor, type Report } from '../model.ts';
-import { reportProblems } from '../validate.ts';
+import { readableReport, reportProblems } from '../validate.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 
-const report = sample as Report;
+const read = readableReport(sample);
+const report = read.report as Report;
 
 describe('a check report', () => {
-  test('matches the schema; lost data fails it, a surprise alone is exit 2', () => {
+  test('a version 5 report reads as the current version; lost data fails it, a surprise alone is exit 2', () => {
+    expect(read.problems).toEqual([]);
     expect(reportProblems(report)).toEqual([]);
+    expect(report.check?.cells.every((cell) => cell.probe === 'file')).toBe(true);
     expect(exitCodeFor(report)).toBe(1);
     const surprised = structuredClone(report);
     surprised.check!.cells = surprised.check!.cells.map((cell) => ({ ...cell, status: 'passed' as const }));

@@ -27,19 +27,26 @@ export function checkCounts(check: Check): { passed: number; failed: number; sur
   };
 }
 
+const PROBE_LABELS: Record<CheckCell['probe'], string> = { file: '', dataset: ' (dataset)', command: ' (your fingerprint)' };
+
+/** A row per data path read by file, one per database's dataset, one for the user's own commands. */
+export function rowLabel(cell: CheckCell): string {
+  return `${cell.path}${PROBE_LABELS[cell.probe]}`;
+}
+
 export function checkTables(check: Check): CheckTable[] {
   const lifecycles = check.lifecycles.map((entry) => entry.lifecycle);
   const services = [...new Set(check.cells.map((cell) => cell.service))];
   return services.map((service) => {
     const cells = check.cells.filter((cell) => cell.service === service);
-    const paths = [...new Set(cells.map((cell) => cell.path))];
+    const rows = [...new Map(cells.map((cell) => [rowLabel(cell), cell])).keys()];
     return {
       service,
       header: ['data path', ...lifecycles],
-      rows: paths.map((path) => [
-        path,
+      rows: rows.map((row) => [
+        row,
         ...lifecycles.map((lifecycle) => {
-          const cell = cells.find((c) => c.path === path && c.lifecycle === lifecycle);
+          const cell = cells.find((c) => rowLabel(c) === row && c.lifecycle === lifecycle);
           return cell ? describeCell(cell) : '—';
         }),
       ]),
