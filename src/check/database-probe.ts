@@ -20,14 +20,9 @@ function driverOf(recognisedAs: string | undefined): DatabaseTarget | undefined 
   return recognisedAs !== undefined && recognisedAs in DATABASE_DRIVERS ? DATABASE_DRIVERS[recognisedAs as keyof typeof DATABASE_DRIVERS] : undefined;
 }
 
-/** The container ports the probes connect to, per recognised database service. */
-export function probePorts(services: Audit['services']): Record<string, number> {
-  return Object.fromEntries(
-    services.flatMap((service) => {
-      const target = driverOf(service.recognisedAs);
-      return target ? [[service.service, target.port]] : [];
-    }),
-  );
+/** The container port a probe connects to, for a service the registry recognises as a database. */
+export function databasePort(service: Audit['services'][number]): number | undefined {
+  return driverOf(service.recognisedAs)?.port;
 }
 
 /** How to reach the service's database, why the check cannot, or undefined for a service that is none. */

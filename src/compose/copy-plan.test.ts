@@ -22,7 +22,13 @@ const resolved = {
   networks: { default: { name: 'shop_default' }, front: { name: 'corp-front', external: true } },
 };
 
-const plan = planCopy(resolved, { runId: 'r1', scratchRoot: '/tmp/ph/r1/copy', publishAddress: '127.0.0.1', probePorts: { db: 5432, web: 80 } });
+const plan = planCopy(resolved, {
+  runId: 'r1',
+  scratchRoot: '/tmp/ph/r1/copy',
+  publishAddress: '127.0.0.1',
+  probePorts: { db: [5432], web: [80] },
+  fixedPorts: { web: { 443: 40443 } },
+});
 const override = parse(plan.override, { logLevel: 'error' }) as Record<string, Record<string, Record<string, unknown>>>;
 
 describe('the copy of a project', () => {
@@ -55,9 +61,9 @@ describe('the copy of a project', () => {
     expect(override.services?.db?.labels).toEqual({ 'persistence-harness.run': 'r1' });
   });
 
-  test('replaces published ports by ephemeral ones on the harness address, with `!override`', () => {
+  test('replaces published ports by ephemeral ones on the harness address (or one chosen), with `!override`', () => {
     expect(plan.override).toContain('ports: !override');
-    expect(override.services?.web?.ports).toEqual(['127.0.0.1::80/tcp', '127.0.0.1::443/tcp']);
+    expect(override.services?.web?.ports).toEqual(['127.0.0.1::80/tcp', '127.0.0.1:40443:443/tcp']);
   });
 
   test("publishes a database's port for the probe where the project publishes none", () => {

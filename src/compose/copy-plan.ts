@@ -53,7 +53,9 @@ export interface CopyOptions {
   /** Where published ports go: the address the harness connects to. */
   publishAddress: string;
   /** Ports the harness's probes connect to (a database's), published too where the project does not. */
-  probePorts?: Record<string, number>;
+  probePorts?: Record<string, number[]>;
+  /** Host ports chosen for container ports that must keep their address across recreates. */
+  fixedPorts?: Record<string, Record<number, number>>;
 }
 
 function safe(name: string): string {
@@ -112,11 +114,12 @@ export function planCopy(resolved: unknown, options: CopyOptions): CopyPlan {
   doc.contents = doc.createNode(root, { aliasDuplicateObjects: false }) as typeof doc.contents;
   // Ports are replaced, not merged: Compose's `!override` tag on the service's list.
   for (const [name, service] of Object.entries(project.services ?? {})) {
-    const targets = (service.ports ?? []).map((port) => `${port.target}/${port.protocol ?? 'tcp'}`);
-    const probe = options.probePorts?.[name];
-    if (probe !== undefined && !targets.includes(`${probe}/tcp`)) targets.push(`${probe}/tcp`);
+    const targets = (service.ports ?? []).map((port) => ({ port: port.target, protocol: port.protocol ?? 'tcp' }));
+    for (const probe of options.probePorts?.[name] ?? [])
+      if (!targets.some((target) => target.port === probe && target.protocol === 'tcp')) targets.push({ port: probe, protocol: 'tcp' });
     if (targets.length === 0) continue;
-    const ports = doc.createNode(targets.map((target) => `${options.publishAddress}::${target}`)) as Node;
+    const hostPort = (port: number) => options.fixedPorts?.[name]?.[port] ?? '';
+    const ports = doc.createNode(targets.map(({ port, protocol }) => `${options.publishAddress}:${hostPort(port)}:${port}/${protocol}`)) as Node;
     ports.tag = '!override';
     doc.setIn(['services', name, 'ports'], ports);
   }

@@ -10,7 +10,7 @@ import { WordPressProbe } from '../probes/wordpress-probe.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, ItemOutcome, Outcome } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
-import { SITE_ITEMS, SITE_TIMEOUT_MS, type Permalinks, type SiteItem, type SiteObservation } from '../targets/wordpress/content.ts';
+import { SITE_ITEMS, SITE_ITEMS_WORDING, SITE_TIMEOUT_MS, type Permalinks, type SiteItem, type SiteObservation } from '../targets/wordpress/content.ts';
 import { isInstallRedirect, waitForSite } from '../targets/wordpress/site.ts';
 import { DATABASE, siteUrl, startWordPressStack, WEB, type StackPlan } from '../targets/wordpress/stack.ts';
 import { PhaseTimer } from '../timing/clock.ts';
@@ -111,7 +111,7 @@ export function judgeSite(
   after: SiteObservation,
   expected: (item: SiteItem) => Outcome,
 ): { comparison: FingerprintComparison; items: ItemOutcome[] } {
-  const comparison = compareFingerprints(before.fingerprint, after.fingerprint, { subject: (item) => item, unit: 'found' });
+  const comparison = compareFingerprints(before.fingerprint, after.fingerprint, SITE_ITEMS_WORDING);
   const items: ItemOutcome[] = SITE_ITEMS.map((item) => {
     const same = JSON.stringify(before.fingerprint[item]) === JSON.stringify(after.fingerprint[item]);
     return { item, expected: expected(item), observed: same ? 'survives' : 'lost' };

@@ -3,23 +3,39 @@
 // and places a plugin file; the fingerprint is one observation per item of the site.
 import type { Fingerprint } from '../data/fingerprint.ts';
 import { HarnessError } from '../errors.ts';
-import { buildSite, observeSite, SITE_TIMEOUT_MS, type BuiltSite, type SiteObservation } from '../targets/wordpress/content.ts';
+import { addContent, buildSite, observeSite, SITE_TIMEOUT_MS, type BuiltSite, type SiteObservation } from '../targets/wordpress/content.ts';
 import type { Stack } from '../stack/stack.ts';
-import { siteUrl, WEB } from '../targets/wordpress/stack.ts';
-import { waitForSite } from '../targets/wordpress/site.ts';
+import { HARNESS_SITE, type SiteServices, siteUrl } from '../targets/wordpress/stack.ts';
+import { isInstallRedirect, waitForSite } from '../targets/wordpress/site.ts';
 import type { Probe } from './probe.ts';
 
 export class WordPressProbe implements Probe {
-  readonly service = WEB;
+  readonly service: string;
   readonly describes = 'three posts, an uploaded PNG and a plugin file, over HTTP and as rows in the database';
   private readonly token: string;
   private readonly trial: number;
   private readonly evidence: string[];
   private readonly say: (step: string) => void;
   private built: BuiltSite | undefined;
+  private readonly site: SiteServices;
+  private readonly addToInstalledSite: boolean;
 
-  /** token makes the plugin's content unique to the trial; seeding's evidence goes to `evidence`. */
-  constructor(token: string, trial: number, evidence: string[], say: (step: string) => void) {
+  /**
+   * token makes the plugin's content unique to the trial; seeding's evidence goes to `evidence`.
+   * where.site: the services it runs in (the harness's own stack unless given);
+   * where.addToInstalledSite: on a site installed already (by an earlier round of `persist check`),
+   * add this trial's content instead of refusing a site that is not new.
+   */
+  constructor(
+    token: string,
+    trial: number,
+    evidence: string[],
+    say: (step: string) => void,
+    where: { site?: SiteServices; addToInstalledSite?: boolean } = {},
+  ) {
+    this.site = where.site ?? HARNESS_SITE;
+    this.addToInstalledSite = where.addToInstalledSite === true;
+    this.service = this.site.web;
     this.token = token;
     this.trial = trial;
     this.evidence = evidence;
@@ -27,11 +43,16 @@ export class WordPressProbe implements Probe {
   }
 
   async ready(stack: Stack): Promise<void> {
-    await waitForSite(await siteUrl(stack), SITE_TIMEOUT_MS);
+    await waitForSite(await siteUrl(stack, this.site), SITE_TIMEOUT_MS);
   }
 
+  /** Installs the site and writes this trial's content (on a site installed already, only where allowed). */
   async seed(stack: Stack): Promise<Fingerprint> {
-    this.built = await buildSite(stack, await siteUrl(stack), this.token, this.trial, this.evidence, this.say);
+    const url = await siteUrl(stack, this.site);
+    const installed = this.addToInstalledSite && !isInstallRedirect(await waitForSite(url, SITE_TIMEOUT_MS));
+    this.built = installed
+      ? await addContent(stack, url, this.token, this.trial, this.evidence, this.site)
+      : await buildSite(stack, url, this.token, this.trial, this.evidence, this.say, this.site);
     return this.built.before.fingerprint;
   }
 
@@ -42,7 +63,7 @@ export class WordPressProbe implements Probe {
   }
 
   async observe(stack: Stack): Promise<SiteObservation> {
-    return observeSite(stack, await siteUrl(stack), this.seeded.content);
+    return observeSite(stack, await siteUrl(stack, this.site), this.seeded.content, this.site);
   }
 
   async fingerprint(stack: Stack): Promise<Fingerprint> {

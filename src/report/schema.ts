@@ -267,9 +267,9 @@ export const CheckCell = Closed(
     path: Text,
     storage: AuditStorage,
     lifecycle: CheckDisruption,
-    probe: Type.Enum(['file', 'dataset', 'command'], {
+    probe: Type.Enum(['file', 'dataset', 'site', 'command'], {
       description:
-        "file: a file of known content in the data path, read back by sha256; dataset: tables written through a recognised database's protocol, fingerprinted per table; command: the user's x-persist seed and fingerprint commands.",
+        "file: a file of known content in the data path, read back by sha256; dataset: tables written through a recognised database's protocol, fingerprinted per table; site: WordPress posts, media and a plugin written over HTTP and read back as a visitor and from the database; command: the user's x-persist seed and fingerprint commands.",
     }),
     writes: Type.Optional(AcknowledgedWrites),
     required: Type.Optional(Fate),

@@ -13,6 +13,7 @@ import { planCopy, type CopyPlan } from '../compose/copy-plan.ts';
 import { redact, secretValues } from '../compose/secrets.ts';
 import type { Lifecycle } from '../compose/storage-map.ts';
 import { inspectContainer } from '../docker/containers.ts';
+import { freePortOn } from '../docker/free-port.ts';
 import { connectHost, publishAddress } from '../docker/host-only-container.ts';
 import { removeVolume, type RunScope } from '../docker/run-scope.ts';
 import { recordAnonymousVolume } from '../docker/temp-root.ts';
@@ -62,17 +63,27 @@ export class ComposeStack extends ContainerStack {
     this.host = host;
   }
 
-  /** Copies the bind sources, writes the override, and starts the copy (`up -d --wait --pull never`). */
-  /** probePorts: the container ports the harness connects to, per service (published in the copy). */
-  static async start(scope: RunScope, project: ComposeOptions, probePorts: Record<string, number> = {}): Promise<ComposeStack> {
+  /**
+   * Copies the bind sources, writes the override, and starts the copy (`up -d --wait --pull never`).
+   * ports.probe: the container ports the harness connects to, per service (published in the copy);
+   * ports.fixed: container ports whose host port must not change across recreates, per service:
+   * each gets a port free on the publish address now (an ephemeral one where that is not this machine).
+   */
+  static async start(
+    scope: RunScope,
+    project: ComposeOptions,
+    ports: { probe?: Record<string, number[]>; fixed?: Record<string, number[]> } = {},
+  ): Promise<ComposeStack> {
     const folder = await scope.createHostFolder('compose-copy');
     const resolved = (await composeConfig(project, true)) as ResolvedProject;
-    const plan = planCopy(resolved, {
-      runId: scope.runId,
-      scratchRoot: join(folder, 'binds'),
-      publishAddress: (await publishAddress()) ?? '127.0.0.1',
-      probePorts,
-    });
+    const address = (await publishAddress()) ?? '127.0.0.1';
+    const fixedPorts: Record<string, Record<number, number>> = {};
+    for (const [service, containerPorts] of Object.entries(ports.fixed ?? {}))
+      for (const port of containerPorts) {
+        const free = await freePortOn(address);
+        if (free !== undefined) fixedPorts[service] = { ...fixedPorts[service], [port]: free };
+      }
+    const plan = planCopy(resolved, { runId: scope.runId, scratchRoot: join(folder, 'binds'), publishAddress: address, probePorts: ports.probe, fixedPorts });
     for (const copy of plan.bindCopies) {
       await mkdir(dirname(copy.to), { recursive: true });
       await cp(copy.from, copy.to, { recursive: true, preserveTimestamps: true, errorOnExist: false }).catch(() => mkdir(copy.to, { recursive: true }));

@@ -54,17 +54,20 @@ async function copyLeftovers(project: string) {
 }
 
 describe('persist check on the worked examples', () => {
-  test('good: every data path keeps its data through every command, and down -v empties it, as predicted', async () => {
+  test('good: every data path, dataset and the site keep their data through every disruption, and down -v empties them, as predicted', async () => {
     // The tutorial's database upgraded as the upgrade drills do it (MariaDB 10.11 to 11.8 in place for the stand-ins).
     const upgrade = { PERSIST_UPGRADE_WORDPRESS_DB: IMAGES.length > 0 ? 'persistence-harness/mysql:11.8' : 'mysql:9' };
     const result = await check('examples/compose/good/compose.yaml', [], upgrade);
     expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
     const cells = result.report?.check?.cells ?? [];
     expect(reportProblems(result.report)).toEqual([]);
-    // Four data paths, and a dataset in each of the three databases, through restart, kill,
-    // force-recreate, down + up and down -v; the upgraded database once more.
+    // Four data paths, a dataset in each of the three databases and the WordPress site over HTTP,
+    // through restart, kill, force-recreate, down + up and down -v; the upgraded database once more.
     const count = (probe: string) => cells.filter((cell) => cell.probe === probe).length;
-    expect([count('file'), count('dataset')]).toEqual([4 * 5 + 1, 3 * 5 + 1]);
+    expect([count('file'), count('dataset'), count('site')]).toEqual([4 * 5 + 1, 3 * 5 + 1, 5]);
+    const site = cells.filter((cell) => cell.probe === 'site');
+    expect(site.map((cell) => cell.observed)).toEqual(['kept', 'kept', 'kept', 'kept', 'lost']);
+    expect(site[0]?.evidence.join(' ')).toMatch(/media → 200, plugin → 200/);
     expect(cells.filter((cell) => cell.status === 'failed' || cell.surprise)).toEqual([]);
     expect(cells.filter((cell) => cell.lifecycle === 'down -v + up').every((cell) => cell.observed === 'lost')).toBe(true);
     expect(cells.filter((cell) => cell.lifecycle === 'upgrade').map((cell) => `${cell.service} ${cell.probe} ${cell.observed}`)).toEqual([

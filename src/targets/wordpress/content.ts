@@ -1,17 +1,19 @@
 // The seed's WordPress site as data: what is written into it (three posts, a PNG uploaded
 // through XML-RPC, a plugin file in wp-content) and how each item is read back, as a visitor
 // reads it and from the database. The WordPress probe and the exercise's verdict rest on it.
-import type { Fingerprint, TableFingerprint } from '../../data/fingerprint.ts';
+import type { Fingerprint, TableFingerprint, Wording } from '../../data/fingerprint.ts';
 import { sha256 } from '../../data/hash.ts';
 import { deterministicPng } from '../../data/png.ts';
 import { HarnessError } from '../../errors.ts';
 import type { Stack } from '../../stack/stack.ts';
 import { httpRequest } from '../../web/http.ts';
 import { generatorVersion, install, isInstallRedirect, publishPost, uploadMedia, waitForSite, type PublishedPost, type UploadedMedia } from './site.ts';
-import { addPlugin, databaseVersion, PLUGIN_PATH, readPostRows } from './stack.ts';
+import { addPlugin, databaseVersion, HARNESS_SITE, PLUGIN_PATH, readPostRows, type SiteServices } from './stack.ts';
 
 export const SITE_ITEMS = ['site installed', 'posts over HTTP', 'post rows in the database', 'media file', 'plugin file'] as const;
 export type SiteItem = (typeof SITE_ITEMS)[number];
+/** How differences between two observations of a site are worded: by item. */
+export const SITE_ITEMS_WORDING: Wording = { subject: (item) => item, unit: 'found' };
 
 /**
  * WordPress turns on pretty permalinks at install time when its loopback request to itself
@@ -47,22 +49,38 @@ export async function buildSite(
   trial: number,
   evidence: string[],
   say: (step: string) => void,
+  site: SiteServices = HARNESS_SITE,
 ): Promise<BuiltSite> {
   const first = await waitForSite(baseUrl, SITE_TIMEOUT_MS);
   if (!isInstallRedirect(first))
     throw new HarnessError(`A new WordPress answered HTTP ${first.status} instead of sending to its installer.`, 'Check the WordPress image.');
   say('installing over HTTP, publishing posts, uploading media, adding a plugin file');
   await install(baseUrl);
+  return addContent(stack, baseUrl, token, trial, evidence, site);
+}
+
+/**
+ * Publishes this trial's posts, uploads its PNG and places its plugin file on a site already
+ * installed (by buildSite), and observes them; throws unless all is there.
+ */
+export async function addContent(
+  stack: Stack,
+  baseUrl: string,
+  token: string,
+  trial: number,
+  evidence: string[],
+  site: SiteServices = HARNESS_SITE,
+): Promise<BuiltSite> {
   const posts: PublishedPost[] = [];
   for (const post of POSTS) posts.push(await publishPost(baseUrl, `${post.title} (${trial})`, post.body));
   const media = await uploadMedia(baseUrl, `harness-media-${trial}.png`, 'image/png', deterministicPng());
   const pluginToken = sha256(token).slice(0, 16);
-  await addPlugin(stack, pluginToken);
+  await addPlugin(stack, pluginToken, site);
   const content: SiteContent = { posts, media, pluginToken };
-  const serverVersion = `${generatorVersion((await httpRequest(`${baseUrl}/`)).body) ?? 'WordPress (version not announced)'}; database ${await databaseVersion(stack)}`;
+  const serverVersion = `${generatorVersion((await httpRequest(`${baseUrl}/`)).body) ?? 'WordPress (version not announced)'}; database ${await databaseVersion(stack, site)}`;
   evidence.push(`post ids: ${posts.map((p) => p.id).join(', ')}; media id ${media.id} at ${media.path} (${media.bytes} bytes)`);
 
-  const before = await observeSite(stack, baseUrl, content);
+  const before = await observeSite(stack, baseUrl, content, site);
   const missing = SITE_ITEMS.filter((item) => !before.fingerprint[item]?.present);
   if (missing.length > 0) {
     throw new HarnessError(
@@ -81,7 +99,7 @@ export interface SiteObservation {
 }
 
 /** What a visitor and the database show of the content, as a fingerprint per item. */
-export async function observeSite(stack: Stack, baseUrl: string, content: SiteContent): Promise<SiteObservation> {
+export async function observeSite(stack: Stack, baseUrl: string, content: SiteContent, site: SiteServices = HARNESS_SITE): Promise<SiteObservation> {
   const home = await httpRequest(`${baseUrl}/`);
   const codes: string[] = [`/ → ${home.status}`];
 
@@ -97,7 +115,7 @@ export async function observeSite(stack: Stack, baseUrl: string, content: SiteCo
     if (page.status === 200 && html.includes(post.title) && html.includes(post.body)) servedPosts.push(`${post.id}:${post.title}`);
   }
 
-  const rows = await readPostRows(stack, [...content.posts.map((p) => p.id), content.media.id]);
+  const rows = await readPostRows(stack, [...content.posts.map((p) => p.id), content.media.id], site);
   const matchingRows = (rows ?? [])
     .filter((r) => content.posts.some((p) => p.id === r.id && p.title === r.title) || (r.id === content.media.id && r.type === 'attachment'))
     .map((r) => `${r.id}:${r.title}:${r.type}`);

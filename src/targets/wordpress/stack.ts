@@ -40,6 +40,19 @@ export const WEB = 'wordpress';
 export const DATABASE = 'db';
 
 /**
+ * Where a WordPress site's two parts run in a stack, and a login to its database: the harness's
+ * own stack by default, a user's Compose services in `persist check`.
+ */
+export interface SiteServices {
+  web: string;
+  database: string;
+  /** Reads the site's rows: root in the harness's stack, the site's own user in a user's. */
+  login: { user: string; password: string; database: string };
+}
+
+export const HARNESS_SITE: SiteServices = { web: WEB, database: DATABASE, login: { user: 'root', password: DB.rootPassword, database: DB.name } };
+
+/**
  * The seed's two containers as a stack. The plan is read each time a container is made, so an
  * upgrade drill swaps the WordPress image by changing plan.wordpressImage before `up`.
  */
@@ -72,18 +85,18 @@ function wordpressContainer(plan: StackPlan) {
   return plan.filesVolume ? container.withBindMounts([{ source: plan.filesVolume, target: SITE_DIR }]) : container;
 }
 
-export async function siteUrl(stack: Stack): Promise<string> {
-  const { host, port } = await stack.endpoint(WEB, 80);
+export async function siteUrl(stack: Stack, site: SiteServices = HARNESS_SITE): Promise<string> {
+  const { host, port } = await stack.endpoint(site.web, 80);
   return `http://${host}:${port}`;
 }
 
 /** A file placed in wp-content, as a user's plugin would be; it prints its token when fetched. */
 export const PLUGIN_PATH = '/wp-content/plugins/harness-marker/harness-marker.php';
 
-export async function addPlugin(stack: Stack, token: string): Promise<void> {
+export async function addPlugin(stack: Stack, token: string, site: SiteServices = HARNESS_SITE): Promise<void> {
   const content = `<?php\n/*\nPlugin Name: Harness marker\nDescription: Proves that wp-content survives.\n*/\necho 'harness-marker:${token}';\n`;
   const script = 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 644 "$1"';
-  const placed = await execIn(stack.containerId(WEB), ['sh', '-c', script, 'sh', `${SITE_DIR}${PLUGIN_PATH}`], { stdin: Buffer.from(content) });
+  const placed = await execIn(stack.containerId(site.web), ['sh', '-c', script, 'sh', `${SITE_DIR}${PLUGIN_PATH}`], { stdin: Buffer.from(content) });
   if (placed.exitCode !== 0)
     throw new HarnessError(`Placing the plugin file failed: ${placed.stderr.trim()}.`, 'Check the WordPress image and its files volume.');
 }
@@ -95,8 +108,8 @@ export interface PostRow {
 }
 
 /** The posts' rows as the database has them, or undefined when WordPress's tables are absent. */
-export async function readPostRows(stack: Stack, ids: number[]): Promise<PostRow[] | undefined> {
-  const connection = await connectAsRoot(stack, DB.name);
+export async function readPostRows(stack: Stack, ids: number[], site: SiteServices = HARNESS_SITE): Promise<PostRow[] | undefined> {
+  const connection = await connectToDatabase(stack, site, site.login.database);
   try {
     const [rows] = await connection.query<mysql2.RowDataPacket[]>(
       'SELECT ID AS id, post_title AS title, post_type AS type FROM wp_posts WHERE ID IN (?) ORDER BY ID',
@@ -111,8 +124,8 @@ export async function readPostRows(stack: Stack, ids: number[]): Promise<PostRow
   }
 }
 
-export async function databaseVersion(stack: Stack): Promise<string> {
-  const connection = await connectAsRoot(stack);
+export async function databaseVersion(stack: Stack, site: SiteServices = HARNESS_SITE): Promise<string> {
+  const connection = await connectToDatabase(stack, site);
   try {
     const [rows] = await connection.query<mysql2.RowDataPacket[]>('SELECT VERSION() AS version');
     const version = String(rows[0]?.version ?? 'unknown');
@@ -122,14 +135,14 @@ export async function databaseVersion(stack: Stack): Promise<string> {
   }
 }
 
-/** The stack's database as root, over its published port (which changes on every recreate). */
-async function connectAsRoot(stack: Stack, database?: string): Promise<mysql2.Connection> {
-  const { host, port } = await stack.endpoint(DATABASE, 3306);
+/** The site's database, over its published port (which changes on every recreate). */
+async function connectToDatabase(stack: Stack, site: SiteServices, database?: string): Promise<mysql2.Connection> {
+  const { host, port } = await stack.endpoint(site.database, 3306);
   return mysql2.createConnection({
     host,
     port,
-    user: 'root',
-    password: DB.rootPassword,
+    user: site.login.user,
+    password: site.login.password,
     ...(database ? { database } : {}),
     connectTimeout: 5_000,
   });

@@ -1,0 +1,36 @@
+import { describe, expect, test } from 'vitest';
+import type { Audit } from '../report/model.ts';
+import { predictedAs } from './disruptions.ts';
+import { sitePrediction, siteServices } from './site-probe.ts';
+
+const wordpress = { service: 'blog', recognisedAs: 'wordpress' } as Audit['services'][number];
+
+describe("a WordPress site's services", () => {
+  test('its database is the service WORDPRESS_DB_HOST names, read with the site’s own login', () => {
+    expect(
+      siteServices(wordpress, { WORDPRESS_DB_HOST: 'db:3306', WORDPRESS_DB_USER: 'wp', WORDPRESS_DB_PASSWORD: 'pw', WORDPRESS_DB_NAME: 'blog' }, [
+        'blog',
+        'db',
+      ]),
+    ).toEqual({
+      web: 'blog',
+      database: 'db',
+      login: { user: 'wp', password: 'pw', database: 'blog' },
+    });
+    expect(siteServices(wordpress, {}, ['blog', 'db'])).toEqual({ reason: 'its database host mysql is not a service of this project' });
+    expect(siteServices({ ...wordpress, recognisedAs: 'nginx' }, {}, [])).toBeUndefined();
+  });
+
+  test('is predicted kept only where both its files and its rows are', () => {
+    expect(sitePrediction('kept', 'kept')).toBe('kept');
+    expect(sitePrediction('kept', 'lost')).toBe('lost');
+    expect(sitePrediction('lost', 'kept')).toBe('lost');
+    expect(sitePrediction(undefined, 'kept')).toBeUndefined();
+  });
+
+  test('a kill is predicted as a restart, a backup of the user’s own not at all', () => {
+    expect(predictedAs('kill')).toBe('restart');
+    expect(predictedAs('backup-restore')).toBeUndefined();
+    expect(predictedAs('down -v + up')).toBe('down -v + up');
+  });
+});

@@ -1,0 +1,175 @@
+// The services of a copy as the check probes them (subjects), and what each held before a
+// disruption: a file in every data path, a dataset through a database the registry recognises,
+// a WordPress site over HTTP, and the user's own seed command from x-persist.
+import { randomUUID } from 'node:crypto';
+import type { LedgerLog } from '../backup/ledger.ts';
+import type { ServiceSettings } from '../compose/x-persist.ts';
+import type { Fingerprint } from '../data/fingerprint.ts';
+import { describeError, HarnessError } from '../errors.ts';
+import { CommandProbe } from '../probes/command-probe.ts';
+import { FileProbe } from '../probes/file-probe.ts';
+import { SqlProbe } from '../probes/sql-probe.ts';
+import { WordPressProbe } from '../probes/wordpress-probe.ts';
+import type { Audit } from '../report/model.ts';
+import type { ComposeStack } from '../stack/compose-stack.ts';
+import type { SiteServices } from '../targets/wordpress/stack.ts';
+import { type DatabaseAccess, databaseAccess, databasePort, roundDataset } from './database-probe.ts';
+import type { Disruption } from './disruptions.ts';
+import { untilReady } from './readiness.ts';
+import { SITE_HTTP_PORT, siteServices } from './site-probe.ts';
+
+export type Progress = (line: string) => void;
+export type AuditService = Audit['services'][number];
+export type AuditDataPath = AuditService['dataPaths'][number];
+
+/** One service as the check probes it. */
+export interface Subject {
+  service: AuditService;
+  settings: ServiceSettings | undefined;
+  files: FileProbe;
+  /** The user's seed and fingerprint commands, when x-persist gives them. */
+  command: CommandProbe | undefined;
+  /** The data path the user's commands are judged by: their first x-persist data path, else the first. */
+  primary: AuditDataPath | undefined;
+  /** A database the registry recognises, and how to log in to it; none once it proved unreachable. */
+  database: DatabaseAccess | undefined;
+  /** The data path the server keeps its data in: the dataset is judged by its storage. */
+  databasePath: AuditDataPath | undefined;
+  /** A WordPress site: its services and a login to its database; none once it proved unreachable. */
+  site: { services: SiteServices; rows: AuditDataPath | undefined } | undefined;
+}
+
+/** What a subject held before a disruption; undefined where nothing could be written. */
+export interface Seeded {
+  subject: Subject;
+  files: Fingerprint | undefined;
+  command: Fingerprint | undefined;
+  /** The dataset written through the server, with the probe that wrote it (its tables are this round's). */
+  dataset?: { probe: SqlProbe; before: Fingerprint };
+  /** This round's posts, media and plugin on a WordPress site, with the probe that wrote them. */
+  site?: { probe: WordPressProbe; before: Fingerprint; httpSummary: string };
+  /** The writes acknowledged while the server was killed. */
+  ledger?: LedgerLog;
+  problem?: string;
+}
+
+export class SeedFailedError extends HarnessError {
+  constructor(service: string, detail: string) {
+    super(`Seeding ${service} failed before any disruption ran: ${detail}`, 'Fix the seed command in x-persist (or the service), then check again.');
+  }
+}
+
+export function subjectsOf(audit: Audit, settings: Record<string, ServiceSettings>, stack: ComposeStack, progress: Progress): Subject[] {
+  return audit.services
+    .filter((service) => service.dataPaths.length > 0 || settings[service.service]?.seed !== undefined)
+    .map((service) => {
+      const own = settings[service.service];
+      const declared = own?.data?.[0];
+      return {
+        service,
+        settings: own,
+        files: new FileProbe(
+          service.service,
+          service.dataPaths.map((path) => path.path),
+        ),
+        command: own?.seed && own.fingerprint ? new CommandProbe(service.service, { seed: own.seed, fingerprint: own.fingerprint }) : undefined,
+        primary: service.dataPaths.find((path) => path.path === declared) ?? service.dataPaths[0],
+        database: accessOf(service, stack, progress),
+        databasePath: service.dataPaths.find((path) => path.origin !== 'x-persist'),
+        site: siteOf(service, audit, stack, progress),
+      };
+    });
+}
+
+function accessOf(service: AuditService, stack: ComposeStack, progress: Progress): DatabaseAccess | undefined {
+  const access = databaseAccess(service, stack.environmentOf(service.service), stack.commandOf(service.service));
+  if (access && 'reason' in access) progress(`${service.service}: no dataset written through the server (${access.reason}); its data is proven by files`);
+  return access && 'target' in access ? access : undefined;
+}
+
+function siteOf(service: AuditService, audit: Audit, stack: ComposeStack, progress: Progress): Subject['site'] {
+  const found = siteServices(service, stack.environmentOf(service.service), stack.services);
+  if (found && 'reason' in found) progress(`${service.service}: no WordPress content written (${found.reason}); its data is proven by files`);
+  if (!found || 'reason' in found) return undefined;
+  const database = audit.services.find((other) => other.service === found.database);
+  return { services: found, rows: database?.dataPaths.find((path) => path.origin !== 'x-persist') };
+}
+
+/** Which services a disruption is judged on: an upgrade's and a backup's own; every one else. */
+export function judgedOn(disruption: Disruption, subject: Subject): boolean {
+  if (disruption === 'upgrade') return subject.service.upgrade !== undefined;
+  if (disruption === 'backup-restore') return subject.settings?.backup !== undefined;
+  return true;
+}
+
+export async function seed(stack: ComposeStack, subject: Subject, round: number, notes: string[]): Promise<Seeded> {
+  const beforeAnyDisruption = round === 0;
+  const notReady = await untilReady(stack, subject.service, subject.settings?.ready);
+  if (notReady) return { subject, files: undefined, command: undefined, problem: `before the disruption, ${notReady}` };
+  let files: Fingerprint | undefined;
+  let problem: string | undefined;
+  try {
+    files = await subject.files.seed(stack);
+  } catch (error) {
+    problem = stack.redact(describeError(error));
+  }
+  let command: Fingerprint | undefined;
+  try {
+    command = subject.command ? await subject.command.seed(stack) : undefined;
+  } catch (error) {
+    const detail = stack.redact(describeError(error));
+    // The user's own seed failing is bad input, not a finding about the data: say so before anything is disrupted.
+    if (beforeAnyDisruption) throw new SeedFailedError(subject.service.service, detail);
+    problem = detail;
+  }
+  let dataset: Seeded['dataset'];
+  if (subject.database) {
+    const probe = new SqlProbe(subject.database.target, roundDataset(round), subject.service.service, subject.database.login);
+    try {
+      dataset = { probe, before: await probe.seed(stack) };
+    } catch (error) {
+      const detail = stack.redact(describeError(error));
+      if (round > 0) problem ??= detail;
+      else {
+        // The check's own way in failed (a login the service refuses): files still prove the data.
+        subject.database = undefined;
+        notes.push(`${subject.service.service}: the dataset could not be written through the server (${detail}); its data is proven by files`);
+      }
+    }
+  }
+  let site: Seeded['site'];
+  if (subject.site) {
+    const probe = new WordPressProbe(randomUUID(), round, [], () => undefined, { site: subject.site.services, addToInstalledSite: true });
+    try {
+      const before = await probe.seed(stack);
+      site = { probe, before, httpSummary: probe.seeded.before.httpSummary };
+    } catch (error) {
+      const detail = stack.redact(describeError(error));
+      if (round > 0) problem ??= detail;
+      else {
+        subject.site = undefined;
+        notes.push(`${subject.service.service}: no WordPress content could be written (${detail}); its data is proven by files`);
+      }
+    }
+  }
+  return { subject, files, command, ...(dataset ? { dataset } : {}), ...(site ? { site } : {}), ...(problem ? { problem } : {}) };
+}
+
+/**
+ * What the probes connect to in the copy: each database's port, and WordPress's HTTP on a port
+ * that stays the same across recreates, as a user's published port does (the site redirects to
+ * the address it was installed at).
+ */
+export function probePortsOf(audit: Audit): { probe: Record<string, number[]>; fixed: Record<string, number[]> } {
+  const probe: Record<string, number[]> = {};
+  const fixed: Record<string, number[]> = {};
+  for (const service of audit.services) {
+    const port = databasePort(service);
+    if (port !== undefined) probe[service.service] = [port];
+    if (service.recognisedAs === 'wordpress') {
+      probe[service.service] = [SITE_HTTP_PORT];
+      fixed[service.service] = [SITE_HTTP_PORT];
+    }
+  }
+  return { probe, fixed };
+}
