@@ -53,6 +53,35 @@ async function copyLeftovers(project: string) {
   ];
 }
 
+/**
+ * Collects, while a check runs, the anonymous volumes of its copy's containers (they carry no
+ * labels, so nothing else can find them afterwards); stop() returns those still on the engine.
+ */
+function watchAnonymousVolumes() {
+  const seen = new Set<string>();
+  const projects = new Set<string>();
+  let running = true;
+  const poll = (async () => {
+    while (running) {
+      const containers = await docker.listContainers({ all: true, filters: { label: ['com.docker.compose.project'] } });
+      for (const container of containers.filter((c) => c.Labels['com.docker.compose.project']?.startsWith('persist-check-'))) {
+        projects.add(container.Labels['com.docker.compose.project'] ?? '');
+        for (const mount of container.Mounts) if (mount.Type === 'volume' && /^[0-9a-f]{64}$/.test(mount.Name ?? '')) seen.add(mount.Name ?? '');
+      }
+      await sleep(250);
+    }
+  })();
+  return {
+    /** How many it saw, those still there, and the copies' project names. */
+    async stop(): Promise<{ seen: number; remaining: string[]; projects: string[] }> {
+      running = false;
+      await poll;
+      const now = new Set(((await docker.listVolumes()).Volumes ?? []).map((volume) => volume.Name));
+      return { seen: seen.size, remaining: [...seen].filter((name) => now.has(name)), projects: [...projects] };
+    },
+  };
+}
+
 describe('persist check on the worked examples', () => {
   test('good: every data path, dataset and the site keep their data through every disruption, and down -v empties them, as predicted', async () => {
     // The tutorial's database upgraded as the upgrade drills do it (MariaDB 10.11 to 11.8 in place for the stand-ins).
@@ -84,8 +113,13 @@ describe('persist check on the worked examples', () => {
   });
 
   test('pitfalls: each loss observed exactly where the audit predicted it, and nowhere else', async () => {
+    const anonymous = watchAnonymousVolumes();
     const result = await check('examples/compose/pitfalls/compose.yaml');
     expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(1);
+    // A failing run leaves nothing either: the anonymous volumes of every down included.
+    const volumes = await anonymous.stop();
+    expect(volumes.seen).toBeGreaterThan(0);
+    expect(volumes.remaining).toEqual([]);
     const cells = result.report?.check?.cells ?? [];
     expect(cells.filter((cell) => cell.surprise)).toEqual([]);
     const failures = [...new Set(cells.filter((cell) => cell.status === 'failed').map((cell) => `${cell.service} ${cell.lifecycle} ${cell.observed}`))];
@@ -219,29 +253,18 @@ describe('persist check on a service the harness does not know, through x-persis
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const anonymous = new Set<string>();
-    let copy = '';
+    const anonymous = watchAnonymousVolumes();
     const deadline = deadlineIn(120_000);
     // Until `down + up` has left the first anonymous volume behind and made a second.
-    while (!deadline.passed() && !/down \+ up: \d+ ms/.test(stderr)) {
-      copy ||= /starting a copy of/.test(stderr)
-        ? ((await docker.listContainers({ all: true, filters: { label: ['com.docker.compose.service=notes'] } })).find((c) =>
-            c.Labels['com.docker.compose.project']?.startsWith('persist-check-'),
-          )?.Labels['com.docker.compose.project'] ?? '')
-        : '';
-      if (copy) {
-        for (const container of await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${copy}`] } }))
-          for (const mount of container.Mounts) if (mount.Type === 'volume' && /^[0-9a-f]{64}$/.test(mount.Name ?? '')) anonymous.add(mount.Name ?? '');
-      }
-      await sleep(100);
-    }
+    while (!deadline.passed() && !/down \+ up: \d+ ms/.test(stderr)) await sleep(100);
     expect(stderr).toMatch(/down \+ up: \d+ ms/);
-    expect(anonymous.size).toBeGreaterThanOrEqual(2);
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(130);
-    expect(await copyLeftovers(copy)).toEqual([]);
-    const remaining = new Set(((await docker.listVolumes()).Volumes ?? []).map((volume) => volume.Name));
-    expect([...anonymous].filter((name) => remaining.has(name))).toEqual([]);
+    const volumes = await anonymous.stop();
+    expect(volumes.seen).toBeGreaterThanOrEqual(2);
+    expect(volumes.remaining).toEqual([]);
+    expect(volumes.projects).toHaveLength(1);
+    for (const project of volumes.projects) expect(await copyLeftovers(project)).toEqual([]);
   });
 });
