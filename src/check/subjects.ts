@@ -122,36 +122,46 @@ export async function seed(stack: ComposeStack, subject: Subject, round: number,
     if (beforeAnyDisruption) throw new SeedFailedError(subject.service.service, detail);
     problem = detail;
   }
-  let dataset: Seeded['dataset'];
-  if (subject.database) {
-    const probe = new SqlProbe(subject.database.target, roundDataset(round), subject.service.service, subject.database.login);
+  const probeOwn = async <T>(write: () => Promise<T>, drop: () => void, what: string): Promise<T | undefined> => {
     try {
-      dataset = { probe, before: await probe.seed(stack) };
+      return await write();
     } catch (error) {
       const detail = stack.redact(describeError(error));
-      if (round > 0) problem ??= detail;
+      if (!beforeAnyDisruption) problem ??= detail;
       else {
         // The check's own way in failed (a login the service refuses): files still prove the data.
-        subject.database = undefined;
-        notes.push(`${subject.service.service}: the dataset could not be written through the server (${detail}); its data is proven by files`);
+        drop();
+        notes.push(`${subject.service.service}: ${what} could not be written (${detail}); its data is proven by files`);
       }
+      return undefined;
     }
-  }
-  let site: Seeded['site'];
-  if (subject.site) {
-    const probe = new WordPressProbe(randomUUID(), round, [], () => undefined, { site: subject.site.services, addToInstalledSite: true });
-    try {
-      const before = await probe.seed(stack);
-      site = { probe, before, httpSummary: probe.seeded.before.httpSummary };
-    } catch (error) {
-      const detail = stack.redact(describeError(error));
-      if (round > 0) problem ??= detail;
-      else {
-        subject.site = undefined;
-        notes.push(`${subject.service.service}: no WordPress content could be written (${detail}); its data is proven by files`);
-      }
-    }
-  }
+  };
+  const { database, site: siteAccess } = subject;
+  const dataset = database
+    ? await probeOwn(
+        async () => {
+          const probe = new SqlProbe(database.target, roundDataset(round), subject.service.service, database.login);
+          return { probe, before: await probe.seed(stack) };
+        },
+        () => {
+          subject.database = undefined;
+        },
+        'the dataset',
+      )
+    : undefined;
+  const site = siteAccess
+    ? await probeOwn(
+        async () => {
+          const probe = new WordPressProbe(randomUUID(), round, [], () => undefined, { site: siteAccess.services, addToInstalledSite: true });
+          const before = await probe.seed(stack);
+          return { probe, before, httpSummary: probe.seeded.before.httpSummary };
+        },
+        () => {
+          subject.site = undefined;
+        },
+        'the WordPress content',
+      )
+    : undefined;
   return { subject, files, command, ...(dataset ? { dataset } : {}), ...(site ? { site } : {}), ...(problem ? { problem } : {}) };
 }
 

@@ -20,7 +20,7 @@ export class ImageNotHereError extends HarnessError {
   constructor(image: string, service: string, builds: boolean) {
     super(
       `Image ${image} of service ${service} is not on this machine, so its VOLUMEs and settings cannot be read.`,
-      `Run \`docker compose ${builds ? 'build' : 'pull'} ${service}\`, then audit again.`,
+      `Run \`docker compose ${builds ? 'build' : 'pull'} ${service}\`, then run persist again.`,
     );
   }
 }

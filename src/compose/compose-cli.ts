@@ -24,7 +24,7 @@ export class ComposeUnavailableError extends HarnessError {
 
 export class ComposeConfigError extends HarnessError {
   constructor(message: string) {
-    super(`docker compose config refused the project: ${message}.`, 'Fix the Compose file (or the options given), then audit again.');
+    super(`docker compose config refused the project: ${message}.`, 'Fix the Compose file (or the options given), then run persist again.');
   }
 }
 

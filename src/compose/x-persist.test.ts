@@ -65,5 +65,8 @@ describe('the upgrade image', () => {
     expect(upgradeImageOf('wordpress-db', settings, { PERSIST_UPGRADE_WORDPRESS_DB: 'mysql:9' })).toBe('mysql:9');
     expect(upgradeImageOf('wordpress-db', settings, {})).toBe('postgres:18');
     expect(upgradeImageOf('db', undefined, { PERSIST_UPGRADE_DB: '' })).toBeUndefined();
+    expect(() => upgradeImageOf('mysql', undefined, { PERSIST_UPGRADE_MYSQL: 'mysql:8.0,mysql:8.4' })).toThrow(
+      'PERSIST_UPGRADE_MYSQL is "mysql:8.0,mysql:8.4", and for `persist check` it names the one image service mysql is upgraded to.',
+    );
   });
 });

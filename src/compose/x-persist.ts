@@ -4,7 +4,7 @@
 // file stays untouched. A mistake here is one sentence naming the key.
 import { Ajv, type ErrorObject } from 'ajv';
 import Type, { type Static } from 'typebox';
-import { HarnessError } from '../errors.ts';
+import { HarnessError, UsageError } from '../errors.ts';
 
 const AbsolutePath = Type.String({ pattern: '^/' });
 
@@ -46,7 +46,7 @@ export type ReadySetting = Static<typeof Ready>;
 
 export class XPersistError extends HarnessError {
   constructor(problem: string) {
-    super(`${problem}.`, 'Fix the x-persist block (its keys are in docs/x-persist.md), then audit again.');
+    super(`${problem}.`, 'Fix the x-persist block (its keys are in docs/x-persist.md), then run persist again.');
   }
 }
 
@@ -94,6 +94,13 @@ export function upgradeVariable(service: string): string {
 
 /** The image a service is about to be upgraded to: the environment's (a CI job's choice) over x-persist's. */
 export function upgradeImageOf(service: string, settings: ServiceSettings | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const chosen = env[upgradeVariable(service)];
+  const variable = upgradeVariable(service);
+  const chosen = env[variable];
+  // `persist run` reads PERSIST_UPGRADE_<PAIR>=OLD,NEW: the same name can reach a check by accident.
+  if (chosen?.includes(','))
+    throw new UsageError(
+      `${variable} is "${chosen}", and for \`persist check\` it names the one image service ${service} is upgraded to.`,
+      `Set ${variable}=IMAGE (the OLD,NEW form is \`persist run\`'s upgrade pairs), or unset it.`,
+    );
   return chosen !== undefined && chosen !== '' ? chosen : settings?.upgrade?.image;
 }

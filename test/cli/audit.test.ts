@@ -146,7 +146,7 @@ describe('bad input: one sentence, exit 2', () => {
     const result = await audit(['-f', file]);
     expect(result.exitCode).toBe(2);
     expect(lastLine(result.stderr)).toBe(
-      `persist: docker compose config refused the project: validating ${file}: services.db Additional property imagex is not allowed. Fix the Compose file (or the options given), then audit again.`,
+      `persist: docker compose config refused the project: validating ${file}: services.db Additional property imagex is not allowed. Fix the Compose file (or the options given), then run persist again.`,
     );
   });
 
@@ -175,7 +175,7 @@ describe('bad input: one sentence, exit 2', () => {
     const result = await audit(['-f', file]);
     expect(result.exitCode).toBe(2);
     expect(lastLine(result.stderr)).toBe(
-      'persist: Image persistence-harness/postgres:no-such-tag of service db is not on this machine, so its VOLUMEs and settings cannot be read. Run `docker compose pull db`, then audit again.',
+      'persist: Image persistence-harness/postgres:no-such-tag of service db is not on this machine, so its VOLUMEs and settings cannot be read. Run `docker compose pull db`, then run persist again.',
     );
   });
 

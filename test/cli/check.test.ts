@@ -238,6 +238,19 @@ describe('persist check on a service the harness does not know, through x-persis
     expect(`${result.stdout}${result.stderr}`).not.toContain(planted);
   });
 
+  test('an image the team has not built yet: one sentence with the fix, exit 2, nothing started', async () => {
+    const project = join(scratch, 'unbuilt');
+    await mkdir(project, { recursive: true });
+    const file = join(project, 'compose.yaml');
+    await writeFile(file, stringify({ services: { app: { build: { context: '.' }, image: 'persist-example/never-built:1' } } }));
+    const result = await check(file);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe(
+      'persist: Image persist-example/never-built:1 of service app is not on this machine, so its VOLUMEs and settings cannot be read. Run `docker compose build app`, then run persist again.',
+    );
+    expect(result.stdout).toBe('');
+  });
+
   test('Ctrl-C during a check removes the copy, its anonymous volumes included, and nothing else', async () => {
     // notes without its volume: the image's VOLUME gets an anonymous volume, which carries no label.
     const project = join(scratch, 'anonymous');
