@@ -237,7 +237,9 @@ describe('persist check on a service the harness does not know, through x-persis
     expect(result.stderr).not.toMatch(/restart: \d+ ms/);
     expect(`${result.stdout}${result.stderr}`).not.toContain(planted);
   });
+});
 
+describe('persist check: bad input and cleanup', () => {
   test('an image the team has not built yet: one sentence with the fix, exit 2, nothing started', async () => {
     const project = join(scratch, 'unbuilt');
     await mkdir(project, { recursive: true });
