@@ -188,12 +188,12 @@ async function notesOverlay(name: string, settings: Record<string, string>): Pro
   return file;
 }
 
-describe('persist check on a service the harness does not know, through x-persist', () => {
-  beforeAll(async () => {
-    // The team builds its image before checking it, as `persist audit` asks when it is missing.
-    await execa('docker', ['compose', '-f', NOTES, ...IMAGES, 'build', '--quiet'], { cwd: ROOT });
-  }, 300_000);
+// The team builds its image before checking it, as `persist audit` asks when it is missing.
+beforeAll(async () => {
+  await execa('docker', ['compose', '-f', NOTES, ...IMAGES, 'build', '--quiet'], { cwd: ROOT });
+}, 300_000);
 
+describe('persist check on a service the harness does not know, through x-persist', () => {
   test('notes: its own seed and fingerprint, and its own backup and restore, pass every disruption; a planted credential appears nowhere', async () => {
     const planted = `planted-${randomUUID()}`;
     const result = await check(NOTES, [NOTES_PERSIST], { NOTES_API_TOKEN: planted });
