@@ -7,6 +7,7 @@ import type { ComposeOptions } from '../compose/compose-cli.ts';
 import { checkEngine } from '../docker/engine.ts';
 import { newRunId } from '../docker/labels.ts';
 import { sweepOnSignal } from '../docker/interrupt.ts';
+import { describeError } from '../errors.ts';
 import { RunScope, sweepRun } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
 import { exitCodeFor, type Report } from '../report/model.ts';
@@ -42,11 +43,16 @@ export async function checkCommand(options: CheckOptions, print: Print): Promise
   const scope = new RunScope(runId);
   const stopListening = sweepOnSignal(runId);
   let outcome: Awaited<ReturnType<typeof runCheck>>;
+  // The verdict stands whatever the cleanup meets; what it could not remove is said after it.
+  let leftBehind: string | undefined;
   try {
     outcome = await runCheck(options, scope, progress);
   } finally {
-    await scope.dispose().catch((error: unknown) => progress(`cleanup: ${String(error)}`));
-    await sweepRun(runId);
+    await scope.dispose().catch((error: unknown) => progress(`cleanup: ${describeError(error)}`));
+    leftBehind = await sweepRun(runId).then(
+      () => undefined,
+      (error: unknown) => describeError(error),
+    );
     stopListening();
   }
   const report = projectReport({ runId, startedAt, finishedAt: wallClock(), durationMs: timer.ms(), engine }, outcome.audit, outcome.check);
@@ -57,5 +63,7 @@ export async function checkCommand(options: CheckOptions, print: Print): Promise
   print(
     `${code === 0 ? 'PASSED' : 'NOT PASSED'}: ${passed} cell(s) passed, ${failed} failed, ${surprises} not as the audit predicted; ${(report.durationMs / 1000).toFixed(1)} s; report: ${written.outDir}/report.md`,
   );
-  return code;
+  if (leftBehind === undefined) return code;
+  print(`persist: the cleanup left something of the copy behind: ${leftBehind}. Run \`persist clean --run ${runId}\` once the engine lets go of it.`);
+  return code === 0 ? 2 : code;
 }

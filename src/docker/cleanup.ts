@@ -1,6 +1,7 @@
 // Removes what the harness made, selected by the run label only.
-import { docker } from './engine.ts';
-import { runLabelFilter } from './labels.ts';
+import { sleep } from '../timing/clock.ts';
+import { docker, statusCode } from './engine.ts';
+import { RUN_LABEL, runLabelFilter } from './labels.ts';
 import { recordedAnonymousVolumes } from './temp-root.ts';
 
 export interface Removed {
@@ -43,7 +44,7 @@ export async function removeRunResources(runId?: string): Promise<Removed> {
   const networks = await docker().listNetworks({ filters });
   await Promise.all(
     networks.map(async (n) => {
-      if (await ignoreGone(docker().getNetwork(n.Id).remove())) removed.networks++;
+      if (await removeNetwork(n.Id, runId)) removed.networks++;
     }),
   );
   // Scratch images some checks commit; images the user built or pulled carry no run label.
@@ -66,6 +67,42 @@ export async function countRunResources(runId?: string): Promise<Removed> {
 }
 
 /** True when removed now, false when it was already gone (another cleanup got there first). */
+const NETWORK_ATTEMPTS = 20;
+const NETWORK_RETRY_MS = 250;
+
+/**
+ * The engine refuses to remove a network while it has endpoints (403), and a killed container's
+ * endpoint can outlive the container for a moment (a stale endpoint). The run's own containers,
+ * and endpoints of containers that no longer exist, are disconnected; a container of anyone else
+ * keeps the network, and after a few seconds the engine's refusal is reported.
+ */
+async function removeNetwork(id: string, runId: string | undefined): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await docker().getNetwork(id).remove();
+      return true;
+    } catch (error) {
+      const code = statusCode(error);
+      if (code === 404) return false;
+      if (code !== 403 || attempt >= NETWORK_ATTEMPTS) throw error;
+    }
+    const network = docker().getNetwork(id);
+    const attached = Object.keys(((await network.inspect()) as { Containers?: Record<string, unknown> }).Containers ?? {});
+    for (const container of attached) {
+      const labels = await docker()
+        .getContainer(container)
+        .inspect()
+        .then(
+          (info) => info.Config.Labels ?? {},
+          () => undefined,
+        );
+      const ours = labels === undefined || (runId !== undefined ? labels[RUN_LABEL] === runId : labels[RUN_LABEL] !== undefined);
+      if (ours) await network.disconnect({ Container: container, Force: true }).catch(() => undefined);
+    }
+    await sleep(NETWORK_RETRY_MS);
+  }
+}
+
 async function ignoreGone(removal: Promise<unknown>): Promise<boolean> {
   try {
     await removal;

@@ -252,13 +252,19 @@ export class ComposeStack extends ContainerStack {
     return redact(text, this.secrets);
   }
 
-  /** `down -v` (containers, networks, the project's volumes), then the anonymous volumes recorded. */
+  /**
+   * `down -v` (containers, networks, the project's volumes), then the anonymous volumes recorded.
+   * Those are removed even when `down` fails (the run's sweep then takes what it left, by label).
+   */
   async dispose(): Promise<void> {
     for (const service of this.containers.keys()) await this.recordAnonymousVolumes(service).catch(() => undefined);
-    await this.compose(['down', '-v', '--remove-orphans', '--timeout', '10']);
-    for (const volume of this.anonymousVolumes) await removeVolume(volume);
-    this.anonymousVolumes.clear();
-    this.containers.clear();
+    try {
+      await this.compose(['down', '-v', '--remove-orphans', '--timeout', '10']);
+    } finally {
+      for (const volume of this.anonymousVolumes) await removeVolume(volume).catch(() => undefined);
+      this.anonymousVolumes.clear();
+      this.containers.clear();
+    }
   }
 
   /** Runs `docker compose` on the copy; a failure is one sentence with Compose's own words. */
