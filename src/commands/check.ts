@@ -6,6 +6,7 @@ import { runCheck } from '../check/run-check.ts';
 import type { ComposeOptions } from '../compose/compose-cli.ts';
 import { checkEngine } from '../docker/engine.ts';
 import { newRunId } from '../docker/labels.ts';
+import { EngineHeldNetworkError } from '../docker/cleanup.ts';
 import { sweepOnSignal } from '../docker/interrupt.ts';
 import { describeError } from '../errors.ts';
 import { RunScope, sweepRun } from '../docker/run-scope.ts';
@@ -44,14 +45,14 @@ export async function checkCommand(options: CheckOptions, print: Print): Promise
   const stopListening = sweepOnSignal(runId);
   let outcome: Awaited<ReturnType<typeof runCheck>>;
   // The verdict stands whatever the cleanup meets; what it could not remove is said after it.
-  let leftBehind: string | undefined;
+  let leftBehind: unknown;
   try {
     outcome = await runCheck(options, scope, progress);
   } finally {
     await scope.dispose().catch((error: unknown) => progress(`cleanup: ${describeError(error)}`));
     leftBehind = await sweepRun(runId).then(
       () => undefined,
-      (error: unknown) => describeError(error),
+      (error: unknown) => error,
     );
     stopListening();
   }
@@ -64,6 +65,11 @@ export async function checkCommand(options: CheckOptions, print: Print): Promise
     `${code === 0 ? 'PASSED' : 'NOT PASSED'}: ${passed} cell(s) passed, ${failed} failed, ${surprises} not as the audit predicted; ${(report.durationMs / 1000).toFixed(1)} s; report: ${written.outDir}/report.md`,
   );
   if (leftBehind === undefined) return code;
-  print(`persist: the cleanup left something of the copy behind: ${leftBehind}. Run \`persist clean --run ${runId}\` once the engine lets go of it.`);
+  // The engine's own fault leaves a network no one can remove: said, without changing the verdict.
+  if (leftBehind instanceof EngineHeldNetworkError) {
+    print(`persist: ${leftBehind.oneLine()}`);
+    return code;
+  }
+  print(`persist: the cleanup left something of the copy behind: ${describeError(leftBehind)}. Run \`persist clean --run ${runId}\`.`);
   return code === 0 ? 2 : code;
 }

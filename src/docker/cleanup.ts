@@ -1,4 +1,5 @@
 // Removes what the harness made, selected by the run label only.
+import { HarnessError } from '../errors.ts';
 import { sleep } from '../timing/clock.ts';
 import { docker, statusCode } from './engine.ts';
 import { RUN_LABEL, runLabelFilter } from './labels.ts';
@@ -42,9 +43,15 @@ export async function removeRunResources(runId?: string): Promise<Removed> {
     }),
   );
   const networks = await docker().listNetworks({ filters });
+  // One network the engine will not let go of must not keep the rest from being removed.
+  const refusals: unknown[] = [];
   await Promise.all(
     networks.map(async (n) => {
-      if (await removeNetwork(n.Id, runId)) removed.networks++;
+      try {
+        if (await removeNetwork(n.Id, runId)) removed.networks++;
+      } catch (error) {
+        refusals.push(error);
+      }
     }),
   );
   // Scratch images some checks commit; images the user built or pulled carry no run label.
@@ -53,6 +60,7 @@ export async function removeRunResources(runId?: string): Promise<Removed> {
   for (const image of images) {
     if (await ignoreGone(docker().getImage(image.Id).remove({ force: true }))) removed.images++;
   }
+  if (refusals.length > 0) throw refusals[0];
   return removed;
 }
 
@@ -68,6 +76,22 @@ export async function countRunResources(runId?: string): Promise<Removed> {
 
 /** True when removed now, false when it was already gone (another cleanup got there first). */
 const NETWORK_ATTEMPTS = 20;
+
+/**
+ * The engine refuses to remove a network for an endpoint no container holds any more: a known
+ * engine fault (moby#42119) only a daemon restart clears. Nothing the harness can remove.
+ */
+export class EngineHeldNetworkError extends HarnessError {
+  readonly network: string;
+  constructor(network: string, options?: ErrorOptions) {
+    super(
+      `The Docker engine refuses to remove network ${network}: it still counts an endpoint of a container that no longer exists (a known engine fault).`,
+      `Restart the Docker engine, then run \`persist clean\`.`,
+      options,
+    );
+    this.network = network;
+  }
+}
 const NETWORK_RETRY_MS = 250;
 
 /**
@@ -78,16 +102,22 @@ const NETWORK_RETRY_MS = 250;
  */
 async function removeNetwork(id: string, runId: string | undefined): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
+    const network = docker().getNetwork(id);
+    let refusal: unknown;
     try {
-      await docker().getNetwork(id).remove();
+      await network.remove();
       return true;
     } catch (error) {
       const code = statusCode(error);
       if (code === 404) return false;
-      if (code !== 403 || attempt >= NETWORK_ATTEMPTS) throw error;
+      if (code !== 403) throw error;
+      refusal = error;
     }
-    const network = docker().getNetwork(id);
     const attached = Object.keys(((await network.inspect()) as { Containers?: Record<string, unknown> }).Containers ?? {});
+    if (attempt >= NETWORK_ATTEMPTS) {
+      if (attached.length === 0) throw new EngineHeldNetworkError(((await network.inspect()) as { Name: string }).Name, { cause: refusal });
+      throw refusal;
+    }
     for (const container of attached) {
       const labels = await docker()
         .getContainer(container)

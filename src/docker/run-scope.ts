@@ -148,6 +148,9 @@ async function ignoreMissing(removal: Promise<unknown>): Promise<void> {
 
 /** The end of a run, interrupted or not: everything with its label, and its temp root. */
 export async function sweepRun(runId: string): Promise<void> {
-  await removeRunResources(runId);
-  await rm(runTempRoot(runId), { recursive: true, force: true });
+  try {
+    await removeRunResources(runId);
+  } finally {
+    await rm(runTempRoot(runId), { recursive: true, force: true });
+  }
 }

