@@ -83,6 +83,4 @@ export function fileBackup(file: string, manifest: Manifest, commands: string[])
   return { file, name: manifest.backup, bytes: manifest.bytes, sha256: manifest.sha256, entries: manifest.entries.length, commands };
 }
 
-export function lastLines(text: string, count = 3): string {
-  return text.trim().split('\n').slice(-count).join(' | ');
-}
+export { lastLines } from '../terminal/last-lines.ts';

@@ -10,6 +10,7 @@ import { execIn } from '../docker/exec.ts';
 import { demultiplexLogs } from '../docker/log-frames.ts';
 import { storageProfile } from '../services/registry.ts';
 import type { ComposeStack } from '../stack/compose-stack.ts';
+import { lastLines } from '../terminal/last-lines.ts';
 import { deadlineIn, sleep } from '../timing/clock.ts';
 
 const READY_LIMIT_MS = 120_000;
@@ -46,8 +47,8 @@ export async function untilReady(stack: ComposeStack, service: Audit['services']
 
 /** The container's last log lines, credentials hidden: what a reader needs to see why it stopped. */
 export async function logTail(stack: ComposeStack, service: string): Promise<string> {
-  const lines = (await stack.logs(service).catch(() => '')).trim().split('\n').filter(Boolean).slice(-LOG_TAIL_LINES);
-  return lines.length === 0 ? '' : `; its last log lines: ${stack.redact(lines.map((line) => line.replace(/\s+/g, ' ').trim()).join(' | '))}`;
+  const tail = lastLines(await stack.logs(service).catch(() => ''), LOG_TAIL_LINES).replace(/[ \t]+/g, ' ');
+  return tail === '' ? '' : `; its last log lines: ${stack.redact(tail)}`;
 }
 
 async function logsSinceStart(id: string): Promise<string> {

@@ -5,10 +5,10 @@
 import { mkdir } from 'node:fs/promises';
 import { execa } from 'execa';
 import type { ComposeStack } from '../stack/compose-stack.ts';
+import { lastLines } from '../terminal/last-lines.ts';
 import { stopwatch } from '../timing/clock.ts';
 
 const COMMAND_TIMEOUT_MS = 600_000;
-const OUTPUT_TAIL_LINES = 3;
 /** Compose variables a user may have set for their own project: the copy's replace them, or none. */
 const COMPOSE_VARIABLES = ['COMPOSE_PROJECT_NAME', 'COMPOSE_FILE', 'COMPOSE_PROFILES', 'COMPOSE_ENV_FILES', 'COMPOSE_PATH_SEPARATOR'];
 
@@ -39,12 +39,7 @@ export async function runUserCommand(stack: ComposeStack, command: string, varia
   });
   const ms = watch.ms();
   if (result.exitCode === 0 && !result.timedOut) return { ok: true, ms, summary: `\`${command}\` exited 0 in ${ms.toFixed(0)} ms` };
-  const tail = String(result.all ?? '')
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .slice(-OUTPUT_TAIL_LINES)
-    .join(' | ');
+  const tail = lastLines(String(result.all ?? ''));
   const how = result.timedOut ? `did not finish within ${COMMAND_TIMEOUT_MS / 1000} s` : `exited ${result.exitCode ?? 'on a signal'}`;
   return { ok: false, ms, summary: `\`${command}\` ${how}${tail ? `: ${stack.redact(tail)}` : ''}` };
 }

@@ -188,7 +188,7 @@ export class ComposeStack extends ContainerStack {
    * a `down` leaves behind are removed with the copy. Returns why a service did not come back, if one did not.
    */
   async lifecycle(command: Exclude<Lifecycle, 'upgrade'>): Promise<string | undefined> {
-    for (const service of this.containers.keys()) await this.recordAnonymousVolumes(service);
+    await this.recordAllAnonymousVolumes();
     if (command === 'restart') {
       await this.compose(['restart']);
       await this.refresh();
@@ -201,7 +201,7 @@ export class ComposeStack extends ContainerStack {
 
   /** SIGKILL to every container of the copy, then `up -d --wait`, which starts them again. */
   async killAll(): Promise<string | undefined> {
-    for (const service of this.containers.keys()) await this.recordAnonymousVolumes(service);
+    await this.recordAllAnonymousVolumes();
     await this.compose(['kill', '-s', 'SIGKILL']);
     return this.upAll();
   }
@@ -211,7 +211,7 @@ export class ComposeStack extends ContainerStack {
    * exactly the services whose image changed, carrying their anonymous volumes over.
    */
   async upgrade(images: Record<string, string>): Promise<string | undefined> {
-    for (const service of this.containers.keys()) await this.recordAnonymousVolumes(service);
+    await this.recordAllAnonymousVolumes();
     const file = join(this.folder, 'compose.persist-upgrade.yaml');
     const services = Object.fromEntries(Object.entries(images).map(([service, image]) => [service, { image }]));
     await writeFile(file, stringify({ services }));
@@ -258,7 +258,7 @@ export class ComposeStack extends ContainerStack {
    * Those are removed even when `down` fails (the run's sweep then takes what it left, by label).
    */
   async dispose(): Promise<void> {
-    for (const service of this.containers.keys()) await this.recordAnonymousVolumes(service).catch(() => undefined);
+    await this.recordAllAnonymousVolumes().catch(() => undefined);
     try {
       await this.down(['down', '-v', '--remove-orphans', '--timeout', '10']);
     } finally {
@@ -295,6 +295,11 @@ export class ComposeStack extends ContainerStack {
       if (id) this.containers.set(service, id);
       else this.containers.delete(service);
     }
+  }
+
+  /** Before anything that can leave the copy's anonymous volumes behind (a `down`, a recreate). */
+  private async recordAllAnonymousVolumes(): Promise<void> {
+    for (const service of this.containers.keys()) await this.recordAnonymousVolumes(service);
   }
 
   private async recordAnonymousVolumes(service: string): Promise<void> {
