@@ -9,6 +9,8 @@ import { PersistReporter, SCENARIOS_PROJECT } from './src/report/persist-reporte
 process.env.PERSIST_RUN_ID ||= newRunId();
 // The test suite proves each cell once; repeated trials for timings belong to `persist run`.
 process.env.PERSIST_TRIALS ||= '1';
+// …and runs the benchmarks at their smallest size: full sizes are for `persist run performance`.
+process.env.PERSIST_BENCH_SIZE ||= 'quick';
 disableReaperUnlessChosen();
 
 export default defineConfig({

@@ -27,6 +27,7 @@ function program(): Command {
     .argument('[scenarios...]', `scenario names: ${SCENARIOS.map((s) => s.name).join(', ')}`)
     .addOption(imagesOption())
     .option('--trials <n>', 'trials per cell (default 3)')
+    .option('--size <quick|full>', 'benchmark size of the performance scenario (default full; the test suite uses quick)')
     .option('--out <dir>', 'report folder (default reports/<runId>, copied to reports/latest)')
     .option('--procedure <file>', 'your backup procedure file, proven by the backup scenario (see docs/backup-procedure.md)')
     .option('--baseline <report.json>', 'compare with an earlier run: changed verdicts and recovery regressions, in every format')

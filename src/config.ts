@@ -1,7 +1,16 @@
 // Defaults and the environment. This is the only module that reads process.env, so every
 // setting a user can change is visible in one place (and documented in docs/commands.md).
 import { UsageError } from './errors.ts';
-import { localUpgrade, SERVICE_NAMES, SERVICES, UPGRADE_PAIRS, UPGRADES, type ServiceName, type UpgradePairName } from './services/registry.ts';
+import {
+  localUpgrade,
+  SERVICE_NAMES,
+  SERVICES,
+  UPGRADE_PAIRS,
+  UPGRADES,
+  type ServiceName,
+  type ServiceProfile,
+  type UpgradePairName,
+} from './services/registry.ts';
 
 export const IMAGE_SETS = ['official', 'local'] as const;
 export type ImageSet = (typeof IMAGE_SETS)[number];
@@ -49,6 +58,15 @@ export function chooseUpgrades(imageSet: ImageSet, env: Env): Record<UpgradePair
 }
 
 export const DEFAULT_TRIALS = 3;
+/** The performance scenario's sizes: quick for the test suite, full for `persist run`. */
+export const BENCH_SIZES = ['quick', 'full'] as const;
+export type BenchSize = (typeof BENCH_SIZES)[number];
+
+export function parseBenchSize(value: string | undefined): BenchSize {
+  if (value === undefined || value === '') return 'full';
+  if ((BENCH_SIZES as readonly string[]).includes(value)) return value as BenchSize;
+  throw new UsageError(`Unknown benchmark size "${value}".`, 'Use --size quick or --size full.');
+}
 export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{2,62}$/;
 
 export interface HarnessConfig {
@@ -56,6 +74,8 @@ export interface HarnessConfig {
   images: Record<ImageTarget, ImageChoice>;
   upgrades: Record<UpgradePairName, UpgradePair>;
   trials: number;
+  /** How long and how large the performance scenario's benchmarks are. */
+  benchSize: BenchSize;
   runId: string | undefined;
   outDir: string | undefined;
   /** The scenario names `persist run` was given, for the report. */
@@ -97,12 +117,19 @@ export function parseThreshold(value: string | undefined, fallback: number, opti
   return number;
 }
 
+function isBuiltHere(target: ImageTarget): boolean {
+  const profile: ServiceProfile = SERVICES[target];
+  return profile.builtHere === true;
+}
+
 export function chooseImages(imageSet: ImageSet, env: Env): Record<ImageTarget, ImageChoice> {
   const entries = IMAGE_TARGETS.map((target): [ImageTarget, ImageChoice] => {
     const override = env[`PERSIST_IMAGE_${target.toUpperCase()}`];
     if (override) return [target, { target, reference: override, source: 'override' }];
-    const reference = imageSet === 'local' ? LOCAL_IMAGES[target] : OFFICIAL_IMAGES[target];
-    return [target, { target, reference, source: imageSet }];
+    // A tool built here (no official image carries it) is the same image in both sets.
+    const source = isBuiltHere(target) ? 'local' : imageSet;
+    const reference = source === 'local' ? LOCAL_IMAGES[target] : OFFICIAL_IMAGES[target];
+    return [target, { target, reference, source }];
   });
   return Object.fromEntries(entries) as Record<ImageTarget, ImageChoice>;
 }
@@ -118,6 +145,7 @@ export function loadConfig(env: Env = process.env): HarnessConfig {
     images: chooseImages(imageSet, env),
     upgrades: chooseUpgrades(imageSet, env),
     trials: parseTrials(env.PERSIST_TRIALS),
+    benchSize: parseBenchSize(env.PERSIST_BENCH_SIZE),
     runId,
     outDir: env.PERSIST_OUT || undefined,
     filters: (env.PERSIST_FILTERS ?? '').split(',').filter(Boolean),

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
-import { DEFAULT_TRIALS, disableReaperUnlessChosen, loadConfig } from '../config.ts';
+import { DEFAULT_TRIALS, disableReaperUnlessChosen, loadConfig, parseBenchSize } from '../config.ts';
 import { checkEngine, ensureImage } from '../docker/engine.ts';
 import { newRunId } from '../docker/labels.ts';
 import { ensurePublishedPortsReach } from '../docker/reachability.ts';
@@ -25,6 +25,7 @@ export const PACKAGE_ROOT = new URL('../../', import.meta.url).pathname;
 export interface RunOptions {
   images?: string;
   trials?: string;
+  size?: string;
   out?: string;
   procedure?: string;
   baseline?: string;
@@ -39,6 +40,8 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
   if (options.images !== undefined) env.PERSIST_IMAGES = options.images;
   // The test suite defaults to one trial per cell; a run defaults to DEFAULT_TRIALS.
   env.PERSIST_TRIALS = options.trials ?? env.PERSIST_TRIALS ?? String(DEFAULT_TRIALS);
+  // Likewise the benchmarks: quick in the suite, full here.
+  env.PERSIST_BENCH_SIZE = parseBenchSize(options.size ?? env.PERSIST_BENCH_SIZE);
   // Checked first (the CLI has checked --out already): a run whose report cannot be written is
   // refused before anything starts.
   if (options.out !== undefined) env.PERSIST_OUT = await prepareOutDir(options.out);

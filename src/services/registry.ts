@@ -51,6 +51,11 @@ export interface StorageProfile {
 
 export interface ServiceProfile {
   displayName: string;
+  /**
+   * A harness tool no official image carries (the benchmark tools): the image built here is used
+   * with both image sets, and `official` names that same image.
+   */
+  builtHere?: true;
   /** What the report shortens server versions to ("PostgreSQL 15.14"). */
   versionName?: string;
   official: string;
@@ -127,6 +132,14 @@ export const SERVICES = {
     displayName: 'toolbox (helper shell)',
     official: 'alpine:3.20',
     standIn: standIn('persistence-harness/toolbox:bookworm', 'toolbox', 'bookworm'),
+    storage: {},
+    capabilities: {},
+  },
+  bench: {
+    displayName: 'bench (fio and sysbench)',
+    builtHere: true,
+    official: 'persistence-harness/bench:bookworm',
+    standIn: standIn('persistence-harness/bench:bookworm', 'bench', 'bookworm'),
     storage: {},
     capabilities: {},
   },
