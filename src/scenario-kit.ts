@@ -6,12 +6,14 @@ import { standardDataset, type Dataset } from './data/dataset.ts';
 import { checkEngine, ensureImage } from './docker/engine.ts';
 import { RunScope } from './docker/run-scope.ts';
 import { UsageError } from './errors.ts';
+import type { PerformancePart } from './performance/part.ts';
 import type { CellResult, ControlResult } from './report/model.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
     persistResult?: CellResult;
     persistControl?: ControlResult;
+    persistPerformance?: PerformancePart;
   }
 }
 
@@ -46,6 +48,10 @@ export async function preflight(images: ImageTarget[]): Promise<void> {
 
 export function recordResult(meta: TaskMeta, result: CellResult): void {
   meta.persistResult = result;
+}
+
+export function recordPerformance(meta: TaskMeta, part: PerformancePart): void {
+  meta.persistPerformance = part;
 }
 
 export function recordControl(meta: TaskMeta, control: ControlResult): void {

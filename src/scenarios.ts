@@ -87,6 +87,13 @@ export const SCENARIOS: ScenarioInfo[] = [
     summary:
       'Major upgrades on the same volume: PostgreSQL refuses old data (the dump and restore path proven instead), MySQL/MariaDB upgrades in place, WordPress serves the same posts and media; a newer image with another data path must be reported as starting empty (control).',
   },
+  {
+    name: 'performance',
+    file: 'scenarios/performance.test.ts',
+    images: ['bench', 'postgres', 'mysql'],
+    summary:
+      "The seed's performance claims measured: fio, pgbench and sysbench on each storage type, its tuning flags with and without, space and block I/O; a throttled disk must be seen (control).",
+  },
 ];
 
 /** No filter selects every scenario; an unknown name is a usage error that lists the known ones. */
