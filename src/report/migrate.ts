@@ -1,12 +1,12 @@
 // Reports of earlier schema versions, read for `--baseline` and `persist report`: versions 2 and
 // 3 carried each drill's facts in a field of its own (kill, stopMode, upgrade, backup); version 4
 // keeps them under `details`, keyed by kind; version 5 only added the optional `audit` and
-// `check` sections, and 6 values of `check` that a version 5 report never has.
+// `check` sections, 6 values of `check` that a version 5 report never has, and 7 the optional `performance` section.
 import type { CellResult, DrillDetails, Report } from './model.ts';
 import { SCHEMA_VERSION } from './model.ts';
 
 type CheckCell = NonNullable<Report['check']>['cells'][number];
-type OldCheck = Omit<NonNullable<Report['check']>, 'cells'> & { cells: Omit<CheckCell, 'probe'>[] };
+type OldCheck = Omit<NonNullable<Report['check']>, 'cells'> & { cells: Array<Omit<CheckCell, 'probe'> & Partial<Pick<CheckCell, 'probe'>>> };
 type OldCell = Omit<CellResult, 'details'> & { kill?: object; stopMode?: object; upgrade?: object; backup?: object };
 interface OldReport extends Omit<Report, 'schemaVersion' | 'results' | 'controls'> {
   schemaVersion: 2 | 3;
@@ -35,12 +35,12 @@ export function migrateReport(old: OldReport): Report {
 }
 
 /**
- * A version 4 or 5 report (already validated against its own schema) as the current version:
+ * A version 4, 5 or 6 report (already validated against its own schema) as the current version:
  * each later version only added optional sections or values, so only the number changes.
  */
-export function renumber(old: Omit<Report, 'schemaVersion' | 'check'> & { schemaVersion: 4 | 5; check?: OldCheck }): Report {
+export function renumber(old: Omit<Report, 'schemaVersion' | 'check'> & { schemaVersion: 4 | 5 | 6; check?: OldCheck }): Report {
   const { check, ...rest } = old;
-  // Version 5's check wrote a file into each data path and nothing else.
-  const probed = check ? { check: { ...check, cells: check.cells.map((cell) => ({ ...cell, probe: 'file' as const })) } } : {};
+  // Version 5's check wrote a file into each data path and nothing else; version 6 names its probe.
+  const probed = check ? { check: { ...check, cells: check.cells.map((cell) => ({ probe: 'file' as const, ...cell })) } } : {};
   return { ...rest, ...probed, schemaVersion: SCHEMA_VERSION };
 }

@@ -8,7 +8,7 @@ import type * as S from './schema.ts';
 
 export { REPORT_SCHEMA_VERSION as SCHEMA_VERSION } from './schema.ts';
 /** Versions `persist report` and `--baseline` still read (migrated to this one on reading). */
-export const READABLE_SCHEMA_VERSIONS = [2, 3, 4, 5] as const;
+export const READABLE_SCHEMA_VERSIONS = [2, 3, 4, 5, 6] as const;
 
 export type Outcome = Static<typeof S.Outcome>;
 /**
@@ -106,6 +106,12 @@ export type Audit = Static<typeof S.Audit>;
 export type AuditFinding = Static<typeof S.Finding>;
 export type Check = Static<typeof S.Check>;
 export type CheckCell = Static<typeof S.CheckCell>;
+/** `persist run performance`: the benchmarks per storage type, the tuning measured, the throttle control. */
+export type Performance = Static<typeof S.Performance>;
+export type PerformanceFigure = Static<typeof S.PerformanceFigure>;
+export type TuningComparison = Static<typeof S.TuningComparison>;
+export type ThrottleFacts = Static<typeof S.ThrottleFacts>;
+export type BenchTool = Static<typeof S.BenchTool>;
 
 /** A drill's facts of one kind, or undefined for a result of another kind of drill. */
 function detailsOf<K extends DrillDetails['kind']>(kind: K) {
@@ -130,7 +136,7 @@ export function summarise(results: CellResult[], controls: ControlResult[]): Sum
 }
 
 /** 0 all passed, 1 a verdict failed (data not as expected), 2 the harness could not run. */
-export function exitCodeFor(report: Pick<Report, 'summary' | 'harnessErrors' | 'comparison' | 'audit' | 'check'>): 0 | 1 | 2 {
+export function exitCodeFor(report: Pick<Report, 'summary' | 'harnessErrors' | 'comparison' | 'audit' | 'check' | 'performance'>): 0 | 1 | 2 {
   const { summary, comparison } = report;
   if (report.harnessErrors.length > 0 || summary.errored > 0) return 2;
   if (summary.controlsCaught < summary.controls) return 2;
@@ -139,7 +145,8 @@ export function exitCodeFor(report: Pick<Report, 'summary' | 'harnessErrors' | '
   if (report.check) return report.check.cells.length === 0 ? 2 : checkExitCode(report.check.cells);
   // An audit proves nothing by running: its verdict is its findings.
   if (report.audit) return report.audit.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
-  if (summary.total === 0) return 2;
+  // A performance-only run has no data verdicts: its figures and its throttle control are its result.
+  if (summary.total === 0 && !report.performance) return 2;
   if (comparison?.failOnRegression && comparison.regressions.length > 0) return 1;
   return 0;
 }

@@ -13,6 +13,8 @@ import { reportProblems } from './validate.ts';
 import { renderMarkdown } from './render/markdown.ts';
 import { defaultOutDir, writeReport } from './write.ts';
 import { wallClock } from '../timing/clock.ts';
+import { assemblePerformance } from '../performance/assemble.ts';
+import type { PerformancePart } from '../performance/part.ts';
 
 export const SCENARIOS_PROJECT = 'scenarios';
 
@@ -30,11 +32,12 @@ export class PersistReporter implements Reporter {
     const runId = config.runId ?? 'unnamed-run';
     const results: CellResult[] = [];
     const controls: ControlResult[] = [];
+    const performance: PerformancePart[] = [];
     const harnessErrors: string[] = unhandledErrors.map((e) => `unhandled error: ${e.message ?? String(e)}`);
 
     for (const module of scenarioModules) {
       for (const error of module.errors()) harnessErrors.push(`${module.moduleId}: ${error.message}`);
-      for (const test of module.children.allTests()) collect(test, results, controls, harnessErrors);
+      for (const test of module.children.allTests()) collect(test, { results, controls, performance }, harnessErrors);
     }
 
     const finishedAt = wallClock();
@@ -52,6 +55,7 @@ export class PersistReporter implements Reporter {
       results,
       controls,
       harnessErrors,
+      ...(performance.length > 0 ? { performance: assemblePerformance(performance, { size: config.benchSize, trials: config.trials }) } : {}),
     };
     if (config.baseline) {
       try {
@@ -74,12 +78,19 @@ export class PersistReporter implements Reporter {
   }
 }
 
-function collect(test: TestCase, results: CellResult[], controls: ControlResult[], harnessErrors: string[]): void {
+interface Collected {
+  results: CellResult[];
+  controls: ControlResult[];
+  performance: PerformancePart[];
+}
+
+function collect(test: TestCase, collected: Collected, harnessErrors: string[]): void {
   const meta = test.meta();
-  if (meta.persistResult) results.push(meta.persistResult);
-  if (meta.persistControl) controls.push(meta.persistControl);
+  if (meta.persistResult) collected.results.push(meta.persistResult);
+  if (meta.persistControl) collected.controls.push(meta.persistControl);
+  if (meta.persistPerformance) collected.performance.push(meta.persistPerformance);
   const outcome = test.result();
-  if (!meta.persistResult && !meta.persistControl && outcome.state === 'failed') {
+  if (!meta.persistResult && !meta.persistControl && !meta.persistPerformance && outcome.state === 'failed') {
     // The test failed before it produced a result: the harness could not run it.
     const reasons = outcome.errors.map((e) => e.message).join('; ');
     harnessErrors.push(`${test.fullName}: ${reasons || 'it failed without an error message'}`);

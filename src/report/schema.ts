@@ -298,13 +298,82 @@ export const Check = Closed(
   '`persist check`: a copy of the project run through lifecycle commands; the audit section holds the predictions.',
 );
 
-export const REPORT_SCHEMA_VERSION = 6;
+const Figure = Type.Number({ minimum: 0 });
+const Better = Type.Enum(['higher', 'lower']);
+export const BenchTool = Type.Enum(['fio', 'pgbench', 'sysbench']);
+export const PerformanceFigure = Closed(
+  {
+    metric: Text,
+    tool: BenchTool,
+    label: Text,
+    unit: Text,
+    better: Better,
+    storage: StorageKind,
+    values: Type.Array(Figure),
+    median: Figure,
+    min: Figure,
+    max: Figure,
+  },
+  "One measured figure on one storage type: each trial's value, and their median, min and max.",
+);
+export const TuningComparison = Closed({
+  id: Text,
+  target: Text,
+  title: Text,
+  settings: Text,
+  metric: Text,
+  label: Text,
+  unit: Text,
+  better: Better,
+  without: Type.Array(Figure),
+  with: Type.Array(Figure),
+  differencePercent: Type.Number(),
+  /** The larger of the two variants' spreads (max - min over median), in percent; null with one trial. */
+  spreadPercent: Nullable(Type.Number({ minimum: 0 })),
+  beyondSpread: Nullable(Type.Boolean()),
+  finding: Text,
+});
+export const ThrottleFacts = Closed({
+  device: Text,
+  unthrottledIops: Figure,
+  limitIops: Type.Integer({ minimum: 1 }),
+  ceilingIops: Figure,
+  measuredIops: Figure,
+  caught: Type.Boolean(),
+});
+export const Performance = Closed(
+  {
+    size: Text,
+    trials: Count,
+    machine: Closed({
+      engineVersion: Nullable(Text),
+      storageDriver: Nullable(Text),
+      kernel: Nullable(Text),
+      cgroup: Nullable(Text),
+      dataRoot: Nullable(Text),
+      filesystem: Nullable(Text),
+      device: Nullable(Text),
+      rotational: Nullable(Type.Boolean()),
+    }),
+    figures: Type.Array(PerformanceFigure),
+    directIo: Type.Array(Closed({ storage: StorageKind, accepted: Type.Boolean(), note: Text })),
+    tuning: Type.Array(TuningComparison),
+    space: Type.Array(Closed({ storage: StorageKind, subject: Text, bytes: Nullable(Count), source: Text })),
+    blockIo: Type.Array(Closed({ storage: StorageKind, subject: Text, readBytes: Count, writeBytes: Count })),
+    throttle: Nullable(ThrottleFacts),
+    claims: Type.Array(Closed({ seed: Text, measured: Text })),
+    notes: Type.Array(Text),
+  },
+  "`persist run performance`: fio, pgbench and sysbench per storage type, the seed's tuning advice measured, and a throttled disk that must be seen.",
+);
+
+export const REPORT_SCHEMA_VERSION = 7;
 
 export const Report = Type.Object(
   {
     schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
       description:
-        '6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections for `persist audit` and `persist check` (a Compose project on paper, and a copy of it run). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 5 are still read.',
+        '7: an optional `performance` section (`persist run performance`). 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections for `persist audit` and `persist check` (a Compose project on paper, and a copy of it run). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 6 are still read.',
     }),
     runId: Text,
     startedAt: Type.String({ format: 'date-time' }),
@@ -321,6 +390,7 @@ export const Report = Type.Object(
     comparison: Type.Optional(Comparison),
     audit: Type.Optional(Audit),
     check: Type.Optional(Check),
+    performance: Type.Optional(Performance),
   },
   {
     additionalProperties: false,

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import sample from './fixtures/sample-report.json' with { type: 'json' };
 import { readFileSync } from 'node:fs';
 import older from './fixtures/sample-report-v3.json' with { type: 'json' };
-import { killFacts } from './model.ts';
+import { killFacts, SCHEMA_VERSION } from './model.ts';
 import { publishedSchemaText, PUBLISHED_SCHEMA_FILE } from './publish-schema.ts';
 import { readableReport, reportProblems } from './validate.ts';
 
@@ -28,7 +28,7 @@ describe('the report schema', () => {
   test('rejects another schema version and fields it does not know', () => {
     const broken = { ...structuredClone(sample), schemaVersion: 1, extra: true };
     const problems = reportProblems(broken);
-    expect(problems).toContain('/schemaVersion must be equal to constant (6)');
+    expect(problems).toContain(`/schemaVersion must be equal to constant (${SCHEMA_VERSION})`);
     expect(problems).toContain('the report must NOT have additional properties (extra)');
   });
 
@@ -49,7 +49,7 @@ describe('the report schema', () => {
     };
     const { report, problems } = readableReport(withKill);
     expect(problems).toEqual([]);
-    expect(report?.schemaVersion).toBe(6);
+    expect(report?.schemaVersion).toBe(SCHEMA_VERSION);
     expect(killFacts(report!.results[0]!)?.writers).toBe(4);
     expect(reportProblems(report)).toEqual([]);
   });
@@ -60,6 +60,14 @@ describe('the report schema', () => {
     expect(problems).toEqual([]);
     expect(report).toEqual(sample);
     expect(readableReport({ ...version4, audit: { project: 'x' } }).problems).toContain('the report must NOT have additional properties (audit)');
+  });
+
+  test('a version 6 report still loads as it was, under the new number; it cannot carry a performance section', () => {
+    const version6 = { ...structuredClone(sample), schemaVersion: 6 };
+    const { report, problems } = readableReport(version6);
+    expect(problems).toEqual([]);
+    expect(report).toEqual(sample);
+    expect(readableReport({ ...version6, performance: {} }).problems).toContain('the report must NOT have additional properties (performance)');
   });
 
   test('a version 3 report that breaks its own schema is refused', () => {

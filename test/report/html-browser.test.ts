@@ -7,6 +7,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import sample from '../../src/report/fixtures/sample-report.json' with { type: 'json' };
 import slower from '../../src/report/fixtures/sample-report-slower.json' with { type: 'json' };
+import performanceRun from '../../src/report/fixtures/performance-report.json' with { type: 'json' };
 import { compareReports } from '../../src/report/compare.ts';
 import type { Report } from '../../src/report/model.ts';
 import { renderHtml } from '../../src/report/render/html.ts';
@@ -23,22 +24,28 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
+/** The HTML written to reports/html-check/NAME.html, opened, with a full-page screenshot beside it. */
+async function open(name: string, html: string) {
+  const file = join(OUT, `${name}.html`);
+  await writeFile(file, html);
+  const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('request', (request) => {
+    if (!request.url().startsWith('file://')) requests.push(request.url());
+  });
+  await page.goto(`file://${file}`);
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+  return { page, problems, requests };
+}
+
 describe('the HTML report in headless chromium', () => {
   test('renders without console errors or outside requests; one chart bar per measured result', async () => {
-    const file = join(OUT, 'report.html');
-    await writeFile(file, renderHtml(report));
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('request', (request) => {
-      if (!request.url().startsWith('file://')) requests.push(request.url());
-    });
-    await page.goto(`file://${file}`);
-    await page.screenshot({ path: join(OUT, 'report.png'), fullPage: true });
+    const { page, problems, requests } = await open('report', renderHtml(report));
 
     expect(problems).toEqual([]);
     expect(requests).toEqual([]);
@@ -70,20 +77,34 @@ describe('the HTML report in headless chromium', () => {
       },
     });
     current.results.push(backupCell);
-    const file = join(OUT, 'compared.html');
-    await writeFile(file, renderHtml({ ...current, comparison: compareReports(report, current, undefined, true) }));
-    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.goto(`file://${file}`);
-    await page.screenshot({ path: join(OUT, 'compared.png'), fullPage: true });
+    const { page, problems } = await open('compared', renderHtml({ ...current, comparison: compareReports(report, current, undefined, true) }));
     expect(problems).toEqual([]);
     expect(await page.locator('#verdict .verdict').textContent()).toBe('NOT PASSED');
     expect(await page.locator('#comparison tr.regression').count()).toBe(1);
     expect(await page.locator('#backups tbody tr').count()).toBe(1);
+    await page.close();
+  });
+
+  test('the storage performance section: one chart per metric, a bar per storage type with its trial range drawn', async () => {
+    const measured = performanceRun as Report;
+    const performance = measured.performance!;
+    const { page, problems, requests } = await open('performance', renderHtml(measured));
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
+    const metrics = new Set(performance.figures.map((figure) => figure.metric));
+    expect(await page.locator('#performance figure.perf').count()).toBe(metrics.size);
+    for (const metric of metrics) {
+      const chart = page.locator(`#performance figure.perf[data-metric="${metric}"]`);
+      expect(await chart.locator('g.bar').count()).toBe(4);
+      // Three trials per figure: every bar has its range; a bar is as long as its median says.
+      expect(await chart.locator('g.bar line.spread').count()).toBe(4);
+      const widths = await chart.locator('g.bar rect').evaluateAll((rects) => rects.map((rect) => Number(rect.getAttribute('width'))));
+      const medians = performance.figures.filter((figure) => figure.metric === metric).map((figure) => figure.median);
+      const longest = widths.indexOf(Math.max(...widths));
+      expect(medians[longest]).toBe(Math.max(...medians));
+    }
+    expect(await page.locator('#performance table.perf-claims tbody tr').count()).toBe(performance.claims.length);
+    expect(await page.locator('#performance').textContent()).toContain('caught: the benchmark saw the throttle');
     await page.close();
   });
 });

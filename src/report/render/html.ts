@@ -6,6 +6,8 @@ import { backupFacts, type CellResult, DISRUPTIONS, exitCodeFor, killFacts, type
 import { describeRegression } from '../compare.ts';
 import { auditHtml } from './audit-html.ts';
 import { checkHtml } from './check-html.ts';
+import { performanceHtml } from './performance-html.ts';
+import { performanceCount } from './performance-tables.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
 // Badges, not emoji: a machine without an emoji font would show empty boxes.
@@ -37,6 +39,7 @@ export function renderHtml(report: Report): string {
           kills(report),
           factTable('stop-modes', stopModeTable(report)),
           factTable('upgrades', upgradeTable(report)),
+          performanceHtml(report, esc),
           controls(report),
           evidence(report),
           environment(report),
@@ -73,7 +76,7 @@ function verdict(report: Report): string {
   ];
   return `<section id="verdict" class="${ok ? 'ok' : 'not-ok'}">
 <p class="verdict">${ok ? 'PASSED' : 'NOT PASSED'}</p>
-<p class="counts"><span class="passed">${s.passed} passed</span> · <span class="failed">${s.failed} failed</span> · <span class="errored">${s.errored} errored</span> of ${s.total}; negative controls caught ${s.controlsCaught} of ${s.controls}</p>
+<p class="counts"><span class="passed">${s.passed} passed</span> · <span class="failed">${s.failed} failed</span> · <span class="errored">${s.errored} errored</span> of ${s.total}; negative controls caught ${s.controlsCaught} of ${s.controls}${esc(performanceCount(report.performance))}</p>
 ${problems.length > 0 ? `<ul class="problems">${problems.map((p) => `<li>${p}</li>`).join('')}</ul>` : ''}
 <p class="meta">Started ${esc(report.startedAt)}, took ${(report.durationMs / 1000).toFixed(1)} s; ${report.settings.trials} trial(s) per cell; images: ${esc(report.settings.imageSet)}</p>
 </section>`;
@@ -291,6 +294,8 @@ thead th { background: #f4f4f4; }
 td.passed { background: #eef8ee; } td.failed { background: #fdecec; } td.errored { background: #fff6e0; }
 #verdict { padding: .8em 1.2em; border-radius: 6px; } #verdict.ok { background: #eef8ee; } #verdict.not-ok { background: #fdecec; }
 .verdict { font-size: 1.6em; font-weight: bold; margin: 0; } .meta { color: #666; }
+.perf-charts { display: flex; flex-wrap: wrap; gap: 0 1.5em; } figure.perf { margin: .5em 0; } figure.perf figcaption { font-weight: 600; font-size: .95em; }
+.perf-chart text { font-size: 11px; fill: #333; } .perf-chart line.spread { stroke: #000; stroke-width: 2; }
 .chart text { font-size: 11px; fill: #333; } .chart .value { fill: #555; } .chart line.max { stroke: #000; stroke-width: 2; }
 details { border: 1px solid #ddd; border-radius: 4px; margin: .4em 0; padding: .3em .8em; }
 details.failed { border-color: #e0a0a0; } details.errored { border-color: #e8c070; }

@@ -6,6 +6,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import auditSample from '../fixtures/audit-report.json' with { type: 'json' };
 import sample from '../fixtures/sample-report.json' with { type: 'json' };
+import performanceSample from '../fixtures/performance-report.json' with { type: 'json' };
 import { summarise, type Report } from '../model.ts';
 import { renderJunit } from './junit.ts';
 
@@ -60,6 +61,10 @@ describe('JUnit XML', () => {
     expect(xml).toContain('<error message="trial 1: the engine went away" type="HarnessError">');
     expect(xml).toMatch(/<error message="the broken setup was not reported as lost .*" type="ControlNotCaught">/);
     expect(xml).toContain('tests="10" failures="1" errors="3"');
+  });
+
+  test('a performance run validates too: its figures are testcases with their output', async () => {
+    expect(await validate(renderJunit(performanceSample as Report))).toMatchObject({ valid: true });
   });
 
   test('an audit validates too: a testcase per service', async () => {

@@ -5,6 +5,7 @@
 import { hostname } from 'node:os';
 import { describeRegression } from '../compare.ts';
 import type { CellResult, ControlResult, Report } from '../model.ts';
+import { describeFigure, metricsOf } from './performance-tables.ts';
 
 interface Case {
   name: string;
@@ -21,6 +22,7 @@ export function renderJunit(report: Report): string {
   for (const result of report.results) add(result.scenario, resultCase(result));
   for (const control of report.controls) add(control.scenario, controlCase(control));
   for (const testCase of trendCases(report)) add('trends', testCase);
+  for (const testCase of performanceCases(report)) add('performance', testCase);
   if (report.check) for (const testCase of checkCases(report)) add('check', testCase);
   else for (const testCase of auditCases(report)) add('audit', testCase);
   if (report.harnessErrors.length > 0) {
@@ -104,6 +106,21 @@ function trendCases(report: Report): Case[] {
     const base = { name: `recovery time of ${r.title}`, classname: 'trends.recovery', seconds: 0, out: detail };
     return c.failOnRegression ? { ...base, failure: { message: `recovery ${rule}`, type: 'RecoveryRegression', detail } } : base;
   });
+}
+
+/** Benchmarks: one case per metric, its figures per storage type as output; a figure is never a failure. */
+function performanceCases(report: Report): Case[] {
+  const performance = report.performance;
+  if (!performance) return [];
+  const figures = metricsOf(performance).map(({ metric, byStorage }) => ({
+    name: `${metric.label} (${metric.unit})`,
+    classname: `performance.${metric.tool}`,
+    seconds: 0,
+    out: [...byStorage.values()].map((figure) => `${figure.storage}: ${describeFigure(figure)} ${figure.unit}`).join('\n'),
+  }));
+  const tuning = performance.tuning.map((t) => ({ name: t.title, classname: 'performance.tuning', seconds: 0, out: t.finding }));
+  const claims = performance.claims.map((c) => ({ name: `the seed: ${c.seed}`, classname: 'performance.claims', seconds: 0, out: c.measured }));
+  return [...figures, ...tuning, ...claims];
 }
 
 /** A check: one case per service × data path × command; a lost need fails it, a broken prediction is an error. */

@@ -3,6 +3,8 @@
 import { backupFacts, type CellResult, DISRUPTIONS, exitCodeFor, killFacts, PHASES, type Report, type Status, type TimedMeasure } from '../model.ts';
 import { renderAuditMarkdown } from './audit-markdown.ts';
 import { renderCheckMarkdown } from './check-markdown.ts';
+import { performanceMarkdown } from './performance-markdown.ts';
+import { performanceCount } from './performance-tables.ts';
 import { describeGlanceCell, GLANCE_PROPERTIES, storageGlance } from '../storage-glance.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
@@ -24,6 +26,7 @@ export function renderMarkdown(report: Report, { brief = false }: { brief?: bool
     killSection(report),
     factSection(stopModeTable(report)),
     factSection(upgradeTable(report)),
+    brief ? '' : performanceMarkdown(report),
     controlsSection(report),
     ...details,
     harnessErrorsSection(report),
@@ -43,7 +46,7 @@ function verdictLine(report: Report): string {
   const failures = report.results
     .filter((r) => r.status !== 'passed')
     .map((r) => `- ${STATUS_MARK[r.status]} **${r.title}**: expected ${r.expected}, observed ${r.observed ?? 'nothing'}${r.error ? ` (${r.error})` : ''}`);
-  return [`**${ok ? '✅ PASSED' : '❌ NOT PASSED'}**: ${counts}${controls}.`, ...failures].join('\n');
+  return [`**${ok ? '✅ PASSED' : '❌ NOT PASSED'}**: ${counts}${controls}${performanceCount(report.performance)}.`, ...failures].join('\n');
 }
 
 function comparisonSection(report: Report): string {
