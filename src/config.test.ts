@@ -17,6 +17,8 @@ describe('image selection', () => {
     const images = chooseImages('official', {});
     expect(images.postgres).toEqual({ target: 'postgres', reference: 'postgres:17', source: 'official' });
     expect(images.toolbox.reference).toBe('alpine:3.20');
+    // No official image carries the benchmark tools: the one built here serves both sets.
+    expect(images.bench).toEqual({ target: 'bench', reference: 'persistence-harness/bench:bookworm', source: 'local' });
   });
 
   test('local selects the stand-ins', () => {
@@ -62,6 +64,8 @@ describe('settings from the environment', () => {
     expect(config.imageSet).toBe('official');
     expect(config.trials).toBe(3);
     expect(config.runId).toBeUndefined();
+    expect(config.benchSize).toBe('full');
+    expect(loadConfig({ PERSIST_BENCH_SIZE: 'quick' }).benchSize).toBe('quick');
   });
 
   test('bad values are usage errors with a fix', () => {
@@ -69,5 +73,6 @@ describe('settings from the environment', () => {
     expect(oneLineOf(() => parseTrials('0'))).toBe('Invalid number of trials "0". Use a whole number from 1 to 100.');
     expect(() => parseTrials('2.5')).toThrow(UsageError);
     expect(() => loadConfig({ PERSIST_RUN_ID: '../../etc' })).toThrow(/Invalid run id/);
+    expect(oneLineOf(() => loadConfig({ PERSIST_BENCH_SIZE: 'huge' }))).toBe('Unknown benchmark size "huge". Use --size quick or --size full.');
   });
 });

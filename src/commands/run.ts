@@ -40,6 +40,8 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
   if (options.images !== undefined) env.PERSIST_IMAGES = options.images;
   // The test suite defaults to one trial per cell; a run defaults to DEFAULT_TRIALS.
   env.PERSIST_TRIALS = options.trials ?? env.PERSIST_TRIALS ?? String(DEFAULT_TRIALS);
+  // One scenario file at a time: the timings a run reports must not measure contention.
+  env.PERSIST_ENGINE_WORKERS = '1';
   // Likewise the benchmarks: quick in the suite, full here.
   env.PERSIST_BENCH_SIZE = parseBenchSize(options.size ?? env.PERSIST_BENCH_SIZE);
   // Checked first (the CLI has checked --out already): a run whose report cannot be written is
