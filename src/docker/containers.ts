@@ -102,8 +102,9 @@ export async function removeContainer(id: string): Promise<void> {
 }
 
 /** Everything the container printed on stdout and stderr, over all its starts. */
-export async function readLogs(id: string): Promise<string> {
-  const buffer = (await docker().getContainer(id).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+/** With timestamps, each line starts with the engine's RFC 3339 time of it (`docker logs --timestamps`). */
+export async function readLogs(id: string, { timestamps = false }: { timestamps?: boolean } = {}): Promise<string> {
+  const buffer = (await docker().getContainer(id).logs({ stdout: true, stderr: true, follow: false, timestamps })) as unknown as Buffer;
   return demultiplexLogs(Buffer.isBuffer(buffer) ? buffer : Buffer.from(String(buffer)));
 }
 

@@ -5,10 +5,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { loadConfig } from '../../src/config.ts';
-import { stopwatch } from '../../src/timing/clock.ts';
+import { loadConfig } from '../src/config.ts';
+import { stopwatch } from '../src/timing/clock.ts';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
+const ROOT = new URL('../', import.meta.url).pathname;
 const RUNS = 5;
 const KINDS = [
   ['POSTGRES_IMAGE:-postgres:17', '/var/lib/postgresql/data'],
