@@ -12,7 +12,6 @@
 // which a matrix cell does not ask of them.
 import { loadConfig } from '../src/config.ts';
 import { standardDataset } from '../src/data/dataset.ts';
-import { docker } from '../src/docker/engine.ts';
 import { execIn } from '../src/docker/exec.ts';
 import { newRunId } from '../src/docker/labels.ts';
 import { RunScope, sweepRun } from '../src/docker/run-scope.ts';
@@ -25,7 +24,7 @@ import type { DatabaseTarget } from '../src/targets/target.ts';
 import { DATABASE_DRIVERS } from '../src/targets/drivers.ts';
 import { epochMs, stopwatch } from '../src/timing/clock.ts';
 import { mysqlStatementMs, overheadOf, type PhaseFloor, postgresStatementMs, serverStartMs, timedLines } from '../src/timing/floor.ts';
-import { readLogs } from '../src/docker/containers.ts';
+import { containerEvents, readLogs } from '../src/docker/containers.ts';
 
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 5);
 const SLOW_LOG = '/tmp/persist-bench-statements.log';
@@ -38,21 +37,10 @@ const CELLS: Array<{ target: DatabaseTarget; storage: StorageKind }> = [DATABASE
   (['named-volume', 'bind-mount'] as const).map((storage) => ({ target, storage })),
 );
 
-/** The engine's timestamps (ms) of a container's events between two moments. */
+/** The engine's timestamps (ms) of a container's events between two moments, by action. */
 async function engineEvents(id: string, sinceMs: number, untilMs: number): Promise<Map<string, number>> {
-  const stream = (await docker().getEvents({
-    since: Math.floor(sinceMs / 1000) - 1,
-    until: Math.ceil(untilMs / 1000) + 1,
-    filters: { container: [id], type: ['container'] },
-  })) as NodeJS.ReadableStream;
-  let text = '';
-  for await (const chunk of stream) text += chunk.toString();
-  const events = new Map<string, number>();
-  for (const line of text.split('\n').filter(Boolean)) {
-    const event = JSON.parse(line) as { Action?: string; status?: string; timeNano: number };
-    events.set(event.Action ?? event.status ?? '', event.timeNano / 1e6);
-  }
-  return events;
+  const events = await containerEvents(id, sinceMs - 1_000, untilMs + 1_000);
+  return new Map(events.map((event) => [event.Action ?? event.status ?? '', event.timeNano / 1e6]));
 }
 
 interface Boundaries {

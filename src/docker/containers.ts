@@ -68,23 +68,37 @@ export async function stopGracefully(id: string, timeoutMs = GRACEFUL_STOP_TIMEO
   return inspectContainer(id);
 }
 
-/**
- * The exit codes the engine recorded for the container from `sinceEpochMs` until now, oldest
- * first. `docker restart` stops and starts in one call, and the next start resets the exit code
- * that inspect shows; its "die" event keeps it.
- */
-export async function exitCodesSince(id: string, sinceEpochMs: number): Promise<number[]> {
+/** One of the engine's events about a container, as `docker events` prints it. */
+export interface ContainerEvent {
+  Action?: string;
+  status?: string;
+  timeNano: number;
+  Actor?: { Attributes?: Record<string, string> };
+}
+
+/** The engine's events about a container between two moments (all kinds, or those named). */
+export async function containerEvents(id: string, sinceEpochMs: number, untilEpochMs: number, kinds?: string[]): Promise<ContainerEvent[]> {
   const events = await docker().getEvents({
     since: sinceEpochMs / 1000,
-    until: epochMs() / 1000,
-    filters: { container: [id], type: ['container'], event: ['die'] },
+    until: untilEpochMs / 1000,
+    filters: { container: [id], type: ['container'], ...(kinds ? { event: kinds } : {}) },
   });
   let text = '';
   for await (const chunk of events) text += chunk.toString();
   return text
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => Number((JSON.parse(line) as { Actor?: { Attributes?: { exitCode?: string } } }).Actor?.Attributes?.exitCode))
+    .map((line) => JSON.parse(line) as ContainerEvent);
+}
+
+/**
+ * The exit codes the engine recorded for the container from `sinceEpochMs` until now, oldest
+ * first. `docker restart` stops and starts in one call, and the next start resets the exit code
+ * that inspect shows; its "die" event keeps it.
+ */
+export async function exitCodesSince(id: string, sinceEpochMs: number): Promise<number[]> {
+  return (await containerEvents(id, sinceEpochMs, epochMs(), ['die']))
+    .map((event) => Number(event.Actor?.Attributes?.exitCode))
     .filter((code) => Number.isInteger(code));
 }
 

@@ -4,14 +4,13 @@ import { compareFingerprints, summariseFingerprint, type Fingerprint, type Finge
 import type { Dataset } from '../data/dataset.ts';
 import { type MountFact, logsOnceReady } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
-import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, Disruption, Outcome } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
 import { dataLayoutOf, whereDataLives } from '../storage/data-layout.ts';
 import { isWithin } from '../storage/paths.ts';
-import { describeMounts, prepareStorage, type PlacementOptions, type StorageKind, type StoragePlacement } from '../storage/placement.ts';
+import { describeMounts, prepareStorage, requirePlaced, type PlacementOptions, type StorageKind, type StoragePlacement } from '../storage/placement.ts';
 import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 import { ContainerExitedError } from '../targets/wait-ready.ts';
@@ -120,13 +119,7 @@ export function judgeCell(
 async function seed(t: Trial, placement: StoragePlacement, say: (step: string) => void): Promise<{ before: Fingerprint; serverVersion: string }> {
   const { stack, probe, service } = t;
   const state = await stack.inspect(service);
-  const mountProblem = placement.problemWith(state);
-  if (mountProblem) {
-    throw new HarnessError(
-      `The container's storage is not what the cell claims: ${mountProblem}.`,
-      'This is a harness bug; please report it with the evidence.',
-    );
-  }
+  requirePlaced(placement, state, 'The container');
   t.evidence.push(describeMounts(state.mounts));
   await probe.ready(stack);
   say(`started on ${placement.description}; writing ${probe.describes}`);

@@ -1,6 +1,6 @@
 // The two database benchmarks as steps against a running server: pgbench in PostgreSQL's own
 // container, sysbench from the bench image beside MySQL.
-import { type BenchServer, benchBeside, type DatabaseBenchmark, runInServer } from './database-bench.ts';
+import { type BenchServer, benchBeside, type DatabaseBenchmark } from './database-bench.ts';
 import { runTool } from './bench-exec.ts';
 import { METRICS } from './metrics.ts';
 import { PGBENCH_LOG_COMMAND, pgbenchInitCommand, pgbenchRunCommand, readPgbench } from './pgbench.ts';
@@ -10,11 +10,11 @@ export const PGBENCH: DatabaseBenchmark = {
   tool: 'pgbench',
   metrics: [METRICS.pgbenchTps, METRICS.pgbenchLatency, METRICS.pgbenchP99],
   async prepare(server, context) {
-    await runInServer(server, pgbenchInitCommand(context.profile.pgbench, server.login.user, server.login.database), 'pgbench -i');
+    await runTool(server.containerId, pgbenchInitCommand(context.profile.pgbench, server.login.user, server.login.database), 'pgbench -i');
   },
   async run(server, context) {
-    const summary = await runInServer(server, pgbenchRunCommand(context.profile.pgbench, server.login.user, server.login.database), 'pgbench');
-    return readPgbench(summary, await runInServer(server, PGBENCH_LOG_COMMAND, "reading pgbench's transaction log"));
+    const summary = await runTool(server.containerId, pgbenchRunCommand(context.profile.pgbench, server.login.user, server.login.database), 'pgbench');
+    return readPgbench(summary, await runTool(server.containerId, PGBENCH_LOG_COMMAND, "reading pgbench's transaction log"));
   },
 };
 

@@ -9,10 +9,9 @@ import { progress } from '../progress.ts';
 import { SqlProbe } from '../probes/sql-probe.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
-import { prepareStorage, type StorageKind } from '../storage/placement.ts';
+import { prepareStorage, requirePlaced, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 import { BenchContainer } from './bench-container.ts';
-import { runTool } from './bench-exec.ts';
 import { type BlockIoBytes, blockIo, blockIoBetween } from './engine-accounting.ts';
 import type { BenchContext } from './fio-bench.ts';
 import type { MetricDefinition, Readings } from './metrics.ts';
@@ -70,8 +69,7 @@ export async function databaseTrial(
     return variant.adjust ? variant.adjust(container) : container;
   };
   const stack = await HarnessStack.start(scope, `performance-${benchmark.tool}-${kind}-${variant.name}`, { server: define });
-  const problem = placement.problemWith(await stack.inspect('server'));
-  if (problem) throw new HarnessError(`The server's storage is not what the benchmark claims: ${problem}.`, 'This is a harness bug; please report it.');
+  requirePlaced(placement, await stack.inspect('server'), 'The server');
   const probe = new SqlProbe(target, undefined, 'server');
   await probe.serverVersion(stack);
   await probe.release();
@@ -90,8 +88,4 @@ export async function benchBeside(server: BenchServer, image: string): Promise<s
   const define = () => new BenchContainer(image).withNetworkMode(`container:${server.containerId}`);
   const stack = await HarnessStack.start(server.scope, 'performance-sysbench-client', { bench: define });
   return stack.containerId('bench');
-}
-
-export async function runInServer(server: BenchServer, command: string[], what: string): Promise<string> {
-  return runTool(server.containerId, command, what);
 }

@@ -4,11 +4,10 @@
 // and what the storage sits on.
 import type { RunScope } from '../docker/run-scope.ts';
 import { execIn } from '../docker/exec.ts';
-import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
-import { prepareStorage, type StorageKind } from '../storage/placement.ts';
+import { prepareStorage, requirePlaced, type StorageKind } from '../storage/placement.ts';
 import { BENCH_DIR, BenchContainer } from './bench-container.ts';
 import { runTool } from './bench-exec.ts';
 import { type DiskFacts, describeDisk, diskUnder } from './disk.ts';
@@ -46,9 +45,7 @@ export async function startBench(kind: StorageKind, context: BenchContext, scope
     return throttle ? (container as BenchContainer).withDeviceWriteIops(throttle.device, throttle.iops) : container;
   };
   const stack = await HarnessStack.start(scope, purpose, { bench: define });
-  const problem = placement.problemWith(await stack.inspect('bench'));
-  if (problem)
-    throw new HarnessError(`The bench container's storage is not what the benchmark claims: ${problem}.`, 'This is a harness bug; please report it.');
+  requirePlaced(placement, await stack.inspect('bench'), 'The bench container');
   const id = stack.containerId('bench');
   await runTool(id, ['mkdir', '-p', placement.dataPath], 'mkdir');
   return { id, placement };

@@ -4,6 +4,7 @@
 import type { GenericContainer } from 'testcontainers';
 import type { ContainerState, MountFact } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
+import { HarnessError } from '../errors.ts';
 import type { DataLayout } from './data-layout.ts';
 import { isWithin } from './paths.ts';
 
@@ -98,6 +99,13 @@ function expectMount(mounts: MountFact[], type: string, source: string | undefin
   if (found.type !== type) return `${destination} is a ${found.type} mount, not ${type}`;
   if (source !== undefined && found.source !== source) return `${destination} comes from ${found.source}, not ${source}`;
   return undefined;
+}
+
+/** Throws unless the container's mounts are what the placement claims: a drill on the wrong storage proves nothing. */
+export function requirePlaced(placement: StoragePlacement, state: ContainerState, who: string): void {
+  const problem = placement.problemWith(state);
+  if (problem)
+    throw new HarnessError(`${who}'s storage is not what the drill claims: ${problem}.`, 'This is a harness bug; please report it with the evidence.');
 }
 
 export function describeMounts(mounts: MountFact[]): string {
