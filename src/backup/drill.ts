@@ -120,6 +120,8 @@ class DrillTrial {
     this.backupDir = this.context.backupDir ?? (await this.scope.createHostFolder('backups'));
     this.dataDir = await subject.dataMount(this.env.image);
     const volume = await this.scope.createVolume(`${subject.name}-data`);
+    const initialised = await subject.initialise?.(this.env, volume, this.context.scope);
+    if (initialised) this.evidence.push(initialised);
     const service = await subject.create(this.env, volume);
     const session = await subject.connect(this.env, service, this.context.dataset);
     const serverVersion = await session.serverVersion();

@@ -20,6 +20,7 @@ import type { Stack } from '../stack/stack.ts';
 import type { BackupSubjectName } from '../services/registry.ts';
 import { DATABASE_DRIVERS } from '../targets/drivers.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
+import { copyInitialised } from '../targets/initialised-copy.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { httpRequest, pollUntil } from '../web/http.ts';
@@ -88,6 +89,11 @@ export interface BackupSubject {
   logicalBackup?: DatabaseTarget['logicalBackup'];
   /** Settings handed to a user's backup and restore commands. */
   procedureEnv: Record<string, string>;
+  /**
+   * Puts the image's own first-start initialisation into a new volume before the service first
+   * starts on it (see targets/initialised-copy.ts); the sentence for the evidence, or undefined.
+   */
+  initialise?(env: SubjectEnv, volume: string, templateScope: RunScope): Promise<string | undefined>;
   /** Creates and starts the service on the volume; resolves once its container runs. */
   create(env: SubjectEnv, volume: string): Promise<ServiceHandle>;
   /** Waits until the service answers; the session seeds and fingerprints this dataset. */
@@ -134,6 +140,11 @@ export function databaseSubject(target: DatabaseTarget): BackupSubject {
     initialisationMarkers: target.initialisationMarkers,
     logicalBackup: target.logicalBackup,
     procedureEnv: target.procedureEnv,
+
+    async initialise(env, volume, templateScope) {
+      const { dataMount } = await dataLayoutOf(env.image, target.dataPaths);
+      return copyInitialised(target, env.image, { kind: 'named-volume', source: volume, mountPath: dataMount }, templateScope, env.scope);
+    },
 
     async create(env, volume) {
       const { dataMount } = await dataLayoutOf(env.image, target.dataPaths);

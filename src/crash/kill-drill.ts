@@ -12,6 +12,7 @@ import type { TrialRecord } from '../drill/assemble.ts';
 import { type DrillSpec, type ImageDrillContext, identify, placeId, type ResultPlace, runDrill } from '../drill/drill.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
+import { copyInitialised } from '../targets/initialised-copy.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 import { SqlProbe } from '../probes/sql-probe.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';
@@ -54,10 +55,12 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
   const say = (step: string) => progress(`${killId(spec)}: trial ${trial}: ${step}`);
   const serverArgs = spec.setting?.serverArgs ?? (spec.durability === 'relaxed' ? target.relaxedDurability.serverArgs : []);
   const placement = await prepareStorage(spec.storage, await dataLayoutOf(context.image.reference, target.dataPaths), scope);
+  const initialised = await copyInitialised(target, context.image.reference, placement, context.scope, scope);
   const args = serverArgs.length > 0 ? serverArgs : (target.drillServerArgs ?? []);
   const why = spec.durability === 'relaxed' ? ` (${target.relaxedDurability.description})` : '';
   const evidence = [
     `storage: ${placement.description}`,
+    ...(initialised ? [initialised] : []),
     args.length > 0 ? `server arguments: ${args.join(' ')}${why}` : "server defaults (the image's own settings)",
   ];
   const service = target.name;

@@ -17,6 +17,7 @@ import { HarnessStack } from '../stack/harness-stack.ts';
 import type { Stack } from '../stack/stack.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
+import { copyInitialised } from '../targets/initialised-copy.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 import { readShutdownEvidence } from '../targets/shutdown-evidence.ts';
 import { epochMs, sleep, stopwatch } from '../timing/clock.ts';
@@ -148,6 +149,7 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
   const mode = MODE_SPECS[spec.mode];
   const say = (step: string) => progress(`${stopModeId(spec)}: trial ${trial}: ${step}`);
   const placement = await prepareStorage(spec.storage, await dataLayoutOf(context.image.reference, target.dataPaths), scope);
+  const initialised = await copyInitialised(target, context.image.reference, placement, context.scope, scope);
   const service = target.name;
   const define = async () => {
     const definition = placement.applyTo(target.container(context.image.reference, placement.serverDataDir));
@@ -199,7 +201,7 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
     rowsUnexpected: writes.unexpected,
     imageId: (await stack.inspect(service)).imageId,
     serverVersion,
-    evidence: [`storage: ${placement.description}`, ...describeStop(mode, facts, phasesMs, ledger.unknown.length)],
+    evidence: [`storage: ${placement.description}`, ...(initialised ? [initialised] : []), ...describeStop(mode, facts, phasesMs, ledger.unknown.length)],
   };
 }
 

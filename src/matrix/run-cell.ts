@@ -13,6 +13,7 @@ import { isWithin } from '../storage/paths.ts';
 import { describeMounts, prepareStorage, requirePlaced, type PlacementOptions, type StorageKind, type StoragePlacement } from '../storage/placement.ts';
 import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
+import { copyInitialised } from '../targets/initialised-copy.ts';
 import { ContainerExitedError } from '../targets/wait-ready.ts';
 import { ABSENT, type Probe } from '../probes/probe.ts';
 import { SqlProbe } from '../probes/sql-probe.ts';
@@ -63,6 +64,7 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
   const say = (step: string) => progress(`${cellId(spec)}: trial ${trial}: ${step}`);
   const { target } = spec;
   const placement = await prepareStorage(spec.storage, await dataLayoutOf(context.image.reference, target.dataPaths), scope, spec.placement);
+  const initialised = await copyInitialised(target, context.image.reference, placement, context.scope, scope);
   const service = target.name;
   const stack = await HarnessStack.start(scope, cellId(spec), {
     [service]: () => placement.applyTo(target.container(context.image.reference, placement.serverDataDir)),
@@ -73,7 +75,7 @@ async function runTrial(spec: CellSpec, context: CellContext, trial: number, sco
     probe: new SqlProbe(target, context.dataset, service),
     service,
     timer: new PhaseTimer(),
-    evidence: [`storage: ${placement.description}`],
+    evidence: [`storage: ${placement.description}`, ...(initialised ? [initialised] : [])],
   };
   const { before, serverVersion } = await seed(t, placement, say);
   say(`fingerprinted; ${spec.disruption === 'restart' ? 'stopping and starting the same container' : 'stopping, removing and creating a new container'}`);
