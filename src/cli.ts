@@ -9,6 +9,7 @@ import { disableReaperUnlessChosen, IMAGE_SETS } from './config.ts';
 import { describeError, HarnessError } from './errors.ts';
 import { prepareOutDir } from './report/out-dir.ts';
 import { SCENARIOS } from './scenarios.ts';
+import { parseShard } from './shard/plan.ts';
 import { toolVersion } from './version.ts';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -34,8 +35,10 @@ function program(): Command {
     .option('--regression-percent <n>', 'a regression is a median recovery slower by more than this percent (default 20)…')
     .option('--regression-ms <n>', '…and by more than this many ms (default 100)')
     .option('--fail-on-regression', 'a regression fails the run (exit 1); otherwise it is only reported')
-    .action(async (filters: string[], options: { out?: string }) => {
-      // Before anything starts: a run whose report cannot be written would waste its minutes.
+    .option('--shard <K/N>', 'run part K of N of the cells (one CI job each; with --baseline, balanced by its durations); merge with `persist report --merge`')
+    .action(async (filters: string[], options: { out?: string; shard?: string }) => {
+      // Before anything starts: a bad shard or a run whose report cannot be written would waste its minutes.
+      if (options.shard !== undefined) parseShard(options.shard);
       const out = options.out === undefined ? undefined : await prepareOutDir(options.out);
       const { runCommand } = await import('./commands/run.ts');
       process.exitCode = await runCommand(filters, { ...options, ...(out ? { out } : {}) });
@@ -73,7 +76,7 @@ function program(): Command {
 
   cli
     .command('report')
-    .description('render a stored report.json again (md, html, junit or json), or compare two runs')
+    .description('render a stored report.json again (md, html, junit or json), compare two runs, or merge the shards of one')
     .argument('<files...>', 'a report.json, e.g. reports/latest/report.json; with --compare, the baseline and then the run')
     .option('--format <format>', 'md, html, junit or json', 'md')
     .option('--out <file>', 'write to this file instead of standard output')
@@ -81,7 +84,9 @@ function program(): Command {
     .option('--regression-percent <n>', 'a regression is slower by more than this percent (default 20)…')
     .option('--regression-ms <n>', '…and by more than this many ms (default 100)')
     .option('--fail-on-regression', 'exit 1 when a recovery regressed')
+    .option('--merge', 'merge the reports of `persist run --shard K/N` into one, written in every format to --out (a folder); exits with its verdict')
     .action(async (files: string[], options: ReportOptions) => {
+      if (options.merge && options.out !== undefined) options.out = await prepareOutDir(options.out);
       const { reportCommand } = await import('./commands/report.ts');
       process.exitCode = await reportCommand(files, options, print);
     });

@@ -8,6 +8,10 @@ import { UsageError } from '../errors.ts';
 import { compareReports } from '../report/compare.ts';
 import { readReportFile } from '../report/read.ts';
 import { FORMATS, type Format } from '../report/render/formats.ts';
+import { newRunId } from '../docker/labels.ts';
+import { mergeShardReports } from '../report/merge.ts';
+import { exitCodeFor } from '../report/model.ts';
+import { defaultOutDir, writeReport } from '../report/write.ts';
 
 export interface ReportOptions {
   format: string;
@@ -16,10 +20,12 @@ export interface ReportOptions {
   regressionPercent?: string;
   regressionMs?: string;
   failOnRegression?: boolean;
+  merge?: boolean;
 }
 
 export async function reportCommand(files: string[], options: ReportOptions, print: (text: string) => void): Promise<number> {
   const format = parseFormat(options.format);
+  if (options.merge) return mergeCommand(files, options, print);
   if (options.compare ? files.length !== 2 : files.length !== 1) {
     throw new UsageError(
       options.compare
@@ -53,4 +59,18 @@ export async function reportCommand(files: string[], options: ReportOptions, pri
 function parseFormat(value: string): Format {
   if (Object.hasOwn(FORMATS, value)) return value as Format;
   throw new UsageError(`Unknown report format "${value}".`, `Use one of: ${Object.keys(FORMATS).join(', ')}.`);
+}
+
+/** `persist report --merge`: the shards' reports as one, written in every format; its exit code is the merged verdict. */
+async function mergeCommand(files: string[], options: ReportOptions, print: (text: string) => void): Promise<number> {
+  if (options.compare) throw new UsageError('--merge and --compare are two commands.', 'Merge the shards first, then compare the merged report.json.');
+  const parts = await Promise.all(files.map(async (file) => ({ file, report: await readReportFile(file) })));
+  const runId = newRunId();
+  const merged = mergeShardReports(parts, runId);
+  const written = await writeReport(merged, options.out ?? defaultOutDir(`merged-${runId}`), options.out === undefined);
+  const s = merged.summary;
+  print(
+    `merged ${parts.length} shard report(s) into ${written.outDir}: ${s.passed} passed, ${s.failed} failed, ${s.errored} errored of ${s.total}; controls caught ${s.controlsCaught}/${s.controls}`,
+  );
+  return exitCodeFor(merged);
 }

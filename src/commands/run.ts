@@ -19,6 +19,8 @@ import { PersistReporter, SCENARIOS_PROJECT } from '../report/persist-reporter.t
 import { prepareOutDir } from '../report/out-dir.ts';
 import { defaultOutDir } from '../report/write.ts';
 import { selectScenarios } from '../scenarios.ts';
+import { parseShard } from '../shard/plan.ts';
+import { runShard } from '../shard/run-shard.ts';
 
 export const PACKAGE_ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -32,6 +34,7 @@ export interface RunOptions {
   regressionPercent?: string;
   regressionMs?: string;
   failOnRegression?: boolean;
+  shard?: string;
 }
 
 export async function runCommand(filters: string[], options: RunOptions): Promise<number> {
@@ -61,10 +64,12 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
     env.PERSIST_PROCEDURE = path;
     progress(`procedure file ${path}: ${procedures.map((p) => `${p.name} (${p.target})`).join(', ')}`);
   }
+  const shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  let baseline: Report | undefined;
   if (options.baseline !== undefined) {
     // Checked before anything runs: a baseline that cannot be read is one sentence, not a surprise at the end.
     const path = resolve(options.baseline);
-    await readReportFile(path);
+    baseline = await readReportFile(path);
     env.PERSIST_BASELINE = path;
   }
   if (options.regressionPercent !== undefined) env.PERSIST_REGRESSION_PERCENT = options.regressionPercent;
@@ -99,11 +104,21 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
     env.PERSIST_PROGRESS = mode;
     // On a terminal, the live display replaces vitest's own, which would fight it for the screen.
     const reporters = mode === 'live' ? { reporters: [new LiveProgressReporter(), new PersistReporter(), new ClosingLineReporter()] } : {};
-    const vitest = await startVitest(
-      scenarios.map((s) => s.file),
-      { run: true, watch: false, project: [SCENARIOS_PROJECT], config: join(PACKAGE_ROOT, 'vitest.config.ts'), root: PACKAGE_ROOT, ...reporters },
-    );
-    await vitest.close();
+    const files = scenarios.map((s) => s.file);
+    const vitestOptions = {
+      run: true,
+      watch: false,
+      project: [SCENARIOS_PROJECT],
+      config: join(PACKAGE_ROOT, 'vitest.config.ts'),
+      root: PACKAGE_ROOT,
+      ...reporters,
+    };
+    if (shard) {
+      await runShard(files, { shard, baseline, root: PACKAGE_ROOT, vitest: vitestOptions, env });
+    } else {
+      const vitest = await startVitest(files, vitestOptions);
+      await vitest.close();
+    }
   } finally {
     await sweepRun(runId);
   }

@@ -8,7 +8,7 @@ import type * as S from './schema.ts';
 
 export { REPORT_SCHEMA_VERSION as SCHEMA_VERSION } from './schema.ts';
 /** Versions `persist report` and `--baseline` still read (migrated to this one on reading). */
-export const READABLE_SCHEMA_VERSIONS = [2, 3, 4, 5, 6] as const;
+export const READABLE_SCHEMA_VERSIONS = [2, 3, 4, 5, 6, 7] as const;
 
 export type Outcome = Static<typeof S.Outcome>;
 /**
@@ -112,6 +112,12 @@ export type PerformanceFigure = Static<typeof S.PerformanceFigure>;
 export type TuningComparison = Static<typeof S.TuningComparison>;
 export type ThrottleFacts = Static<typeof S.ThrottleFacts>;
 export type BenchTool = Static<typeof S.BenchTool>;
+/** `persist run --shard K/N`: which part of the cells this run is. */
+export type ShardFacts = Static<typeof S.ShardFacts>;
+/** A scenario test, its duration and the result and control ids it recorded. */
+export type TestRecord = Static<typeof S.TestRecord>;
+/** A merged report: one shard's own run, environment and verdicts. */
+export type ShardRun = Static<typeof S.ShardRun>;
 
 /** A drill's facts of one kind, or undefined for a result of another kind of drill. */
 function detailsOf<K extends DrillDetails['kind']>(kind: K) {
@@ -136,7 +142,7 @@ export function summarise(results: CellResult[], controls: ControlResult[]): Sum
 }
 
 /** 0 all passed, 1 a verdict failed (data not as expected), 2 the harness could not run. */
-export function exitCodeFor(report: Pick<Report, 'summary' | 'harnessErrors' | 'comparison' | 'audit' | 'check' | 'performance'>): 0 | 1 | 2 {
+export function exitCodeFor(report: Pick<Report, 'summary' | 'harnessErrors' | 'comparison' | 'audit' | 'check' | 'performance' | 'shard'>): 0 | 1 | 2 {
   const { summary, comparison } = report;
   if (report.harnessErrors.length > 0 || summary.errored > 0) return 2;
   if (summary.controlsCaught < summary.controls) return 2;
@@ -146,7 +152,8 @@ export function exitCodeFor(report: Pick<Report, 'summary' | 'harnessErrors' | '
   // An audit proves nothing by running: its verdict is its findings.
   if (report.audit) return report.audit.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
   // A performance-only run has no data verdicts: its figures and its throttle control are its result.
-  if (summary.total === 0 && !report.performance) return 2;
+  // A shard dealt no cells (more shards than cells) has nothing to prove, and nothing failed.
+  if (summary.total === 0 && !report.performance && report.shard?.tests !== 0) return 2;
   if (comparison?.failOnRegression && comparison.regressions.length > 0) return 1;
   return 0;
 }

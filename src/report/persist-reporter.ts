@@ -1,11 +1,12 @@
 // A vitest reporter that turns the scenarios' task.meta into the report model and writes it.
 // Tests outside the scenarios project (unit tests) are not part of the report.
 import { appendFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { loadConfig } from '../config.ts';
 import { gatherEnvironment } from './environment.ts';
 import { toolVersion } from '../version.ts';
-import { PHASE_DEFINITIONS, SCHEMA_VERSION, summarise, type CellResult, type ControlResult, type Report } from './model.ts';
+import { PHASE_DEFINITIONS, SCHEMA_VERSION, summarise, type CellResult, type ControlResult, type Report, type TestRecord } from './model.ts';
 import { readReportFile } from './read.ts';
 import { compareReports } from './compare.ts';
 import { describeError } from '../errors.ts';
@@ -17,6 +18,8 @@ import { assemblePerformance } from '../performance/assemble.ts';
 import type { PerformancePart } from '../performance/part.ts';
 
 export const SCENARIOS_PROJECT = 'scenarios';
+/** Test files are named relative to the package, so shards cut on different machines agree. */
+const PACKAGE_ROOT = new URL('../../', import.meta.url).pathname;
 
 export class PersistReporter implements Reporter {
   private startedAt = wallClock();
@@ -27,17 +30,19 @@ export class PersistReporter implements Reporter {
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string }>): Promise<void> {
     const scenarioModules = testModules.filter((m) => m.project.name === SCENARIOS_PROJECT);
-    if (scenarioModules.length === 0) return;
+    // A shard dealt no cells still reports, so its job passes and the merge knows it ran.
+    if (scenarioModules.length === 0 && loadConfig().shard?.tests !== 0) return;
     const config = loadConfig();
     const runId = config.runId ?? 'unnamed-run';
     const results: CellResult[] = [];
     const controls: ControlResult[] = [];
     const performance: PerformancePart[] = [];
+    const tests: TestRecord[] = [];
     const harnessErrors: string[] = unhandledErrors.map((e) => `unhandled error: ${e.message ?? String(e)}`);
 
     for (const module of scenarioModules) {
       for (const error of module.errors()) harnessErrors.push(`${module.moduleId}: ${error.message}`);
-      for (const test of module.children.allTests()) collect(test, { results, controls, performance }, harnessErrors);
+      for (const test of module.children.allTests()) collect(test, { results, controls, performance, tests }, harnessErrors);
     }
 
     const finishedAt = wallClock();
@@ -56,6 +61,8 @@ export class PersistReporter implements Reporter {
       controls,
       harnessErrors,
       ...(performance.length > 0 ? { performance: assemblePerformance(performance, { size: config.benchSize, trials: config.trials }) } : {}),
+      tests,
+      ...(config.shard ? { shard: config.shard } : {}),
     };
     if (config.baseline) {
       try {
@@ -82,6 +89,7 @@ interface Collected {
   results: CellResult[];
   controls: ControlResult[];
   performance: PerformancePart[];
+  tests: TestRecord[];
 }
 
 function collect(test: TestCase, collected: Collected, harnessErrors: string[]): void {
@@ -90,6 +98,11 @@ function collect(test: TestCase, collected: Collected, harnessErrors: string[]):
   if (meta.persistControl) collected.controls.push(meta.persistControl);
   if (meta.persistPerformance) collected.performance.push(meta.persistPerformance);
   const outcome = test.result();
+  if (outcome.state !== 'skipped' && outcome.state !== 'pending') {
+    const ids = [meta.persistResult?.id, meta.persistControl?.id].filter((id): id is string => id !== undefined);
+    const file = relative(PACKAGE_ROOT, test.module.moduleId);
+    collected.tests.push({ file, name: test.fullName, durationMs: Math.round(test.diagnostic()?.duration ?? 0), ids });
+  }
   if (!meta.persistResult && !meta.persistControl && !meta.persistPerformance && outcome.state === 'failed') {
     // The test failed before it produced a result: the harness could not run it.
     const reasons = outcome.errors.map((e) => e.message).join('; ');

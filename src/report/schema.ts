@@ -367,13 +367,47 @@ export const Performance = Closed(
   "`persist run performance`: fio, pgbench and sysbench per storage type, the seed's tuning advice measured, and a throttled disk that must be seen.",
 );
 
-export const REPORT_SCHEMA_VERSION = 7;
+/** Which part of the cells a sharded run (`persist run --shard K/N`) ran, and how the parts were cut. */
+export const ShardFacts = Closed(
+  {
+    index: Type.Integer({ minimum: 1 }),
+    count: Type.Integer({ minimum: 1 }),
+    balancedBy: Type.Enum(['count', 'baseline']),
+    baselineRunId: Type.Optional(Text),
+    tests: Count,
+    ofTests: Count,
+  },
+  'This run is shard `index` of `count`: it ran `tests` of the `ofTests` tests the chosen scenarios hold, cut by their number or by the durations in a baseline report.',
+);
+
+/** One vitest test of a run: the cells and controls it produced, and how long it took. */
+export const TestRecord = Closed(
+  { file: Text, name: Text, durationMs: Ms, ids: Type.Array(Text) },
+  "A scenario test as vitest names it (its file, and its suites' and own names joined by ' > '), its wall time and the ids of the results and controls it recorded. `--shard` with `--baseline` balances shards by these durations.",
+);
+
+/** A shard's own facts, kept in the report merged from the shards. */
+export const ShardRun = Closed({
+  file: Text,
+  index: Type.Integer({ minimum: 1 }),
+  count: Type.Integer({ minimum: 1 }),
+  runId: Text,
+  startedAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.String({ format: 'date-time' }),
+  durationMs: Ms,
+  settings: Closed({ imageSet: Text, trials: Type.Integer({ minimum: 1 }), filters: Type.Array(Text) }),
+  environment: EnvironmentFacts,
+  summary: Summary,
+  harnessErrors: Count,
+});
+
+export const REPORT_SCHEMA_VERSION = 8;
 
 export const Report = Type.Object(
   {
     schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
       description:
-        '7: an optional `performance` section (`persist run performance`). 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections for `persist audit` and `persist check` (a Compose project on paper, and a copy of it run). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 6 are still read.',
+        '8: optional `tests` (each scenario test, its duration and the ids it recorded), `shard` (`persist run --shard K/N`) and `shards` (`persist report --merge`, the run and environment of each shard). 7: an optional `performance` section (`persist run performance`). 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections for `persist audit` and `persist check` (a Compose project on paper, and a copy of it run). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 7 are still read.',
     }),
     runId: Text,
     startedAt: Type.String({ format: 'date-time' }),
@@ -391,6 +425,9 @@ export const Report = Type.Object(
     audit: Type.Optional(Audit),
     check: Type.Optional(Check),
     performance: Type.Optional(Performance),
+    tests: Type.Optional(Type.Array(TestRecord)),
+    shard: Type.Optional(ShardFacts),
+    shards: Type.Optional(Type.Array(ShardRun)),
   },
   {
     additionalProperties: false,

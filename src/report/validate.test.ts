@@ -70,6 +70,14 @@ describe('the report schema', () => {
     expect(readableReport({ ...version6, performance: {} }).problems).toContain('the report must NOT have additional properties (performance)');
   });
 
+  test('a version 7 report still loads as it was, under the new number; it cannot carry shards', () => {
+    const version7 = { ...structuredClone(sample), schemaVersion: 7 };
+    const { report, problems } = readableReport(version7);
+    expect(problems).toEqual([]);
+    expect(report).toEqual(sample);
+    expect(readableReport({ ...version7, shards: [] }).problems).toContain('the report must NOT have additional properties (shards)');
+  });
+
   test('a version 3 report that breaks its own schema is refused', () => {
     const broken = { ...structuredClone(older), extra: true };
     expect(readableReport(broken).problems).toContain('the report must NOT have additional properties (extra)');

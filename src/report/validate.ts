@@ -1,7 +1,7 @@
 // The report schema, enforced: every report the harness writes is checked against it, and
 // `persist report` and `--baseline` refuse a file that does not match. The schema comes from
-// schema.ts; reports of versions 2 to 6 are checked against the schema they were written with
-// (report.schema.v3.json to .v6.json) and then migrated.
+// schema.ts; reports of versions 2 to 7 are checked against the schema they were written with
+// (report.schema.v3.json to .v7.json) and then migrated.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Report } from './model.ts';
 import { migrateReport, renumber } from './migrate.ts';
@@ -9,6 +9,7 @@ import oldSchema from './report.schema.v3.json' with { type: 'json' };
 import version4Schema from './report.schema.v4.json' with { type: 'json' };
 import version5Schema from './report.schema.v5.json' with { type: 'json' };
 import version6Schema from './report.schema.v6.json' with { type: 'json' };
+import version7Schema from './report.schema.v7.json' with { type: 'json' };
 import { Report as ReportSchema } from './schema.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -19,7 +20,12 @@ ajv.addFormat(
 const validateCurrent = ajv.compile<Report>(ReportSchema);
 const validateOld: ValidateFunction = ajv.compile(oldSchema);
 // Versions whose reports are current ones under another number once validated by their own schema.
-const RENUMBERED: Record<number, ValidateFunction> = { 4: ajv.compile(version4Schema), 5: ajv.compile(version5Schema), 6: ajv.compile(version6Schema) };
+const RENUMBERED: Record<number, ValidateFunction> = {
+  4: ajv.compile(version4Schema),
+  5: ajv.compile(version5Schema),
+  6: ajv.compile(version6Schema),
+  7: ajv.compile(version7Schema),
+};
 
 export const REPORT_SCHEMA = ReportSchema;
 

@@ -9,6 +9,7 @@ import { checkHtml } from './check-html.ts';
 import { performanceHtml } from './performance-html.ts';
 import { performanceCount } from './performance-tables.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
+import { SHARD_COLUMNS, shardEnvironmentNote, shardRow, shardSentence } from './shard-tables.ts';
 
 // Badges, not emoji: a machine without an emoji font would show empty boxes.
 const STATUS_TEXT: Record<Status, string> = { passed: badge('passed', 'passed'), failed: badge('failed', 'failed'), errored: badge('errored', 'errored') };
@@ -32,6 +33,7 @@ export function renderHtml(report: Report): string {
       ? auditHtml(report, esc)
       : [
           verdict(report),
+          shards(report),
           comparison(report),
           matrices(report),
           recoveryChart(report),
@@ -260,6 +262,22 @@ function fingerprintTable(result: CellResult): string {
       `<tr><td>${esc(name)}</td><td>${describe(before[name])}</td><td class="${describe(before[name]) === describe(after[name]) ? '' : 'failed'}">${describe(after[name])}</td></tr>`,
   );
   return `<table class="fingerprint"><thead><tr><th>Fingerprint</th><th>Before</th><th>After</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function shards(report: Report): string {
+  const sentence = shardSentence(report);
+  if (sentence) return `<p class="meta">${esc(sentence)}</p>`;
+  if (!report.shards) return '';
+  const rows = report.shards.map(
+    (shard) =>
+      `<tr>${shardRow(shard)
+        .map((cell) => `<td>${esc(cell)}</td>`)
+        .join('')}</tr>`,
+  );
+  return `<section id="shards"><h2>Shards</h2>
+<p>Merged from ${report.shards.length} shard report(s). ${esc(shardEnvironmentNote(report.shards))}</p>
+<table><thead><tr>${SHARD_COLUMNS.map((column) => `<th>${column}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>
+</section>`;
 }
 
 function environment(report: Report): string {

@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { describeRegression } from '../compare.ts';
 import type { CellResult, ControlResult, Report } from '../model.ts';
 import { describeFigure, metricsOf } from './performance-tables.ts';
+import { shardRow } from './shard-tables.ts';
 
 interface Case {
   name: string;
@@ -43,6 +44,8 @@ export function renderJunit(report: Report): string {
     ['trials', String(report.settings.trials)],
     ['engine', report.environment.engine ? `Docker ${report.environment.engine.version}, ${report.environment.engine.storageDriver}` : 'not reachable'],
     ...report.environment.images.map((i) => [`image.${i.target}`, `${i.reference} ${i.id ?? 'not present'}`]),
+    ...(report.shard ? [['shard', `${report.shard.index}/${report.shard.count}`]] : []),
+    ...(report.shards ?? []).map((shard) => [`shard.${shard.index}`, shardRow(shard).join('; ')]),
   ];
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',

@@ -5,6 +5,7 @@ import { renderAuditMarkdown } from './audit-markdown.ts';
 import { renderCheckMarkdown } from './check-markdown.ts';
 import { performanceMarkdown } from './performance-markdown.ts';
 import { performanceCount } from './performance-tables.ts';
+import { SHARD_COLUMNS, shardEnvironmentNote, shardRow, shardSentence } from './shard-tables.ts';
 import { describeGlanceCell, GLANCE_PROPERTIES, storageGlance } from '../storage-glance.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
@@ -20,6 +21,7 @@ export function renderMarkdown(report: Report, { brief = false }: { brief?: bool
     verdictLine(report),
     comparisonSection(report),
     settingsBlock(report),
+    shardsSection(report),
     glanceSection(report),
     ...sectionsOf(report).map((section) => (section.items ? itemsSection(section.name, section.results) : matrixSection(section.name, section.results))),
     backupSection(report.results.filter((r) => backupFacts(r) !== undefined)),
@@ -87,6 +89,19 @@ function settingsBlock(report: Report): string {
     `- Started ${report.startedAt}, took ${(report.durationMs / 1000).toFixed(1)} s; ${report.settings.trials} trial(s) per cell; images: ${report.settings.imageSet}`,
     `- Engine: ${engine ? `Docker ${engine.version} (API ${engine.apiVersion}), storage driver ${engine.storageDriver}, ${engine.operatingSystem}` : 'not reachable'}`,
     `- Images: ${images.join(', ') || 'none'}`,
+  ].join('\n');
+}
+
+function shardsSection(report: Report): string {
+  const sentence = shardSentence(report);
+  if (sentence) return sentence;
+  if (!report.shards) return '';
+  return [
+    `## Shards`,
+    `Merged from ${report.shards.length} shard report(s). ${shardEnvironmentNote(report.shards)}`,
+    `| ${SHARD_COLUMNS.join(' | ')} |`,
+    `|${SHARD_COLUMNS.map(() => '---').join('|')}|`,
+    ...report.shards.map((shard) => `| ${shardRow(shard).join(' | ')} |`),
   ].join('\n');
 }
 
