@@ -23,6 +23,8 @@ const COPIED = 'copy-verified';
 const COPY_AND_CHECK = [
   'set -e',
   'cp -a /source/. /destination/',
+  // The mount point itself: not every cp (busybox's) carries the source folder's owner and mode over to it.
+  'chown "$(stat -c %u:%g /source)" /destination && chmod "$(stat -c %a /source)" /destination',
   // Directory sizes depend on the file system's history, so only files' sizes are compared.
   "list() { cd \"$1\" && { find . -exec stat -c '%n %F %u:%g %a' {} +; find . -type f -exec stat -c '%n %s' {} +; } | sort; }",
   `if [ "$(list /source)" = "$(list /destination)" ]; then echo ${COPIED}; else echo 'the copy differs from the initialised volume'; exit 3; fi`,
@@ -45,20 +47,25 @@ export async function copyInitialised(
   const { dataMount } = await dataLayoutOf(image, target.dataPaths);
   if (placement.mountPath !== dataMount) return undefined;
   const template = await templateFor(target, image, dataMount, templateScope);
-  const copy = await runOneShot(trialScope, {
-    image: loadConfig().images.toolbox.reference,
+  await copyVerified(trialScope, loadConfig().images.toolbox.reference, template, placement.source);
+  return `initialised: ${image} initialised volume ${template} once for this scenario file; a copy of it (every entry's type, owner, mode and size checked) is the storage's content before the first start, so the server starts on existing data`;
+}
+
+/** Copies a volume into another volume or a host folder, and proves the two list alike; otherwise a HarnessError. */
+export async function copyVerified(scope: RunScope, toolboxImage: string, source: string, destination: string): Promise<void> {
+  const copy = await runOneShot(scope, {
+    image: toolboxImage,
     script: COPY_AND_CHECK,
-    binds: [`${template}:/source:ro`, `${placement.source}:/destination`],
+    binds: [`${source}:/source:ro`, `${destination}:/destination`],
     purpose: 'initialised-copy',
     timeoutMs: 300_000,
   });
   if (copy.exitCode !== 0 || !copy.logs.includes(COPIED)) {
     throw new HarnessError(
-      `Copying ${image}'s initialised data into ${placement.source} failed (exit ${copy.exitCode}): ${copy.logs.trim().split('\n').slice(-2).join(' ')}.`,
+      `Copying ${source} into ${destination} failed (exit ${copy.exitCode}): ${copy.logs.trim().split('\n').slice(-2).join(' ')}.`,
       'Check the toolbox image and the space under the engine data root.',
     );
   }
-  return `initialised: ${image} initialised volume ${template} once for this scenario file; a copy of it (every entry's type, owner, mode and size checked) is the storage's content before the first start, so the server starts on existing data`;
 }
 
 function templateFor(target: DatabaseTarget, image: string, dataMount: string, scope: RunScope): Promise<string> {

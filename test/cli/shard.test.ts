@@ -31,6 +31,22 @@ const verdicts = (report: Report) => ({
   controls: report.controls.map((c) => `${c.id} ${c.caught ? 'caught' : 'missed'}`).sort(),
 });
 
+describe('bad input: one sentence, exit 2, before anything starts', () => {
+  test('a shard that is not K/N, and reports that are not shards of one run', async () => {
+    const shard = await persist(['run', 'volumes', '--shard', '5/4']);
+    expect([shard.exitCode, shard.stderr.trim()]).toEqual([
+      2,
+      'persist: --shard 5/4 is not a shard: it is K/N, with 1 ≤ K ≤ N. Use for example `--shard 2/4` in the second of four jobs.',
+    ]);
+    const sample = join(ROOT, 'src/report/fixtures/sample-report.json');
+    const merge = await persist(['report', '--merge', sample, '--out', join(work, 'not-merged')]);
+    expect(merge.exitCode).toBe(2);
+    expect(merge.stderr).toMatch(/^persist: .*sample-report\.json is not the report of a shard\. Merge the reports of `persist run --shard K\/N` runs\.$/);
+    const missing = await persist(['report', '--merge', join(work, 'no-such', 'report.json')]);
+    expect([missing.exitCode, missing.stderr]).toEqual([2, expect.stringContaining('cannot be read')]);
+  });
+});
+
 describe('persist run --shard and persist report --merge', () => {
   test('two shards of tmpfs, volumes, bind and postgres, merged, are the unsharded run: the same ids and verdicts', async () => {
     const scenarios = ['tmpfs', 'volumes', 'bind', 'postgres'];
