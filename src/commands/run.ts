@@ -19,10 +19,9 @@ import { PersistReporter, SCENARIOS_PROJECT } from '../report/persist-reporter.t
 import { prepareOutDir } from '../report/out-dir.ts';
 import { defaultOutDir } from '../report/write.ts';
 import { selectScenarios } from '../scenarios.ts';
+import { PACKAGE_ROOT } from '../version.ts';
 import { parseShard } from '../shard/plan.ts';
 import { runShard } from '../shard/run-shard.ts';
-
-export const PACKAGE_ROOT = new URL('../../', import.meta.url).pathname;
 
 export interface RunOptions {
   images?: string;

@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { loadConfig } from '../config.ts';
 import { gatherEnvironment } from './environment.ts';
-import { toolVersion } from '../version.ts';
+import { PACKAGE_ROOT, toolVersion } from '../version.ts';
 import { PHASE_DEFINITIONS, SCHEMA_VERSION, summarise, type CellResult, type ControlResult, type Report, type TestRecord } from './model.ts';
 import { readReportFile } from './read.ts';
 import { compareReports } from './compare.ts';
@@ -18,8 +18,6 @@ import { assemblePerformance } from '../performance/assemble.ts';
 import type { PerformancePart } from '../performance/part.ts';
 
 export const SCENARIOS_PROJECT = 'scenarios';
-/** Test files are named relative to the package, so shards cut on different machines agree. */
-const PACKAGE_ROOT = new URL('../../', import.meta.url).pathname;
 
 export class PersistReporter implements Reporter {
   private startedAt = wallClock();
@@ -30,9 +28,9 @@ export class PersistReporter implements Reporter {
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string }>): Promise<void> {
     const scenarioModules = testModules.filter((m) => m.project.name === SCENARIOS_PROJECT);
-    // A shard dealt no cells still reports, so its job passes and the merge knows it ran.
-    if (scenarioModules.length === 0 && loadConfig().shard?.tests !== 0) return;
     const config = loadConfig();
+    // A shard dealt no cells still reports, so its job passes and the merge knows it ran.
+    if (scenarioModules.length === 0 && config.shard?.tests !== 0) return;
     const runId = config.runId ?? 'unnamed-run';
     const results: CellResult[] = [];
     const controls: ControlResult[] = [];
@@ -100,6 +98,7 @@ function collect(test: TestCase, collected: Collected, harnessErrors: string[]):
   const outcome = test.result();
   if (outcome.state !== 'skipped' && outcome.state !== 'pending') {
     const ids = [meta.persistResult?.id, meta.persistControl?.id].filter((id): id is string => id !== undefined);
+    // Relative to the package, so shards cut on different machines name the same tests.
     const file = relative(PACKAGE_ROOT, test.module.moduleId);
     collected.tests.push({ file, name: test.fullName, durationMs: Math.round(test.diagnostic()?.duration ?? 0), ids });
   }

@@ -8,31 +8,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parse } from 'yaml';
 import { loadConfig } from '../../src/config.ts';
 import type { Report } from '../../src/report/model.ts';
 import { reportProblems } from '../../src/report/validate.ts';
+import { readWorkflow, type WorkflowStep } from './workflow.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const STAND_INS = join(ROOT, 'examples/compose/stand-ins.env');
 
-interface Step {
-  id?: string;
-  name?: string;
-  uses?: string;
-  with?: Record<string, string>;
-  run?: string;
-  if?: string;
-}
 interface Workflow {
   on: { pull_request: { paths: string[] } };
-  jobs: Record<string, { env: Record<string, string>; steps: Step[] }>;
+  jobs: Record<string, { env: Record<string, string>; steps: WorkflowStep[] }>;
 }
 
 let workflow: Workflow;
 let project = '';
 beforeAll(async () => {
-  workflow = parse(await readFile(join(ROOT, 'examples/ci/persist-check.yml'), 'utf8')) as Workflow;
+  workflow = await readWorkflow<Workflow>('persist-check.yml');
   project = await mkdtemp(join(tmpdir(), 'persist-ci-'));
 });
 afterAll(() => rm(project, { recursive: true, force: true }));

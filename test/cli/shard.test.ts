@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { parse } from 'yaml';
 import { loadConfig } from '../../src/config.ts';
 import type { Report } from '../../src/report/model.ts';
 import { reportProblems } from '../../src/report/validate.ts';
+import { readWorkflow, type WorkflowStep } from './workflow.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const IMAGES = loadConfig().imageSet;
@@ -89,19 +89,11 @@ describe('persist run --shard and persist report --merge', () => {
   });
 });
 
-interface Step {
-  id?: string;
-  name?: string;
-  uses?: string;
-  with?: Record<string, string>;
-  run?: string;
-  if?: string;
-}
 interface Job {
   needs?: string;
   if?: string;
   strategy?: { 'fail-fast': boolean; matrix: { shard: number[] } };
-  steps: Step[];
+  steps: WorkflowStep[];
 }
 interface Workflow {
   env: Record<string, string>;
@@ -138,7 +130,7 @@ async function runJob(job: Job, folder: string, env: Record<string, string>, mat
 
 describe('the example sharded workflow', () => {
   test('four shards and a merge job: every shard keeps its report, the merge fails on any failure, the matrix matches the count', async () => {
-    const workflow = parse(await readFile(join(ROOT, 'examples/ci/persist-shards.yml'), 'utf8')) as Workflow;
+    const workflow = await readWorkflow<Workflow>('persist-shards.yml');
     const { shard, merge } = workflow.jobs;
     expect(shard.strategy?.matrix.shard).toEqual([1, 2, 3, 4]);
     expect(Number(workflow.env.PERSIST_SHARDS)).toBe(shard.strategy?.matrix.shard.length);
@@ -151,7 +143,7 @@ describe('the example sharded workflow', () => {
   });
 
   test('its commands, run as the runner would for two small scenarios, leave one merged report of every cell', async () => {
-    const workflow = parse(await readFile(join(ROOT, 'examples/ci/persist-shards.yml'), 'utf8')) as Workflow;
+    const workflow = await readWorkflow<Workflow>('persist-shards.yml');
     const artifacts = join(work, 'artifacts');
     await mkdir(artifacts);
     // Two scenarios in four shards: two shards run one unit each, two are dealt nothing.
