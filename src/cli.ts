@@ -31,6 +31,7 @@ function program(): Command {
     .option('--size <quick|full>', 'benchmark size of the performance scenario (default full; the test suite uses quick)')
     .option('--out <dir>', 'report folder (default reports/<runId>, copied to reports/latest)')
     .option('--procedure <file>', 'your backup procedure file, proven by the backup scenario (see docs/backup-procedure.md)')
+    .option('--edits <n>', 'edits per trial of the devloop scenario (default 5)')
     .option('--baseline <report.json>', 'compare with an earlier run: changed verdicts and recovery regressions, in every format')
     .option('--regression-percent <n>', 'a regression is a median recovery slower by more than this percent (default 20)…')
     .option('--regression-ms <n>', '…and by more than this many ms (default 100)')

@@ -85,6 +85,8 @@ export interface HarnessConfig {
   ci: boolean;
   /** The user's backup procedure file (`--procedure`); the worked example when unset. */
   procedureFile: string | undefined;
+  /** Edits per trial of the development-loop drills (`--edits`). */
+  edits: number;
   /** GitHub Actions' step summary file: the Markdown summary is appended to it. */
   stepSummaryFile: string | undefined;
   /** A previous report.json to compare with (`--baseline`), and when a slower recovery counts. */
@@ -108,6 +110,15 @@ export function parseTrials(value: string | undefined): number {
     throw new UsageError(`Invalid number of trials "${value}".`, 'Use a whole number from 1 to 100.');
   }
   return trials;
+}
+
+export const DEFAULT_EDITS = 5;
+
+export function parseEdits(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_EDITS;
+  const edits = Number(value);
+  if (!Number.isInteger(edits) || edits < 1 || edits > 100) throw new UsageError(`Invalid number of edits "${value}".`, 'Use a whole number from 1 to 100.');
+  return edits;
 }
 
 /** A median recovery slower by more than both of these is a regression. */
@@ -154,6 +165,7 @@ export function loadConfig(env: Env = process.env): HarnessConfig {
     filters: (env.PERSIST_FILTERS ?? '').split(',').filter(Boolean),
     ci: env.CI === 'true' || env.CI === '1',
     procedureFile: env.PERSIST_PROCEDURE || undefined,
+    edits: parseEdits(env.PERSIST_EDITS),
     stepSummaryFile: env.GITHUB_STEP_SUMMARY || undefined,
     baseline: env.PERSIST_BASELINE
       ? {

@@ -66,6 +66,13 @@ export const SCENARIOS: ScenarioInfo[] = [
       'Volume management: create with labels and options (bind form too), list by label, inspect, find users, refused removal in use, prune by label with a decoy.',
   },
   {
+    name: 'devloop',
+    file: 'scenarios/devloop.test.ts',
+    images: ['node', 'flask', 'flask_watchdog'],
+    summary:
+      "The seed's live-reload loop through a bind mount: nodemon and Flask's reloader, each edit timed until served, restarts, a save by rename, a new file, a syntax error; the missing node_modules volume; controls with the source baked in and a named volume at /app.",
+  },
+  {
     name: 'backup',
     file: 'scenarios/backup.test.ts',
     images: ['postgres', 'mysql', 'wordpress', 'toolbox'],

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { startVitest } from 'vitest/node';
-import { DEFAULT_TRIALS, disableReaperUnlessChosen, loadConfig, parseBenchSize } from '../config.ts';
+import { DEFAULT_TRIALS, disableReaperUnlessChosen, loadConfig, parseBenchSize, parseEdits } from '../config.ts';
 import { checkEngine, ensureImage } from '../docker/engine.ts';
 import { newRunId } from '../docker/labels.ts';
 import { ensurePublishedPortsReach } from '../docker/reachability.ts';
@@ -29,6 +29,7 @@ export interface RunOptions {
   size?: string;
   out?: string;
   procedure?: string;
+  edits?: string;
   baseline?: string;
   regressionPercent?: string;
   regressionMs?: string;
@@ -63,6 +64,7 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
     env.PERSIST_PROCEDURE = path;
     progress(`procedure file ${path}: ${procedures.map((p) => `${p.name} (${p.target})`).join(', ')}`);
   }
+  if (options.edits !== undefined) env.PERSIST_EDITS = String(parseEdits(options.edits));
   const shard = options.shard === undefined ? undefined : parseShard(options.shard);
   let baseline: Report | undefined;
   if (options.baseline !== undefined) {

@@ -1,9 +1,9 @@
 // Builds the stand-in images for air-gapped machines: a Debian base made with debootstrap and
 // `docker import`, then each images/<name>/Dockerfile on top of it. Each step is skipped when
 // the image exists with the same content hash, so running it again costs a few seconds.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { createHash } from 'node:crypto';
 import { standInBuilds, SUITES, type Suite } from '../services/registry.ts';
@@ -44,7 +44,9 @@ export async function buildStandIns(options: BuildOptions): Promise<void> {
     options.log(`${reference}: building from images/${folder} (${existing ? 'changed' : 'missing'})…`);
     const started = stopwatch();
     const buildArgFlags = Object.entries(args).flatMap(([name, value]) => ['--build-arg', `${name}=${value}`]);
-    await runStreaming('docker', ['build', ...buildArgFlags, '--label', `${CONTENT_HASH_LABEL}=${hash}`, '-t', reference, dir], options.log);
+    await withBuildContext(dir, options.log, (context) =>
+      runStreaming('docker', ['build', ...buildArgFlags, '--label', `${CONTENT_HASH_LABEL}=${hash}`, '-t', reference, context], options.log),
+    );
     options.log(`${reference}: built in ${(started.ms() / 1000).toFixed(1)} s`);
   }
 }
@@ -82,6 +84,32 @@ async function ensureBase(suite: Suite, options: BuildOptions): Promise<string> 
   return hash;
 }
 
+/**
+ * The folder as the build's context; where it holds npm lockfiles, a copy with each one's
+ * modules installed by `npm ci` on the host first (containers reach no npm registry here, the
+ * host does). The lockfiles are in the folder, so its content hash covers what is installed.
+ */
+async function withBuildContext(dir: string, log: (line: string) => void, build: (context: string) => Promise<void>): Promise<void> {
+  const lockfiles = (await readdir(dir, { recursive: true })).filter((file) => basename(file) === 'package-lock.json' && !file.includes('node_modules'));
+  if (lockfiles.length === 0) return build(dir);
+  const context = await mkdtemp(join(tmpdir(), 'persistence-harness-context-'));
+  try {
+    await cp(dir, context, { recursive: true });
+    for (const lockfile of lockfiles) {
+      log(`  npm ci in ${dirname(lockfile) === '.' ? 'the context' : dirname(lockfile)} (on the host)`);
+      await runStreaming(
+        'npm',
+        ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', join(context, dirname(lockfile))],
+        () => undefined,
+        'the npm registry must be reachable from this machine',
+      );
+    }
+    await build(context);
+  } finally {
+    await rm(context, { recursive: true, force: true });
+  }
+}
+
 function parseSettings(text: string, file: string): { suite: string; variant: string; mirror: string } {
   const values = Object.fromEntries(
     text
@@ -101,7 +129,12 @@ async function requireCommand(command: string, fix: string): Promise<void> {
 }
 
 /** Runs a build command, showing its step lines; on failure, the tail of its output. */
-async function runStreaming(command: string, args: string[], log: (line: string) => void): Promise<void> {
+async function runStreaming(
+  command: string,
+  args: string[],
+  log: (line: string) => void,
+  needs = 'a Debian mirror reachable from containers is needed',
+): Promise<void> {
   const child = execa(command, args, { all: true, reject: false, lines: false });
   const tail: string[] = [];
   child.all?.setEncoding('utf8');
@@ -119,7 +152,7 @@ async function runStreaming(command: string, args: string[], log: (line: string)
   if (result.exitCode !== 0) {
     throw new HarnessError(
       `\`${command} ${args.slice(0, 2).join(' ')} …\` failed with exit code ${result.exitCode}:\n    ${[...tail, pending].filter(Boolean).slice(-15).join('\n    ')}\n`,
-      'Fix the cause above (a Debian mirror reachable from containers is needed) and run `persist images build` again.',
+      `Fix the cause above (${needs}) and run \`persist images build\` again.`,
     );
   }
 }

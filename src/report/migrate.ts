@@ -1,8 +1,8 @@
 // Reports of earlier schema versions, read for `--baseline` and `persist report`: versions 2 and
 // 3 carried each drill's facts in a field of its own (kill, stopMode, upgrade, backup); version 4
 // keeps them under `details`, keyed by kind; version 5 only added the optional `audit` and
-// `check` sections, 6 values of `check` that a version 5 report never has, 7 the optional `performance` section, and 8 the optional
-// `tests`, `shard` and `shards`.
+// `check` sections, 6 values of `check` that a version 5 report never has, 7 the optional `performance` section, 8 the optional
+// `tests`, `shard` and `shards`, and 9 drill facts of kind `devloop`.
 import type { CellResult, DrillDetails, Report } from './model.ts';
 import { SCHEMA_VERSION } from './model.ts';
 
@@ -36,10 +36,10 @@ export function migrateReport(old: OldReport): Report {
 }
 
 /**
- * A version 4 to 7 report (already validated against its own schema) as the current version:
+ * A version 4 to 8 report (already validated against its own schema) as the current version:
  * each later version only added optional sections or values, so only the number changes.
  */
-export function renumber(old: Omit<Report, 'schemaVersion' | 'check'> & { schemaVersion: 4 | 5 | 6 | 7; check?: OldCheck }): Report {
+export function renumber(old: Omit<Report, 'schemaVersion' | 'check'> & { schemaVersion: 4 | 5 | 6 | 7 | 8; check?: OldCheck }): Report {
   const { check, ...rest } = old;
   // Version 5's check wrote a file into each data path and nothing else; version 6 names its probe.
   const probed = check ? { check: { ...check, cells: check.cells.map((cell) => ({ probe: 'file' as const, ...cell })) } } : {};

@@ -8,7 +8,7 @@ import type * as S from './schema.ts';
 
 export { REPORT_SCHEMA_VERSION as SCHEMA_VERSION } from './schema.ts';
 /** Versions `persist report` and `--baseline` still read (migrated to this one on reading). */
-export const READABLE_SCHEMA_VERSIONS = [2, 3, 4, 5, 6, 7] as const;
+export const READABLE_SCHEMA_VERSIONS = [2, 3, 4, 5, 6, 7, 8] as const;
 
 export type Outcome = Static<typeof S.Outcome>;
 /**
@@ -91,6 +91,8 @@ export type ArchiveFacts = Static<typeof S.ArchiveFacts>;
 export type RotationFacts = Static<typeof S.RotationFacts>;
 /** Backup drills: how the backup was taken, the archive, integrity and RPO (from the trial shown). */
 export type BackupFacts = Static<typeof S.BackupFacts>;
+/** Development-loop drills: edits served, restarts, and how the traps behaved. */
+export type DevloopFacts = Static<typeof S.DevloopFacts>;
 /** A drill's own facts, keyed by kind. */
 export type DrillDetails = Static<typeof S.DrillDetails>;
 export type CellResult = Static<typeof S.CellResult>;
@@ -128,6 +130,7 @@ export const killFacts = detailsOf('kill');
 export const stopModeFacts = detailsOf('stop-mode');
 export const upgradeFacts = detailsOf('upgrade');
 export const backupFacts = detailsOf('backup');
+export const devloopFacts = detailsOf('devloop');
 
 export function summarise(results: CellResult[], controls: ControlResult[]): Summary {
   const count = (status: Status) => results.filter((r) => r.status === status).length;

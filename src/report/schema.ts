@@ -146,8 +146,27 @@ export const BackupFacts = Closed({
   rotation: Type.Optional(RotationFacts),
 });
 
+export const DevloopFacts = Closed({
+  kind: Type.Literal('devloop'),
+  stack: Text,
+  watcher: Text,
+  mounts: Type.String({ description: 'The container as docker run options: where /app came from, and the modules volume.' }),
+  edits: Closed({ made: Count, seen: Count, restarts: Count }),
+  renameSave: Nullable(Closed({ seen: Type.Boolean() })),
+  newFile: Nullable(Closed({ seen: Type.Boolean() })),
+  syntaxError: Nullable(
+    Closed({
+      behaviour: Type.Enum(['waited', 'exited', 'kept-serving']),
+      exitCode: Nullable(Type.Integer()),
+      logLine: Nullable(Text),
+      nextGoodEditServed: Type.Boolean(),
+    }),
+  ),
+  startError: Nullable(Closed({ exitCode: Nullable(Type.Integer()), logLine: Nullable(Text) })),
+});
+
 /** What a drill found besides the data: one kind of facts per kind of drill. */
-export const DrillDetails = Type.Union([KillFacts, StopModeFacts, UpgradeFacts, BackupFacts]);
+export const DrillDetails = Type.Union([KillFacts, StopModeFacts, UpgradeFacts, BackupFacts, DevloopFacts]);
 
 export const CellResult = Closed({
   id: Text,
@@ -401,13 +420,13 @@ export const ShardRun = Closed({
   harnessErrors: Count,
 });
 
-export const REPORT_SCHEMA_VERSION = 8;
+export const REPORT_SCHEMA_VERSION = 9;
 
 export const Report = Type.Object(
   {
     schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
       description:
-        '8: optional `tests` (each scenario test, its duration and the ids it recorded), `shard` (`persist run --shard K/N`) and `shards` (`persist report --merge`, the run and environment of each shard). 7: an optional `performance` section (`persist run performance`). 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections for `persist audit` and `persist check` (a Compose project on paper, and a copy of it run). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 7 are still read.',
+        '9: `details` of kind `devloop` (`persist run devloop`: edits served, restarts, the traps). 8: optional `tests` (each scenario test, its duration and the ids it recorded), `shard` (`persist run --shard K/N`) and `shards` (`persist report --merge`, the run and environment of each shard). 7: an optional `performance` section (`persist run performance`). 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections for `persist audit` and `persist check` (a Compose project on paper, and a copy of it run). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 8 are still read.',
     }),
     runId: Text,
     startedAt: Type.String({ format: 'date-time' }),

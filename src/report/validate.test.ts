@@ -78,6 +78,15 @@ describe('the report schema', () => {
     expect(readableReport({ ...version7, shards: [] }).problems).toContain('the report must NOT have additional properties (shards)');
   });
 
+  test('a version 8 report still loads as it was, under the new number; it cannot carry development-loop facts', () => {
+    const version8 = { ...structuredClone(sample), schemaVersion: 8 };
+    const { report, problems } = readableReport(version8);
+    expect(problems).toEqual([]);
+    expect(report).toEqual(sample);
+    const devloop = { ...structuredClone(sample.results[0]!), details: { kind: 'devloop' } };
+    expect(readableReport({ ...version8, results: [devloop] }).problems.length).toBeGreaterThan(0);
+  });
+
   test('a version 3 report that breaks its own schema is refused', () => {
     const broken = { ...structuredClone(older), extra: true };
     expect(readableReport(broken).problems).toContain('the report must NOT have additional properties (extra)');

@@ -1,7 +1,7 @@
 // The report schema, enforced: every report the harness writes is checked against it, and
 // `persist report` and `--baseline` refuse a file that does not match. The schema comes from
-// schema.ts; reports of versions 2 to 7 are checked against the schema they were written with
-// (report.schema.v3.json to .v7.json) and then migrated.
+// schema.ts; reports of versions 2 to 8 are checked against the schema they were written with
+// (report.schema.v3.json to .v8.json) and then migrated.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Report } from './model.ts';
 import { migrateReport, renumber } from './migrate.ts';
@@ -10,6 +10,7 @@ import version4Schema from './report.schema.v4.json' with { type: 'json' };
 import version5Schema from './report.schema.v5.json' with { type: 'json' };
 import version6Schema from './report.schema.v6.json' with { type: 'json' };
 import version7Schema from './report.schema.v7.json' with { type: 'json' };
+import version8Schema from './report.schema.v8.json' with { type: 'json' };
 import { Report as ReportSchema } from './schema.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -25,6 +26,7 @@ const RENUMBERED: Record<number, ValidateFunction> = {
   5: ajv.compile(version5Schema),
   6: ajv.compile(version6Schema),
   7: ajv.compile(version7Schema),
+  8: ajv.compile(version8Schema),
 };
 
 export const REPORT_SCHEMA = ReportSchema;

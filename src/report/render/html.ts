@@ -8,6 +8,7 @@ import { auditHtml } from './audit-html.ts';
 import { checkHtml } from './check-html.ts';
 import { performanceHtml } from './performance-html.ts';
 import { performanceCount } from './performance-tables.ts';
+import { devloopTables } from './devloop-table.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 import { SHARD_COLUMNS, shardEnvironmentNote, shardRow, shardSentence } from './shard-tables.ts';
 
@@ -41,6 +42,7 @@ export function renderHtml(report: Report): string {
           kills(report),
           factTable('stop-modes', stopModeTable(report)),
           factTable('upgrades', upgradeTable(report)),
+          ...devloopTables(report).map((table, index) => factTable(`devloop-${index + 1}`, table)),
           performanceHtml(report, esc),
           controls(report),
           evidence(report),

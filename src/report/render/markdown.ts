@@ -7,6 +7,7 @@ import { performanceMarkdown } from './performance-markdown.ts';
 import { performanceCount } from './performance-tables.ts';
 import { SHARD_COLUMNS, shardEnvironmentNote, shardRow, shardSentence } from './shard-tables.ts';
 import { describeGlanceCell, GLANCE_PROPERTIES, storageGlance } from '../storage-glance.ts';
+import { devloopTables } from './devloop-table.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
 const STATUS_MARK: Record<Status, string> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored' };
@@ -28,6 +29,7 @@ export function renderMarkdown(report: Report, { brief = false }: { brief?: bool
     killSection(report),
     factSection(stopModeTable(report)),
     factSection(upgradeTable(report)),
+    ...devloopTables(report).map(factSection),
     brief ? '' : performanceMarkdown(report),
     controlsSection(report),
     ...details,

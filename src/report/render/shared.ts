@@ -55,7 +55,7 @@ export function itemGrid(results: CellResult[]): { items: string[]; cell: (resul
 }
 
 /** Results and controls alike that carry one kind of drill facts: one row each. */
-function rowsHaving(report: Report, has: (result: CellResult) => boolean): Array<{ result: CellResult; control: boolean }> {
+export function rowsHaving(report: Report, has: (result: CellResult) => boolean): Array<{ result: CellResult; control: boolean }> {
   return [
     ...report.results.filter(has).map((result) => ({ result, control: false })),
     ...report.controls.filter((c) => has(c.cell)).map((c) => ({ result: c.cell, control: true })),
