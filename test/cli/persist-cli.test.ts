@@ -49,6 +49,12 @@ describe('bad input: one sentence, exit 2', () => {
     expect(result.stderr.trim()).toBe('persist: Invalid number of trials "many". Use a whole number from 1 to 100.');
   });
 
+  test('an invalid number of edits for the development loop', async () => {
+    const result = await persist(['run', 'devloop', '--edits', '0']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toBe('persist: Invalid number of edits "0". Use a whole number from 1 to 100.');
+  });
+
   test('a procedure file with a mistake names it, before anything starts', async () => {
     const folder = await mkdtemp(join(tmpdir(), 'persist-procedure-'));
     const file = join(folder, 'procedure.json');
