@@ -12,6 +12,7 @@ export type AppMount = { kind: 'bind'; folder: string } | { kind: 'volume'; name
 export interface AppContainerSpec {
   image: string;
   port: number;
+  env: Record<string, string>;
   app: AppMount;
   /** An anonymous volume over the image's modules (`-v /app/node_modules`). */
   modulesVolume?: string;
@@ -30,6 +31,7 @@ export async function startAppContainer(scope: RunScope, spec: AppContainerSpec)
   const container = await docker().createContainer({
     Image: spec.image,
     Labels: scope.labels('devloop-app'),
+    Env: Object.entries(spec.env).map(([name, value]) => `${name}=${value}`),
     ExposedPorts: { [`${spec.port}/tcp`]: {} },
     ...(spec.modulesVolume ? { Volumes: { [spec.modulesVolume]: {} } } : {}),
     HostConfig: { Binds: binds, PortBindings: { [`${spec.port}/tcp`]: [{ HostIp: address ?? '', HostPort: '' }] } },
@@ -41,14 +43,15 @@ export async function startAppContainer(scope: RunScope, spec: AppContainerSpec)
   return { id: container.id, url, mounts: describeMounts(spec) };
 }
 
-export function describeMounts(spec: Pick<AppContainerSpec, 'app' | 'modulesVolume'>): string {
+export function describeMounts(spec: Pick<AppContainerSpec, 'app' | 'modulesVolume' | 'env'>): string {
   const app =
     spec.app.kind === 'bind'
       ? '-v HOST_FOLDER:/app'
       : spec.app.kind === 'volume'
         ? '-v NAMED_VOLUME:/app'
         : 'no mount at /app (the source baked in by COPY . .)';
-  return [app, ...(spec.modulesVolume ? [`-v ${spec.modulesVolume}`] : [])].join(' ');
+  const env = Object.entries(spec.env).map(([name, value]) => `-e ${name}=${value}`);
+  return [app, ...(spec.modulesVolume ? [`-v ${spec.modulesVolume}`] : []), ...env].join(' ');
 }
 
 export async function isRunning(id: string): Promise<{ running: boolean; exitCode: number }> {

@@ -78,6 +78,7 @@ async function runTrial(spec: DevloopSpec, context: DevloopContext, trial: numbe
   const app = await startAppContainer(scope, {
     image: context.image.reference,
     port: stack.port,
+    env: stack.env,
     app: await appMount(spec.setup, project, scope),
     ...(stack.modulesPath && spec.setup !== 'without-modules-volume' && spec.setup !== 'baked' ? { modulesVolume: stack.modulesPath } : {}),
   });

@@ -19,6 +19,8 @@ export interface DevStack {
   /** The file a developer edits. */
   sourceFile: string;
   port: number;
+  /** The environment the seed's `docker run` sets. */
+  env: Record<string, string>;
   /** The image's own modules, hidden by the bind mount unless an anonymous volume keeps them. */
   modulesPath?: string;
   /** The source with its answer to / carrying `marker`, and a loader for files in routes/. */
@@ -54,6 +56,7 @@ const NODE: DevStack = {
   projectFiles: ['package.json', 'server.js'],
   sourceFile: 'server.js',
   port: 3000,
+  env: {},
   modulesPath: '/app/node_modules',
   edited: (marker) => fill('server.js.tmpl', marker),
 
@@ -72,6 +75,7 @@ const FLASK: DevStack = {
   projectFiles: ['app.py'],
   sourceFile: 'app.py',
   port: 5000,
+  env: { FLASK_ENV: 'development' },
   edited: (marker) => fill('app.py.tmpl', marker),
 
   newRoute: (marker) => ({ file: 'routes/added.py', text: `def register(app):\n    app.add_url_rule('/added', 'added', lambda: '${marker}')\n` }),
