@@ -10,7 +10,7 @@ import type { ImageChoice } from '../config.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { inspectImage } from '../docker/engine.ts';
 import { itemsRecord, type TrialRecord } from '../drill/assemble.ts';
-import { identify, runDrill } from '../drill/drill.ts';
+import { identify, placeId, type ResultPlace, runDrill } from '../drill/drill.ts';
 import { progress } from '../progress.ts';
 import { median } from '../report/stats.ts';
 import type { CellResult, DevloopFacts } from '../report/model.ts';
@@ -41,23 +41,23 @@ const SETUPS: Record<DevloopSetup, { storage: StorageKind; title: string }> = {
   'named-volume': { storage: 'named-volume', title: 'a named volume at /app instead of the host folder' },
 };
 
+/** Where a cell stands in the report; its id is the shared placeId of this place. */
+function placeOf(spec: Pick<DevloopSpec, 'watcher' | 'setup'>): ResultPlace {
+  const variant = `devloop-${spec.setup === 'loop' ? spec.watcher.name : spec.setup}`;
+  return { target: spec.watcher.stack, storage: SETUPS[spec.setup].storage, disruption: 'none', variant };
+}
+
 export function devloopId(spec: Pick<DevloopSpec, 'watcher' | 'setup'>): string {
-  const { stack } = spec.watcher;
-  return `${stack}/${SETUPS[spec.setup].storage}/none/devloop-${spec.setup === 'loop' ? spec.watcher.name : spec.setup}`;
+  return placeId(placeOf(spec));
 }
 
 export async function runDevloopDrill(spec: DevloopSpec, context: DevloopContext): Promise<CellResult> {
   const stack = STACKS[spec.watcher.stack];
-  const setup = SETUPS[spec.setup];
-  const identity = identify(
-    { target: spec.watcher.stack, storage: setup.storage, disruption: 'none', variant: `devloop-${spec.setup === 'loop' ? spec.watcher.name : spec.setup}` },
-    {
-      scenario: spec.scenario,
-      title: `${stack.displayName}: ${spec.setup === 'loop' ? spec.watcher.title : setup.title}`,
-      expected: spec.setup === 'without-modules-volume' ? 'lost' : 'survives',
-      id: devloopId(spec),
-    },
-  );
+  const identity = identify(placeOf(spec), {
+    scenario: spec.scenario,
+    title: `${stack.displayName}: ${spec.setup === 'loop' ? spec.watcher.title : SETUPS[spec.setup].title}`,
+    expected: spec.setup === 'without-modules-volume' ? 'lost' : 'survives',
+  });
   return runDrill({ identity, image: context.image.reference, runTrial: (trial, scope) => runTrial(spec, context, trial, scope) }, context);
 }
 
