@@ -10,9 +10,10 @@ import type { CheckCell } from '../report/model.ts';
 import type { ComposeStack } from '../stack/compose-stack.ts';
 import { SITE_ITEMS, SITE_ITEMS_WORDING } from '../targets/wordpress/content.ts';
 import { type Disruption, predictedAs } from './disruptions.ts';
-import { untilReady } from './readiness.ts';
+import { logTail, untilReady } from './readiness.ts';
+import { type OwedProbe, owedProbes } from './plan.ts';
 import { sitePrediction } from './site-probe.ts';
-import type { AuditDataPath, Seeded } from './subjects.ts';
+import { type AuditDataPath, type Seeded, whyNotSeeded } from './subjects.ts';
 import { judgeCheckCell, type Observed, requiredFate } from './verdict.ts';
 
 /** The audit's prediction for data on this path under a disruption. */
@@ -56,11 +57,11 @@ interface Reading {
   why: string;
 }
 
-async function observeFiles(stack: ComposeStack, seeded: Seeded, disruption: Disruption, reading: Reading): Promise<CheckCell[]> {
+async function observeFiles(stack: ComposeStack, seeded: Seeded, disruption: Disruption, reading: Reading, paths: AuditDataPath[]): Promise<CheckCell[]> {
   const { subject } = seeded;
-  const readBack = reading.readable ? await subject.files.fingerprint(stack) : {};
+  const readBack = reading.readable && seeded.files ? await subject.files.fingerprint(stack) : {};
   const cells: CheckCell[] = [];
-  for (const path of subject.service.dataPaths) {
+  for (const path of paths) {
     const file = probeFileIn(path.path);
     const written = seeded.files?.[file];
     // After an upgrade that moves the data directory, the data is what the new server finds where it looks.
@@ -73,7 +74,7 @@ async function observeFiles(stack: ComposeStack, seeded: Seeded, disruption: Dis
     const after = observed === 'unavailable' ? reading.why : moved ? `the new image keeps this data in ${moved.path}; there the file is ${seen}` : seen;
     const evidence = written
       ? [`a ${written.rows}-byte file written at ${file} (${path.why}), ${storageWords(path)}`, `after \`${disruption}\`: ${after}`]
-      : [`nothing could be written at ${file}: ${seeded.problem ?? path.why}`];
+      : [`nothing could be written at ${file} before \`${disruption}\`: ${whyNotSeeded(seeded, 'file')}`];
     cells.push(cellOf(seeded, disruption, path, 'file', observed, evidence));
   }
   return cells;
@@ -88,7 +89,9 @@ async function observeCommand(stack: ComposeStack, seeded: Seeded, disruption: D
   const fingerprintCommand = `\`${subject.settings?.fingerprint}\``;
   const written = seeded.command ? Object.values(seeded.command)[0] : undefined;
   if (!written)
-    return cellOf(seeded, disruption, primary, 'command', 'unavailable', [`the seed command could not run: ${seeded.problem ?? 'the service was not ready'}`]);
+    return cellOf(seeded, disruption, primary, 'command', 'unavailable', [
+      `the seed command could not run before \`${disruption}\`: ${whyNotSeeded(seeded, 'command')}`,
+    ]);
   const after = reading.readable ? Object.values((await subject.command?.fingerprint(stack)) ?? {})[0] : undefined;
   const observed: Observed = !after ? 'unavailable' : after.present && after.contentHash === written.contentHash ? 'kept' : 'lost';
   const seen =
@@ -107,7 +110,7 @@ async function observeCommand(stack: ComposeStack, seeded: Seeded, disruption: D
 
 async function observeDataset(stack: ComposeStack, seeded: Seeded, disruption: Disruption, reading: Reading, path: AuditDataPath): Promise<CheckCell> {
   const { probe, before } = seeded.dataset ?? {};
-  if (!probe || !before) return cellOf(seeded, disruption, path, 'dataset', 'unavailable', ['the dataset could not be written']);
+  if (!probe || !before) return cellOf(seeded, disruption, path, 'dataset', 'unavailable', [await notWritten(stack, seeded, disruption, 'dataset')]);
   const written = `${describeDataset(before)} written through the server, ${storageWords(path)}`;
   if (!reading.readable) return cellOf(seeded, disruption, path, 'dataset', 'unavailable', [written, `after \`${disruption}\`: ${reading.why}`]);
   try {
@@ -134,7 +137,7 @@ async function observeSite(stack: ComposeStack, seeded: Seeded, disruption: Disr
   // The site is kept only where both its files and its database's rows are.
   const predicted = sitePrediction(predictionFor(files, disruption), predictionFor(rows, disruption));
   const cell = (observed: Observed, evidence: string[]) => cellOf(seeded, disruption, files, 'site', observed, evidence, predicted);
-  if (!probe || !before) return cell('unavailable', ['the site could not be written']);
+  if (!probe || !before) return cell('unavailable', [await notWritten(stack, seeded, disruption, 'site')]);
   const written = `${SITE_ITEMS.length} items written over HTTP (${httpSummary}); files ${storageWords(files)}, rows in ${seeded.subject.site?.services.database}${rows ? ` ${storageWords(rows)}` : ''}`;
   if (!reading.readable) return cell('unavailable', [written, `after \`${disruption}\`: ${reading.why}`]);
   try {
@@ -156,23 +159,60 @@ function describeDataset(fingerprint: Fingerprint): string {
   return `${tables.reduce((rows, table) => rows + table.rows, 0).toLocaleString('en')} rows in ${tables.length} tables`;
 }
 
+/**
+ * Why a probe of the check's own holds nothing this round, with the service's last log lines:
+ * the reader of an unavailable cell sees what the service said when it could not be written.
+ */
+async function notWritten(stack: ComposeStack, seeded: Seeded, disruption: Disruption, probe: 'dataset' | 'site'): Promise<string> {
+  const what = probe === 'dataset' ? 'the dataset' : 'the site';
+  const service = probe === 'site' ? (seeded.subject.site?.services.web ?? seeded.subject.service.service) : seeded.subject.service.service;
+  return `${what} could not be written before \`${disruption}\`: ${whyNotSeeded(seeded, probe)}${seeded.notReady ? '' : await logTail(stack, service)}`;
+}
+
+type Observer = (stack: ComposeStack, seeded: Seeded, disruption: Disruption, reading: Reading, path: AuditDataPath) => Promise<CheckCell>;
+
+const OBSERVERS: Record<Exclude<CheckCell['probe'], 'file'>, Observer> = {
+  dataset: observeDataset,
+  site: observeSite,
+  command: observeCommand,
+};
+
+/** An observation that threw is the cell's answer, unavailable with the error: never a missing cell. */
+async function guarded(stack: ComposeStack, seeded: Seeded, disruption: Disruption, owed: OwedProbe[], read: () => Promise<CheckCell[]>): Promise<CheckCell[]> {
+  try {
+    return await read();
+  } catch (error) {
+    const detail = `reading it back after \`${disruption}\` failed: ${stack.redact(describeError(error))}`;
+    return owed.map(({ probe, path }) => cellOf(seeded, disruption, path, probe, 'unavailable', [detail]));
+  }
+}
+
+/** Every cell the subject owes on this disruption (plan.ts), each observed, or unavailable with the reason. */
 export async function observe(stack: ComposeStack, seeded: Seeded, disruption: Disruption, problem: string | undefined): Promise<CheckCell[]> {
   const { subject } = seeded;
-  const notReady =
-    seeded.files === undefined && seeded.command === undefined ? seeded.problem : await untilReady(stack, subject.service, subject.settings?.ready);
+  const notReady = seeded.notReady ?? (await untilReady(stack, subject.service, subject.settings?.ready));
   const reading: Reading = {
     readable: notReady === undefined && problem === undefined,
-    why: problem ?? `the service did not come back (${notReady ?? seeded.problem ?? 'unknown'})`,
+    why: problem ?? `the service did not come back (${notReady ?? 'unknown'})`,
   };
-  // A backup and restore is judged by the user's own commands where they gave them: a dump
-  // restores the data, not a stray file in the data directory.
-  const byFiles = !(disruption === 'backup-restore' && (subject.command || seeded.dataset || seeded.site));
-  const cells = byFiles ? await observeFiles(stack, seeded, disruption, reading) : [];
-  // A backup of the user's own is judged by their own fingerprint where they gave one.
-  if (seeded.dataset && subject.databasePath && !(disruption === 'backup-restore' && subject.command))
-    cells.push(await observeDataset(stack, seeded, disruption, reading, subject.databasePath));
-  if (seeded.site && subject.databasePath && !(disruption === 'backup-restore' && subject.command))
-    cells.push(await observeSite(stack, seeded, disruption, reading, subject.databasePath));
-  if (subject.command && subject.primary) cells.push(await observeCommand(stack, seeded, disruption, reading, subject.primary));
+  const owed = owedProbes(subject, disruption);
+  const files = owed.filter((entry) => entry.probe === 'file');
+  const cells =
+    files.length > 0
+      ? await guarded(stack, seeded, disruption, files, () =>
+          observeFiles(
+            stack,
+            seeded,
+            disruption,
+            reading,
+            files.map((entry) => entry.path),
+          ),
+        )
+      : [];
+  for (const entry of owed) {
+    if (entry.probe === 'file') continue;
+    const observer = OBSERVERS[entry.probe];
+    cells.push(...(await guarded(stack, seeded, disruption, [entry], async () => [await observer(stack, seeded, disruption, reading, entry.path)])));
+  }
   return cells;
 }

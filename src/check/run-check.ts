@@ -11,9 +11,17 @@ import { ComposeStack } from '../stack/compose-stack.ts';
 import { stopwatch } from '../timing/clock.ts';
 import { disrupt, disruptionsFor, startWriteLoads } from './disrupt.ts';
 import { observe } from './observe.ts';
-import { judgedOn, type Progress, probePortsOf, type Seeded, seed, subjectsOf } from './subjects.ts';
+import { type CellPlace, completenessErrors, judgedOn, owedCells } from './plan.ts';
+import { type Progress, probePortsOf, type Seeded, seed, subjectsOf } from './subjects.ts';
 
-export async function runCheck(options: ComposeOptions, scope: RunScope, progress: Progress): Promise<{ audit: Audit; check: Check }> {
+export interface CheckOutcome {
+  audit: Audit;
+  check: Check;
+  /** What kept the check from being complete: each a harness error, so the check cannot pass. */
+  harnessErrors: string[];
+}
+
+export async function runCheck(options: ComposeOptions, scope: RunScope, progress: Progress): Promise<CheckOutcome> {
   const { audit, settings } = await auditWithSettings(options);
   const own = settings.services ?? {};
   progress(`audit: ${audit.findings.filter((f) => f.severity === 'error').length} error finding(s); starting a copy of ${audit.project}`);
@@ -22,12 +30,16 @@ export async function runCheck(options: ComposeOptions, scope: RunScope, progres
   const backupRoot = await scope.createHostFolder('check-backups');
   const subjects = subjectsOf(audit, own, stack, progress);
   const check: Check = { copyProject: stack.plan.projectName, replaced: stack.plan.replaced, lifecycles: [], cells: [] };
-  for (const [index, disruption] of disruptionsFor(audit, own).entries()) {
+  const disruptions = disruptionsFor(audit, own);
+  let owed: CellPlace[] = [];
+  for (const [index, disruption] of disruptions.entries()) {
     const judged = subjects.filter((subject) => judgedOn(disruption, subject));
     const seeded: Seeded[] = [];
     const notes: string[] = [];
     for (const subject of judged) seeded.push(await seed(stack, subject, index, notes));
     for (const note of notes) progress(note);
+    // What the check owes is settled once the first round is written: a probe that could not log in then is dropped, none after.
+    if (index === 0) owed = owedCells(subjects, disruptions);
     // A kill lands on databases committing as fast as they can: what they acknowledged must be there after.
     const loads = disruption === 'kill' ? await startWriteLoads(stack, seeded) : [];
     const watch = stopwatch();
@@ -45,5 +57,6 @@ export async function runCheck(options: ComposeOptions, scope: RunScope, progres
     const failed = check.cells.filter((cell) => cell.lifecycle === disruption && cell.status === 'failed').length;
     progress(`${disruption}: ${ms.toFixed(0)} ms; ${failed} cell(s) failed${outcome.problem ? `; ${outcome.problem}` : ''}`);
   }
-  return { audit, check };
+  progress(`${check.cells.length} of ${owed.length} cells owed`);
+  return { audit, check, harnessErrors: completenessErrors(owed, check.cells) };
 }

@@ -5,16 +5,15 @@ import { randomUUID } from 'node:crypto';
 import type { LedgerLog } from '../backup/ledger.ts';
 import type { ServiceSettings } from '../compose/x-persist.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
-import { describeError, HarnessError } from '../errors.ts';
+import { describeError, HarnessError, StepTimeoutError } from '../errors.ts';
 import { CommandProbe } from '../probes/command-probe.ts';
 import { FileProbe } from '../probes/file-probe.ts';
 import { SqlProbe } from '../probes/sql-probe.ts';
 import { WordPressProbe } from '../probes/wordpress-probe.ts';
-import type { Audit } from '../report/model.ts';
+import type { Audit, CheckCell } from '../report/model.ts';
 import type { ComposeStack } from '../stack/compose-stack.ts';
 import type { SiteServices } from '../targets/wordpress/stack.ts';
 import { type DatabaseAccess, databaseAccess, databasePort, roundDataset } from './database-probe.ts';
-import type { Disruption } from './disruptions.ts';
 import { untilReady } from './readiness.ts';
 import { SITE_HTTP_PORT, siteServices } from './site-probe.ts';
 
@@ -50,7 +49,15 @@ export interface Seeded {
   site?: { probe: WordPressProbe; before: Fingerprint; httpSummary: string };
   /** The writes acknowledged while the server was killed. */
   ledger?: LedgerLog;
-  problem?: string;
+  /** Why the service was not ready to be written: then no probe wrote anything. */
+  notReady?: string;
+  /** Why a probe wrote nothing this round, by probe. */
+  problems: Partial<Record<CheckCell['probe'], string>>;
+}
+
+/** Why a probe holds nothing this round: its own problem, else the service's readiness. */
+export function whyNotSeeded(seeded: Seeded, probe: CheckCell['probe']): string {
+  return seeded.problems[probe] ?? seeded.notReady ?? 'it was not written';
 }
 
 export class SeedFailedError extends HarnessError {
@@ -95,74 +102,94 @@ function siteOf(service: AuditService, audit: Audit, stack: ComposeStack, progre
   return { services: found, rows: database?.dataPaths.find((path) => path.origin !== 'x-persist') };
 }
 
-/** Which services a disruption is judged on: an upgrade's and a backup's own; every one else. */
-export function judgedOn(disruption: Disruption, subject: Subject): boolean {
-  if (disruption === 'upgrade') return subject.service.upgrade !== undefined;
-  if (disruption === 'backup-restore') return subject.settings?.backup !== undefined;
-  return true;
-}
-
 export async function seed(stack: ComposeStack, subject: Subject, round: number, notes: string[]): Promise<Seeded> {
-  const beforeAnyDisruption = round === 0;
+  const seeded: Seeded = { subject, files: undefined, command: undefined, problems: {} };
   const notReady = await untilReady(stack, subject.service, subject.settings?.ready);
-  if (notReady) return { subject, files: undefined, command: undefined, problem: `before the disruption, ${notReady}` };
-  let files: Fingerprint | undefined;
-  let problem: string | undefined;
+  if (notReady) return { ...seeded, notReady: `before the disruption, ${notReady}` };
   try {
-    files = await subject.files.seed(stack);
+    seeded.files = await subject.files.seed(stack);
   } catch (error) {
-    problem = stack.redact(describeError(error));
+    seeded.problems.file = stack.redact(describeError(error));
   }
-  let command: Fingerprint | undefined;
   try {
-    command = subject.command ? await subject.command.seed(stack) : undefined;
+    seeded.command = subject.command ? await subject.command.seed(stack) : undefined;
   } catch (error) {
     const detail = stack.redact(describeError(error));
     // The user's own seed failing is bad input, not a finding about the data: say so before anything is disrupted.
-    if (beforeAnyDisruption) throw new SeedFailedError(subject.service.service, detail);
-    problem = detail;
+    if (round === 0) throw new SeedFailedError(subject.service.service, detail);
+    seeded.problems.command = detail;
   }
-  const probeOwn = async <T>(write: () => Promise<T>, drop: () => void, what: string): Promise<T | undefined> => {
+  const { database, site: access } = subject;
+  const dataset = database
+    ? await seedOwnProbe(stack, seeded, round, notes, 'dataset', async () => {
+        const probe = new SqlProbe(database.target, roundDataset(round), subject.service.service, database.login);
+        return { probe, before: await probe.seed(stack) };
+      })
+    : undefined;
+  const site = access
+    ? await seedOwnProbe(stack, seeded, round, notes, 'site', () =>
+        attempts(
+          SITE_SEED_ATTEMPTS,
+          (failure) => notes.push(`${subject.service.service}: writing the WordPress content: ${stack.redact(failure)}`),
+          async () => {
+            const probe = new WordPressProbe(randomUUID(), round, [], () => undefined, { site: access.services, addToInstalledSite: true });
+            const before = await probe.seed(stack);
+            return { probe, before, httpSummary: probe.seeded.before.httpSummary };
+          },
+        ),
+      )
+    : undefined;
+  return { ...seeded, ...(dataset ? { dataset } : {}), ...(site ? { site } : {}) };
+}
+
+/**
+ * The site is written in a dozen HTTP requests: one answered badly while Apache or its database
+ * settles is tried again. Each attempt adds posts and media of its own and rewrites the plugin
+ * file, so an earlier attempt's leftovers change nothing that is judged. A step that timed out
+ * has waited long enough already and is not tried again.
+ */
+const SITE_SEED_ATTEMPTS = 3;
+
+async function attempts<T>(limit: number, onFailure: (failure: string) => void, write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
     try {
       return await write();
     } catch (error) {
-      const detail = stack.redact(describeError(error));
-      if (!beforeAnyDisruption) problem ??= detail;
-      else {
-        // The check's own way in failed (a login the service refuses): files still prove the data.
-        drop();
-        notes.push(`${subject.service.service}: ${what} could not be written (${detail}); its data is proven by files`);
-      }
-      return undefined;
+      if (attempt >= limit || error instanceof StepTimeoutError) throw error;
+      onFailure(`attempt ${attempt} of ${limit} failed (${describeError(error)}); trying again`);
     }
-  };
-  const { database, site: siteAccess } = subject;
-  const dataset = database
-    ? await probeOwn(
-        async () => {
-          const probe = new SqlProbe(database.target, roundDataset(round), subject.service.service, database.login);
-          return { probe, before: await probe.seed(stack) };
-        },
-        () => {
-          subject.database = undefined;
-        },
-        'the dataset',
-      )
-    : undefined;
-  const site = siteAccess
-    ? await probeOwn(
-        async () => {
-          const probe = new WordPressProbe(randomUUID(), round, [], () => undefined, { site: siteAccess.services, addToInstalledSite: true });
-          const before = await probe.seed(stack);
-          return { probe, before, httpSummary: probe.seeded.before.httpSummary };
-        },
-        () => {
-          subject.site = undefined;
-        },
-        'the WordPress content',
-      )
-    : undefined;
-  return { subject, files, command, ...(dataset ? { dataset } : {}), ...(site ? { site } : {}), ...(problem ? { problem } : {}) };
+  }
+}
+
+/**
+ * Writes this round's data through the service's own protocol. Before any disruption, a failure
+ * means the check's own way in does not work (a login the service refuses): the probe is dropped
+ * for the whole check, with a note, and files still prove the data. After that, the probe owes
+ * its cell: the failure is kept as the reason that cell is unavailable.
+ */
+async function seedOwnProbe<T>(
+  stack: ComposeStack,
+  seeded: Seeded,
+  round: number,
+  notes: string[],
+  kind: 'dataset' | 'site',
+  write: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await write();
+  } catch (error) {
+    const detail = stack.redact(describeError(error));
+    const { subject } = seeded;
+    if (round > 0) seeded.problems[kind] = detail;
+    else {
+      if (kind === 'dataset') subject.database = undefined;
+      else subject.site = undefined;
+      notes.push(
+        `${subject.service.service}: ${kind === 'dataset' ? 'the dataset' : 'the WordPress content'} could not be written (${detail}); its data is proven by files`,
+      );
+    }
+    return undefined;
+  }
 }
 
 /**

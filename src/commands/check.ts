@@ -56,7 +56,13 @@ export async function checkCommand(options: CheckOptions, print: Print): Promise
     );
     stopListening();
   }
-  const report = projectReport({ runId, startedAt, finishedAt: wallClock(), durationMs: timer.ms(), engine }, outcome.audit, outcome.check);
+  const report = projectReport(
+    { runId, startedAt, finishedAt: wallClock(), durationMs: timer.ms(), engine },
+    outcome.audit,
+    outcome.check,
+    outcome.harnessErrors,
+  );
+  for (const error of report.harnessErrors) print(`persist: ${error}`);
   printCheck(report, print);
   const written = await writeReport(report, options.out ?? defaultOutDir(runId), options.out === undefined);
   const code = exitCodeFor(report);

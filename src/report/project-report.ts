@@ -14,7 +14,8 @@ export interface ProjectRun {
   engine: EngineFacts;
 }
 
-export function projectReport(run: ProjectRun, audit: Audit, check?: Check): Report {
+/** harnessErrors: what kept the command from a complete answer (a check that owes cells it did not produce). */
+export function projectReport(run: ProjectRun, audit: Audit, check?: Check, harnessErrors: readonly string[] = []): Report {
   const report: Report = {
     schemaVersion: SCHEMA_VERSION,
     runId: run.runId,
@@ -33,7 +34,7 @@ export function projectReport(run: ProjectRun, audit: Audit, check?: Check): Rep
     summary: summarise([], []),
     results: [],
     controls: [],
-    harnessErrors: [],
+    harnessErrors: [...harnessErrors],
     audit,
     ...(check ? { check } : {}),
   };

@@ -7,8 +7,18 @@ import { deterministicPng } from '../../data/png.ts';
 import { HarnessError } from '../../errors.ts';
 import type { Stack } from '../../stack/stack.ts';
 import { httpRequest } from '../../web/http.ts';
-import { generatorVersion, install, isInstallRedirect, publishPost, uploadMedia, waitForSite, type PublishedPost, type UploadedMedia } from './site.ts';
-import { addPlugin, databaseVersion, HARNESS_SITE, PLUGIN_PATH, readPostRows, type SiteServices } from './stack.ts';
+import {
+  generatorVersion,
+  install,
+  isInstallRedirect,
+  publishPost,
+  uploadMedia,
+  waitForServedText,
+  waitForSite,
+  type PublishedPost,
+  type UploadedMedia,
+} from './site.ts';
+import { addPlugin, databaseVersion, HARNESS_SITE, PLUGIN_PATH, pluginMarker, readPostRows, type SiteServices } from './stack.ts';
 
 export const SITE_ITEMS = ['site installed', 'posts over HTTP', 'post rows in the database', 'media file', 'plugin file'] as const;
 export type SiteItem = (typeof SITE_ITEMS)[number];
@@ -76,6 +86,8 @@ export async function addContent(
   const media = await uploadMedia(baseUrl, `harness-media-${trial}.png`, 'image/png', deterministicPng());
   const pluginToken = sha256(token).slice(0, 16);
   await addPlugin(stack, pluginToken, site);
+  // A plugin file rewritten on a site that served the last one moments ago (the check's next round) reaches visitors only once PHP revalidates it.
+  await waitForServedText(`${baseUrl}${PLUGIN_PATH}`, pluginMarker(pluginToken));
   const content: SiteContent = { posts, media, pluginToken };
   const serverVersion = `${generatorVersion((await httpRequest(`${baseUrl}/`)).body) ?? 'WordPress (version not announced)'}; database ${await databaseVersion(stack, site)}`;
   evidence.push(`post ids: ${posts.map((p) => p.id).join(', ')}; media id ${media.id} at ${media.path} (${media.bytes} bytes)`);
@@ -124,7 +136,7 @@ export async function observeSite(stack: Stack, baseUrl: string, content: SiteCo
   codes.push(`media → ${media.status}`);
   const plugin = await httpRequest(`${baseUrl}${PLUGIN_PATH}`);
   codes.push(`plugin → ${plugin.status}`);
-  const pluginServed = plugin.status === 200 && plugin.body.toString('utf8').includes(`harness-marker:${content.pluginToken}`);
+  const pluginServed = plugin.status === 200 && plugin.body.toString('utf8').includes(pluginMarker(content.pluginToken));
 
   const item = (present: boolean, rowCount: number, hash: string): TableFingerprint =>
     present ? { present, rows: rowCount, contentHash: hash } : { present: false, rows: 0, contentHash: null };

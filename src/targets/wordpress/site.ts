@@ -13,6 +13,25 @@ export function waitForSite(baseUrl: string, timeoutMs: number): Promise<HttpAns
   return pollUntil(`${baseUrl}/`, (answer) => answer.status < 500, 'Waiting for WordPress to answer', timeoutMs, POLL_INTERVAL_MS);
 }
 
+/**
+ * PHP's opcache checks a script's timestamp at most every opcache.revalidate_freq seconds (2 in
+ * PHP's defaults and in the official image's opcache-recommended.ini), so a PHP file rewritten
+ * soon after it was last served is served from the old compiled copy for up to that long.
+ * Several revalidation periods, so a loaded machine still sees the new file.
+ */
+export const PHP_REVALIDATE_WAIT_MS = 15_000;
+
+/** Polls a PHP file until what it serves contains `text`: once PHP has seen the file as it is now. */
+export function waitForServedText(url: string, text: string, timeoutMs = PHP_REVALIDATE_WAIT_MS): Promise<HttpAnswer> {
+  return pollUntil(
+    url,
+    (answer) => answer.status === 200 && answer.body.toString('utf8').includes(text),
+    `Waiting for ${new URL(url).pathname} to serve the new file`,
+    timeoutMs,
+    POLL_INTERVAL_MS,
+  );
+}
+
 export function isInstallRedirect(answer: HttpAnswer): boolean {
   return answer.status >= 300 && answer.status < 400 && (answer.location ?? '').includes('/wp-admin/install.php');
 }

@@ -93,8 +93,13 @@ export async function siteUrl(stack: Stack, site: SiteServices = HARNESS_SITE): 
 /** A file placed in wp-content, as a user's plugin would be; it prints its token when fetched. */
 export const PLUGIN_PATH = '/wp-content/plugins/harness-marker/harness-marker.php';
 
+/** What the plugin file prints when it is served. */
+export function pluginMarker(token: string): string {
+  return `harness-marker:${token}`;
+}
+
 export async function addPlugin(stack: Stack, token: string, site: SiteServices = HARNESS_SITE): Promise<void> {
-  const content = `<?php\n/*\nPlugin Name: Harness marker\nDescription: Proves that wp-content survives.\n*/\necho 'harness-marker:${token}';\n`;
+  const content = `<?php\n/*\nPlugin Name: Harness marker\nDescription: Proves that wp-content survives.\n*/\necho '${pluginMarker(token)}';\n`;
   const script = 'mkdir -p "$(dirname "$1")" && cat > "$1" && chmod 644 "$1"';
   const placed = await execIn(stack.containerId(site.web), ['sh', '-c', script, 'sh', `${SITE_DIR}${PLUGIN_PATH}`], { stdin: Buffer.from(content) });
   if (placed.exitCode !== 0)
