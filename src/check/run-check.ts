@@ -6,13 +6,15 @@
 import { auditWithSettings } from '../compose/audit.ts';
 import type { ComposeOptions } from '../compose/compose-cli.ts';
 import type { RunScope } from '../docker/run-scope.ts';
+import { describeError } from '../errors.ts';
 import type { Audit, Check } from '../report/model.ts';
 import { ComposeStack } from '../stack/compose-stack.ts';
 import { stopwatch } from '../timing/clock.ts';
 import { disrupt, disruptionsFor, startWriteLoads } from './disrupt.ts';
+import type { Disruption } from './disruptions.ts';
 import { observe } from './observe.ts';
 import { type CellPlace, completenessErrors, judgedOn, owedCells } from './plan.ts';
-import { type Progress, probePortsOf, type Seeded, seed, subjectsOf } from './subjects.ts';
+import { type Progress, probePortsOf, type Seeded, type Subject, seed, subjectsOf } from './subjects.ts';
 
 export interface CheckOutcome {
   audit: Audit;
@@ -27,36 +29,66 @@ export async function runCheck(options: ComposeOptions, scope: RunScope, progres
   progress(`audit: ${audit.findings.filter((f) => f.severity === 'error').length} error finding(s); starting a copy of ${audit.project}`);
   const stack = await ComposeStack.start(scope, options, probePortsOf(audit));
   if (stack.startProblem) progress(`the copy started with a problem: ${stack.startProblem}`);
-  const backupRoot = await scope.createHostFolder('check-backups');
-  const subjects = subjectsOf(audit, own, stack, progress);
-  const check: Check = { copyProject: stack.plan.projectName, replaced: stack.plan.replaced, lifecycles: [], cells: [] };
+  const round: Round = {
+    stack,
+    subjects: subjectsOf(audit, own, stack, progress),
+    backupRoot: await scope.createHostFolder('check-backups'),
+    check: { copyProject: stack.plan.projectName, replaced: stack.plan.replaced, lifecycles: [], cells: [] },
+    progress,
+  };
   const disruptions = disruptionsFor(audit, own);
-  let owed: CellPlace[] = [];
+  let owed: CellPlace[] | undefined;
+  const harnessErrors: string[] = [];
   for (const [index, disruption] of disruptions.entries()) {
-    const judged = subjects.filter((subject) => judgedOn(disruption, subject));
-    const seeded: Seeded[] = [];
-    const notes: string[] = [];
-    for (const subject of judged) seeded.push(await seed(stack, subject, index, notes));
-    for (const note of notes) progress(note);
-    // What the check owes is settled once the first round is written: a probe that could not log in then is dropped, none after.
-    if (index === 0) owed = owedCells(subjects, disruptions);
-    // A kill lands on databases committing as fast as they can: what they acknowledged must be there after.
-    const loads = disruption === 'kill' ? await startWriteLoads(stack, seeded) : [];
-    const watch = stopwatch();
-    const outcome = await disrupt(stack, disruption, judged, backupRoot);
-    const ms = watch.ms();
-    for (const { entry, load } of loads) entry.ledger = await load.stop();
-    check.lifecycles.push({
-      lifecycle: disruption,
-      ms,
-      ...(outcome.problem ? { problem: outcome.problem } : {}),
-      ...(outcome.notes.length > 0 ? { steps: outcome.notes } : {}),
-    });
-    for (const note of outcome.notes) progress(`  ${note}`);
-    for (const entry of seeded) check.cells.push(...(await observe(stack, entry, disruption, outcome.perService.get(entry.subject.service.service))));
-    const failed = check.cells.filter((cell) => cell.lifecycle === disruption && cell.status === 'failed').length;
-    progress(`${disruption}: ${ms.toFixed(0)} ms; ${failed} cell(s) failed${outcome.problem ? `; ${outcome.problem}` : ''}`);
+    try {
+      await runRound(round, disruption, index, () => {
+        // What the check owes is settled once the first round is written: a probe that could not log in then is dropped, none after.
+        owed ??= owedCells(round.subjects, disruptions);
+      });
+    } catch (error) {
+      // Before the first disruption, a failure is the project's (a seed command that fails): said as one sentence.
+      if (owed === undefined) throw error;
+      harnessErrors.push(`The check stopped during \`${disruption}\`: ${stack.redact(describeError(error))}`);
+      break;
+    }
   }
-  progress(`${check.cells.length} of ${owed.length} cells owed`);
-  return { audit, check, harnessErrors: completenessErrors(owed, check.cells) };
+  const { cells } = round.check;
+  progress(`${cells.length} of ${owed?.length ?? 0} cells owed`);
+  return { audit, check: round.check, harnessErrors: [...harnessErrors, ...completenessErrors(owed ?? [], cells)] };
+}
+
+/** What every round of the check works on. */
+interface Round {
+  stack: ComposeStack;
+  subjects: Subject[];
+  backupRoot: string;
+  check: Check;
+  progress: Progress;
+}
+
+/** One disruption: this round's data written, the disruption run on the whole copy, every owed cell read back. */
+async function runRound(round: Round, disruption: Disruption, index: number, written: () => void): Promise<void> {
+  const { stack, check, progress } = round;
+  const judged = round.subjects.filter((subject) => judgedOn(disruption, subject));
+  const seeded: Seeded[] = [];
+  const notes: string[] = [];
+  for (const subject of judged) seeded.push(await seed(stack, subject, index, notes));
+  for (const note of notes) progress(note);
+  written();
+  // A kill lands on databases committing as fast as they can: what they acknowledged must be there after.
+  const loads = disruption === 'kill' ? await startWriteLoads(stack, seeded) : [];
+  const watch = stopwatch();
+  const outcome = await disrupt(stack, disruption, judged, round.backupRoot);
+  const ms = watch.ms();
+  for (const { entry, load } of loads) entry.ledger = await load.stop();
+  check.lifecycles.push({
+    lifecycle: disruption,
+    ms,
+    ...(outcome.problem ? { problem: outcome.problem } : {}),
+    ...(outcome.notes.length > 0 ? { steps: outcome.notes } : {}),
+  });
+  for (const note of outcome.notes) progress(`  ${note}`);
+  for (const entry of seeded) check.cells.push(...(await observe(stack, entry, disruption, outcome.perService.get(entry.subject.service.service))));
+  const failed = check.cells.filter((cell) => cell.lifecycle === disruption && cell.status === 'failed').length;
+  progress(`${disruption}: ${ms.toFixed(0)} ms; ${failed} cell(s) failed${outcome.problem ? `; ${outcome.problem}` : ''}`);
 }

@@ -83,14 +83,15 @@ export class PersistReporter implements Reporter {
   }
 }
 
-interface Collected {
+export interface Collected {
   results: CellResult[];
   controls: ControlResult[];
   performance: PerformancePart[];
   tests: TestRecord[];
 }
 
-function collect(test: TestCase, collected: Collected, harnessErrors: string[]): void {
+/** One test's part of the report: its result, control or figures, and a harness error where it has none to give. */
+export function collect(test: TestCase, collected: Collected, harnessErrors: string[]): void {
   const meta = test.meta();
   if (meta.persistResult) collected.results.push(meta.persistResult);
   if (meta.persistControl) collected.controls.push(meta.persistControl);
@@ -102,9 +103,15 @@ function collect(test: TestCase, collected: Collected, harnessErrors: string[]):
     const file = relative(PACKAGE_ROOT, test.module.moduleId);
     collected.tests.push({ file, name: test.fullName, durationMs: Math.round(test.diagnostic()?.duration ?? 0), ids });
   }
-  if (!meta.persistResult && !meta.persistControl && !meta.persistPerformance && outcome.state === 'failed') {
+  const handedOver = meta.persistResult !== undefined || meta.persistControl !== undefined || meta.persistPerformance !== undefined;
+  if (!handedOver && outcome.state === 'failed') {
     // The test failed before it produced a result: the harness could not run it.
     const reasons = outcome.errors.map((e) => e.message).join('; ');
     harnessErrors.push(`${test.fullName}: ${reasons || 'it failed without an error message'}`);
   }
+  // A scenario that passed without saying what it saw proved nothing, and its cell would simply be absent.
+  if (!handedOver && outcome.state === 'passed')
+    harnessErrors.push(
+      `${test.fullName}: it passed without handing a result to the report, so the report cannot show what it proved. This is a harness bug; please report it.`,
+    );
 }
