@@ -24,6 +24,7 @@ ${notable.length > 0 ? `<ul>${notable.join('')}</ul>` : ''}
   return `<section id="verdict" class="${ok ? 'ok' : 'not-ok'}">
 <p class="verdict">${ok ? 'PASSED' : 'NOT PASSED'}</p>
 <p class="counts">${passed} cell(s) passed, ${failed} failed, ${surprises} not as the audit predicted; a copy (<code>${esc(check.copyProject)}</code>) was run, the original was not touched</p>
+${report.harnessErrors.length > 0 ? `<ul class="problems">${report.harnessErrors.map((error) => `<li>harness error: ${esc(error)}</li>`).join('')}</ul>` : ''}
 <p class="meta">${check.lifecycles.map((entry) => `<code>${esc(entry.lifecycle)}</code> ${(entry.ms / 1000).toFixed(1)} s${entry.steps || entry.problem ? ` (${esc([...(entry.steps ?? []), ...(entry.problem ? [entry.problem] : [])].join('; '))})` : ''}`).join(' · ')}</p>
 </section>
 ${services.join('\n')}`;

@@ -39,4 +39,15 @@ describe('a check report', () => {
     expect(junit.match(/<testcase /g)).toHaveLength(36);
     expect(junit.match(/<failure /g)).toHaveLength(13);
   });
+
+  test('a check that owed a cell it did not produce cannot pass: exit 2, the missing cell named in every format', () => {
+    const incomplete = structuredClone(report);
+    incomplete.check!.cells = incomplete.check!.cells.map((cell) => ({ ...cell, status: 'passed' as const }));
+    const missing = 'The check owed 37 cells and produced 36: missing blog /var/www/html (site) after `kill`. This is a harness bug; please report it.';
+    incomplete.harnessErrors.push(missing);
+    expect(exitCodeFor(incomplete)).toBe(2);
+    expect(renderMarkdown(incomplete)).toContain(`harness error: ${missing}`);
+    expect(renderHtml(incomplete)).toContain('<li>harness error: The check owed 37 cells and produced 36: missing blog /var/www/html (site) after `kill`.');
+    expect(renderJunit(incomplete)).toMatch(/<error message="The check owed 37 cells/);
+  });
 });
