@@ -32,6 +32,8 @@ interface RunRecord {
   failed: number;
   harnessErrors: string[];
   complete: boolean;
+  /** Each failed cell with its evidence: what a reader needs to see why a run did not pass. */
+  failedCells: string[];
 }
 
 const scratch = await mkdtemp(join(tmpdir(), 'persist-check-stability-'));
@@ -61,11 +63,15 @@ try {
       failed: cells.filter((cell) => cell.status === 'failed').length,
       harnessErrors,
       complete: harnessErrors.length === 0 && cells.length > 0,
+      failedCells: cells
+        .filter((cell) => cell.status === 'failed')
+        .map((cell) => `${cell.service} ${cell.path} (${cell.probe}) after \`${cell.lifecycle}\`: ${cell.observed}; ${cell.evidence.join('; ')}`),
     };
     records.push(record);
     console.log(
       `run ${run}/${runs}: exit ${record.exitCode}, ${seconds} s, ${record.cells} cells (${record.passed} passed, ${record.failed} failed)${record.complete ? '' : `, INCOMPLETE: ${harnessErrors.join('; ')}`}`,
     );
+    for (const failed of record.failedCells) console.log(`  failed: ${failed}`);
   }
 } finally {
   await rm(scratch, { recursive: true, force: true });
