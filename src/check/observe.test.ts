@@ -34,7 +34,7 @@ function blog(files: FileProbe): Subject {
     fates: { restart: 'kept' },
   } as AuditDataPath;
   return {
-    service: { service: 'blog', image: 'wordpress', imageId: 'x', mounts: [], dataPaths: [path] },
+    service: { service: 'blog', image: 'wordpress', imageId: 'x', facts: { source: 'local-image' }, mounts: [], dataPaths: [path] },
     settings: undefined,
     files,
     command: undefined,

@@ -10,7 +10,7 @@ const dataPath = (path: string, origin: AuditDataPath['origin'] = 'image-volume'
 function subject(name: string, paths: string[], own: Partial<PlannedSubject> = {}): PlannedSubject {
   const dataPaths = paths.map((path) => dataPath(path));
   return {
-    service: { service: name, image: 'x', imageId: 'x', mounts: [], dataPaths },
+    service: { service: name, image: 'x', imageId: 'x', facts: { source: 'local-image' }, mounts: [], dataPaths },
     settings: undefined,
     command: undefined,
     primary: dataPaths[0],

@@ -3,7 +3,7 @@
 // site over HTTP, the user's own seed command where x-persist gives one), each disruption run
 // on the whole copy as a team runs it, and the data read back. Every cell keeps what the user
 // needs, what the audit predicted and what happened.
-import { auditWithSettings } from '../compose/audit.ts';
+import { auditWithSettings, ImagesNotHereError } from '../compose/audit.ts';
 import type { ComposeOptions } from '../compose/compose-cli.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { describeError } from '../errors.ts';
@@ -24,7 +24,9 @@ export interface CheckOutcome {
 }
 
 export async function runCheck(options: ComposeOptions, scope: RunScope, progress: Progress): Promise<CheckOutcome> {
-  const { audit, settings } = await auditWithSettings(options);
+  const { audit, settings, missing } = await auditWithSettings(options);
+  // The copy runs the project's own images, never pulling or building them.
+  if (missing.length > 0) throw new ImagesNotHereError(missing, missing.length === 1 ? 'the copy cannot start it' : 'the copy cannot start them');
   const own = settings.services ?? {};
   progress(`audit: ${audit.findings.filter((f) => f.severity === 'error').length} error finding(s); starting a copy of ${audit.project}`);
   const stack = await ComposeStack.start(scope, options, probePortsOf(audit));

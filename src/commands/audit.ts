@@ -4,6 +4,7 @@
 import { auditProject } from '../compose/audit.ts';
 import type { ComposeOptions } from '../compose/compose-cli.ts';
 import { checkEngine } from '../docker/engine.ts';
+import { reportRefusal } from './refusal-report.ts';
 import { newRunId } from '../docker/labels.ts';
 import { exitCodeFor, type Audit } from '../report/model.ts';
 import { auditTables, describeCounts, SEVERITY_WORDS } from '../report/render/audit-tables.ts';
@@ -24,7 +25,7 @@ export function printAudit(audit: Audit, print: Print): void {
   print(`Project ${audit.project} (${audit.files.join(', ')}), Docker Compose ${audit.composeVersion}: read on paper, nothing started.`);
   for (const table of auditTables(audit)) {
     print('');
-    print(`${table.service}  ${table.image}`);
+    print(`${table.service}  ${table.image}  (${table.read})`);
     if (table.rows.length === 0) print(`  ${table.noDataPaths}`);
     else {
       const header = table.header.filter((name) => name !== 'why');
@@ -45,8 +46,10 @@ export async function auditCommand(options: AuditOptions, print: Print): Promise
   const startedAt = wallClock();
   const timer = stopwatch();
   const runId = `audit-${newRunId(startedAt)}`;
-  const audit = await auditProject(options);
-  const engine = await checkEngine();
+  const refuse = (error: unknown) => reportRefusal(error, { runId, startedAt, timer, command: 'audit' }, options, print);
+  // The engine first: without it every image would look absent.
+  const engine = await checkEngine().catch(refuse);
+  const audit = await auditProject(options).catch(refuse);
   const report = projectReport({ runId, startedAt, finishedAt: wallClock(), durationMs: timer.ms(), engine }, audit);
   printAudit(audit, print);
   const written = await writeReport(report, options.out ?? defaultOutDir(runId), options.out === undefined);

@@ -3,6 +3,7 @@
 // `persist run`; exit 0 when everything needed survived as predicted, 1 when needed data was
 // lost, 2 when the check could not run or a prediction did not hold.
 import { runCheck } from '../check/run-check.ts';
+import { reportRefusal } from './refusal-report.ts';
 import type { ComposeOptions } from '../compose/compose-cli.ts';
 import { checkEngine } from '../docker/engine.ts';
 import { newRunId } from '../docker/labels.ts';
@@ -40,14 +41,17 @@ export async function checkCommand(options: CheckOptions, print: Print): Promise
   const startedAt = wallClock();
   const timer = stopwatch();
   const runId = `check-${newRunId(startedAt)}`;
-  const engine = await checkEngine();
+  const engine = await checkEngine().catch((error: unknown) => reportRefusal(error, { runId, startedAt, timer, command: 'check' }, options, print));
   const scope = new RunScope(runId);
   const stopListening = sweepOnSignal(runId);
-  let outcome: Awaited<ReturnType<typeof runCheck>>;
+  let outcome: Awaited<ReturnType<typeof runCheck>> | undefined;
   // The verdict stands whatever the cleanup meets; what it could not remove is said after it.
   let leftBehind: unknown;
+  let refused: unknown;
   try {
     outcome = await runCheck(options, scope, progress);
+  } catch (error) {
+    refused = error;
   } finally {
     await scope.dispose().catch((error: unknown) => progress(`cleanup: ${describeError(error)}`));
     leftBehind = await sweepRun(runId).then(
@@ -56,6 +60,8 @@ export async function checkCommand(options: CheckOptions, print: Print): Promise
     );
     stopListening();
   }
+  // Refused before any verdict (bad input, images the copy lacks, a seed that fails): a report all the same, after the cleanup.
+  if (outcome === undefined) return reportRefusal(refused, { runId, startedAt, timer, command: 'check' }, options, print);
   const report = projectReport(
     { runId, startedAt, finishedAt: wallClock(), durationMs: timer.ms(), engine },
     outcome.audit,

@@ -6,9 +6,10 @@ import { resolve } from 'node:path';
 import { inspectImage, type ImageFacts } from '../docker/engine.ts';
 import { isWithin } from '../storage/paths.ts';
 import { HarnessError, UsageError } from '../errors.ts';
-import { composeConfig, composeVersion, type ComposeOptions } from './compose-cli.ts';
+import { composeArgs, composeConfig, composeVersion, type ComposeOptions } from './compose-cli.ts';
+import { announcedVersion } from './image-version.ts';
 import { dataPathsOf, recognise, type ServiceRuntime } from './data-paths.ts';
-import { findingsFor, upgradeMovesData, viewOf, type ServiceFacts } from './findings.ts';
+import { type Finding, findingsFor, upgradeMovesData, viewOf, type ServiceFacts } from './findings.ts';
 import { readProject, type ComposeProject, type ProjectService } from './project.ts';
 import type { Audit } from '../report/model.ts';
 import { LIFECYCLE, withImageVolumes, type StorageMount } from './storage-map.ts';
@@ -16,25 +17,14 @@ import { parseXPersist, type ServiceSettings, upgradeImageOf, type XPersistSetti
 
 export type ServiceAudit = Audit['services'][number];
 
-export class ImageNotHereError extends HarnessError {
-  constructor(image: string, service: string, builds: boolean) {
-    super(
-      `Image ${image} of service ${service} is not on this machine, so its VOLUMEs and settings cannot be read.`,
-      `Run \`docker compose ${builds ? 'build' : 'pull'} ${service}\`, then run persist again.`,
-    );
-  }
-}
-
-/** Each image inspected once per audit, however many services run it. */
-type Images = (reference: string, service: ProjectService) => Promise<ImageFacts>;
+/** Each image inspected once per audit, however many services run it; undefined where it is not on this machine. */
+type Images = (reference: string) => Promise<ImageFacts | undefined>;
 
 function imagesOnThisMachine(): Images {
   const inspected = new Map<string, Promise<ImageFacts | undefined>>();
-  return async (reference, service) => {
+  return (reference) => {
     if (!inspected.has(reference)) inspected.set(reference, inspectImage(reference));
-    const facts = await inspected.get(reference);
-    if (!facts) throw new ImageNotHereError(reference, service.name, service.builds && reference === service.image);
-    return facts;
+    return inspected.get(reference) as Promise<ImageFacts | undefined>;
   };
 }
 
@@ -49,8 +39,8 @@ async function inheritedMounts(service: ProjectService, services: readonly Proje
     const [name = '', mode] = entry.split(':');
     const other = services.find((candidate) => candidate.name === name);
     if (!other || entry.startsWith('container:')) continue;
-    const image = await imageOf(other.image, other);
-    for (const mount of withImageVolumes(other.mounts, image.volumes)) inherited.push({ ...mount, readOnly: mount.readOnly || mode === 'ro' });
+    const image = await imageOf(other.image);
+    for (const mount of withImageVolumes(other.mounts, image?.volumes ?? [])) inherited.push({ ...mount, readOnly: mount.readOnly || mode === 'ro' });
   }
   const own = new Set(service.mounts.map((mount) => mount.target));
   return inherited.filter((mount) => !own.has(mount.target));
@@ -70,11 +60,21 @@ function runtimeOf(service: ProjectService, image: ImageFacts): ServiceRuntime {
   };
 }
 
-async function auditService(service: ProjectService, settings: ServiceSettings | undefined, project: ComposeProject, imageOf: Images) {
+/** What the audit of one service needs besides the service: its settings, the project, the images, how to name a Compose command. */
+interface AuditContext {
+  settings: ServiceSettings | undefined;
+  project: ComposeProject;
+  imageOf: Images;
+  options: ComposeOptions;
+}
+
+async function auditService(service: ProjectService, context: AuditContext): Promise<{ view: ServiceAudit; findings: Finding[] }> {
+  const { settings, project, imageOf } = context;
   const fixedNames = project.fixedVolumeNames;
   const composeMounts = [...service.mounts, ...(await inheritedMounts(service, project.services, imageOf))];
   const upgradeTo = upgradeImageOf(service.name, settings);
-  const [image, newImage] = await Promise.all([imageOf(service.image, service), upgradeTo ? imageOf(upgradeTo, service) : undefined]);
+  const [image, newImage] = await Promise.all([imageOf(service.image), upgradeTo ? imageOf(upgradeTo) : undefined]);
+  if (!image) return unreadService(service, context, composeMounts);
   const recognisedAs = recognise(service.image);
   const declared = settings?.data ?? [];
   const mounts = withImageVolumes(composeMounts, image.volumes);
@@ -83,6 +83,8 @@ async function auditService(service: ProjectService, settings: ServiceSettings |
     const view = viewOf(path, mounts, newImage?.volumes);
     return ephemeral.some((disposable) => isWithin(path.path, disposable)) ? { ...view, ephemeral: true } : view;
   });
+  const findings: Finding[] = [];
+  if (upgradeTo && !newImage) findings.push(unreadImage(service, upgradeTo, context.options, 'upgrade'));
   let upgrade: ServiceFacts['upgrade'];
   if (newImage && upgradeTo) {
     const newMounts = withImageVolumes(composeMounts, newImage.volumes);
@@ -103,12 +105,93 @@ async function auditService(service: ProjectService, settings: ServiceSettings |
     service: service.name,
     image: service.image,
     imageId: image.id,
+    facts: { source: 'local-image', ...versionOf(image) },
     mounts,
     dataPaths,
     ...(recognisedAs ? { recognisedAs } : {}),
     ...(upgrade && newImage ? { upgrade: { image: upgrade.image, imageId: newImage.id, dataPaths: upgrade.dataPaths } } : {}),
   };
-  return { view, findings: findingsFor(facts, fixedNames) };
+  return { view, findings: [...findings, ...findingsFor(facts, fixedNames)] };
+}
+
+/** The version an image announces: its OCI version label, else the variable its official image sets. */
+function versionOf(image: ImageFacts): { version?: string } {
+  const version = announcedVersion(image.labels, image.env);
+  return version ? { version } : {};
+}
+
+/**
+ * A service whose image cannot be read: where it keeps its data is unknown, so it is judged on
+ * what the project itself says (its Compose mounts, the data paths x-persist declares), and the
+ * audit says how to make it readable. The rest of the project is audited as usual.
+ */
+function unreadService(service: ProjectService, context: AuditContext, mounts: StorageMount[]): { view: ServiceAudit; findings: Finding[] } {
+  const declared = context.settings?.data ?? [];
+  const ephemeral = context.settings?.ephemeral ?? [];
+  const runtime: ServiceRuntime = { ...runtimeOf(service, NOTHING_READ), imageWorkingDir: service.workingDir ?? '/' };
+  const dataPaths = dataPathsOf(undefined, runtime, declared).map((path) => {
+    const view = viewOf(path, mounts);
+    return ephemeral.some((disposable) => isWithin(path.path, disposable)) ? { ...view, ephemeral: true } : view;
+  });
+  const facts: ServiceFacts = { service: service.name, mounts, dataPaths, ephemeral };
+  const view: ServiceAudit = { service: service.name, image: service.image, imageId: '', facts: { source: 'unread' }, mounts, dataPaths };
+  const unread = unreadImage(service, service.image, context.options, 'service', declared.length);
+  return { view, findings: [unread, ...findingsFor(facts, context.project.fixedVolumeNames)] };
+}
+
+/** An image nothing could be read from: no VOLUME, no ENV, no WORKDIR. */
+const NOTHING_READ: ImageFacts = {
+  reference: '',
+  id: '',
+  created: '',
+  labels: {},
+  defaultCommand: [],
+  volumes: [],
+  env: {},
+  workingDir: '/',
+  entrypoint: [],
+  cmd: [],
+};
+
+/** An image the project needs and this machine lacks, with the command that brings it. */
+export interface MissingImage {
+  service: string;
+  image: string;
+  /** `docker compose -f … build SERVICE` (or `pull`), with the user's own Compose options. */
+  command: string;
+}
+
+export class ImagesNotHereError extends HarnessError {
+  constructor(missing: readonly MissingImage[], purpose: string) {
+    const one = missing.length === 1 ? missing[0] : undefined;
+    super(
+      one
+        ? `Image ${one.image} of service ${one.service} is not on this machine, so ${purpose}.`
+        : `The images of ${missing.length} services are not on this machine, so ${purpose}: ${missing.map((entry) => `${entry.service} (${entry.image})`).join(', ')}.`,
+      `Run ${missing.map((entry) => `\`${entry.command}\``).join(' and ')}, then run persist again.`,
+    );
+  }
+}
+
+function fetchCommand(service: ProjectService, image: string, options: ComposeOptions, role: 'service' | 'upgrade'): string {
+  if (role === 'upgrade') return `docker pull ${image}`;
+  return ['docker', 'compose', ...composeArgs(options), service.builds ? 'build' : 'pull', service.name].join(' ');
+}
+
+/** The warning for an image the audit could not read, with the command that makes it readable. */
+function unreadImage(service: ProjectService, image: string, options: ComposeOptions, role: 'service' | 'upgrade', declared = 0): Finding {
+  const fetch = fetchCommand(service, image, options, role);
+  return {
+    service: service.name,
+    severity: 'warning',
+    rule: role === 'upgrade' ? 'upgrade-image-unread' : 'image-unread',
+    path: image,
+    message:
+      role === 'upgrade'
+        ? `The upgrade image ${image} is not on this machine, so what it does with the data cannot be read: the upgrade is not judged.`
+        : `Image ${image} is not on this machine, so where it keeps its data cannot be read (its VOLUMEs, ENV and WORKDIR): it is judged only by its Compose mounts and ${declared > 0 ? 'the data paths x-persist declares' : 'the data paths x-persist declares, and it declares none'}.`,
+    fix: `Run \`${fetch}\` and audit again, or name the service's data paths in x-persist \`data\`.`,
+  };
 }
 
 /** Refuses a file that is not there in the harness's own words, before Compose is asked. */
@@ -130,18 +213,26 @@ export async function auditProject(options: ComposeOptions): Promise<Audit> {
   return (await auditWithSettings(options)).audit;
 }
 
-/** The audit, and the project's x-persist settings `persist check` acts on. */
-export async function auditWithSettings(options: ComposeOptions): Promise<{ audit: Audit; settings: XPersistSettings }> {
+/** The audit, the project's x-persist settings `persist check` acts on, and the images of its services this machine lacks. */
+export async function auditWithSettings(options: ComposeOptions): Promise<{ audit: Audit; settings: XPersistSettings; missing: MissingImage[] }> {
   await checkFilesExist(options.files, options.projectDirectory);
   const version = await composeVersion();
   const [resolved, written] = await Promise.all([composeConfig(options, true), composeConfig(options, false)]);
   const project = readProject(resolved, written);
+  // Nothing audited is no verdict: a project whose every service sits behind a profile, say.
+  if (project.services.length === 0)
+    throw new UsageError(
+      `The project ${project.name} has no service to audit${options.profiles.length > 0 ? ` with the profiles ${options.profiles.join(', ')}` : ''}.`,
+      'Give the Compose files that define your services (-f), and --profile for services behind a profile.',
+    );
   const settings = parseXPersist(
     project.xPersist,
     project.services.map((service) => service.name),
   );
-  const images = imagesOnThisMachine();
-  const audited = await Promise.all(project.services.map((service) => auditService(service, settings.services?.[service.name], project, images)));
+  const imageOf = imagesOnThisMachine();
+  const audited = await Promise.all(
+    project.services.map((service) => auditService(service, { settings: settings.services?.[service.name], project, imageOf, options })),
+  );
   const upgradeKnown = audited.some(({ view }) => view.upgrade !== undefined);
   const audit: Audit = {
     project: project.name,
@@ -151,5 +242,8 @@ export async function auditWithSettings(options: ComposeOptions): Promise<{ audi
     services: audited.map(({ view }) => view),
     findings: audited.flatMap(({ findings }) => findings),
   };
-  return { audit, settings };
+  const missing = project.services
+    .filter((service) => audit.services.find((view) => view.service === service.name)?.facts.source === 'unread')
+    .map((service) => ({ service: service.name, image: service.image, command: fetchCommand(service, service.image, options, 'service') }));
+  return { audit, settings, missing };
 }

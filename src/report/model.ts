@@ -8,7 +8,7 @@ import type * as S from './schema.ts';
 
 export { REPORT_SCHEMA_VERSION as SCHEMA_VERSION } from './schema.ts';
 /** Versions `persist report` and `--baseline` still read (migrated to this one on reading). */
-export const READABLE_SCHEMA_VERSIONS = [2, 3, 4, 5, 6, 7, 8] as const;
+export const READABLE_SCHEMA_VERSIONS = [2, 3, 4, 5, 6, 7, 8, 9] as const;
 
 export type Outcome = Static<typeof S.Outcome>;
 /**

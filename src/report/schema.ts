@@ -248,10 +248,23 @@ const AuditDataPath = Closed(
   },
   "One data path: where it lands, and what each lifecycle command does to it ('upgrade' only when x-persist names one).",
 );
+const ImageFactsSource = Closed(
+  {
+    source: Type.Enum(['local-image', 'unread'], {
+      description:
+        'local-image: `docker image inspect` on this machine; unread: no source could be read, and the service is judged on its Compose settings and x-persist alone.',
+    }),
+    version: Type.Optional(
+      Type.String({ description: 'The version the image announces (its OCI version label, or the *_VERSION variable official images set).' }),
+    ),
+  },
+  "Where the audit's facts about a service's image came from.",
+);
 const AuditService = Closed({
   service: Text,
   image: Text,
-  imageId: Text,
+  imageId: Type.String({ description: "The image ID read; empty when the image's facts are unread." }),
+  facts: ImageFactsSource,
   recognisedAs: Type.Optional(Text),
   mounts: Type.Array(AuditMount),
   dataPaths: Type.Array(AuditDataPath),
@@ -420,13 +433,13 @@ export const ShardRun = Closed({
   harnessErrors: Count,
 });
 
-export const REPORT_SCHEMA_VERSION = 9;
+export const REPORT_SCHEMA_VERSION = 10;
 
 export const Report = Type.Object(
   {
     schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
       description:
-        '9: `details` of kind `devloop` (`persist run devloop`: edits served, restarts, the traps). 8: optional `tests` (each scenario test, its duration and the ids it recorded), `shard` (`persist run --shard K/N`) and `shards` (`persist report --merge`, the run and environment of each shard). 7: an optional `performance` section (`persist run performance`). 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections for `persist audit` and `persist check` (a Compose project on paper, and a copy of it run). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 8 are still read.',
+        "10: each audited service says where its image's facts came from (`facts`: the image on this machine, or unread), and the audit goes on without an image it cannot read. 9: `details` of kind `devloop` (`persist run devloop`: edits served, restarts, the traps). 8: optional `tests` (each scenario test, its duration and the ids it recorded), `shard` (`persist run --shard K/N`) and `shards` (`persist report --merge`, the run and environment of each shard). 7: an optional `performance` section (`persist run performance`). 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections for `persist audit` and `persist check` (a Compose project on paper, and a copy of it run). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 9 are still read.",
     }),
     runId: Text,
     startedAt: Type.String({ format: 'date-time' }),

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import sample from './fixtures/sample-report.json' with { type: 'json' };
 import { readFileSync } from 'node:fs';
 import older from './fixtures/sample-report-v3.json' with { type: 'json' };
+import audited from './fixtures/audit-report.json' with { type: 'json' };
 import { killFacts, SCHEMA_VERSION } from './model.ts';
 import { publishedSchemaText, PUBLISHED_SCHEMA_FILE } from './publish-schema.ts';
 import { readableReport, reportProblems } from './validate.ts';
@@ -85,6 +86,16 @@ describe('the report schema', () => {
     expect(report).toEqual(sample);
     const devloop = { ...structuredClone(sample.results[0]!), details: { kind: 'devloop' } };
     expect(readableReport({ ...version8, results: [devloop] }).problems.length).toBeGreaterThan(0);
+  });
+
+  test("a version 9 audit reads as the current version: every service's facts came from the image on the machine", () => {
+    const version9 = structuredClone(audited) as unknown as { schemaVersion: number; audit: { services: Array<Record<string, unknown>> } };
+    version9.schemaVersion = 9;
+    for (const service of version9.audit.services) delete service.facts;
+    const { report, problems } = readableReport(version9);
+    expect(problems).toEqual([]);
+    expect(report).toEqual(audited);
+    expect(readableReport({ ...version9, audit: audited.audit }).problems).toContain('/audit/services/0 must NOT have additional properties (facts)');
   });
 
   test('a version 3 report that breaks its own schema is refused', () => {

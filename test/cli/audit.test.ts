@@ -169,14 +169,52 @@ describe('bad input: one sentence, exit 2', () => {
     expect(lastLine(result.stderr)).toMatch(new RegExp(`^persist: ${sentence.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\. Fix the x-persist block`));
   });
 
-  test('an image that is not on this machine', async () => {
-    const file = join(scratch, 'missing-image.yaml');
-    await writeFile(file, 'services:\n  db:\n    image: persistence-harness/postgres:no-such-tag\n');
+  test('images that are not on this machine: every one named unread with the command that brings it, the rest audited, a report written', async () => {
+    const file = join(scratch, 'missing-images.yaml');
+    await writeFile(
+      file,
+      [
+        'services:',
+        '  db:',
+        '    image: persistence-harness/postgres:no-such-tag',
+        '  app:',
+        '    build: .',
+        '    image: persist-example/never-built:1',
+        '    volumes: [uploads:/srv/uploads]',
+        '  cache:',
+        '    image: ${REDIS_IMAGE:-redis:7}',
+        '    volumes: [cache:/data]',
+        'volumes: { uploads: {}, cache: {} }',
+        '',
+      ].join('\n'),
+    );
+    const result = await audit(['-f', file, ...IMAGES]);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(reportProblems(result.report)).toEqual([]);
+    const facts = Object.fromEntries((result.report?.audit?.services ?? []).map((service) => [service.service, service.facts.source]));
+    expect(facts).toEqual({ app: 'unread', cache: 'local-image', db: 'unread' });
+    const unread = (result.report?.audit?.findings ?? []).filter((finding) => finding.rule === 'image-unread');
+    expect(unread.map((finding) => `${finding.service} ${finding.severity}`)).toEqual(['app warning', 'db warning']);
+    const compose = ['docker compose -f', file, ...IMAGES].join(' ');
+    expect(unread[0]?.fix).toBe(`Run \`${compose} build app\` and audit again, or name the service's data paths in x-persist \`data\`.`);
+    expect(unread[1]?.fix).toContain(`pull db\``);
+    // The terminal names what it read of each image, or that it could not.
+    expect(result.stdout).toMatch(/^db {2}persistence-harness\/postgres:no-such-tag {2}\(unread: not on this machine\)$/m);
+    expect(result.stdout).toMatch(/^ {2}no data path known: its image was not read/m);
+    expect(result.stdout).toMatch(/^cache {2}\S+ \(known as redis\) {2}\((version \S+, )?image [0-9a-f]{12}\)$/m);
+  });
+
+  test('a project with no service left to audit is no verdict: exit 2, and the report asked for is still written in every format', async () => {
+    const file = join(scratch, 'all-behind-a-profile.yaml');
+    await writeFile(file, 'services:\n  db:\n    image: postgres:17\n    profiles: [later]\n');
     const result = await audit(['-f', file]);
     expect(result.exitCode).toBe(2);
-    expect(lastLine(result.stderr)).toBe(
-      'persist: Image persistence-harness/postgres:no-such-tag of service db is not on this machine, so its VOLUMEs and settings cannot be read. Run `docker compose pull db`, then run persist again.',
-    );
+    expect(lastLine(result.stderr)).toMatch(/^persist: The project \S+ has no service to audit\. Give the Compose files that define your services/);
+    expect(result.stdout).toMatch(/^NOT PASSED: the audit could not run; report: .+\/report\.md$/m);
+    const report = JSON.parse(await readFile(join(result.out, 'report.json'), 'utf8')) as Report;
+    expect(reportProblems(report)).toEqual([]);
+    expect(report.harnessErrors[0]).toMatch(/has no service to audit/);
+    expect(await readFile(join(result.out, 'report.junit.xml'), 'utf8')).toMatch(/<error message="The project \S+ has no service to audit/);
   });
 
   test('no Compose: the fix', async () => {

@@ -279,10 +279,14 @@ describe('persist check: bad input and cleanup', () => {
     await writeFile(file, stringify({ services: { app: { build: { context: '.' }, image: 'persist-example/never-built:1' } } }));
     const result = await check(file);
     expect(result.exitCode).toBe(2);
+    const compose = ['docker compose -f', file, ...IMAGES].join(' ');
     expect(result.stderr.trim()).toBe(
-      'persist: Image persist-example/never-built:1 of service app is not on this machine, so its VOLUMEs and settings cannot be read. Run `docker compose build app`, then run persist again.',
+      `persist: Image persist-example/never-built:1 of service app is not on this machine, so the copy cannot start it. Run \`${compose} build app\`, then run persist again.`,
     );
-    expect(result.stdout).toBe('');
+    // The report asked for is written all the same: the refusal is its harness error.
+    expect(result.stdout).toMatch(/^NOT PASSED: the check could not run; report: .+\/report\.md$/);
+    expect(result.report?.harnessErrors).toEqual([result.stderr.trim().replace(/^persist: /, '')]);
+    expect(result.report?.check?.cells).toEqual([]);
   });
 
   test('Ctrl-C during a check removes the copy, its anonymous volumes included, and nothing else', async () => {

@@ -16,7 +16,7 @@ export function auditHtml(report: Report, esc: (text: string) => string): string
       (finding) =>
         `<li><span class="badge ${badgeKind[finding.severity]}">${SEVERITY_WORDS[finding.severity]}</span> <code>${esc(finding.rule)}</code> ${esc(finding.message)}${finding.loses ? ` Lost by <code>${esc(finding.loses)}</code>.` : ''} <strong>Fix:</strong> ${esc(finding.fix)}</li>`,
     );
-    return `<section class="service"><h2>${esc(table.service)}: <code>${esc(table.image)}</code></h2>
+    return `<section class="service"><h2>${esc(table.service)}: <code>${esc(table.image)}</code> <small>(${esc(table.read)})</small></h2>
 ${rows.length > 0 ? `<table><thead><tr>${table.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>` : `<p>${esc(table.noDataPaths)}</p>`}
 ${table.otherMounts.length > 0 ? `<p>Other mounts: ${table.otherMounts.map((m) => `<code>${esc(m)}</code>`).join(', ')}</p>` : ''}
 ${findings.length > 0 ? `<ul class="findings">${findings.join('')}</ul>` : ''}

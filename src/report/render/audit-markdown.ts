@@ -20,7 +20,7 @@ export function renderAuditMarkdown(report: Report): string {
     ...report.harnessErrors.map((error) => `- ⚠️ harness error: ${error}`),
   ];
   for (const table of auditTables(audit)) {
-    const lines = [`## ${table.service}: \`${table.image}\``];
+    const lines = [`## ${table.service}: \`${table.image}\` (${table.read})`];
     if (table.rows.length === 0) lines.push(`${table.noDataPaths[0]?.toUpperCase()}${table.noDataPaths.slice(1)}.`);
     else {
       lines.push(

@@ -9,6 +9,8 @@ export interface AuditTable {
   service: string;
   /** The image, what the harness knows it as, and the upgrade x-persist names. */
   image: string;
+  /** What was read of the image: its version and ID, or that it was not read. */
+  read: string;
   header: string[];
   rows: string[][];
   /** Said instead of the table when the service has no data path. */
@@ -54,16 +56,29 @@ export function describeCounts(audit: Audit): string {
   return parts.length > 0 ? parts.join(', ') : 'no findings';
 }
 
+/** "version 17, image 9d3cc16f10be" or "unread: not on this machine": a floating tag's verdict shows what the tag meant. */
+export function describeRead(service: AuditService): string {
+  if (service.facts.source === 'unread') return 'unread: not on this machine';
+  const id = service.imageId.replace(/^sha256:/, '').slice(0, 12);
+  return `${service.facts.version ? `version ${service.facts.version}, ` : ''}image ${id}`;
+}
+
+function noDataPaths(service: AuditService): string {
+  if (service.facts.source === 'unread') return 'no data path known: its image was not read (name them in x-persist)';
+  return service.recognisedAs
+    ? `no data paths: ${service.recognisedAs} keeps no data of its own (name any in x-persist)`
+    : 'no data paths: an image the harness does not know, with no VOLUME (name them in x-persist)';
+}
+
 export function auditTables(audit: Audit): AuditTable[] {
   return audit.services.map((service) => {
     const used = new Set(service.dataPaths.map((path) => path.storage.target));
     return {
       service: service.service,
       image: `${service.image}${service.recognisedAs ? ` (known as ${service.recognisedAs})` : ''}${service.upgrade ? `, upgrading to ${service.upgrade.image}` : ''}`,
+      read: describeRead(service),
       header: ['data path', 'why', 'lands on', ...audit.lifecycle],
-      noDataPaths: service.recognisedAs
-        ? `no data paths: ${service.recognisedAs} keeps no data of its own (name any in x-persist)`
-        : 'no data paths: an image the harness does not know, with no VOLUME (name them in x-persist)',
+      noDataPaths: noDataPaths(service),
       rows: service.dataPaths.map((path) => [
         path.path,
         path.why,
