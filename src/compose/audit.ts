@@ -8,6 +8,7 @@ import { isWithin } from '../storage/paths.ts';
 import { HarnessError, UsageError } from '../errors.ts';
 import { composeArgs, composeConfig, composeVersion, type ComposeOptions } from './compose-cli.ts';
 import { announcedVersion } from './image-version.ts';
+import { floatingTagFinding, keepsData } from './tag-pin.ts';
 import { dataPathsOf, recognise, type ServiceRuntime } from './data-paths.ts';
 import { type Finding, findingsFor, upgradeMovesData, viewOf, type ServiceFacts } from './findings.ts';
 import { readProject, type ComposeProject, type ProjectService } from './project.ts';
@@ -83,7 +84,15 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
     const view = viewOf(path, mounts, newImage?.volumes);
     return ephemeral.some((disposable) => isWithin(path.path, disposable)) ? { ...view, ephemeral: true } : view;
   });
-  const findings: Finding[] = [];
+  const floating = floatingTagFinding({
+    service: service.name,
+    image: service.image,
+    builds: service.builds,
+    recognisedAs,
+    version: announcedVersion(image.labels, image.env),
+    stateful: keepsData(dataPaths, mounts),
+  });
+  const findings: Finding[] = floating ? [floating] : [];
   if (upgradeTo && !newImage) findings.push(unreadImage(service, upgradeTo, context.options, 'upgrade'));
   let upgrade: ServiceFacts['upgrade'];
   if (newImage && upgradeTo) {
@@ -136,7 +145,16 @@ function unreadService(service: ProjectService, context: AuditContext, mounts: S
   const facts: ServiceFacts = { service: service.name, mounts, dataPaths, ephemeral };
   const view: ServiceAudit = { service: service.name, image: service.image, imageId: '', facts: { source: 'unread' }, mounts, dataPaths };
   const unread = unreadImage(service, service.image, context.options, 'service', declared.length);
-  return { view, findings: [unread, ...findingsFor(facts, context.project.fixedVolumeNames)] };
+  const stateful = keepsData(dataPaths, mounts);
+  const floating = floatingTagFinding({
+    service: service.name,
+    image: service.image,
+    builds: service.builds,
+    recognisedAs: recognise(service.image),
+    version: undefined,
+    stateful,
+  });
+  return { view, findings: [unread, ...(floating ? [floating] : []), ...findingsFor(facts, context.project.fixedVolumeNames)] };
 }
 
 /** An image nothing could be read from: no VOLUME, no ENV, no WORKDIR. */

@@ -123,7 +123,7 @@ export const SERVICES = {
   nginx: {
     displayName: 'nginx',
     official: 'nginx:1.27',
-    standIn: standIn('persistence-harness/nginx:bookworm', 'nginx', 'bookworm'),
+    standIn: standIn('persistence-harness/nginx:1.22', 'nginx', 'bookworm'),
     // Serves what it is given: no data of its own. Docker copies the default page into an empty volume once.
     storage: { shippedContent: ['/usr/share/nginx/html'] },
     capabilities: {},
