@@ -24,7 +24,7 @@ export interface CheckOutcome {
 }
 
 export async function runCheck(options: ComposeOptions, scope: RunScope, progress: Progress): Promise<CheckOutcome> {
-  const { audit, settings, missing } = await auditWithSettings(options);
+  const { audit, settings, missing } = await auditWithSettings(options, scope.runId);
   // The copy runs the project's own images, never pulling or building them.
   if (missing.length > 0) throw new ImagesNotHereError(missing, missing.length === 1 ? 'the copy cannot start it' : 'the copy cannot start them');
   const own = settings.services ?? {};

@@ -6,6 +6,7 @@ import type { ComposeOptions } from '../compose/compose-cli.ts';
 import { checkEngine } from '../docker/engine.ts';
 import { reportRefusal } from './refusal-report.ts';
 import { newRunId } from '../docker/labels.ts';
+import { sweepOnSignal } from '../docker/interrupt.ts';
 import { exitCodeFor, type Audit } from '../report/model.ts';
 import { auditTables, describeCounts, SEVERITY_WORDS } from '../report/render/audit-tables.ts';
 import { projectReport } from '../report/project-report.ts';
@@ -46,10 +47,12 @@ export async function auditCommand(options: AuditOptions, print: Print): Promise
   const startedAt = wallClock();
   const timer = stopwatch();
   const runId = `audit-${newRunId(startedAt)}`;
+  // The audit creates (never starts) a container to read an image's entrypoint: Ctrl-C removes it too.
+  const stopListening = sweepOnSignal(runId);
   const refuse = (error: unknown) => reportRefusal(error, { runId, startedAt, timer, command: 'audit' }, options, print);
   // The engine first: without it every image would look absent.
   const engine = await checkEngine().catch(refuse);
-  const audit = await auditProject(options).catch(refuse);
+  const audit = await auditProject(options, runId).catch(refuse).finally(stopListening);
   const report = projectReport({ runId, startedAt, finishedAt: wallClock(), durationMs: timer.ms(), engine }, audit);
   printAudit(audit, print);
   const written = await writeReport(report, options.out ?? defaultOutDir(runId), options.out === undefined);

@@ -10,7 +10,20 @@ import { composeArgs, composeConfig, composeVersion, type ComposeOptions } from 
 import { announcedVersion } from './image-version.ts';
 import { floatingTagFinding, keepsData } from './tag-pin.ts';
 import { dataPathsOf, recognise, type ServiceRuntime } from './data-paths.ts';
-import { type Finding, findingsFor, upgradeMovesData, viewOf, type ServiceFacts } from './findings.ts';
+import { readImageFile } from '../docker/image-files.ts';
+import { runLabels } from '../docker/labels.ts';
+import { storageProfile } from '../services/registry.ts';
+import { entrypointCandidates, refusesFormerMount } from './entrypoint.ts';
+import {
+  type DataPathView,
+  type EntrypointFacts,
+  type Finding,
+  findingsFor,
+  formerDataMount,
+  upgradeMovesData,
+  viewOf,
+  type ServiceFacts,
+} from './findings.ts';
 import { readProject, type ComposeProject, type ProjectService } from './project.ts';
 import type { Audit } from '../report/model.ts';
 import { LIFECYCLE, withImageVolumes, type StorageMount } from './storage-map.ts';
@@ -67,6 +80,25 @@ interface AuditContext {
   project: ComposeProject;
   imageOf: Images;
   options: ComposeOptions;
+  /** Reads a file of an image without running it (the first candidate path it has). */
+  readImageFile: (image: string, candidates: readonly string[]) => Promise<{ path: string; text: string } | undefined>;
+}
+
+/**
+ * The entrypoint's behaviour where a rule depends on it: only for a mount at a data directory an
+ * earlier layout used while this image keeps its data elsewhere (postgres 18 and later).
+ */
+async function entrypointFacts(
+  service: ProjectService,
+  image: ImageFacts,
+  mounts: readonly StorageMount[],
+  dataPaths: readonly DataPathView[],
+  context: AuditContext,
+): Promise<EntrypointFacts | undefined> {
+  const storage = storageProfile(recognise(service.image));
+  if (!dataPaths.some((path) => formerDataMount(mounts, path.path, storage))) return undefined;
+  const script = await context.readImageFile(service.image, entrypointCandidates(service.entrypoint ?? image.entrypoint, image.env));
+  return script ? { path: script.path, refusesFormerMount: refusesFormerMount(script.text) } : undefined;
 }
 
 async function auditService(service: ProjectService, context: AuditContext): Promise<{ view: ServiceAudit; findings: Finding[] }> {
@@ -102,13 +134,16 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
     // The storage survives the upgrade, but the new server does not use it: for the data, lost.
     for (const view of dataPaths) if (upgradeMovesData(view, upgrade)) view.fates.upgrade = 'lost';
   }
+  const entrypoint = await entrypointFacts(service, image, mounts, dataPaths, context);
   const facts: ServiceFacts = {
     service: service.name,
+    image: service.image,
     mounts,
     dataPaths,
     ephemeral,
     ...(recognisedAs ? { recognisedAs } : {}),
     ...(upgrade ? { upgrade } : {}),
+    ...(entrypoint ? { entrypoint } : {}),
   };
   const view: ServiceAudit = {
     service: service.name,
@@ -227,12 +262,16 @@ async function checkFilesExist(files: readonly string[], projectDirectory: strin
   }
 }
 
-export async function auditProject(options: ComposeOptions): Promise<Audit> {
-  return (await auditWithSettings(options)).audit;
+/** runId labels the containers the audit creates (never starts) to read an image's files. */
+export async function auditProject(options: ComposeOptions, runId: string): Promise<Audit> {
+  return (await auditWithSettings(options, runId)).audit;
 }
 
 /** The audit, the project's x-persist settings `persist check` acts on, and the images of its services this machine lacks. */
-export async function auditWithSettings(options: ComposeOptions): Promise<{ audit: Audit; settings: XPersistSettings; missing: MissingImage[] }> {
+export async function auditWithSettings(
+  options: ComposeOptions,
+  runId: string,
+): Promise<{ audit: Audit; settings: XPersistSettings; missing: MissingImage[] }> {
   await checkFilesExist(options.files, options.projectDirectory);
   const version = await composeVersion();
   const [resolved, written] = await Promise.all([composeConfig(options, true), composeConfig(options, false)]);
@@ -249,7 +288,15 @@ export async function auditWithSettings(options: ComposeOptions): Promise<{ audi
   );
   const imageOf = imagesOnThisMachine();
   const audited = await Promise.all(
-    project.services.map((service) => auditService(service, { settings: settings.services?.[service.name], project, imageOf, options })),
+    project.services.map((service) =>
+      auditService(service, {
+        settings: settings.services?.[service.name],
+        project,
+        imageOf,
+        options,
+        readImageFile: (image, candidates) => readImageFile(image, candidates, runLabels(runId, 'read-image-file')),
+      }),
+    ),
   );
   const upgradeKnown = audited.some(({ view }) => view.upgrade !== undefined);
   const audit: Audit = {

@@ -4,6 +4,7 @@
 import { type ServiceName, type StorageProfile, storageProfile } from '../services/registry.ts';
 import { isWithin } from '../storage/paths.ts';
 import type { DataPath } from './data-paths.ts';
+import { withoutTag } from './image-reference.ts';
 import { fatesOf, LIFECYCLE, storageOf, type Fate, type Lifecycle, type Storage, type StorageMount } from './storage-map.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -44,6 +45,16 @@ export interface ServiceFacts {
   upgrade?: UpgradeView;
   /** Paths the user declared disposable in x-persist: losing what is below them is intended. */
   ephemeral?: readonly string[];
+  /** The image reference, for the pin a fix names. */
+  image?: string;
+  /** What the image's entrypoint script says, where the audit read it. */
+  entrypoint?: EntrypointFacts;
+}
+
+/** Read from the image's entrypoint script: whether it refuses to start with a mount at a former data directory. */
+export interface EntrypointFacts {
+  path: string;
+  refusesFormerMount: boolean;
 }
 
 /** A data path's view: its storage and fates (the upgrade column when an upgrade is known). */
@@ -132,21 +143,42 @@ function accepted(finding: Finding, ephemeral: string): Finding {
   };
 }
 
-/** A mount still at a path where an earlier layout kept the data, while this image keeps it elsewhere. */
+/** A mount at a path where an earlier layout kept the data, while this data path is elsewhere. */
+export function formerDataMount(mounts: readonly StorageMount[], dataPath: string, storage: StorageProfile): StorageMount | undefined {
+  return mounts.find((mount) => mount.kind !== 'image-volume' && (storage.formerDataDirs ?? []).includes(mount.target) && !isWithin(dataPath, mount.target));
+}
+
+/**
+ * A mount still at a path where an earlier layout kept the data, while this image keeps it
+ * elsewhere. Such a volume usually holds data of an earlier major version, which the new server
+ * cannot read: moving the mount or the data directory would start an empty cluster beside it,
+ * so the fix for existing data is the version it was made with; a new project mounts where
+ * this image keeps its data.
+ */
 function movedLayoutFinding(facts: ServiceFacts, view: DataPathView, storage: StorageProfile): Finding | undefined {
-  const former = facts.mounts.find(
-    (mount) => mount.kind !== 'image-volume' && (storage.formerDataDirs ?? []).includes(mount.target) && !isWithin(view.path, mount.target),
-  );
+  const former = formerDataMount(facts.mounts, view.path, storage);
   if (!former) return undefined;
-  const keepOld = storage.dataDirEnv ? `, or set ${storage.dataDirEnv}=${former.target} to keep the old layout` : '';
+  const mounted = describeStorage({ kind: former.kind, ...(former.source ? { source: former.source } : {}) });
+  const where = `${mounted.charAt(0).toUpperCase()}${mounted.slice(1)} is mounted`;
+  const pin = storage.formerLayoutUntil && facts.image ? ` (\`${withoutTag(facts.image)}:${storage.formerLayoutUntil}\`)` : '';
+  const fix = `If it holds data of an earlier major version, pin the version it was made with${pin} and upgrade deliberately (pg_upgrade, or a dump and restore); for a new project, mount it at ${view.storage.target ?? view.path} instead.`;
+  if (facts.entrypoint?.refusesFormerMount)
+    return {
+      service: facts.service,
+      severity: 'error',
+      rule: 'refuses-old-mount',
+      path: former.target,
+      message: `${where} at ${former.target}, where earlier versions kept the data, and this image's entrypoint (${facts.entrypoint.path}, read from the image) refuses to start with anything mounted there: the container exits with code 1 and the server never starts.`,
+      fix,
+    };
   return {
     service: facts.service,
     severity: 'error',
     rule: 'data-path-moved',
     path: view.path,
-    message: `The volume is mounted at ${former.target}, where earlier versions kept the data, but this image keeps it at ${view.path} (${view.why}): the data lands on ${describeStorage(view.storage)}, and the mounted volume is left unused.`,
+    message: `${where} at ${former.target}, where earlier versions kept the data, but this image keeps it at ${view.path} (${view.why}): the data lands on ${describeStorage(view.storage)}, and what is mounted at ${former.target} is left unused.`,
     ...(firstLoss(view) ? { loses: firstLoss(view) } : {}),
-    fix: `Mount the volume where this image keeps its data (${view.storage.target ?? view.path})${keepOld}; move existing data over as the image's release notes say.`,
+    fix,
   };
 }
 

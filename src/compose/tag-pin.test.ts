@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { floatingTagFinding, keepsData, pinnedTag, pinOf, type TaggedService, tagOf, withoutTag } from './tag-pin.ts';
+import { tagOf, withoutTag } from './image-reference.ts';
+import { floatingTagFinding, keepsData, pinnedTag, pinOf, type TaggedService } from './tag-pin.ts';
 
 describe('what a tag pins', () => {
   test('no tag is latest; a registry port is not a tag; a digest pins', () => {

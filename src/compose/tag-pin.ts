@@ -3,25 +3,10 @@
 // today, and a pull can bring a new major version with another data layout (postgres 18 moved
 // its data directory and refuses a mount at the old path). Pure: a unit test drives each case.
 import type { Finding } from './findings.ts';
+import { tagOf, withoutTag } from './image-reference.ts';
 import type { StorageMount } from './storage-map.ts';
 
 export type TagPin = { kind: 'digest' } | { kind: 'version'; tag: string } | { kind: 'floating'; tag: string };
-
-/** The tag of an image reference, `latest` where none is written (a registry host's port is not a tag). */
-export function tagOf(reference: string): string | undefined {
-  if (reference.includes('@')) return undefined;
-  const last = reference.split('/').pop() ?? reference;
-  return last.includes(':') ? last.slice(last.indexOf(':') + 1) : 'latest';
-}
-
-/** The reference as written, less its tag: what a pinned tag is appended to. */
-export function withoutTag(reference: string): string {
-  const at = reference.indexOf('@');
-  const name = at >= 0 ? reference.slice(0, at) : reference;
-  const slash = name.lastIndexOf('/');
-  const colon = name.lastIndexOf(':');
-  return colon > slash ? name.slice(0, colon) : name;
-}
 
 /**
  * A digest pins the image; a tag that names a version (any digit: `17`, `10.11`, `17-alpine`)

@@ -40,6 +40,8 @@ export interface StorageProfile {
   dataDirFlag?: string;
   /** Data directories of earlier versions' layout: a mount still there while the data moved is a finding. */
   formerDataDirs?: readonly string[];
+  /** The last major version that kept its data in formerDataDirs: the pin for a volume that holds such data. */
+  formerLayoutUntil?: string;
   /** Where the image ships content that reaches a volume only when the volume is empty. */
   shippedContent?: readonly string[];
   /**
@@ -85,7 +87,13 @@ export const SERVICES = {
     official: 'postgres:17',
     standIn: standIn('persistence-harness/postgres:15', 'postgres', 'bookworm', { PG_MAJOR: '15' }),
     // postgres 18 sets PGDATA=/var/lib/postgresql/18/docker in the image and declares VOLUME /var/lib/postgresql.
-    storage: { dataDir: '/var/lib/postgresql/data', dataDirEnv: 'PGDATA', formerDataDirs: ['/var/lib/postgresql/data'], readyCommand: ['pg_isready', '-q'] },
+    storage: {
+      dataDir: '/var/lib/postgresql/data',
+      dataDirEnv: 'PGDATA',
+      formerDataDirs: ['/var/lib/postgresql/data'],
+      formerLayoutUntil: '17',
+      readyCommand: ['pg_isready', '-q'],
+    },
     capabilities: { database: true, backupSubject: 'postgres' },
   },
   mysql: {

@@ -58,7 +58,7 @@ describe('the worked examples', () => {
       'app-layer': ['data-in-writable-layer'],
       archive: ['external-volume', 'relative-bind', 'fixed-volume-name'],
       'cache-tmpfs': ['tmpfs-over-data'],
-      'db-18-old-mount': ['data-path-moved'],
+      'db-18-old-mount': ['refuses-old-mount'],
       'db-no-mount': ['unmounted-volume'],
       'db-parent-mount': ['nested-anonymous-volume'],
       'db-upgrade': ['upgrade-moves-data'],

@@ -60,7 +60,7 @@ afterAll(async () => {
 
 describe("the audit's predictions, observed on a copy run by Compose", () => {
   test.for(LIFECYCLE.filter((command) => command !== 'upgrade') as Exclude<Lifecycle, 'upgrade'>[])('%s', async (command) => {
-    const audit = await auditProject(project);
+    const audit = await auditProject(project, scope.runId);
     const predicted = audit.services.flatMap((service) => service.dataPaths.map((path) => `${service.service} ${path.path}: ${path.fates[command]}`));
     const stack = await ComposeStack.start(scope, project);
     const probes = audit.services.map(
