@@ -9,7 +9,7 @@ import { HarnessError, UsageError } from '../errors.ts';
 import { composeArgs, composeConfig, composeVersion, type ComposeOptions } from './compose-cli.ts';
 import { announcedVersion } from './image-version.ts';
 import { floatingTagFinding, keepsData } from './tag-pin.ts';
-import { dataPathsOf, recognise, type ServiceRuntime } from './data-paths.ts';
+import { dataPathsOf, mayBeCache, recognise, type ServiceRuntime } from './data-paths.ts';
 import { readImageFile } from '../docker/image-files.ts';
 import { runLabels } from '../docker/labels.ts';
 import { storageProfile } from '../services/registry.ts';
@@ -144,6 +144,7 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
     ...(recognisedAs ? { recognisedAs } : {}),
     ...(upgrade ? { upgrade } : {}),
     ...(entrypoint ? { entrypoint } : {}),
+    ...(mayBeCache(recognisedAs, runtimeOf(service, image)) ? { mayBeCache: true } : {}),
   };
   const view: ServiceAudit = {
     service: service.name,

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { dataPathsOf, flagValue, recognise, repositoryOf, type ServiceRuntime } from './data-paths.ts';
+import { dataPathsOf, flagValue, mayBeCache, recognise, repositoryOf, type ServiceRuntime } from './data-paths.ts';
 
 const runtime = (over: Partial<ServiceRuntime> = {}): ServiceRuntime => ({
   imageVolumes: [],
@@ -71,5 +71,20 @@ describe('where a service keeps its data', () => {
       ['/c', 'x-persist'],
     ]);
     expect(dataPathsOf('nginx', runtime(), [])).toEqual([]);
+  });
+});
+
+describe('a server that may be a cache', () => {
+  const redis = (command: string[] | null): ServiceRuntime => ({ ...runtime({ imageCmd: ['redis-server'] }), command });
+  test('Redis with none of its persistence options on may be a cache', () => {
+    expect(mayBeCache('redis', redis(null))).toBe(true);
+    expect(mayBeCache('redis', redis(['redis-server', '--appendonly', 'no']))).toBe(true);
+    expect(mayBeCache('redis', redis(['redis-server', '--save', '']))).toBe(true);
+  });
+  test('its command turning persistence on says it keeps data; a server never run as a cache is never one', () => {
+    expect(mayBeCache('redis', redis(['redis-server', '--appendonly', 'yes']))).toBe(false);
+    expect(mayBeCache('redis', redis(['redis-server', '--save', '60 1']))).toBe(false);
+    expect(mayBeCache('postgres', redis(null))).toBe(false);
+    expect(mayBeCache(undefined, redis(null))).toBe(false);
   });
 });

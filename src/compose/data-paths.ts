@@ -61,6 +61,25 @@ export function flagValue(args: readonly string[], flag: string): string | undef
   return undefined;
 }
 
+/** The command line a container of the service runs: Compose's `command` replaces the image's CMD; its `entrypoint` replaces both. */
+export function commandLine(runtime: ServiceRuntime): string[] {
+  return runtime.entrypoint ? [...runtime.entrypoint, ...(runtime.command ?? [])] : [...runtime.imageEntrypoint, ...(runtime.command ?? runtime.imageCmd)];
+}
+
+/**
+ * Whether a server the registry knows as often a cache may be one here: none of its persistence
+ * options is turned on in its command (`--appendonly yes`, `--save 60 1`; `--save ""` turns it off).
+ */
+export function mayBeCache(service: ServiceName | undefined, runtime: ServiceRuntime): boolean {
+  const flags = service ? storageProfile(service).cacheUnless : undefined;
+  if (!flags) return false;
+  const args = commandLine(runtime);
+  return !flags.some((flag) => {
+    const value = flagValue(args, flag);
+    return value !== undefined && !['no', '', '""', "''"].includes(value);
+  });
+}
+
 function configuredDataDir(storage: StorageProfile, runtime: ServiceRuntime): DataPath | undefined {
   const workingDir = runtime.workingDir ?? runtime.imageWorkingDir;
   if (storage.dataDirEnv) {
@@ -71,10 +90,7 @@ function configuredDataDir(storage: StorageProfile, runtime: ServiceRuntime): Da
     if (fromImage) return { path: posix.resolve(workingDir, fromImage), why: `${name} set by the image`, origin: 'image-setting' };
   }
   if (storage.dataDirFlag) {
-    // Compose's `command` replaces the image's CMD; its `entrypoint` replaces both.
-    const args = runtime.entrypoint
-      ? [...runtime.entrypoint, ...(runtime.command ?? [])]
-      : [...runtime.imageEntrypoint, ...(runtime.command ?? runtime.imageCmd)];
+    const args = commandLine(runtime);
     const value = flagValue(args, storage.dataDirFlag);
     const origin = runtime.command || runtime.entrypoint ? 'service-setting' : 'image-setting';
     if (value)

@@ -16,6 +16,7 @@ interface Setup {
   upgrade?: { image: string; imageVolumes: string[]; imageEnv: Record<string, string> };
   image?: string;
   entrypoint?: ServiceFacts['entrypoint'];
+  mayBeCache?: boolean;
 }
 
 const POSTGRES_17 = { imageVolumes: ['/var/lib/postgresql/data'], imageEnv: { PGDATA: '/var/lib/postgresql/data' } };
@@ -48,6 +49,7 @@ function audit(setup: Setup, fixedNames: Set<string> = new Set()) {
     ...(setup.ephemeral ? { ephemeral: setup.ephemeral } : {}),
     ...(setup.image ? { image: setup.image } : {}),
     ...(setup.entrypoint ? { entrypoint: setup.entrypoint } : {}),
+    ...(setup.mayBeCache ? { mayBeCache: true } : {}),
   };
   if (setup.upgrade) {
     const newMounts = withImageVolumes(setup.mounts ?? [], setup.upgrade.imageVolumes);
@@ -101,39 +103,20 @@ describe('each pitfall is named, and its correct twin is not', () => {
     expect(rules({ service: 'redis', imageVolumes: ['/data'], mounts: [tmpfs], ephemeral: ['/data/cache'] })).toEqual(['error tmpfs-over-data (restart)']);
   });
 
+  test('a Redis that may be a cache, on storage that loses it: a warning with both readings and both fixes', () => {
+    const findings = audit({ service: 'redis', imageVolumes: ['/data'], mayBeCache: true });
+    expect(findings.map((f) => `${f.severity} ${f.rule} (${f.loses})`)).toEqual(['warning unmounted-volume (down + up)']);
+    expect(findings[0]?.message).toMatch(/If this server is a cache .*, that loss is harmless; if it keeps data, it is lost\.$/);
+    expect(findings[0]?.fix).toBe('If it is a cache, declare /data ephemeral in x-persist; if it keeps data, mount a named volume at /data: `NAME:/data`.');
+    // Either fix settles it: declared ephemeral it is a note, mounted it is nothing.
+    expect(rules({ service: 'redis', imageVolumes: ['/data'], mayBeCache: true, ephemeral: ['/data'] })).toEqual(['info ephemeral-data (down + up)']);
+    expect(rules({ service: 'redis', imageVolumes: ['/data'], mayBeCache: true, mounts: [volume('/data')] })).toEqual([]);
+  });
+
   test('a volume declared without a name', () => {
     expect(rules({ service: 'redis', imageVolumes: ['/data'], mounts: [{ target: '/data', kind: 'anonymous-volume', readOnly: false }] })).toEqual([
       'error anonymous-volume (down + up)',
     ]);
-  });
-
-  test("postgres 18's layout under the old mount, where its entrypoint does not refuse (the first 18.0 builds): the data lands beside the volume", () => {
-    const findings = audit({ service: 'postgres', ...POSTGRES_18, image: 'postgres:18', mounts: [volume('/var/lib/postgresql/data')] });
-    expect(findings.map((f) => `${f.rule} ${f.loses}`)).toEqual(['data-path-moved down + up']);
-    expect(findings[0]?.message).toMatch(/^The named volume p_data is mounted at \/var\/lib\/postgresql\/data, where earlier versions kept the data/);
-    expect(rules({ service: 'postgres', ...POSTGRES_18, mounts: [volume('/var/lib/postgresql')] })).toEqual([]);
-  });
-
-  test("postgres 18's layout under the old mount, where its entrypoint refuses: the server never starts, which is what it says", () => {
-    const entrypoint = { path: '/usr/local/bin/docker-entrypoint.sh', refusesFormerMount: true };
-    const findings = audit({ service: 'postgres', ...POSTGRES_18, image: 'postgres:18', entrypoint, mounts: [volume('/var/lib/postgresql/data')] });
-    expect(findings.map((f) => `${f.severity} ${f.rule} ${f.loses}`)).toEqual(['error refuses-old-mount undefined']);
-    expect(findings[0]?.message).toContain('refuses to start with anything mounted there: the container exits with code 1 and the server never starts');
-    // Neither moving the mount nor PGDATA keeps an existing volume of 17 data: the fix for it is the version it was made with.
-    expect(findings[0]?.fix).toBe(
-      'If it holds data of an earlier major version, pin the version it was made with (`postgres:17`) and upgrade deliberately (pg_upgrade, or a dump and restore); for a new project, mount it at /var/lib/postgresql instead.',
-    );
-  });
-
-  test('the moved-layout fixes lead to no other finding: the pinned version on the old mount, or 18 at its parent', () => {
-    expect(rules({ service: 'postgres', ...POSTGRES_17, image: 'postgres:17', mounts: [volume('/var/lib/postgresql/data')] })).toEqual([]);
-    const entrypoint = { path: '/usr/local/bin/docker-entrypoint.sh', refusesFormerMount: true };
-    expect(rules({ service: 'postgres', ...POSTGRES_18, image: 'postgres:18', entrypoint, mounts: [volume('/var/lib/postgresql')] })).toEqual([]);
-  });
-
-  test('a bind mount at the old path is named as one, not as a volume', () => {
-    const bind = volume('/var/lib/postgresql/data', '/srv/pg', 'bind-mount');
-    expect(audit({ service: 'postgres', ...POSTGRES_18, mounts: [bind] })[0]?.message).toMatch(/^The bind mount \/srv\/pg is mounted at/);
   });
 
   test('an upgrade that moves the data off its mount', () => {
@@ -161,5 +144,36 @@ describe('each pitfall is named, and its correct twin is not', () => {
       'info external-volume',
       'info fixed-volume-name',
     ]);
+  });
+});
+
+describe("postgres 18's layout under the mount earlier versions used", () => {
+  test("postgres 18's layout under the old mount, where its entrypoint does not refuse (the first 18.0 builds): the data lands beside the volume", () => {
+    const findings = audit({ service: 'postgres', ...POSTGRES_18, image: 'postgres:18', mounts: [volume('/var/lib/postgresql/data')] });
+    expect(findings.map((f) => `${f.rule} ${f.loses}`)).toEqual(['data-path-moved down + up']);
+    expect(findings[0]?.message).toMatch(/^The named volume p_data is mounted at \/var\/lib\/postgresql\/data, where earlier versions kept the data/);
+    expect(rules({ service: 'postgres', ...POSTGRES_18, mounts: [volume('/var/lib/postgresql')] })).toEqual([]);
+  });
+
+  test("postgres 18's layout under the old mount, where its entrypoint refuses: the server never starts, which is what it says", () => {
+    const entrypoint = { path: '/usr/local/bin/docker-entrypoint.sh', refusesFormerMount: true };
+    const findings = audit({ service: 'postgres', ...POSTGRES_18, image: 'postgres:18', entrypoint, mounts: [volume('/var/lib/postgresql/data')] });
+    expect(findings.map((f) => `${f.severity} ${f.rule} ${f.loses}`)).toEqual(['error refuses-old-mount undefined']);
+    expect(findings[0]?.message).toContain('refuses to start with anything mounted there: the container exits with code 1 and the server never starts');
+    // Neither moving the mount nor PGDATA keeps an existing volume of 17 data: the fix for it is the version it was made with.
+    expect(findings[0]?.fix).toBe(
+      'If it holds data of an earlier major version, pin the version it was made with (`postgres:17`) and upgrade deliberately (pg_upgrade, or a dump and restore); for a new project, mount it at /var/lib/postgresql instead.',
+    );
+  });
+
+  test('the moved-layout fixes lead to no other finding: the pinned version on the old mount, or 18 at its parent', () => {
+    expect(rules({ service: 'postgres', ...POSTGRES_17, image: 'postgres:17', mounts: [volume('/var/lib/postgresql/data')] })).toEqual([]);
+    const entrypoint = { path: '/usr/local/bin/docker-entrypoint.sh', refusesFormerMount: true };
+    expect(rules({ service: 'postgres', ...POSTGRES_18, image: 'postgres:18', entrypoint, mounts: [volume('/var/lib/postgresql')] })).toEqual([]);
+  });
+
+  test('a bind mount at the old path is named as one, not as a volume', () => {
+    const bind = volume('/var/lib/postgresql/data', '/srv/pg', 'bind-mount');
+    expect(audit({ service: 'postgres', ...POSTGRES_18, mounts: [bind] })[0]?.message).toMatch(/^The bind mount \/srv\/pg is mounted at/);
   });
 });

@@ -49,6 +49,8 @@ export interface ServiceFacts {
   image?: string;
   /** What the image's entrypoint script says, where the audit read it. */
   entrypoint?: EntrypointFacts;
+  /** A server often run as a cache, with none of its persistence options turned on (data-paths.ts). */
+  mayBeCache?: boolean;
 }
 
 /** Read from the image's entrypoint script: whether it refuses to start with a mount at a former data directory. */
@@ -130,6 +132,19 @@ function writableLayerFix(facts: ServiceFacts, view: DataPathView): string {
     return `Remove ${setting} from the service (its volume at ${mounted.target} is where the image keeps its data), or mount a named volume at ${view.path}.`;
   }
   return `Mount a named volume at ${view.path}.`;
+}
+
+/**
+ * A server that may be a cache (no persistence option turned on): losing its data may be exactly
+ * what is meant, or a loss. A warning that says both readings, and how to settle it either way.
+ */
+function asCache(finding: Finding, view: DataPathView): Finding {
+  return {
+    ...finding,
+    severity: 'warning',
+    message: `${finding.message} If this server is a cache (none of its persistence options is on in its command), that loss is harmless; if it keeps data, it is lost.`,
+    fix: `If it is a cache, declare ${view.path} ephemeral in x-persist; if it keeps data, ${finding.fix.charAt(0).toLowerCase()}${finding.fix.slice(1)}`,
+  };
 }
 
 /** A loss the user declared intended: a note that says what loses it, not an error. */
@@ -277,7 +292,8 @@ export function findingsFor(facts: ServiceFacts, fixedNames: ReadonlySet<string>
   const findings: Finding[] = [];
   for (const view of facts.dataPaths) {
     const moved = movedLayoutFinding(facts, view, storage);
-    const finding = moved ?? storageFinding(facts, view);
+    const lost = storageFinding(facts, view);
+    const finding = moved ?? (lost && facts.mayBeCache ? asCache(lost, view) : lost);
     const disposable = (facts.ephemeral ?? []).find((path) => isWithin(view.path, path));
     if (finding && disposable !== undefined) findings.push(accepted(finding, disposable));
     else if (finding) findings.push(finding);

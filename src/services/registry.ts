@@ -42,6 +42,11 @@ export interface StorageProfile {
   formerDataDirs?: readonly string[];
   /** The last major version that kept its data in formerDataDirs: the pin for a volume that holds such data. */
   formerLayoutUntil?: string;
+  /**
+   * A server often run as a cache: unless one of these options turns its persistence on in the
+   * service's command, losing its data may be intended, and the audit says both readings.
+   */
+  cacheUnless?: readonly string[];
   /** Where the image ships content that reaches a volume only when the volume is empty. */
   shippedContent?: readonly string[];
   /**
@@ -116,7 +121,7 @@ export const SERVICES = {
     versionName: 'Redis',
     official: 'redis:7',
     standIn: standIn('persistence-harness/redis:7.0', 'redis', 'bookworm'),
-    storage: { dataDir: 'workdir', dataDirFlag: '--dir', readyCommand: ['redis-cli', 'ping'] },
+    storage: { dataDir: 'workdir', dataDirFlag: '--dir', cacheUnless: ['--appendonly', '--save'], readyCommand: ['redis-cli', 'ping'] },
     capabilities: { database: true },
   },
   wordpress: {

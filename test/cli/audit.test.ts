@@ -169,6 +169,19 @@ describe('bad input: one sentence, exit 2', () => {
     expect(lastLine(result.stderr)).toMatch(new RegExp(`^persist: ${sentence.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\. Fix the x-persist block`));
   });
 
+  test('no Compose: the fix', async () => {
+    // A PATH with node and nothing else: neither docker nor its compose plugin can be found.
+    const result = await audit(['-f', GOOD], { PATH: dirname(process.execPath) });
+    expect(result.exitCode).toBe(2);
+    expect(lastLine(result.stderr)).toMatch(
+      /^persist: Docker Compose v2 is not available \(the docker command is not installed\)\. Install the `docker compose` plugin/,
+    );
+  });
+});
+
+describe('a project as it sits in its repository', () => {
+  const lastLine = (stderr: string) => stderr.trim().split('\n').at(-1) ?? '';
+
   test('images that are not on this machine: every one named unread with the command that brings it, the rest audited, a report written', async () => {
     const file = join(scratch, 'missing-images.yaml');
     await writeFile(
@@ -215,14 +228,5 @@ describe('bad input: one sentence, exit 2', () => {
     expect(reportProblems(report)).toEqual([]);
     expect(report.harnessErrors[0]).toMatch(/has no service to audit/);
     expect(await readFile(join(result.out, 'report.junit.xml'), 'utf8')).toMatch(/<error message="The project \S+ has no service to audit/);
-  });
-
-  test('no Compose: the fix', async () => {
-    // A PATH with node and nothing else: neither docker nor its compose plugin can be found.
-    const result = await audit(['-f', GOOD], { PATH: dirname(process.execPath) });
-    expect(result.exitCode).toBe(2);
-    expect(lastLine(result.stderr)).toMatch(
-      /^persist: Docker Compose v2 is not available \(the docker command is not installed\)\. Install the `docker compose` plugin/,
-    );
   });
 });
