@@ -113,14 +113,15 @@ interface ProjectCliOptions {
   envFile: string[];
   projectDirectory?: string;
   out?: string;
+  services?: string;
 }
 
-type ProjectCommand = (options: ComposeOptions & { out?: string }, print: (line: string) => void) => Promise<number>;
+type ProjectCommand = (options: ComposeOptions & { out?: string; services?: string[] }, print: (line: string) => void) => Promise<number>;
 
 /** A command on the user's Compose project, with the project options spelled as Compose spells them. */
-function addProjectCommand(cli: Command, name: string, description: string, load: () => Promise<ProjectCommand>): void {
-  cli
-    .command(name)
+function addProjectCommand(cli: Command, name: string, description: string, load: () => Promise<ProjectCommand>, extra?: (command: Command) => Command): void {
+  const command = cli.command(name);
+  (extra ? extra(command) : command)
     .description(description)
     .option('-f, --file <file>', 'Compose file (repeatable: an overlay such as compose.persist.yaml can carry x-persist)', collect, [])
     .option('-p, --project-name <name>', 'project name')
@@ -139,6 +140,14 @@ function addProjectCommand(cli: Command, name: string, description: string, load
           ...(options.projectName ? { projectName: options.projectName } : {}),
           ...(options.projectDirectory ? { projectDirectory: options.projectDirectory } : {}),
           ...(out ? { out } : {}),
+          ...(options.services
+            ? {
+                services: options.services
+                  .split(',')
+                  .map((name) => name.trim())
+                  .filter(Boolean),
+              }
+            : {}),
         },
         print,
       );
@@ -158,6 +167,7 @@ function addProjectCommands(cli: Command): void {
     'check',
     'run a copy of your Compose project through restart, force-recreate, down + up and down -v, and show what survived',
     async () => (await import('./commands/check.ts')).checkCommand,
+    (command) => command.option('--services <list>', 'check only these services (comma-separated) and what they depend on'),
   );
 }
 

@@ -3,7 +3,7 @@
 // site over HTTP, the user's own seed command where x-persist gives one), each disruption run
 // on the whole copy as a team runs it, and the data read back. Every cell keeps what the user
 // needs, what the audit predicted and what happened.
-import { auditWithSettings, ImagesNotHereError } from '../compose/audit.ts';
+import { auditWithSettings } from '../compose/audit.ts';
 import type { ComposeOptions } from '../compose/compose-cli.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { describeError } from '../errors.ts';
@@ -13,6 +13,7 @@ import { stopwatch } from '../timing/clock.ts';
 import { disrupt, disruptionsFor, startWriteLoads } from './disrupt.ts';
 import type { Disruption } from './disruptions.ts';
 import { observe } from './observe.ts';
+import { selectServices } from './selection.ts';
 import { type CellPlace, completenessErrors, judgedOn, owedCells } from './plan.ts';
 import { type Progress, probePortsOf, type Seeded, type Subject, seed, subjectsOf } from './subjects.ts';
 
@@ -23,19 +24,33 @@ export interface CheckOutcome {
   harnessErrors: string[];
 }
 
-export async function runCheck(options: ComposeOptions, scope: RunScope, progress: Progress): Promise<CheckOutcome> {
-  const { audit, settings, missing } = await auditWithSettings(options, scope.runId);
-  // The copy runs the project's own images, never pulling or building them.
-  if (missing.length > 0) throw new ImagesNotHereError(missing, missing.length === 1 ? 'the copy cannot start it' : 'the copy cannot start them');
+export interface CheckOptions extends ComposeOptions {
+  /** --services: check these (and what they depend on) instead of every service. */
+  services?: string[];
+}
+
+export async function runCheck(options: CheckOptions, scope: RunScope, progress: Progress): Promise<CheckOutcome> {
+  const { audit: whole, settings, missing, project } = await auditWithSettings(options, scope.runId);
+  // The copy runs the project's own images, never pulling or building them: a service without one is left out, with the reason.
+  const selection = selectServices(project.services, missing, options.services);
+  for (const { service, reason } of selection.leftOut) progress(`${service}: left out: ${reason}`);
+  const audit = { ...whole, services: whole.services.filter((service) => selection.checked.includes(service.service)) };
   const own = settings.services ?? {};
-  progress(`audit: ${audit.findings.filter((f) => f.severity === 'error').length} error finding(s); starting a copy of ${audit.project}`);
-  const stack = await ComposeStack.start(scope, options, probePortsOf(audit));
+  progress(`audit: ${whole.findings.filter((f) => f.severity === 'error').length} error finding(s); starting a copy of ${whole.project}`);
+  const only = selection.checked.length < project.services.length ? selection.checked : undefined;
+  const stack = await ComposeStack.start(scope, options, probePortsOf(audit), only);
   if (stack.startProblem) progress(`the copy started with a problem: ${stack.startProblem}`);
   const round: Round = {
     stack,
     subjects: subjectsOf(audit, own, stack, progress),
     backupRoot: await scope.createHostFolder('check-backups'),
-    check: { copyProject: stack.plan.projectName, replaced: stack.plan.replaced, lifecycles: [], cells: [] },
+    check: {
+      copyProject: stack.plan.projectName,
+      replaced: stack.plan.replaced,
+      ...(selection.leftOut.length > 0 ? { leftOut: selection.leftOut } : {}),
+      lifecycles: [],
+      cells: [],
+    },
     progress,
   };
   const disruptions = disruptionsFor(audit, own);
@@ -56,7 +71,7 @@ export async function runCheck(options: ComposeOptions, scope: RunScope, progres
   }
   const { cells } = round.check;
   progress(`${cells.length} of ${owed?.length ?? 0} cells owed`);
-  return { audit, check: round.check, harnessErrors: [...harnessErrors, ...completenessErrors(owed ?? [], cells)] };
+  return { audit: whole, check: round.check, harnessErrors: [...harnessErrors, ...completenessErrors(owed ?? [], cells)] };
 }
 
 /** What every round of the check works on. */

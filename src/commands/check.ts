@@ -2,9 +2,8 @@
 // reports what survived, beside what the audit predicted. Writes the same report files as
 // `persist run`; exit 0 when everything needed survived as predicted, 1 when needed data was
 // lost, 2 when the check could not run or a prediction did not hold.
-import { runCheck } from '../check/run-check.ts';
+import { type CheckOptions, runCheck } from '../check/run-check.ts';
 import { reportRefusal } from './refusal-report.ts';
-import type { ComposeOptions } from '../compose/compose-cli.ts';
 import { checkEngine } from '../docker/engine.ts';
 import { newRunId } from '../docker/labels.ts';
 import { EngineHeldNetworkError } from '../docker/cleanup.ts';
@@ -13,13 +12,13 @@ import { describeError } from '../errors.ts';
 import { RunScope, sweepRun } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
 import { exitCodeFor, type Report } from '../report/model.ts';
-import { checkCounts, checkTables } from '../report/render/check-tables.ts';
+import { checkCounts, checkTables, describeLeftOut } from '../report/render/check-tables.ts';
 import { projectReport } from '../report/project-report.ts';
 import { defaultOutDir, writeReport } from '../report/write.ts';
 import { stopwatch, wallClock } from '../timing/clock.ts';
 import { columns } from '../terminal/columns.ts';
 
-export interface CheckOptions extends ComposeOptions {
+export interface CheckCommandOptions extends CheckOptions {
   out?: string;
 }
 
@@ -28,6 +27,7 @@ type Print = (line: string) => void;
 function printCheck(report: Report, print: Print): void {
   const check = report.check;
   if (!check) return;
+  for (const line of describeLeftOut(check)) print(`left out, not checked: ${line}`);
   for (const table of checkTables(check)) {
     print('');
     print(table.service);
@@ -37,7 +37,7 @@ function printCheck(report: Report, print: Print): void {
   print('');
 }
 
-export async function checkCommand(options: CheckOptions, print: Print): Promise<number> {
+export async function checkCommand(options: CheckCommandOptions, print: Print): Promise<number> {
   const startedAt = wallClock();
   const timer = stopwatch();
   const runId = `check-${newRunId(startedAt)}`;

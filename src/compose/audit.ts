@@ -272,7 +272,7 @@ export async function auditProject(options: ComposeOptions, runId: string): Prom
 export async function auditWithSettings(
   options: ComposeOptions,
   runId: string,
-): Promise<{ audit: Audit; settings: XPersistSettings; missing: MissingImage[] }> {
+): Promise<{ audit: Audit; settings: XPersistSettings; missing: MissingImage[]; project: ComposeProject }> {
   await checkFilesExist(options.files, options.projectDirectory);
   const version = await composeVersion();
   const [resolved, written] = await Promise.all([composeConfig(options, true), composeConfig(options, false)]);
@@ -311,5 +311,5 @@ export async function auditWithSettings(
   const missing = project.services
     .filter((service) => audit.services.find((view) => view.service === service.name)?.facts.source === 'unread')
     .map((service) => ({ service: service.name, image: service.image, command: fetchCommand(service, service.image, options, 'service') }));
-  return { audit, settings, missing };
+  return { audit, settings, missing, project };
 }

@@ -177,3 +177,50 @@ describe("postgres 18's layout under the mount earlier versions used", () => {
     expect(audit({ service: 'postgres', ...POSTGRES_18, mounts: [bind] })[0]?.message).toMatch(/^The bind mount \/srv\/pg is mounted at/);
   });
 });
+
+describe('fix closure: a finding’s fix, applied, brings back no finding', () => {
+  const WORDPRESS = { service: 'wordpress' as const, imageVolumes: ['/var/www/html'] };
+  const fixOf = (setup: Setup) => audit(setup)[0]?.fix ?? '';
+
+  test('WordPress without a mount, then as its fix says: the site’s files on a volume, the image’s own files from the image', () => {
+    expect(rules(WORDPRESS)).toEqual(['error unmounted-volume (down + up)']);
+    expect(fixOf(WORDPRESS)).toBe('Mount a named volume at /var/www/html/wp-content: `NAME:/var/www/html/wp-content`.');
+    expect(rules({ ...WORDPRESS, mounts: [volume('/var/www/html/wp-content')] })).toEqual([]);
+  });
+
+  test('WordPress with a volume over its whole folder, then as its fix says', () => {
+    const whole = { ...WORDPRESS, mounts: [volume('/var/www/html')] };
+    expect(rules(whole)).toEqual(['warning volume-freezes-image-content']);
+    expect(fixOf(whole)).toMatch(/^Mount the volume at \/var\/www\/html\/wp-content \(where the data is\) instead of \/var\/www\/html/);
+    expect(rules({ ...WORDPRESS, mounts: [volume('/var/www/html/wp-content')] })).toEqual([]);
+  });
+
+  test('each storage loss, then the mount its fix names', () => {
+    const cases: Array<[Setup, Setup]> = [
+      [
+        { service: 'postgres', ...POSTGRES_17 },
+        { service: 'postgres', ...POSTGRES_17, mounts: [volume('/var/lib/postgresql/data')] },
+      ],
+      [
+        { service: 'postgres', ...POSTGRES_17, mounts: [volume('/var/lib/postgresql')] },
+        { service: 'postgres', ...POSTGRES_17, mounts: [volume('/var/lib/postgresql/data')] },
+      ],
+      [
+        { service: 'redis', imageVolumes: ['/data'], mounts: [{ target: '/data', kind: 'anonymous-volume', readOnly: false }] },
+        { service: 'redis', imageVolumes: ['/data'], mounts: [volume('/data')] },
+      ],
+      [
+        { service: 'redis', imageVolumes: ['/data'], mounts: [{ target: '/data', kind: 'tmpfs', readOnly: false }] },
+        { service: 'redis', imageVolumes: ['/data'], mounts: [volume('/data')] },
+      ],
+      [
+        { service: 'mysql', imageVolumes: ['/var/lib/mysql'], command: ['mysqld', '--datadir=/srv/db'], mounts: [volume('/var/lib/mysql')] },
+        { service: 'mysql', imageVolumes: ['/var/lib/mysql'], mounts: [volume('/var/lib/mysql')] },
+      ],
+    ];
+    for (const [broken, fixed] of cases) {
+      expect(rules(broken).length, fixOf(broken)).toBe(1);
+      expect(rules(fixed), fixOf(broken)).toEqual([]);
+    }
+  });
+});

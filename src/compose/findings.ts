@@ -111,11 +111,14 @@ function storageFinding(facts: ServiceFacts, view: DataPathView): Finding | unde
           fix: `Mount the volume at ${target} itself, not at its parent ${parent.target}.`,
         };
       }
+      // Where the VOLUME also holds the files the image ships (WordPress core), a volume there would
+      // freeze them: the fix mounts the data path itself.
+      const at = (storageProfile(facts.recognisedAs).shippedContent ?? []).includes(target) ? view.path : target;
       return {
         ...base,
         rule: 'unmounted-volume',
         message: `${where} is in the image's VOLUME ${target}, and nothing is mounted there: an anonymous volume that \`restart\` and \`up --force-recreate\` keep, but \`down\` + \`up\` replaces with a new, empty one.`,
-        fix: `Mount a named volume at ${target}: \`NAME:${target}\`.`,
+        fix: `Mount a named volume at ${at}: \`NAME:${at}\`.`,
       };
     }
     default:
@@ -234,6 +237,11 @@ function shippedContentFindings(facts: ServiceFacts, storage: StorageProfile): F
   return (storage.shippedContent ?? []).flatMap((content) => {
     const mount = facts.mounts.find((m) => (m.kind === 'named-volume' || m.kind === 'external-volume') && isWithin(content, m.target));
     if (!mount) return [];
+    // The data below the shipped content is what deserves the volume (WordPress: wp-content).
+    const data = facts.dataPaths.find((path) => path.path !== content && isWithin(path.path, content));
+    const fix = data
+      ? `Mount the volume at ${data.path} (where the data is) instead of ${mount.target}, so the image's own files come from the image; or update them yourself on each upgrade.`
+      : `Mount only the folders that hold data below ${content}, or update that content yourself on each upgrade.`;
     return [
       {
         service: facts.service,
@@ -241,7 +249,7 @@ function shippedContentFindings(facts: ServiceFacts, storage: StorageProfile): F
         rule: 'volume-freezes-image-content',
         path: content,
         message: `${mount.target === content ? `The named volume at ${content} holds` : `The named volume at ${mount.target} covers ${content}, with`} the files the image ships there: it got them once, while empty, and a newer image's files never reach it.`,
-        fix: `Mount only the folders that hold data below ${content}, or update that content yourself on each upgrade.`,
+        fix,
       },
     ];
   });

@@ -20,6 +20,7 @@ interface ComposeServiceJson {
   volumes?: ComposeMountJson[];
   tmpfs?: string[] | string;
   volumes_from?: string[];
+  depends_on?: Record<string, unknown>;
 }
 
 interface ComposeProjectJson {
@@ -41,6 +42,8 @@ export interface ProjectService {
   /** The Compose file's own mounts (the image's VOLUMEs are added once the image is read). */
   mounts: StorageMount[];
   volumesFrom: string[];
+  /** The services Compose starts before this one (`depends_on`). */
+  dependsOn: string[];
 }
 
 export interface ComposeProject {
@@ -96,6 +99,7 @@ export function readProject(resolved: unknown, asWritten: unknown): ComposeProje
       workingDir: service.working_dir ?? null,
       mounts: mountsOf(service, written.services?.[name], project),
       volumesFrom: service.volumes_from ?? [],
+      dependsOn: Object.keys(service.depends_on ?? {}),
     }),
   );
   const fixedVolumeNames = new Set<string>();

@@ -317,6 +317,11 @@ export const Check = Closed(
   {
     copyProject: Text,
     replaced: Type.Array(Closed({ kind: Type.Enum(['volume', 'network']), original: Text, copy: Text })),
+    leftOut: Type.Optional(
+      Type.Array(Closed({ service: Text, reason: Text }), {
+        description: 'Services the copy could not run (their image, or one they need, is not on this machine), each with the reason; the rest was checked.',
+      }),
+    ),
     lifecycles: Type.Array(
       Closed({
         lifecycle: CheckDisruption,
@@ -439,7 +444,7 @@ export const Report = Type.Object(
   {
     schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
       description:
-        "10: each audited service says where its image's facts came from (`facts`: the image on this machine, or unread), and the audit goes on without an image it cannot read. 9: `details` of kind `devloop` (`persist run devloop`: edits served, restarts, the traps). 8: optional `tests` (each scenario test, its duration and the ids it recorded), `shard` (`persist run --shard K/N`) and `shards` (`persist report --merge`, the run and environment of each shard). 7: an optional `performance` section (`persist run performance`). 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections for `persist audit` and `persist check` (a Compose project on paper, and a copy of it run). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 9 are still read.",
+        "10: each audited service says where its image's facts came from (`facts`: the image on this machine, or unread), and the audit goes on without an image it cannot read; a check names the services it left out (`check.leftOut`). 9: `details` of kind `devloop` (`persist run devloop`: edits served, restarts, the traps). 8: optional `tests` (each scenario test, its duration and the ids it recorded), `shard` (`persist run --shard K/N`) and `shards` (`persist report --merge`, the run and environment of each shard). 7: an optional `performance` section (`persist run performance`). 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections for `persist audit` and `persist check` (a Compose project on paper, and a copy of it run). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 9 are still read.",
     }),
     runId: Text,
     startedAt: Type.String({ format: 'date-time' }),

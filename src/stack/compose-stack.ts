@@ -74,6 +74,8 @@ export class ComposeStack extends ContainerStack {
     scope: RunScope,
     project: ComposeOptions,
     ports: { probe?: Record<string, number[]>; fixed?: Record<string, number[]> } = {},
+    /** The services to run (what they depend on included); every one when not given. */
+    only?: readonly string[],
   ): Promise<ComposeStack> {
     const folder = await scope.createHostFolder('compose-copy');
     const resolved = (await composeConfig(project, true)) as ResolvedProject;
@@ -93,6 +95,7 @@ export class ComposeStack extends ContainerStack {
     await writeFile(override, plan.override);
     const options: ComposeOptions = { ...project, files: [...project.files, override], projectName: plan.projectName };
     const stack = new ComposeStack(options, plan, resolved, folder, await connectHost(), scope.runId);
+    stack.only = only ? [...only] : [];
     // Registered before it starts: a failed `up` still leaves things dispose() must remove.
     scope.onDispose(() => stack.dispose());
     stack.startProblem = await stack.upAll();
@@ -102,13 +105,16 @@ export class ComposeStack extends ContainerStack {
   /** Why `up --wait` failed at the start (a service exited or never got ready), if it did. */
   startProblem: string | undefined;
 
+  /** The services the copy runs, named on every command that starts or stops; empty for all of them. */
+  private only: string[] = [];
+
   /**
    * `up -d --wait` for the whole copy. A service that exits or never gets ready makes Compose fail
    * while the others run: that is the service's answer (a finding), so it is returned, not thrown.
    */
   private async upAll(extra: string[] = []): Promise<string | undefined> {
     try {
-      await this.compose(['up', '-d', '--wait', '--pull', 'never', ...extra]);
+      await this.compose(['up', '-d', '--wait', '--pull', 'never', ...extra, ...this.only]);
       return undefined;
     } catch (error) {
       if (error instanceof ComposeCommandError) return error.message;
@@ -190,7 +196,7 @@ export class ComposeStack extends ContainerStack {
   async lifecycle(command: Exclude<Lifecycle, 'upgrade'>): Promise<string | undefined> {
     await this.recordAllAnonymousVolumes();
     if (command === 'restart') {
-      await this.compose(['restart']);
+      await this.compose(['restart', ...this.only]);
       await this.refresh();
       return undefined;
     }
@@ -202,7 +208,7 @@ export class ComposeStack extends ContainerStack {
   /** SIGKILL to every container of the copy, then `up -d --wait`, which starts them again. */
   async killAll(): Promise<string | undefined> {
     await this.recordAllAnonymousVolumes();
-    await this.compose(['kill', '-s', 'SIGKILL']);
+    await this.compose(['kill', '-s', 'SIGKILL', ...this.only]);
     return this.upAll();
   }
 

@@ -24,11 +24,11 @@ beforeAll(async () => {
 });
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-async function check(file: string, more: string[] = [], env: Record<string, string> = {}) {
-  const out = join(scratch, [file, ...more].join('-').replace(/\W+/g, '-'));
+async function check(file: string, more: string[] = [], env: Record<string, string> = {}, args: string[] = []) {
+  const out = join(scratch, [file, ...more, ...args].join('-').replace(/\W+/g, '-'));
   const watch = stopwatch();
   const files = [file, ...more].flatMap((f) => ['-f', f]);
-  const result = await execa(process.execPath, ['bin/persist.js', 'check', ...files, ...IMAGES, '--out', out], {
+  const result = await execa(process.execPath, ['bin/persist.js', 'check', ...files, ...IMAGES, ...args, '--out', out], {
     cwd: ROOT,
     reject: false,
     env: { PERSIST_QUIET: '1', ...env },
@@ -105,8 +105,8 @@ const GOOD_CELLS = [
       'db /var/lib/postgresql/data dataset',
       'wordpress-db /var/lib/mysql file',
       'wordpress-db /var/lib/mysql dataset',
-      'wordpress /var/www/html file',
-      'wordpress /var/www/html site',
+      'wordpress /var/www/html/wp-content file',
+      'wordpress /var/www/html/wp-content site',
       'cache /data file',
       'cache /data dataset',
     ].map((cell) => `${cell} ${lifecycle}`),
@@ -268,6 +268,41 @@ describe('persist check on a service the harness does not know, through x-persis
     expect(result.stderr).toContain('Seeding notes failed before any disruption ran: The seed command exited with 3 in notes: the API refused token ***.');
     expect(result.stderr).not.toMatch(/restart: \d+ ms/);
     expect(`${result.stdout}${result.stderr}`).not.toContain(planted);
+  });
+});
+
+describe('persist check on a project as it sits in its repository', () => {
+  test('an app not built yet is left out with the command that builds it, and its database is checked; naming the app is refused', async () => {
+    const project = join(scratch, 'unbuilt-app');
+    await mkdir(project, { recursive: true });
+    const file = join(project, 'compose.yaml');
+    await writeFile(
+      file,
+      stringify({
+        services: {
+          app: { build: { context: '.' }, image: 'persist-example/never-built:2', depends_on: ['db'] },
+          db: { image: '${POSTGRES_IMAGE:-postgres:17}', environment: { POSTGRES_PASSWORD: 'example-only' }, volumes: ['db-data:/var/lib/postgresql/data'] },
+        },
+        volumes: { 'db-data': {} },
+      }),
+    );
+    const result = await check(file);
+    expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
+    const compose = ['docker compose -f', file, ...IMAGES].join(' ');
+    expect(result.report?.check?.leftOut).toEqual([
+      { service: 'app', reason: `its image persist-example/never-built:2 is not on this machine (\`${compose} build app\` brings it)` },
+    ]);
+    expect(result.stdout).toContain('left out, not checked: app: its image persist-example/never-built:2 is not on this machine');
+    const cells = result.report?.check?.cells ?? [];
+    expect(new Set(cells.map((cell) => cell.service))).toEqual(new Set(['db']));
+    expect(cells.filter((cell) => cell.probe === 'dataset')).toHaveLength(5);
+    expect(await copyLeftovers(result.report?.check?.copyProject ?? '')).toEqual([]);
+    // Asked for by name, the app cannot run: refused, with the same command.
+    const named = await check(file, [], {}, ['--services', 'app']);
+    expect(named.exitCode).toBe(2);
+    expect(named.stderr).toContain(
+      `Image persist-example/never-built:2 of service app is not on this machine, so the copy cannot start it. Run \`${compose} build app\``,
+    );
   });
 });
 

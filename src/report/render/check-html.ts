@@ -1,7 +1,7 @@
 // The HTML body of a check report: the verdict, then per service each data path against each
 // lifecycle command, failed and surprising cells marked, with their evidence.
 import { exitCodeFor, type Report } from '../model.ts';
-import { checkCounts, checkTables } from './check-tables.ts';
+import { checkCounts, checkTables, describeLeftOut } from './check-tables.ts';
 
 export function checkHtml(report: Report, esc: (text: string) => string): string {
   const check = report.check;
@@ -24,6 +24,9 @@ ${notable.length > 0 ? `<ul>${notable.join('')}</ul>` : ''}
   return `<section id="verdict" class="${ok ? 'ok' : 'not-ok'}">
 <p class="verdict">${ok ? 'PASSED' : 'NOT PASSED'}</p>
 <p class="counts">${passed} cell(s) passed, ${failed} failed, ${surprises} not as the audit predicted; a copy (<code>${esc(check.copyProject)}</code>) was run, the original was not touched</p>
+${describeLeftOut(check)
+  .map((line) => `<p class="meta">Left out, not checked: ${esc(line)}</p>`)
+  .join('\n')}
 ${report.harnessErrors.length > 0 ? `<ul class="problems">${report.harnessErrors.map((error) => `<li>harness error: ${esc(error)}</li>`).join('')}</ul>` : ''}
 <p class="meta">${check.lifecycles.map((entry) => `<code>${esc(entry.lifecycle)}</code> ${(entry.ms / 1000).toFixed(1)} s${entry.steps || entry.problem ? ` (${esc([...(entry.steps ?? []), ...(entry.problem ? [entry.problem] : [])].join('; '))})` : ''}`).join(' · ')}</p>
 </section>

@@ -2,7 +2,7 @@
 // command, the cells that failed or surprised with their evidence, and then the audit it tested.
 import { exitCodeFor, type Report } from '../model.ts';
 import { renderAuditMarkdown } from './audit-markdown.ts';
-import { checkCounts, checkTables } from './check-tables.ts';
+import { checkCounts, checkTables, describeLeftOut } from './check-tables.ts';
 import { formatMs } from './shared.ts';
 
 export function renderCheckMarkdown(report: Report): string {
@@ -21,6 +21,7 @@ export function renderCheckMarkdown(report: Report): string {
       ),
     ].join('\n'),
     ...(check.replaced.length > 0 ? [`Replaced in the copy: ${check.replaced.map((r) => `${r.kind} \`${r.original}\` → \`${r.copy}\``).join(', ')}.`] : []),
+    ...describeLeftOut(check).map((line) => `- Left out, not checked: ${line}`),
     ...report.harnessErrors.map((error) => `- ⚠️ harness error: ${error}`),
   ];
   for (const table of checkTables(check)) {

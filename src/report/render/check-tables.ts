@@ -19,6 +19,11 @@ export function describeCell(cell: CheckCell): string {
   return `${word}${needed}${surprise}`;
 }
 
+/** "app: its image shop-app is not on this machine (…)": each service the copy did not run, and why. */
+export function describeLeftOut(check: Check): string[] {
+  return (check.leftOut ?? []).map((entry) => `${entry.service}: ${entry.reason}`);
+}
+
 export function checkCounts(check: Check): { passed: number; failed: number; surprises: number } {
   return {
     passed: check.cells.filter((cell) => cell.status === 'passed').length,
