@@ -8,7 +8,7 @@ import { reportRefusal } from './refusal-report.ts';
 import { newRunId } from '../docker/labels.ts';
 import { sweepOnSignal } from '../docker/interrupt.ts';
 import { exitCodeFor, type Audit } from '../report/model.ts';
-import { auditTables, describeCounts, SEVERITY_WORDS } from '../report/render/audit-tables.ts';
+import { auditTables, describeCounts, describeServices, SEVERITY_WORDS } from '../report/render/audit-tables.ts';
 import { projectReport } from '../report/project-report.ts';
 import { columns } from '../terminal/columns.ts';
 import { defaultOutDir, writeReport } from '../report/write.ts';
@@ -58,7 +58,7 @@ export async function auditCommand(options: AuditOptions, print: Print): Promise
   const written = await writeReport(report, options.out ?? defaultOutDir(runId), options.out === undefined);
   const code = exitCodeFor(report);
   print(
-    `${code === 0 ? 'PASSED' : 'NOT PASSED'}: ${describeCounts(audit)} in ${audit.services.length} service(s), ${(report.durationMs / 1000).toFixed(1)} s; report: ${written.outDir}/report.md`,
+    `${code === 0 ? 'PASSED' : 'NOT PASSED'}: ${describeCounts(audit)} in ${describeServices(audit)}, ${(report.durationMs / 1000).toFixed(1)} s; report: ${written.outDir}/report.md`,
   );
   return code;
 }

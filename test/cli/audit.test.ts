@@ -214,6 +214,7 @@ describe('a project as it sits in its repository', () => {
     // The terminal names what it read of each image, or that it could not.
     expect(result.stdout).toMatch(/^db {2}persistence-harness\/postgres:no-such-tag {2}\(unread: not on this machine\)$/m);
     expect(result.stdout).toMatch(/^ {2}no data path known: its image was not read/m);
+    expect(result.stdout).toMatch(/^PASSED: 2 warnings in 3 service\(s\), 2 of them unread,/m);
     expect(result.stdout).toMatch(/^cache {2}\S+ \(known as redis\) {2}\((version \S+, )?image [0-9a-f]{12}\)$/m);
   });
 

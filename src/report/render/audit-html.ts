@@ -1,6 +1,6 @@
 // The HTML body of an audit report: the verdict, then one table per service with its findings.
 import { exitCodeFor, type Report } from '../model.ts';
-import { auditTables, describeCounts, SEVERITY_WORDS } from './audit-tables.ts';
+import { auditTables, describeCounts, describeServices, SEVERITY_WORDS } from './audit-tables.ts';
 
 export function auditHtml(report: Report, esc: (text: string) => string): string {
   const audit = report.audit;
@@ -24,7 +24,7 @@ ${findings.length > 0 ? `<ul class="findings">${findings.join('')}</ul>` : ''}
   });
   return `<section id="verdict" class="${ok ? 'ok' : 'not-ok'}">
 <p class="verdict">${ok ? 'PASSED' : 'NOT PASSED'}</p>
-<p class="counts">${esc(describeCounts(audit))} in ${audit.services.length} service(s); read on paper, nothing was started</p>
+<p class="counts">${esc(describeCounts(audit))} in ${esc(describeServices(audit))}; read on paper, nothing was started</p>
 ${report.harnessErrors.length > 0 ? `<ul class="problems">${report.harnessErrors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''}
 <p class="meta">Project ${esc(audit.project)} from ${audit.files.map((f) => `<code>${esc(f)}</code>`).join(', ')}; Docker Compose ${esc(audit.composeVersion)}; ${esc(report.startedAt)}, ${(report.durationMs / 1000).toFixed(1)} s</p>
 </section>

@@ -1,7 +1,7 @@
 // The Markdown of an audit report: the verdict, then per service where each data path lands and
 // what each lifecycle command does to it, and its findings with their fixes.
 import { exitCodeFor, type Report } from '../model.ts';
-import { auditTables, describeCounts, SEVERITY_WORDS } from './audit-tables.ts';
+import { auditTables, describeCounts, describeServices, SEVERITY_WORDS } from './audit-tables.ts';
 
 const SEVERITY_MARK = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 
@@ -15,7 +15,7 @@ export function renderAuditMarkdown(report: Report): string {
   const ok = exitCodeFor(report) === 0;
   const blocks = [
     `# Persistence audit: project ${audit.project}`,
-    `**${ok ? '✅ PASSED' : '❌ NOT PASSED'}**: ${describeCounts(audit)} in ${audit.services.length} service(s). Read on paper: nothing was started.`,
+    `**${ok ? '✅ PASSED' : '❌ NOT PASSED'}**: ${describeCounts(audit)} in ${describeServices(audit)}. Read on paper: nothing was started.`,
     `- Files: ${audit.files.map((file) => `\`${file}\``).join(', ')}; Docker Compose ${audit.composeVersion}; run ${report.runId} at ${report.startedAt}, ${(report.durationMs / 1000).toFixed(1)} s`,
     ...report.harnessErrors.map((error) => `- ⚠️ harness error: ${error}`),
   ];

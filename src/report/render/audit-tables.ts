@@ -70,6 +70,12 @@ function noDataPaths(service: AuditService): string {
     : 'no data paths: an image the harness does not know, with no VOLUME (name them in x-persist)';
 }
 
+/** "5 service(s)", or "5 service(s), 3 of them unread": a verdict that rests on few read images says so. */
+export function describeServices(audit: Audit): string {
+  const unread = audit.services.filter((service) => service.facts.source === 'unread').length;
+  return `${audit.services.length} service(s)${unread > 0 ? `, ${unread === audit.services.length ? 'every one' : `${unread} of them`} unread` : ''}`;
+}
+
 export function auditTables(audit: Audit): AuditTable[] {
   return audit.services.map((service) => {
     const used = new Set(service.dataPaths.map((path) => path.storage.target));
