@@ -9,7 +9,7 @@ import { HarnessError, UsageError } from '../errors.ts';
 import { composeArgs, composeConfig, composeVersion, type ComposeOptions } from './compose-cli.ts';
 import { announcedVersion } from './image-version.ts';
 import { floatingTagFinding, keepsData } from './tag-pin.ts';
-import { dataPathsOf, mayBeCache, recognise, type ServiceRuntime } from './data-paths.ts';
+import { type DataPath, dataPathsOf, mayBeCache, recognise, type ServiceRuntime } from './data-paths.ts';
 import { readImageFile } from '../docker/image-files.ts';
 import { runLabels } from '../docker/labels.ts';
 import { storageProfile } from '../services/registry.ts';
@@ -112,16 +112,15 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
   const declared = settings?.data ?? [];
   const mounts = withImageVolumes(composeMounts, image.volumes);
   const ephemeral = settings?.ephemeral ?? [];
-  const dataPaths = dataPathsOf(recognisedAs, runtimeOf(service, image), declared).map((path) => {
-    const view = viewOf(path, mounts, newImage?.volumes);
-    return ephemeral.some((disposable) => isWithin(path.path, disposable)) ? { ...view, ephemeral: true } : view;
-  });
+  const runtime = runtimeOf(service, image);
+  const dataPaths = pathViews(dataPathsOf(recognisedAs, runtime, declared), mounts, ephemeral, newImage?.volumes);
+  const version = announcedVersion(image.labels, image.env);
   const floating = floatingTagFinding({
     service: service.name,
     image: service.image,
     builds: service.builds,
     recognisedAs,
-    version: announcedVersion(image.labels, image.env),
+    version,
     stateful: keepsData(dataPaths, mounts),
   });
   const findings: Finding[] = floating ? [floating] : [];
@@ -144,13 +143,13 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
     ...(recognisedAs ? { recognisedAs } : {}),
     ...(upgrade ? { upgrade } : {}),
     ...(entrypoint ? { entrypoint } : {}),
-    ...(mayBeCache(recognisedAs, runtimeOf(service, image)) ? { mayBeCache: true } : {}),
+    ...(mayBeCache(recognisedAs, runtime) ? { mayBeCache: true } : {}),
   };
   const view: ServiceAudit = {
     service: service.name,
     image: service.image,
     imageId: image.id,
-    facts: { source: 'local-image', ...versionOf(image) },
+    facts: { source: 'local-image', ...(version ? { version } : {}) },
     mounts,
     dataPaths,
     ...(recognisedAs ? { recognisedAs } : {}),
@@ -159,10 +158,17 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
   return { view, findings: [...findings, ...findingsFor(facts, fixedNames)] };
 }
 
-/** The version an image announces: its OCI version label, else the variable its official image sets. */
-function versionOf(image: ImageFacts): { version?: string } {
-  const version = announcedVersion(image.labels, image.env);
-  return version ? { version } : {};
+/** Each data path where it lands and what each lifecycle command does to it, marked where x-persist declares it ephemeral. */
+function pathViews(
+  paths: readonly DataPath[],
+  mounts: readonly StorageMount[],
+  ephemeral: readonly string[],
+  newImageVolumes?: readonly string[],
+): DataPathView[] {
+  return paths.map((path) => {
+    const view = viewOf(path, mounts, newImageVolumes);
+    return ephemeral.some((disposable) => isWithin(path.path, disposable)) ? { ...view, ephemeral: true } : view;
+  });
 }
 
 /**
@@ -173,11 +179,7 @@ function versionOf(image: ImageFacts): { version?: string } {
 function unreadService(service: ProjectService, context: AuditContext, mounts: StorageMount[]): { view: ServiceAudit; findings: Finding[] } {
   const declared = context.settings?.data ?? [];
   const ephemeral = context.settings?.ephemeral ?? [];
-  const runtime: ServiceRuntime = { ...runtimeOf(service, NOTHING_READ), imageWorkingDir: service.workingDir ?? '/' };
-  const dataPaths = dataPathsOf(undefined, runtime, declared).map((path) => {
-    const view = viewOf(path, mounts);
-    return ephemeral.some((disposable) => isWithin(path.path, disposable)) ? { ...view, ephemeral: true } : view;
-  });
+  const dataPaths = pathViews(dataPathsOf(undefined, runtimeOf(service, NOTHING_READ), declared), mounts, ephemeral);
   const facts: ServiceFacts = { service: service.name, mounts, dataPaths, ephemeral };
   const view: ServiceAudit = { service: service.name, image: service.image, imageId: '', facts: { source: 'unread' }, mounts, dataPaths };
   const unread = unreadImage(service, service.image, context.options, 'service', declared.length);
