@@ -85,6 +85,18 @@ ph_ensure_report_tools() {
 	ph_say "report tools: $(xmllint --version 2>&1 | head -n 1), $(chromium --version 2>/dev/null)"
 }
 
+# What the audit reads a registry with (skopeo, which honours Docker's credential store) and the
+# reference registry the tests start on 127.0.0.1 to prove it against a real one.
+ph_ensure_registry_tools() {
+	local missing=()
+	command -v skopeo >/dev/null || missing+=(skopeo)
+	command -v docker-registry >/dev/null || missing+=(docker-registry)
+	if [ "${#missing[@]}" -gt 0 ]; then ph_apt_install "${missing[@]}"; fi
+	# The package starts its own registry on :5000; the tests start theirs, so it stays off.
+	if command -v systemctl >/dev/null && systemctl is-active --quiet docker-registry 2>/dev/null; then systemctl stop docker-registry || true; fi
+	ph_say "registry tools: $(skopeo --version), $(docker-registry --version 2>&1 | head -n 1)"
+}
+
 # A Docker engine that answers; installs Debian's docker.io and starts dockerd when none does.
 ph_ensure_docker() {
 	if docker info >/dev/null 2>&1; then

@@ -16,6 +16,8 @@ import { stopwatch, wallClock } from '../timing/clock.ts';
 
 export interface AuditOptions extends ComposeOptions {
   out?: string;
+  /** --offline: ask no registry. */
+  offline?: boolean;
 }
 
 type Print = (line: string) => void;
@@ -52,7 +54,9 @@ export async function auditCommand(options: AuditOptions, print: Print): Promise
   const refuse = (error: unknown) => reportRefusal(error, { runId, startedAt, timer, command: 'audit' }, options, print);
   // The engine first: without it every image would look absent.
   const engine = await checkEngine().catch(refuse);
-  const audit = await auditProject(options, runId).catch(refuse).finally(stopListening);
+  const audit = await auditProject(options, runId, { offline: options.offline === true })
+    .catch(refuse)
+    .finally(stopListening);
   const report = projectReport({ runId, startedAt, finishedAt: wallClock(), durationMs: timer.ms(), engine }, audit);
   printAudit(audit, print);
   const written = await writeReport(report, options.out ?? defaultOutDir(runId), options.out === undefined);

@@ -2,14 +2,17 @@
 // and each image through `docker image inspect`, starts nothing, and says for every service where
 // each data path lands and which lifecycle command would lose it.
 import { access } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { inspectImage, type ImageFacts } from '../docker/engine.ts';
+import { dirname, resolve } from 'node:path';
+import { emptyImageFacts, type ImageFacts } from '../docker/engine.ts';
 import { isWithin } from '../storage/paths.ts';
 import { HarnessError, UsageError } from '../errors.ts';
 import { composeArgs, composeConfig, composeVersion, type ComposeOptions } from './compose-cli.ts';
 import { announcedVersion } from './image-version.ts';
 import { floatingTagFinding, keepsData } from './tag-pin.ts';
-import { type DataPath, dataPathsOf, mayBeCache, recognise, type ServiceRuntime } from './data-paths.ts';
+import { type Catalogued, type DataPath, dataPathsOf, mayBeCache, recognise, type ServiceRuntime } from './data-paths.ts';
+import { catalogueEntry, describeSource, layoutFor } from './catalogue/catalogue.ts';
+import { DEFAULT_FACTS_OPTIONS, type FactsOptions, imageFactsReader, type ImageFactsReader, isUnread, type ReadFacts } from './facts/image-facts.ts';
+import { tagOf } from './image-reference.ts';
 import { readImageFile } from '../docker/image-files.ts';
 import { runLabels } from '../docker/labels.ts';
 import { storageProfile } from '../services/registry.ts';
@@ -31,14 +34,13 @@ import { parseXPersist, type ServiceSettings, upgradeImageOf, type XPersistSetti
 
 export type ServiceAudit = Audit['services'][number];
 
-/** Each image inspected once per audit, however many services run it; undefined where it is not on this machine. */
+/** An image's facts where any source had them; undefined where none did. */
 type Images = (reference: string) => Promise<ImageFacts | undefined>;
 
-function imagesOnThisMachine(): Images {
-  const inspected = new Map<string, Promise<ImageFacts | undefined>>();
-  return (reference) => {
-    if (!inspected.has(reference)) inspected.set(reference, inspectImage(reference));
-    return inspected.get(reference) as Promise<ImageFacts | undefined>;
+function factsOnly(reader: ImageFactsReader): Images {
+  return async (reference) => {
+    const answer = await reader.ofImage(reference);
+    return isUnread(answer) ? undefined : answer.facts;
   };
 }
 
@@ -79,6 +81,7 @@ interface AuditContext {
   settings: ServiceSettings | undefined;
   project: ComposeProject;
   imageOf: Images;
+  reader: ImageFactsReader;
   options: ComposeOptions;
   /** Reads a file of an image without running it (the first candidate path it has). */
   readImageFile: (image: string, candidates: readonly string[]) => Promise<{ path: string; text: string } | undefined>;
@@ -90,31 +93,67 @@ interface AuditContext {
  */
 async function entrypointFacts(
   service: ProjectService,
-  image: ImageFacts,
+  read: ReadFacts,
+  catalogued: Catalogued | undefined,
   mounts: readonly StorageMount[],
   dataPaths: readonly DataPathView[],
   context: AuditContext,
 ): Promise<EntrypointFacts | undefined> {
   const storage = storageProfile(recognise(service.image));
   if (!dataPaths.some((path) => formerDataMount(mounts, path.path, storage))) return undefined;
+  // Only an image on this machine has files to read; otherwise the catalogue says what its entrypoint does.
+  if (read.source !== 'local-image')
+    return catalogued?.layout.refusesFormerMount !== undefined
+      ? {
+          path: 'its entrypoint',
+          refusesFormerMount: catalogued.layout.refusesFormerMount,
+          readFrom: `as the catalogue records (${describeSource(catalogued.entry)})`,
+        }
+      : undefined;
+  const image = read.facts;
   const script = await context.readImageFile(service.image, entrypointCandidates(service.entrypoint ?? image.entrypoint, image.env));
-  return script ? { path: script.path, refusesFormerMount: refusesFormerMount(script.text) } : undefined;
+  return script ? { path: script.path, refusesFormerMount: refusesFormerMount(script.text), readFrom: 'read from the image' } : undefined;
+}
+
+/** The catalogue's entry for the image, in the layout of the version read (else its tag's). */
+function cataloguedAs(reference: string, version: string | undefined): Catalogued | undefined {
+  const entry = catalogueEntry(reference);
+  return entry ? { entry, layout: layoutFor(entry, version ?? tagOf(reference)) } : undefined;
+}
+
+/** A note where the image read declares other VOLUMEs than the catalogue records: the image's own are used. */
+function catalogueDisagrees(service: ProjectService, read: ReadFacts, catalogued: Catalogued | undefined): Finding | undefined {
+  if (!catalogued || read.source === 'catalogue') return undefined;
+  const recorded = [...catalogued.layout.volumes].sort();
+  const declared = [...read.facts.volumes].sort();
+  if (recorded.join('\n') === declared.join('\n')) return undefined;
+  const list = (paths: string[]) => (paths.length > 0 ? paths.join(', ') : 'none');
+  return {
+    service: service.name,
+    severity: 'info',
+    rule: 'catalogue-differs',
+    path: service.image,
+    message: `The image (${read.source}) declares the VOLUMEs ${list(declared)}; the catalogue records ${list(recorded)} for it (${describeSource(catalogued.entry)}). The image's own are used.`,
+    fix: 'Nothing to do if the image is the one you mean to run; otherwise check which image the tag brings.',
+  };
 }
 
 async function auditService(service: ProjectService, context: AuditContext): Promise<{ view: ServiceAudit; findings: Finding[] }> {
-  const { settings, project, imageOf } = context;
+  const { settings, project, imageOf, reader } = context;
   const fixedNames = project.fixedVolumeNames;
   const composeMounts = [...service.mounts, ...(await inheritedMounts(service, project.services, imageOf))];
   const upgradeTo = upgradeImageOf(service.name, settings);
-  const [image, newImage] = await Promise.all([imageOf(service.image), upgradeTo ? imageOf(upgradeTo) : undefined]);
-  if (!image) return unreadService(service, context, composeMounts);
+  const [read, newImage] = await Promise.all([reader.ofService(service), upgradeTo ? imageOf(upgradeTo) : undefined]);
+  if (isUnread(read)) return unreadService(service, context, composeMounts, read.unread);
+  const image = read.facts;
   const recognisedAs = recognise(service.image);
   const declared = settings?.data ?? [];
   const mounts = withImageVolumes(composeMounts, image.volumes);
   const ephemeral = settings?.ephemeral ?? [];
   const runtime = runtimeOf(service, image);
-  const dataPaths = pathViews(dataPathsOf(recognisedAs, runtime, declared), mounts, ephemeral, newImage?.volumes);
   const version = announcedVersion(image.labels, image.env);
+  const catalogued = cataloguedAs(service.image, version);
+  const dataPaths = pathViews(dataPathsOf(recognisedAs, runtime, declared, catalogued), mounts, ephemeral, newImage?.volumes);
   const floating = floatingTagFinding({
     service: service.name,
     image: service.image,
@@ -123,17 +162,23 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
     version,
     stateful: keepsData(dataPaths, mounts),
   });
-  const findings: Finding[] = floating ? [floating] : [];
+  const differs = catalogueDisagrees(service, read, catalogued);
+  const findings: Finding[] = [...(floating ? [floating] : []), ...(differs ? [differs] : [])];
   if (upgradeTo && !newImage) findings.push(unreadImage(service, upgradeTo, context.options, 'upgrade'));
   let upgrade: ServiceFacts['upgrade'];
   if (newImage && upgradeTo) {
     const newMounts = withImageVolumes(composeMounts, newImage.volumes);
-    const newPaths = dataPathsOf(recognise(upgradeTo) ?? recognisedAs, runtimeOf(service, newImage), declared);
+    const newPaths = dataPathsOf(
+      recognise(upgradeTo) ?? recognisedAs,
+      runtimeOf(service, newImage),
+      declared,
+      cataloguedAs(upgradeTo, announcedVersion(newImage.labels, newImage.env)),
+    );
     upgrade = { image: upgradeTo, newImageVolumes: newImage.volumes, dataPaths: newPaths.map((path) => viewOf(path, newMounts)) };
     // The storage survives the upgrade, but the new server does not use it: for the data, lost.
     for (const view of dataPaths) if (upgradeMovesData(view, upgrade)) view.fates.upgrade = 'lost';
   }
-  const entrypoint = await entrypointFacts(service, image, mounts, dataPaths, context);
+  const entrypoint = await entrypointFacts(service, read, catalogued, mounts, dataPaths, context);
   const facts: ServiceFacts = {
     service: service.name,
     image: service.image,
@@ -149,7 +194,7 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
     service: service.name,
     image: service.image,
     imageId: image.id,
-    facts: { source: 'local-image', ...(version ? { version } : {}) },
+    facts: { source: read.source, from: read.from, ...(version ? { version } : {}) },
     mounts,
     dataPaths,
     ...(recognisedAs ? { recognisedAs } : {}),
@@ -176,13 +221,25 @@ function pathViews(
  * what the project itself says (its Compose mounts, the data paths x-persist declares), and the
  * audit says how to make it readable. The rest of the project is audited as usual.
  */
-function unreadService(service: ProjectService, context: AuditContext, mounts: StorageMount[]): { view: ServiceAudit; findings: Finding[] } {
+function unreadService(
+  service: ProjectService,
+  context: AuditContext,
+  mounts: StorageMount[],
+  reasons: readonly string[],
+): { view: ServiceAudit; findings: Finding[] } {
   const declared = context.settings?.data ?? [];
   const ephemeral = context.settings?.ephemeral ?? [];
-  const dataPaths = pathViews(dataPathsOf(undefined, runtimeOf(service, NOTHING_READ), declared), mounts, ephemeral);
+  const dataPaths = pathViews(dataPathsOf(undefined, runtimeOf(service, emptyImageFacts()), declared), mounts, ephemeral);
   const facts: ServiceFacts = { service: service.name, mounts, dataPaths, ephemeral };
-  const view: ServiceAudit = { service: service.name, image: service.image, imageId: '', facts: { source: 'unread' }, mounts, dataPaths };
-  const unread = unreadImage(service, service.image, context.options, 'service', declared.length);
+  const view: ServiceAudit = {
+    service: service.name,
+    image: service.image,
+    imageId: '',
+    facts: { source: 'unread', from: reasons.join('; ') },
+    mounts,
+    dataPaths,
+  };
+  const unread = unreadImage(service, service.image, context.options, 'service', declared.length, reasons);
   const stateful = keepsData(dataPaths, mounts);
   const floating = floatingTagFinding({
     service: service.name,
@@ -194,20 +251,6 @@ function unreadService(service: ProjectService, context: AuditContext, mounts: S
   });
   return { view, findings: [unread, ...(floating ? [floating] : []), ...findingsFor(facts, context.project.fixedVolumeNames)] };
 }
-
-/** An image nothing could be read from: no VOLUME, no ENV, no WORKDIR. */
-const NOTHING_READ: ImageFacts = {
-  reference: '',
-  id: '',
-  created: '',
-  labels: {},
-  defaultCommand: [],
-  volumes: [],
-  env: {},
-  workingDir: '/',
-  entrypoint: [],
-  cmd: [],
-};
 
 /** An image the project needs and this machine lacks, with the command that brings it. */
 export interface MissingImage {
@@ -235,7 +278,14 @@ function fetchCommand(service: ProjectService, image: string, options: ComposeOp
 }
 
 /** The warning for an image the audit could not read, with the command that makes it readable. */
-function unreadImage(service: ProjectService, image: string, options: ComposeOptions, role: 'service' | 'upgrade', declared = 0): Finding {
+function unreadImage(
+  service: ProjectService,
+  image: string,
+  options: ComposeOptions,
+  role: 'service' | 'upgrade',
+  declared = 0,
+  reasons: readonly string[] = ['not on this machine'],
+): Finding {
   const fetch = fetchCommand(service, image, options, role);
   return {
     service: service.name,
@@ -245,7 +295,7 @@ function unreadImage(service: ProjectService, image: string, options: ComposeOpt
     message:
       role === 'upgrade'
         ? `The upgrade image ${image} is not on this machine, so what it does with the data cannot be read: the upgrade is not judged.`
-        : `Image ${image} is not on this machine, so where it keeps its data cannot be read (its VOLUMEs, ENV and WORKDIR): it is judged only by its Compose mounts and ${declared > 0 ? 'the data paths x-persist declares' : 'the data paths x-persist declares, and it declares none'}.`,
+        : `Image ${image} could not be read (${reasons.join('; ')}), so where it keeps its data is not known (its VOLUMEs, ENV and WORKDIR): it is judged only by its Compose mounts and ${declared > 0 ? 'the data paths x-persist declares' : 'the data paths x-persist declares, and it declares none'}.`,
     fix: `Run \`${fetch}\` and audit again, or name the service's data paths in x-persist \`data\`.`,
   };
 }
@@ -266,14 +316,15 @@ async function checkFilesExist(files: readonly string[], projectDirectory: strin
 }
 
 /** runId labels the containers the audit creates (never starts) to read an image's files. */
-export async function auditProject(options: ComposeOptions, runId: string): Promise<Audit> {
-  return (await auditWithSettings(options, runId)).audit;
+export async function auditProject(options: ComposeOptions, runId: string, facts: Partial<FactsOptions> = {}): Promise<Audit> {
+  return (await auditWithSettings(options, runId, facts)).audit;
 }
 
 /** The audit, the project's x-persist settings `persist check` acts on, and the images of its services this machine lacks. */
 export async function auditWithSettings(
   options: ComposeOptions,
   runId: string,
+  factsOptions: Partial<FactsOptions> = {},
 ): Promise<{ audit: Audit; settings: XPersistSettings; missing: MissingImage[]; project: ComposeProject }> {
   await checkFilesExist(options.files, options.projectDirectory);
   const version = await composeVersion();
@@ -289,13 +340,19 @@ export async function auditWithSettings(
     project.xPersist,
     project.services.map((service) => service.name),
   );
-  const imageOf = imagesOnThisMachine();
+  const reader = imageFactsReader({
+    ...DEFAULT_FACTS_OPTIONS,
+    projectDirectory: options.projectDirectory ?? dirname(resolve(options.files[0] ?? '.')),
+    ...factsOptions,
+  });
+  const imageOf = factsOnly(reader);
   const audited = await Promise.all(
     project.services.map((service) =>
       auditService(service, {
         settings: settings.services?.[service.name],
         project,
         imageOf,
+        reader,
         options,
         readImageFile: (image, candidates) => readImageFile(image, candidates, runLabels(runId, 'read-image-file')),
       }),
@@ -311,7 +368,8 @@ export async function auditWithSettings(
     findings: audited.flatMap(({ findings }) => findings),
   };
   const missing = project.services
-    .filter((service) => audit.services.find((view) => view.service === service.name)?.facts.source === 'unread')
+    // The check runs images, so only one on this machine counts; the audit could read the others elsewhere.
+    .filter((service) => audit.services.find((view) => view.service === service.name)?.facts.source !== 'local-image')
     .map((service) => ({ service: service.name, image: service.image, command: fetchCommand(service, service.image, options, 'service') }));
   return { audit, settings, missing, project };
 }

@@ -1,18 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import { dataPathsOf, flagValue, mayBeCache, recognise, repositoryOf, type ServiceRuntime } from './data-paths.ts';
+import { runtimeWith } from './runtime-for-tests.ts';
+import { dataPathsOf, flagValue, mayBeCache, recognise, type ServiceRuntime } from './data-paths.ts';
+import { repositoryOf } from './image-reference.ts';
 
-const runtime = (over: Partial<ServiceRuntime> = {}): ServiceRuntime => ({
-  imageVolumes: [],
-  imageEnv: {},
-  imageWorkingDir: '/',
-  imageEntrypoint: ['docker-entrypoint.sh'],
-  imageCmd: [],
-  environment: {},
-  command: null,
-  entrypoint: null,
-  workingDir: null,
-  ...over,
-});
+const runtime = (over: Partial<ServiceRuntime> = {}): ServiceRuntime => runtimeWith({ imageEntrypoint: ['docker-entrypoint.sh'], ...over });
 
 describe('recognising an image', () => {
   test.each([

@@ -4,6 +4,8 @@
 // path the user lists in x-persist. Pure: the image facts and the service's config come in read.
 import { SERVICE_NAMES, SERVICES, type ServiceName, type StorageProfile, storageProfile } from '../services/registry.ts';
 import { posix } from 'node:path';
+import { repositoryOf } from './image-reference.ts';
+import { type CatalogueEntry, type CatalogueLayout, catalogueEntry, resolvePath } from './catalogue/catalogue.ts';
 
 /** What the container will run with, from `docker image inspect` and the service's config. */
 export interface ServiceRuntime {
@@ -28,21 +30,10 @@ export interface DataPath {
   origin: DataPathOrigin;
 }
 
-/** The repository of an image reference: no registry host, no `library/`, no tag or digest. */
-export function repositoryOf(reference: string): string {
-  const withoutDigest = reference.split('@')[0] ?? reference;
-  const parts = withoutDigest.split('/');
-  const first = parts[0] ?? '';
-  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) parts.shift();
-  if (parts[0] === 'library' && parts.length > 1) parts.shift();
-  const last = parts.pop() ?? '';
-  return [...parts, last.split(':')[0]].join('/');
-}
-
-/** The registry's service whose official image, stand-in or alias this image is. */
+/** The registry's service whose official image, stand-in or alias this image is, or that judges an image the catalogue knows (postgis as postgres). */
 export function recognise(reference: string): ServiceName | undefined {
   const repository = repositoryOf(reference);
-  return SERVICE_NAMES.find((name) => {
+  const own = SERVICE_NAMES.find((name) => {
     const profile = SERVICES[name];
     const storage = storageProfile(name);
     // A helper shell (alpine) knows no data of its own: such an image is judged by its VOLUMEs.
@@ -50,6 +41,7 @@ export function recognise(reference: string): ServiceName | undefined {
     const names = [repositoryOf(profile.official), repositoryOf(profile.standIn.reference), ...(storage.alsoKnownAs ?? [])];
     return names.includes(repository);
   });
+  return own ?? catalogueEntry(reference)?.profile;
 }
 
 /** `--flag=VALUE` or `--flag VALUE` in a command line. */
@@ -106,11 +98,38 @@ function configuredDataDir(storage: StorageProfile, runtime: ServiceRuntime): Da
   return undefined;
 }
 
-export function dataPathsOf(service: ServiceName | undefined, runtime: ServiceRuntime, declared: readonly string[]): DataPath[] {
+/** An image the catalogue knows, with the layout its version has. */
+export interface Catalogued {
+  entry: CatalogueEntry;
+  layout: CatalogueLayout;
+}
+
+/** The catalogue's data paths for this runtime, and any VOLUME the image declares that the catalogue does not list. */
+function cataloguedPaths(catalogued: Catalogued & { layout: { dataPaths: NonNullable<CatalogueLayout['dataPaths']> } }, runtime: ServiceRuntime): DataPath[] {
+  const { entry, layout } = catalogued;
+  const env = { ...runtime.imageEnv, ...runtime.environment };
+  const settings = {
+    args: commandLine(runtime),
+    env,
+    argsFromService: runtime.command !== null || runtime.entrypoint !== null,
+    envFromService: (name: string) => Boolean(runtime.environment[name]),
+    workingDir: runtime.workingDir ?? runtime.imageWorkingDir,
+  };
+  const found: DataPath[] = layout.dataPaths.flatMap((path) => resolvePath(entry, path, settings) ?? []);
+  for (const volume of runtime.imageVolumes) {
+    if (!layout.volumes.includes(volume))
+      found.push({ path: volume, why: 'a VOLUME the image declares that the catalogue does not list', origin: 'image-volume' });
+  }
+  return found;
+}
+
+export function dataPathsOf(service: ServiceName | undefined, runtime: ServiceRuntime, declared: readonly string[], catalogued?: Catalogued): DataPath[] {
   const found: DataPath[] = [];
   if (service) {
     const known = configuredDataDir(SERVICES[service].storage, runtime);
     if (known) found.push(known);
+  } else if (catalogued?.layout.dataPaths) {
+    found.push(...cataloguedPaths({ entry: catalogued.entry, layout: { ...catalogued.layout, dataPaths: catalogued.layout.dataPaths } }, runtime));
   } else {
     for (const volume of runtime.imageVolumes) {
       found.push({ path: volume, why: 'a VOLUME the image declares (an image the harness does not know)', origin: 'image-volume' });

@@ -156,7 +156,7 @@ describe("postgres 18's layout under the mount earlier versions used", () => {
   });
 
   test("postgres 18's layout under the old mount, where its entrypoint refuses: the server never starts, which is what it says", () => {
-    const entrypoint = { path: '/usr/local/bin/docker-entrypoint.sh', refusesFormerMount: true };
+    const entrypoint = { path: '/usr/local/bin/docker-entrypoint.sh', refusesFormerMount: true, readFrom: 'read from the image' };
     const findings = audit({ service: 'postgres', ...POSTGRES_18, image: 'postgres:18', entrypoint, mounts: [volume('/var/lib/postgresql/data')] });
     expect(findings.map((f) => `${f.severity} ${f.rule} ${f.loses}`)).toEqual(['error refuses-old-mount undefined']);
     expect(findings[0]?.message).toContain('refuses to start with anything mounted there: the container exits with code 1 and the server never starts');
@@ -168,7 +168,7 @@ describe("postgres 18's layout under the mount earlier versions used", () => {
 
   test('the moved-layout fixes lead to no other finding: the pinned version on the old mount, or 18 at its parent', () => {
     expect(rules({ service: 'postgres', ...POSTGRES_17, image: 'postgres:17', mounts: [volume('/var/lib/postgresql/data')] })).toEqual([]);
-    const entrypoint = { path: '/usr/local/bin/docker-entrypoint.sh', refusesFormerMount: true };
+    const entrypoint = { path: '/usr/local/bin/docker-entrypoint.sh', refusesFormerMount: true, readFrom: 'read from the image' };
     expect(rules({ service: 'postgres', ...POSTGRES_18, image: 'postgres:18', entrypoint, mounts: [volume('/var/lib/postgresql')] })).toEqual([]);
   });
 

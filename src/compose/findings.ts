@@ -57,6 +57,8 @@ export interface ServiceFacts {
 export interface EntrypointFacts {
   path: string;
   refusesFormerMount: boolean;
+  /** "read from the image", or where the catalogue recorded it. */
+  readFrom: string;
 }
 
 /** A data path's view: its storage and fates (the upgrade column when an upgrade is known). */
@@ -186,7 +188,7 @@ function movedLayoutFinding(facts: ServiceFacts, view: DataPathView, storage: St
       severity: 'error',
       rule: 'refuses-old-mount',
       path: former.target,
-      message: `${where} at ${former.target}, where earlier versions kept the data, and this image's entrypoint (${facts.entrypoint.path}, read from the image) refuses to start with anything mounted there: the container exits with code 1 and the server never starts.`,
+      message: `${where} at ${former.target}, where earlier versions kept the data, and this image's entrypoint (${facts.entrypoint.path}, ${facts.entrypoint.readFrom}) refuses to start with anything mounted there: the container exits with code 1 and the server never starts.`,
       fix,
     };
   return {

@@ -1,4 +1,4 @@
-// The parts of an image reference as a user writes it: its tag, and the name a pin is appended to.
+// The parts of an image reference as a user writes it: its tag, the name a pin is appended to, and its repository.
 
 /** The tag of an image reference, `latest` where none is written (a registry host's port is not a tag). */
 export function tagOf(reference: string): string | undefined {
@@ -14,4 +14,15 @@ export function withoutTag(reference: string): string {
   const slash = name.lastIndexOf('/');
   const colon = name.lastIndexOf(':');
   return colon > slash ? name.slice(0, colon) : name;
+}
+
+/** The repository of an image reference: no registry host, no `library/`, no tag or digest. */
+export function repositoryOf(reference: string): string {
+  const withoutDigest = reference.split('@')[0] ?? reference;
+  const parts = withoutDigest.split('/');
+  const first = parts[0] ?? '';
+  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) parts.shift();
+  if (parts[0] === 'library' && parts.length > 1) parts.shift();
+  const last = parts.pop() ?? '';
+  return [...parts, last.split(':')[0]].join('/');
 }

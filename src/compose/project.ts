@@ -1,6 +1,7 @@
 // A Compose project as `docker compose config --format json` prints it, read into the few facts
 // the audit needs: each service's image, configuration and mounts, and the project's volumes.
 // The canonical model has already applied overlays, profiles, interpolation and path resolution.
+import { resolve } from 'node:path';
 import { normalise, type StorageMount } from './storage-map.ts';
 
 interface ComposeMountJson {
@@ -10,9 +11,17 @@ interface ComposeMountJson {
   read_only?: boolean;
 }
 
+interface ComposeBuildJson {
+  context?: string;
+  dockerfile?: string;
+  dockerfile_inline?: string;
+  args?: Record<string, string | null>;
+  target?: string;
+}
+
 interface ComposeServiceJson {
   image?: string;
-  build?: unknown;
+  build?: ComposeBuildJson;
   environment?: Record<string, string | null>;
   command?: string[] | string | null;
   entrypoint?: string[] | string | null;
@@ -35,6 +44,10 @@ export interface ProjectService {
   /** The image Compose runs: `image:`, or for a service it builds, PROJECT-SERVICE. */
   image: string;
   builds: boolean;
+  /** Whether `image:` is written: a service that only builds has a name no registry holds. */
+  imageNamed: boolean;
+  /** How Compose builds it: the Dockerfile (absolute path, or inline text), its args and target. */
+  build?: ServiceBuild;
   environment: Record<string, string | null>;
   command: string[] | null;
   entrypoint: string[] | null;
@@ -44,6 +57,26 @@ export interface ProjectService {
   volumesFrom: string[];
   /** The services Compose starts before this one (`depends_on`). */
   dependsOn: string[];
+}
+
+export interface ServiceBuild {
+  context: string;
+  /** The Dockerfile's absolute path; absent when the Dockerfile is inline. */
+  dockerfile?: string;
+  inline?: string;
+  args: Record<string, string | null>;
+  target?: string;
+}
+
+function buildOf(build: ComposeBuildJson | undefined): ServiceBuild | undefined {
+  if (!build?.context) return undefined;
+  const dockerfile = build.dockerfile_inline === undefined ? resolve(build.context, build.dockerfile ?? 'Dockerfile') : undefined;
+  return {
+    context: build.context,
+    ...(dockerfile ? { dockerfile } : { inline: build.dockerfile_inline }),
+    args: build.args ?? {},
+    ...(build.target ? { target: build.target } : {}),
+  };
 }
 
 export interface ComposeProject {
@@ -93,6 +126,8 @@ export function readProject(resolved: unknown, asWritten: unknown): ComposeProje
       name,
       image: service.image ?? `${project.name}-${name}`,
       builds: service.build !== undefined,
+      imageNamed: service.image !== undefined,
+      ...(buildOf(service.build) ? { build: buildOf(service.build) } : {}),
       environment: service.environment ?? {},
       command: asArgs(service.command),
       entrypoint: asArgs(service.entrypoint),

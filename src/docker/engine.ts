@@ -55,6 +55,11 @@ export interface ImageFacts {
   cmd: string[];
 }
 
+/** An image nothing is known of: no VOLUME, no ENV, no WORKDIR, no command. */
+export function emptyImageFacts(reference = ''): ImageFacts {
+  return { reference, id: '', created: '', labels: {}, defaultCommand: [], volumes: [], env: {}, workingDir: '/', entrypoint: [], cmd: [] };
+}
+
 export async function inspectImage(reference: string): Promise<ImageFacts | undefined> {
   try {
     const info = await docker().getImage(reference).inspect();

@@ -250,10 +250,16 @@ const AuditDataPath = Closed(
 );
 const ImageFactsSource = Closed(
   {
-    source: Type.Enum(['local-image', 'unread'], {
+    source: Type.Enum(['local-image', 'registry', 'dockerfile', 'catalogue', 'unread'], {
       description:
-        'local-image: `docker image inspect` on this machine; unread: no source could be read, and the service is judged on its Compose settings and x-persist alone.',
+        "local-image: `docker image inspect` on this machine; registry: the image's configuration read from its registry (not pulled); dockerfile: the Dockerfile of a service that builds, over its base image's facts; catalogue: the harness's catalogue of well-known images; unread: no source could be read, and the service is judged on its Compose settings and x-persist alone.",
     }),
+    from: Type.Optional(
+      Type.String({
+        description:
+          "Where exactly: the registry reference and digest, the Dockerfile and its base, the catalogue entry's pinned source, or why each source could not say.",
+      }),
+    ),
     version: Type.Optional(
       Type.String({ description: 'The version the image announces (its OCI version label, or the *_VERSION variable official images set).' }),
     ),
@@ -438,7 +444,7 @@ export const ShardRun = Closed({
   harnessErrors: Count,
 });
 
-export const REPORT_SCHEMA_VERSION = 10;
+export const REPORT_SCHEMA_VERSION = 11;
 
 export const Report = Type.Object(
   {

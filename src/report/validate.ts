@@ -1,7 +1,7 @@
 // The report schema, enforced: every report the harness writes is checked against it, and
 // `persist report` and `--baseline` refuse a file that does not match. The schema comes from
-// schema.ts; reports of versions 2 to 9 are checked against the schema they were written with
-// (report.schema.v3.json to .v9.json) and then migrated.
+// schema.ts; reports of versions 2 to 10 are checked against the schema they were written with
+// (report.schema.v3.json to .v10.json) and then migrated.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Report } from './model.ts';
 import { migrateReport, renumber } from './migrate.ts';
@@ -12,6 +12,7 @@ import version6Schema from './report.schema.v6.json' with { type: 'json' };
 import version7Schema from './report.schema.v7.json' with { type: 'json' };
 import version8Schema from './report.schema.v8.json' with { type: 'json' };
 import version9Schema from './report.schema.v9.json' with { type: 'json' };
+import version10Schema from './report.schema.v10.json' with { type: 'json' };
 import { Report as ReportSchema } from './schema.ts';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
@@ -29,6 +30,7 @@ const RENUMBERED: Record<number, ValidateFunction> = {
   7: ajv.compile(version7Schema),
   8: ajv.compile(version8Schema),
   9: ajv.compile(version9Schema),
+  10: ajv.compile(version10Schema),
 };
 
 export const REPORT_SCHEMA = ReportSchema;

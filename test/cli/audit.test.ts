@@ -212,10 +212,12 @@ describe('a project as it sits in its repository', () => {
     expect(unread[0]?.fix).toBe(`Run \`${compose} build app\` and audit again, or name the service's data paths in x-persist \`data\`.`);
     expect(unread[1]?.fix).toContain(`pull db\``);
     // The terminal names what it read of each image, or that it could not.
-    expect(result.stdout).toMatch(/^db {2}persistence-harness\/postgres:no-such-tag {2}\(unread: not on this machine\)$/m);
+    expect(result.stdout).toMatch(
+      /^db {2}persistence-harness\/postgres:no-such-tag {2}\(unread: not on this machine; registry docker\.io .*; not in the catalogue\)$/m,
+    );
     expect(result.stdout).toMatch(/^ {2}no data path known: its image was not read/m);
     expect(result.stdout).toMatch(/^PASSED: 2 warnings in 3 service\(s\), 2 of them unread,/m);
-    expect(result.stdout).toMatch(/^cache {2}\S+ \(known as redis\) {2}\((version \S+, )?image [0-9a-f]{12}\)$/m);
+    expect(result.stdout).toMatch(/^cache {2}\S+ \(known as redis\) {2}\((version \S+, )?image [0-9a-f]{12}, on this machine\)$/m);
   });
 
   test('a project with no service left to audit is no verdict: exit 2, and the report asked for is still written in every format', async () => {

@@ -56,11 +56,24 @@ export function describeCounts(audit: Audit): string {
   return parts.length > 0 ? parts.join(', ') : 'no findings';
 }
 
-/** "version 17, image 9d3cc16f10be" or "unread: not on this machine": a floating tag's verdict shows what the tag meant. */
+const SOURCE_WORDS = {
+  'local-image': 'on this machine',
+  registry: 'from its registry',
+  dockerfile: 'from its Dockerfile',
+  catalogue: 'from the catalogue',
+} as const;
+
+/**
+ * "version 17, image 9d3cc16f10be, on this machine", "from its Dockerfile: app/Dockerfile, on
+ * node:22 (local-image)" or "unread: not on this machine; …": a verdict says what it rests on.
+ */
 export function describeRead(service: AuditService): string {
-  if (service.facts.source === 'unread') return 'unread: not on this machine';
+  const { source, from, version } = service.facts;
+  if (source === 'unread') return `unread: ${from ?? 'not on this machine'}`;
   const id = service.imageId.replace(/^sha256:/, '').slice(0, 12);
-  return `${service.facts.version ? `version ${service.facts.version}, ` : ''}image ${id}`;
+  const parts = [version ? `version ${version}` : undefined, id ? `image ${id}` : undefined].filter(Boolean);
+  const where = source === 'local-image' || !from ? SOURCE_WORDS[source] : `${SOURCE_WORDS[source]}: ${from}`;
+  return [...parts, where].join(', ');
 }
 
 function noDataPaths(service: AuditService): string {
