@@ -114,9 +114,15 @@ interface ProjectCliOptions {
   projectDirectory?: string;
   out?: string;
   services?: string;
+  offline?: boolean;
+  pull?: boolean;
+  build?: boolean;
 }
 
-type ProjectCommand = (options: ComposeOptions & { out?: string; services?: string[] }, print: (line: string) => void) => Promise<number>;
+type ProjectCommand = (
+  options: ComposeOptions & { out?: string; services?: string[]; offline?: boolean; pull?: boolean; build?: boolean },
+  print: (line: string) => void,
+) => Promise<number>;
 
 /** A command on the user's Compose project, with the project options spelled as Compose spells them. */
 function addProjectCommand(cli: Command, name: string, description: string, load: () => Promise<ProjectCommand>, extra?: (command: Command) => Command): void {
@@ -129,6 +135,7 @@ function addProjectCommand(cli: Command, name: string, description: string, load
     .option('--env-file <file>', 'an alternate environment file (repeatable)', collect, [])
     .option('--project-directory <dir>', 'an alternate working directory')
     .option('--out <dir>', 'report folder (default reports/<runId>, copied to reports/latest)')
+    .option('--offline', 'read images only on this machine, from Dockerfiles and the catalogue: ask no registry')
     .action(async (options: ProjectCliOptions) => {
       const out = options.out === undefined ? undefined : await prepareOutDir(options.out);
       const command = await load();
@@ -140,6 +147,9 @@ function addProjectCommand(cli: Command, name: string, description: string, load
           ...(options.projectName ? { projectName: options.projectName } : {}),
           ...(options.projectDirectory ? { projectDirectory: options.projectDirectory } : {}),
           ...(out ? { out } : {}),
+          ...(options.offline ? { offline: true } : {}),
+          ...(options.pull ? { pull: true } : {}),
+          ...(options.build ? { build: true } : {}),
           ...(options.services
             ? {
                 services: options.services
@@ -167,7 +177,11 @@ function addProjectCommands(cli: Command): void {
     'check',
     'run a copy of your Compose project through restart, force-recreate, down + up and down -v, and show what survived',
     async () => (await import('./commands/check.ts')).checkCommand,
-    (command) => command.option('--services <list>', 'check only these services (comma-separated) and what they depend on'),
+    (command) =>
+      command
+        .option('--services <list>', 'check only these services (comma-separated) and what they depend on')
+        .option('--pull', 'pull the images of the checked services that are not on this machine first (docker compose pull)')
+        .option('--build', 'build the images of the checked services that build and are not built yet (docker compose build)'),
   );
 }
 

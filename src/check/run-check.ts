@@ -13,7 +13,8 @@ import { stopwatch } from '../timing/clock.ts';
 import { disrupt, disruptionsFor, startWriteLoads } from './disrupt.ts';
 import type { Disruption } from './disruptions.ts';
 import { observe } from './observe.ts';
-import { selectServices } from './selection.ts';
+import { closure, selectServices } from './selection.ts';
+import { type FetchChoice, fetchImages } from './fetch-images.ts';
 import { type CellPlace, completenessErrors, judgedOn, owedCells } from './plan.ts';
 import { type Progress, probePortsOf, type Seeded, type Subject, seed, subjectsOf } from './subjects.ts';
 
@@ -24,14 +25,23 @@ export interface CheckOutcome {
   harnessErrors: string[];
 }
 
-export interface CheckOptions extends ComposeOptions {
+export interface CheckOptions extends ComposeOptions, FetchChoice {
   /** --services: check these (and what they depend on) instead of every service. */
   services?: string[];
+  /** --offline: the audit asks no registry. */
+  offline?: boolean;
 }
 
 export async function runCheck(options: CheckOptions, scope: RunScope, progress: Progress): Promise<CheckOutcome> {
-  const { audit: whole, settings, missing, project } = await auditWithSettings(options, scope.runId);
-  // The copy runs the project's own images, never pulling or building them: a service without one is left out, with the reason.
+  const facts = { offline: options.offline === true };
+  let audited = await auditWithSettings(options, scope.runId, facts);
+  // The copy runs the project's own images, never pulling or building them unless asked (--pull, --build).
+  const candidates = options.services ? closure(audited.project.services, options.services) : undefined;
+  const wanted = audited.missing.filter((entry) => candidates?.includes(entry.service) ?? true);
+  if ((options.pull || options.build) && (await fetchImages(options, wanted, options, progress)) > 0)
+    audited = await auditWithSettings(options, scope.runId, facts);
+  const { audit: whole, settings, missing, project } = audited;
+  // A service still without its image is left out, with the reason.
   const selection = selectServices(project.services, missing, options.services);
   for (const { service, reason } of selection.leftOut) progress(`${service}: left out: ${reason}`);
   const audit = { ...whole, services: whole.services.filter((service) => selection.checked.includes(service.service)) };

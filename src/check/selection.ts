@@ -25,7 +25,7 @@ function needs(service: SelectableService): string[] {
 }
 
 /** The services named and everything they need, transitively, in the project's order. */
-function closure(services: readonly SelectableService[], names: readonly string[]): string[] {
+export function closure(services: readonly SelectableService[], names: readonly string[]): string[] {
   const byName = new Map(services.map((service) => [service.name, service]));
   const seen = new Set<string>();
   const visit = (name: string) => {

@@ -306,6 +306,44 @@ describe('persist check on a project as it sits in its repository', () => {
   });
 });
 
+describe('persist check --build', () => {
+  const built = 'persist-example/built-by-check:1';
+  afterAll(async () => {
+    // --build made the user's image, as `docker compose build` would; the test removes its own.
+    await execa('docker', ['image', 'rm', '--force', built], { reject: false });
+  });
+
+  test('builds what the checked services need and is not built yet, then checks it; without --build it is left out', async () => {
+    const project = join(scratch, 'build-on-request');
+    await mkdir(project, { recursive: true });
+    await writeFile(
+      join(project, 'Dockerfile'),
+      ['ARG BASE', 'FROM ${BASE}', 'VOLUME /srv/app-data', 'CMD ["sh", "-c", "trap exit TERM; while :; do sleep 1; done"]', ''].join('\n'),
+    );
+    const file = join(project, 'compose.yaml');
+    await writeFile(
+      file,
+      stringify({
+        services: {
+          app: { build: { context: '.', args: { BASE: loadConfig().images.toolbox.reference } }, image: built, volumes: ['app-data:/srv/app-data'] },
+        },
+        volumes: { 'app-data': {} },
+      }),
+    );
+    const without = await check(file);
+    expect(without.exitCode).toBe(2);
+    expect(without.stderr).toContain(`Image ${built} of service app is not on this machine`);
+    const result = await check(file, [], {}, ['--build']);
+    expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.report?.check?.leftOut).toBeUndefined();
+    const cells = result.report?.check?.cells ?? [];
+    expect(cells.filter((cell) => cell.service === 'app' && cell.path === '/srv/app-data').map((cell) => `${cell.lifecycle} ${cell.observed}`)).toContain(
+      'down + up kept',
+    );
+    expect(await copyLeftovers(result.report?.check?.copyProject ?? '')).toEqual([]);
+  });
+});
+
 describe('persist check: bad input and cleanup', () => {
   test('an image the team has not built yet: one sentence with the fix, exit 2, nothing started', async () => {
     const project = join(scratch, 'unbuilt');
