@@ -105,9 +105,9 @@ async function entrypointFacts(
   if (read.source !== 'local-image')
     return catalogued?.layout.refusesFormerMount !== undefined
       ? {
-          path: 'its entrypoint',
+          path: catalogued.layout.entrypoint ?? 'its entrypoint script',
           refusesFormerMount: catalogued.layout.refusesFormerMount,
-          readFrom: `as the catalogue records (${describeSource(catalogued.entry)})`,
+          readFrom: `as the catalogue records it from ${describeSource(catalogued.entry)}`,
         }
       : undefined;
   const image = read.facts;

@@ -27,9 +27,9 @@ export function layoutFor(entry: CatalogueEntry, version: string | undefined): C
   return entry.layouts.find((layout) => layout.until !== undefined && major <= Number(layout.until)) ?? current;
 }
 
-/** "docker-library/postgres 18/bookworm/Dockerfile at 6edb0a8": where an entry's facts were read. */
+/** "docker-library/postgres 18/bookworm at 6edb0a8": where an entry's facts were read. */
 export function describeSource(entry: CatalogueEntry): string {
-  const match = /github\.com\/([^/]+\/[^/]+)\/blob\/[0-9a-f]+\/(.+)$/.exec(entry.source.url);
+  const match = /github\.com\/([^/]+\/[^/]+)\/(?:blob|tree)\/[0-9a-f]+\/(.+)$/.exec(entry.source.url);
   return match ? `${match[1]} ${match[2]} at ${entry.source.commit.slice(0, 7)}` : `${entry.source.url} at ${entry.source.commit.slice(0, 7)}`;
 }
 

@@ -6,12 +6,14 @@
 import type { CatalogueEntry } from './entry.ts';
 
 const gh = (repository: string, commit: string, path: string) => ({ url: `https://github.com/${repository}/blob/${commit}/${path}`, commit });
+/** A folder: the Dockerfile and the entrypoint script beside it. */
+const ghFolder = (repository: string, commit: string, path: string) => ({ url: `https://github.com/${repository}/tree/${commit}/${path}`, commit });
 
-const POSTGRES = gh('docker-library/postgres', '6edb0a8c4def40c371514b34aef9037ec82d9110', '18/bookworm/Dockerfile');
+const POSTGRES = ghFolder('docker-library/postgres', '6edb0a8c4def40c371514b34aef9037ec82d9110', '18/bookworm');
 /** Before 18: PGDATA and the VOLUME at /var/lib/postgresql/data; from 18: PGDATA under /var/lib/postgresql/18, the VOLUME at /var/lib/postgresql, and the entrypoint refuses a mount at the old path (docker-entrypoint.sh, "unused mount/volume"). */
 const POSTGRES_LAYOUTS: CatalogueEntry['layouts'] = [
   { until: '17', volumes: ['/var/lib/postgresql/data'], env: { PGDATA: '/var/lib/postgresql/data' } },
-  { volumes: ['/var/lib/postgresql'], env: { PGDATA: '/var/lib/postgresql/18/docker' }, refusesFormerMount: true },
+  { volumes: ['/var/lib/postgresql'], env: { PGDATA: '/var/lib/postgresql/18/docker' }, refusesFormerMount: true, entrypoint: 'docker-entrypoint.sh' },
 ];
 
 export const CATALOGUE: readonly CatalogueEntry[] = [

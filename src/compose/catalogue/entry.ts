@@ -30,6 +30,8 @@ export interface CatalogueLayout {
   dataPaths?: readonly CataloguedPath[];
   /** The entrypoint refuses to start with a mount at the data directory an earlier layout used. */
   refusesFormerMount?: boolean;
+  /** The entrypoint script that refusal was read in. */
+  entrypoint?: string;
 }
 
 export interface CatalogueEntry {

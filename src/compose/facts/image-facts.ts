@@ -34,12 +34,14 @@ export function isUnread(answer: FactsAnswer | undefined): answer is Unread {
 export interface FactsOptions {
   /** Ask no registry (`--offline`): the image on this machine, the Dockerfile and the catalogue only. */
   offline: boolean;
+  /** Read images on this machine (the default): off, a verdict rests on the Dockerfiles and the catalogue alone, the same on every machine. */
+  localImages: boolean;
   registry: RegistryOptions;
   /** The project's folder, for naming Dockerfiles relative to it. */
   projectDirectory: string;
 }
 
-export const DEFAULT_FACTS_OPTIONS: FactsOptions = { offline: false, registry: DEFAULT_REGISTRY_OPTIONS, projectDirectory: process.cwd() };
+export const DEFAULT_FACTS_OPTIONS: FactsOptions = { offline: false, localImages: true, registry: DEFAULT_REGISTRY_OPTIONS, projectDirectory: process.cwd() };
 
 /** Facts of an image from the catalogue, in the layout its tag's version has (the current one for a floating tag). */
 export function catalogueFacts(reference: string): ReadFacts | undefined {
@@ -85,8 +87,10 @@ export function imageFactsReader(options: FactsOptions = DEFAULT_FACTS_OPTIONS) 
     return byReference.get(reference) as Promise<FactsAnswer>;
   }
 
+  const onThisMachine = (reference: string) => (options.localImages ? inspectImage(reference) : Promise.resolve(undefined));
+
   async function readImage(reference: string): Promise<FactsAnswer> {
-    const local = await inspectImage(reference);
+    const local = await onThisMachine(reference);
     if (local) return { facts: local, source: 'local-image', from: 'docker image inspect' };
     const reasons = ['not on this machine'];
     if (!options.offline) {
@@ -121,7 +125,7 @@ export function imageFactsReader(options: FactsOptions = DEFAULT_FACTS_OPTIONS) 
   /** A service's image: as any image, except that one it builds is read from its Dockerfile before the catalogue, and one only built is never asked of a registry. */
   async function ofService(service: ProjectService): Promise<FactsAnswer> {
     if (!service.builds) return ofImage(service.image);
-    const local = await inspectImage(service.image);
+    const local = await onThisMachine(service.image);
     if (local) return { facts: local, source: 'local-image', from: 'docker image inspect' };
     const reasons = ['not on this machine (not built yet)'];
     if (service.imageNamed && !options.offline) {
