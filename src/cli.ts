@@ -79,7 +79,7 @@ function program(): Command {
     .command('report')
     .description('render a stored report.json again (md, html, junit or json), compare two runs, or merge the shards of one')
     .argument('<files...>', 'a report.json, e.g. reports/latest/report.json; with --compare, the baseline and then the run')
-    .option('--format <format>', 'md, html, junit or json', 'md')
+    .option('--format <format>', 'md, html, junit, json or sarif (sarif: an audit or check report)', 'md')
     .option('--out <file>', 'write to this file instead of standard output')
     .option('--compare', 'compare the second report with the first: changed verdicts, slower recoveries')
     .option('--regression-percent <n>', 'a regression is slower by more than this percent (default 20)…')
@@ -117,10 +117,11 @@ interface ProjectCliOptions {
   offline?: boolean;
   pull?: boolean;
   build?: boolean;
+  format?: string;
 }
 
 type ProjectCommand = (
-  options: ComposeOptions & { out?: string; services?: string[]; offline?: boolean; pull?: boolean; build?: boolean },
+  options: ComposeOptions & { out?: string; services?: string[]; offline?: boolean; pull?: boolean; build?: boolean; format?: string },
   print: (line: string) => void,
 ) => Promise<number>;
 
@@ -150,6 +151,7 @@ function addProjectCommand(cli: Command, name: string, description: string, load
           ...(options.offline ? { offline: true } : {}),
           ...(options.pull ? { pull: true } : {}),
           ...(options.build ? { build: true } : {}),
+          ...(options.format ? { format: options.format } : {}),
           ...(options.services
             ? {
                 services: options.services
@@ -171,6 +173,12 @@ function addProjectCommands(cli: Command): void {
     'audit',
     'read your Compose project on paper: where each service keeps its data, and what would lose it (starts nothing)',
     async () => (await import('./commands/audit.ts')).auditCommand,
+    (command) =>
+      command.option(
+        '--format <format>',
+        'what to print: terminal (tables) or sarif (the SARIF document, for code scanning; the verdict line goes to stderr)',
+        'terminal',
+      ),
   );
   addProjectCommand(
     cli,

@@ -2,6 +2,8 @@
 // report files as `persist run` (report.json with an `audit` section), and exits 0 when no
 // finding is an error, 1 when one is, 2 when the audit could not run.
 import { auditProject } from '../compose/audit.ts';
+import { UsageError } from '../errors.ts';
+import { renderSarif } from '../report/render/sarif.ts';
 import type { ComposeOptions } from '../compose/compose-cli.ts';
 import { checkEngine } from '../docker/engine.ts';
 import { reportRefusal } from './refusal-report.ts';
@@ -18,7 +20,11 @@ export interface AuditOptions extends ComposeOptions {
   out?: string;
   /** --offline: ask no registry. */
   offline?: boolean;
+  /** --format: terminal tables (the default) or the SARIF document. */
+  format?: string;
 }
+
+const PRINTED_FORMATS = ['terminal', 'sarif'];
 
 type Print = (line: string) => void;
 
@@ -52,16 +58,23 @@ export async function auditCommand(options: AuditOptions, print: Print): Promise
   // The audit creates (never starts) a container to read an image's entrypoint: Ctrl-C removes it too.
   const stopListening = sweepOnSignal(runId);
   const refuse = (error: unknown) => reportRefusal(error, { runId, startedAt, timer, command: 'audit' }, options, print);
+  if (options.format !== undefined && !PRINTED_FORMATS.includes(options.format))
+    return refuse(
+      new UsageError(`Unknown --format "${options.format}".`, `Use one of: ${PRINTED_FORMATS.join(', ')} (every format is written to the report folder).`),
+    );
   // The engine first: without it every image would look absent.
   const engine = await checkEngine().catch(refuse);
   const audit = await auditProject(options, runId, { offline: options.offline === true })
     .catch(refuse)
     .finally(stopListening);
   const report = projectReport({ runId, startedAt, finishedAt: wallClock(), durationMs: timer.ms(), engine }, audit);
-  printAudit(audit, print);
+  const sarif = options.format === 'sarif';
+  if (sarif) print(renderSarif(report) ?? '');
+  else printAudit(audit, print);
   const written = await writeReport(report, options.out ?? defaultOutDir(runId), options.out === undefined);
   const code = exitCodeFor(report);
-  print(
+  // With --format sarif, stdout is the document alone: the verdict line goes to stderr.
+  (sarif ? (line: string) => process.stderr.write(`${line}\n`) : print)(
     `${code === 0 ? 'PASSED' : 'NOT PASSED'}: ${describeCounts(audit)} in ${describeServices(audit)}, ${(report.durationMs / 1000).toFixed(1)} s; report: ${written.outDir}/report.md`,
   );
   return code;

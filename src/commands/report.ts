@@ -45,6 +45,8 @@ export async function reportCommand(files: string[], options: ReportOptions, pri
     report = { ...report, comparison: compareReports(await readReportFile(files[0]!), report, thresholds, options.failOnRegression ?? false) };
   }
   const rendered = FORMATS[format].render(report);
+  if (rendered === undefined)
+    throw new UsageError(`This report has no audit, so it has no ${format} form.`, 'Give the report.json of `persist audit` or `persist check`.');
   if (options.out === undefined) {
     print(rendered.replace(/\n$/, ''));
   } else {

@@ -28,6 +28,7 @@ import {
   type ServiceFacts,
 } from './findings.ts';
 import { readProject, type ComposeProject, type ProjectService } from './project.ts';
+import { composeFilesOf, readPositions } from './positions.ts';
 import type { Audit } from '../report/model.ts';
 import { LIFECYCLE, withImageVolumes, type StorageMount } from './storage-map.ts';
 import { parseXPersist, type ServiceSettings, upgradeImageOf, type XPersistSettings } from './x-persist.ts';
@@ -359,13 +360,19 @@ export async function auditWithSettings(
     ),
   );
   const upgradeKnown = audited.some(({ view }) => view.upgrade !== undefined);
+  // Positions are for code-scanning annotations: a file that cannot be read again costs them, not the audit.
+  const positions = await readPositions(await composeFilesOf(options.files, options.projectDirectory ?? process.cwd())).catch(() => undefined);
+  const located = (finding: Finding): Finding => {
+    const location = positions?.of(finding.service, finding.path);
+    return location ? { ...finding, location } : finding;
+  };
   const audit: Audit = {
     project: project.name,
     composeVersion: version,
     files: options.files.map((file) => resolve(file)),
     lifecycle: LIFECYCLE.filter((command) => command !== 'upgrade' || upgradeKnown),
     services: audited.map(({ view }) => view),
-    findings: audited.flatMap(({ findings }) => findings),
+    findings: audited.flatMap(({ findings }) => findings.map(located)),
   };
   const missing = project.services
     // The check runs images, so only one on this machine counts; the audit could read the others elsewhere.

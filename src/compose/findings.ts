@@ -1,6 +1,7 @@
 // The audit's verdicts: for each data path of a service, the storage it lands on decides whether a
 // lifecycle command loses it. Each finding names the path, the command that loses it and the one-
 // line fix. Pure: a unit test drives every rule, and the pitfalls example proves each end to end.
+import type { SourcePosition } from './positions.ts';
 import { type ServiceName, type StorageProfile, storageProfile } from '../services/registry.ts';
 import { isWithin } from '../storage/paths.ts';
 import type { DataPath } from './data-paths.ts';
@@ -19,6 +20,8 @@ export interface Finding {
   /** The first lifecycle command that loses the data; none for warnings and information. */
   loses?: Lifecycle;
   fix: string;
+  /** Where the user's files declare what it is about (positions.ts). */
+  location?: SourcePosition;
 }
 
 /** One data path as the audit sees it: where it lands and what each lifecycle command does to it. */

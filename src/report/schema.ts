@@ -285,6 +285,12 @@ export const Finding = Closed({
   message: Text,
   loses: Type.Optional(Lifecycle),
   fix: Text,
+  location: Type.Optional(
+    Closed(
+      { file: Text, line: Type.Integer({ minimum: 1 }), column: Type.Integer({ minimum: 1 }) },
+      "Where in the user's Compose files the service, its image or the mount the finding is about is declared (1-based).",
+    ),
+  ),
 });
 export const Audit = Closed(
   {

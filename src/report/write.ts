@@ -23,6 +23,7 @@ export async function writeReport(report: Report, outDir: string, updateLatest: 
   const outputs = Object.values(FORMATS).map(({ file, render }) => [file, render(report)] as const);
   const files: string[] = [];
   for (const [name, content] of outputs) {
+    if (content === undefined) continue;
     const path = join(target, name);
     await writeFile(`${path}.partial`, content);
     await rename(`${path}.partial`, path);

@@ -37,6 +37,32 @@ const rulesBy = (report: Report | undefined) => {
   return Object.fromEntries(byService);
 };
 
+describe('for code scanning', () => {
+  test('--format sarif: stdout is the SARIF document, each finding on the line that declares what it is about; report.sarif beside the others', async () => {
+    const result = await audit(['-f', PITFALLS, ...IMAGES, '--format', 'sarif']);
+    expect(result.exitCode, result.stderr).toBe(1);
+    const log = JSON.parse(result.stdout) as {
+      runs: Array<{
+        results: Array<{ ruleId: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region?: { startLine: number } } }> }>;
+      }>;
+    };
+    expect(result.stderr).toMatch(/^NOT PASSED: /m);
+    const results = log.runs[0]?.results ?? [];
+    expect(results).toHaveLength(result.report?.audit?.findings.length ?? -1);
+    const lines = (await readFile(join(ROOT, PITFALLS), 'utf8')).split('\n');
+    for (const [index, finding] of (result.report?.audit?.findings ?? []).entries()) {
+      const place = results[index]?.locations[0]?.physicalLocation;
+      expect(place?.artifactLocation.uri).toBe(`file://${join(ROOT, PITFALLS)}`);
+      // The line named is the service, its image, or the mount the finding is about.
+      const line = lines[(place?.region?.startLine ?? 0) - 1] ?? '';
+      const declares =
+        line.includes(finding.path) || line.trim().startsWith(`${finding.service}:`) || line.trim().startsWith('image:') || line.trim().startsWith('build:');
+      expect(declares, `${finding.service} ${finding.rule} at line ${place?.region?.startLine}: ${line}`).toBe(true);
+    }
+    expect(JSON.parse(await readFile(join(result.out, 'report.sarif'), 'utf8'))).toEqual(log);
+  });
+});
+
 describe('the worked examples', () => {
   test('good: no error finding, exit 0, every report format written', async () => {
     const result = await audit(['-f', GOOD, ...IMAGES]);

@@ -37,6 +37,13 @@ describe('the example CI workflow', () => {
     const upload = steps.find((step) => step.uses?.startsWith('actions/upload-artifact'));
     expect(upload?.if).toBe('always()');
     expect(upload?.with?.path).toBe('${{ env.PERSIST_REPORT }}');
+    // The audit's SARIF is uploaded whatever the audit's verdict, where the audit writes it.
+    const sarif = steps.find((step) => step.uses?.startsWith('github/codeql-action/upload-sarif'));
+    expect(sarif?.if).toBe("always() && hashFiles('persist-audit/report.sarif') != ''");
+    expect(sarif?.with?.sarif_file).toBe('${{ env.PERSIST_AUDIT }}/report.sarif');
+    expect(Object.values(workflow.jobs)[0]?.env.PERSIST_AUDIT).toBe('persist-audit');
+    // The check runs even when the audit found an error.
+    expect(steps.find((step) => step.name === 'Check what survives')?.if).toBe("always() && steps.install.outcome == 'success'");
   });
 
   test('its commands, run in order on the x-persist example, check the project and leave the report where the upload looks', async () => {
@@ -62,7 +69,9 @@ describe('the example CI workflow', () => {
       expect(result.exitCode, `${step.name}: ${result.all}`).toBe(0);
       ran.push(step.name ?? step.run);
     }
-    expect(ran).toEqual(['Pull and build your images', 'Check what survives']);
+    expect(ran).toEqual(['Audit your Compose files', 'Pull and build your images', 'Check what survives']);
+    const sarif = JSON.parse(await readFile(join(project, job.env.PERSIST_AUDIT ?? '', 'report.sarif'), 'utf8')) as { version: string; runs: unknown[] };
+    expect(sarif.version).toBe('2.1.0');
     const uploaded = join(project, job.env.PERSIST_REPORT ?? '');
     for (const file of ['report.json', 'report.md', 'report.html', 'report.junit.xml']) await expect(stat(join(uploaded, file))).resolves.toBeTruthy();
     const report = JSON.parse(await readFile(join(uploaded, 'report.json'), 'utf8')) as Report;
