@@ -62,11 +62,14 @@ export async function auditCommand(options: AuditOptions, print: Print): Promise
     return refuse(
       new UsageError(`Unknown --format "${options.format}".`, `Use one of: ${PRINTED_FORMATS.join(', ')} (every format is written to the report folder).`),
     );
-  // The engine first: without it every image would look absent.
-  const engine = await checkEngine().catch(refuse);
-  const audit = await auditProject(options, runId, { offline: options.offline === true })
+  // The engine is asked while Compose reads the project, and answers before any image is read:
+  // without it every image would look absent.
+  const engineChecked = checkEngine();
+  engineChecked.catch(() => undefined);
+  const audit = await auditProject(options, runId, { offline: options.offline === true }, engineChecked)
     .catch(refuse)
     .finally(stopListening);
+  const engine = await engineChecked;
   const report = projectReport({ runId, startedAt, finishedAt: wallClock(), durationMs: timer.ms(), engine }, audit);
   const sarif = options.format === 'sarif';
   if (sarif) print(renderSarif(report) ?? '');

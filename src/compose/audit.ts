@@ -317,8 +317,13 @@ async function checkFilesExist(files: readonly string[], projectDirectory: strin
 }
 
 /** runId labels the containers the audit creates (never starts) to read an image's files. */
-export async function auditProject(options: ComposeOptions, runId: string, facts: Partial<FactsOptions> = {}): Promise<Audit> {
-  return (await auditWithSettings(options, runId, facts)).audit;
+export async function auditProject(
+  options: ComposeOptions,
+  runId: string,
+  facts: Partial<FactsOptions> = {},
+  engineChecked?: Promise<unknown>,
+): Promise<Audit> {
+  return (await auditWithSettings(options, runId, facts, engineChecked)).audit;
 }
 
 /** The audit, the project's x-persist settings `persist check` acts on, and the images of its services this machine lacks. */
@@ -326,10 +331,18 @@ export async function auditWithSettings(
   options: ComposeOptions,
   runId: string,
   factsOptions: Partial<FactsOptions> = {},
+  /** The engine's check, started by the caller: awaited once the project is read, before any image is. */
+  engineChecked?: Promise<unknown>,
 ): Promise<{ audit: Audit; settings: XPersistSettings; missing: MissingImage[]; project: ComposeProject }> {
   await checkFilesExist(options.files, options.projectDirectory);
-  const version = await composeVersion();
-  const [resolved, written] = await Promise.all([composeConfig(options, true), composeConfig(options, false)]);
+  // The three Compose calls at once; a Compose that is missing or too old is said before what it printed.
+  const [version, resolved, written] = await Promise.allSettled([composeVersion(), composeConfig(options, true), composeConfig(options, false)]).then(
+    (results) => {
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [string, unknown, unknown];
+    },
+  );
   const project = readProject(resolved, written);
   // Nothing audited is no verdict: a project whose every service sits behind a profile, say.
   if (project.services.length === 0)
@@ -337,6 +350,7 @@ export async function auditWithSettings(
       `The project ${project.name} has no service to audit${options.profiles.length > 0 ? ` with the profiles ${options.profiles.join(', ')}` : ''}.`,
       'Give the Compose files that define your services (-f), and --profile for services behind a profile.',
     );
+  await engineChecked;
   const settings = parseXPersist(
     project.xPersist,
     project.services.map((service) => service.name),

@@ -2,47 +2,10 @@
 // (Compose keeps top-level `x-` fields in `docker compose config`, and drops service-level ones).
 // An overlay file (`-f compose.yaml -f compose.persist.yaml`) can carry it, so the user's own
 // file stays untouched. A mistake here is one sentence naming the key.
-import { Ajv, type ErrorObject } from 'ajv';
-import Type, { type Static } from 'typebox';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { cachedValidator } from '../validator-cache.ts';
+import type { ServiceSettings, XPersistSettings } from './x-persist-schema.ts';
 import { HarnessError, UsageError } from '../errors.ts';
-
-const AbsolutePath = Type.String({ pattern: '^/' });
-
-const Command = (description: string) => Type.String({ minLength: 1, description });
-
-/** How to know the service is ready: a command that exits 0, a log line, or its healthcheck. */
-const Ready = Type.Union([
-  Command('A shell command run in the container (`docker compose exec`) that exits 0 once the service is ready.'),
-  Type.Object(
-    { log: Type.String({ minLength: 1, description: 'A regular expression: ready once a log line since the start matches.' }) },
-    { additionalProperties: false },
-  ),
-  Type.Object({ healthcheck: Type.Literal(true, { description: "Ready once the service's healthcheck reports healthy." }) }, { additionalProperties: false }),
-]);
-
-const ServiceSettings = Type.Object(
-  {
-    data: Type.Optional(Type.Array(AbsolutePath, { description: 'Paths in the container where this service keeps data the harness does not know of.' })),
-    ephemeral: Type.Optional(
-      Type.Array(AbsolutePath, { description: 'Paths whose loss is intended (a cache on tmpfs): a loss below them is a note, not an error.' }),
-    ),
-    seed: Type.Optional(Command('Writes known data; run in the container with `sh -c` (`docker compose exec`).')),
-    fingerprint: Type.Optional(Command('Prints what must survive; equal output before and after means the data survived.')),
-    ready: Type.Optional(Ready),
-    backup: Type.Optional(Command('Your backup command, run on the host with `sh -c` from the project directory.')),
-    restore: Type.Optional(Command('Your restore command, run on the host with `sh -c` once the service runs on empty storage.')),
-    upgrade: Type.Optional(
-      Type.Object({ image: Type.String({ minLength: 1, description: 'The image this service is about to be upgraded to.' }) }, { additionalProperties: false }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-export const XPersist = Type.Object({ services: Type.Optional(Type.Record(Type.String(), ServiceSettings)) }, { additionalProperties: false });
-
-export type XPersistSettings = Static<typeof XPersist>;
-export type ServiceSettings = Static<typeof ServiceSettings>;
-export type ReadySetting = Static<typeof Ready>;
 
 export class XPersistError extends HarnessError {
   constructor(problem: string) {
@@ -50,7 +13,14 @@ export class XPersistError extends HarnessError {
   }
 }
 
-const validate = new Ajv({ allErrors: false, strict: false, verbose: true }).compile<XPersistSettings>(XPersist);
+export type { ReadySetting, ServiceSettings, XPersistSettings } from './x-persist-schema.ts';
+
+/** Compiled on first use, from the published schema (x-persist.schema.json). */
+let validator: ValidateFunction<XPersistSettings> | undefined;
+function validate(block: unknown): block is XPersistSettings {
+  validator ??= cachedValidator<XPersistSettings>(new URL('./x-persist.schema.json', import.meta.url), { allErrors: false, strict: false, verbose: true });
+  return validator(block);
+}
 
 function sentence(error: ErrorObject): string {
   const where = ['x-persist', ...error.instancePath.split('/').filter(Boolean)].join('.');
@@ -68,7 +38,7 @@ function sentence(error: ErrorObject): string {
 export function parseXPersist(block: unknown, serviceNames: readonly string[]): XPersistSettings {
   if (block === undefined || block === null) return {};
   if (!validate(block)) {
-    const errors = validate.errors ?? [];
+    const errors = validator?.errors ?? [];
     // A union's branches each fail in their own way; the union's own error says what it takes.
     throw new XPersistError(sentence(errors.find((error) => error.keyword === 'anyOf') ?? (errors[0] as ErrorObject)));
   }

@@ -6,9 +6,9 @@ import type { Static } from 'typebox';
 import { checkExitCode } from '../check/verdict.ts';
 import type * as S from './schema.ts';
 
-export { REPORT_SCHEMA_VERSION as SCHEMA_VERSION } from './schema.ts';
+export { REPORT_SCHEMA_VERSION as SCHEMA_VERSION } from './schema-version.ts';
 /** Versions `persist report` and `--baseline` still read (migrated to this one on reading). */
-export const READABLE_SCHEMA_VERSIONS = [2, 3, 4, 5, 6, 7, 8, 9] as const;
+export const READABLE_SCHEMA_VERSIONS = [2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 
 export type Outcome = Static<typeof S.Outcome>;
 /**

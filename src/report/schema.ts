@@ -450,7 +450,9 @@ export const ShardRun = Closed({
   harnessErrors: Count,
 });
 
-export const REPORT_SCHEMA_VERSION = 11;
+import { REPORT_SCHEMA_VERSION } from './schema-version.ts';
+
+export { REPORT_SCHEMA_VERSION };
 
 export const Report = Type.Object(
   {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import older from './fixtures/sample-report-v3.json' with { type: 'json' };
 import audited from './fixtures/audit-report.json' with { type: 'json' };
 import { killFacts, SCHEMA_VERSION } from './model.ts';
-import { publishedSchemaText, PUBLISHED_SCHEMA_FILE } from './publish-schema.ts';
+import { publishedSchemaText, PUBLISHED_SCHEMA_FILE, X_PERSIST_SCHEMA_FILE, xPersistSchemaText } from './publish-schema.ts';
 import { readableReport, reportProblems } from './validate.ts';
 
 describe('the report schema', () => {
@@ -35,6 +35,10 @@ describe('the report schema', () => {
 
   test('the published report.schema.json is the schema the code is typed by', () => {
     expect(readFileSync(PUBLISHED_SCHEMA_FILE, 'utf8')).toBe(publishedSchemaText());
+  });
+
+  test('the published x-persist.schema.json is the schema x-persist is typed by', () => {
+    expect(readFileSync(X_PERSIST_SCHEMA_FILE, 'utf8')).toBe(xPersistSchemaText());
   });
 
   test('a version 3 report still loads, its drill facts moved under details', () => {

@@ -2,38 +2,46 @@
 // `persist report` and `--baseline` refuse a file that does not match. The schema comes from
 // schema.ts; reports of versions 2 to 10 are checked against the schema they were written with
 // (report.schema.v3.json to .v10.json) and then migrated.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { Report } from './model.ts';
 import { migrateReport, renumber } from './migrate.ts';
-import oldSchema from './report.schema.v3.json' with { type: 'json' };
-import version4Schema from './report.schema.v4.json' with { type: 'json' };
-import version5Schema from './report.schema.v5.json' with { type: 'json' };
-import version6Schema from './report.schema.v6.json' with { type: 'json' };
-import version7Schema from './report.schema.v7.json' with { type: 'json' };
-import version8Schema from './report.schema.v8.json' with { type: 'json' };
-import version9Schema from './report.schema.v9.json' with { type: 'json' };
-import version10Schema from './report.schema.v10.json' with { type: 'json' };
-import { Report as ReportSchema } from './schema.ts';
+import { cachedValidator, DATE_TIME } from '../validator-cache.ts';
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-ajv.addFormat(
-  'date-time',
-  (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)),
-);
-const validateCurrent = ajv.compile<Report>(ReportSchema);
-const validateOld: ValidateFunction = ajv.compile(oldSchema);
+const require = createRequire(import.meta.url);
+let ajv: Ajv | undefined;
+
+/** An older version's schema, compiled from its published file (read only when such a report is read). */
+function compileOlder(version: number): ValidateFunction {
+  if (!ajv) {
+    const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
+    ajv = new AjvClass({ allErrors: true, strict: true });
+    ajv.addFormat('date-time', DATE_TIME);
+  }
+  return ajv.compile(JSON.parse(readFileSync(new URL(`./report.schema.v${version}.json`, import.meta.url), 'utf8')));
+}
+/** A validator compiled the first time it is needed: compiling every schema at start-up cost seconds for commands that never read an old report. */
+function lazily<T>(compile: () => ValidateFunction<T>): () => ValidateFunction<T> {
+  let compiled: ValidateFunction<T> | undefined;
+  return () => {
+    compiled ??= compile();
+    return compiled;
+  };
+}
+
+const validateCurrent = lazily(() => cachedValidator<Report>(new URL('./report.schema.json', import.meta.url), { allErrors: true, strict: true }));
+const validateOld = lazily(() => compileOlder(3));
 // Versions whose reports are current ones under another number once validated by their own schema.
-const RENUMBERED: Record<number, ValidateFunction> = {
-  4: ajv.compile(version4Schema),
-  5: ajv.compile(version5Schema),
-  6: ajv.compile(version6Schema),
-  7: ajv.compile(version7Schema),
-  8: ajv.compile(version8Schema),
-  9: ajv.compile(version9Schema),
-  10: ajv.compile(version10Schema),
+const RENUMBERED: Record<number, () => ValidateFunction> = {
+  4: lazily(() => compileOlder(4)),
+  5: lazily(() => compileOlder(5)),
+  6: lazily(() => compileOlder(6)),
+  7: lazily(() => compileOlder(7)),
+  8: lazily(() => compileOlder(8)),
+  9: lazily(() => compileOlder(9)),
+  10: lazily(() => compileOlder(10)),
 };
-
-export const REPORT_SCHEMA = ReportSchema;
 
 function describe(errors: ErrorObject[] | null | undefined): string[] {
   return (errors ?? []).map((error) => {
@@ -48,7 +56,8 @@ function describe(errors: ErrorObject[] | null | undefined): string[] {
 
 /** Empty when the value is a valid report of the current version; otherwise one line per problem, with its JSON path. */
 export function reportProblems(value: unknown): string[] {
-  return validateCurrent(value) ? [] : describe(validateCurrent.errors);
+  const validate = validateCurrent();
+  return validate(value) ? [] : describe(validate.errors);
 }
 
 export function isReport(value: unknown): value is Report {
@@ -61,10 +70,11 @@ const OLDER_VERSIONS = [2, 3];
 export function readableReport(value: unknown): { report: Report; problems: [] } | { report: undefined; problems: string[] } {
   const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (typeof version === 'number' && OLDER_VERSIONS.includes(version)) {
-    if (!validateOld(value)) return { report: undefined, problems: describe(validateOld.errors) };
-    return { report: migrateReport(value as Parameters<typeof migrateReport>[0]), problems: [] };
+    const validate = validateOld();
+    if (!validate(value)) return { report: undefined, problems: describe(validate.errors) };
+    return { report: migrateReport(value as unknown as Parameters<typeof migrateReport>[0]), problems: [] };
   }
-  const validateOlder = typeof version === 'number' ? RENUMBERED[version] : undefined;
+  const validateOlder = typeof version === 'number' ? RENUMBERED[version]?.() : undefined;
   if (validateOlder) {
     if (!validateOlder(value)) return { report: undefined, problems: describe(validateOlder.errors) };
     return { report: renumber(value as Parameters<typeof renumber>[0]), problems: [] };

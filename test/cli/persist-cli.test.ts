@@ -76,9 +76,13 @@ describe('bad input: one sentence, exit 2', () => {
     const junit = await persist(['report', sample, '--format', 'junit', '--out', join(folder, 'r.xml')]);
     expect(junit.exitCode).toBe(0);
     expect((await stat(join(folder, 'r.xml'))).size).toBeGreaterThan(0);
+    // A run's report has no audit findings to annotate: no SARIF form, said in one sentence.
+    const sarif = await persist(['report', sample, '--format', 'sarif']);
+    expect(sarif.exitCode).toBe(2);
+    expect(sarif.stderr.trim()).toBe('persist: This report has no audit, so it has no sarif form. Give the report.json of `persist audit` or `persist check`.');
     const unknown = await persist(['report', sample, '--format', 'pdf']);
     expect(unknown.exitCode).toBe(2);
-    expect(unknown.stderr.trim()).toBe('persist: Unknown report format "pdf". Use one of: json, md, html, junit.');
+    expect(unknown.stderr.trim()).toBe('persist: Unknown report format "pdf". Use one of: json, md, html, junit, sarif.');
     await writeFile(join(folder, 'not-a-report.json'), '{"schemaVersion": 2}');
     const invalid = await persist(['report', join(folder, 'not-a-report.json')]);
     expect(invalid.exitCode).toBe(2);

@@ -2,7 +2,7 @@
 // target stage (the last by default), its base image's facts (found by the same order as any
 // image's), and the stage's own VOLUME, ENV, WORKDIR, USER, ENTRYPOINT and CMD on top, with
 // build arguments from the service. Nothing is built: RUN and COPY cannot change these facts.
-import { DockerfileParser, type Instruction } from 'dockerfile-ast';
+import type { Instruction } from 'dockerfile-ast';
 import { posix } from 'node:path';
 import { emptyImageFacts, type ImageFacts } from '../../docker/engine.ts';
 
@@ -69,7 +69,9 @@ interface Stage {
 }
 
 /** The stages of a Dockerfile with the global ARGs before the first FROM. */
-function stagesOf(text: string): { globalArgs: Record<string, string | undefined>; stages: Stage[] } {
+async function stagesOf(text: string): Promise<{ globalArgs: Record<string, string | undefined>; stages: Stage[] }> {
+  // Loaded only for a project that builds: the audit of one that does not never needs the parser.
+  const { DockerfileParser } = await import('dockerfile-ast');
   const parsed = DockerfileParser.parse(text);
   const globalArgs: Record<string, string | undefined> = {};
   const stages: Stage[] = [];
@@ -118,7 +120,7 @@ export interface BuildSettings {
  * a stage of the same file is followed in the file; `scratch` has nothing.
  */
 export async function readDockerfile(text: string, build: BuildSettings, baseOf: (image: string) => Promise<BaseFacts>): Promise<DockerfileRead> {
-  const { globalArgs, stages } = stagesOf(text);
+  const { globalArgs, stages } = await stagesOf(text);
   if (stages.length === 0) throw new Error(`${build.name} has no FROM instruction`);
   const given = Object.fromEntries(Object.entries(build.args).filter((entry): entry is [string, string] => entry[1] !== null));
   const globals: Record<string, string> = {};

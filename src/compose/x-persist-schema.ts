@@ -1,0 +1,42 @@
+// The x-persist block's schema (typebox): the types the code reads it by, and the source of the
+// published x-persist.schema.json (`npm run schema`), which the validator is compiled from and an
+// editor can use to check the block as it is written.
+import Type, { type Static } from 'typebox';
+
+const AbsolutePath = Type.String({ pattern: '^/' });
+
+const Command = (description: string) => Type.String({ minLength: 1, description });
+
+/** How to know the service is ready: a command that exits 0, a log line, or its healthcheck. */
+const Ready = Type.Union([
+  Command('A shell command run in the container (`docker compose exec`) that exits 0 once the service is ready.'),
+  Type.Object(
+    { log: Type.String({ minLength: 1, description: 'A regular expression: ready once a log line since the start matches.' }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ healthcheck: Type.Literal(true, { description: "Ready once the service's healthcheck reports healthy." }) }, { additionalProperties: false }),
+]);
+
+const ServiceSettings = Type.Object(
+  {
+    data: Type.Optional(Type.Array(AbsolutePath, { description: 'Paths in the container where this service keeps data the harness does not know of.' })),
+    ephemeral: Type.Optional(
+      Type.Array(AbsolutePath, { description: 'Paths whose loss is intended (a cache on tmpfs): a loss below them is a note, not an error.' }),
+    ),
+    seed: Type.Optional(Command('Writes known data; run in the container with `sh -c` (`docker compose exec`).')),
+    fingerprint: Type.Optional(Command('Prints what must survive; equal output before and after means the data survived.')),
+    ready: Type.Optional(Ready),
+    backup: Type.Optional(Command('Your backup command, run on the host with `sh -c` from the project directory.')),
+    restore: Type.Optional(Command('Your restore command, run on the host with `sh -c` once the service runs on empty storage.')),
+    upgrade: Type.Optional(
+      Type.Object({ image: Type.String({ minLength: 1, description: 'The image this service is about to be upgraded to.' }) }, { additionalProperties: false }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const XPersist = Type.Object({ services: Type.Optional(Type.Record(Type.String(), ServiceSettings)) }, { additionalProperties: false });
+
+export type XPersistSettings = Static<typeof XPersist>;
+export type ServiceSettings = Static<typeof ServiceSettings>;
+export type ReadySetting = Static<typeof Ready>;
