@@ -162,6 +162,7 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
     recognisedAs,
     version,
     stateful: keepsData(dataPaths, mounts),
+    ...(read.source === 'catalogue' ? { assumedCurrent: true } : {}),
   });
   const differs = catalogueDisagrees(service, read, catalogued);
   const findings: Finding[] = [...(floating ? [floating] : []), ...(differs ? [differs] : [])];

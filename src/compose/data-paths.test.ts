@@ -79,3 +79,14 @@ describe('a server that may be a cache', () => {
     expect(mayBeCache(undefined, redis(null))).toBe(false);
   });
 });
+
+describe('scratch VOLUMEs', () => {
+  test('a VOLUME at /tmp or /run is scratch space, not data; one beside it still is', () => {
+    const paths = dataPathsOf(undefined, runtime({ imageVolumes: ['/tmp', '/var/tmp/', '/run', '/srv/uploads'] }), []);
+    expect(paths.map((path) => path.path)).toEqual(['/srv/uploads']);
+  });
+
+  test('a path x-persist declares under /tmp is data all the same', () => {
+    expect(dataPathsOf(undefined, runtime({ imageVolumes: ['/tmp'] }), ['/tmp']).map((path) => path.origin)).toEqual(['x-persist']);
+  });
+});

@@ -98,6 +98,18 @@ function configuredDataDir(storage: StorageProfile, runtime: ServiceRuntime): Da
   return undefined;
 }
 
+/**
+ * Folders that hold nothing meant to outlive the process by definition (the FHS's temporary and
+ * run-time folders): an image's VOLUME there (Spring Boot's guides declare VOLUME /tmp for
+ * Tomcat's work files) is scratch space, not data.
+ */
+const SCRATCH = new Set(['/tmp', '/var/tmp', '/run', '/var/run']);
+
+/** The image's VOLUMEs that may hold data: all but scratch folders. */
+function dataVolumes(volumes: readonly string[]): string[] {
+  return volumes.filter((volume) => !SCRATCH.has(volume.replace(/(.)\/+$/, '$1')));
+}
+
 /** An image the catalogue knows, with the layout its version has. */
 export interface Catalogued {
   entry: CatalogueEntry;
@@ -116,7 +128,7 @@ function cataloguedPaths(catalogued: Catalogued & { layout: { dataPaths: NonNull
     workingDir: runtime.workingDir ?? runtime.imageWorkingDir,
   };
   const found: DataPath[] = layout.dataPaths.flatMap((path) => resolvePath(entry, path, settings) ?? []);
-  for (const volume of runtime.imageVolumes) {
+  for (const volume of dataVolumes(runtime.imageVolumes)) {
     if (!layout.volumes.includes(volume))
       found.push({ path: volume, why: 'a VOLUME the image declares that the catalogue does not list', origin: 'image-volume' });
   }
@@ -131,7 +143,7 @@ export function dataPathsOf(service: ServiceName | undefined, runtime: ServiceRu
   } else if (catalogued?.layout.dataPaths) {
     found.push(...cataloguedPaths({ entry: catalogued.entry, layout: { ...catalogued.layout, dataPaths: catalogued.layout.dataPaths } }, runtime));
   } else {
-    for (const volume of runtime.imageVolumes) {
+    for (const volume of dataVolumes(runtime.imageVolumes)) {
       found.push({ path: volume, why: 'a VOLUME the image declares (an image the harness does not know)', origin: 'image-volume' });
     }
   }

@@ -56,3 +56,18 @@ describe('the floating-tag warning', () => {
     expect(keepsData([], [{ target: '/tmp', kind: 'tmpfs', readOnly: false }])).toBe(false);
   });
 });
+
+describe('a floating tag judged on the catalogue', () => {
+  test('says the current layout was assumed', () => {
+    const finding = floatingTagFinding({
+      service: 'db',
+      image: 'postgres',
+      builds: false,
+      recognisedAs: 'postgres',
+      version: undefined,
+      stateful: true,
+      assumedCurrent: true,
+    });
+    expect(finding?.message).toContain("the catalogue's current layout (what a pull brings today) was assumed");
+  });
+});

@@ -39,6 +39,8 @@ export interface TaggedService {
   version: string | undefined;
   /** The service keeps data: a data path, or storage of its own mounted writable. */
   stateful: boolean;
+  /** Judged on the catalogue's current layout, the image itself not read. */
+  assumedCurrent?: boolean;
 }
 
 /** Whether a service keeps data of its own: a data path the audit found, or a writable mount. */
@@ -51,7 +53,11 @@ export function floatingTagFinding(tagged: TaggedService): Finding | undefined {
   if (tagged.builds || !tagged.stateful) return undefined;
   const pin = pinOf(tagged.image, tagged.recognisedAs !== undefined);
   if (pin.kind !== 'floating') return undefined;
-  const today = tagged.version ? `today it is version ${tagged.version}` : 'what it is today was not read';
+  const today = tagged.version
+    ? `today it is version ${tagged.version}`
+    : tagged.assumedCurrent
+      ? "the image was not read, and the catalogue's current layout (what a pull brings today) was assumed"
+      : 'what it is today was not read';
   const suggestion = pinnedTag(withoutTag(tagged.image), tagged.recognisedAs, tagged.version);
   return {
     service: tagged.service,
