@@ -86,11 +86,14 @@ ph_ensure_report_tools() {
 }
 
 # What the audit reads a registry with (skopeo, which honours Docker's credential store) and the
-# reference registry the tests start on 127.0.0.1 to prove it against a real one.
+# reference registry the tests start on 127.0.0.1 to prove it against a real one (htpasswd makes
+# the login of the one that asks for it).
 ph_ensure_registry_tools() {
 	local missing=()
 	command -v skopeo >/dev/null || missing+=(skopeo)
 	command -v docker-registry >/dev/null || missing+=(docker-registry)
+	# htpasswd: the tests' registry that asks for a login.
+	command -v htpasswd >/dev/null || missing+=(apache2-utils)
 	if [ "${#missing[@]}" -gt 0 ]; then ph_apt_install "${missing[@]}"; fi
 	# The package starts its own registry on :5000; the tests start theirs, so it stays off.
 	if command -v systemctl >/dev/null && systemctl is-active --quiet docker-registry 2>/dev/null; then systemctl stop docker-registry || true; fi

@@ -2,15 +2,19 @@
 // registry started on loopback (manifest digest by HEAD, the configuration blob, a cache by
 // digest), from a Dockerfile over a base in that registry, and named unread with the reason where
 // neither the registry nor anything else has them. Nothing is pulled: the engine never gets them.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { auditProject } from '../../src/compose/audit.ts';
 import { inspectImage } from '../../src/docker/engine.ts';
 import { freePortOn } from '../../src/docker/free-port.ts';
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
+import type { Report } from '../../src/report/model.ts';
 import { type LocalRegistry, startLocalRegistry } from './local-registry.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
 
 const { config, scope } = scenarioKit();
 let registry: LocalRegistry;
@@ -105,5 +109,46 @@ describe('an image read from its registry, not pulled', () => {
     expect(facts('nowhere')?.from, facts('nowhere')?.from).toContain(`registry 127.0.0.1:${closed} could not be reached (ECONNREFUSED)`);
     const unread = result.findings.filter((finding) => finding.rule === 'image-unread').map((finding) => finding.service);
     expect(unread.sort()).toEqual(['missing', 'nowhere']);
+  });
+});
+
+describe('a registry that asks for a login', () => {
+  let private_: LocalRegistry;
+  let project = '';
+  const login = { user: 'team', password: `pw-${scope.runId}` };
+  beforeAll(async () => {
+    private_ = await startLocalRegistry(login);
+    await private_.push(config.images.redis.reference, 'team/cache:7');
+    project = await mkdtemp(join(tmpdir(), 'persist-audit-login-'));
+    await writeFile(join(project, 'compose.yaml'), ['services:', '  cache:', `    image: ${private_.host}/team/cache:7`, ''].join('\n'));
+    // What `docker login` leaves: a config.json with the registry's auth, in DOCKER_CONFIG.
+    await mkdir(join(project, 'docker-config'));
+    const auth = Buffer.from(`${login.user}:${login.password}`).toString('base64');
+    await writeFile(join(project, 'docker-config', 'config.json'), JSON.stringify({ auths: { [private_.host]: { auth } } }));
+  }, 120_000);
+  afterAll(async () => {
+    await private_?.stop();
+    await rm(project, { recursive: true, force: true });
+  });
+
+  /** The audit as a user runs it, with a Docker config of the test's own (never the machine's). */
+  async function auditWith(dockerConfig: string) {
+    const out = join(project, `out-${dockerConfig.split('/').pop()}`);
+    const result = await execa(process.execPath, [join(ROOT, 'bin/persist.js'), 'audit', '-f', join(project, 'compose.yaml'), '--out', out], {
+      reject: false,
+      env: { DOCKER_CONFIG: dockerConfig, XDG_CACHE_HOME: join(project, 'cache') },
+    });
+    return { ...result, report: JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as Report };
+  }
+
+  test("the image is read with the user's docker login; without it, it is unread and says why", async () => {
+    const logged = await auditWith(join(project, 'docker-config'));
+    expect(logged.report.audit?.services[0]?.facts.source, logged.stdout).toBe('registry');
+    expect(logged.report.audit?.services[0]?.dataPaths.map((path) => path.path)).toEqual(['/data']);
+    const anonymous = await auditWith(join(project, 'no-docker-config'));
+    expect(anonymous.report.audit?.services[0]?.facts.source).toBe('unread');
+    expect(anonymous.report.audit?.services[0]?.facts.from).toMatch(/registry: .*(unauthorized|authentication required)/);
+    // The password is never printed.
+    expect(`${logged.stdout}${logged.stderr}${anonymous.stdout}${anonymous.stderr}`).not.toContain(login.password);
   });
 });

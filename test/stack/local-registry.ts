@@ -17,11 +17,23 @@ export interface LocalRegistry {
   stop(): Promise<void>;
 }
 
-export async function startLocalRegistry(): Promise<LocalRegistry> {
+/** A user and password the registry asks for (htpasswd, bcrypt): every request needs them. */
+export interface RegistryLogin {
+  user: string;
+  password: string;
+}
+
+export async function startLocalRegistry(login?: RegistryLogin): Promise<LocalRegistry> {
   const folder = await mkdtemp(join(tmpdir(), 'persist-registry-'));
   const port = await freePortOn('127.0.0.1');
   if (!port) throw new Error('no free port on 127.0.0.1 for the test registry');
   const host = `127.0.0.1:${port}`;
+  const auth: string[] = [];
+  if (login) {
+    const htpasswd = await execa('htpasswd', ['-Bbn', login.user, login.password]);
+    await writeFile(join(folder, 'htpasswd'), htpasswd.stdout);
+    auth.push('auth:', '  htpasswd:', '    realm: persist-test', `    path: ${join(folder, 'htpasswd')}`);
+  }
   const config = [
     'version: 0.1',
     'storage:',
@@ -29,6 +41,7 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
     `    rootdirectory: ${join(folder, 'data')}`,
     'http:',
     `  addr: ${host}`,
+    ...auth,
     'log:',
     '  level: info',
     '',
@@ -47,14 +60,16 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
   const deadline = deadlineIn(15_000);
   for (;;) {
     const answer = await fetch(`http://${host}/v2/`).catch(() => undefined);
-    if (answer?.ok) break;
+    // A registry that asks for a login answers 401 once it is up.
+    if (answer?.ok || (login && answer?.status === 401)) break;
     if (deadline.passed() || exited) throw new Error(`the test registry did not answer on ${host}: ${await readFile(logFile, 'utf8').catch(() => '')}`);
     await sleep(100);
   }
   return {
     host,
     async push(localImage, repositoryAndTag) {
-      await execa('skopeo', ['copy', '--dest-tls-verify=false', `docker-daemon:${localImage}`, `docker://${host}/${repositoryAndTag}`]);
+      const creds = login ? ['--dest-creds', `${login.user}:${login.password}`] : [];
+      await execa('skopeo', ['copy', '--dest-tls-verify=false', ...creds, `docker-daemon:${localImage}`, `docker://${host}/${repositoryAndTag}`]);
     },
     async requests() {
       const log = await readFile(logFile, 'utf8');
