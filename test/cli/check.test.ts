@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { Report } from '../../src/report/model.ts';
 import { reportProblems } from '../../src/report/validate.ts';
 import { deadlineIn, sleep, stopwatch } from '../../src/timing/clock.ts';
+import { type LocalRegistry, startLocalRegistry } from '../stack/local-registry.ts';
 import { parse, stringify } from 'yaml';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -340,6 +341,41 @@ describe('persist check --build', () => {
     expect(cells.filter((cell) => cell.service === 'app' && cell.path === '/srv/app-data').map((cell) => `${cell.lifecycle} ${cell.observed}`)).toContain(
       'down + up kept',
     );
+    expect(await copyLeftovers(result.report?.check?.copyProject ?? '')).toEqual([]);
+  });
+});
+
+describe('persist check --pull', () => {
+  let registry: LocalRegistry | undefined;
+  let pulled = '';
+  beforeAll(async () => {
+    registry = await startLocalRegistry();
+    await registry.push(loadConfig().images.redis.reference, 'team/cache:7');
+    pulled = `${registry.host}/team/cache:7`;
+  }, 120_000);
+  afterAll(async () => {
+    // --pull brought the image onto this machine, as `docker compose pull` would; the test removes its own.
+    if (pulled) await execa('docker', ['image', 'rm', '--force', pulled], { reject: false });
+    await registry?.stop();
+  });
+
+  test('pulls the image a checked service needs from its registry, then checks it; without --pull it is left out', async () => {
+    const project = join(scratch, 'pull-on-request');
+    await mkdir(project, { recursive: true });
+    const file = join(project, 'compose.yaml');
+    await writeFile(
+      file,
+      stringify({ services: { cache: { image: pulled, command: ['redis-server', '--appendonly', 'yes'], volumes: ['cache:/data'] } }, volumes: { cache: {} } }),
+    );
+    const without = await check(file);
+    expect(without.exitCode).toBe(2);
+    expect(without.stderr).toContain(`Image ${pulled} of service cache is not on this machine`);
+    const result = await check(file, [], {}, ['--pull']);
+    expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.report?.audit?.services[0]?.facts.source).toBe('local-image');
+    // team/cache is an image the harness does not know: judged by its VOLUME (/data), through a file.
+    const cells = result.report?.check?.cells ?? [];
+    expect(cells.filter((cell) => cell.lifecycle === 'down + up').map((cell) => `${cell.probe} ${cell.observed}`)).toEqual(['file kept']);
     expect(await copyLeftovers(result.report?.check?.copyProject ?? '')).toEqual([]);
   });
 });
