@@ -359,7 +359,7 @@ describe('persist check --pull', () => {
     await registry?.stop();
   });
 
-  test('pulls the image a checked service needs from its registry, then checks it; without --pull it is left out', async () => {
+  test('pulls the image a checked service needs from its registry, then checks it; without --pull the check refuses it', async () => {
     const project = join(scratch, 'pull-on-request');
     await mkdir(project, { recursive: true });
     const file = join(project, 'compose.yaml');
