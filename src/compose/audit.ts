@@ -11,6 +11,7 @@ import { announcedVersion } from './image-version.ts';
 import { floatingTagFinding, keepsData } from './tag-pin.ts';
 import { type Catalogued, type DataPath, dataPathsOf, mayBeCache, recognise, type ServiceRuntime } from './data-paths.ts';
 import { catalogueEntry, describeSource, layoutFor } from './catalogue/catalogue.ts';
+import { catalogueDiffers } from './catalogue/differs.ts';
 import { DEFAULT_FACTS_OPTIONS, type FactsOptions, imageFactsReader, type ImageFactsReader, isUnread, type ReadFacts } from './facts/image-facts.ts';
 import { tagOf } from './image-reference.ts';
 import { readImageFile } from '../docker/image-files.ts';
@@ -122,23 +123,6 @@ function cataloguedAs(reference: string, version: string | undefined): Catalogue
   return entry ? { entry, layout: layoutFor(entry, version ?? tagOf(reference)) } : undefined;
 }
 
-/** A note where the image read declares other VOLUMEs than the catalogue records: the image's own are used. */
-function catalogueDisagrees(service: ProjectService, read: ReadFacts, catalogued: Catalogued | undefined): Finding | undefined {
-  if (!catalogued || read.source === 'catalogue') return undefined;
-  const recorded = [...catalogued.layout.volumes].sort();
-  const declared = [...read.facts.volumes].sort();
-  if (recorded.join('\n') === declared.join('\n')) return undefined;
-  const list = (paths: string[]) => (paths.length > 0 ? paths.join(', ') : 'none');
-  return {
-    service: service.name,
-    severity: 'info',
-    rule: 'catalogue-differs',
-    path: service.image,
-    message: `The image (${read.source}) declares the VOLUMEs ${list(declared)}; the catalogue records ${list(recorded)} for it (${describeSource(catalogued.entry)}). The image's own are used.`,
-    fix: 'Nothing to do if the image is the one you mean to run; otherwise check which image the tag brings.',
-  };
-}
-
 async function auditService(service: ProjectService, context: AuditContext): Promise<{ view: ServiceAudit; findings: Finding[] }> {
   const { settings, project, imageOf, reader } = context;
   const fixedNames = project.fixedVolumeNames;
@@ -164,7 +148,7 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
     stateful: keepsData(dataPaths, mounts),
     ...(read.source === 'catalogue' ? { assumedCurrent: true } : {}),
   });
-  const differs = catalogueDisagrees(service, read, catalogued);
+  const differs = read.source === 'catalogue' ? undefined : catalogueDiffers(service.name, service.image, read, catalogued);
   const findings: Finding[] = [...(floating ? [floating] : []), ...(differs ? [differs] : [])];
   if (upgradeTo && !newImage) findings.push(unreadImage(service, upgradeTo, context.options, 'upgrade'));
   let upgrade: ServiceFacts['upgrade'];
