@@ -36,13 +36,19 @@ export async function untilReady(stack: ComposeStack, service: Audit['services']
   for (;;) {
     if (!stack.hasContainer(service.service)) return `${service.service} has no container`;
     const id = stack.containerId(service.service);
-    const state = await stack.inspect(service.service);
-    if (!state.running) return `${service.service} exited with code ${state.exitCode}${await logTail(stack, service.service)}`;
+    const exited = await exitedReason(stack, service.service);
+    if (exited) return exited;
     const check = readyCheck(id, service.recognisedAs, setting);
     if (!check || (await check[0]())) return undefined;
     if (deadline.passed()) return `${service.service} was not ready after ${READY_LIMIT_MS / 1000} s (${check[1]})${await logTail(stack, service.service)}`;
     await sleep(250);
   }
+}
+
+/** "db exited with code 1; its last log lines: …" for a service whose container is not running; undefined while it runs. */
+export async function exitedReason(stack: ComposeStack, service: string): Promise<string | undefined> {
+  const state = await stack.inspect(service);
+  return state.running ? undefined : `${service} exited with code ${state.exitCode}${await logTail(stack, service)}`;
 }
 
 /** The container's last log lines, credentials hidden: what a reader needs to see why it stopped. */

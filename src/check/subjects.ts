@@ -14,7 +14,7 @@ import type { Audit, CheckCell } from '../report/model.ts';
 import type { ComposeStack } from '../stack/compose-stack.ts';
 import type { SiteServices } from '../targets/wordpress/stack.ts';
 import { type DatabaseAccess, databaseAccess, databasePort, roundDataset } from './database-probe.ts';
-import { untilReady } from './readiness.ts';
+import { exitedReason, untilReady } from './readiness.ts';
 import { SITE_HTTP_PORT, siteServices } from './site-probe.ts';
 
 export type Progress = (line: string) => void;
@@ -127,8 +127,11 @@ export async function seed(stack: ComposeStack, subject: Subject, round: number,
       })
     : undefined;
   const site = access
-    ? await seedOwnProbe(stack, seeded, round, notes, 'site', () =>
-        attempts(
+    ? await seedOwnProbe(stack, seeded, round, notes, 'site', async () => {
+        // The site is half in its database: with that stopped, WordPress answers 500 until any wait gives up.
+        const databaseDown = stack.hasContainer(access.services.database) ? await exitedReason(stack, access.services.database) : undefined;
+        if (databaseDown) throw new Error(`its database ${databaseDown}`);
+        return attempts(
           SITE_SEED_ATTEMPTS,
           (failure) => notes.push(`${subject.service.service}: writing the WordPress content: ${stack.redact(failure)}`),
           async () => {
@@ -136,8 +139,8 @@ export async function seed(stack: ComposeStack, subject: Subject, round: number,
             const before = await probe.seed(stack);
             return { probe, before, httpSummary: probe.seeded.before.httpSummary };
           },
-        ),
-      )
+        );
+      })
     : undefined;
   return { ...seeded, ...(dataset ? { dataset } : {}), ...(site ? { site } : {}) };
 }

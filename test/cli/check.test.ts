@@ -314,7 +314,7 @@ describe('persist check --build', () => {
     await execa('docker', ['image', 'rm', '--force', built], { reject: false });
   });
 
-  test('builds what the checked services need and is not built yet, then checks it; without --build it is left out', async () => {
+  test('builds what the checked services need and is not built yet, then checks it; without --build the check refuses it', async () => {
     const project = join(scratch, 'build-on-request');
     await mkdir(project, { recursive: true });
     await writeFile(
