@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import { disableReaperUnlessChosen } from './src/config.ts';
 import { newRunId } from './src/docker/labels.ts';
-import { ClosingLineReporter } from './src/report/closing-line-reporter.ts';
-import { PersistReporter, SCENARIOS_PROJECT } from './src/report/persist-reporter.ts';
+import { ClosingLineReporter } from './src/vitest/closing-line-reporter.ts';
+import { PersistReporter, SCENARIOS_PROJECT } from './src/vitest/persist-reporter.ts';
 
 // One run id for the whole vitest run: workers inherit it, and every container, volume and
 // folder the scenarios make carries it, so cleanup can find them all and nothing else.

@@ -1,7 +1,6 @@
 // Defaults and the environment. This is the only module that reads process.env, so every
 // setting a user can change is visible in one place (and documented in docs/commands.md).
 import { UsageError } from './errors.ts';
-import type { ShardFacts } from './report/model.ts';
 import {
   localUpgrade,
   SERVICE_NAMES,
@@ -91,8 +90,8 @@ export interface HarnessConfig {
   stepSummaryFile: string | undefined;
   /** A previous report.json to compare with (`--baseline`), and when a slower recovery counts. */
   baseline: { file: string; thresholds: { percent: number; ms: number }; failOnRegression: boolean } | undefined;
-  /** Set by `persist run --shard K/N` for the report: which part of the cells this run is. */
-  shard: ShardFacts | undefined;
+  /** Set by `persist run --shard K/N` for the report: which part of the cells this run is, as the report's shard facts in JSON (the reporter reads them). */
+  shardFacts: string | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -177,7 +176,7 @@ export function loadConfig(env: Env = process.env): HarnessConfig {
           failOnRegression: env.PERSIST_FAIL_ON_REGRESSION === '1' || env.PERSIST_FAIL_ON_REGRESSION === 'true',
         }
       : undefined,
-    shard: env.PERSIST_SHARD_FACTS ? (JSON.parse(env.PERSIST_SHARD_FACTS) as ShardFacts) : undefined,
+    shardFacts: env.PERSIST_SHARD_FACTS || undefined,
   };
 }
 

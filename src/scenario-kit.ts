@@ -6,7 +6,7 @@ import { standardDataset, type Dataset } from './data/dataset.ts';
 import { checkEngine, ensureImage } from './docker/engine.ts';
 import { RunScope } from './docker/run-scope.ts';
 import { UsageError } from './errors.ts';
-import type { PerformancePart } from './performance/part.ts';
+import type { PerformancePart } from './report/performance-part.ts';
 import type { CellResult, ControlResult } from './report/model.ts';
 
 declare module 'vitest' {

@@ -12,7 +12,7 @@ import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
 import { type ImagesDrillContext, identify, runDrill, type DrillSpec } from '../drill/drill.ts';
 import { ContainerExitedError } from '../targets/wait-ready.ts';
-import { describeRpo, emptyLedger, evaluateLedger, mergeLedgers, nextLedgerId, type LedgerLog, type LedgerWriter } from './ledger.ts';
+import { describeRpo, emptyLedger, evaluateLedger, mergeLedgers, nextLedgerId, type LedgerLog, type LedgerWriter } from '../probes/ledger.ts';
 import { CorruptBackupError } from './manifest.ts';
 import { BackupFailedError, RestoreFailedError, type Backup, type BackupMethod, type Workspace } from './method.ts';
 import { compareSnapshots, describeSnapshot, type BackupSubject, type ServiceHandle, type Snapshot, type SubjectEnv, type SubjectSession } from './subjects.ts';

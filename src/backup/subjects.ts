@@ -20,12 +20,12 @@ import type { Stack } from '../stack/stack.ts';
 import type { BackupSubjectName } from '../services/registry.ts';
 import { DATABASE_DRIVERS } from '../targets/drivers.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
-import { copyInitialised } from '../targets/initialised-copy.ts';
+import { copyInitialised } from '../probes/initialised-copy.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { httpRequest, pollUntil } from '../web/http.ts';
 import { compareListings, groupedFingerprint, LISTING_SCRIPT, parseListing, withoutPrefix, type Listing } from './file-listing.ts';
-import { emptyLedger, startLedgerLoop, type LedgerLog, type LedgerWriter } from './ledger.ts';
+import { emptyLedger, startLedgerLoop, type LedgerLog, type LedgerWriter } from '../probes/ledger.ts';
 
 /** A service running on a volume: a one-service stack. */
 export interface ServiceHandle {

@@ -1,6 +1,6 @@
 // Each disruption run on the whole copy as a team runs it, and the write load a kill lands on.
 import type { ServiceSettings } from '../compose/x-persist.ts';
-import type { WriteLoad } from '../crash/write-load.ts';
+import type { WriteLoad } from '../probes/write-load.ts';
 import type { Audit } from '../report/model.ts';
 import type { ComposeStack } from '../stack/compose-stack.ts';
 import { sleep } from '../timing/clock.ts';

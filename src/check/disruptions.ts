@@ -3,9 +3,10 @@
 // (the control that must lose what the project's volumes hold), and the user's upgrade last, so
 // that every other disruption runs on the project as it is configured today.
 import type { Lifecycle } from '../compose/storage-map.ts';
+import { CHECK_DISRUPTIONS, type CheckDisruption } from '../report/vocabulary.ts';
 
-export const DISRUPTIONS = ['restart', 'kill', 'up --force-recreate', 'down + up', 'backup-restore', 'down -v + up', 'upgrade'] as const;
-export type Disruption = (typeof DISRUPTIONS)[number];
+export const DISRUPTIONS = CHECK_DISRUPTIONS;
+export type Disruption = CheckDisruption;
 
 /**
  * The audit's lifecycle command whose prediction a disruption is judged against: a SIGKILL

@@ -2,7 +2,7 @@
 // disruption: a file in every data path, a dataset through a database the registry recognises,
 // a WordPress site over HTTP, and the user's own seed command from x-persist.
 import { randomUUID } from 'node:crypto';
-import type { LedgerLog } from '../backup/ledger.ts';
+import type { LedgerLog } from '../probes/ledger.ts';
 import type { ServiceSettings } from '../compose/x-persist.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import { describeError, HarnessError, StepTimeoutError } from '../errors.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { checkExitCode, judgeCheckCell, requiredFate } from './verdict.ts';
+import { checkExitCode } from '../report/check-exit-code.ts';
+import { judgeCheckCell, requiredFate } from './verdict.ts';
 
 describe('what the user needs', () => {
   test('data survives every disruption', () => {

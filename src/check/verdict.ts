@@ -5,6 +5,7 @@
 // its model of Docker and Compose (or the engine) did not behave as documented, a surprise.
 import type { Fate, StorageKind } from '../compose/storage-map.ts';
 import type { Disruption } from './disruptions.ts';
+import type { CheckVerdict } from '../report/check-exit-code.ts';
 
 /** unavailable: the service did not come back (exited, never got ready, refused its data). */
 export type Observed = Fate | 'unavailable';
@@ -22,20 +23,8 @@ export function requiredFate(lifecycle: Disruption, storage: StorageKind, epheme
   return ephemeral ? undefined : 'kept';
 }
 
-export interface CheckVerdict {
-  status: 'passed' | 'failed';
-  /** Observed differs from predicted: the harness's model did not hold. */
-  surprise: boolean;
-}
-
 export function judgeCheckCell(required: Fate | undefined, predicted: Fate | undefined, observed: Observed): CheckVerdict {
   const status = observed === 'unavailable' || (required !== undefined && observed !== required) ? 'failed' : 'passed';
   const surprise = observed !== 'unavailable' && predicted !== undefined && observed !== predicted;
   return { status, surprise };
-}
-
-/** 1 when a verdict failed; else 2 when a prediction did not hold; else 0. */
-export function checkExitCode(verdicts: readonly CheckVerdict[]): 0 | 1 | 2 {
-  if (verdicts.some((verdict) => verdict.status === 'failed')) return 1;
-  return verdicts.some((verdict) => verdict.surprise) ? 2 : 0;
 }

@@ -12,12 +12,11 @@ import type { RunScope } from '../docker/run-scope.ts';
 import { StepTimeoutError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, ItemOutcome, Observation } from '../report/model.ts';
-import { round } from '../report/stats.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';
 import { httpRequest } from '../web/http.ts';
 import { itemsRecord, type TrialRecord } from '../drill/assemble.ts';
 import { type ImagesDrillContext, identify, runDrill } from '../drill/drill.ts';
-import { deadlineIn, sleep, stopwatch } from '../timing/clock.ts';
+import { deadlineIn, round, sleep, stopwatch } from '../timing/clock.ts';
 
 /** The seed writes every 5 s; 0.2 s keeps a trial short and still shows ordering and gaps. */
 const INTERVAL_S = 0.2;

@@ -13,11 +13,11 @@
 //   external ones; a tmpfs is empty whenever its container starts; a bind mount is the host's.
 import { isWithin } from '../storage/paths.ts';
 
-export const STORAGE_KINDS = ['named-volume', 'external-volume', 'bind-mount', 'tmpfs', 'anonymous-volume', 'image-volume', 'writable-layer'] as const;
-export type StorageKind = (typeof STORAGE_KINDS)[number];
+export { COMPOSE_STORAGE_KINDS as STORAGE_KINDS, type ComposeStorageKind as StorageKind } from '../report/vocabulary.ts';
+import type { ComposeStorageKind as StorageKind } from '../report/vocabulary.ts';
 
-export const LIFECYCLE = ['restart', 'up --force-recreate', 'down + up', 'down -v + up', 'upgrade'] as const;
-export type Lifecycle = (typeof LIFECYCLE)[number];
+export { LIFECYCLE, type Lifecycle } from '../report/vocabulary.ts';
+import { LIFECYCLE, type Lifecycle } from '../report/vocabulary.ts';
 export type Fate = 'kept' | 'lost';
 
 export interface StorageMount {

@@ -12,7 +12,7 @@ import type { TrialRecord } from '../drill/assemble.ts';
 import { type DrillSpec, type ImageDrillContext, identify, placeId, type ResultPlace, runDrill } from '../drill/drill.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
-import { copyInitialised } from '../targets/initialised-copy.ts';
+import { copyInitialised } from '../probes/initialised-copy.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 import { SqlProbe } from '../probes/sql-probe.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';

@@ -17,7 +17,7 @@ import { HarnessStack } from '../stack/harness-stack.ts';
 import type { Stack } from '../stack/stack.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
-import { copyInitialised } from '../targets/initialised-copy.ts';
+import { copyInitialised } from '../probes/initialised-copy.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 import { readShutdownEvidence } from '../targets/shutdown-evidence.ts';
 import { epochMs, sleep, stopwatch } from '../timing/clock.ts';

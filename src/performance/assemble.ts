@@ -5,7 +5,7 @@ import type { Performance } from '../report/model.ts';
 import { STORAGE_KINDS } from '../storage/placement.ts';
 import { claimsOf } from './claims.ts';
 import { METRICS } from './metrics.ts';
-import type { PerformancePart } from './part.ts';
+import type { PerformancePart } from '../report/performance-part.ts';
 import { BENCH_PROFILES, describeProfile } from './sizes.ts';
 
 const METRIC_ORDER = Object.values(METRICS).map((metric) => metric.id);

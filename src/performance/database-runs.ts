@@ -6,7 +6,7 @@ import type { DatabaseTarget } from '../targets/target.ts';
 import { type DatabaseBenchmark, databaseTrial, DEFAULTS, type Variant } from './database-bench.ts';
 import type { BenchContext } from './fio-bench.ts';
 import { figuresOf, judgeTuning, type TuningSpec } from './figures.ts';
-import type { PerformancePart } from './part.ts';
+import type { PerformancePart } from '../report/performance-part.ts';
 import { eachTrial } from './trials.ts';
 
 export async function benchDatabase(

@@ -1,19 +1,13 @@
 // From trials to the report: each figure's median, min and max over its trials, the tuning
 // comparisons judged against the trial-to-trial spread, and the throttle control's verdict.
 // Pure functions, so every verdict here has a unit test.
+import { formatFigure } from '../report/render/performance-tables.ts';
 import { median } from '../report/stats.ts';
 import type { PerformanceFigure, ThrottleFacts, TuningComparison } from '../report/model.ts';
 import type { StorageKind } from '../storage/placement.ts';
 import type { MetricDefinition, Readings } from './metrics.ts';
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
-
-/** A figure as people read it: whole numbers with separators from 100, else three significant digits. */
-export function formatFigure(value: number): string {
-  if (value >= 100) return Math.round(value).toLocaleString('en-US');
-  if (value >= 10) return value.toFixed(1);
-  return value.toFixed(value >= 1 ? 2 : 3);
-}
 
 /** The figures of one storage type: one per metric the trials read, in the metrics' order. */
 export function figuresOf(metrics: MetricDefinition[], storage: StorageKind, trials: Readings[]): PerformanceFigure[] {

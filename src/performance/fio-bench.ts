@@ -15,7 +15,7 @@ import { blockIo, blockIoBetween } from './engine-accounting.ts';
 import { figuresOf } from './figures.ts';
 import { directProbeCommand, FIO_JOBS, fioCommand, readFioOutput } from './fio.ts';
 import { METRICS, type Readings } from './metrics.ts';
-import type { PerformancePart } from './part.ts';
+import type { PerformancePart } from '../report/performance-part.ts';
 import { eachTrial } from './trials.ts';
 import type { BenchProfile } from './sizes.ts';
 

@@ -1,8 +1,8 @@
 // A probe: how a drill writes known data into a service and reads back what must survive. One
 // observation type serves every kind of data: name → present, size, content hash (a table's rows,
 // a file's bytes, a command's output).
-import type { LedgerLog } from '../backup/ledger.ts';
-import type { LedgerCount, WriteLoad } from '../crash/write-load.ts';
+import type { LedgerLog } from './ledger.ts';
+import type { LedgerCount, WriteLoad } from './write-load.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import type { Stack } from '../stack/stack.ts';
 import { StepTimeoutError } from '../errors.ts';

@@ -6,7 +6,7 @@ import { HarnessError } from '../errors.ts';
 import type { Stack } from '../stack/stack.ts';
 import type { DatabaseConnection, DatabaseTarget, Login } from '../targets/target.ts';
 import { waitUntilReady } from '../targets/wait-ready.ts';
-import { countLedgerWhenReady, startWriteLoad } from '../crash/write-load.ts';
+import { countLedgerWhenReady, startWriteLoad } from './write-load.ts';
 import type { Probe, WriteLedger } from './probe.ts';
 
 export class SqlProbe implements Probe {

@@ -4,7 +4,7 @@
 // tiny cell's jitter and a slow cell's noise do not raise alarms.
 import { DEFAULT_REGRESSION } from '../config.ts';
 import type { Comparison, Report, RegressionThresholds } from './model.ts';
-import { round } from './stats.ts';
+import { round } from '../timing/clock.ts';
 
 export const DEFAULT_THRESHOLDS: RegressionThresholds = DEFAULT_REGRESSION;
 

@@ -3,7 +3,7 @@
 // and the code cannot disagree. Bump the schema version on any change a reader of an older
 // report would trip over; migrate.ts reads the older versions.
 import type { Static } from 'typebox';
-import { checkExitCode } from '../check/verdict.ts';
+import { checkExitCode } from './check-exit-code.ts';
 import type * as S from './schema.ts';
 
 export { REPORT_SCHEMA_VERSION as SCHEMA_VERSION } from './schema-version.ts';
@@ -26,8 +26,8 @@ export const DISRUPTIONS = ['restart', 'recreate'] as const;
 export type MatrixDisruption = (typeof DISRUPTIONS)[number];
 export type Disruption = Static<typeof S.Disruption>;
 
-export const PHASES = ['stop', 'backup', 'restore', 'create', 'ready', 'verified'] as const;
-export type Phase = (typeof PHASES)[number];
+export { PHASES, type Phase } from '../timing/phases.ts';
+import type { Phase } from '../timing/phases.ts';
 /**
  * Recovery is what a user waits for after the disruption: create + ready + verified, plus the
  * restore when there is one (then it is the recovery time objective actually achieved).

@@ -2,8 +2,9 @@
 // validator checks every report against it, and report.schema.json is generated from it (a test
 // fails when the published file is not what this module says).
 import Type, { type TSchema } from 'typebox';
-import { LIFECYCLE, STORAGE_KINDS } from '../compose/storage-map.ts';
-import { DISRUPTIONS } from '../check/disruptions.ts';
+import { PHASES } from '../timing/phases.ts';
+import { COMPOSE_STORAGE_KINDS as STORAGE_KINDS, LIFECYCLE } from './vocabulary.ts';
+import { CHECK_DISRUPTIONS as DISRUPTIONS } from './vocabulary.ts';
 
 /** Every object in a report is closed: an unknown field is an error, not a silent addition. */
 const Closed = <P extends Record<string, TSchema>>(properties: P, description?: string) =>
@@ -18,7 +19,7 @@ export const Observation = Type.Enum(['survives', 'lost', 'visible', 'absent', '
 export const Status = Type.Enum(['passed', 'failed', 'errored']);
 export const StorageKind = Type.Enum(['named-volume', 'bind-mount', 'tmpfs', 'container-layer']);
 export const Disruption = Type.Enum(['restart', 'recreate', 'none', 'backup-restore', 'kill', 'stop-start', 'upgrade']);
-export const Phase = Type.Enum(['stop', 'backup', 'restore', 'create', 'ready', 'verified']);
+export const Phase = Type.Enum([...PHASES]);
 const PhaseMs = Closed({
   stop: Type.Optional(Ms),
   backup: Type.Optional(Ms),

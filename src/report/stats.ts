@@ -1,6 +1,7 @@
 // Summary statistics over trials. The median, not the mean: one slow trial on a busy
 // machine should not move the figure people compare.
 import { OPTIONAL_RECOVERY_PHASES, PHASES, RECOVERY_PHASES, type MeasureStats, type TimedMeasure, type TrialTiming } from './model.ts';
+import { round } from '../timing/clock.ts';
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of no values');
@@ -46,8 +47,4 @@ export function summariseTimings(perTrial: TrialTiming[]): Partial<Record<TimedM
   const recovery = statsOf(perTrial.flatMap((t) => (t.recoveryMs === null ? [] : [t.recoveryMs])));
   if (recovery) summary.recovery = recovery;
   return summary;
-}
-
-export function round(ms: number): number {
-  return Math.round(ms * 10) / 10;
 }

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import older from './fixtures/sample-report-v3.json' with { type: 'json' };
 import audited from './fixtures/audit-report.json' with { type: 'json' };
 import { killFacts, SCHEMA_VERSION } from './model.ts';
-import { publishedSchemaText, PUBLISHED_SCHEMA_FILE, X_PERSIST_SCHEMA_FILE, xPersistSchemaText } from './publish-schema.ts';
+import { publishedSchemaText, PUBLISHED_SCHEMA_FILE, X_PERSIST_SCHEMA_FILE, xPersistSchemaText } from '../publish-schemas.ts';
 import { readableReport, reportProblems } from './validate.ts';
 
 describe('the report schema', () => {

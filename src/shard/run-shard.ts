@@ -6,7 +6,7 @@ import { createVitest, type TestSpecification } from 'vitest/node';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { Report, ShardFacts } from '../report/model.ts';
-import { PersistReporter } from '../report/persist-reporter.ts';
+import { PersistReporter } from '../vitest/persist-reporter.ts';
 import { baselineWeights, type CollectedTest, type Shard, planShards, unitsOf } from './plan.ts';
 
 type VitestOptions = NonNullable<Parameters<typeof createVitest>[1]>;

@@ -1,8 +1,12 @@
 // The only module that reads the clock. Every phase a report shows is timed here, every wait has
 // its deadline here, and every pause goes through sleep(): what a duration measures is decided
 // in one place, and a test can see that no other module reads the time.
-import type { Phase } from '../report/model.ts';
-import { round } from '../report/stats.ts';
+import type { Phase } from './phases.ts';
+
+/** A duration in ms to a tenth of a ms: what every report shows. */
+export function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
 
 export interface Stopwatch {
   /** Milliseconds since the stopwatch started, to a tenth. */

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { runOneShot } from '../../src/docker/one-shot.ts';
 import { HarnessError } from '../../src/errors.ts';
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import { copyVerified } from '../../src/targets/initialised-copy.ts';
+import { copyVerified } from '../../src/probes/initialised-copy.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const scope = runScope.child();

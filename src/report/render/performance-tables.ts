@@ -3,10 +3,14 @@
 // the tuning comparisons, O_DIRECT, space and block I/O, and the throttle control.
 import type { Performance, PerformanceFigure } from '../model.ts';
 import { STORAGE_KINDS } from '../../storage/placement.ts';
-import { formatFigure } from '../../performance/figures.ts';
 import { formatBytes } from './shared.ts';
 
-export { formatFigure };
+/** A figure as people read it: whole numbers with separators from 100, else three significant digits. */
+export function formatFigure(value: number): string {
+  if (value >= 100) return Math.round(value).toLocaleString('en-US');
+  if (value >= 10) return value.toFixed(1);
+  return value.toFixed(value >= 1 ? 2 : 3);
+}
 
 export interface PerformanceTable {
   id: string;

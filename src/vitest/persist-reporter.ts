@@ -4,18 +4,27 @@ import { appendFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
 import { loadConfig } from '../config.ts';
-import { gatherEnvironment } from './environment.ts';
+import { gatherEnvironment } from '../report/environment.ts';
 import { PACKAGE_ROOT, toolVersion } from '../version.ts';
-import { PHASE_DEFINITIONS, SCHEMA_VERSION, summarise, type CellResult, type ControlResult, type Report, type TestRecord } from './model.ts';
-import { readReportFile } from './read.ts';
-import { compareReports } from './compare.ts';
+import {
+  PHASE_DEFINITIONS,
+  SCHEMA_VERSION,
+  summarise,
+  type CellResult,
+  type ControlResult,
+  type Report,
+  type ShardFacts,
+  type TestRecord,
+} from '../report/model.ts';
+import { readReportFile } from '../report/read.ts';
+import { compareReports } from '../report/compare.ts';
 import { describeError } from '../errors.ts';
-import { reportProblems } from './validate.ts';
-import { renderMarkdown } from './render/markdown.ts';
-import { defaultOutDir, writeReport } from './write.ts';
+import { reportProblems } from '../report/validate.ts';
+import { renderMarkdown } from '../report/render/markdown.ts';
+import { defaultOutDir, writeReport } from '../report/write.ts';
 import { wallClock } from '../timing/clock.ts';
 import { assemblePerformance } from '../performance/assemble.ts';
-import type { PerformancePart } from '../performance/part.ts';
+import type { PerformancePart } from '../report/performance-part.ts';
 
 export const SCENARIOS_PROJECT = 'scenarios';
 
@@ -29,8 +38,9 @@ export class PersistReporter implements Reporter {
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string }>): Promise<void> {
     const scenarioModules = testModules.filter((m) => m.project.name === SCENARIOS_PROJECT);
     const config = loadConfig();
+    const shard = config.shardFacts ? (JSON.parse(config.shardFacts) as ShardFacts) : undefined;
     // A shard dealt no cells still reports, so its job passes and the merge knows it ran.
-    if (scenarioModules.length === 0 && config.shard?.tests !== 0) return;
+    if (scenarioModules.length === 0 && shard?.tests !== 0) return;
     const runId = config.runId ?? 'unnamed-run';
     const results: CellResult[] = [];
     const controls: ControlResult[] = [];
@@ -60,7 +70,7 @@ export class PersistReporter implements Reporter {
       harnessErrors,
       ...(performance.length > 0 ? { performance: assemblePerformance(performance, { size: config.benchSize, trials: config.trials }) } : {}),
       tests,
-      ...(config.shard ? { shard: config.shard } : {}),
+      ...(shard ? { shard } : {}),
     };
     if (config.baseline) {
       try {

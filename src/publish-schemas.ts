@@ -2,11 +2,11 @@
 // schema.ts and x-persist.schema.json from x-persist-schema.ts (`npm run schema`). The validators
 // are compiled from these files; a test fails when a file is not what this would write.
 import { writeFile } from 'node:fs/promises';
-import { XPersist } from '../compose/x-persist-schema.ts';
-import { Report } from './schema.ts';
+import { XPersist } from './compose/x-persist-schema.ts';
+import { Report } from './report/schema.ts';
 
-export const PUBLISHED_SCHEMA_FILE = new URL('./report.schema.json', import.meta.url);
-export const X_PERSIST_SCHEMA_FILE = new URL('../compose/x-persist.schema.json', import.meta.url);
+export const PUBLISHED_SCHEMA_FILE = new URL('./report/report.schema.json', import.meta.url);
+export const X_PERSIST_SCHEMA_FILE = new URL('./compose/x-persist.schema.json', import.meta.url);
 
 export function publishedSchemaText(): string {
   return `${JSON.stringify(Report, null, 2)}\n`;

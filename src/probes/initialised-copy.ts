@@ -9,11 +9,11 @@ import { loadConfig } from '../config.ts';
 import { runOneShot } from '../docker/one-shot.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
-import { SqlProbe } from '../probes/sql-probe.ts';
+import { SqlProbe } from './sql-probe.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import type { StoragePlacement } from '../storage/placement.ts';
-import type { DatabaseTarget } from './target.ts';
+import type { DatabaseTarget } from '../targets/target.ts';
 
 /** Per scenario file (one worker process): target, image and data mount → the initialised volume (the target's container settings are fixed). */
 const templates = new Map<string, Promise<string>>();

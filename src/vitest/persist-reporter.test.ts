@@ -1,6 +1,6 @@
 import type { TestCase } from 'vitest/node';
 import { describe, expect, test } from 'vitest';
-import type { CellResult } from './model.ts';
+import type { CellResult } from '../report/model.ts';
 import { type Collected, collect } from './persist-reporter.ts';
 
 /** A finished scenario test as vitest hands it to a reporter: its meta and its outcome. */

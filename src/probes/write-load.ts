@@ -1,6 +1,6 @@
 // Writers that commit one ledger row per transaction as fast as they can, each on its own
 // connection, so that whatever stops the server lands with several commits in flight.
-import { checkAcknowledged, mergeLedgers, startLedgerLoop, type LedgerLog } from '../backup/ledger.ts';
+import { checkAcknowledged, mergeLedgers, startLedgerLoop, type LedgerLog } from './ledger.ts';
 import type { AcknowledgedWrites } from '../report/model.ts';
 import type { DatabaseConnection } from '../targets/target.ts';
 import { stopwatch } from '../timing/clock.ts';

@@ -1,7 +1,7 @@
 // What one performance test hands to the report (through vitest's task.meta): any of the
 // section's lists, and the facts of the machine it found. The reporter assembles the parts
 // of all tests into one section.
-import type { Performance, PerformanceFigure, ThrottleFacts, TuningComparison } from '../report/model.ts';
+import type { Performance, PerformanceFigure, ThrottleFacts, TuningComparison } from './model.ts';
 
 export interface PerformancePart {
   figures?: PerformanceFigure[];

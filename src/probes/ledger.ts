@@ -3,8 +3,7 @@
 // when. After the restore, the ids present are compared with it: what is missing, and whether
 // anything the backup should have had (acknowledged before it started) is missing too.
 import type { AcknowledgedWrites, RpoFigures } from '../report/model.ts';
-import { round } from '../report/stats.ts';
-import { epochMs, sleep } from '../timing/clock.ts';
+import { epochMs, round, sleep } from '../timing/clock.ts';
 
 export interface LedgerLog {
   /** Every id a write was attempted for. */

@@ -1,0 +1,14 @@
+// Words the report's schema is written in that the products also act on: defined here, where the
+// schema reads them, so that the report never needs to ask a product for its own vocabulary.
+
+/** What `persist check` does to a copy of the project, in this order (check/disruptions.ts says why). */
+export const CHECK_DISRUPTIONS = ['restart', 'kill', 'up --force-recreate', 'down + up', 'backup-restore', 'down -v + up', 'upgrade'] as const;
+export type CheckDisruption = (typeof CHECK_DISRUPTIONS)[number];
+
+/** Where a path in a Compose service's container lands (compose/storage-map.ts decides which). */
+export const COMPOSE_STORAGE_KINDS = ['named-volume', 'external-volume', 'bind-mount', 'tmpfs', 'anonymous-volume', 'image-volume', 'writable-layer'] as const;
+export type ComposeStorageKind = (typeof COMPOSE_STORAGE_KINDS)[number];
+
+/** The lifecycle commands the audit predicts for (compose/storage-map.ts says what each does). */
+export const LIFECYCLE = ['restart', 'up --force-recreate', 'down + up', 'down -v + up', 'upgrade'] as const;
+export type Lifecycle = (typeof LIFECYCLE)[number];
