@@ -2,15 +2,14 @@
 // add a plugin file; remove both containers and recreate them with the same volumes; then read
 // everything back as a visitor would, and the post rows from the database. Run without one of
 // the volumes, it shows what that volume protects.
-import { compareFingerprints, type FingerprintComparison } from '../data/fingerprint.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
 import { identify, runDrill, type ImagesDrillContext } from '../drill/drill.ts';
 import { WordPressProbe } from '../probes/wordpress-probe.ts';
 import { progress } from '../progress.ts';
-import type { CellResult, ItemOutcome, Outcome } from '../report/model.ts';
+import type { CellResult, Outcome } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
-import { SITE_ITEMS, SITE_ITEMS_WORDING, SITE_TIMEOUT_MS, type Permalinks, type SiteItem, type SiteObservation } from '../targets/wordpress/content.ts';
+import { judgeSite, SITE_TIMEOUT_MS, type Permalinks, type SiteItem } from '../targets/wordpress/content.ts';
 import { isInstallRedirect, waitForSite } from '../targets/wordpress/site.ts';
 import { DATABASE, siteUrl, startWordPressStack, WEB, type StackPlan } from '../targets/wordpress/stack.ts';
 import { PhaseTimer } from '../timing/clock.ts';
@@ -103,18 +102,4 @@ async function runTrial(id: string, variant: WordPressVariant, context: Exercise
     serverVersion,
     evidence,
   };
-}
-
-/** Each item of the site before and after, against what had to happen to it. */
-export function judgeSite(
-  before: SiteObservation,
-  after: SiteObservation,
-  expected: (item: SiteItem) => Outcome,
-): { comparison: FingerprintComparison; items: ItemOutcome[] } {
-  const comparison = compareFingerprints(before.fingerprint, after.fingerprint, SITE_ITEMS_WORDING);
-  const items: ItemOutcome[] = SITE_ITEMS.map((item) => {
-    const same = JSON.stringify(before.fingerprint[item]) === JSON.stringify(after.fingerprint[item]);
-    return { item, expected: expected(item), observed: same ? 'survives' : 'lost' };
-  });
-  return { comparison, items };
 }

@@ -13,8 +13,7 @@ import type { CellResult, ItemOutcome, Outcome, UpgradeFacts } from '../report/m
 import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
 import { identify, placeId, type ResultPlace, runDrill } from '../drill/drill.ts';
-import { judgeSite } from '../matrix/wordpress-exercise.ts';
-import { SITE_TIMEOUT_MS, type SiteObservation } from '../targets/wordpress/content.ts';
+import { judgeSite, SITE_TIMEOUT_MS, type SiteObservation } from '../targets/wordpress/content.ts';
 import { siteUrl, startWordPressStack, WEB, type StackPlan } from '../targets/wordpress/stack.ts';
 import { WordPressProbe } from '../probes/wordpress-probe.ts';
 import type { Stack } from '../stack/stack.ts';

@@ -1,7 +1,8 @@
 // The seed's WordPress site as data: what is written into it (three posts, a PNG uploaded
 // through XML-RPC, a plugin file in wp-content) and how each item is read back, as a visitor
 // reads it and from the database. The WordPress probe and the exercise's verdict rest on it.
-import type { Fingerprint, TableFingerprint, Wording } from '../../data/fingerprint.ts';
+import { compareFingerprints, type Fingerprint, type FingerprintComparison, type TableFingerprint, type Wording } from '../../data/fingerprint.ts';
+import type { ItemOutcome, Outcome } from '../../report/model.ts';
 import { sha256 } from '../../data/hash.ts';
 import { deterministicPng } from '../../data/png.ts';
 import { HarnessError } from '../../errors.ts';
@@ -148,4 +149,18 @@ export async function observeSite(stack: Stack, baseUrl: string, content: SiteCo
     'plugin file': item(pluginServed, 1, sha256(plugin.body)),
   };
   return { fingerprint, httpSummary: `HTTP ${codes.join(', ')}`, permalinks };
+}
+
+/** Each item of the site before and after, against what had to happen to it. */
+export function judgeSite(
+  before: SiteObservation,
+  after: SiteObservation,
+  expected: (item: SiteItem) => Outcome,
+): { comparison: FingerprintComparison; items: ItemOutcome[] } {
+  const comparison = compareFingerprints(before.fingerprint, after.fingerprint, SITE_ITEMS_WORDING);
+  const items: ItemOutcome[] = SITE_ITEMS.map((item) => {
+    const same = JSON.stringify(before.fingerprint[item]) === JSON.stringify(after.fingerprint[item]);
+    return { item, expected: expected(item), observed: same ? 'survives' : 'lost' };
+  });
+  return { comparison, items };
 }

@@ -1,0 +1,54 @@
+// The house's shape, held in CI (npm run lint:imports, and a test that plants a wrong import and
+// sees it refused): a core that imports no product, products that do not import each other, and
+// no file cycle. TypeScript 7 has no compiler API for tools to parse with, so the files are read
+// with swc.
+const PRODUCTS = ['check', 'checks', 'matrix', 'crash', 'backup', 'upgrade', 'devloop', 'performance', 'shard', 'commands', 'vitest'];
+const productPath = (name) => `^src/${name}/`;
+const ANY_PRODUCT = `^src/(${PRODUCTS.join('|')})/|^src/cli\\.ts$`;
+/**
+ * Imports between products that are known and named, to be moved into the core (issue 26): the
+ * upgrade drill dumps and restores a database with the backup drill's native dump.
+ */
+const KNOWN_CROSSINGS = { upgrade: ['^src/backup/methods/native-dump\\.ts$'] };
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycle',
+      severity: 'error',
+      comment: 'Files that import each other in a loop cannot be read, tested or moved apart.',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'core-imports-no-product',
+      severity: 'error',
+      comment: 'The core (engine, stacks, probes, targets, compose reading, report, timing…) serves every product and knows none.',
+      from: { path: '^src/', pathNot: ANY_PRODUCT },
+      to: { path: ANY_PRODUCT },
+    },
+    ...PRODUCTS.map((name) => ({
+      name: `${name}-imports-no-other-product`,
+      severity: 'error',
+      comment: 'Products stand beside each other on the core: what two of them share belongs in the core.',
+      from: { path: productPath(name) },
+      to: {
+        path: `^src/(${PRODUCTS.filter((other) => other !== name && other !== 'commands' && other !== 'vitest').join('|')})/`,
+        pathNot: [productPath(name), ...(KNOWN_CROSSINGS[name] ?? [])],
+      },
+    })).filter((rule) => rule.name !== 'commands-imports-no-other-product' && rule.name !== 'vitest-imports-no-other-product'),
+    {
+      name: 'ground-floor-stands-alone',
+      severity: 'error',
+      comment: 'timing, data and terminal are the ground floor: they import nothing of the project above them.',
+      from: { path: '^src/(timing|data|terminal)/' },
+      to: { path: '^src/', pathNot: '^src/(timing|data|terminal)/|^src/errors\\.ts$' },
+    },
+  ],
+  options: {
+    parser: 'swc',
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.test\\.ts$|^src/.*-for-tests\\.ts$' },
+    tsPreCompilationDeps: true,
+  },
+};
