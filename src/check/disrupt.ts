@@ -5,7 +5,7 @@ import type { Audit } from '../report/model.ts';
 import type { ComposeStack } from '../stack/compose-stack.ts';
 import { sleep } from '../timing/clock.ts';
 import { join } from 'node:path';
-import { DISRUPTIONS, type Disruption } from './disruptions.ts';
+import { CHECK_DISRUPTIONS, type CheckDisruption } from './disruptions.ts';
 import { untilReady } from './readiness.ts';
 import type { Seeded, Subject } from './subjects.ts';
 import { runUserCommand } from './user-commands.ts';
@@ -16,7 +16,7 @@ import { runUserCommand } from './user-commands.ts';
  */
 export async function disrupt(
   stack: ComposeStack,
-  disruption: Disruption,
+  disruption: CheckDisruption,
   subjects: Subject[],
   backupRoot: string,
 ): Promise<{ problem?: string; perService: Map<string, string>; notes: string[] }> {
@@ -66,8 +66,8 @@ export async function disrupt(
 }
 
 /** The disruptions this project gets: an upgrade only where one is named, a backup only where one is given. */
-export function disruptionsFor(audit: Audit, settings: Record<string, ServiceSettings>): Disruption[] {
-  return DISRUPTIONS.filter((disruption) => {
+export function disruptionsFor(audit: Audit, settings: Record<string, ServiceSettings>): CheckDisruption[] {
+  return CHECK_DISRUPTIONS.filter((disruption) => {
     if (disruption === 'upgrade') return audit.services.some((service) => service.upgrade !== undefined);
     if (disruption === 'backup-restore') return Object.values(settings).some((own) => own.backup !== undefined);
     return true;

@@ -9,7 +9,7 @@ import { ABSENT } from '../probes/probe.ts';
 import type { CheckCell } from '../report/model.ts';
 import type { ComposeStack } from '../stack/compose-stack.ts';
 import { SITE_ITEMS, SITE_ITEMS_WORDING } from '../targets/wordpress/content.ts';
-import { type Disruption, predictedAs } from './disruptions.ts';
+import { type CheckDisruption, predictedAs } from './disruptions.ts';
 import { logTail, untilReady } from './readiness.ts';
 import { type OwedProbe, owedProbes } from './plan.ts';
 import { sitePrediction } from './site-probe.ts';
@@ -17,14 +17,14 @@ import { type AuditDataPath, type Seeded, whyNotSeeded } from './subjects.ts';
 import { judgeCheckCell, type Observed, requiredFate } from './verdict.ts';
 
 /** The audit's prediction for data on this path under a disruption. */
-function predictionFor(path: AuditDataPath | undefined, disruption: Disruption): Fate | undefined {
+function predictionFor(path: AuditDataPath | undefined, disruption: CheckDisruption): Fate | undefined {
   const lifecycle = predictedAs(disruption);
   return lifecycle && path ? path.fates[lifecycle] : undefined;
 }
 
 function cellOf(
   seeded: Seeded,
-  disruption: Disruption,
+  disruption: CheckDisruption,
   path: AuditDataPath,
   probe: CheckCell['probe'],
   observed: Observed,
@@ -57,7 +57,7 @@ interface Reading {
   why: string;
 }
 
-async function observeFiles(stack: ComposeStack, seeded: Seeded, disruption: Disruption, reading: Reading, paths: AuditDataPath[]): Promise<CheckCell[]> {
+async function observeFiles(stack: ComposeStack, seeded: Seeded, disruption: CheckDisruption, reading: Reading, paths: AuditDataPath[]): Promise<CheckCell[]> {
   const { subject } = seeded;
   const readBack = reading.readable && seeded.files ? await subject.files.fingerprint(stack) : {};
   const cells: CheckCell[] = [];
@@ -84,7 +84,7 @@ function describeOutput(observation: { rows: number; contentHash: string | null 
   return `${observation.rows} bytes (sha256 ${observation.contentHash?.slice(0, 12)})`;
 }
 
-async function observeCommand(stack: ComposeStack, seeded: Seeded, disruption: Disruption, reading: Reading, primary: AuditDataPath): Promise<CheckCell> {
+async function observeCommand(stack: ComposeStack, seeded: Seeded, disruption: CheckDisruption, reading: Reading, primary: AuditDataPath): Promise<CheckCell> {
   const { subject } = seeded;
   const fingerprintCommand = `\`${subject.settings?.fingerprint}\``;
   const written = seeded.command ? Object.values(seeded.command)[0] : undefined;
@@ -108,7 +108,7 @@ async function observeCommand(stack: ComposeStack, seeded: Seeded, disruption: D
   ]);
 }
 
-async function observeDataset(stack: ComposeStack, seeded: Seeded, disruption: Disruption, reading: Reading, path: AuditDataPath): Promise<CheckCell> {
+async function observeDataset(stack: ComposeStack, seeded: Seeded, disruption: CheckDisruption, reading: Reading, path: AuditDataPath): Promise<CheckCell> {
   const { probe, before } = seeded.dataset ?? {};
   if (!probe || !before) return cellOf(seeded, disruption, path, 'dataset', 'unavailable', [await notWritten(stack, seeded, disruption, 'dataset')]);
   const written = `${describeDataset(before)} written through the server, ${storageWords(path)}`;
@@ -131,7 +131,7 @@ async function observeDataset(stack: ComposeStack, seeded: Seeded, disruption: D
   }
 }
 
-async function observeSite(stack: ComposeStack, seeded: Seeded, disruption: Disruption, reading: Reading, files: AuditDataPath): Promise<CheckCell> {
+async function observeSite(stack: ComposeStack, seeded: Seeded, disruption: CheckDisruption, reading: Reading, files: AuditDataPath): Promise<CheckCell> {
   const { probe, before, httpSummary } = seeded.site ?? {};
   const rows = seeded.subject.site?.rows;
   // The site is kept only where both its files and its database's rows are.
@@ -163,13 +163,13 @@ function describeDataset(fingerprint: Fingerprint): string {
  * Why a probe of the check's own holds nothing this round, with the service's last log lines:
  * the reader of an unavailable cell sees what the service said when it could not be written.
  */
-async function notWritten(stack: ComposeStack, seeded: Seeded, disruption: Disruption, probe: 'dataset' | 'site'): Promise<string> {
+async function notWritten(stack: ComposeStack, seeded: Seeded, disruption: CheckDisruption, probe: 'dataset' | 'site'): Promise<string> {
   const what = probe === 'dataset' ? 'the dataset' : 'the site';
   const service = probe === 'site' ? (seeded.subject.site?.services.web ?? seeded.subject.service.service) : seeded.subject.service.service;
   return `${what} could not be written before \`${disruption}\`: ${whyNotSeeded(seeded, probe)}${seeded.notReady ? '' : await logTail(stack, service)}`;
 }
 
-type Observer = (stack: ComposeStack, seeded: Seeded, disruption: Disruption, reading: Reading, path: AuditDataPath) => Promise<CheckCell>;
+type Observer = (stack: ComposeStack, seeded: Seeded, disruption: CheckDisruption, reading: Reading, path: AuditDataPath) => Promise<CheckCell>;
 
 const OBSERVERS: Record<Exclude<CheckCell['probe'], 'file'>, Observer> = {
   dataset: observeDataset,
@@ -178,7 +178,13 @@ const OBSERVERS: Record<Exclude<CheckCell['probe'], 'file'>, Observer> = {
 };
 
 /** An observation that threw is the cell's answer, unavailable with the error: never a missing cell. */
-async function guarded(stack: ComposeStack, seeded: Seeded, disruption: Disruption, owed: OwedProbe[], read: () => Promise<CheckCell[]>): Promise<CheckCell[]> {
+async function guarded(
+  stack: ComposeStack,
+  seeded: Seeded,
+  disruption: CheckDisruption,
+  owed: OwedProbe[],
+  read: () => Promise<CheckCell[]>,
+): Promise<CheckCell[]> {
   try {
     return await read();
   } catch (error) {
@@ -188,7 +194,7 @@ async function guarded(stack: ComposeStack, seeded: Seeded, disruption: Disrupti
 }
 
 /** Every cell the subject owes on this disruption (plan.ts), each observed, or unavailable with the reason. */
-export async function observe(stack: ComposeStack, seeded: Seeded, disruption: Disruption, problem: string | undefined): Promise<CheckCell[]> {
+export async function observe(stack: ComposeStack, seeded: Seeded, disruption: CheckDisruption, problem: string | undefined): Promise<CheckCell[]> {
   const { subject } = seeded;
   const notReady = seeded.notReady ?? (await untilReady(stack, subject.service, subject.settings?.ready));
   const reading: Reading = {

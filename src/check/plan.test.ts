@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { CheckCell } from '../report/model.ts';
-import { DISRUPTIONS } from './disruptions.ts';
+import { CHECK_DISRUPTIONS } from './disruptions.ts';
 import { type CellPlace, compareWithPlan, completenessErrors, owedCells, owedProbes, type PlannedSubject } from './plan.ts';
 import type { AuditDataPath } from './subjects.ts';
 
@@ -24,7 +24,7 @@ function subject(name: string, paths: string[], own: Partial<PlannedSubject> = {
 const database = {} as NonNullable<PlannedSubject['database']>;
 const site = {} as NonNullable<PlannedSubject['site']>;
 const command = {} as NonNullable<PlannedSubject['command']>;
-const probes = (s: PlannedSubject, d: (typeof DISRUPTIONS)[number]) => owedProbes(s, d).map((o) => `${o.probe} ${o.path.path}`);
+const probes = (s: PlannedSubject, d: (typeof CHECK_DISRUPTIONS)[number]) => owedProbes(s, d).map((o) => `${o.probe} ${o.path.path}`);
 
 describe('what a subject owes on a disruption', () => {
   test('a file in every data path, the dataset and the site on the server’s data path', () => {

@@ -3,7 +3,7 @@
 // cannot write or read in a later round is an `unavailable` cell, never an absent one; a cell the
 // check owes and did not produce is a harness error, so a check can never pass by not looking.
 import type { CheckCell } from '../report/model.ts';
-import type { Disruption } from './disruptions.ts';
+import type { CheckDisruption } from './disruptions.ts';
 import type { AuditDataPath, Subject } from './subjects.ts';
 
 export type CheckProbe = CheckCell['probe'];
@@ -22,11 +22,11 @@ export interface CellPlace {
   service: string;
   path: string;
   probe: CheckProbe;
-  lifecycle: Disruption;
+  lifecycle: CheckDisruption;
 }
 
 /** Which services a disruption is judged on: an upgrade's and a backup's own; every one else. */
-export function judgedOn(disruption: Disruption, subject: Pick<Subject, 'service' | 'settings'>): boolean {
+export function judgedOn(disruption: CheckDisruption, subject: Pick<Subject, 'service' | 'settings'>): boolean {
   if (disruption === 'upgrade') return subject.service.upgrade !== undefined;
   if (disruption === 'backup-restore') return subject.settings?.backup !== undefined;
   return true;
@@ -37,7 +37,7 @@ export function judgedOn(disruption: Disruption, subject: Pick<Subject, 'service
  * it is judged by the user's fingerprint where they gave one, else by what was written through
  * the server (a dump restores the data, not a stray file in the data directory), else by files.
  */
-export function owedProbes(subject: PlannedSubject, disruption: Disruption): OwedProbe[] {
+export function owedProbes(subject: PlannedSubject, disruption: CheckDisruption): OwedProbe[] {
   if (!judgedOn(disruption, subject)) return [];
   const byProcedure = disruption === 'backup-restore';
   const byOwnFingerprint = byProcedure && subject.command !== undefined;
@@ -53,7 +53,7 @@ export function owedProbes(subject: PlannedSubject, disruption: Disruption): Owe
 }
 
 /** Every cell the check owes: subjects × the probes they kept × the disruptions each is judged on. */
-export function owedCells(subjects: readonly PlannedSubject[], disruptions: readonly Disruption[]): CellPlace[] {
+export function owedCells(subjects: readonly PlannedSubject[], disruptions: readonly CheckDisruption[]): CellPlace[] {
   return disruptions.flatMap((lifecycle) =>
     subjects.flatMap((subject) =>
       owedProbes(subject, lifecycle).map(({ probe, path }) => ({ service: subject.service.service, path: path.path, probe, lifecycle })),

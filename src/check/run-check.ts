@@ -11,7 +11,7 @@ import type { Audit, Check } from '../report/model.ts';
 import { ComposeStack } from '../stack/compose-stack.ts';
 import { stopwatch } from '../timing/clock.ts';
 import { disrupt, disruptionsFor, startWriteLoads } from './disrupt.ts';
-import type { Disruption } from './disruptions.ts';
+import type { CheckDisruption } from './disruptions.ts';
 import { observe } from './observe.ts';
 import { closure, selectServices } from './selection.ts';
 import { type FetchChoice, fetchImages } from './fetch-images.ts';
@@ -94,7 +94,7 @@ interface Round {
 }
 
 /** One disruption: this round's data written, the disruption run on the whole copy, every owed cell read back. */
-async function runRound(round: Round, disruption: Disruption, index: number, written: () => void): Promise<void> {
+async function runRound(round: Round, disruption: CheckDisruption, index: number, written: () => void): Promise<void> {
   const { stack, check, progress } = round;
   const judged = round.subjects.filter((subject) => judgedOn(disruption, subject));
   const seeded: Seeded[] = [];

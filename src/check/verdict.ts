@@ -3,22 +3,22 @@
 // what the copy showed (observed). The status compares observed with required: a stack that
 // loses data fails. Observed against predicted is the harness's own honesty: where they differ,
 // its model of Docker and Compose (or the engine) did not behave as documented, a surprise.
-import type { Fate, StorageKind } from '../compose/storage-map.ts';
-import type { Disruption } from './disruptions.ts';
+import type { ComposeStorageKind, Fate } from '../compose/storage-map.ts';
+import type { CheckDisruption } from './disruptions.ts';
 import type { CheckVerdict } from '../report/check-exit-code.ts';
 
 /** unavailable: the service did not come back (exited, never got ready, refused its data). */
 export type Observed = Fate | 'unavailable';
 
 /** The volumes a project manages: what `down -v` removes, so what its control must see lost. */
-const PROJECT_MANAGED: readonly StorageKind[] = ['named-volume', 'anonymous-volume', 'image-volume'];
+const PROJECT_MANAGED: readonly ComposeStorageKind[] = ['named-volume', 'anonymous-volume', 'image-volume'];
 
 /**
  * What the user needs: data in a data path survives every disruption, unless x-persist marks the
  * path ephemeral. `down -v` is the control: data in the volumes the project manages must be gone
  * (bind mounts and external volumes are not its business: undefined, nothing to judge).
  */
-export function requiredFate(lifecycle: Disruption, storage: StorageKind, ephemeral: boolean): Fate | undefined {
+export function requiredFate(lifecycle: CheckDisruption, storage: ComposeStorageKind, ephemeral: boolean): Fate | undefined {
   if (lifecycle === 'down -v + up') return PROJECT_MANAGED.includes(storage) ? 'lost' : undefined;
   return ephemeral ? undefined : 'kept';
 }

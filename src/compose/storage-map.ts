@@ -13,8 +13,8 @@
 //   external ones; a tmpfs is empty whenever its container starts; a bind mount is the host's.
 import { isWithin } from '../storage/paths.ts';
 
-export { COMPOSE_STORAGE_KINDS as STORAGE_KINDS, type ComposeStorageKind as StorageKind } from '../report/vocabulary.ts';
-import type { ComposeStorageKind as StorageKind } from '../report/vocabulary.ts';
+export type { ComposeStorageKind } from '../report/vocabulary.ts';
+import type { ComposeStorageKind } from '../report/vocabulary.ts';
 
 export { LIFECYCLE, type Lifecycle } from '../report/vocabulary.ts';
 import { LIFECYCLE, type Lifecycle } from '../report/vocabulary.ts';
@@ -22,7 +22,7 @@ export type Fate = 'kept' | 'lost';
 
 export interface StorageMount {
   target: string;
-  kind: Exclude<StorageKind, 'writable-layer'>;
+  kind: Exclude<ComposeStorageKind, 'writable-layer'>;
   /** The volume's name or the host folder; none for tmpfs and anonymous volumes. */
   source?: string;
   /** A bind source as the Compose file wrote it, when that was relative to the project. */
@@ -31,7 +31,7 @@ export interface StorageMount {
 }
 
 export interface Storage {
-  kind: StorageKind;
+  kind: ComposeStorageKind;
   /** The mount's target; none for the writable layer. */
   target?: string;
   source?: string;

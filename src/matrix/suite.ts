@@ -1,7 +1,7 @@
 // The persistence matrix as vitest tests: one test per storage type and disruption, and the
 // wrong-mount-path negative control. Every database target gets exactly the same procedure.
 import { beforeAll, describe, test } from 'vitest';
-import { DISRUPTIONS, type MatrixDisruption, type Outcome } from '../report/model.ts';
+import { MATRIX_DISRUPTIONS, type MatrixDisruption, type Outcome } from '../report/model.ts';
 import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../scenario-kit.ts';
 import { STORAGE_KINDS, type StorageKind } from '../storage/placement.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
@@ -59,7 +59,7 @@ export function describePersistenceMatrix(scenario: string, target: DatabaseTarg
   beforeAll(() => preflight([target.image]));
 
   describe.each(STORAGE_KINDS)(`${target.displayName} with its data on %s`, (storage) => {
-    test.for(DISRUPTIONS)('%s', async (disruption, { task }) => {
+    test.for(MATRIX_DISRUPTIONS)('%s', async (disruption, { task }) => {
       const expected = STORAGE_PROMISES[storage][disruption];
       const result = await runCell({ scenario, target, storage, disruption, expected }, context());
       recordResult(task.meta, result);

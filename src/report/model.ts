@@ -22,8 +22,8 @@ export type Status = Static<typeof S.Status>;
  * The disruptions of the persistence matrix; 'none' is for checks of a running setup and
  * 'backup-restore' for a backup drill (the original volume destroyed, the backup restored).
  */
-export const DISRUPTIONS = ['restart', 'recreate'] as const;
-export type MatrixDisruption = (typeof DISRUPTIONS)[number];
+export const MATRIX_DISRUPTIONS = ['restart', 'recreate'] as const;
+export type MatrixDisruption = (typeof MATRIX_DISRUPTIONS)[number];
 export type Disruption = Static<typeof S.Disruption>;
 
 export { PHASES, type Phase } from '../timing/phases.ts';

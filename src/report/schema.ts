@@ -3,8 +3,9 @@
 // fails when the published file is not what this module says).
 import Type, { type TSchema } from 'typebox';
 import { PHASES } from '../timing/phases.ts';
-import { COMPOSE_STORAGE_KINDS as STORAGE_KINDS, LIFECYCLE } from './vocabulary.ts';
-import { CHECK_DISRUPTIONS as DISRUPTIONS } from './vocabulary.ts';
+import { STORAGE_KINDS } from '../storage/placement.ts';
+import { COMPOSE_STORAGE_KINDS, LIFECYCLE } from './vocabulary.ts';
+import { CHECK_DISRUPTIONS } from './vocabulary.ts';
 
 /** Every object in a report is closed: an unknown field is an error, not a silent addition. */
 const Closed = <P extends Record<string, TSchema>>(properties: P, description?: string) =>
@@ -17,7 +18,7 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null
 export const Outcome = Type.Enum(['survives', 'lost']);
 export const Observation = Type.Enum(['survives', 'lost', 'visible', 'absent', 'refused', 'allowed']);
 export const Status = Type.Enum(['passed', 'failed', 'errored']);
-export const StorageKind = Type.Enum(['named-volume', 'bind-mount', 'tmpfs', 'container-layer']);
+export const StorageKind = Type.Enum([...STORAGE_KINDS]);
 export const Disruption = Type.Enum(['restart', 'recreate', 'none', 'backup-restore', 'kill', 'stop-start', 'upgrade']);
 export const Phase = Type.Enum([...PHASES]);
 const PhaseMs = Closed({
@@ -229,7 +230,7 @@ const PhaseDefinitions = Closed({ stop: Text, backup: Text, restore: Text, creat
 
 const Lifecycle = Type.Enum([...LIFECYCLE]);
 const Fate = Type.Enum(['kept', 'lost']);
-const AuditStorageKind = Type.Enum([...STORAGE_KINDS]);
+const AuditStorageKind = Type.Enum([...COMPOSE_STORAGE_KINDS]);
 const AuditStorage = Closed({ kind: AuditStorageKind, target: Type.Optional(Text), source: Type.Optional(Text) });
 const AuditMount = Closed({
   target: Text,
@@ -305,7 +306,7 @@ export const Audit = Closed(
   '`persist audit`: a Compose project read on paper (docker compose config, docker image inspect); nothing was started.',
 );
 
-const CheckDisruption = Type.Enum([...DISRUPTIONS]);
+const CheckDisruption = Type.Enum([...CHECK_DISRUPTIONS]);
 export const CheckCell = Closed(
   {
     service: Text,

@@ -2,7 +2,7 @@
 // for people deciding whether their data and backups hold. The verdict first, then the
 // storage matrix, the recovery chart, backups, controls, the evidence per result, and the
 // environment it all ran in.
-import { backupFacts, type CellResult, DISRUPTIONS, exitCodeFor, killFacts, type Phase, type Report, type Status } from '../model.ts';
+import { backupFacts, type CellResult, MATRIX_DISRUPTIONS, exitCodeFor, killFacts, type Phase, type Report, type Status } from '../model.ts';
 import { describeRegression } from '../compare.ts';
 import { auditHtml } from './audit-html.ts';
 import { checkHtml } from './check-html.ts';
@@ -115,7 +115,7 @@ function matrixTable(target: string, results: CellResult[]): string {
   );
   const version = results.find((r) => r.serverVersion)?.serverVersion;
   return `<h3>${esc(target)}</h3>${version ? `<p class="meta">${esc(version)}</p>` : ''}
-<table class="matrix"><thead><tr><th>Storage</th>${DISRUPTIONS.map((d) => `<th>${d}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+<table class="matrix"><thead><tr><th>Storage</th>${MATRIX_DISRUPTIONS.map((d) => `<th>${d}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function itemsTable(scenario: string, results: CellResult[]): string {

@@ -1,6 +1,6 @@
 // The Markdown report: the verdict first, then the storage × disruption matrix, the negative
 // controls, timings and the evidence behind every verdict.
-import { backupFacts, type CellResult, DISRUPTIONS, exitCodeFor, killFacts, PHASES, type Report, type Status, type TimedMeasure } from '../model.ts';
+import { backupFacts, type CellResult, MATRIX_DISRUPTIONS, exitCodeFor, killFacts, PHASES, type Report, type Status, type TimedMeasure } from '../model.ts';
 import { renderAuditMarkdown } from './audit-markdown.ts';
 import { renderCheckMarkdown } from './check-markdown.ts';
 import { performanceMarkdown } from './performance-markdown.ts';
@@ -121,7 +121,7 @@ function glanceSection(report: Report): string {
 }
 
 function matrixSection(target: string, results: CellResult[]): string {
-  const header = `| Storage | ${DISRUPTIONS.join(' | ')} |\n|---|${DISRUPTIONS.map(() => '---').join('|')}|`;
+  const header = `| Storage | ${MATRIX_DISRUPTIONS.join(' | ')} |\n|---|${MATRIX_DISRUPTIONS.map(() => '---').join('|')}|`;
   const rows = matrixRows(results).map(({ storage, cells }) => `| ${storage} | ${cells.map((c) => (c ? matrixCell(c) : '—')).join(' | ')} |`);
   const version = results.find((r) => r.serverVersion)?.serverVersion;
   return [

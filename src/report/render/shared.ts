@@ -2,7 +2,7 @@
 // sections, and how durations and sizes are written.
 import {
   type CellResult,
-  DISRUPTIONS,
+  MATRIX_DISRUPTIONS,
   type ItemOutcome,
   killFacts,
   type MatrixDisruption,
@@ -43,7 +43,7 @@ export function formatBytes(bytes: number): string {
 /** The storage × disruption grid of one target: a row per storage type that has any result. */
 export function matrixRows(results: CellResult[]): Array<{ storage: StorageKind; cells: Array<CellResult | undefined> }> {
   return STORAGE_KINDS.flatMap((storage) => {
-    const cells = DISRUPTIONS.map((d: MatrixDisruption) => results.find((r) => r.storage === storage && r.disruption === d));
+    const cells = MATRIX_DISRUPTIONS.map((d: MatrixDisruption) => results.find((r) => r.storage === storage && r.disruption === d));
     return cells.every((c) => c === undefined) ? [] : [{ storage, cells }];
   });
 }
