@@ -22,8 +22,7 @@ export type Status = Static<typeof S.Status>;
  * The disruptions of the persistence matrix; 'none' is for checks of a running setup and
  * 'backup-restore' for a backup drill (the original volume destroyed, the backup restored).
  */
-export const MATRIX_DISRUPTIONS = ['restart', 'recreate'] as const;
-export type MatrixDisruption = (typeof MATRIX_DISRUPTIONS)[number];
+export { MATRIX_DISRUPTIONS, type MatrixDisruption, STOP_MODES } from './vocabulary.ts';
 export type Disruption = Static<typeof S.Disruption>;
 
 export { PHASES, type Phase } from '../timing/phases.ts';
@@ -63,8 +62,6 @@ export type AcknowledgedWrites = Static<typeof S.AcknowledgedWrites>;
 /** Crash drills: acknowledged writes after a SIGKILL. */
 export type KillFacts = Static<typeof S.KillFacts>;
 
-/** How the stop-mode matrix stops a container before starting it again; the last is its control. */
-export const STOP_MODES = ['graceful', 'kill', 'restart', 'signal-not-forwarded'] as const;
 export type StopMode = Static<typeof S.StopMode>;
 
 /**

@@ -4,7 +4,7 @@
 import Type, { type TSchema } from 'typebox';
 import { PHASES } from '../timing/phases.ts';
 import { STORAGE_KINDS } from '../storage/placement.ts';
-import { COMPOSE_STORAGE_KINDS, LIFECYCLE } from './vocabulary.ts';
+import { COMPOSE_STORAGE_KINDS, LIFECYCLE, STOP_MODES } from './vocabulary.ts';
 import { CHECK_DISRUPTIONS } from './vocabulary.ts';
 
 /** Every object in a report is closed: an unknown field is an error, not a silent addition. */
@@ -77,7 +77,7 @@ export const KillFacts = Closed({
   crashRecovery: Type.Boolean(),
 });
 
-export const StopMode = Type.Enum(['graceful', 'kill', 'restart', 'signal-not-forwarded']);
+export const StopMode = Type.Enum([...STOP_MODES]);
 export const ShutdownVerdict = Type.Enum(['clean', 'interrupted', 'crash-recovery', 'unknown']);
 export const StopModeFacts = Closed({
   kind: Type.Literal('stop-mode'),

@@ -12,3 +12,10 @@ export type ComposeStorageKind = (typeof COMPOSE_STORAGE_KINDS)[number];
 /** The lifecycle commands the audit predicts for (compose/storage-map.ts says what each does). */
 export const LIFECYCLE = ['restart', 'up --force-recreate', 'down + up', 'down -v + up', 'upgrade'] as const;
 export type Lifecycle = (typeof LIFECYCLE)[number];
+
+/** What the persistence matrix does to a container between writing and reading its data. */
+export const MATRIX_DISRUPTIONS = ['restart', 'recreate'] as const;
+export type MatrixDisruption = (typeof MATRIX_DISRUPTIONS)[number];
+
+/** How the stop-mode matrix stops a container before starting it again; the last is its control. */
+export const STOP_MODES = ['graceful', 'kill', 'restart', 'signal-not-forwarded'] as const;
