@@ -1,22 +1,15 @@
 // The persistence matrix as vitest tests: one test per storage type and disruption, and the
 // wrong-mount-path negative control. Every database target gets exactly the same procedure.
 import { beforeAll, describe, test } from 'vitest';
-import { MATRIX_DISRUPTIONS, type MatrixDisruption, type Outcome } from '../report/model.ts';
+import { MATRIX_DISRUPTIONS } from '../report/model.ts';
 import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../scenario-kit.ts';
-import { STORAGE_KINDS, type StorageKind } from '../storage/placement.ts';
+import { STORAGE_KINDS } from '../storage/placement.ts';
 import type { DatabaseTarget } from '../targets/target.ts';
 import type { HarnessConfig, ImageChoice } from '../config.ts';
 import { ensureImage } from '../docker/engine.ts';
 import { dataOutsideVolumeControl, wrongMountPathControl } from './controls.ts';
+import { STORAGE_PROMISES } from './promises.ts';
 import { runCell, type CellContext } from './run-cell.ts';
-
-/** What each storage type promises, as the seed tutorial teaches it. */
-export const STORAGE_PROMISES: Record<StorageKind, Record<MatrixDisruption, Outcome>> = {
-  'named-volume': { restart: 'survives', recreate: 'survives' },
-  'bind-mount': { restart: 'survives', recreate: 'survives' },
-  'container-layer': { restart: 'survives', recreate: 'lost' },
-  tmpfs: { restart: 'lost', recreate: 'lost' },
-};
 
 /** A newer image of the same service that lays its data out differently (postgres 18). */
 export interface NewerLayout {
