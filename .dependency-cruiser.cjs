@@ -5,11 +5,6 @@
 const PRODUCTS = ['check', 'checks', 'matrix', 'crash', 'backup', 'upgrade', 'devloop', 'performance', 'shard', 'commands', 'vitest'];
 const productPath = (name) => `^src/${name}/`;
 const ANY_PRODUCT = `^src/(${PRODUCTS.join('|')})/|^src/cli\\.ts$`;
-/**
- * Imports between products that are known and named, to be moved into the core (issue 26): the
- * upgrade drill dumps and restores a database with the backup drill's native dump.
- */
-const KNOWN_CROSSINGS = { upgrade: ['^src/backup/methods/native-dump\\.ts$'] };
 
 module.exports = {
   forbidden: [
@@ -34,7 +29,7 @@ module.exports = {
       from: { path: productPath(name) },
       to: {
         path: `^src/(${PRODUCTS.filter((other) => other !== name && other !== 'commands' && other !== 'vitest').join('|')})/`,
-        pathNot: [productPath(name), ...(KNOWN_CROSSINGS[name] ?? [])],
+        pathNot: productPath(name),
       },
     })).filter((rule) => rule.name !== 'commands-imports-no-other-product' && rule.name !== 'vitest-imports-no-other-product'),
     {

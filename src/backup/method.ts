@@ -56,21 +56,7 @@ export interface BackupMethod {
   restore(backup: Backup, workspace: Workspace): Promise<void>;
 }
 
-/** The backup step did not produce a usable backup. */
-export class BackupFailedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackupFailedError';
-  }
-}
-
-/** The restore step could not put the data back. */
-export class RestoreFailedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RestoreFailedError';
-  }
-}
+export { BackupFailedError, RestoreFailedError } from '../targets/logical-dump.ts';
 
 /** A timestamp as the seed's scripts write it: date +%Y%m%d_%H%M%S (UTC here). */
 export function backupStamp(at: Date): string {

@@ -21,7 +21,7 @@ import { recoveryOf } from '../report/stats.ts';
 import { round } from '../timing/clock.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
 import { type DrillContext, identify, placeId, type ResultPlace, runDrill } from '../drill/drill.ts';
-import { dumpToFile, restoreFromFile } from '../backup/methods/native-dump.ts';
+import { dumpToFile, restoreFromFile } from '../targets/logical-dump.ts';
 import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../targets/target.ts';
 import { ContainerExitedError } from '../targets/wait-ready.ts';

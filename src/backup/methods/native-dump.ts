@@ -1,30 +1,12 @@
 // The seed's Method 2: the database's own dump tool, run in the container with `docker exec`,
 // its SQL written to a file on the host; the restore feeds that file to the client in a fresh
 // server. A logical dump is consistent while writes go on, so the service keeps running.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execIn } from '../../docker/exec.ts';
 import { verifyBackup, writeManifest } from '../manifest.ts';
-import { BackupFailedError, backupStamp, fileBackup, lastLines, RestoreFailedError, type BackupMethod } from '../method.ts';
-import { wallClock, withTimeout } from '../../timing/clock.ts';
-
-const DUMP_TIMEOUT_MS = 600_000;
-
-type LogicalBackup = { dump: string[]; restore: string[] };
-
-/** Runs the dump command in the container, its SQL into `file` on the host; throws BackupFailedError. */
-export async function dumpToFile(containerId: string, logical: LogicalBackup, file: string): Promise<void> {
-  const run = await withTimeout(execIn(containerId, logical.dump), DUMP_TIMEOUT_MS, 'the dump did not finish within 10 minutes');
-  if (run.exitCode !== 0) throw new BackupFailedError(`the dump exited with ${run.exitCode}: ${lastLines(run.stderr)}`);
-  await writeFile(file, run.stdout);
-}
-
-/** Feeds `file` to the restore command in the container; throws RestoreFailedError. */
-export async function restoreFromFile(containerId: string, logical: LogicalBackup, file: string): Promise<void> {
-  const stdin = await readFile(file);
-  const run = await withTimeout(execIn(containerId, logical.restore, { stdin }), DUMP_TIMEOUT_MS, 'the restore did not finish within 10 minutes');
-  if (run.exitCode !== 0) throw new RestoreFailedError(`the restore exited with ${run.exitCode}: ${lastLines(run.stderr)}`);
-}
+import { dumpToFile, restoreFromFile } from '../../targets/logical-dump.ts';
+import { BackupFailedError, backupStamp, fileBackup, RestoreFailedError, type BackupMethod } from '../method.ts';
+import { wallClock } from '../../timing/clock.ts';
 
 export function nativeDump(): BackupMethod {
   return {
