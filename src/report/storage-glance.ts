@@ -3,7 +3,8 @@
 // observed stays unknown, and disagreeing observations are shown as mixed. Negative controls
 // are left out: they break a setup on purpose, so they say nothing about the storage type.
 import { STORAGE_KINDS, type StorageKind } from '../storage/placement.ts';
-import type { Observation, Report } from './model.ts';
+import { MATRIX_DISRUPTIONS, type MatrixDisruption, type MeasureStats, type Observation, type Report } from './model.ts';
+import { statsOf } from './stats.ts';
 
 export const GLANCE_PROPERTIES = ['survives a restart', 'survives a recreate', 'visible on the host', 'kept off disk'] as const;
 export type GlanceProperty = (typeof GLANCE_PROPERTIES)[number];
@@ -50,4 +51,32 @@ export function describeGlanceCell(cell: GlanceCell | undefined): string {
   if (cell.holds === cell.observed) return `yes (${cell.observed})`;
   if (cell.holds === 0) return `no (${cell.observed})`;
   return `mixed: ${cell.holds} of ${cell.observed}`;
+}
+
+/**
+ * How long each storage type took to be back after each disruption: the median and range of the
+ * recovery time (create + ready + verified) over every trial of every cell of that storage and
+ * disruption, whatever the service. Negative controls are not results, so they are not here.
+ */
+export function glanceRecovery(report: Pick<Report, 'results'>): Map<StorageKind, Partial<Record<MatrixDisruption, MeasureStats>>> {
+  const recovery = new Map<StorageKind, Partial<Record<MatrixDisruption, MeasureStats>>>();
+  for (const storage of STORAGE_KINDS) {
+    const row: Partial<Record<MatrixDisruption, MeasureStats>> = {};
+    for (const disruption of MATRIX_DISRUPTIONS) {
+      const values = report.results
+        .filter((result) => result.storage === storage && result.disruption === disruption)
+        .flatMap((result) => result.timings.perTrial.flatMap((trial) => (trial.recoveryMs === null ? [] : [trial.recoveryMs])));
+      const stats = statsOf(values);
+      if (stats) row[disruption] = stats;
+    }
+    if (Object.keys(row).length > 0) recovery.set(storage, row);
+  }
+  return recovery;
+}
+
+/** "1.2 s (0.9–1.6 s, 12 trials)", or — where nothing was timed. */
+export function describeRecovery(stats: MeasureStats | undefined, formatMs: (ms: number) => string): string {
+  if (!stats) return '—';
+  if (stats.trials === 1) return `${formatMs(stats.medianMs)} (1 trial)`;
+  return `${formatMs(stats.medianMs)} (${formatMs(stats.minMs)}–${formatMs(stats.maxMs)}, ${stats.trials} trials)`;
 }

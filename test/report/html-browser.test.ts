@@ -43,6 +43,13 @@ async function open(name: string, html: string) {
   return { page, problems, requests };
 }
 
+/** The widths of the page's tables that are wider than its column (none, when every table fits). */
+async function tablesWiderThanThePage(page: Awaited<ReturnType<typeof open>>['page']): Promise<number[]> {
+  const column = await page.locator('body').evaluate((body) => body.clientWidth);
+  const widths = await page.locator('table').evaluateAll((tables) => tables.map((table) => table.getBoundingClientRect().width));
+  return widths.filter((width) => width > column);
+}
+
 describe('the HTML report in headless chromium', () => {
   test('renders without console errors or outside requests; one chart bar per measured result', async () => {
     const { page, problems, requests } = await open('report', renderHtml(report));
@@ -53,6 +60,18 @@ describe('the HTML report in headless chromium', () => {
     expect(measured.length).toBeGreaterThan(0);
     expect(await page.locator('svg.chart g.bar').count()).toBe(measured.length);
     expect(await page.locator('#verdict .verdict').textContent()).toBe('PASSED');
+    // The first table answers the question: per storage type, what survived and how long it took to be back.
+    expect(await page.locator('table').first().locator('thead th').allTextContents()).toEqual([
+      'Storage',
+      'survives a restart',
+      'recovery after a restart',
+      'survives a recreate',
+      'recovery after a recreate',
+      'visible on the host',
+      'kept off disk',
+    ]);
+    expect(await page.locator('#glance tbody tr').count()).toBeGreaterThan(0);
+    expect(await tablesWiderThanThePage(page)).toEqual([]);
     // Every result has its evidence, folded away until asked for.
     expect(await page.locator('#evidence details').count()).toBe(report.results.length + report.controls.length);
     await page.close();
@@ -105,6 +124,27 @@ describe('the HTML report in headless chromium', () => {
     }
     expect(await page.locator('#performance table.perf-claims tbody tr').count()).toBe(performance.claims.length);
     expect(await page.locator('#performance').textContent()).toContain('caught: the benchmark saw the throttle');
+    await page.close();
+  });
+});
+
+describe('tables fit the page', () => {
+  test('a table of many checked items with long paths (as the bind-mount scenario writes) stays within the page', async () => {
+    const wide = structuredClone(report);
+    const base = wide.results[0]!;
+    const items = Array.from({ length: 12 }, (_, index) => ({
+      item:
+        index === 0
+          ? `/var/lib/docker/volumes/${'persist-harness-bind-mount-source-'.repeat(6)}${index}`
+          : `the host folder's file number ${index} read back through the container, same bytes`,
+      expected: 'visible' as const,
+      observed: 'visible' as const,
+    }));
+    wide.results = [{ ...base, id: 'bind/long-items', scenario: 'bind-mounts', storage: 'bind-mount', disruption: 'none', items }];
+    const { page, problems } = await open('wide-items', renderHtml(wide));
+    expect(problems).toEqual([]);
+    expect(await page.locator('table.items').count()).toBe(1);
+    expect(await tablesWiderThanThePage(page)).toEqual([]);
     await page.close();
   });
 });

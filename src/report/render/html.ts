@@ -9,7 +9,7 @@ import { checkHtml } from './check-html.ts';
 import { performanceHtml } from './performance-html.ts';
 import { performanceCount } from './performance-tables.ts';
 import { devloopTables } from './devloop-table.ts';
-import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
+import { formatBytes, formatMs, glanceTable, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 import { SHARD_COLUMNS, shardEnvironmentNote, shardRow, shardSentence } from './shard-tables.ts';
 
 // Badges, not emoji: a machine without an emoji font would show empty boxes.
@@ -36,6 +36,7 @@ export function renderHtml(report: Report): string {
           verdict(report),
           shards(report),
           comparison(report),
+          glance(report),
           matrices(report),
           recoveryChart(report),
           backups(report),
@@ -100,6 +101,17 @@ ${changes.length + regressions.length === 0 ? '<p>No verdict changed and no reco
 ${changes.length > 0 ? `<table><thead><tr><th>Verdict changed</th><th>Before</th><th>Now</th></tr></thead><tbody>${changes.join('')}</tbody></table>` : ''}
 ${regressions.length > 0 ? `<table><thead><tr><th>Recovery regressed</th><th>Baseline median</th><th>Now</th><th>Change</th></tr></thead><tbody>${regressions.join('')}</tbody></table>` : ''}
 </section>`;
+}
+
+/** The storage types at a glance: what survived each disruption and how long it took to be back. */
+function glance(report: Report): string {
+  const { header, rows } = glanceTable(report);
+  if (rows.length === 0) return '';
+  return `<section id="glance"><h2>Storage types at a glance</h2>
+<p>What the scenarios observed (negative controls left out; in brackets: how many observations; — means none), and the median recovery (create + ready + verified) with its range over every trial of that storage and disruption.</p>
+<table><thead><tr>${header.map((name) => `<th>${esc(name)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((row) => `<tr>${row.map((cell, index) => (index === 0 ? `<th scope="row">${esc(cell)}</th>` : `<td>${esc(cell)}</td>`)).join('')}</tr>`)
+    .join('')}</tbody></table></section>`;
 }
 
 function matrices(report: Report): string {
@@ -309,7 +321,7 @@ function esc(value: string): string {
 const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1100px; padding: 0 1em; color: #222; }
 h1 { font-size: 1.5em; } h2 { margin-top: 2em; border-bottom: 1px solid #ddd; }
-table { border-collapse: collapse; margin: .5em 0 1em; } th, td { border: 1px solid #ddd; padding: .3em .6em; text-align: left; vertical-align: top; }
+table { border-collapse: collapse; margin: .5em 0 1em; max-width: 100%; } th, td { border: 1px solid #ddd; padding: .3em .6em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 thead th { background: #f4f4f4; }
 td.passed { background: #eef8ee; } td.failed { background: #fdecec; } td.errored { background: #fff6e0; }
 #verdict { padding: .8em 1.2em; border-radius: 6px; } #verdict.ok { background: #eef8ee; } #verdict.not-ok { background: #fdecec; }

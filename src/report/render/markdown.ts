@@ -6,7 +6,7 @@ import { renderCheckMarkdown } from './check-markdown.ts';
 import { performanceMarkdown } from './performance-markdown.ts';
 import { performanceCount } from './performance-tables.ts';
 import { SHARD_COLUMNS, shardEnvironmentNote, shardRow, shardSentence } from './shard-tables.ts';
-import { describeGlanceCell, GLANCE_PROPERTIES, storageGlance } from '../storage-glance.ts';
+import { glanceTable } from './shared.ts';
 import { devloopTables } from './devloop-table.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
@@ -108,15 +108,14 @@ function shardsSection(report: Report): string {
 }
 
 function glanceSection(report: Report): string {
-  const glance = storageGlance(report);
-  if (glance.size === 0) return '';
-  const rows = [...glance].map(([storage, cells]) => `| ${storage} | ${GLANCE_PROPERTIES.map((p) => describeGlanceCell(cells.get(p))).join(' | ')} |`);
+  const { header, rows } = glanceTable(report);
+  if (rows.length === 0) return '';
   return [
     '## Storage types at a glance',
-    'What the scenarios observed (negative controls left out; in brackets: how many observations; — means none).',
-    `| Storage | ${GLANCE_PROPERTIES.join(' | ')} |`,
-    `|---|${GLANCE_PROPERTIES.map(() => '---').join('|')}|`,
-    ...rows,
+    'What the scenarios observed (negative controls left out; in brackets: how many observations; — means none), and how long the data took to be back: the median recovery (create + ready + verified) and its range over every trial of that storage and disruption.',
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
   ].join('\n');
 }
 

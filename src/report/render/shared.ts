@@ -1,5 +1,6 @@
 // What every human-readable format shows the same way: how results are grouped into
 // sections, and how durations and sizes are written.
+import { describeGlanceCell, describeRecovery, GLANCE_PROPERTIES, glanceRecovery, storageGlance } from '../storage-glance.ts';
 import {
   type CellResult,
   MATRIX_DISRUPTIONS,
@@ -173,4 +174,32 @@ export function upgradeTable(report: Report): FactTable | undefined {
     verdictColumn: 2,
     rows,
   };
+}
+
+/**
+ * The first table of a run's report: per storage type, what survived each disruption and how
+ * long it took to be back, then what else was observed of it. One row per storage type observed.
+ */
+export function glanceTable(report: Report): { header: string[]; rows: string[][] } {
+  const glance = storageGlance(report);
+  const recovery = glanceRecovery(report);
+  const header = [
+    'Storage',
+    'survives a restart',
+    'recovery after a restart',
+    'survives a recreate',
+    'recovery after a recreate',
+    ...GLANCE_PROPERTIES.filter((property) => property !== 'survives a restart' && property !== 'survives a recreate'),
+  ];
+  const rows = [...glance].map(([storage, cells]) => [
+    storage,
+    describeGlanceCell(cells.get('survives a restart')),
+    describeRecovery(recovery.get(storage)?.restart, formatMs),
+    describeGlanceCell(cells.get('survives a recreate')),
+    describeRecovery(recovery.get(storage)?.recreate, formatMs),
+    ...GLANCE_PROPERTIES.filter((property) => property !== 'survives a restart' && property !== 'survives a recreate').map((property) =>
+      describeGlanceCell(cells.get(property)),
+    ),
+  ]);
+  return { header, rows };
 }
