@@ -16,7 +16,7 @@ export interface FetchChoice {
 
 /** The missing images this choice fetches, as the Compose verb and its services. */
 export function fetchPlan(missing: readonly MissingImage[], choice: FetchChoice): Array<{ verb: 'pull' | 'build'; services: string[] }> {
-  const of = (verb: 'pull' | 'build') => missing.filter((entry) => entry.command.endsWith(` ${verb} ${entry.service}`)).map((entry) => entry.service);
+  const of = (verb: 'pull' | 'build') => missing.filter((entry) => entry.verb === verb).map((entry) => entry.service);
   return [
     ...(choice.pull && of('pull').length > 0 ? [{ verb: 'pull' as const, services: of('pull') }] : []),
     ...(choice.build && of('build').length > 0 ? [{ verb: 'build' as const, services: of('build') }] : []),

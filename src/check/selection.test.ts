@@ -6,7 +6,7 @@ import { selectServices, type SelectableService } from './selection.ts';
 const service = (name: string, dependsOn: string[] = [], volumesFrom: string[] = []): SelectableService => ({ name, dependsOn, volumesFrom });
 // A web app that is built, its worker that shares its files, its database and a cache.
 const PROJECT = [service('app', ['db', 'cache']), service('worker', ['db'], ['app:ro']), service('db'), service('cache')];
-const APP_UNBUILT: MissingImage[] = [{ service: 'app', image: 'shop-app', command: 'docker compose -f compose.yaml build app' }];
+const APP_UNBUILT: MissingImage[] = [{ service: 'app', image: 'shop-app', verb: 'build', command: 'docker compose -f compose.yaml build app' }];
 
 describe('the services a check runs', () => {
   test('every service whose image is here; one that is not, and one that needs it, are left out with the reason', () => {

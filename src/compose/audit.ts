@@ -242,6 +242,8 @@ function unreadService(
 export interface MissingImage {
   service: string;
   image: string;
+  /** What brings it: Compose builds an image the service builds, and pulls any other. */
+  verb: 'build' | 'pull';
   /** `docker compose -f … build SERVICE` (or `pull`), with the user's own Compose options. */
   command: string;
 }
@@ -376,6 +378,11 @@ export async function auditWithSettings(
   const missing = project.services
     // The check runs images, so only one on this machine counts; the audit could read the others elsewhere.
     .filter((service) => audit.services.find((view) => view.service === service.name)?.facts.source !== 'local-image')
-    .map((service) => ({ service: service.name, image: service.image, command: fetchCommand(service, service.image, options, 'service') }));
+    .map((service) => ({
+      service: service.name,
+      image: service.image,
+      verb: service.builds ? ('build' as const) : ('pull' as const),
+      command: fetchCommand(service, service.image, options, 'service'),
+    }));
   return { audit, settings, missing, project };
 }
