@@ -20,6 +20,15 @@ export async function startLabelled(scope: RunScope, image: string, purpose: str
   return container;
 }
 
+/**
+ * A container that is expected to refuse and exit at once, with its exit code and log. It
+ * publishes no port: start() waits for published ports, and a container that is already gone
+ * never shows them (under load the exit can win that race).
+ */
+export async function refusalOf(scope: RunScope, image: string, purpose: string, env: Record<string, string>): Promise<{ code: number; logs: string }> {
+  return waitForExit(await startLabelled(scope, image, purpose, (c) => c.withEnvironment(env)));
+}
+
 export async function waitForExit(container: StartedTestContainer, timeoutMs = 60_000): Promise<{ code: number; logs: string }> {
   const { exitCode, logs } = await exitOf(container.getId(), timeoutMs);
   return { code: exitCode, logs };

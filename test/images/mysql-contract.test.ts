@@ -8,7 +8,7 @@ import { docker } from '../../src/docker/engine.ts';
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
 import { shutdownLoggedClean } from '../../src/targets/shutdown-evidence.ts';
 import { mysql } from '../../src/targets/mysql.ts';
-import { contractImages, ensureContractImages, startLabelled, untilAnswered, waitForExit, type Configure } from './contract-kit.ts';
+import { contractImages, ensureContractImages, refusalOf, startLabelled, untilAnswered, type Configure } from './contract-kit.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const scope = runScope.child();
@@ -50,7 +50,7 @@ function checkContract(image: string): void {
     });
 
     test('refuses to initialise without a root password option', async () => {
-      const { code, logs } = await waitForExit(await start({}));
+      const { code, logs } = await refusalOf(scope, image, 'mysql-contract', {});
       expect(code).not.toBe(0);
       expect(logs).toContain('MYSQL_ROOT_PASSWORD');
     });

@@ -8,7 +8,7 @@ import { mappedPort, readLogs, startExisting, stopGracefully } from '../../src/d
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
 import { shutdownLoggedClean } from '../../src/targets/shutdown-evidence.ts';
 import { postgres } from '../../src/targets/postgres.ts';
-import { contractImages, ensureContractImages, startLabelled, untilAnswered, waitForExit, type Configure } from './contract-kit.ts';
+import { contractImages, ensureContractImages, refusalOf, startLabelled, untilAnswered, waitForExit, type Configure } from './contract-kit.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const scope = runScope.child();
@@ -53,8 +53,7 @@ function checkContract(image: string): void {
     });
 
     test('refuses to initialise without POSTGRES_PASSWORD', async () => {
-      const container = await start({});
-      const { code, logs } = await waitForExit(container);
+      const { code, logs } = await refusalOf(scope, image, 'postgres-contract', {});
       expect(code).not.toBe(0);
       expect(logs).toContain('POSTGRES_PASSWORD');
     });
