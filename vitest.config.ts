@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
-import { disableReaperUnlessChosen } from './src/config.ts';
+import { disableReaperUnlessChosen, loadConfig } from './src/config.ts';
 import { newRunId } from './src/docker/labels.ts';
 import { ClosingLineReporter } from './src/vitest/closing-line-reporter.ts';
-import { PersistReporter, SCENARIOS_PROJECT } from './src/vitest/persist-reporter.ts';
+import { PersistReporter } from './src/vitest/persist-reporter.ts';
+import { engineGroup, scenariosProject } from './src/vitest/scenarios-project.ts';
 
-// One run id for the whole vitest run: workers inherit it, and every container, volume and
+// One run id for the whole vitest run: every test process has it, and every container, volume and
 // folder the scenarios make carries it, so cleanup can find them all and nothing else.
 process.env.PERSIST_RUN_ID ||= newRunId();
 // The test suite proves each cell once; repeated trials for timings belong to `persist run`.
@@ -12,18 +13,17 @@ process.env.PERSIST_TRIALS ||= '1';
 // …and runs the benchmarks at their smallest size: full sizes are for `persist run performance`.
 process.env.PERSIST_BENCH_SIZE ||= 'quick';
 // The suite lets two files that drive the engine run at once (two cores, and most of their time
-// is spent waiting on containers), so it stays within its time; `persist run` sets 1, so the
-// timings it reports never measure one scenario contending with another.
-process.env.PERSIST_ENGINE_WORKERS ||= '2';
-const engineWorkers = Number(process.env.PERSIST_ENGINE_WORKERS);
-/** The projects that drive the engine share one group: at most engineWorkers of their files at a time. A hook
- * that removes containers waits for their graceful stops, longer when another file keeps the engine busy. */
-const ENGINE_GROUP = { sequence: { groupOrder: 1 }, maxWorkers: engineWorkers, hookTimeout: 5 * 60_000 };
+// is spent waiting on containers), so it stays within its time; `persist run` runs one at a time.
+const ENGINE_GROUP = engineGroup(2);
 disableReaperUnlessChosen();
+// The scenario workers receive their settings as one typed object, the way `persist run`'s runner
+// hands them over (vitest's provide/inject), read here once from the environment.
+const config = loadConfig();
 
 export default defineConfig({
   test: {
-    reporters: ['default', new PersistReporter(), new ClosingLineReporter()],
+    reporters: ['default', new PersistReporter(config), new ClosingLineReporter()],
+    provide: { persistConfig: config },
     projects: [
       {
         test: {
@@ -61,19 +61,7 @@ export default defineConfig({
           globalSetup: ['src/vitest/global-setup.ts'],
         },
       },
-      {
-        test: {
-          name: SCENARIOS_PROJECT,
-          include: ['scenarios/**/*.test.ts'],
-          // A persistence check that passes on retry hides a real bug.
-          retry: 0,
-          // Under `persist run` scenario files run one after another (PERSIST_ENGINE_WORKERS=1):
-          // they share 2 cores, and the timings they report must not measure contention.
-          ...ENGINE_GROUP,
-          testTimeout: 30 * 60_000,
-          globalSetup: ['src/vitest/global-setup.ts'],
-        },
-      },
+      { test: scenariosProject(2) },
     ],
   },
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { chooseImages, chooseUpgrades, loadConfig, parseTrials } from './config.ts';
+import { chooseImages, chooseUpgrades, loadConfig, parseTrials, configFor } from './config.ts';
 import { HarnessError, UsageError } from './errors.ts';
 
 function oneLineOf(action: () => unknown): string {
@@ -64,8 +64,19 @@ describe('settings from the environment', () => {
     expect(config.imageSet).toBe('official');
     expect(config.trials).toBe(3);
     expect(config.runId).toBeUndefined();
-    expect(config.benchSize).toBe('full');
-    expect(loadConfig({ PERSIST_BENCH_SIZE: 'quick' }).benchSize).toBe('quick');
+    // A first run gives every verdict in minutes; the full benchmarks are asked for.
+    expect(config.benchSize).toBe('quick');
+    expect(loadConfig({ PERSIST_BENCH_SIZE: 'full' }).benchSize).toBe('full');
+    expect(config.progress).toBe('plain');
+    expect(loadConfig({ PERSIST_QUIET: '1' }).progress).toBe('quiet');
+  });
+
+  test('typed choices fill in the rest, and choose the images for their image set', () => {
+    const config = configFor({ imageSet: 'local', trials: 1, filters: ['tmpfs'] }, {});
+    expect(config).toMatchObject({ imageSet: 'local', trials: 1, filters: ['tmpfs'], benchSize: 'quick', edits: 5, runId: undefined });
+    expect(config.images.postgres).toEqual({ target: 'postgres', reference: 'persistence-harness/postgres:15', source: 'local' });
+    expect(configFor({}, { PERSIST_IMAGE_REDIS: 'redis:7.4' }).images.redis.source).toBe('override');
+    expect(() => configFor({ runId: 'Bad Id' }, {})).toThrow(/Invalid run id/);
   });
 
   test('bad values are usage errors with a fix', () => {

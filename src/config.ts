@@ -1,6 +1,7 @@
 // Defaults and the environment. This is the only module that reads process.env, so every
 // setting a user can change is visible in one place (and documented in docs/commands.md).
 import { UsageError } from './errors.ts';
+import type { ProgressMode } from './progress.ts';
 import {
   localUpgrade,
   SERVICE_NAMES,
@@ -58,12 +59,15 @@ export function chooseUpgrades(imageSet: ImageSet, env: Env): Record<UpgradePair
 }
 
 export const DEFAULT_TRIALS = 3;
-/** The performance scenario's sizes: quick for the test suite, full for `persist run`. */
+/** The performance scenario's sizes: quick for a first run and the test suite, full when asked. */
 export const BENCH_SIZES = ['quick', 'full'] as const;
 export type BenchSize = (typeof BENCH_SIZES)[number];
 
+/** Quick unless asked: a first run gives every verdict in minutes; `--size full` measures at full size. */
+export const DEFAULT_BENCH_SIZE: BenchSize = 'quick';
+
 export function parseBenchSize(value: string | undefined): BenchSize {
-  if (value === undefined || value === '') return 'full';
+  if (value === undefined || value === '') return DEFAULT_BENCH_SIZE;
   if ((BENCH_SIZES as readonly string[]).includes(value)) return value as BenchSize;
   throw new UsageError(`Unknown benchmark size "${value}".`, 'Use --size quick or --size full.');
 }
@@ -90,8 +94,8 @@ export interface HarnessConfig {
   stepSummaryFile: string | undefined;
   /** A previous report.json to compare with (`--baseline`), and when a slower recovery counts. */
   baseline: { file: string; thresholds: { percent: number; ms: number }; failOnRegression: boolean } | undefined;
-  /** Set by `persist run --shard K/N` for the report: which part of the cells this run is, as the report's shard facts in JSON (the reporter reads them). */
-  shardFacts: string | undefined;
+  /** How scenario workers print their steps: one live line on a terminal, plain lines elsewhere, or none. */
+  progress: ProgressMode;
 }
 
 type Env = Record<string, string | undefined>;
@@ -147,9 +151,16 @@ export function chooseImages(imageSet: ImageSet, env: Env): Record<ImageTarget, 
   return Object.fromEntries(entries) as Record<ImageTarget, ImageChoice>;
 }
 
-export function loadConfig(env: Env = process.env): HarnessConfig {
-  const imageSet = parseImageSet(env.PERSIST_IMAGES);
-  const runId = env.PERSIST_RUN_ID || undefined;
+/**
+ * What a caller of `persist run`'s runner may choose, typed; whatever is left out takes its
+ * default. Image overrides (PERSIST_IMAGE_<NAME>, PERSIST_UPGRADE_<PAIR>) stay the environment's.
+ */
+export type ConfigChoices = Partial<Omit<HarnessConfig, 'images' | 'upgrades'>>;
+
+/** The settings for these choices, defaults filled in and each image chosen for the image set. */
+export function configFor(choices: ConfigChoices, env: Env = process.env): HarnessConfig {
+  const imageSet = choices.imageSet ?? 'official';
+  const runId = choices.runId;
   if (runId !== undefined && !RUN_ID_PATTERN.test(runId)) {
     throw new UsageError(`Invalid run id "${runId}".`, 'Use 3 to 63 lowercase letters, digits and dashes.');
   }
@@ -157,9 +168,27 @@ export function loadConfig(env: Env = process.env): HarnessConfig {
     imageSet,
     images: chooseImages(imageSet, env),
     upgrades: chooseUpgrades(imageSet, env),
+    trials: choices.trials ?? DEFAULT_TRIALS,
+    benchSize: choices.benchSize ?? DEFAULT_BENCH_SIZE,
+    runId,
+    outDir: choices.outDir,
+    filters: choices.filters ?? [],
+    ci: choices.ci ?? false,
+    procedureFile: choices.procedureFile,
+    edits: choices.edits ?? DEFAULT_EDITS,
+    stepSummaryFile: choices.stepSummaryFile,
+    baseline: choices.baseline,
+    progress: choices.progress ?? 'plain',
+  };
+}
+
+/** The choices the environment makes (npm test, and the variables docs/commands.md lists). */
+export function choicesFromEnv(env: Env): ConfigChoices {
+  return {
+    imageSet: parseImageSet(env.PERSIST_IMAGES),
+    runId: env.PERSIST_RUN_ID || undefined,
     trials: parseTrials(env.PERSIST_TRIALS),
     benchSize: parseBenchSize(env.PERSIST_BENCH_SIZE),
-    runId,
     outDir: env.PERSIST_OUT || undefined,
     filters: (env.PERSIST_FILTERS ?? '').split(',').filter(Boolean),
     ci: env.CI === 'true' || env.CI === '1',
@@ -176,8 +205,27 @@ export function loadConfig(env: Env = process.env): HarnessConfig {
           failOnRegression: env.PERSIST_FAIL_ON_REGRESSION === '1' || env.PERSIST_FAIL_ON_REGRESSION === 'true',
         }
       : undefined,
-    shardFacts: env.PERSIST_SHARD_FACTS || undefined,
+    progress: env.PERSIST_QUIET === '1' ? 'quiet' : 'plain',
   };
+}
+
+export function loadConfig(env: Env = process.env): HarnessConfig {
+  return configFor(choicesFromEnv(env), env);
+}
+
+let adopted: HarnessConfig | undefined;
+
+/**
+ * The settings this process runs under: those `persist run`'s runner handed to the scenario
+ * workers (vitest's provide/inject, adopted by the scenario kit), else the environment's.
+ */
+export function runConfig(): HarnessConfig {
+  adopted ??= loadConfig();
+  return adopted;
+}
+
+export function adoptConfig(config: HarnessConfig): void {
+  adopted = config;
 }
 
 /**

@@ -12,10 +12,17 @@ export function progressMode(facts: { isTTY: boolean; ci: boolean; quiet: boolea
   return facts.isTTY && !facts.ci ? 'live' : 'plain';
 }
 
-/** The mode `persist run` chose for its workers (plain when nothing chose). */
+let chosenMode: ProgressMode | undefined;
+
+/** The mode `persist run` chose, adopted by its scenario workers with the rest of its settings. */
+export function useProgressMode(mode: ProgressMode): void {
+  chosenMode = mode;
+}
+
+/** The chosen mode; plain when nothing chose, quiet with PERSIST_QUIET=1. */
 function currentMode(): ProgressMode {
-  if (process.env.PERSIST_QUIET === '1') return 'quiet';
-  return process.env.PERSIST_PROGRESS === 'live' ? 'live' : 'plain';
+  if (chosenMode) return chosenMode;
+  return process.env.PERSIST_QUIET === '1' ? 'quiet' : 'plain';
 }
 
 export function progress(line: string): void {

@@ -1,11 +1,12 @@
 // What scenario files use: the run's settings and scope, and the hand-over of results to the
 // report through vitest's task.meta (JSON only, read by the persist reporter).
-import type { TaskMeta } from 'vitest';
-import { disableReaperUnlessChosen, loadConfig, type HarnessConfig, type ImageTarget } from './config.ts';
+import { inject, type TaskMeta } from 'vitest';
+import { adoptConfig, disableReaperUnlessChosen, type HarnessConfig, type ImageTarget } from './config.ts';
 import { standardDataset, type Dataset } from './data/dataset.ts';
 import { checkEngine, ensureImage } from './docker/engine.ts';
 import { RunScope } from './docker/run-scope.ts';
 import { UsageError } from './errors.ts';
+import { useProgressMode } from './progress.ts';
 import type { PerformancePart } from './report/performance-part.ts';
 import type { CellResult, ControlResult } from './report/model.ts';
 
@@ -28,10 +29,14 @@ let kit: ScenarioKit | undefined;
 export function scenarioKit(): ScenarioKit {
   if (kit) return kit;
   disableReaperUnlessChosen();
-  const config = loadConfig();
-  if (!config.runId) {
-    throw new UsageError('No run id is set for this scenario run.', 'Run scenarios through `persist run` or `npm test`, which set PERSIST_RUN_ID.');
+  // The run's settings, handed over by `persist run`'s runner or the test suite's configuration.
+  const config = inject('persistConfig');
+  if (!config?.runId) {
+    throw new UsageError('No run id is set for this scenario run.', 'Run scenarios through `persist run` or `npm test`, which set one.');
   }
+  // Modules deeper down (the initialised copy, the progress lines) read the same settings.
+  adoptConfig(config);
+  useProgressMode(config.progress);
   kit = { config, scope: new RunScope(config.runId), dataset: standardDataset() };
   return kit;
 }

@@ -5,7 +5,7 @@
 // checked entry by entry (path, type, owner, mode, and each file's size), and its server starts on existing
 // data, as after any restart. What the trial writes, and every phase it times, are unchanged.
 // Negative controls and tmpfs or writable-layer cells still start from nothing.
-import { loadConfig } from '../config.ts';
+import { runConfig } from '../config.ts';
 import { runOneShot } from '../docker/one-shot.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
@@ -47,7 +47,7 @@ export async function copyInitialised(
   const { dataMount } = await dataLayoutOf(image, target.dataPaths);
   if (placement.mountPath !== dataMount) return undefined;
   const template = await templateFor(target, image, dataMount, templateScope);
-  await copyVerified(trialScope, loadConfig().images.toolbox.reference, template, placement.source);
+  await copyVerified(trialScope, runConfig().images.toolbox.reference, template, placement.source);
   return `initialised: ${image} initialised volume ${template} once for this scenario file; a copy of it (every entry's type, owner, mode and size checked) is the storage's content before the first start, so the server starts on existing data`;
 }
 

@@ -2,14 +2,12 @@
 // their top level only, no test), every job cuts the same plan from that list, and this job
 // runs its own part by the tests' full names. The report says which part it was.
 import { relative } from 'node:path';
-import { createVitest, type TestSpecification } from 'vitest/node';
+import type { TestSpecification, Vitest } from 'vitest/node';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { Report, ShardFacts } from '../report/model.ts';
 import { PersistReporter } from '../vitest/persist-reporter.ts';
 import { baselineWeights, type CollectedTest, type Shard, planShards, unitsOf } from './plan.ts';
-
-type VitestOptions = NonNullable<Parameters<typeof createVitest>[1]>;
 
 interface Located extends CollectedTest {
   moduleId: string;
@@ -20,44 +18,39 @@ export interface ShardRunOptions {
   /** A previous report: its test durations balance the shards. */
   baseline: Report | undefined;
   root: string;
-  vitest: VitestOptions;
-  /** Where the reporter learns which part this is (config.ts reads it). */
-  env: Record<string, string | undefined>;
+  /** The run's report: told which part this is, and written even when this part is empty. */
+  reporter: PersistReporter;
 }
 
-export async function runShard(files: string[], options: ShardRunOptions): Promise<void> {
-  const vitest = await createVitest('test', options.vitest);
-  try {
-    // Reporters are set up by start(); a run of chosen specifications sets them up here.
-    await vitest.standalone();
-    const specifications = await vitest.getRelevantTestSpecifications(files);
-    const collected = await collectTests(vitest, specifications, options.root);
-    const weights = options.baseline ? baselineWeights(options.baseline) : () => 1;
-    const mine = planShards(unitsOf(collected, weights), options.shard.count)[options.shard.index - 1] as Located[];
-    const facts: ShardFacts = {
-      index: options.shard.index,
-      count: options.shard.count,
-      balancedBy: options.baseline ? 'baseline' : 'count',
-      ...(options.baseline ? { baselineRunId: options.baseline.runId } : {}),
-      tests: mine.length,
-      ofTests: collected.length,
-    };
-    options.env.PERSIST_SHARD_FACTS = JSON.stringify(facts);
-    const balance = options.baseline ? `balanced by the durations in run ${options.baseline.runId}` : 'balanced by count';
-    progress(`shard ${facts.index}/${facts.count}: ${mine.length} of ${collected.length} tests, ${balance}`);
-    if (mine.length === 0) {
-      // Nothing to run, but the job still leaves a report, so the merge can tell it ran.
-      await new PersistReporter().onTestRunEnd([], []);
-      return;
-    }
-    await vitest.runTestSpecifications(specificationsFor(mine, specifications), false);
-  } finally {
-    await vitest.close();
+/** Runs this job's part of the files' tests on a vitest made for the run (the caller closes it). */
+export async function runShard(vitest: Vitest, files: string[], options: ShardRunOptions): Promise<void> {
+  // Reporters are set up by start(); a run of chosen specifications sets them up here.
+  await vitest.standalone();
+  const specifications = await vitest.getRelevantTestSpecifications(files);
+  const collected = await collectTests(vitest, specifications, options.root);
+  const weights = options.baseline ? baselineWeights(options.baseline) : () => 1;
+  const mine = planShards(unitsOf(collected, weights), options.shard.count)[options.shard.index - 1] as Located[];
+  const facts: ShardFacts = {
+    index: options.shard.index,
+    count: options.shard.count,
+    balancedBy: options.baseline ? 'baseline' : 'count',
+    ...(options.baseline ? { baselineRunId: options.baseline.runId } : {}),
+    tests: mine.length,
+    ofTests: collected.length,
+  };
+  options.reporter.useShard(facts);
+  const balance = options.baseline ? `balanced by the durations in run ${options.baseline.runId}` : 'balanced by count';
+  progress(`shard ${facts.index}/${facts.count}: ${mine.length} of ${collected.length} tests, ${balance}`);
+  if (mine.length === 0) {
+    // Nothing to run, but the job still leaves a report, so the merge can tell it ran.
+    await options.reporter.onTestRunEnd([], []);
+    return;
   }
+  await vitest.runTestSpecifications(specificationsFor(mine, specifications), false);
 }
 
 /** Every test the files hold, in vitest's order; a file that cannot be collected stops the run. */
-async function collectTests(vitest: Awaited<ReturnType<typeof createVitest>>, specifications: TestSpecification[], root: string): Promise<Located[]> {
+async function collectTests(vitest: Vitest, specifications: TestSpecification[], root: string): Promise<Located[]> {
   const { testModules, unhandledErrors } = await vitest.collectTests(specifications);
   const broken = testModules.find((module) => module.errors().length > 0);
   if (broken || unhandledErrors.length > 0) {

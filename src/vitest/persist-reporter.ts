@@ -3,7 +3,7 @@
 import { appendFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { Reporter, TestCase, TestModule } from 'vitest/node';
-import { loadConfig } from '../config.ts';
+import type { HarnessConfig } from '../config.ts';
 import { gatherEnvironment } from '../report/environment.ts';
 import { PACKAGE_ROOT, toolVersion } from '../version.ts';
 import {
@@ -26,10 +26,23 @@ import { wallClock } from '../timing/clock.ts';
 import { assemblePerformance } from '../performance/assemble.ts';
 import type { PerformancePart } from '../report/performance-part.ts';
 
-export const SCENARIOS_PROJECT = 'scenarios';
+import { SCENARIOS_PROJECT } from './scenarios-project.ts';
 
 export class PersistReporter implements Reporter {
   private startedAt = wallClock();
+  private readonly config: HarnessConfig;
+  /** Which part of the cells this run is (`persist run --shard K/N`), once the runner has cut it. */
+  private shard: ShardFacts | undefined;
+  /** The report of the run, once it has ended: what the runner returns. */
+  report: Report | undefined;
+
+  constructor(config: HarnessConfig) {
+    this.config = config;
+  }
+
+  useShard(facts: ShardFacts): void {
+    this.shard = facts;
+  }
 
   onInit(): void {
     this.startedAt = wallClock();
@@ -37,8 +50,7 @@ export class PersistReporter implements Reporter {
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string }>): Promise<void> {
     const scenarioModules = testModules.filter((m) => m.project.name === SCENARIOS_PROJECT);
-    const config = loadConfig();
-    const shard = config.shardFacts ? (JSON.parse(config.shardFacts) as ShardFacts) : undefined;
+    const { config, shard } = this;
     // A shard dealt no cells still reports, so its job passes and the merge knows it ran.
     if (scenarioModules.length === 0 && shard?.tests !== 0) return;
     const runId = config.runId ?? 'unnamed-run';
@@ -84,6 +96,7 @@ export class PersistReporter implements Reporter {
     // but the run cannot pass: the problems become harness errors.
     const problems = reportProblems(report);
     if (problems.length > 0) report.harnessErrors.push(...problems.map((problem) => `report.json does not match its schema: ${problem}`));
+    this.report = report;
     const written = await writeReport(report, config.outDir ?? defaultOutDir(runId), config.outDir === undefined);
     if (config.stepSummaryFile) await appendFile(config.stepSummaryFile, `${renderMarkdown(report, { brief: true })}\n`);
     const s = report.summary;
