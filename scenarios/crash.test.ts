@@ -8,17 +8,17 @@ import { describeShutdown, runStopModeDrill } from '../src/crash/stop-modes.ts';
 import { type CellResult, type StopMode, killFacts, stopModeFacts } from '../src/report/model.ts';
 import { negativeControl } from '../src/drill/control.ts';
 import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
-import { databaseServices } from '../src/services/registry.ts';
-import { DATABASE_DRIVERS } from '../src/targets/drivers.ts';
+import { crashDrillServices } from '../src/services/registry.ts';
+import { DATABASE_DRIVERS } from '../src/services/drivers.ts';
 
 const SCENARIO = 'crash';
-const TARGETS = databaseServices().map((name) => DATABASE_DRIVERS[name]);
+const TARGETS = crashDrillServices().map((name) => DATABASE_DRIVERS[name]);
 /** The stop modes are judged by what the next start logs: a clean shutdown or crash recovery. */
 const LOGGING_RECOVERY = TARGETS.filter((target) => target.logsCrashRecovery);
 /** The relaxed controls run until a trial loses writes, at most this many times. */
 const CONTROL_TRIALS = 5;
 
-beforeAll(() => preflight(databaseServices()));
+beforeAll(() => preflight(crashDrillServices()));
 
 describe('SIGKILL under write load: acknowledged writes survive', () => {
   const cells = TARGETS.flatMap((target) =>

@@ -2,6 +2,6 @@
 // engine ran). Each cell writes the seed's employees and 10,000 generated readings, disrupts
 // the container and compares per-table row counts and content hashes computed in SQL.
 import { describePersistenceMatrix } from '../src/matrix/suite.ts';
-import { mysql } from '../src/targets/mysql.ts';
+import { mysql } from '../src/services/mysql/driver.ts';
 
 describePersistenceMatrix('mysql', mysql);

@@ -14,7 +14,7 @@ import { POSTGRES_TUNING, MYSQL_TUNING } from '../src/performance/tunings.ts';
 import { throttleControl, throttleResult } from '../src/performance/throttle.ts';
 import { preflight, proveControl, recordPerformance, scenarioKit } from '../src/scenario-kit.ts';
 import { STORAGE_KINDS } from '../src/storage/placement.ts';
-import { DATABASE_DRIVERS } from '../src/targets/drivers.ts';
+import { DATABASE_DRIVERS } from '../src/services/drivers.ts';
 
 const SCENARIO = 'performance';
 const STORAGE = STORAGE_KINDS.map((storage) => ({ storage }));

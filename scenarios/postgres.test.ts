@@ -5,7 +5,7 @@
 // What each storage type must keep is STORAGE_PROMISES: named volumes and bind mounts keep
 // everything, the writable layer lives as long as the container, tmpfs never outlives a stop.
 import { describePersistenceMatrix } from '../src/matrix/suite.ts';
-import { postgres } from '../src/targets/postgres.ts';
+import { postgres } from '../src/services/postgres/driver.ts';
 
 describePersistenceMatrix('postgres', postgres, {
   variant: 'pg18-layout',

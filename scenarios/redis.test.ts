@@ -10,7 +10,7 @@ import { describe, test } from 'vitest';
 import { runKillDrill } from '../src/crash/kill-drill.ts';
 import { describePersistenceMatrix } from '../src/matrix/suite.ts';
 import { assertVerdict, recordResult, scenarioKit } from '../src/scenario-kit.ts';
-import { redis } from '../src/targets/redis.ts';
+import { redis } from '../src/services/redis/driver.ts';
 
 describePersistenceMatrix('redis', redis);
 

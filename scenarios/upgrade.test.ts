@@ -6,8 +6,8 @@ import { ensureImage } from '../src/docker/engine.ts';
 import { negativeControl } from '../src/drill/control.ts';
 import { type CellResult, upgradeFacts } from '../src/report/model.ts';
 import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
-import { mysql } from '../src/targets/mysql.ts';
-import { postgres } from '../src/targets/postgres.ts';
+import { mysql } from '../src/services/mysql/driver.ts';
+import { postgres } from '../src/services/postgres/driver.ts';
 import { runDatabaseUpgrade } from '../src/upgrade/database-upgrade.ts';
 import { runWordPressUpgrade } from '../src/upgrade/wordpress-upgrade.ts';
 

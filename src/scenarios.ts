@@ -1,7 +1,7 @@
 // The scenarios `persist run` knows, by the names users type. Each is one file in scenarios/.
 import type { ImageTarget, UpgradePairName } from './config.ts';
 import { UsageError } from './errors.ts';
-import { databaseServices } from './services/registry.ts';
+import { crashDrillServices } from './services/registry.ts';
 
 export interface ScenarioInfo {
   name: string;
@@ -82,7 +82,7 @@ export const SCENARIOS: ScenarioInfo[] = [
   {
     name: 'crash',
     file: 'scenarios/crash.test.ts',
-    images: databaseServices(),
+    images: crashDrillServices(),
     summary:
       'SIGKILL under write load: every acknowledged write survives on a named volume and a bind mount; relaxed durability must lose some (control). Stop-mode matrix: docker stop, kill and restart under load, clean shutdown or crash recovery, and how long until the server answers.',
   },

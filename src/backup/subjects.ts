@@ -18,7 +18,7 @@ import { SqlProbe } from '../probes/sql-probe.ts';
 import { HarnessStack, type ServiceDefinition } from '../stack/harness-stack.ts';
 import type { Stack } from '../stack/stack.ts';
 import type { BackupSubjectName } from '../services/registry.ts';
-import { DATABASE_DRIVERS } from '../targets/drivers.ts';
+import { DATABASE_DRIVERS } from '../services/drivers.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { copyInitialised } from '../probes/initialised-copy.ts';
 import { ContainerRunning } from '../targets/running-wait-strategy.ts';

@@ -5,7 +5,7 @@
 // so nothing of the copy's own data is touched.
 import { type Dataset, standardDataset } from '../data/dataset.ts';
 import type { Audit } from '../report/model.ts';
-import { DATABASE_DRIVERS } from '../targets/drivers.ts';
+import { DATABASE_DRIVERS } from '../services/drivers.ts';
 import type { DatabaseTarget, Login } from '../targets/target.ts';
 import { databaseLogin } from './database-login.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { mysql } from './mysql.ts';
-import { postgres } from './postgres.ts';
+import { mysql } from '../services/mysql/driver.ts';
+import { postgres } from '../services/postgres/driver.ts';
 import { readShutdownEvidence, shutdownLoggedClean } from './shutdown-evidence.ts';
 
 // Lines as PostgreSQL 15 and MariaDB 10.11 printed them in the stop-mode drills.

@@ -4,7 +4,10 @@ import type { GenericContainer } from 'testcontainers';
 import type { ImageTarget } from '../config.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
+import type { Login } from '../services/profile.ts';
 import type { DataPaths } from '../storage/data-layout.ts';
+
+export type { Login } from '../services/profile.ts';
 
 export interface DatabaseConnection {
   /** The server's own description of itself (engine and version). */
@@ -20,16 +23,6 @@ export interface DatabaseConnection {
   /** Ids present in the ledger; none when the table is absent. */
   ledgerIds(): Promise<number[]>;
   close(): Promise<void>;
-}
-
-/** A user's credentials for their database service; the password is never printed. */
-export interface Login {
-  user: string;
-  password: string;
-  /** Where the check's tables go; none for Redis. */
-  database: string | undefined;
-  /** The database does not exist yet: create it (a user's server configured with none). */
-  createDatabase?: boolean;
 }
 
 export interface DatabaseTarget {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Fingerprint } from '../data/fingerprint.ts';
-import { postgres } from '../targets/postgres.ts';
+import { postgres } from '../services/postgres/driver.ts';
 import { judgeUpgrade } from './database-upgrade.ts';
 import { judgeWordPressUpgrade } from './wordpress-upgrade.ts';
 import { classifyInPlace, refusalMessages, upgradeMessages } from './observe.ts';

@@ -7,7 +7,7 @@ import { mappedPort, readLogs, stopGracefully } from '../../src/docker/container
 import { docker } from '../../src/docker/engine.ts';
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
 import { shutdownLoggedClean } from '../../src/targets/shutdown-evidence.ts';
-import { mysql } from '../../src/targets/mysql.ts';
+import { mysql } from '../../src/services/mysql/driver.ts';
 import { contractImages, ensureContractImages, refusalOf, startLabelled, untilAnswered, type Configure } from './contract-kit.ts';
 
 const { config, scope: runScope } = scenarioKit();

@@ -7,7 +7,7 @@ import { docker } from '../../src/docker/engine.ts';
 import { mappedPort, readLogs, startExisting, stopGracefully } from '../../src/docker/containers.ts';
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
 import { shutdownLoggedClean } from '../../src/targets/shutdown-evidence.ts';
-import { postgres } from '../../src/targets/postgres.ts';
+import { postgres } from '../../src/services/postgres/driver.ts';
 import { contractImages, ensureContractImages, refusalOf, startLabelled, untilAnswered, waitForExit, type Configure } from './contract-kit.ts';
 
 const { config, scope: runScope } = scenarioKit();

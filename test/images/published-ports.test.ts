@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { docker } from '../../src/docker/engine.ts';
 import { publishAddress } from '../../src/docker/host-only-container.ts';
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import { mysql } from '../../src/targets/mysql.ts';
-import { postgres } from '../../src/targets/postgres.ts';
+import { mysql } from '../../src/services/mysql/driver.ts';
+import { postgres } from '../../src/services/postgres/driver.ts';
 import { idleContainer } from '../../src/targets/toolbox.ts';
 
 const { config, scope: runScope } = scenarioKit();

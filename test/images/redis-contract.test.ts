@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mappedPort, readLogs, stopGracefully } from '../../src/docker/containers.ts';
 import { docker } from '../../src/docker/engine.ts';
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import { redis } from '../../src/targets/redis.ts';
+import { redis } from '../../src/services/redis/driver.ts';
 import { shutdownLoggedClean } from '../../src/targets/shutdown-evidence.ts';
 import { waitUntilReady } from '../../src/targets/wait-ready.ts';
 import { startLabelled, type Configure } from './contract-kit.ts';

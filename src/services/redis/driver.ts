@@ -5,11 +5,11 @@
 // after Redis has appended it to its AOF (with --appendonly yes).
 import { createHash } from 'node:crypto';
 import { createClient } from '@redis/client';
-import type { Dataset } from '../data/dataset.ts';
-import type { Fingerprint } from '../data/fingerprint.ts';
-import { HostOnlyContainer } from '../docker/host-only-container.ts';
-import { ContainerRunning } from './running-wait-strategy.ts';
-import type { DatabaseConnection, DatabaseTarget } from './target.ts';
+import type { Dataset } from '../../data/dataset.ts';
+import type { Fingerprint } from '../../data/fingerprint.ts';
+import { HostOnlyContainer } from '../../docker/host-only-container.ts';
+import { ContainerRunning } from '../../targets/running-wait-strategy.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../../targets/target.ts';
 
 /** The drills' Redis: every write appended to the AOF (fsync once a second, Redis's default). */
 const DURABLE_ARGS = ['--appendonly', 'yes'];
@@ -143,3 +143,6 @@ class RedisConnection implements DatabaseConnection {
     }
   }
 }
+
+/** What src/services/drivers.ts loads for this service. */
+export const driver = redis;

@@ -2,11 +2,11 @@
 // arguments passed to mysqld) and SQL to write a dataset and fingerprint it. The same code
 // drives MariaDB, whose stand-in is used without a registry; the server version says which ran.
 import mysql2 from 'mysql2/promise';
-import { HostOnlyContainer } from '../docker/host-only-container.ts';
-import type { Column, Dataset, TableData } from '../data/dataset.ts';
-import type { Fingerprint } from '../data/fingerprint.ts';
-import { ContainerRunning } from './running-wait-strategy.ts';
-import type { DatabaseConnection, DatabaseTarget } from './target.ts';
+import { HostOnlyContainer } from '../../docker/host-only-container.ts';
+import type { Column, Dataset, TableData } from '../../data/dataset.ts';
+import type { Fingerprint } from '../../data/fingerprint.ts';
+import { ContainerRunning } from '../../targets/running-wait-strategy.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../../targets/target.ts';
 
 const ROOT_PASSWORD = 'harness-secret';
 const DATABASE = 'harness';
@@ -191,3 +191,6 @@ class MysqlConnection implements DatabaseConnection {
     await this.connection.end().catch(() => this.connection.destroy());
   }
 }
+
+/** What src/services/drivers.ts loads for this service. */
+export const driver = mysql;

@@ -1,11 +1,11 @@
 // PostgreSQL: the official image's contract (POSTGRES_* variables, PGDATA) and SQL to write
 // a dataset and fingerprint it.
 import pg from 'pg';
-import { HostOnlyContainer } from '../docker/host-only-container.ts';
-import type { Column, Dataset, TableData } from '../data/dataset.ts';
-import type { Fingerprint } from '../data/fingerprint.ts';
-import { ContainerRunning } from './running-wait-strategy.ts';
-import type { DatabaseConnection, DatabaseTarget } from './target.ts';
+import { HostOnlyContainer } from '../../docker/host-only-container.ts';
+import type { Column, Dataset, TableData } from '../../data/dataset.ts';
+import type { Fingerprint } from '../../data/fingerprint.ts';
+import { ContainerRunning } from '../../targets/running-wait-strategy.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../../targets/target.ts';
 
 const USER = 'postgres';
 const PASSWORD = 'harness-secret';
@@ -155,3 +155,6 @@ class PostgresConnection implements DatabaseConnection {
     await this.client.end().catch(() => undefined);
   }
 }
+
+/** What src/services/drivers.ts loads for this service. */
+export const driver = postgres;

@@ -1,0 +1,36 @@
+// MySQL and MariaDB: the official images' contract, as src/services/profile.ts describes a service.
+import { CHECK_DATABASE, firstSet, type LoginOutcome, saysYes, type ServiceEnvironment, type ServiceProfile, standIn } from '../profile.ts';
+
+/** As the official mysql and mariadb entrypoints read them: root's password, or a user with its database. */
+function login(env: ServiceEnvironment): LoginOutcome {
+  const database = firstSet(env, 'MYSQL_DATABASE', 'MARIADB_DATABASE');
+  const root = firstSet(env, 'MYSQL_ROOT_PASSWORD', 'MARIADB_ROOT_PASSWORD');
+  if (root !== undefined) return { login: { user: 'root', password: root, database: database ?? CHECK_DATABASE, createDatabase: database === undefined } };
+  if (saysYes(env, 'MYSQL_ALLOW_EMPTY_PASSWORD', 'MARIADB_ALLOW_EMPTY_ROOT_PASSWORD'))
+    return { login: { user: 'root', password: '', database: database ?? CHECK_DATABASE, createDatabase: database === undefined } };
+  const user = firstSet(env, 'MYSQL_USER', 'MARIADB_USER');
+  const password = firstSet(env, 'MYSQL_PASSWORD', 'MARIADB_PASSWORD');
+  if (user && password && database) return { login: { user, password, database } };
+  return { reason: 'no password for root or for a user with a database is in its environment' };
+}
+
+export const mysql = {
+  displayName: 'MySQL',
+  versionName: 'MySQL|MariaDB',
+  official: 'mysql:8.4',
+  standIn: standIn('persistence-harness/mysql:10.11', 'mysql', 'bookworm'),
+  // The admin ping exits 0 whenever the server answers, even "access denied". The official
+  // mariadb images from 11.0 ship only mariadb-admin; mysql's ship only mysqladmin.
+  storage: {
+    alsoKnownAs: ['mariadb'],
+    dataDir: '/var/lib/mysql',
+    dataDirFlag: '--datadir',
+    readyCommand: ['sh', '-c', 'mariadb-admin ping --silent 2>/dev/null || mysqladmin ping --silent'],
+  },
+  capabilities: {
+    database: true,
+    crashDrills: true,
+    backupSubject: 'mysql',
+    login,
+  },
+} as const satisfies ServiceProfile;

@@ -1,0 +1,22 @@
+// Redis: the official image's contract, as src/services/profile.ts describes a service.
+import { firstSet, type LoginOutcome, type ServiceEnvironment, type ServiceProfile, standIn } from '../profile.ts';
+
+/** The password given to redis-server (--requirepass), else REDIS_PASSWORD as many setups pass it; none is a login too. */
+function login(env: ServiceEnvironment, command: readonly string[] | null): LoginOutcome {
+  const flag = command?.indexOf('--requirepass') ?? -1;
+  const password = flag >= 0 ? command?.[flag + 1] : firstSet(env, 'REDIS_PASSWORD');
+  return { login: { user: 'default', password: password ?? '', database: undefined } };
+}
+
+export const redis = {
+  displayName: 'Redis',
+  versionName: 'Redis',
+  official: 'redis:7',
+  standIn: standIn('persistence-harness/redis:7.0', 'redis', 'bookworm'),
+  storage: { dataDir: 'workdir', dataDirFlag: '--dir', cacheUnless: ['--appendonly', '--save'], readyCommand: ['redis-cli', 'ping'] },
+  capabilities: {
+    database: true,
+    crashDrills: true,
+    login,
+  },
+} as const satisfies ServiceProfile;
