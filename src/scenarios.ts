@@ -34,6 +34,13 @@ export const SCENARIOS: ScenarioInfo[] = [
       'Redis with its AOF on each storage type, through restart and recreate; SIGKILL under load with appendfsync always; wrong-mount-path and data-outside-the-volume controls.',
   },
   {
+    name: 'rabbitmq',
+    file: 'scenarios/rabbitmq.test.ts',
+    images: ['rabbitmq'],
+    summary:
+      'RabbitMQ durable queues with persistent messages on each storage type, through restart and recreate; controls: a host name not pinned (a new, empty node on the same volume), transient messages, wrong mount path.',
+  },
+  {
     name: 'wordpress',
     file: 'scenarios/wordpress.test.ts',
     images: ['mysql', 'wordpress'],

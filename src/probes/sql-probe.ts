@@ -72,8 +72,11 @@ export class SqlProbe implements Probe {
     return this.withConnection(stack, (c) => c.fingerprint(this.tableNames()));
   }
 
-  dataDirectory(stack: Stack): Promise<string> {
-    return this.withConnection(stack, (c) => c.dataDirectory());
+  async dataDirectory(stack: Stack): Promise<string> {
+    const pattern = this.target.dataDirectoryInLog;
+    if (pattern === undefined) return this.withConnection(stack, (c) => c.dataDirectory());
+    const said = [...(await stack.logs(this.service)).matchAll(pattern)].at(-1)?.[1];
+    return said ?? 'unknown (the log does not say)';
   }
 
   serverVersion(stack: Stack): Promise<string> {

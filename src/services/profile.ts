@@ -44,6 +44,12 @@ export interface StorageProfile {
    * service's command, losing its data may be intended, and the audit says both readings.
    */
   cacheUnless?: readonly string[];
+  /**
+   * The data is kept in a folder named after the container's host name (RabbitMQ's node,
+   * rabbit@<host name>): a new container with another host name starts empty on the same storage.
+   * Pinned by the service's `hostname:`, or by nodeNameEnv naming the node with its host.
+   */
+  dataUnderHostname?: { folder: string; nodeNameEnv: string };
   /** Where the image ships content that reaches a volume only when the volume is empty. */
   shippedContent?: readonly string[];
   /**

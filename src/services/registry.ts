@@ -8,6 +8,7 @@ import { flask, flaskWatchdog, node } from './devloop/profile.ts';
 import { mysql } from './mysql/profile.ts';
 import { nginx } from './nginx/profile.ts';
 import { postgres } from './postgres/profile.ts';
+import { rabbitmq } from './rabbitmq/profile.ts';
 import { type ServiceProfile, type StandInBuild, type StorageProfile, standIn, type UpgradeProfile } from './profile.ts';
 import { redis } from './redis/profile.ts';
 import { toolbox } from './toolbox/profile.ts';
@@ -20,6 +21,7 @@ export const SERVICES = {
   postgres,
   mysql,
   redis,
+  rabbitmq,
   wordpress,
   nginx,
   toolbox,

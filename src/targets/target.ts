@@ -35,6 +35,11 @@ export interface DatabaseTarget {
   dataPaths: DataPaths;
   /** Lines only first-start initialisation prints: seen after a disruption, data was re-created. */
   initialisationMarkers: RegExp[];
+  /**
+   * Where a server that cannot say over its connection where it keeps its data says it in its log
+   * (RabbitMQ's start banner), global, the directory its first group: the last start's is read.
+   */
+  dataDirectoryInLog?: RegExp;
   /** The line the server prints once it accepts connections (after any recovery). */
   readyMarker: RegExp;
   /** The line the server prints when it receives the stop signal and begins to shut down. */

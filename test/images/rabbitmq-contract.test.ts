@@ -1,0 +1,70 @@
+// The official rabbitmq image's contract, checked against the selected image (the stand-in with
+// PERSIST_IMAGES=local): a scenario may rely on exactly these promises and no others.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { mappedPort, readLogs, stopGracefully } from '../../src/docker/containers.ts';
+import { docker } from '../../src/docker/engine.ts';
+import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
+import { PINNED_HOSTNAME, rabbitmq } from '../../src/services/rabbitmq/driver.ts';
+import { shutdownLoggedClean } from '../../src/targets/shutdown-evidence.ts';
+import { waitUntilReady } from '../../src/targets/wait-ready.ts';
+import { startLabelled, type Configure } from './contract-kit.ts';
+
+const { config, scope: runScope } = scenarioKit();
+const image = config.images.rabbitmq.reference;
+const scope = runScope.child();
+beforeAll(() => preflight(['rabbitmq']));
+afterAll(() => scope.dispose());
+
+const USER = { RABBITMQ_DEFAULT_USER: 'contract', RABBITMQ_DEFAULT_PASS: 'contract-secret' };
+const LOGIN = { user: 'contract', password: 'contract-secret', database: undefined };
+const start = (hostname: string, configure: Configure = (c) => c) =>
+  startLabelled(scope, image, 'rabbitmq-contract', (c) => configure(c.withExposedPorts(5672).withHostname(hostname).withEnvironment(USER)));
+
+async function connect(container: { getId(): string; getHost(): string }) {
+  const id = container.getId();
+  return waitUntilReady(rabbitmq, id, container.getHost(), await mappedPort(id, 5672), undefined, LOGIN);
+}
+
+describe(`rabbitmq image contract (${image})`, () => {
+  test('image metadata: VOLUME /var/lib/rabbitmq (its HOME and data dir), the AMQP and management ports, rabbitmq-server by default', async () => {
+    const info = await docker().getImage(image).inspect();
+    expect(Object.keys(info.Config.Volumes ?? {})).toEqual(['/var/lib/rabbitmq']);
+    expect(info.Config.Env).toEqual(expect.arrayContaining(['RABBITMQ_DATA_DIR=/var/lib/rabbitmq', 'HOME=/var/lib/rabbitmq']));
+    expect(Object.keys(info.Config.ExposedPorts ?? {})).toEqual(expect.arrayContaining(['5672/tcp', '15672/tcp']));
+    expect(info.Config.Cmd).toEqual(['rabbitmq-server']);
+  });
+
+  test('the node is rabbit@<host name>, its data in mnesia/rabbit@<host name>: a new host name is a new, empty node on the same volume', async () => {
+    const volume = await scope.createVolume('rabbitmq-contract-data');
+    const onVolume: Configure = (c) => c.withBindMounts([{ source: volume, target: '/var/lib/rabbitmq' }]);
+    const first = await start(PINNED_HOSTNAME, onVolume);
+    // RABBITMQ_DEFAULT_USER/PASS are the login; the server runs as uid 999, PID 1 hears the stop signal.
+    const writer = await connect(first);
+    await writer.createLedger();
+    await writer.writeLedger(42);
+    await writer.close();
+    const pid1 = await first.exec(['sh', '-c', 'cat /proc/1/comm; stat -c %u /proc/1; ls /var/lib/rabbitmq/mnesia']);
+    expect(pid1.output.trim().split('\n')).toEqual(expect.arrayContaining(['rabbitmq-server', '999', `rabbit@${PINNED_HOSTNAME}`]));
+    const stopped = await stopGracefully(first.getId());
+    expect(stopped.exitCode).toBe(0);
+    const logs = await readLogs(first.getId());
+    expect(shutdownLoggedClean(rabbitmq, logs)).toBe(true);
+    expect([...logs.matchAll(rabbitmq.dataDirectoryInLog as RegExp)].at(-1)?.[1]).toBe(`/var/lib/rabbitmq/mnesia/rabbit@${PINNED_HOSTNAME}`);
+
+    // The same host name: the same node, its durable queue and persistent message back.
+    const second = await start(PINNED_HOSTNAME, onVolume);
+    const reader = await connect(second);
+    expect(await reader.ledgerIds()).toEqual([42]);
+    await reader.close();
+    await stopGracefully(second.getId());
+
+    // Another host name on the same volume: a new node, without the queue; the old node's folder is still there.
+    const third = await start('another-host', onVolume);
+    const stranger = await connect(third);
+    expect(await stranger.ledgerIds()).toEqual([]);
+    await stranger.close();
+    const nodes = await third.exec(['ls', '/var/lib/rabbitmq/mnesia']);
+    expect(nodes.output).toContain(`rabbit@${PINNED_HOSTNAME}`);
+    expect(nodes.output).toContain('rabbit@another-host');
+  });
+});
