@@ -42,6 +42,7 @@ function blog(files: FileProbe): Subject {
     database: {} as NonNullable<Subject['database']>,
     databasePath: path,
     site: { services: { web: 'blog', database: 'db', login: { user: 'u', password: 'p', database: 'wp' } }, rows: path },
+    strandedByHostname: [],
   };
 }
 

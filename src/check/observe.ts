@@ -1,7 +1,7 @@
 // What a disruption did to each subject: every probe read back and compared with what it held
 // before, as cells with what the user needs, what the audit predicted and what was observed.
 import { upgradeMovesData } from '../compose/findings.ts';
-import type { Fate } from '../compose/storage-map.ts';
+import { type Fate, fatesOf } from '../compose/storage-map.ts';
 import { compareFingerprints, type Fingerprint } from '../data/fingerprint.ts';
 import { describeError } from '../errors.ts';
 import { FileProbe, probeFileIn } from '../probes/file-probe.ts';
@@ -13,7 +13,7 @@ import { type CheckDisruption, predictedAs } from './disruptions.ts';
 import { logTail, untilReady } from './readiness.ts';
 import { type OwedProbe, owedProbes } from './plan.ts';
 import { sitePrediction } from './site-probe.ts';
-import { type AuditDataPath, type Seeded, whyNotSeeded } from './subjects.ts';
+import { type AuditDataPath, type Seeded, type Subject, whyNotSeeded } from './subjects.ts';
 import { judgeCheckCell, type Observed, requiredFate } from './verdict.ts';
 
 /** The audit's prediction for data on this path under a disruption. */
@@ -46,6 +46,25 @@ function cellOf(
   };
 }
 
+/**
+ * A file probe sees the storage. Where the server keeps its data in a folder named after a host
+ * name nothing pins, the storage outlives a recreate that the data does not: the file is predicted
+ * as the storage keeps it, and the dataset says what the server found.
+ */
+function filePrediction(subject: Subject, path: AuditDataPath, disruption: CheckDisruption): Fate | undefined {
+  const lifecycle = predictedAs(disruption);
+  if (!subject.strandedByHostname.includes(path.path) || lifecycle === undefined || lifecycle === 'upgrade') return predictionFor(path, disruption);
+  return fatesOf(path.storage)[lifecycle];
+}
+
+function strandedWords(subject: Subject, path: AuditDataPath): string[] {
+  return subject.strandedByHostname.includes(path.path)
+    ? [
+        'the server keeps its data in a folder named after its host name, which nothing pins: the file shows what the storage kept, the dataset what the server found',
+      ]
+    : [];
+}
+
 function storageWords(path: AuditDataPath): string {
   return `on ${path.storage.kind}${path.storage.target ? ` at ${path.storage.target}` : ''}`;
 }
@@ -75,7 +94,7 @@ async function observeFiles(stack: ComposeStack, seeded: Seeded, disruption: Che
     const evidence = written
       ? [`a ${written.rows}-byte file written at ${file} (${path.why}), ${storageWords(path)}`, `after \`${disruption}\`: ${after}`]
       : [`nothing could be written at ${file} before \`${disruption}\`: ${whyNotSeeded(seeded, 'file')}`];
-    cells.push(cellOf(seeded, disruption, path, 'file', observed, evidence));
+    cells.push(cellOf(seeded, disruption, path, 'file', observed, [...evidence, ...strandedWords(subject, path)], filePrediction(subject, path, disruption)));
   }
   return cells;
 }

@@ -36,6 +36,11 @@ export interface Subject {
   databasePath: AuditDataPath | undefined;
   /** A WordPress site: its services and a login to its database; none once it proved unreachable. */
   site: { services: SiteServices; rows: AuditDataPath | undefined } | undefined;
+  /**
+   * Data paths the server keeps in a folder named after a host name nothing pins (the audit's
+   * hostname-not-pinned): a file there outlives a recreate that the server's data does not.
+   */
+  strandedByHostname: readonly string[];
 }
 
 /** What a subject held before a disruption; undefined where nothing could be written. */
@@ -84,6 +89,7 @@ export function subjectsOf(audit: Audit, settings: Record<string, ServiceSetting
         database: accessOf(service, stack, progress),
         databasePath: service.dataPaths.find((path) => path.origin !== 'x-persist'),
         site: siteOf(service, audit, stack, progress),
+        strandedByHostname: audit.findings.filter((f) => f.service === service.service && f.rule === 'hostname-not-pinned').map((f) => f.path),
       };
     });
 }

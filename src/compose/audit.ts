@@ -9,6 +9,7 @@ import { HarnessError, UsageError } from '../errors.ts';
 import { composeArgs, composeConfig, composeVersion, type ComposeOptions } from './compose-cli.ts';
 import { announcedVersion } from './image-version.ts';
 import { floatingTagFinding, keepsData } from './tag-pin.ts';
+import { hostnameFinding, loseOnNewContainer, strandedByHostname } from './hostname-trap.ts';
 import { type Catalogued, type DataPath, dataPathsOf, mayBeCache, recognise, type ServiceRuntime } from './data-paths.ts';
 import { catalogueEntry, describeSource, layoutFor } from './catalogue/catalogue.ts';
 import { catalogueDiffers } from './catalogue/differs.ts';
@@ -139,6 +140,9 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
   const version = announcedVersion(image.labels, image.env);
   const catalogued = cataloguedAs(service.image, version);
   const dataPaths = pathViews(dataPathsOf(recognisedAs, runtime, declared, catalogued), mounts, ephemeral, newImage?.volumes);
+  // A new container with a new host name is a new, empty node on the same storage (RabbitMQ).
+  const stranded = strandedByHostname(dataPaths, service, storageProfile(recognisedAs));
+  loseOnNewContainer(stranded);
   const floating = floatingTagFinding({
     service: service.name,
     image: service.image,
@@ -175,6 +179,7 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
     ...(upgrade ? { upgrade } : {}),
     ...(entrypoint ? { entrypoint } : {}),
     ...(mayBeCache(recognisedAs, runtime) ? { mayBeCache: true } : {}),
+    ...(stranded.length > 0 ? { strandedByHostname: stranded.map((path) => hostnameFinding(service.name, path, storageProfile(recognisedAs))) } : {}),
   };
   const view: ServiceAudit = {
     service: service.name,

@@ -54,6 +54,8 @@ export interface ServiceFacts {
   entrypoint?: EntrypointFacts;
   /** A server often run as a cache, with none of its persistence options turned on (data-paths.ts). */
   mayBeCache?: boolean;
+  /** The findings for data paths in a folder named after a host name nothing pins: a new container does not find them (hostname-trap.ts). */
+  strandedByHostname?: readonly Finding[];
 }
 
 /** Read from the image's entrypoint script: whether it refuses to start with a mount at a former data directory. */
@@ -305,7 +307,8 @@ export function findingsFor(facts: ServiceFacts, fixedNames: ReadonlySet<string>
   const findings: Finding[] = [];
   for (const view of facts.dataPaths) {
     const moved = movedLayoutFinding(facts, view, storage);
-    const lost = storageFinding(facts, view);
+    const stranded = facts.strandedByHostname?.find((finding) => finding.path === view.path);
+    const lost = stranded ?? storageFinding(facts, view);
     const finding = moved ?? (lost && facts.mayBeCache ? asCache(lost, view) : lost);
     const disposable = (facts.ephemeral ?? []).find((path) => isWithin(view.path, path));
     if (finding && disposable !== undefined) findings.push(accepted(finding, disposable));

@@ -26,6 +26,7 @@ interface ComposeServiceJson {
   command?: string[] | string | null;
   entrypoint?: string[] | string | null;
   working_dir?: string;
+  hostname?: string;
   volumes?: ComposeMountJson[];
   tmpfs?: string[] | string;
   volumes_from?: string[];
@@ -52,6 +53,8 @@ export interface ProjectService {
   command: string[] | null;
   entrypoint: string[] | null;
   workingDir: string | null;
+  /** `hostname:`; without it, Docker names every new container's host after its id. */
+  hostname: string | null;
   /** The Compose file's own mounts (the image's VOLUMEs are added once the image is read). */
   mounts: StorageMount[];
   volumesFrom: string[];
@@ -132,6 +135,7 @@ export function readProject(resolved: unknown, asWritten: unknown): ComposeProje
       command: asArgs(service.command),
       entrypoint: asArgs(service.entrypoint),
       workingDir: service.working_dir ?? null,
+      hostname: service.hostname ?? null,
       mounts: mountsOf(service, written.services?.[name], project),
       volumesFrom: service.volumes_from ?? [],
       dependsOn: Object.keys(service.depends_on ?? {}),

@@ -164,6 +164,9 @@ describe('persist check on the worked examples', () => {
         // The upgrade named in x-persist: the new image refuses a mount at the old data path.
         'db-upgrade upgrade unavailable',
         'app-layer down + up lost',
+        // A new container is a new RabbitMQ node: the dataset is gone, its files are not.
+        'broker-hostname up --force-recreate lost',
+        'broker-hostname down + up lost',
         'cache-tmpfs restart lost',
         'cache-tmpfs up --force-recreate lost',
         'cache-tmpfs down + up lost',
@@ -184,7 +187,10 @@ describe('persist check on the worked examples', () => {
     expect(cell('db-parent-mount', 'down + up')?.observed).toBe('lost');
     expect(cell('cache-tmpfs', 'kill')?.writes?.lost).toBeGreaterThan(0);
     expect(cell('db-ok', 'kill')?.writes).toMatchObject({ lost: 0 });
-    for (const name of ['db-ok', 'app-ok'])
+    expect(cell('broker-hostname', 'up --force-recreate')?.observed).toBe('lost');
+    const brokerFile = cells.find((c) => c.service === 'broker-hostname' && c.lifecycle === 'up --force-recreate' && c.probe === 'file');
+    expect(brokerFile).toMatchObject({ observed: 'kept', predicted: 'kept' });
+    for (const name of ['db-ok', 'app-ok', 'broker-ok'])
       expect(
         cells.filter((cell) => cell.service === name && cell.status === 'failed'),
         name,
