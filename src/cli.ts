@@ -22,29 +22,7 @@ function program(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-  cli
-    .command('run')
-    .description('run scenarios (all, or those named) and write reports/<runId>/report.{json,md}')
-    .argument('[scenarios...]', `scenario names: ${SCENARIOS.map((s) => s.name).join(', ')}`)
-    .addOption(imagesOption())
-    .option('--trials <n>', 'trials per cell (default 3)')
-    .option('--size <quick|full>', 'benchmark size of the performance scenario (default full; the test suite uses quick)')
-    .option('--out <dir>', 'report folder (default reports/<runId>, copied to reports/latest)')
-    .option('--procedure <file>', 'your backup procedure file, proven by the backup scenario (see docs/backup-procedure.md)')
-    .option('--edits <n>', 'edits per trial of the devloop scenario (default 5)')
-    .option('--baseline <report.json>', 'compare with an earlier run: changed verdicts and recovery regressions, in every format')
-    .option('--regression-percent <n>', 'a regression is a median recovery slower by more than this percent (default 20)…')
-    .option('--regression-ms <n>', '…and by more than this many ms (default 100)')
-    .option('--fail-on-regression', 'a regression fails the run (exit 1); otherwise it is only reported')
-    .option('--shard <K/N>', 'run part K of N of the cells (one CI job each; with --baseline, balanced by its durations); merge with `persist report --merge`')
-    .action(async (filters: string[], options: { out?: string; shard?: string }) => {
-      // Before anything starts: a bad shard or a run whose report cannot be written would waste its minutes.
-      if (options.shard !== undefined) parseShard(options.shard);
-      const out = options.out === undefined ? undefined : await prepareOutDir(options.out);
-      const { runCommand } = await import('./commands/run.ts');
-      process.exitCode = await runCommand(filters, { ...options, ...(out ? { out } : {}) });
-    });
-
+  addRunCommand(cli);
   addProjectCommands(cli);
 
   cli
@@ -102,6 +80,33 @@ function program(): Command {
     });
 
   return cli;
+}
+
+/** `persist run`: the scenarios, their verdicts and timings. */
+function addRunCommand(cli: Command): void {
+  cli
+    .command('run')
+    .description('run scenarios (all, or those named) and write reports/<runId>/report.{json,md}')
+    .argument('[scenarios...]', `scenario names: ${SCENARIOS.map((s) => s.name).join(', ')}`)
+    .addOption(imagesOption())
+    .option('--full', 'the full measurement: 3 trials per cell (recovery times as medians) and the benchmarks at full size')
+    .option('--trials <n>', 'trials per cell (default 1: every verdict; 3 with --full)')
+    .option('--size <quick|full>', 'benchmark size of the performance scenario (default quick; full with --full)')
+    .option('--out <dir>', 'report folder (default reports/<runId>, copied to reports/latest)')
+    .option('--procedure <file>', 'your backup procedure file, proven by the backup scenario (see docs/backup-procedure.md)')
+    .option('--edits <n>', 'edits per trial of the devloop scenario (default 5)')
+    .option('--baseline <report.json>', 'compare with an earlier run: changed verdicts and recovery regressions, in every format')
+    .option('--regression-percent <n>', 'a regression is a median recovery slower by more than this percent (default 20)…')
+    .option('--regression-ms <n>', '…and by more than this many ms (default 100)')
+    .option('--fail-on-regression', 'a regression fails the run (exit 1); otherwise it is only reported')
+    .option('--shard <K/N>', 'run part K of N of the cells (one CI job each; with --baseline, balanced by its durations); merge with `persist report --merge`')
+    .action(async (filters: string[], options: { out?: string; shard?: string }) => {
+      // Before anything starts: a bad shard or a run whose report cannot be written would waste its minutes.
+      if (options.shard !== undefined) parseShard(options.shard);
+      const out = options.out === undefined ? undefined : await prepareOutDir(options.out);
+      const { runCommand } = await import('./commands/run.ts');
+      process.exitCode = await runCommand(filters, { ...options, ...(out ? { out } : {}) });
+    });
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];

@@ -62,7 +62,7 @@ describe('settings from the environment', () => {
   test('defaults', () => {
     const config = loadConfig({});
     expect(config.imageSet).toBe('official');
-    expect(config.trials).toBe(3);
+    expect(config.trials).toBe(1);
     expect(config.runId).toBeUndefined();
     // A first run gives every verdict in minutes; the full benchmarks are asked for.
     expect(config.benchSize).toBe('quick');

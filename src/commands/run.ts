@@ -2,7 +2,17 @@
 // before anything starts, so a bad one is one sentence), the runner returns the report, and the
 // report's verdicts become the exit code.
 import { dirname, resolve } from 'node:path';
-import { choicesFromEnv, configFor, parseBenchSize, parseEdits, parseImageSet, parseThreshold, parseTrials, DEFAULT_REGRESSION } from '../config.ts';
+import {
+  choicesFromEnv,
+  configFor,
+  FULL_MEASUREMENT,
+  parseBenchSize,
+  parseEdits,
+  parseImageSet,
+  parseThreshold,
+  parseTrials,
+  DEFAULT_REGRESSION,
+} from '../config.ts';
 import { UsageError } from '../errors.ts';
 import { loadProcedures } from '../backup/procedure.ts';
 import { readReportFile } from '../report/read.ts';
@@ -25,6 +35,8 @@ export interface RunOptions {
   regressionMs?: string;
   failOnRegression?: boolean;
   shard?: string;
+  /** The full measurement: FULL_MEASUREMENT's trials and benchmark size, unless --trials or --size say otherwise. */
+  full?: boolean;
 }
 
 export async function runCommand(filters: string[], options: RunOptions): Promise<number> {
@@ -49,8 +61,9 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
       imageSet: options.images === undefined ? fromEnv.imageSet : parseImageSet(options.images),
       // Every run is its own, even one started inside another (a test of the CLI): its sweep removes only what it made.
       runId: undefined,
-      trials: options.trials === undefined ? fromEnv.trials : parseTrials(options.trials),
-      benchSize: options.size === undefined ? fromEnv.benchSize : parseBenchSize(options.size),
+      trials: options.trials !== undefined ? parseTrials(options.trials) : options.full && !env.PERSIST_TRIALS ? FULL_MEASUREMENT.trials : fromEnv.trials,
+      benchSize:
+        options.size !== undefined ? parseBenchSize(options.size) : options.full && !env.PERSIST_BENCH_SIZE ? FULL_MEASUREMENT.benchSize : fromEnv.benchSize,
       outDir,
       filters,
       procedureFile,
