@@ -29,6 +29,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts'],
+          // Each service's contract test, beside it in its folder, runs real containers: the images project's.
+          exclude: ['src/services/*/contract.test.ts'],
         },
       },
       {
@@ -54,7 +56,7 @@ export default defineConfig({
           // The official images' contracts, checked against the selected images (stand-ins too),
           // and the stack and probes the drills are built on, on real containers.
           name: 'images',
-          include: ['test/images/**/*.test.ts', 'test/stack/**/*.test.ts'],
+          include: ['src/services/*/contract.test.ts', 'test/images/**/*.test.ts', 'test/stack/**/*.test.ts'],
           retry: 0,
           ...ENGINE_GROUP,
           testTimeout: 5 * 60_000,

@@ -1,9 +1,9 @@
 // What the harness asks of alpine:3.20 (and so of the toolbox stand-in): a shell with the
 // tools the seed's backup commands use, and a default command, so `docker run IMAGE` works.
-import { HostOnlyContainer } from '../../src/docker/host-only-container.ts';
+import { HostOnlyContainer } from '../../docker/host-only-container.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import { ContainerRunning } from '../../src/targets/running-wait-strategy.ts';
+import { preflight, scenarioKit } from '../../scenario-kit.ts';
+import { ContainerRunning } from '../../targets/running-wait-strategy.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const image = config.images.toolbox.reference;

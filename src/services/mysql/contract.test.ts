@@ -3,12 +3,12 @@
 import mysql2 from 'mysql2/promise';
 import type { GenericContainer, StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mappedPort, readLogs, stopGracefully } from '../../src/docker/containers.ts';
-import { docker } from '../../src/docker/engine.ts';
-import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import { shutdownLoggedClean } from '../../src/targets/shutdown-evidence.ts';
-import { mysql } from '../../src/services/mysql/driver.ts';
-import { contractImages, ensureContractImages, refusalOf, startLabelled, untilAnswered, type Configure } from './contract-kit.ts';
+import { mappedPort, readLogs, stopGracefully } from '../../docker/containers.ts';
+import { docker } from '../../docker/engine.ts';
+import { preflight, scenarioKit } from '../../scenario-kit.ts';
+import { shutdownLoggedClean } from '../../targets/shutdown-evidence.ts';
+import { mysql } from './driver.ts';
+import { contractImages, ensureContractImages, refusalOf, startLabelled, untilAnswered, type Configure } from '../contract-kit-for-tests.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const scope = runScope.child();

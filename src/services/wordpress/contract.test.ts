@@ -3,13 +3,13 @@
 import mysql2 from 'mysql2/promise';
 import type { StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mappedPort } from '../../src/docker/containers.ts';
-import { docker } from '../../src/docker/engine.ts';
-import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import { install, isInstallRedirect, waitForSite } from '../../src/targets/wordpress/site.ts';
-import { httpRequest } from '../../src/web/http.ts';
-import { DB } from '../../src/targets/wordpress/stack.ts';
-import { contractImages, ensureContractImages, startLabelled } from './contract-kit.ts';
+import { mappedPort } from '../../docker/containers.ts';
+import { docker } from '../../docker/engine.ts';
+import { preflight, scenarioKit } from '../../scenario-kit.ts';
+import { install, isInstallRedirect, waitForSite } from '../../targets/wordpress/site.ts';
+import { httpRequest } from '../../web/http.ts';
+import { DB } from '../../targets/wordpress/stack.ts';
+import { contractImages, ensureContractImages, startLabelled } from '../contract-kit-for-tests.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const scope = runScope.child();

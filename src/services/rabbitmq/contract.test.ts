@@ -1,13 +1,13 @@
 // The official rabbitmq image's contract, checked against the selected image (the stand-in with
 // PERSIST_IMAGES=local): a scenario may rely on exactly these promises and no others.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mappedPort, readLogs, stopGracefully } from '../../src/docker/containers.ts';
-import { docker } from '../../src/docker/engine.ts';
-import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import { PINNED_HOSTNAME, rabbitmq } from '../../src/services/rabbitmq/driver.ts';
-import { shutdownLoggedClean } from '../../src/targets/shutdown-evidence.ts';
-import { waitUntilReady } from '../../src/targets/wait-ready.ts';
-import { startLabelled, type Configure } from './contract-kit.ts';
+import { mappedPort, readLogs, stopGracefully } from '../../docker/containers.ts';
+import { docker } from '../../docker/engine.ts';
+import { preflight, scenarioKit } from '../../scenario-kit.ts';
+import { PINNED_HOSTNAME, rabbitmq } from './driver.ts';
+import { shutdownLoggedClean } from '../../targets/shutdown-evidence.ts';
+import { waitUntilReady } from '../../targets/wait-ready.ts';
+import { startLabelled, type Configure } from '../contract-kit-for-tests.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const image = config.images.rabbitmq.reference;

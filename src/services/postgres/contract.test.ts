@@ -3,12 +3,12 @@
 import pg from 'pg';
 import type { GenericContainer, StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { docker } from '../../src/docker/engine.ts';
-import { mappedPort, readLogs, startExisting, stopGracefully } from '../../src/docker/containers.ts';
-import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import { shutdownLoggedClean } from '../../src/targets/shutdown-evidence.ts';
-import { postgres } from '../../src/services/postgres/driver.ts';
-import { contractImages, ensureContractImages, refusalOf, startLabelled, untilAnswered, waitForExit, type Configure } from './contract-kit.ts';
+import { docker } from '../../docker/engine.ts';
+import { mappedPort, readLogs, startExisting, stopGracefully } from '../../docker/containers.ts';
+import { preflight, scenarioKit } from '../../scenario-kit.ts';
+import { shutdownLoggedClean } from '../../targets/shutdown-evidence.ts';
+import { postgres } from './driver.ts';
+import { contractImages, ensureContractImages, refusalOf, startLabelled, untilAnswered, waitForExit, type Configure } from '../contract-kit-for-tests.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const scope = runScope.child();
