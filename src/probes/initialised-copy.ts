@@ -42,7 +42,7 @@ export async function copyInitialised(
   templateScope: RunScope,
   trialScope: RunScope,
 ): Promise<string | undefined> {
-  if (target.initialisationMarkers.length === 0 || placement.source === undefined) return undefined;
+  if (target.initialisationMarkers.length === 0 || target.quickFirstStart || placement.source === undefined) return undefined;
   if (placement.kind !== 'named-volume' && placement.kind !== 'bind-mount') return undefined;
   const { dataMount } = await dataLayoutOf(image, target.dataPaths);
   if (placement.mountPath !== dataMount) return undefined;

@@ -36,6 +36,12 @@ export interface DatabaseTarget {
   /** Lines only first-start initialisation prints: seen after a disruption, data was re-created. */
   initialisationMarkers: RegExp[];
   /**
+   * Its first start on empty storage costs little more than any start (RabbitMQ defines its
+   * node, user and vhost in a second; initdb takes many): trials start from nothing rather than
+   * from a copy of a volume initialised once, which would cost a whole start and stop per image.
+   */
+  quickFirstStart?: true;
+  /**
    * Where a server that cannot say over its connection where it keeps its data says it in its log
    * (RabbitMQ's start banner), global, the directory its first group: the last start's is read.
    */

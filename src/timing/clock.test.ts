@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { deadlineIn, PhaseTimer, sleep, stopwatch } from './clock.ts';
+import { deadlineIn, PhaseTimer, quietTimer, sleep, stopwatch } from './clock.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -41,5 +41,21 @@ describe('the clock', () => {
     await sleep(20);
     expect(soon.passed()).toBe(true);
     expect(watch.ms()).toBeGreaterThanOrEqual(19);
+  });
+
+  test('a quiet timer fires once nothing rearms it, and never after a cancel', async () => {
+    let fired = 0;
+    const quiet = quietTimer(30, () => fired++);
+    await sleep(15);
+    quiet.rearm(30);
+    await sleep(20);
+    // 35 ms since it was armed, 20 since the rearm: not yet.
+    expect(fired).toBe(0);
+    await sleep(40);
+    expect(fired).toBe(1);
+    const cancelled = quietTimer(5, () => fired++);
+    cancelled.cancel();
+    await sleep(20);
+    expect(fired).toBe(1);
   });
 });

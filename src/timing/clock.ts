@@ -54,6 +54,24 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+export interface QuietTimer {
+  /** Waits anew, `ms` from now. */
+  rearm(ms: number): void;
+  cancel(): void;
+}
+
+/** Calls onQuiet once `ms` pass without a rearm: the end of a stream that has no end marker. */
+export function quietTimer(ms: number, onQuiet: () => void): QuietTimer {
+  let timer = setTimeout(onQuiet, ms);
+  return {
+    rearm: (next) => {
+      clearTimeout(timer);
+      timer = setTimeout(onQuiet, next);
+    },
+    cancel: () => clearTimeout(timer),
+  };
+}
+
 /**
  * A trial's phases: each operation timed into the phase it belongs to. A phase timed twice adds
  * up (a stop followed by the container's removal is one "stop"); named measurements beside
