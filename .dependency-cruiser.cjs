@@ -42,6 +42,13 @@ module.exports = {
       from: { path: '^src/(timing|data|terminal)/' },
       to: { path: '^src/', pathNot: '^src/(timing|data|terminal)/|^src/errors\\.ts$' },
     },
+    {
+      name: 'engine-stands-on-the-ground-floor',
+      severity: 'error',
+      comment: 'docker/ talks to the engine for everything above it: it knows nothing of the settings, services or reports that use it.',
+      from: { path: '^src/docker/' },
+      to: { path: '^src/', pathNot: '^src/(docker|timing|data|terminal)/|^src/errors\\.ts$' },
+    },
   ],
   options: {
     parser: 'swc',

@@ -20,7 +20,7 @@ import { median } from '../src/report/stats.ts';
 import { HarnessStack } from '../src/stack/harness-stack.ts';
 import { dataLayoutOf } from '../src/storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../src/storage/placement.ts';
-import type { DatabaseTarget } from '../src/targets/target.ts';
+import type { DatabaseTarget } from '../src/services/database-target.ts';
 import { DATABASE_DRIVERS } from '../src/services/drivers.ts';
 import { epochMs, stopwatch } from '../src/timing/clock.ts';
 import { mysqlStatementMs, overheadOf, type PhaseFloor, postgresStatementMs, serverStartMs, timedLines } from '../src/timing/floor.ts';

@@ -14,7 +14,7 @@ import { runOneShot, type OneShotResult } from '../docker/one-shot.ts';
 import { docker } from '../docker/engine.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import type { CellResult, ControlResult, ItemOutcome, Observation } from '../report/model.ts';
-import { ContainerRunning } from '../targets/running-wait-strategy.ts';
+import { ContainerRunning } from '../docker/running-wait-strategy.ts';
 import { httpRequest, pollUntil } from '../web/http.ts';
 import { itemsRecord, type TrialRecord } from '../drill/assemble.ts';
 import { type ImagesDrillContext, identify, runDrill } from '../drill/drill.ts';

@@ -12,7 +12,7 @@ import type { RunScope } from '../docker/run-scope.ts';
 import { StepTimeoutError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, ItemOutcome, Observation } from '../report/model.ts';
-import { ContainerRunning } from '../targets/running-wait-strategy.ts';
+import { ContainerRunning } from '../docker/running-wait-strategy.ts';
 import { httpRequest } from '../web/http.ts';
 import { itemsRecord, type TrialRecord } from '../drill/assemble.ts';
 import { type ImagesDrillContext, identify, runDrill } from '../drill/drill.ts';

@@ -13,7 +13,7 @@ import { type DrillSpec, type ImageDrillContext, identify, placeId, type ResultP
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
 import { copyInitialised } from '../probes/initialised-copy.ts';
-import type { DatabaseTarget } from '../targets/target.ts';
+import type { DatabaseTarget } from '../services/database-target.ts';
 import { SqlProbe } from '../probes/sql-probe.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';
 import { PhaseTimer, sleep } from '../timing/clock.ts';

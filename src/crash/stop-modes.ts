@@ -18,7 +18,7 @@ import type { Stack } from '../stack/stack.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../storage/placement.ts';
 import { copyInitialised } from '../probes/initialised-copy.ts';
-import type { DatabaseTarget } from '../targets/target.ts';
+import type { DatabaseTarget } from '../services/database-target.ts';
 import { readShutdownEvidence } from '../targets/shutdown-evidence.ts';
 import { epochMs, sleep, stopwatch } from '../timing/clock.ts';
 import { identify, placeId, runDrill, type ImageDrillContext, type ResultPlace } from '../drill/drill.ts';

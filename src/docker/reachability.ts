@@ -3,7 +3,6 @@
 // behind NAT), every server looks like it never started, and each drill waits out its readiness
 // limit: a whole CI budget spent saying nothing useful. One small listener answers it in seconds.
 import { connect } from 'node:net';
-import type { ImageChoice } from '../config.ts';
 import { HarnessError } from '../errors.ts';
 import { deadlineIn, sleep } from '../timing/clock.ts';
 import { removeContainer } from './containers.ts';
@@ -51,7 +50,13 @@ function answerAt(host: string, port: number): Promise<string> {
 const CHECKED_ENV = 'PERSIST_PORTS_REACH_RUN';
 
 /** Proves published ports reach this process, once per run; returns where it connected. */
-export async function ensurePublishedPortsReach(toolbox: ImageChoice, runId: string): Promise<string | undefined> {
+/** The toolbox image as the run chose it: a stand-in ('local') is built here, never pulled. */
+interface ToolboxImage {
+  reference: string;
+  source: string;
+}
+
+export async function ensurePublishedPortsReach(toolbox: ToolboxImage, runId: string): Promise<string | undefined> {
   if (process.env[CHECKED_ENV] === runId) return undefined;
   await ensureImage(toolbox.reference, toolbox.source === 'local');
   const reached = await checkPublishedPortsReach(toolbox.reference, runLabels(runId, 'port-reachability'));

@@ -12,7 +12,7 @@ import { dataLayoutOf, whereDataLives } from '../storage/data-layout.ts';
 import { isWithin } from '../storage/paths.ts';
 import { describeMounts, prepareStorage, requirePlaced, type PlacementOptions, type StorageKind, type StoragePlacement } from '../storage/placement.ts';
 import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
-import type { DatabaseTarget } from '../targets/target.ts';
+import type { DatabaseTarget } from '../services/database-target.ts';
 import { copyInitialised } from '../probes/initialised-copy.ts';
 import { ContainerExitedError } from '../targets/wait-ready.ts';
 import { ABSENT, type Probe } from '../probes/probe.ts';

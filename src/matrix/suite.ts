@@ -4,7 +4,7 @@ import { beforeAll, describe, test } from 'vitest';
 import { MATRIX_DISRUPTIONS } from '../report/model.ts';
 import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../scenario-kit.ts';
 import { STORAGE_KINDS } from '../storage/placement.ts';
-import type { DatabaseTarget } from '../targets/target.ts';
+import type { DatabaseTarget } from '../services/database-target.ts';
 import type { HarnessConfig, ImageChoice } from '../config.ts';
 import { ensureImage } from '../docker/engine.ts';
 import { dataOutsideVolumeControl, wrongMountPathControl } from './controls.ts';

@@ -2,7 +2,7 @@
 // `docker exec`. A throttled one carries `--device-write-iops`, which testcontainers has no
 // setting for, so it is set on the engine's host config just before the container is created.
 import { HostOnlyContainer } from '../docker/host-only-container.ts';
-import { ContainerRunning } from '../targets/running-wait-strategy.ts';
+import { ContainerRunning } from '../docker/running-wait-strategy.ts';
 
 /** Where the benchmarks write: the storage under test is mounted here. */
 export const BENCH_DIR = '/bench';

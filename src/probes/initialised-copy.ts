@@ -13,7 +13,7 @@ import { SqlProbe } from './sql-probe.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import type { StoragePlacement } from '../storage/placement.ts';
-import type { DatabaseTarget } from '../targets/target.ts';
+import type { DatabaseTarget } from '../services/database-target.ts';
 
 /** Per scenario file (one worker process): target, image and data mount → the initialised volume (the target's container settings are fixed). */
 const templates = new Map<string, Promise<string>>();

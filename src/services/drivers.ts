@@ -1,7 +1,7 @@
 // The database drivers by service name, each loaded from its service's folder by the folder's
 // convention (driver.ts exports `driver`), so adding a service touches no list here. Only drills
 // and the check import this module: the audit never loads a database's client library.
-import type { DatabaseTarget } from '../targets/target.ts';
+import type { DatabaseTarget } from './database-target.ts';
 import { type DatabaseServiceName, databaseServices } from './registry.ts';
 
 async function load(name: DatabaseServiceName): Promise<[DatabaseServiceName, DatabaseTarget]> {

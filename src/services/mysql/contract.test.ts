@@ -8,7 +8,7 @@ import { docker } from '../../docker/engine.ts';
 import { preflight, scenarioKit } from '../../scenario-kit.ts';
 import { shutdownLoggedClean } from '../../targets/shutdown-evidence.ts';
 import { mysql } from './driver.ts';
-import { contractImages, ensureContractImages, refusalOf, startLabelled, untilAnswered, type Configure } from '../contract-kit-for-tests.ts';
+import { contractImages, ensureContractImages, refusalOf, startLabelled, untilAnswered, type Configure } from '../../../test/images/contract-kit.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const scope = runScope.child();

@@ -5,8 +5,8 @@ import mysql2 from 'mysql2/promise';
 import { HostOnlyContainer } from '../../docker/host-only-container.ts';
 import type { Column, Dataset, TableData } from '../../data/dataset.ts';
 import type { Fingerprint } from '../../data/fingerprint.ts';
-import { ContainerRunning } from '../../targets/running-wait-strategy.ts';
-import type { DatabaseConnection, DatabaseTarget } from '../../targets/target.ts';
+import { ContainerRunning } from '../../docker/running-wait-strategy.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../database-target.ts';
 
 const ROOT_PASSWORD = 'harness-secret';
 const DATABASE = 'harness';

@@ -8,7 +8,15 @@ import { mappedPort, readLogs, startExisting, stopGracefully } from '../../docke
 import { preflight, scenarioKit } from '../../scenario-kit.ts';
 import { shutdownLoggedClean } from '../../targets/shutdown-evidence.ts';
 import { postgres } from './driver.ts';
-import { contractImages, ensureContractImages, refusalOf, startLabelled, untilAnswered, waitForExit, type Configure } from '../contract-kit-for-tests.ts';
+import {
+  contractImages,
+  ensureContractImages,
+  refusalOf,
+  startLabelled,
+  untilAnswered,
+  waitForExit,
+  type Configure,
+} from '../../../test/images/contract-kit.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const scope = runScope.child();

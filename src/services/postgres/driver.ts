@@ -4,8 +4,8 @@ import pg from 'pg';
 import { HostOnlyContainer } from '../../docker/host-only-container.ts';
 import type { Column, Dataset, TableData } from '../../data/dataset.ts';
 import type { Fingerprint } from '../../data/fingerprint.ts';
-import { ContainerRunning } from '../../targets/running-wait-strategy.ts';
-import type { DatabaseConnection, DatabaseTarget } from '../../targets/target.ts';
+import { ContainerRunning } from '../../docker/running-wait-strategy.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../database-target.ts';
 
 const USER = 'postgres';
 const PASSWORD = 'harness-secret';

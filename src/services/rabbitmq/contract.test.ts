@@ -7,7 +7,7 @@ import { preflight, scenarioKit } from '../../scenario-kit.ts';
 import { PINNED_HOSTNAME, rabbitmq } from './driver.ts';
 import { shutdownLoggedClean } from '../../targets/shutdown-evidence.ts';
 import { waitUntilReady } from '../../targets/wait-ready.ts';
-import { startLabelled, type Configure } from '../contract-kit-for-tests.ts';
+import { startLabelled, type Configure } from '../../../test/images/contract-kit.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const image = config.images.rabbitmq.reference;

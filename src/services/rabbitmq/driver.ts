@@ -12,8 +12,8 @@ import type { Dataset } from '../../data/dataset.ts';
 import type { Fingerprint } from '../../data/fingerprint.ts';
 import { HostOnlyContainer } from '../../docker/host-only-container.ts';
 import { quietTimer } from '../../timing/clock.ts';
-import { ContainerRunning } from '../../targets/running-wait-strategy.ts';
-import type { DatabaseConnection, DatabaseTarget, Login } from '../../targets/target.ts';
+import { ContainerRunning } from '../../docker/running-wait-strategy.ts';
+import type { DatabaseConnection, DatabaseTarget, Login } from '../database-target.ts';
 
 const USER = 'persist';
 const PASSWORD = 'harness-secret';

@@ -8,8 +8,8 @@ import { createClient } from '@redis/client';
 import type { Dataset } from '../../data/dataset.ts';
 import type { Fingerprint } from '../../data/fingerprint.ts';
 import { HostOnlyContainer } from '../../docker/host-only-container.ts';
-import { ContainerRunning } from '../../targets/running-wait-strategy.ts';
-import type { DatabaseConnection, DatabaseTarget } from '../../targets/target.ts';
+import { ContainerRunning } from '../../docker/running-wait-strategy.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../database-target.ts';
 
 /** The drills' Redis: every write appended to the AOF (fsync once a second, Redis's default). */
 const DURABLE_ARGS = ['--appendonly', 'yes'];

@@ -3,7 +3,7 @@
 import { HostOnlyContainer } from '../../docker/host-only-container.ts';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { preflight, scenarioKit } from '../../scenario-kit.ts';
-import { ContainerRunning } from '../../targets/running-wait-strategy.ts';
+import { ContainerRunning } from '../../docker/running-wait-strategy.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const image = config.images.toolbox.reference;

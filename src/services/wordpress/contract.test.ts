@@ -9,7 +9,7 @@ import { preflight, scenarioKit } from '../../scenario-kit.ts';
 import { install, isInstallRedirect, waitForSite } from '../../targets/wordpress/site.ts';
 import { httpRequest } from '../../web/http.ts';
 import { DB } from '../../targets/wordpress/stack.ts';
-import { contractImages, ensureContractImages, startLabelled } from '../contract-kit-for-tests.ts';
+import { contractImages, ensureContractImages, startLabelled } from '../../../test/images/contract-kit.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const scope = runScope.child();

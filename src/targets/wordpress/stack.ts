@@ -7,7 +7,7 @@ import type { RunScope } from '../../docker/run-scope.ts';
 import { HarnessError } from '../../errors.ts';
 import { HarnessStack } from '../../stack/harness-stack.ts';
 import type { Stack } from '../../stack/stack.ts';
-import { ContainerRunning } from '../running-wait-strategy.ts';
+import { ContainerRunning } from '../../docker/running-wait-strategy.ts';
 
 export const DB = { rootPassword: 'rootpass', name: 'wordpress', user: 'wpuser', password: 'wppass', alias: 'mysql' };
 const DB_DATA_DIR = '/var/lib/mysql';

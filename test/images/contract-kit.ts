@@ -1,16 +1,16 @@
 // Helpers for the image contract tests: labelled containers that are removed afterwards, and
 // waiting for a container that is expected to exit.
 import { type GenericContainer, type StartedTestContainer } from 'testcontainers';
-import { HostOnlyContainer } from '../docker/host-only-container.ts';
-import { waitForExit as exitOf } from '../docker/containers.ts';
-import type { RunScope } from '../docker/run-scope.ts';
-import { ensureImage } from '../docker/engine.ts';
-import type { HarnessConfig, ImageTarget, UpgradePairName } from '../config.ts';
+import { HostOnlyContainer } from '../../src/docker/host-only-container.ts';
+import { waitForExit as exitOf } from '../../src/docker/containers.ts';
+import type { RunScope } from '../../src/docker/run-scope.ts';
+import { ensureImage } from '../../src/docker/engine.ts';
+import type { HarnessConfig, ImageTarget, UpgradePairName } from '../../src/config.ts';
 
 /** A service whose upgrade pair is named after it: its contract holds on both sides. */
 type ServiceWithUpgrade = Extract<UpgradePairName, ImageTarget>;
-import { ContainerRunning } from '../targets/running-wait-strategy.ts';
-import { deadlineIn, sleep } from '../timing/clock.ts';
+import { ContainerRunning } from '../../src/docker/running-wait-strategy.ts';
+import { deadlineIn, sleep } from '../../src/timing/clock.ts';
 
 export type Configure = (container: GenericContainer) => GenericContainer;
 

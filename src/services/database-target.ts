@@ -1,13 +1,14 @@
-// What the matrix runner needs from a service to prove its data: how to start it on a given
-// data directory, how to know it is ready, how to write a dataset and read a fingerprint back.
+// What a service's driver is (driver.ts in its folder exports one): what the drills and the check
+// need to prove its data: how to start it on a given data directory, how to know it is ready, how
+// to write a dataset and read a fingerprint back.
 import type { GenericContainer } from 'testcontainers';
-import type { ImageTarget } from '../config.ts';
 import type { Dataset } from '../data/dataset.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
-import type { Login } from '../services/profile.ts';
 import type { DataPaths } from '../storage/data-layout.ts';
+import type { Login } from './profile.ts';
+import type { ServiceName } from './registry.ts';
 
-export type { Login } from '../services/profile.ts';
+export type { Login } from './profile.ts';
 
 export interface DatabaseConnection {
   /** The server's own description of itself (engine and version). */
@@ -29,7 +30,7 @@ export interface DatabaseTarget {
   /** The report's `target`, e.g. "postgres". */
   name: string;
   displayName: string;
-  image: ImageTarget;
+  image: ServiceName;
   port: number;
   /** Where the official image documents its data; the image's own VOLUME decides per image. */
   dataPaths: DataPaths;
