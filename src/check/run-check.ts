@@ -48,7 +48,8 @@ export async function runCheck(options: CheckOptions, scope: RunScope, progress:
   const own = settings.services ?? {};
   progress(`audit: ${whole.findings.filter((f) => f.severity === 'error').length} error finding(s); starting a copy of ${whole.project}`);
   const only = selection.checked.length < project.services.length ? selection.checked : undefined;
-  const stack = await ComposeStack.start(scope, options, probePortsOf(audit), only);
+  // The copy is planned from the model the audit read: the project is read once.
+  const stack = await ComposeStack.start(scope, options, probePortsOf(audit), only, project.model);
   if (stack.startProblem) progress(`the copy started with a problem: ${stack.startProblem}`);
   const round: Round = {
     stack,

@@ -15,26 +15,7 @@
 import { join } from 'node:path';
 import { Document, type Node } from 'yaml';
 import { RUN_LABEL } from '../docker/labels.ts';
-
-interface PortJson {
-  target: number;
-  protocol?: string;
-}
-
-interface ServiceJson {
-  image?: string;
-  build?: unknown;
-  container_name?: string;
-  ports?: PortJson[];
-  volumes?: Array<{ type: string; source?: string; target: string; read_only?: boolean }>;
-}
-
-interface ProjectJson {
-  name: string;
-  services?: Record<string, ServiceJson>;
-  volumes?: Record<string, { name?: string; external?: boolean }>;
-  networks?: Record<string, { name?: string; external?: boolean }>;
-}
+import type { ComposeModel } from './model.ts';
 
 export interface CopyPlan {
   projectName: string;
@@ -67,7 +48,7 @@ export function copyProjectName(runId: string): string {
 }
 
 export function planCopy(resolved: unknown, options: CopyOptions): CopyPlan {
-  const project = resolved as ProjectJson;
+  const project = resolved as ComposeModel;
   const projectName = copyProjectName(options.runId);
   const labels = { [RUN_LABEL]: options.runId };
   const replaced: CopyPlan['replaced'] = [];

@@ -2,43 +2,8 @@
 // the audit needs: each service's image, configuration and mounts, and the project's volumes.
 // The canonical model has already applied overlays, profiles, interpolation and path resolution.
 import { resolve } from 'node:path';
+import type { ComposeModel, ComposeModelBuild, ComposeModelService } from './model.ts';
 import { normalise, type StorageMount } from './storage-map.ts';
-
-interface ComposeMountJson {
-  type: string;
-  source?: string;
-  target: string;
-  read_only?: boolean;
-}
-
-interface ComposeBuildJson {
-  context?: string;
-  dockerfile?: string;
-  dockerfile_inline?: string;
-  args?: Record<string, string | null>;
-  target?: string;
-}
-
-interface ComposeServiceJson {
-  image?: string;
-  build?: ComposeBuildJson;
-  environment?: Record<string, string | null>;
-  command?: string[] | string | null;
-  entrypoint?: string[] | string | null;
-  working_dir?: string;
-  hostname?: string;
-  volumes?: ComposeMountJson[];
-  tmpfs?: string[] | string;
-  volumes_from?: string[];
-  depends_on?: Record<string, unknown>;
-}
-
-interface ComposeProjectJson {
-  name: string;
-  services?: Record<string, ComposeServiceJson>;
-  volumes?: Record<string, { name?: string; external?: boolean }>;
-  'x-persist'?: unknown;
-}
 
 export interface ProjectService {
   name: string;
@@ -71,7 +36,7 @@ export interface ServiceBuild {
   target?: string;
 }
 
-function buildOf(build: ComposeBuildJson | undefined): ServiceBuild | undefined {
+function buildOf(build: ComposeModelBuild | undefined): ServiceBuild | undefined {
   if (!build?.context) return undefined;
   const dockerfile = build.dockerfile_inline === undefined ? resolve(build.context, build.dockerfile ?? 'Dockerfile') : undefined;
   return {
@@ -88,15 +53,17 @@ export interface ComposeProject {
   /** Names of project volumes fixed with `name:` instead of scoped to the project. */
   fixedVolumeNames: Set<string>;
   xPersist: unknown;
+  /** The canonical model it was read from (paths resolved): the copy of the project is planned from it, not read again. */
+  model: ComposeModel;
 }
 
 /** A string command is split as Compose splits it for exec form: on whitespace. */
-function asArgs(value: string[] | string | null | undefined): string[] | null {
+export function asArgs(value: string[] | string | null | undefined): string[] | null {
   if (value === null || value === undefined) return null;
   return Array.isArray(value) ? value : value.split(/\s+/).filter(Boolean);
 }
 
-function mountsOf(service: ComposeServiceJson, written: ComposeServiceJson | undefined, project: ComposeProjectJson): StorageMount[] {
+function mountsOf(service: ComposeModelService, written: ComposeModelService | undefined, project: ComposeModel): StorageMount[] {
   const mounts: StorageMount[] = [];
   for (const [index, entry] of (service.volumes ?? []).entries()) {
     const target = normalise(entry.target);
@@ -122,8 +89,8 @@ function mountsOf(service: ComposeServiceJson, written: ComposeServiceJson | und
 
 /** The project from its canonical model, resolved and as written (for relative bind sources). */
 export function readProject(resolved: unknown, asWritten: unknown): ComposeProject {
-  const project = resolved as ComposeProjectJson;
-  const written = asWritten as ComposeProjectJson;
+  const project = resolved as ComposeModel;
+  const written = asWritten as ComposeModel;
   const services = Object.entries(project.services ?? {}).map(
     ([name, service]): ProjectService => ({
       name,
@@ -145,5 +112,5 @@ export function readProject(resolved: unknown, asWritten: unknown): ComposeProje
   for (const [key, volume] of Object.entries(project.volumes ?? {})) {
     if (!volume.external && volume.name !== undefined && volume.name !== `${project.name}_${key}`) fixedVolumeNames.add(volume.name);
   }
-  return { name: project.name, services, fixedVolumeNames, xPersist: project['x-persist'] };
+  return { name: project.name, services, fixedVolumeNames, xPersist: project['x-persist'], model: project };
 }

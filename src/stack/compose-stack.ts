@@ -9,6 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { composeArgs, composeConfig, composeMessage, type ComposeOptions } from '../compose/compose-cli.ts';
+import type { ComposeModel } from '../compose/model.ts';
+import { asArgs } from '../compose/project.ts';
 import { planCopy, type CopyPlan } from '../compose/copy-plan.ts';
 import { redact, secretValues } from '../compose/secrets.ts';
 import type { Lifecycle } from '../compose/storage-map.ts';
@@ -24,10 +26,6 @@ import type { Replacement } from './stack.ts';
 
 const ANONYMOUS = /^[0-9a-f]{64}$/;
 const STALE_ENDPOINT = /error while removing network: .* has active endpoints/;
-
-interface ResolvedProject {
-  services?: Record<string, { environment?: Record<string, string | null>; command?: string[] | null }>;
-}
 
 export class ComposeCommandError extends HarnessError {
   constructor(command: string, message: string) {
@@ -50,12 +48,12 @@ export class ComposeStack extends ContainerStack {
   /** The project's credential values: hidden in every message repeated from Compose. */
   private readonly secrets: string[];
 
-  private constructor(options: ComposeOptions, plan: CopyPlan, resolved: ResolvedProject, folder: string, host: string, runId: string) {
+  private constructor(options: ComposeOptions, plan: CopyPlan, resolved: ComposeModel, folder: string, host: string, runId: string) {
     super();
     this.runId = runId;
     const services = Object.entries(resolved.services ?? {});
     this.environments = Object.fromEntries(services.map(([name, service]) => [name, service.environment ?? {}]));
-    this.commands = Object.fromEntries(services.map(([name, service]) => [name, service.command ?? null]));
+    this.commands = Object.fromEntries(services.map(([name, service]) => [name, asArgs(service.command)]));
     this.secrets = secretValues(Object.values(this.environments));
     this.folder = folder;
     this.options = options;
@@ -76,9 +74,11 @@ export class ComposeStack extends ContainerStack {
     ports: { probe?: Record<string, number[]>; fixed?: Record<string, number[]> } = {},
     /** The services to run (what they depend on included); every one when not given. */
     only?: readonly string[],
+    /** The project's canonical model as the audit read it; read here when not given. */
+    model?: ComposeModel,
   ): Promise<ComposeStack> {
     const folder = await scope.createHostFolder('compose-copy');
-    const resolved = (await composeConfig(project, true)) as ResolvedProject;
+    const resolved = model ?? ((await composeConfig(project, true)) as ComposeModel);
     const address = (await publishAddress()) ?? '127.0.0.1';
     const fixedPorts: Record<string, Record<number, number>> = {};
     for (const [service, containerPorts] of Object.entries(ports.fixed ?? {}))
