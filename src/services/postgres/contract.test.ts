@@ -119,6 +119,8 @@ function checkNewLayout(image: string): void {
   const env = { POSTGRES_PASSWORD: 'secret' };
   const start = (configure: Configure) =>
     startLabelled(scope, image, 'postgres-layout-contract', (c) => configure(c.withEnvironment(env).withExposedPorts(5432)));
+  /** A container expected to refuse and exit: no published port, which testcontainers would wait for after it is gone. */
+  const startRefusing = (configure: Configure) => startLabelled(scope, image, 'postgres-layout-contract', (c) => configure(c.withEnvironment(env)));
 
   describe(`postgres 18+ data layout (${image})`, () => {
     test('PGDATA lies below the one declared VOLUME, /var/lib/postgresql', async () => {
@@ -130,7 +132,7 @@ function checkNewLayout(image: string): void {
 
     test('an empty volume at the old path /var/lib/postgresql/data is refused, not silently left unused', async () => {
       const volume = await scope.createVolume('old-path');
-      const container = await start((c) => c.withBindMounts([{ source: volume, target: '/var/lib/postgresql/data' }]));
+      const container = await startRefusing((c) => c.withBindMounts([{ source: volume, target: '/var/lib/postgresql/data' }]));
       const { code, logs } = await waitForExit(container);
       expect(code).not.toBe(0);
       expect(logs).toContain('/var/lib/postgresql/data (unused mount/volume)');
