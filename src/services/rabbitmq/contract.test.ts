@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mappedPort, readLogs, stopGracefully } from '../../docker/containers.ts';
 import { docker } from '../../docker/engine.ts';
+import { standardDataset } from '../../data/dataset.ts';
 import { preflight, scenarioKit } from '../../scenario-kit.ts';
 import { PINNED_HOSTNAME, rabbitmq } from './driver.ts';
 import { shutdownLoggedClean } from '../../targets/shutdown-evidence.ts';
@@ -66,5 +67,27 @@ describe(`rabbitmq image contract (${image})`, () => {
     const nodes = await third.exec(['ls', '/var/lib/rabbitmq/mnesia']);
     expect(nodes.output).toContain(`rabbit@${PINNED_HOSTNAME}`);
     expect(nodes.output).toContain('rabbit@another-host');
+  });
+
+  test('what the driver wrote is on disk when it returns: a SIGKILL right after loses no queue and no message', async () => {
+    // The broker confirms a new queue before its metadata store has written it out; the driver
+    // waits for that, so a kill at once (as the check's kill cell does) finds every queue back.
+    const volume = await scope.createVolume('rabbitmq-contract-kill');
+    const onVolume: Configure = (c) => c.withBindMounts([{ source: volume, target: '/var/lib/rabbitmq' }]);
+    const dataset = standardDataset(200);
+    const tables = dataset.tables.map((table) => table.name);
+    const first = await start(PINNED_HOSTNAME, onVolume);
+    const writer = await connect(first);
+    await writer.write(dataset);
+    await writer.createLedger();
+    await writer.writeLedger(7);
+    const written = await writer.fingerprint(tables);
+    await docker().getContainer(first.getId()).kill({ signal: 'SIGKILL' });
+    await writer.close();
+    await docker().getContainer(first.getId()).start();
+    const reader = await connect(first);
+    expect(await reader.fingerprint(tables)).toEqual(written);
+    expect(await reader.ledgerIds()).toEqual([7]);
+    await reader.close();
   });
 });
