@@ -52,7 +52,7 @@ try {
       (text) => JSON.parse(text) as Report,
       () => undefined,
     );
-    const cells = report?.check?.cells ?? [];
+    const cells = report?.kind === 'check' ? report.check.cells : [];
     const harnessErrors = report ? report.harnessErrors : [`no report: ${result.stderr.split('\n').slice(-3).join(' ')}`];
     const record: RunRecord = {
       run,

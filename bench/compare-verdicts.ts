@@ -5,7 +5,7 @@
 //
 //   npx tsx bench/compare-verdicts.ts reports/latest/report.json [test/fixtures/golden/run-verdicts-b19b87b.json]
 import { readFile } from 'node:fs/promises';
-import type { Report } from '../src/report/model.ts';
+import { readRunReportFile } from '../src/report/read.ts';
 
 interface Golden {
   recordedFrom: string;
@@ -15,7 +15,7 @@ interface Golden {
 
 const [reportFile, goldenFile = 'test/fixtures/golden/run-verdicts-b19b87b.json'] = process.argv.slice(2);
 if (!reportFile) throw new Error('Give the report.json of the run to compare.');
-const report = JSON.parse(await readFile(reportFile, 'utf8')) as Report;
+const report = await readRunReportFile(reportFile);
 const golden = JSON.parse(await readFile(goldenFile, 'utf8')) as Golden;
 
 const now = new Map(report.results.map((r) => [r.id, `${r.status} ${r.observed}`]));

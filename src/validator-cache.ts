@@ -16,7 +16,7 @@ const CACHE_DIR = fileURLToPath(new URL('../node_modules/.cache/persistence-harn
 const require = createRequire(import.meta.url);
 
 /** The validator of the schema in `schemaFile`, from the cache when this schema and these options were compiled before. */
-export function cachedValidator<T>(schemaFile: URL, options: Pick<Options, 'allErrors' | 'strict' | 'verbose'>): ValidateFunction<T> {
+export function cachedValidator<T>(schemaFile: URL, options: Pick<Options, 'allErrors' | 'strict' | 'verbose' | 'discriminator'>): ValidateFunction<T> {
   const text = readFileSync(schemaFile, 'utf8');
   const key = createHash('sha256').update(JSON.stringify(options)).update(text).digest('hex').slice(0, 16);
   const name =

@@ -25,8 +25,8 @@ export interface CheckCommandOptions extends CheckOptions {
 type Print = (line: string) => void;
 
 function printCheck(report: Report, print: Print): void {
+  if (report.kind !== 'check') return;
   const check = report.check;
-  if (!check) return;
   for (const line of describeLeftOut(check)) print(`left out, not checked: ${line}`);
   for (const table of checkTables(check)) {
     print('');

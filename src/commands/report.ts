@@ -6,11 +6,11 @@ import { resolve } from 'node:path';
 import { DEFAULT_REGRESSION, parseThreshold } from '../config.ts';
 import { UsageError } from '../errors.ts';
 import { compareReports } from '../report/compare.ts';
-import { readReportFile } from '../report/read.ts';
+import { readReportFile, readRunReportFile } from '../report/read.ts';
 import { FORMATS, type Format } from '../report/render/formats.ts';
 import { newRunId } from '../docker/labels.ts';
 import { mergeShardReports } from '../report/merge.ts';
-import { exitCodeFor } from '../report/model.ts';
+import { exitCodeFor, type Report } from '../report/model.ts';
 import { defaultOutDir, writeReport } from '../report/write.ts';
 
 export interface ReportOptions {
@@ -36,13 +36,14 @@ export async function reportCommand(files: string[], options: ReportOptions, pri
         : 'Use `persist report reports/latest/report.json`, or --compare with two.',
     );
   }
-  let report = await readReportFile(files.at(-1)!);
+  let report: Report = await readReportFile(files.at(-1)!);
   if (options.compare) {
     const thresholds = {
       percent: parseThreshold(options.regressionPercent, DEFAULT_REGRESSION.percent, '--regression-percent'),
       ms: parseThreshold(options.regressionMs, DEFAULT_REGRESSION.ms, '--regression-ms'),
     };
-    report = { ...report, comparison: compareReports(await readReportFile(files[0]!), report, thresholds, options.failOnRegression ?? false) };
+    const current = await readRunReportFile(files.at(-1)!);
+    report = { ...current, comparison: compareReports(await readRunReportFile(files[0]!), current, thresholds, options.failOnRegression ?? false) };
   }
   const rendered = FORMATS[format].render(report);
   if (rendered === undefined)
@@ -55,7 +56,8 @@ export async function reportCommand(files: string[], options: ReportOptions, pri
     await rename(`${target}.partial`, target);
   }
   // Only a comparison asked to fail on regressions changes the exit code of a re-render.
-  return options.failOnRegression && (report.comparison?.regressions.length ?? 0) > 0 ? 1 : 0;
+  const regressions = report.kind === 'run' ? (report.comparison?.regressions.length ?? 0) : 0;
+  return options.failOnRegression && regressions > 0 ? 1 : 0;
 }
 
 function parseFormat(value: string): Format {
@@ -66,7 +68,7 @@ function parseFormat(value: string): Format {
 /** `persist report --merge`: the shards' reports as one, written in every format; its exit code is the merged verdict. */
 async function mergeCommand(files: string[], options: ReportOptions, print: (text: string) => void): Promise<number> {
   if (options.compare) throw new UsageError('--merge and --compare are two commands.', 'Merge the shards first, then compare the merged report.json.');
-  const parts = await Promise.all(files.map(async (file) => ({ file, report: await readReportFile(file) })));
+  const parts = await Promise.all(files.map(async (file) => ({ file, report: await readRunReportFile(file) })));
   const runId = newRunId();
   const merged = mergeShardReports(parts, runId);
   const written = await writeReport(merged, options.out ?? defaultOutDir(`merged-${runId}`), options.out === undefined);

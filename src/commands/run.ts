@@ -15,9 +15,9 @@ import {
 } from '../config.ts';
 import { UsageError } from '../errors.ts';
 import { loadProcedures } from '../backup/procedure.ts';
-import { readReportFile } from '../report/read.ts';
+import { readRunReportFile } from '../report/read.ts';
 import { progress, progressMode } from '../progress.ts';
-import { exitCodeFor, type Report } from '../report/model.ts';
+import { exitCodeFor, type RunReport } from '../report/model.ts';
 import { prepareOutDir } from '../report/out-dir.ts';
 import { defaultOutDir } from '../report/write.ts';
 import { runScenarios } from '../run/runner.ts';
@@ -47,12 +47,12 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
   const outDir = options.out === undefined ? fromEnv.outDir : await prepareOutDir(options.out);
   if (outDir === undefined) await prepareOutDir(dirname(defaultOutDir('run')));
   const procedureFile = options.procedure === undefined ? fromEnv.procedureFile : await checkedProcedure(options.procedure, filters);
-  let baseline: Report | undefined;
+  let baseline: RunReport | undefined;
   let baselineFile: string | undefined;
   if (options.baseline !== undefined) {
     // Checked before anything runs: a baseline that cannot be read is one sentence, not a surprise at the end.
     baselineFile = resolve(options.baseline);
-    baseline = await readReportFile(baselineFile);
+    baseline = await readRunReportFile(baselineFile);
   }
   const ci = fromEnv.ci ?? false;
   const config = configFor(

@@ -2,16 +2,16 @@ import { describe, expect, test } from 'vitest';
 import sample from './fixtures/sample-report.json' with { type: 'json' };
 import slower from './fixtures/sample-report-slower.json' with { type: 'json' };
 import { compareReports } from './compare.ts';
-import { exitCodeFor, summarise, type Report } from './model.ts';
+import { exitCodeFor, summarise, type RunReport } from './model.ts';
 import { renderHtml } from './render/html.ts';
 import { renderJunit } from './render/junit.ts';
 import { renderMarkdown } from './render/markdown.ts';
 import { reportProblems } from './validate.ts';
 
-const baseline = sample as Report;
-const current = slower as Report;
+const baseline = sample as RunReport;
+const current = slower as RunReport;
 
-function withRecovery(report: Report, id: string, medianMs: number): Report {
+function withRecovery(report: RunReport, id: string, medianMs: number): RunReport {
   const copy = structuredClone(report);
   copy.results.find((r) => r.id === id)!.timings.summary.recovery!.medianMs = medianMs;
   return copy;

@@ -3,12 +3,17 @@
 // the median got slower by more than BOTH thresholds (percent and milliseconds), so that a
 // tiny cell's jitter and a slow cell's noise do not raise alarms.
 import { DEFAULT_REGRESSION } from '../config.ts';
-import type { Comparison, Report, RegressionThresholds } from './model.ts';
+import type { Comparison, RunReport, RegressionThresholds } from './model.ts';
 import { round } from '../timing/clock.ts';
 
 export const DEFAULT_THRESHOLDS: RegressionThresholds = DEFAULT_REGRESSION;
 
-export function compareReports(baseline: Report, current: Report, thresholds: RegressionThresholds = DEFAULT_THRESHOLDS, failOnRegression = false): Comparison {
+export function compareReports(
+  baseline: RunReport,
+  current: RunReport,
+  thresholds: RegressionThresholds = DEFAULT_THRESHOLDS,
+  failOnRegression = false,
+): Comparison {
   const before = new Map(baseline.results.map((r) => [r.id, r]));
   const after = new Map(current.results.map((r) => [r.id, r]));
   const verdictChanges: Comparison['verdictChanges'] = [];

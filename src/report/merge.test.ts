@@ -2,17 +2,17 @@ import { describe, expect, test } from 'vitest';
 import { UsageError } from '../errors.ts';
 import sample from './fixtures/sample-report.json' with { type: 'json' };
 import { mergeShardReports, type ShardReport } from './merge.ts';
-import { exitCodeFor, type Report, summarise } from './model.ts';
+import { exitCodeFor, type RunReport, summarise } from './model.ts';
 import { reportProblems } from './validate.ts';
 import { renderHtml } from './render/html.ts';
 import { renderJunit } from './render/junit.ts';
 import { renderMarkdown } from './render/markdown.ts';
 
-const whole = sample as Report;
+const whole = sample as RunReport;
 
 /** The sample run cut in two as `--shard 1/2` and `--shard 2/2` would: its control with the cells before it. */
 function shards(): ShardReport[] {
-  const cut = (index: number, results: Report['results'], controls: Report['controls'], startedAt: string, finishedAt: string): ShardReport => ({
+  const cut = (index: number, results: RunReport['results'], controls: RunReport['controls'], startedAt: string, finishedAt: string): ShardReport => ({
     file: `shard-${index}/report.json`,
     report: {
       ...structuredClone(whole),

@@ -2,14 +2,14 @@
 // jobs) as one report: one verdict over every cell, each control counted once, and each
 // shard's own run and environment kept beside it.
 import { UsageError } from '../errors.ts';
-import { type ControlResult, type Report, type ShardRun, summarise } from './model.ts';
+import { type ControlResult, type RunReport, type ShardRun, summarise } from './model.ts';
 
 export interface ShardReport {
   file: string;
-  report: Report;
+  report: RunReport;
 }
 
-export function mergeShardReports(parts: readonly ShardReport[], runId: string): Report {
+export function mergeShardReports(parts: readonly ShardReport[], runId: string): RunReport {
   const shards = checkedShards(parts);
   const count = shards[0]!.report.shard!.count;
   const reports = shards.map((part) => part.report);
@@ -30,6 +30,7 @@ export function mergeShardReports(parts: readonly ShardReport[], runId: string):
   const first = reports[0]!;
   return {
     schemaVersion: first.schemaVersion,
+    kind: 'run',
     runId,
     startedAt,
     finishedAt,
@@ -59,7 +60,7 @@ function checkedShards(parts: readonly ShardReport[]): ShardReport[] {
     if (!report.shard) throw new UsageError(`${file} is not the report of a shard.`, 'Merge the reports of `persist run --shard K/N` runs.');
   }
   const [first, ...others] = parts;
-  const sameRun = (report: Report) =>
+  const sameRun = (report: RunReport) =>
     report.shard!.count === first!.report.shard!.count && JSON.stringify(report.settings) === JSON.stringify(first!.report.settings);
   const stranger = others.find((part) => !sameRun(part.report));
   if (stranger) {

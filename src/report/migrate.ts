@@ -1,23 +1,32 @@
-// Reports of earlier schema versions, read for `--baseline` and `persist report`: versions 2 and
-// 3 carried each drill's facts in a field of its own (kill, stopMode, upgrade, backup); version 4
-// keeps them under `details`, keyed by kind; version 5 only added the optional `audit` and
-// `check` sections, 6 values of `check` that a version 5 report never has, 7 the optional `performance` section, 8 the optional
-// `tests`, `shard` and `shards`, 9 drill facts of kind `devloop`, 10 says where each audited
-// service's image facts came from (before 10, always the image on the machine: the audit refused
-// to run without it), and 11 adds the registry, Dockerfile and catalogue as sources.
-import type { CellResult, DrillDetails, Report } from './model.ts';
+// Reports of earlier schema versions, read for `--baseline` and `persist report`: each is checked
+// against the schema it was written with (report.schema.vN.json), then brought to this version
+// here. A version bump adds its old schema file and one line to READ_VERSIONS.
+//  - 2 and 3 carried each drill's facts in a field of its own (kill, stopMode, upgrade, backup);
+//    4 keeps them under `details`, keyed by kind.
+//  - 5 to 11 only added optional sections or values, or values an older report implies: 5 the
+//    `audit` and `check` sections, 6 a check cell's probe, 7 `performance`, 8 `tests`, `shard`
+//    and `shards`, 9 drill facts of kind `devloop`, 10 where an audited image's facts came from,
+//    11 the registry, Dockerfile and catalogue as such sources.
+//  - 12 splits the one shape every command filled (a check carried `trials: 1` and empty
+//    results) into a document per command under one envelope, told by `kind`.
+import type { AuditReport, CellResult, CheckReport, DrillDetails, Report, RunReport } from './model.ts';
 import { SCHEMA_VERSION } from './model.ts';
 
-type CheckCell = NonNullable<Report['check']>['cells'][number];
-type AuditService = NonNullable<Report['audit']>['services'][number];
-type OldAudit = Omit<NonNullable<Report['audit']>, 'services'> & { services: Array<Omit<AuditService, 'facts'>> };
-type OldCheck = Omit<NonNullable<Report['check']>, 'cells'> & { cells: Array<Omit<CheckCell, 'probe'> & Partial<Pick<CheckCell, 'probe'>>> };
+type Audit = AuditReport['audit'];
+type Check = CheckReport['check'];
+/** Version 11: one shape for every command, the audit and the check as optional sections. */
+type V11Report = Omit<RunReport, 'schemaVersion' | 'kind'> & { schemaVersion: number; audit?: Audit; check?: Check };
+
+type CheckCell = Check['cells'][number];
+type AuditService = Audit['services'][number];
+type OldAudit = Omit<Audit, 'services'> & { services: Array<Omit<AuditService, 'facts'>> };
+type OldCheck = Omit<Check, 'cells'> & { cells: Array<Omit<CheckCell, 'probe'> & Partial<Pick<CheckCell, 'probe'>>> };
 type OldCell = Omit<CellResult, 'details'> & { kill?: object; stopMode?: object; upgrade?: object; backup?: object };
-interface OldReport extends Omit<Report, 'schemaVersion' | 'results' | 'controls'> {
-  schemaVersion: 2 | 3;
+type V3Report = Omit<V11Report, 'results' | 'controls'> & {
   results: OldCell[];
-  controls: Array<Omit<Report['controls'][number], 'cell'> & { cell: OldCell }>;
-}
+  controls: Array<Omit<RunReport['controls'][number], 'cell'> & { cell: OldCell }>;
+};
+type V10Report = Omit<V11Report, 'check' | 'audit'> & { check?: OldCheck; audit?: OldAudit | Audit };
 
 const KINDS = { kill: 'kill', stopMode: 'stop-mode', upgrade: 'upgrade', backup: 'backup' } as const;
 
@@ -29,31 +38,43 @@ function migrateCell(cell: OldCell): CellResult {
   return { ...rest, details: { kind: KINDS[field], ...facts } as DrillDetails };
 }
 
-/** A version 2 or 3 report (already validated against its own schema) as the current version. */
-export function migrateReport(old: OldReport): Report {
+/** A version 2 or 3 report as version 4 (which 5 to 10 only added to). */
+function fromV3(old: V3Report): V11Report {
   return {
     ...old,
-    schemaVersion: SCHEMA_VERSION,
     results: old.results.map(migrateCell),
     controls: old.controls.map((control) => ({ ...control, cell: migrateCell(control.cell) })),
   };
 }
 
-/**
- * A version 4 to 10 report (already validated against its own schema) as the current version:
- * each later version only added optional sections or values, or values an older report implies.
- */
-export function renumber(
-  old: Omit<Report, 'schemaVersion' | 'check' | 'audit'> & {
-    schemaVersion: 4 | 5 | 6 | 7 | 8 | 9 | 10;
-    check?: OldCheck;
-    audit?: OldAudit | NonNullable<Report['audit']>;
-  },
-): Report {
+/** A version 4 to 10 report as version 11. */
+function fromV10(old: V10Report): V11Report {
   const { check, audit, ...rest } = old;
   // Version 5's check wrote a file into each data path and nothing else; version 6 names its probe.
   const probed = check ? { check: { ...check, cells: check.cells.map((cell) => ({ probe: 'file' as const, ...cell })) } } : {};
   // Before version 10 an audit read every image on the machine, or refused to run.
   const read = audit ? { audit: { ...audit, services: audit.services.map((service) => ({ facts: { source: 'local-image' as const }, ...service })) } } : {};
-  return { ...rest, ...probed, ...read, schemaVersion: SCHEMA_VERSION };
+  return { ...rest, ...probed, ...read };
 }
+
+/** A version 11 report as the document its command writes now: a check, an audit or a run. */
+function fromV11(old: V11Report): Report {
+  const { audit, check, schemaVersion: _written, ...run } = old;
+  const { runId, startedAt, finishedAt, durationMs, tool, environment, harnessErrors } = old;
+  const envelope = <K extends Report['kind']>(kind: K) => ({
+    schemaVersion: SCHEMA_VERSION as typeof SCHEMA_VERSION,
+    kind,
+    ...{ runId, startedAt, finishedAt, durationMs, tool, environment, harnessErrors },
+  });
+  if (audit && check) return { ...envelope('check'), audit, check };
+  if (audit) return { ...envelope('audit'), audit };
+  return { ...envelope('run'), ...run };
+}
+
+/** Each older version still read: the schema file it is checked against, and how it becomes this version. */
+export const READ_VERSIONS: Readonly<Record<number, { schema: number; migrate: (old: unknown) => Report }>> = {
+  2: { schema: 3, migrate: (old) => fromV11(fromV3(old as V3Report)) },
+  3: { schema: 3, migrate: (old) => fromV11(fromV3(old as V3Report)) },
+  ...Object.fromEntries([4, 5, 6, 7, 8, 9, 10].map((version) => [version, { schema: version, migrate: (old: unknown) => fromV11(fromV10(old as V10Report)) }])),
+  11: { schema: 11, migrate: (old) => fromV11(old as V11Report) },
+};

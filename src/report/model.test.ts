@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import sample from './fixtures/sample-report.json' with { type: 'json' };
-import { exitCodeFor, summarise, type Report } from './model.ts';
+import { exitCodeFor, summarise, type RunReport } from './model.ts';
 
-const report = sample as Report;
+const report = sample as RunReport;
 
-function variant(change: (r: Report) => void): Report {
+function variant(change: (r: RunReport) => void): RunReport {
   const copy = structuredClone(report);
   change(copy);
   copy.summary = summarise(copy.results, copy.controls);

@@ -7,8 +7,6 @@ import { checkExitCode } from './check-exit-code.ts';
 import type * as S from './schema.ts';
 
 export { REPORT_SCHEMA_VERSION as SCHEMA_VERSION } from './schema-version.ts';
-/** Versions `persist report` and `--baseline` still read (migrated to this one on reading). */
-export const READABLE_SCHEMA_VERSIONS = [2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 
 export type Outcome = Static<typeof S.Outcome>;
 /**
@@ -100,7 +98,11 @@ export type Summary = Static<typeof S.Summary>;
 /** This run against a baseline run (`--baseline`, or `persist report --compare`). */
 export type Comparison = Static<typeof S.Comparison>;
 export type RegressionThresholds = Comparison['thresholds'];
+/** Every report: a run's, an audit's or a check's document under the same envelope, told by `kind`. */
 export type Report = Static<typeof S.Report>;
+export type RunReport = Static<typeof S.RunReport>;
+export type AuditReport = Static<typeof S.AuditReport>;
+export type CheckReport = Static<typeof S.CheckReport>;
 export type Audit = Static<typeof S.Audit>;
 export type AuditFinding = Static<typeof S.Finding>;
 export type Check = Static<typeof S.Check>;
@@ -142,15 +144,25 @@ export function summarise(results: CellResult[], controls: ControlResult[]): Sum
 }
 
 /** 0 all passed, 1 a verdict failed (data not as expected), 2 the harness could not run. */
-export function exitCodeFor(report: Pick<Report, 'summary' | 'harnessErrors' | 'comparison' | 'audit' | 'check' | 'performance' | 'shard'>): 0 | 1 | 2 {
+export function exitCodeFor(report: Report): 0 | 1 | 2 {
+  if (report.harnessErrors.length > 0) return 2;
+  switch (report.kind) {
+    // A check: a lost piece of needed data fails (1); a prediction that did not hold is a harness problem (2).
+    case 'check':
+      return report.check.cells.length === 0 ? 2 : checkExitCode(report.check.cells);
+    // An audit proves nothing by running: its verdict is its findings.
+    case 'audit':
+      return report.audit.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
+    case 'run':
+      return runExitCode(report);
+  }
+}
+
+function runExitCode(report: Pick<RunReport, 'summary' | 'comparison' | 'performance' | 'shard'>): 0 | 1 | 2 {
   const { summary, comparison } = report;
-  if (report.harnessErrors.length > 0 || summary.errored > 0) return 2;
+  if (summary.errored > 0) return 2;
   if (summary.controlsCaught < summary.controls) return 2;
   if (summary.failed > 0) return 1;
-  // A check: a lost piece of needed data fails (1); a prediction that did not hold is a harness problem (2).
-  if (report.check) return report.check.cells.length === 0 ? 2 : checkExitCode(report.check.cells);
-  // An audit proves nothing by running: its verdict is its findings.
-  if (report.audit) return report.audit.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
   // A performance-only run has no data verdicts: its figures and its throttle control are its result.
   // A shard dealt no cells (more shards than cells) has nothing to prove, and nothing failed.
   if (summary.total === 0 && !report.performance && report.shard?.tests !== 0) return 2;

@@ -2,7 +2,7 @@
 // report this version understands.
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
-import type { Report } from './model.ts';
+import type { Report, RunReport } from './model.ts';
 import { readableReport } from './validate.ts';
 
 /** A report.json from any run, checked against the schema of its version before it is used (and migrated when older). */
@@ -25,6 +25,15 @@ export async function readReportFile(file: string): Promise<Report> {
       `The report ${file} does not match the report schema (${problems[0]}${problems.length > 1 ? `, and ${problems.length - 1} more` : ''}).`,
       'Give a report.json written by this version of persist.',
     );
+  }
+  return report;
+}
+
+/** A run's report (a baseline, a shard to merge): an audit's or a check's is refused in one sentence. */
+export async function readRunReportFile(file: string): Promise<RunReport> {
+  const report = await readReportFile(file);
+  if (report.kind !== 'run') {
+    throw new UsageError(`The report ${file} is the report of a \`persist ${report.kind}\`, not of a run.`, 'Give the report.json of a `persist run`.');
   }
   return report;
 }

@@ -1,7 +1,7 @@
 // The report's schema, written once: the TypeScript types in model.ts are inferred from it, the
 // validator checks every report against it, and report.schema.json is generated from it (a test
 // fails when the published file is not what this module says).
-import Type, { type TSchema } from 'typebox';
+import Type, { type Static, type TSchema } from 'typebox';
 import { PHASES } from '../timing/phases.ts';
 import { STORAGE_KINDS } from '../storage/placement.ts';
 import { COMPOSE_STORAGE_KINDS, LIFECYCLE, STOP_MODES } from './vocabulary.ts';
@@ -456,37 +456,61 @@ import { REPORT_SCHEMA_VERSION } from './schema-version.ts';
 
 export { REPORT_SCHEMA_VERSION };
 
-export const Report = Type.Object(
+/** What every report carries, whichever command wrote it: which version, which run, when, on what. */
+const Envelope = {
+  schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
+    description:
+      "12: each command writes its own document under one envelope, told by `kind` (run, audit, check): an audit or a check no longer carries a run's settings, summary, results and controls. 11: the registry, a Dockerfile and the catalogue as sources of an audited image's facts. 10: each audited service says where its image's facts came from (`facts`), and a check names the services it left out (`check.leftOut`). 9: `details` of kind `devloop`. 8: optional `tests`, `shard` and `shards`. 7: an optional `performance` section. 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections. 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 11 are still read, as this version.",
+  }),
+  runId: Text,
+  startedAt: Type.String({ format: 'date-time' }),
+  finishedAt: Type.String({ format: 'date-time' }),
+  durationMs: Ms,
+  tool: Closed({ name: Text, version: Text }),
+  environment: EnvironmentFacts,
+  harnessErrors: Type.Array(Text),
+};
+
+export const RunReport = Closed(
   {
-    schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
-      description:
-        "10: each audited service says where its image's facts came from (`facts`: the image on this machine, or unread), and the audit goes on without an image it cannot read; a check names the services it left out (`check.leftOut`). 9: `details` of kind `devloop` (`persist run devloop`: edits served, restarts, the traps). 8: optional `tests` (each scenario test, its duration and the ids it recorded), `shard` (`persist run --shard K/N`) and `shards` (`persist report --merge`, the run and environment of each shard). 7: an optional `performance` section (`persist run performance`). 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections for `persist audit` and `persist check` (a Compose project on paper, and a copy of it run). 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 9 are still read.",
-    }),
-    runId: Text,
-    startedAt: Type.String({ format: 'date-time' }),
-    finishedAt: Type.String({ format: 'date-time' }),
-    durationMs: Ms,
-    tool: Closed({ name: Text, version: Text }),
+    ...Envelope,
+    kind: Type.Literal('run'),
     settings: Closed({ imageSet: Text, trials: Type.Integer({ minimum: 1 }), filters: Type.Array(Text) }),
-    environment: EnvironmentFacts,
     phaseDefinitions: PhaseDefinitions,
     summary: Summary,
     results: Type.Array(CellResult),
     controls: Type.Array(ControlResult),
-    harnessErrors: Type.Array(Text),
     comparison: Type.Optional(Comparison),
-    audit: Type.Optional(Audit),
-    check: Type.Optional(Check),
     performance: Type.Optional(Performance),
     tests: Type.Optional(Type.Array(TestRecord)),
     shard: Type.Optional(ShardFacts),
     shards: Type.Optional(Type.Array(ShardRun)),
   },
-  {
-    additionalProperties: false,
-    $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: `https://persistence-harness.dev/schemas/report-${REPORT_SCHEMA_VERSION}.json`,
-    title: 'persistence-harness report.json',
-    description: 'The report model: every other format is rendered from it. schemaVersion is bumped on any change an older reader would trip over.',
-  },
+  "`persist run`: the scenarios' cells and negative controls on the harness's own containers.",
 );
+
+export const AuditReport = Closed(
+  { ...Envelope, kind: Type.Literal('audit'), audit: Audit },
+  "`persist audit`: the user's Compose project read on paper, its findings and what each storage is predicted to keep.",
+);
+
+export const CheckReport = Closed(
+  { ...Envelope, kind: Type.Literal('check'), audit: Audit, check: Check },
+  "`persist check`: the audit's predictions, then a copy of the project run through each disruption and every owed cell observed.",
+);
+
+type AnyReport = Static<typeof RunReport> | Static<typeof AuditReport> | Static<typeof CheckReport>;
+
+/** One of the three documents, told apart by `kind` (the validator reads only the branch `kind` names). */
+export const Report = Type.Unsafe<AnyReport>({
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: `https://persistence-harness.dev/schemas/report-${REPORT_SCHEMA_VERSION}.json`,
+  title: 'persistence-harness report.json',
+  description:
+    'The report model: every other format is rendered from it. Every report has the same envelope (schemaVersion, kind, runId, times, tool, environment, harnessErrors); `kind` says which command wrote it and which document follows. schemaVersion is bumped on any change an older reader would trip over.',
+  type: 'object',
+  properties: { kind: { type: 'string', enum: ['run', 'audit', 'check'], description: 'Which command wrote the report, and so which document it is.' } },
+  required: ['kind'],
+  discriminator: { propertyName: 'kind' },
+  oneOf: [RunReport, AuditReport, CheckReport],
+});

@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import sample from './fixtures/sample-report.json' with { type: 'json' };
-import type { CellResult, Report } from './model.ts';
+import type { CellResult, RunReport } from './model.ts';
 import { describeGlanceCell, describeRecovery, glanceRecovery, storageGlance } from './storage-glance.ts';
 
-const report = sample as Report;
+const report = sample as RunReport;
 
 describe('storageGlance', () => {
   test('the persistence matrix gives restart and recreate per storage type; controls do not count', () => {

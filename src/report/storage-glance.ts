@@ -3,7 +3,7 @@
 // observed stays unknown, and disagreeing observations are shown as mixed. Negative controls
 // are left out: they break a setup on purpose, so they say nothing about the storage type.
 import { STORAGE_KINDS, type StorageKind } from '../storage/placement.ts';
-import { MATRIX_DISRUPTIONS, type MatrixDisruption, type MeasureStats, type Observation, type Report } from './model.ts';
+import { MATRIX_DISRUPTIONS, type MatrixDisruption, type MeasureStats, type Observation, type RunReport } from './model.ts';
 import { statsOf } from './stats.ts';
 
 export const GLANCE_PROPERTIES = ['survives a restart', 'survives a recreate', 'visible on the host', 'kept off disk'] as const;
@@ -25,7 +25,7 @@ const ITEM_PROPERTIES: Record<string, { property: GlanceProperty; holdsWhen: Obs
   'log intact after recreating all three': { property: 'survives a recreate', holdsWhen: 'survives' },
 };
 
-export function storageGlance(report: Pick<Report, 'results'>): Map<StorageKind, Map<GlanceProperty, GlanceCell>> {
+export function storageGlance(report: Pick<RunReport, 'results'>): Map<StorageKind, Map<GlanceProperty, GlanceCell>> {
   const glance = new Map<StorageKind, Map<GlanceProperty, GlanceCell>>();
   const note = (storage: StorageKind, property: GlanceProperty, holds: boolean) => {
     const row = glance.get(storage) ?? new Map<GlanceProperty, GlanceCell>();
@@ -58,7 +58,7 @@ export function describeGlanceCell(cell: GlanceCell | undefined): string {
  * recovery time (create + ready + verified) over every trial of every cell of that storage and
  * disruption, whatever the service. Negative controls are not results, so they are not here.
  */
-export function glanceRecovery(report: Pick<Report, 'results'>): Map<StorageKind, Partial<Record<MatrixDisruption, MeasureStats>>> {
+export function glanceRecovery(report: Pick<RunReport, 'results'>): Map<StorageKind, Partial<Record<MatrixDisruption, MeasureStats>>> {
   const recovery = new Map<StorageKind, Partial<Record<MatrixDisruption, MeasureStats>>>();
   for (const storage of STORAGE_KINDS) {
     const row: Partial<Record<MatrixDisruption, MeasureStats>> = {};

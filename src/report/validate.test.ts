@@ -3,7 +3,10 @@ import sample from './fixtures/sample-report.json' with { type: 'json' };
 import { readFileSync } from 'node:fs';
 import older from './fixtures/sample-report-v3.json' with { type: 'json' };
 import audited from './fixtures/audit-report.json' with { type: 'json' };
-import { killFacts, SCHEMA_VERSION } from './model.ts';
+import sampleV11 from './fixtures/sample-report-v11.json' with { type: 'json' };
+import auditedV11 from './fixtures/audit-report-v11.json' with { type: 'json' };
+import checkedV5 from './fixtures/check-report-v5.json' with { type: 'json' };
+import { killFacts, type RunReport, SCHEMA_VERSION } from './model.ts';
 import { publishedSchemaText, PUBLISHED_SCHEMA_FILE, X_PERSIST_SCHEMA_FILE, xPersistSchemaText } from '../publish-schemas.ts';
 import { readableReport, reportProblems } from './validate.ts';
 
@@ -55,12 +58,13 @@ describe('the report schema', () => {
     const { report, problems } = readableReport(withKill);
     expect(problems).toEqual([]);
     expect(report?.schemaVersion).toBe(SCHEMA_VERSION);
-    expect(killFacts(report!.results[0]!)?.writers).toBe(4);
+    expect(report?.kind).toBe('run');
+    expect(killFacts((report as RunReport).results[0]!)?.writers).toBe(4);
     expect(reportProblems(report)).toEqual([]);
   });
 
   test('a version 4 report still loads as it was, under the new number', () => {
-    const version4 = { ...structuredClone(sample), schemaVersion: 4 };
+    const version4 = { ...structuredClone(sampleV11), schemaVersion: 4 };
     const { report, problems } = readableReport(version4);
     expect(problems).toEqual([]);
     expect(report).toEqual(sample);
@@ -68,7 +72,7 @@ describe('the report schema', () => {
   });
 
   test('a version 6 report still loads as it was, under the new number; it cannot carry a performance section', () => {
-    const version6 = { ...structuredClone(sample), schemaVersion: 6 };
+    const version6 = { ...structuredClone(sampleV11), schemaVersion: 6 };
     const { report, problems } = readableReport(version6);
     expect(problems).toEqual([]);
     expect(report).toEqual(sample);
@@ -76,7 +80,7 @@ describe('the report schema', () => {
   });
 
   test('a version 7 report still loads as it was, under the new number; it cannot carry shards', () => {
-    const version7 = { ...structuredClone(sample), schemaVersion: 7 };
+    const version7 = { ...structuredClone(sampleV11), schemaVersion: 7 };
     const { report, problems } = readableReport(version7);
     expect(problems).toEqual([]);
     expect(report).toEqual(sample);
@@ -91,21 +95,52 @@ describe('the report schema', () => {
 
 describe('reports of the latest earlier versions', () => {
   test('a version 8 report still loads as it was, under the new number; it cannot carry development-loop facts', () => {
-    const version8 = { ...structuredClone(sample), schemaVersion: 8 };
+    const version8 = { ...structuredClone(sampleV11), schemaVersion: 8 };
     const { report, problems } = readableReport(version8);
     expect(problems).toEqual([]);
     expect(report).toEqual(sample);
-    const devloop = { ...structuredClone(sample.results[0]!), details: { kind: 'devloop' } };
+    const devloop = { ...structuredClone(sampleV11.results[0]!), details: { kind: 'devloop' } };
     expect(readableReport({ ...version8, results: [devloop] }).problems.length).toBeGreaterThan(0);
   });
 
   test("a version 9 audit reads as the current version: every service's facts came from the image on the machine", () => {
-    const version9 = structuredClone(audited) as unknown as { schemaVersion: number; audit: { services: Array<Record<string, unknown>> } };
+    const version9 = structuredClone(auditedV11) as unknown as { schemaVersion: number; audit: { services: Array<Record<string, unknown>> } };
     version9.schemaVersion = 9;
     for (const service of version9.audit.services) delete service.facts;
     const { report, problems } = readableReport(version9);
     expect(problems).toEqual([]);
     expect(report).toEqual(audited);
-    expect(readableReport({ ...version9, audit: audited.audit }).problems).toContain('/audit/services/0 must NOT have additional properties (facts)');
+    expect(readableReport({ ...version9, audit: auditedV11.audit }).problems).toContain('/audit/services/0 must NOT have additional properties (facts)');
+  });
+});
+
+describe('each command its own document under one envelope (version 12)', () => {
+  test('a version 11 run report reads as the run document: the same cells, no audit or check', () => {
+    const { report, problems } = readableReport(sampleV11);
+    expect(problems).toEqual([]);
+    expect(report).toEqual(sample);
+    expect(report?.kind).toBe('run');
+  });
+
+  test("a version 11 audit reads as the audit document: no run's settings, summary, results or controls", () => {
+    const { report, problems } = readableReport(auditedV11);
+    expect(problems).toEqual([]);
+    expect(report).toEqual(audited);
+    expect(Object.keys(report!)).not.toEqual(expect.arrayContaining(['settings']));
+    for (const field of ['settings', 'summary', 'results', 'controls', 'phaseDefinitions']) expect(report).not.toHaveProperty(field);
+  });
+
+  test('a version 5 check reads as the check document, with the audit it tested', () => {
+    const { report, problems } = readableReport(checkedV5);
+    expect(problems).toEqual([]);
+    expect(report?.kind).toBe('check');
+    expect(report).not.toHaveProperty('results');
+    expect(reportProblems(report)).toEqual([]);
+  });
+
+  test("an audit document cannot carry a run's placeholders, and a report must say its kind", () => {
+    expect(reportProblems({ ...structuredClone(audited), results: [] })).toContain('the report must NOT have additional properties (results)');
+    const { kind: _kind, ...untold } = structuredClone(sample);
+    expect(reportProblems(untold)).toContain("the report must have required property 'kind'");
   });
 });

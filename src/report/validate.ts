@@ -1,12 +1,12 @@
 // The report schema, enforced: every report the harness writes is checked against it, and
 // `persist report` and `--baseline` refuse a file that does not match. The schema comes from
-// schema.ts; reports of versions 2 to 10 are checked against the schema they were written with
-// (report.schema.v3.json to .v10.json) and then migrated.
+// schema.ts; reports of older versions are checked against the schema they were written with
+// (report.schema.vN.json) and then migrated (migrate.ts).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { Report } from './model.ts';
-import { migrateReport, renumber } from './migrate.ts';
+import { READ_VERSIONS } from './migrate.ts';
 import { cachedValidator, DATE_TIME } from '../validator-cache.ts';
 
 const require = createRequire(import.meta.url);
@@ -30,18 +30,18 @@ function lazily<T>(compile: () => ValidateFunction<T>): () => ValidateFunction<T
   };
 }
 
-const validateCurrent = lazily(() => cachedValidator<Report>(new URL('./report.schema.json', import.meta.url), { allErrors: true, strict: true }));
-const validateOld = lazily(() => compileOlder(3));
-// Versions whose reports are current ones under another number once validated by their own schema.
-const RENUMBERED: Record<number, () => ValidateFunction> = {
-  4: lazily(() => compileOlder(4)),
-  5: lazily(() => compileOlder(5)),
-  6: lazily(() => compileOlder(6)),
-  7: lazily(() => compileOlder(7)),
-  8: lazily(() => compileOlder(8)),
-  9: lazily(() => compileOlder(9)),
-  10: lazily(() => compileOlder(10)),
-};
+const validateCurrent = lazily(() =>
+  cachedValidator<Report>(new URL('./report.schema.json', import.meta.url), { allErrors: true, strict: true, discriminator: true }),
+);
+const olderValidators = new Map<number, () => ValidateFunction>();
+function validatorOf(schema: number): ValidateFunction {
+  if (!olderValidators.has(schema))
+    olderValidators.set(
+      schema,
+      lazily(() => compileOlder(schema)),
+    );
+  return olderValidators.get(schema)!();
+}
 
 function describe(errors: ErrorObject[] | null | undefined): string[] {
   return (errors ?? []).map((error) => {
@@ -64,20 +64,14 @@ export function isReport(value: unknown): value is Report {
   return reportProblems(value).length === 0;
 }
 
-const OLDER_VERSIONS = [2, 3];
-
 /** Any version still read: the report as the current version, or the problems found. */
 export function readableReport(value: unknown): { report: Report; problems: [] } | { report: undefined; problems: string[] } {
   const version = (value as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version === 'number' && OLDER_VERSIONS.includes(version)) {
-    const validate = validateOld();
+  const older = typeof version === 'number' ? READ_VERSIONS[version] : undefined;
+  if (older) {
+    const validate = validatorOf(older.schema);
     if (!validate(value)) return { report: undefined, problems: describe(validate.errors) };
-    return { report: migrateReport(value as unknown as Parameters<typeof migrateReport>[0]), problems: [] };
-  }
-  const validateOlder = typeof version === 'number' ? RENUMBERED[version]?.() : undefined;
-  if (validateOlder) {
-    if (!validateOlder(value)) return { report: undefined, problems: describe(validateOlder.errors) };
-    return { report: renumber(value as Parameters<typeof renumber>[0]), problems: [] };
+    return { report: older.migrate(value), problems: [] };
   }
   const problems = reportProblems(value);
   return problems.length === 0 ? { report: value as Report, problems: [] } : { report: undefined, problems };

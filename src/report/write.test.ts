@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import sample from './fixtures/sample-report.json' with { type: 'json' };
-import type { Report } from './model.ts';
+import type { RunReport } from './model.ts';
 import { writeReport } from './write.ts';
 
-const report = sample as Report;
+const report = sample as RunReport;
 
 describe('writing a report', () => {
   let folder: string;

@@ -1,4 +1,4 @@
-// `persist run` as a program: typed settings in, the run's Report out, in memory. It checks the
+// `persist run` as a program: typed settings in, the run's RunReport out, in memory. It checks the
 // engine and the images the chosen scenarios start, then runs their files through vitest (the
 // engine that runs them), handing every worker the settings through vitest's provide/inject; the
 // persist reporter assembles the report (and writes its files), and the runner returns it.
@@ -10,7 +10,7 @@ import { ensurePublishedPortsReach } from '../docker/reachability.ts';
 import { sweepRun } from '../docker/run-scope.ts';
 import { describeError, HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
-import type { Report } from '../report/model.ts';
+import type { RunReport } from '../report/model.ts';
 import { selectScenarios, type ScenarioInfo } from '../scenarios.ts';
 import type { Shard } from '../shard/plan.ts';
 import { runShard } from '../shard/run-shard.ts';
@@ -24,11 +24,11 @@ export interface RunSettings {
   /** The run's settings (configFor builds them from typed choices); config.filters names the scenarios, none for all. */
   config: HarnessConfig;
   /** This job's part of the cells (`--shard K/N`), and the earlier report whose durations balance the parts. */
-  shard?: { shard: Shard; baseline: Report | undefined };
+  shard?: { shard: Shard; baseline: RunReport | undefined };
 }
 
 /** Runs the chosen scenarios and returns their report; throws a HarnessError where none could be made. */
-export async function runScenarios(settings: RunSettings): Promise<Report> {
+export async function runScenarios(settings: RunSettings): Promise<RunReport> {
   const config: HarnessConfig = { ...settings.config, runId: settings.config.runId ?? newRunId() };
   const runId = config.runId as string;
   disableReaperUnlessChosen();
@@ -99,4 +99,4 @@ async function runFiles(files: string[], config: HarnessConfig, reporter: Persis
 
 // What a program needs besides the runner: its settings from typed choices, and the exit code a report means.
 export { type ConfigChoices, configFor } from '../config.ts';
-export { exitCodeFor, type Report } from '../report/model.ts';
+export { exitCodeFor, type RunReport } from '../report/model.ts';

@@ -2,7 +2,7 @@
 // so N CI jobs together run each cell exactly once. The parts are cut from vitest's own list of
 // tests (a cell is a test), not from files: one scenario file can hold half of a run's time.
 import { UsageError } from '../errors.ts';
-import type { Report } from '../report/model.ts';
+import type { RunReport } from '../report/model.ts';
 
 export interface Shard {
   index: number;
@@ -81,7 +81,7 @@ export const keyOf = (test: CollectedTest) => `${test.file} > ${test.name}`;
  * did not run weighs the median of those it did (a new cell is assumed typical); without
  * durations in the baseline (a report older than schema 8), every test weighs the same.
  */
-export function baselineWeights(baseline: Pick<Report, 'tests'>): (test: CollectedTest) => number {
+export function baselineWeights(baseline: Pick<RunReport, 'tests'>): (test: CollectedTest) => number {
   const durations = new Map((baseline.tests ?? []).map((record) => [keyOf(record), Math.max(1, record.durationMs)]));
   if (durations.size === 0) return () => 1;
   const sorted = [...durations.values()].sort((a, b) => a - b);

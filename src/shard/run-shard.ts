@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import type { TestSpecification, Vitest } from 'vitest/node';
 import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
-import type { Report, ShardFacts } from '../report/model.ts';
+import type { RunReport, ShardFacts } from '../report/model.ts';
 import { PersistReporter } from '../vitest/persist-reporter.ts';
 import { baselineWeights, type CollectedTest, type Shard, planShards, unitsOf } from './plan.ts';
 
@@ -16,7 +16,7 @@ interface Located extends CollectedTest {
 export interface ShardRunOptions {
   shard: Shard;
   /** A previous report: its test durations balance the shards. */
-  baseline: Report | undefined;
+  baseline: RunReport | undefined;
   root: string;
   /** The run's report: told which part this is, and written even when this part is empty. */
   reporter: PersistReporter;

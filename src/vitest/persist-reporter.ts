@@ -12,11 +12,11 @@ import {
   summarise,
   type CellResult,
   type ControlResult,
-  type Report,
+  type RunReport,
   type ShardFacts,
   type TestRecord,
 } from '../report/model.ts';
-import { readReportFile } from '../report/read.ts';
+import { readRunReportFile } from '../report/read.ts';
 import { compareReports } from '../report/compare.ts';
 import { describeError } from '../errors.ts';
 import { reportProblems } from '../report/validate.ts';
@@ -34,7 +34,7 @@ export class PersistReporter implements Reporter {
   /** Which part of the cells this run is (`persist run --shard K/N`), once the runner has cut it. */
   private shard: ShardFacts | undefined;
   /** The report of the run, once it has ended: what the runner returns. */
-  report: Report | undefined;
+  report: RunReport | undefined;
 
   constructor(config: HarnessConfig) {
     this.config = config;
@@ -66,8 +66,9 @@ export class PersistReporter implements Reporter {
     }
 
     const finishedAt = wallClock();
-    const report: Report = {
+    const report: RunReport = {
       schemaVersion: SCHEMA_VERSION,
+      kind: 'run',
       runId,
       startedAt: this.startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
@@ -86,7 +87,7 @@ export class PersistReporter implements Reporter {
     };
     if (config.baseline) {
       try {
-        const baseline = await readReportFile(config.baseline.file);
+        const baseline = await readRunReportFile(config.baseline.file);
         report.comparison = compareReports(baseline, report, config.baseline.thresholds, config.baseline.failOnRegression);
       } catch (error) {
         report.harnessErrors.push(`baseline: ${describeError(error)}`);

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import type { Report } from '../../src/report/model.ts';
+import type { AuditReport } from '../../src/report/model.ts';
 import { reportProblems } from '../../src/report/validate.ts';
 import { stopwatch } from '../../src/timing/clock.ts';
 
@@ -27,11 +27,11 @@ async function audit(args: string[], env: Record<string, string> = {}) {
   const watch = stopwatch();
   const result = await execa(process.execPath, ['bin/persist.js', 'audit', ...args, '--out', out], { cwd: ROOT, reject: false, env });
   const seconds = (watch.ms() / 1000).toFixed(1);
-  const report = result.exitCode === 2 ? undefined : (JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as Report);
+  const report = result.exitCode === 2 ? undefined : (JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as AuditReport);
   return { ...result, report, out, seconds };
 }
 
-const rulesBy = (report: Report | undefined) => {
+const rulesBy = (report: AuditReport | undefined) => {
   const byService = new Map<string, string[]>();
   for (const finding of report?.audit?.findings ?? []) byService.set(finding.service, [...(byService.get(finding.service) ?? []), finding.rule]);
   return Object.fromEntries(byService);
@@ -257,7 +257,7 @@ describe('a project as it sits in its repository', () => {
     expect(result.exitCode).toBe(2);
     expect(lastLine(result.stderr)).toMatch(/^persist: The project \S+ has no service to audit\. Give the Compose files that define your services/);
     expect(result.stdout).toMatch(/^NOT PASSED: the audit could not run; report: .+\/report\.md$/m);
-    const report = JSON.parse(await readFile(join(result.out, 'report.json'), 'utf8')) as Report;
+    const report = JSON.parse(await readFile(join(result.out, 'report.json'), 'utf8')) as AuditReport;
     expect(reportProblems(report)).toEqual([]);
     expect(report.harnessErrors[0]).toMatch(/has no service to audit/);
     expect(await readFile(join(result.out, 'report.junit.xml'), 'utf8')).toMatch(/<error message="The project \S+ has no service to audit/);

@@ -10,7 +10,7 @@ import Docker from 'dockerode';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import type { Report } from '../../src/report/model.ts';
+import type { CheckReport } from '../../src/report/model.ts';
 import { reportProblems } from '../../src/report/validate.ts';
 import { deadlineIn, sleep, stopwatch } from '../../src/timing/clock.ts';
 import { type LocalRegistry, startLocalRegistry } from '../stack/local-registry.ts';
@@ -35,7 +35,7 @@ async function check(file: string, more: string[] = [], env: Record<string, stri
     env: { PERSIST_QUIET: '1', ...env },
   });
   const report =
-    result.exitCode === 2 && !result.stdout.includes('report:') ? undefined : (JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as Report);
+    result.exitCode === 2 && !result.stdout.includes('report:') ? undefined : (JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as CheckReport);
   return { ...result, out, report, seconds: (watch.ms() / 1000).toFixed(1) };
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import type { Report } from '../../src/report/model.ts';
+import type { CheckReport } from '../../src/report/model.ts';
 import { reportProblems } from '../../src/report/validate.ts';
 import { readWorkflow, type WorkflowStep } from './workflow.ts';
 
@@ -74,8 +74,8 @@ describe('the example CI workflow', () => {
     expect(sarif.version).toBe('2.1.0');
     const uploaded = join(project, job.env.PERSIST_REPORT ?? '');
     for (const file of ['report.json', 'report.md', 'report.html', 'report.junit.xml']) await expect(stat(join(uploaded, file))).resolves.toBeTruthy();
-    const report = JSON.parse(await readFile(join(uploaded, 'report.json'), 'utf8')) as Report;
+    const report = JSON.parse(await readFile(join(uploaded, 'report.json'), 'utf8')) as CheckReport;
     expect(reportProblems(report)).toEqual([]);
-    expect(report.check?.cells.every((cell) => cell.status === 'passed')).toBe(true);
+    expect(report.check.cells.every((cell) => cell.status === 'passed')).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import type { Report } from '../../src/report/model.ts';
+import type { RunReport } from '../../src/report/model.ts';
 import { reportProblems } from '../../src/report/validate.ts';
 import { readWorkflow, type WorkflowStep } from './workflow.ts';
 
@@ -24,9 +24,9 @@ function persist(args: string[]) {
   return execa(process.execPath, ['bin/persist.js', ...args], { cwd: ROOT, reject: false, env: { PERSIST_QUIET: '1' } });
 }
 
-const readReport = async (folder: string) => JSON.parse(await readFile(join(folder, 'report.json'), 'utf8')) as Report;
+const readReport = async (folder: string) => JSON.parse(await readFile(join(folder, 'report.json'), 'utf8')) as RunReport;
 /** What a run proved: each cell's id with its verdict, each control's id with whether it was caught. */
-const verdicts = (report: Report) => ({
+const verdicts = (report: RunReport) => ({
   results: report.results.map((r) => `${r.id} ${r.status} ${r.observed}`).sort(),
   controls: report.controls.map((c) => `${c.id} ${c.caught ? 'caught' : 'missed'}`).sort(),
 });
@@ -79,7 +79,7 @@ describe('persist run --shard and persist report --merge', () => {
       expect(shard.shard).toMatchObject({ count: 2, balancedBy: 'baseline', baselineRunId: unsharded!.runId, ofTests: unsharded!.tests!.length });
       expect(shard.results.length).toBeGreaterThan(0);
     }
-    const names = (report: Report) => (report.tests ?? []).map((t) => `${t.file} > ${t.name}`);
+    const names = (report: RunReport) => (report.tests ?? []).map((t) => `${t.file} > ${t.name}`);
     expect([...names(first!), ...names(second!)].sort()).toEqual(names(unsharded!).sort());
     expect(together!.shards?.map((s) => [s.index, s.runId])).toEqual([
       [1, first!.runId],

@@ -9,13 +9,13 @@ import sample from '../../src/report/fixtures/sample-report.json' with { type: '
 import slower from '../../src/report/fixtures/sample-report-slower.json' with { type: 'json' };
 import performanceRun from '../../src/report/fixtures/performance-report.json' with { type: 'json' };
 import { compareReports } from '../../src/report/compare.ts';
-import type { Report } from '../../src/report/model.ts';
+import type { RunReport } from '../../src/report/model.ts';
 import { renderHtml } from '../../src/report/render/html.ts';
 
 const CHROMIUM = process.env.PERSIST_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const OUT = join(ROOT, 'reports', 'html-check');
-const report = sample as Report;
+const report = sample as RunReport;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -78,7 +78,7 @@ describe('the HTML report in headless chromium', () => {
   });
 
   test('a comparison with a baseline and a backup table render too', async () => {
-    const current = structuredClone(slower as Report);
+    const current = structuredClone(slower as RunReport);
     const backupCell = structuredClone(current.results[0]!);
     Object.assign(backupCell, {
       id: 'postgres/backup-restore/helper-tar-quiesced',
@@ -105,7 +105,7 @@ describe('the HTML report in headless chromium', () => {
   });
 
   test('the storage performance section: one chart per metric, a bar per storage type with its trial range drawn', async () => {
-    const measured = performanceRun as Report;
+    const measured = performanceRun as RunReport;
     const performance = measured.performance!;
     const { page, problems, requests } = await open('performance', renderHtml(measured));
     expect(problems).toEqual([]);

@@ -11,7 +11,7 @@ import { auditProject } from '../../src/compose/audit.ts';
 import { inspectImage } from '../../src/docker/engine.ts';
 import { freePortOn } from '../../src/docker/free-port.ts';
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import type { Report } from '../../src/report/model.ts';
+import type { AuditReport } from '../../src/report/model.ts';
 import { type LocalRegistry, startLocalRegistry } from './local-registry.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -138,7 +138,7 @@ describe('a registry that asks for a login', () => {
       reject: false,
       env: { DOCKER_CONFIG: dockerConfig, XDG_CACHE_HOME: join(project, 'cache') },
     });
-    return { ...result, report: JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as Report };
+    return { ...result, report: JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as AuditReport };
   }
 
   test("the image is read with the user's docker login; without it, it is unread and says why", async () => {

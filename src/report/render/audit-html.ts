@@ -1,10 +1,9 @@
 // The HTML body of an audit report: the verdict, then one table per service with its findings.
-import { exitCodeFor, type Report } from '../model.ts';
+import { exitCodeFor, type AuditReport, type CheckReport } from '../model.ts';
 import { auditTables, describeCounts, describeServices, SEVERITY_WORDS } from './audit-tables.ts';
 
-export function auditHtml(report: Report, esc: (text: string) => string): string {
+export function auditHtml(report: AuditReport | CheckReport, esc: (text: string) => string): string {
   const audit = report.audit;
-  if (!audit) return '';
   const ok = exitCodeFor(report) === 0;
   const badgeKind = { error: 'failed', warning: 'errored', info: 'passed' } as const;
   const services = auditTables(audit).map((table) => {

@@ -1,6 +1,6 @@
 // The Markdown of an audit report: the verdict, then per service where each data path lands and
 // what each lifecycle command does to it, and its findings with their fixes.
-import { exitCodeFor, type Report } from '../model.ts';
+import { exitCodeFor, type AuditReport, type CheckReport } from '../model.ts';
 import { auditTables, describeCounts, describeServices, SEVERITY_WORDS } from './audit-tables.ts';
 
 const SEVERITY_MARK = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
@@ -9,9 +9,8 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
-export function renderAuditMarkdown(report: Report): string {
+export function renderAuditMarkdown(report: AuditReport | CheckReport): string {
   const audit = report.audit;
-  if (!audit) return '';
   const ok = exitCodeFor(report) === 0;
   const blocks = [
     `# Persistence audit: project ${audit.project}`,

@@ -1,14 +1,14 @@
 // An audit report (the pitfalls example as persist audit wrote it) in every format.
 import { describe, expect, test } from 'vitest';
 import sample from '../fixtures/audit-report.json' with { type: 'json' };
-import { exitCodeFor, type Report } from '../model.ts';
+import { exitCodeFor, type AuditReport } from '../model.ts';
 import { reportProblems } from '../validate.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 
-const report = sample as Report;
-const clean = (): Report => {
+const report = sample as AuditReport;
+const clean = (): AuditReport => {
   const copy = structuredClone(report);
   copy.audit!.findings = copy.audit!.findings.filter((finding) => finding.severity !== 'error');
   return copy;

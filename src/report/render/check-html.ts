@@ -1,11 +1,10 @@
 // The HTML body of a check report: the verdict, then per service each data path against each
 // lifecycle command, failed and surprising cells marked, with their evidence.
-import { exitCodeFor, type Report } from '../model.ts';
+import { exitCodeFor, type CheckReport } from '../model.ts';
 import { checkCounts, checkTables, describeLeftOut } from './check-tables.ts';
 
-export function checkHtml(report: Report, esc: (text: string) => string): string {
+export function checkHtml(report: CheckReport, esc: (text: string) => string): string {
   const check = report.check;
-  if (!check) return '';
   const ok = exitCodeFor(report) === 0;
   const { passed, failed, surprises } = checkCounts(check);
   const services = checkTables(check).map((table) => {

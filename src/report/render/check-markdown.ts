@@ -1,17 +1,16 @@
 // The Markdown of a check report: the verdict, per service each data path against each lifecycle
 // command, the cells that failed or surprised with their evidence, and then the audit it tested.
-import { exitCodeFor, type Report } from '../model.ts';
+import { exitCodeFor, type CheckReport } from '../model.ts';
 import { renderAuditMarkdown } from './audit-markdown.ts';
 import { checkCounts, checkTables, describeLeftOut } from './check-tables.ts';
 import { formatMs } from './shared.ts';
 
-export function renderCheckMarkdown(report: Report): string {
+export function renderCheckMarkdown(report: CheckReport): string {
   const check = report.check;
-  if (!check) return '';
   const { passed, failed, surprises } = checkCounts(check);
   const ok = exitCodeFor(report) === 0;
   const blocks = [
-    `# Persistence check: project ${report.audit?.project ?? check.copyProject}`,
+    `# Persistence check: project ${report.audit.project ?? check.copyProject}`,
     `**${ok ? '✅ PASSED' : '❌ NOT PASSED'}**: ${passed} cell(s) passed, ${failed} failed, ${surprises} not as the audit predicted. A copy (\`${check.copyProject}\`) was run; the original was not touched.`,
     [
       '| Lifecycle command (whole copy) | Took | Problem |',

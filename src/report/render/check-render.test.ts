@@ -2,14 +2,14 @@
 // the current version) in every format.
 import { describe, expect, test } from 'vitest';
 import sample from '../fixtures/check-report.json' with { type: 'json' };
-import { exitCodeFor, type Report } from '../model.ts';
+import { exitCodeFor, type CheckReport } from '../model.ts';
 import { readableReport, reportProblems } from '../validate.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 
 const read = readableReport(sample);
-const report = read.report as Report;
+const report = read.report as CheckReport;
 
 describe('a check report', () => {
   test('a version 5 report reads as the current version; lost data fails it, a surprise alone is exit 2', () => {

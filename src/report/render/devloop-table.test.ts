@@ -2,13 +2,13 @@
 // local` at 3 trials (src/report/fixtures/devloop-report.json).
 import { describe, expect, test } from 'vitest';
 import recorded from '../fixtures/devloop-report.json' with { type: 'json' };
-import type { Report } from '../model.ts';
+import type { RunReport } from '../model.ts';
 import { reportProblems } from '../validate.ts';
 import { devloopTables } from './devloop-table.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 
-const report = recorded as unknown as Report;
+const report = recorded as unknown as RunReport;
 
 describe('development-loop tables', () => {
   test('the recorded report matches the published schema', () => {

@@ -1,7 +1,7 @@
 // The development-loop table, one per stack, shared by the Markdown and HTML renderers: how
 // each setup served edits made on the host, how long they took, whether the app restarted,
 // and how the traps behaved. Controls are rows too: their edits must never be served.
-import { devloopFacts, type CellResult, type DevloopFacts, type Report } from '../model.ts';
+import { devloopFacts, type CellResult, type DevloopFacts, type RunReport } from '../model.ts';
 import { formatMs, rowsHaving, type FactTable } from './shared.ts';
 
 const SYNTAX: Record<NonNullable<DevloopFacts['syntaxError']>['behaviour'], string> = {
@@ -40,7 +40,7 @@ function syntaxCell(facts: DevloopFacts): string {
   return `${SYNTAX[s.behaviour]}${exit}${s.logLine ? `: ${s.logLine}` : ''}; next good edit ${s.nextGoodEditServed ? 'served' : 'not served'}`;
 }
 
-export function devloopTables(report: Report): FactTable[] {
+export function devloopTables(report: RunReport): FactTable[] {
   const rows = rowsHaving(report, (result) => devloopFacts(result) !== undefined);
   const stacks = [...new Set(rows.map(({ result }) => devloopFacts(result)!.stack))];
   return stacks.map((stack) => ({

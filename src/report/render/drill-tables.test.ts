@@ -2,13 +2,13 @@
 // upgrade --images local` (src/report/fixtures/crash-upgrade-report.json).
 import { describe, expect, test } from 'vitest';
 import recorded from '../fixtures/crash-upgrade-report.json' with { type: 'json' };
-import type { Report } from '../model.ts';
+import type { RunReport } from '../model.ts';
 import { reportProblems } from '../validate.ts';
 import { renderHtml } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
 import { shortVersion, stopModeTable, upgradeTable, withoutLogPrefix } from './shared.ts';
 
-const report = recorded as unknown as Report;
+const report = recorded as unknown as RunReport;
 
 describe('stop-mode and upgrade tables', () => {
   test('the recorded report matches the published schema', () => {

@@ -2,7 +2,7 @@
 // for people deciding whether their data and backups hold. The verdict first, then the
 // storage matrix, the recovery chart, backups, controls, the evidence per result, and the
 // environment it all ran in.
-import { backupFacts, type CellResult, MATRIX_DISRUPTIONS, exitCodeFor, killFacts, type Phase, type Report, type Status } from '../model.ts';
+import { backupFacts, type CellResult, MATRIX_DISRUPTIONS, exitCodeFor, killFacts, type Phase, type Report, type RunReport, type Status } from '../model.ts';
 import { describeRegression } from '../compare.ts';
 import { auditHtml } from './audit-html.ts';
 import { checkHtml } from './check-html.ts';
@@ -23,32 +23,7 @@ const CHART_PHASES: Phase[] = ['restore', 'create', 'ready', 'verified'];
 const PHASE_COLOURS: Record<string, string> = { restore: '#8e6bbf', create: '#4f81bd', ready: '#f2a93b', verified: '#5aa469' };
 
 export function renderHtml(report: Report): string {
-  const title = report.check
-    ? `Persistence check: project ${esc(report.audit?.project ?? report.check.copyProject)}`
-    : report.audit
-      ? `Persistence audit: project ${esc(report.audit.project)}`
-      : `Persistence report: run ${esc(report.runId)}`;
-  const body = report.check
-    ? `${checkHtml(report, esc)}\n<h2>The audit it tested</h2>\n${auditHtml(report, esc)}`
-    : report.audit
-      ? auditHtml(report, esc)
-      : [
-          verdict(report),
-          shards(report),
-          comparison(report),
-          glance(report),
-          matrices(report),
-          recoveryChart(report),
-          backups(report),
-          kills(report),
-          factTable('stop-modes', stopModeTable(report)),
-          factTable('upgrades', upgradeTable(report)),
-          ...devloopTables(report).map((table, index) => factTable(`devloop-${index + 1}`, table)),
-          performanceHtml(report, esc),
-          controls(report),
-          evidence(report),
-          environment(report),
-        ].join('\n');
+  const { title, body } = documentOf(report);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -65,7 +40,42 @@ ${body}
 `;
 }
 
-function verdict(report: Report): string {
+/** Each command's own document: a check with the audit it tested, an audit, or a run. */
+function documentOf(report: Report): { title: string; body: string } {
+  switch (report.kind) {
+    case 'check':
+      return {
+        title: `Persistence check: project ${esc(report.audit.project)}`,
+        body: `${checkHtml(report, esc)}\n<h2>The audit it tested</h2>\n${auditHtml(report, esc)}`,
+      };
+    case 'audit':
+      return { title: `Persistence audit: project ${esc(report.audit.project)}`, body: auditHtml(report, esc) };
+    case 'run':
+      return { title: `Persistence report: run ${esc(report.runId)}`, body: runBody(report) };
+  }
+}
+
+function runBody(report: RunReport): string {
+  return [
+    verdict(report),
+    shards(report),
+    comparison(report),
+    glance(report),
+    matrices(report),
+    recoveryChart(report),
+    backups(report),
+    kills(report),
+    factTable('stop-modes', stopModeTable(report)),
+    factTable('upgrades', upgradeTable(report)),
+    ...devloopTables(report).map((table, index) => factTable(`devloop-${index + 1}`, table)),
+    performanceHtml(report, esc),
+    controls(report),
+    evidence(report),
+    environment(report),
+  ].join('\n');
+}
+
+function verdict(report: RunReport): string {
   const s = report.summary;
   const ok = exitCodeFor(report) === 0;
   const problems = [
@@ -87,7 +97,7 @@ ${problems.length > 0 ? `<ul class="problems">${problems.map((p) => `<li>${p}</l
 </section>`;
 }
 
-function comparison(report: Report): string {
+function comparison(report: RunReport): string {
   const c = report.comparison;
   if (!c) return '';
   const rule = `A regression is a median recovery slower by more than ${c.thresholds.percent} % and more than ${c.thresholds.ms} ms; ${c.failOnRegression ? 'regressions fail this run' : 'regressions are reported, not failed'}.`;
@@ -104,7 +114,7 @@ ${regressions.length > 0 ? `<table><thead><tr><th>Recovery regressed</th><th>Bas
 }
 
 /** The storage types at a glance: what survived each disruption and how long it took to be back. */
-function glance(report: Report): string {
+function glance(report: RunReport): string {
   const { header, rows } = glanceTable(report);
   if (rows.length === 0) return '';
   return `<section id="glance"><h2>Storage types at a glance</h2>
@@ -114,7 +124,7 @@ function glance(report: Report): string {
     .join('')}</tbody></table></section>`;
 }
 
-function matrices(report: Report): string {
+function matrices(report: RunReport): string {
   const blocks = sectionsOf(report).map(({ name, items, results }) => (items ? itemsTable(name, results) : matrixTable(name, results)));
   if (blocks.length === 0) return '';
   return `<section id="matrix"><h2>What survives</h2>${blocks.join('\n')}</section>`;
@@ -149,7 +159,7 @@ function itemsTable(scenario: string, results: CellResult[]): string {
  * One horizontal bar per result with a measured recovery: the median of each phase, stacked,
  * and a tick at the slowest trial's recovery. All bars share one scale.
  */
-function recoveryChart(report: Report): string {
+function recoveryChart(report: RunReport): string {
   const measured = report.results.filter((r) => r.timings.summary.recovery !== undefined);
   if (measured.length === 0) return '';
   const scaleMs = Math.max(...measured.map((r) => r.timings.summary.recovery!.maxMs), 1);
@@ -182,7 +192,7 @@ function recoveryChart(report: Report): string {
 </section>`;
 }
 
-function backups(report: Report): string {
+function backups(report: RunReport): string {
   const results = report.results.filter((r) => backupFacts(r) !== undefined);
   if (results.length === 0) return '';
   const median = (r: CellResult, measure: 'backup' | 'restore' | 'recovery') => {
@@ -212,7 +222,7 @@ function backups(report: Report): string {
 </section>`;
 }
 
-function kills(report: Report): string {
+function kills(report: RunReport): string {
   const rows = killRows(report).map(({ result: r, control }) => {
     const k = killFacts(r)!;
     return `<tr><td>${esc(r.target)}</td><td>${esc(r.storage)}</td><td>${esc(k.durability)}${control ? ' (control)' : ''}</td><td class="${r.status}">${STATUS_TEXT[r.status]}: ${esc(r.observed ?? '?')}</td><td>${k.writes.acknowledged}</td><td>${k.writes.lost}</td><td>${k.writes.unexpected}</td><td>${k.writes.recovered}</td><td>${k.lostPerTrial.join(', ')}</td><td>${k.crashRecovery ? 'yes' : 'no'}</td></tr>`;
@@ -237,7 +247,7 @@ function factTable(id: string, table: FactTable | undefined): string {
 </section>`;
 }
 
-function controls(report: Report): string {
+function controls(report: RunReport): string {
   if (report.controls.length === 0) return '';
   const rows = report.controls.map(
     (c) =>
@@ -249,7 +259,7 @@ function controls(report: Report): string {
 </section>`;
 }
 
-function evidence(report: Report): string {
+function evidence(report: RunReport): string {
   const all = [...report.results, ...report.controls.map((c) => ({ ...c.cell, title: `Control: ${c.title}` }))];
   const blocks = all.map((r) => {
     const phases = Object.entries(r.timings.summary).map(
@@ -278,7 +288,7 @@ function fingerprintTable(result: CellResult): string {
   return `<table class="fingerprint"><thead><tr><th>Fingerprint</th><th>Before</th><th>After</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
-function shards(report: Report): string {
+function shards(report: RunReport): string {
   const sentence = shardSentence(report);
   if (sentence) return `<p class="meta">${esc(sentence)}</p>`;
   if (!report.shards) return '';
@@ -294,7 +304,7 @@ function shards(report: Report): string {
 </section>`;
 }
 
-function environment(report: Report): string {
+function environment(report: RunReport): string {
   const engine = report.environment.engine;
   const images = report.environment.images.map(
     (i) =>

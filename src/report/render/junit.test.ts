@@ -7,11 +7,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import auditSample from '../fixtures/audit-report.json' with { type: 'json' };
 import sample from '../fixtures/sample-report.json' with { type: 'json' };
 import performanceSample from '../fixtures/performance-report.json' with { type: 'json' };
-import { summarise, type Report } from '../model.ts';
+import { type AuditReport, summarise, type RunReport } from '../model.ts';
 import { renderJunit } from './junit.ts';
 
 const SCHEMA = fileURLToPath(new URL('../../../test/fixtures/junit.xsd', import.meta.url));
-const report = sample as Report;
+const report = sample as RunReport;
 let folder: string;
 
 beforeAll(async () => {
@@ -27,7 +27,7 @@ async function validate(xml: string): Promise<{ valid: boolean; output: string }
   return { valid: run.exitCode === 0, output: String(run.all) };
 }
 
-function brokenReport(): Report {
+function brokenReport(): RunReport {
   const broken = structuredClone(report);
   const failed = broken.results[0]!;
   failed.status = 'failed';
@@ -64,11 +64,11 @@ describe('JUnit XML', () => {
   });
 
   test('a performance run validates too: its figures are testcases with their output', async () => {
-    expect(await validate(renderJunit(performanceSample as Report))).toMatchObject({ valid: true });
+    expect(await validate(renderJunit(performanceSample as RunReport))).toMatchObject({ valid: true });
   });
 
   test('an audit validates too: a testcase per service', async () => {
-    const verdict = await validate(renderJunit(auditSample as Report));
+    const verdict = await validate(renderJunit(auditSample as AuditReport));
     expect(verdict.valid, verdict.output).toBe(true);
   });
 

@@ -4,7 +4,7 @@
 // Durations are in seconds: the sum of every measured phase over the result's trials.
 import { hostname } from 'node:os';
 import { describeRegression } from '../compare.ts';
-import type { CellResult, ControlResult, Report } from '../model.ts';
+import type { AuditReport, CellResult, CheckReport, ControlResult, Report, RunReport } from '../model.ts';
 import { describeFigure, metricsOf } from './performance-tables.ts';
 import { shardRow } from './shard-tables.ts';
 
@@ -20,11 +20,12 @@ interface Case {
 export function renderJunit(report: Report): string {
   const suites = new Map<string, Case[]>();
   const add = (suite: string, testCase: Case) => suites.set(suite, [...(suites.get(suite) ?? []), testCase]);
-  for (const result of report.results) add(result.scenario, resultCase(result));
-  for (const control of report.controls) add(control.scenario, controlCase(control));
-  for (const testCase of trendCases(report)) add('trends', testCase);
-  for (const testCase of performanceCases(report)) add('performance', testCase);
-  if (report.check) for (const testCase of checkCases(report)) add('check', testCase);
+  if (report.kind === 'run') {
+    for (const result of report.results) add(result.scenario, resultCase(result));
+    for (const control of report.controls) add(control.scenario, controlCase(control));
+    for (const testCase of trendCases(report)) add('trends', testCase);
+    for (const testCase of performanceCases(report)) add('performance', testCase);
+  } else if (report.kind === 'check') for (const testCase of checkCases(report)) add('check', testCase);
   else for (const testCase of auditCases(report)) add('audit', testCase);
   if (report.harnessErrors.length > 0) {
     add('harness', {
@@ -40,12 +41,10 @@ export function renderJunit(report: Report): string {
   const totals = count(all);
   const properties = [
     ['run', report.runId],
-    ['imageSet', report.settings.imageSet],
-    ['trials', String(report.settings.trials)],
+    ['kind', report.kind],
+    ...(report.kind === 'run' ? [runSettings(report)] : []).flat(),
     ['engine', report.environment.engine ? `Docker ${report.environment.engine.version}, ${report.environment.engine.storageDriver}` : 'not reachable'],
     ...report.environment.images.map((i) => [`image.${i.target}`, `${i.reference} ${i.id ?? 'not present'}`]),
-    ...(report.shard ? [['shard', `${report.shard.index}/${report.shard.count}`]] : []),
-    ...(report.shards ?? []).map((shard) => [`shard.${shard.index}`, shardRow(shard).join('; ')]),
   ];
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -96,7 +95,7 @@ function controlCase(control: ControlResult): Case {
 }
 
 /** Against a baseline: one testcase per regression (a failure only with --fail-on-regression). */
-function trendCases(report: Report): Case[] {
+function trendCases(report: RunReport): Case[] {
   const c = report.comparison;
   if (!c) return [];
   const rule = `slower by more than ${c.thresholds.percent} % and ${c.thresholds.ms} ms than run ${c.baseline.runId}`;
@@ -112,7 +111,7 @@ function trendCases(report: Report): Case[] {
 }
 
 /** Benchmarks: one case per metric, its figures per storage type as output; a figure is never a failure. */
-function performanceCases(report: Report): Case[] {
+function performanceCases(report: RunReport): Case[] {
   const performance = report.performance;
   if (!performance) return [];
   const figures = metricsOf(performance).map(({ metric, byStorage }) => ({
@@ -127,12 +126,12 @@ function performanceCases(report: Report): Case[] {
 }
 
 /** A check: one case per service × data path × command; a lost need fails it, a broken prediction is an error. */
-function checkCases(report: Report): Case[] {
-  return (report.check?.cells ?? []).map((cell) => {
+function checkCases(report: CheckReport): Case[] {
+  return report.check.cells.map((cell) => {
     const detail = cell.evidence.join('\n');
     return {
       name: `${cell.service} ${cell.path} after ${cell.lifecycle}: ${cell.observed}`,
-      classname: `check.${report.audit?.project ?? 'project'}`,
+      classname: `check.${report.audit.project}`,
       seconds: 0,
       ...(cell.status === 'failed' ? { failure: { message: `${cell.observed}, needed ${cell.required ?? 'nothing'}`, type: 'DataLost', detail } } : {}),
       ...(cell.status === 'passed' && cell.surprise
@@ -144,9 +143,8 @@ function checkCases(report: Report): Case[] {
 }
 
 /** An audit: one case per service, failed by its error findings; warnings and notes go to its output. */
-function auditCases(report: Report): Case[] {
+function auditCases(report: AuditReport): Case[] {
   const audit = report.audit;
-  if (!audit) return [];
   return audit.services.map((service) => {
     const findings = audit.findings.filter((finding) => finding.service === service.service);
     const errors = findings.filter((finding) => finding.severity === 'error');
@@ -162,6 +160,16 @@ function auditCases(report: Report): Case[] {
       ].join('\n'),
     };
   });
+}
+
+/** A run's own properties: its settings and, for a shard or a merge, which shards. */
+function runSettings(report: RunReport): string[][] {
+  return [
+    ['imageSet', report.settings.imageSet],
+    ['trials', String(report.settings.trials)],
+    ...(report.shard ? [['shard', `${report.shard.index}/${report.shard.count}`]] : []),
+    ...(report.shards ?? []).map((shard) => [`shard.${shard.index}`, shardRow(shard).join('; ')]),
+  ];
 }
 
 function caseLines(testCase: Case): string[] {

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import sample from '../fixtures/sample-report.json' with { type: 'json' };
-import { summarise, type Report } from '../model.ts';
+import { summarise, type RunReport } from '../model.ts';
 import { renderMarkdown } from './markdown.ts';
 import { formatMs } from './shared.ts';
 
-const report = sample as Report;
+const report = sample as RunReport;
 
 describe('renderMarkdown', () => {
   test('starts with the verdict and counts', () => {

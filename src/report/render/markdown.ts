@@ -1,6 +1,17 @@
 // The Markdown report: the verdict first, then the storage × disruption matrix, the negative
 // controls, timings and the evidence behind every verdict.
-import { backupFacts, type CellResult, MATRIX_DISRUPTIONS, exitCodeFor, killFacts, PHASES, type Report, type Status, type TimedMeasure } from '../model.ts';
+import {
+  backupFacts,
+  type CellResult,
+  MATRIX_DISRUPTIONS,
+  exitCodeFor,
+  killFacts,
+  PHASES,
+  type Report,
+  type RunReport,
+  type Status,
+  type TimedMeasure,
+} from '../model.ts';
 import { renderAuditMarkdown } from './audit-markdown.ts';
 import { renderCheckMarkdown } from './check-markdown.ts';
 import { performanceMarkdown } from './performance-markdown.ts';
@@ -14,8 +25,12 @@ const STATUS_MARK: Record<Status, string> = { passed: '✅ passed', failed: '❌
 
 /** brief: the summary a CI page shows (no timings, evidence or definitions; report.md has them). */
 export function renderMarkdown(report: Report, { brief = false }: { brief?: boolean } = {}): string {
-  if (report.check) return renderCheckMarkdown(report);
-  if (report.audit) return renderAuditMarkdown(report);
+  if (report.kind === 'check') return renderCheckMarkdown(report);
+  if (report.kind === 'audit') return renderAuditMarkdown(report);
+  return renderRunMarkdown(report, brief);
+}
+
+function renderRunMarkdown(report: RunReport, brief: boolean): string {
   const details = brief ? [] : [timingsSection(report), measurementsSection(report), evidenceSection(report)];
   return [
     `# Persistence report: run ${report.runId}`,
@@ -41,7 +56,7 @@ export function renderMarkdown(report: Report, { brief = false }: { brief?: bool
     .concat('\n');
 }
 
-function verdictLine(report: Report): string {
+function verdictLine(report: RunReport): string {
   const { summary } = report;
   const counts = `${summary.passed} passed, ${summary.failed} failed, ${summary.errored} errored of ${summary.total}`;
   const controls = summary.controls > 0 ? `; negative controls caught: ${summary.controlsCaught} of ${summary.controls}` : '';
@@ -53,7 +68,7 @@ function verdictLine(report: Report): string {
   return [`**${ok ? '✅ PASSED' : '❌ NOT PASSED'}**: ${counts}${controls}${performanceCount(report.performance)}.`, ...failures].join('\n');
 }
 
-function comparisonSection(report: Report): string {
+function comparisonSection(report: RunReport): string {
   const comparison = report.comparison;
   if (!comparison) return '';
   const { percent, ms } = comparison.thresholds;
@@ -84,7 +99,7 @@ function comparisonSection(report: Report): string {
   return lines.join('\n');
 }
 
-function settingsBlock(report: Report): string {
+function settingsBlock(report: RunReport): string {
   const engine = report.environment.engine;
   const images = report.environment.images.map((i) => `\`${i.reference}\` (${i.source}, ${i.id ? i.id.replace('sha256:', '').slice(0, 12) : 'not present'})`);
   return [
@@ -94,7 +109,7 @@ function settingsBlock(report: Report): string {
   ].join('\n');
 }
 
-function shardsSection(report: Report): string {
+function shardsSection(report: RunReport): string {
   const sentence = shardSentence(report);
   if (sentence) return sentence;
   if (!report.shards) return '';
@@ -107,7 +122,7 @@ function shardsSection(report: Report): string {
   ].join('\n');
 }
 
-function glanceSection(report: Report): string {
+function glanceSection(report: RunReport): string {
   const { header, rows } = glanceTable(report);
   if (rows.length === 0) return '';
   return [
@@ -193,7 +208,7 @@ function backupSection(results: CellResult[]): string {
 }
 
 /** Crash drills: acknowledged writes after SIGKILL, per target, storage and durability setting. */
-function killSection(report: Report): string {
+function killSection(report: RunReport): string {
   const rows = killRows(report);
   if (rows.length === 0) return '';
   const lines = rows.map(({ result: r, control }) => {
@@ -227,7 +242,7 @@ function matrixCell(result: CellResult): string {
   return `${STATUS_MARK[result.status]}: ${result.observed ?? '?'} (expected ${result.expected})${time}`;
 }
 
-function controlsSection(report: Report): string {
+function controlsSection(report: RunReport): string {
   if (report.controls.length === 0) return '';
   const rows = report.controls.map(
     (c) => `| ${c.title} | ${c.sabotage} | ${c.cell.status}, observed ${c.cell.observed ?? '?'} | ${c.caught ? '✅ caught' : '❌ NOT caught'} |`,
@@ -241,7 +256,7 @@ function controlsSection(report: Report): string {
   ].join('\n');
 }
 
-function timingsSection(report: Report): string {
+function timingsSection(report: RunReport): string {
   const measures: TimedMeasure[] = [...PHASES, 'recovery'];
   const rows = report.results
     .filter((r) => Object.keys(r.timings.summary).length > 0)
@@ -261,7 +276,7 @@ function timingsSection(report: Report): string {
   ].join('\n');
 }
 
-function measurementsSection(report: Report): string {
+function measurementsSection(report: RunReport): string {
   const rows = report.results.flatMap((r) =>
     Object.entries(r.measurements ?? {}).map(([name, s]) => `| ${r.id} | ${name} | ${s.trials} | ${formatMs(s.medianMs)} | ${formatMs(s.maxMs)} |`),
   );
@@ -269,17 +284,17 @@ function measurementsSection(report: Report): string {
   return ['## Other measurements', '| Result | Measured | Samples | Median | Max |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
-function evidenceSection(report: Report): string {
+function evidenceSection(report: RunReport): string {
   const all = [...report.results, ...report.controls.map((c) => ({ ...c.cell, title: `Control: ${c.title}` }))];
   const blocks = all.map((r) => [`### ${r.title}`, `\`${r.id}\`: ${r.status}`, ...r.evidence.map((line) => `- ${line}`)].join('\n'));
   return ['## Evidence', ...blocks].join('\n\n');
 }
 
-function harnessErrorsSection(report: Report): string {
+function harnessErrorsSection(report: RunReport): string {
   if (report.harnessErrors.length === 0) return '';
   return ['## Harness errors', ...report.harnessErrors.map((e) => `- ${e}`)].join('\n');
 }
 
-function phaseDefinitionsSection(report: Report): string {
+function phaseDefinitionsSection(report: RunReport): string {
   return ['## What each phase measures', ...Object.entries(report.phaseDefinitions).map(([phase, text]) => `- **${phase}**: ${text}`)].join('\n');
 }

@@ -1,7 +1,7 @@
 // The performance section in HTML: the machine, one inline SVG chart per metric (the four
 // storage types side by side, each bar the median with the trials' range drawn across it),
 // then the same tables as the Markdown.
-import type { Report } from '../model.ts';
+import type { RunReport } from '../model.ts';
 import { describeFigure, describeMachine, describeThrottle, formatFigure, metricsOf, performanceTables } from './performance-tables.ts';
 
 type Escape = (text: string) => string;
@@ -30,7 +30,7 @@ function chart(metric: ReturnType<typeof metricsOf>[number], esc: Escape): strin
 <svg class="perf-chart" role="img" aria-label="${esc(`${label} per storage type`)}" width="${LABEL + PLOT + 160}" height="${height}" viewBox="0 0 ${LABEL + PLOT + 160} ${height}">${bars.join('')}</svg></figure>`;
 }
 
-export function performanceHtml(report: Report, esc: Escape): string {
+export function performanceHtml(report: RunReport, esc: Escape): string {
   const performance = report.performance;
   if (!performance) return '';
   const tables = performanceTables(performance).map(

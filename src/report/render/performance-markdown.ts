@@ -1,10 +1,10 @@
 // The performance section in Markdown: the machine, the tables, the throttle control, notes.
-import type { Report } from '../model.ts';
+import type { RunReport } from '../model.ts';
 import { describeMachine, describeThrottle, performanceTables } from './performance-tables.ts';
 
 const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
-export function performanceMarkdown(report: Report): string {
+export function performanceMarkdown(report: RunReport): string {
   const performance = report.performance;
   if (!performance) return '';
   const tables = performanceTables(performance).map((table) =>

@@ -2,12 +2,12 @@
 // (3 trials, full size, on this machine). The HTML charts are checked in the browser test.
 import { describe, expect, test } from 'vitest';
 import measured from '../fixtures/performance-report.json' with { type: 'json' };
-import { exitCodeFor, type Report } from '../model.ts';
+import { exitCodeFor, type RunReport } from '../model.ts';
 import { reportProblems } from '../validate.ts';
 import { renderJunit } from './junit.ts';
 import { renderMarkdown } from './markdown.ts';
 
-const report = measured as Report;
+const report = measured as RunReport;
 const performance = report.performance!;
 
 describe('a performance report', () => {

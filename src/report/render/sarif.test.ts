@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import sample from '../fixtures/audit-report.json' with { type: 'json' };
 import runSample from '../fixtures/sample-report.json' with { type: 'json' };
-import type { Report } from '../model.ts';
+import type { AuditReport, RunReport } from '../model.ts';
 import { reportProblems } from '../validate.ts';
 import { renderSarif } from './sarif.ts';
 
@@ -18,11 +18,11 @@ interface SarifLog {
   }>;
 }
 
-const audited = sample as unknown as Report;
-const audit = audited.audit as NonNullable<Report['audit']>;
+const audited = sample as unknown as AuditReport;
+const audit = audited.audit;
 
 /** The sample with its first finding located in an overlay file. */
-function located(): Report {
+function located(): AuditReport {
   const [first, ...rest] = audit.findings;
   if (!first) throw new Error('the sample has findings');
   return { ...audited, audit: { ...audit, findings: [{ ...first, location: { file: '/repo/deploy/compose.persist.yaml', line: 12, column: 9 } }, ...rest] } };
@@ -55,6 +55,6 @@ describe('the audit as SARIF', () => {
   });
 
   test('a report without an audit has no SARIF form', () => {
-    expect(renderSarif(runSample as unknown as Report)).toBeUndefined();
+    expect(renderSarif(runSample as unknown as RunReport)).toBeUndefined();
   });
 });

@@ -4,9 +4,9 @@
 // (its checkout_path), wherever in the repository the Compose files are. Pure.
 import { pathToFileURL } from 'node:url';
 import { SarifBuilder, SarifResultBuilder, SarifRuleBuilder, SarifRunBuilder } from 'node-sarif-builder';
-import type { Report } from '../model.ts';
+import type { AuditReport, Report } from '../model.ts';
 
-type Finding = NonNullable<Report['audit']>['findings'][number];
+type Finding = AuditReport['audit']['findings'][number];
 
 const LEVELS = { error: 'error', warning: 'warning', info: 'note' } as const;
 const HELP = 'https://github.com/persistence-harness/persistence-harness/blob/main/docs/audit.md#findings';
@@ -33,8 +33,8 @@ function resultOf(finding: Finding, fallbackFile: string | undefined): SarifResu
 
 /** SARIF for a report with an audit; undefined for any other report. */
 export function renderSarif(report: Report): string | undefined {
+  if (report.kind === 'run') return undefined;
   const audit = report.audit;
-  if (!audit) return undefined;
   const run = new SarifRunBuilder().initSimple({ toolDriverName: 'persist', toolDriverVersion: report.tool.version, url: HELP });
   for (const rule of [...new Set(audit.findings.map((finding) => finding.rule))].sort())
     run.addRule(new SarifRuleBuilder().initSimple({ ruleId: rule, shortDescriptionText: ruleDescription(rule), helpUri: HELP }));

@@ -1,16 +1,16 @@
 // What every format says about shards: a shard's report names its part of the run; a merged
 // report lists each shard's run and the environment it ran in, and says when they differ.
-import type { Report, ShardRun } from '../model.ts';
+import type { RunReport, ShardRun } from '../model.ts';
 
 /** One sentence for a shard's own report, or undefined for any other report. */
-export function shardSentence(report: Pick<Report, 'shard'>): string | undefined {
+export function shardSentence(report: Pick<RunReport, 'shard'>): string | undefined {
   const { shard } = report;
   if (!shard) return undefined;
   const balance = shard.balancedBy === 'baseline' ? `balanced by the test durations of run ${shard.baselineRunId ?? 'the baseline'}` : 'balanced by count';
   return `Shard ${shard.index} of ${shard.count}: ${shard.tests} of the ${shard.ofTests} tests of these scenarios, ${balance}; merge the shards with \`persist report --merge\`.`;
 }
 
-export const SHARD_COLUMNS = ['Shard', 'Run', 'Took', 'Results', 'Controls caught', 'Harness errors', 'Engine', 'Node', 'Report'] as const;
+export const SHARD_COLUMNS = ['Shard', 'Run', 'Took', 'Results', 'Controls caught', 'Harness errors', 'Engine', 'Node', 'RunReport'] as const;
 
 export function shardRow(shard: ShardRun): string[] {
   const engine = shard.environment.engine;

@@ -7,7 +7,7 @@ import {
   type ItemOutcome,
   killFacts,
   type MatrixDisruption,
-  type Report,
+  type RunReport,
   type ShutdownVerdict,
   stopModeFacts,
   upgradeFacts,
@@ -16,7 +16,7 @@ import { STORAGE_KINDS, type StorageKind } from '../../storage/placement.ts';
 import { versionPattern } from '../../services/registry.ts';
 
 /** Matrix results are grouped by target; results judged item by item, by scenario. */
-export function sectionsOf(report: Report): Array<{ name: string; items: boolean; results: CellResult[] }> {
+export function sectionsOf(report: RunReport): Array<{ name: string; items: boolean; results: CellResult[] }> {
   const sections = new Map<string, { name: string; items: boolean; results: CellResult[] }>();
   for (const result of report.results) {
     // Backup, crash, stop-mode and upgrade drills have tables of their own.
@@ -56,7 +56,7 @@ export function itemGrid(results: CellResult[]): { items: string[]; cell: (resul
 }
 
 /** Results and controls alike that carry one kind of drill facts: one row each. */
-export function rowsHaving(report: Report, has: (result: CellResult) => boolean): Array<{ result: CellResult; control: boolean }> {
+export function rowsHaving(report: RunReport, has: (result: CellResult) => boolean): Array<{ result: CellResult; control: boolean }> {
   return [
     ...report.results.filter(has).map((result) => ({ result, control: false })),
     ...report.controls.filter((c) => has(c.cell)).map((c) => ({ result: c.cell, control: true })),
@@ -64,7 +64,7 @@ export function rowsHaving(report: Report, has: (result: CellResult) => boolean)
 }
 
 /** Crash drills, results and controls alike: one row each, with what the kill did to acknowledged writes. */
-export function killRows(report: Report): Array<{ result: CellResult; control: boolean }> {
+export function killRows(report: RunReport): Array<{ result: CellResult; control: boolean }> {
   return rowsHaving(report, (r) => killFacts(r) !== undefined);
 }
 
@@ -87,7 +87,7 @@ const SHUTDOWN_TEXT: Record<ShutdownVerdict, string> = {
   unknown: 'neither in the log',
 };
 
-export function stopModeTable(report: Report): FactTable | undefined {
+export function stopModeTable(report: RunReport): FactTable | undefined {
   const rows = rowsHaving(report, (r) => stopModeFacts(r) !== undefined).map(({ result, control }) => {
     const s = stopModeFacts(result)!;
     const create = result.timings.summary.create?.medianMs;
@@ -140,7 +140,7 @@ const IN_PLACE_TEXT = {
   'data-differs': 'ran, data differs',
 } as const;
 
-export function upgradeTable(report: Report): FactTable | undefined {
+export function upgradeTable(report: RunReport): FactTable | undefined {
   const rows = rowsHaving(report, (r) => upgradeFacts(r) !== undefined).map(({ result, control }) => {
     const u = upgradeFacts(result)!;
     const wordpress = u.wordpress
@@ -180,7 +180,7 @@ export function upgradeTable(report: Report): FactTable | undefined {
  * The first table of a run's report: per storage type, what survived each disruption and how
  * long it took to be back, then what else was observed of it. One row per storage type observed.
  */
-export function glanceTable(report: Report): { header: string[]; rows: string[][] } {
+export function glanceTable(report: RunReport): { header: string[]; rows: string[][] } {
   const glance = storageGlance(report);
   const recovery = glanceRecovery(report);
   const header = [
