@@ -40,6 +40,8 @@ describe('the clock', () => {
     const soon = deadlineIn(5);
     await sleep(20);
     expect(soon.passed()).toBe(true);
+    expect(soon.remainingMs()).toBe(0);
+    expect(deadlineIn(60_000).remainingMs()).toBeGreaterThan(50_000);
     expect(watch.ms()).toBeGreaterThanOrEqual(19);
   });
 

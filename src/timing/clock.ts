@@ -21,11 +21,13 @@ export function stopwatch(): Stopwatch {
 
 export interface Deadline {
   passed(): boolean;
+  /** What is left of it, 0 once it has passed. */
+  remainingMs(): number;
 }
 
 export function deadlineIn(ms: number): Deadline {
   const end = performance.now() + ms;
-  return { passed: () => performance.now() > end };
+  return { passed: () => performance.now() > end, remainingMs: () => Math.max(0, end - performance.now()) };
 }
 
 /** The wall clock in ms since the epoch: for the engine's event filters and run ids, never for durations. */

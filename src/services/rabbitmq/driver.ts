@@ -11,7 +11,7 @@ import amqp from 'amqplib';
 import type { Dataset } from '../../data/dataset.ts';
 import type { Fingerprint } from '../../data/fingerprint.ts';
 import { HostOnlyContainer } from '../../docker/host-only-container.ts';
-import { quietTimer, sleep } from '../../timing/clock.ts';
+import { deadlineIn, quietTimer, sleep } from '../../timing/clock.ts';
 import { ContainerRunning } from '../../docker/running-wait-strategy.ts';
 import type { DatabaseConnection, DatabaseTarget, Login } from '../database-target.ts';
 
@@ -130,13 +130,14 @@ class RabbitmqConnection implements DatabaseConnection {
   }
 
   async write(dataset: Dataset): Promise<void> {
-    await this.declare(dataset.tables.map((table) => queueOf(table.name)));
+    const declared = await this.declare(dataset.tables.map((table) => queueOf(table.name)));
     for (const table of dataset.tables) {
       await this.publish(
         queueOf(table.name),
         table.rows.map((row) => ({ id: String(row[0]), body: row.map(String).join('\t') })),
       );
     }
+    await declared.onDisk();
   }
 
   async fingerprint(tableNames: string[]): Promise<Fingerprint> {
@@ -155,7 +156,7 @@ class RabbitmqConnection implements DatabaseConnection {
   }
 
   async createLedger(): Promise<void> {
-    await this.declare([LEDGER_QUEUE]);
+    await (await this.declare([LEDGER_QUEUE])).onDisk();
   }
 
   async writeLedger(id: number): Promise<void> {
@@ -177,9 +178,12 @@ class RabbitmqConnection implements DatabaseConnection {
     return channel;
   }
 
-  /** Declares the durable queues the broker does not have yet, and returns once their declarations are on disk. */
-  private async declare(queues: string[]): Promise<void> {
-    const created: string[] = [];
+  /**
+   * Declares the durable queues the broker does not have yet; onDisk() returns once those
+   * declarations are on disk (the publishing in between counts towards the wait).
+   */
+  private async declare(queues: string[]): Promise<{ onDisk(): Promise<void> }> {
+    let created = 0;
     for (const queue of queues) {
       // A missing queue closes the channel with 404, so each question gets its own channel.
       const probe = await this.channel();
@@ -192,9 +196,10 @@ class RabbitmqConnection implements DatabaseConnection {
       const channel = await this.channel();
       await channel.assertQueue(queue, { durable: true });
       await channel.close();
-      created.push(queue);
+      created++;
     }
-    if (created.length > 0) await Promise.race([sleep(DECLARATION_ON_DISK_MS), this.gone]);
+    const settled = deadlineIn(created > 0 ? DECLARATION_ON_DISK_MS : 0);
+    return { onDisk: () => Promise.race([sleep(settled.remainingMs()), this.gone]) };
   }
 
   /** Declares the durable queue and publishes each message, then waits until the broker has confirmed them all. */
