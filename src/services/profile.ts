@@ -2,6 +2,8 @@
 // its data and how that moves, what the drills can do with it, and how the check logs in. Pure
 // data and pure functions, so the CLI loads every profile at once; the driver, which needs the
 // database's client library, is loaded only where it is used.
+import type { CatalogueEntry } from './catalogue-entry.ts';
+
 /** The Debian releases the stand-ins are built on: each has images/base/<suite>.conf. */
 export const SUITES = ['bookworm', 'trixie'] as const;
 export type Suite = (typeof SUITES)[number];
@@ -71,6 +73,11 @@ export interface ServiceProfile {
   official: string;
   standIn: StandInBuild;
   storage: StorageProfile;
+  /**
+   * Where the official image, and images built FROM it, keep their data, as their builds say
+   * (read at a pinned commit): the audit's facts for such an image it cannot read.
+   */
+  catalogue?: readonly CatalogueEntry[];
   /** The data drills' capabilities; the service's driver module supplies the how. */
   capabilities: {
     /**

@@ -3,66 +3,19 @@
 // commit it was read at. The audit uses an entry for an image it cannot read, and beside an image
 // it did read, to know data paths that no VOLUME declares (Grafana, Elasticsearch) and VOLUMEs
 // that hold no data in the usual setup (Mongo's /data/configdb). Facts only: no text is copied.
+import { githubFile as gh } from '../../services/catalogue-entry.ts';
+import { SERVICE_NAMES, SERVICES, type ServiceProfile } from '../../services/registry.ts';
 import type { CatalogueEntry } from './entry.ts';
 
-const gh = (repository: string, commit: string, path: string) => ({ url: `https://github.com/${repository}/blob/${commit}/${path}`, commit });
-/** A folder: the Dockerfile and the entrypoint script beside it. */
-const ghFolder = (repository: string, commit: string, path: string) => ({ url: `https://github.com/${repository}/tree/${commit}/${path}`, commit });
-
-const POSTGRES = ghFolder('docker-library/postgres', '6edb0a8c4def40c371514b34aef9037ec82d9110', '18/bookworm');
-/** Before 18: PGDATA and the VOLUME at /var/lib/postgresql/data; from 18: PGDATA under /var/lib/postgresql/18, the VOLUME at /var/lib/postgresql, and the entrypoint refuses a mount at the old path (docker-entrypoint.sh, "unused mount/volume"). */
-const POSTGRES_LAYOUTS: CatalogueEntry['layouts'] = [
-  { until: '17', volumes: ['/var/lib/postgresql/data'], env: { PGDATA: '/var/lib/postgresql/data' } },
-  { volumes: ['/var/lib/postgresql'], env: { PGDATA: '/var/lib/postgresql/18/docker' }, refusesFormerMount: true, entrypoint: 'docker-entrypoint.sh' },
-];
+/** A service's own entries, judged by its profile. */
+const SERVICE_ENTRIES: readonly CatalogueEntry[] = SERVICE_NAMES.flatMap((name) => {
+  const profile: ServiceProfile = SERVICES[name];
+  return (profile.catalogue ?? []).map((entry) => ({ ...entry, profile: name }));
+});
 
 export const CATALOGUE: readonly CatalogueEntry[] = [
-  // Databases the harness drives itself: data paths come from its service profile (src/services/registry.ts).
-  { repositories: ['postgres'], profile: 'postgres', layouts: POSTGRES_LAYOUTS, source: POSTGRES },
-  {
-    repositories: ['postgis/postgis'],
-    profile: 'postgres',
-    note: 'built FROM the official postgres image of the same major version',
-    layouts: POSTGRES_LAYOUTS,
-    source: gh('postgis/docker-postgis', '51b35550144e6bf1c97a8dc7530b8eaa212180bf', '17-3.5/Dockerfile'),
-  },
-  {
-    repositories: ['timescale/timescaledb', 'timescale/timescaledb-ha'],
-    profile: 'postgres',
-    note: 'built FROM the official postgres alpine image of the same major version',
-    layouts: POSTGRES_LAYOUTS,
-    source: gh('timescale/timescaledb-docker', '029292c030646f1ce91e0aef88025b65dc6200b0', 'Dockerfile'),
-  },
-  {
-    repositories: ['mysql'],
-    profile: 'mysql',
-    layouts: [{ volumes: ['/var/lib/mysql'] }],
-    source: gh('docker-library/mysql', '7f30fdb0738041fc5125e8218e393e0a891243e9', '8.4/Dockerfile.oracle'),
-  },
-  {
-    repositories: ['mariadb'],
-    profile: 'mysql',
-    layouts: [{ volumes: ['/var/lib/mysql'] }],
-    source: gh('MariaDB/mariadb-docker', '1b6429ba3544e134715c15f8c56cc6f665f827c9', '11.4/Dockerfile'),
-  },
-  {
-    repositories: ['redis'],
-    profile: 'redis',
-    layouts: [{ volumes: ['/data'], workingDir: '/data' }],
-    source: gh('docker-library/redis', 'e92049967d6baa9b4b3d6fd950553e6458e61f13', '7.2/debian/Dockerfile'),
-  },
-  {
-    repositories: ['wordpress'],
-    profile: 'wordpress',
-    layouts: [{ volumes: ['/var/www/html'], workingDir: '/var/www/html' }],
-    source: gh('docker-library/wordpress', 'bf223d1c2087b0b2c3b86eefa830fe4bbc2bce07', 'Dockerfile.template'),
-  },
-  {
-    repositories: ['nginx'],
-    profile: 'nginx',
-    layouts: [{ volumes: [] }],
-    source: gh('nginx/docker-nginx', '0d7f4380c735af5009aa364e27fafecd958fd4fa', 'mainline/debian/Dockerfile'),
-  },
+  // Images the harness drives itself: in their service folders (src/services/<name>/profile.ts).
+  ...SERVICE_ENTRIES,
   // Databases and stores
   {
     repositories: ['mongo'],
@@ -129,12 +82,6 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     note: "the image keeps databases under /var/opt/mssql (data, log, secrets); its build is not public: read from the maintainers' container repository",
     layouts: [{ volumes: [], dataPaths: [{ path: '/var/opt/mssql' }] }],
     source: gh('microsoft/mssql-docker', 'd7e572d6c8b761ec855c9337a08e0d88b0a5002a', 'linux/preview/CentOS/Dockerfile'),
-  },
-  {
-    repositories: ['rabbitmq'],
-    note: 'the node keeps its database in a folder named after the node, rabbit@HOSTNAME: a container with another hostname starts on an empty one',
-    layouts: [{ volumes: ['/var/lib/rabbitmq'], env: { RABBITMQ_DATA_DIR: '/var/lib/rabbitmq' }, dataPaths: [{ path: '/var/lib/rabbitmq' }] }],
-    source: gh('docker-library/rabbitmq', '9193c1de6d32046e0c1132841a7a4995b0dc32e0', '4.1/ubuntu/Dockerfile'),
   },
   {
     repositories: ['eclipse-mosquitto'],

@@ -1,48 +1,11 @@
-// The shape of one catalogue entry: what an image's own build says about where it keeps data.
+// The audit's catalogue entry: the shape a service's folder writes its images' facts in, and for
+// those entries the service whose profile judges the image (postgis as postgres).
+import type { CatalogueEntry as ImageEntry } from '../../services/catalogue-entry.ts';
 import type { ServiceName } from '../../services/registry.ts';
 
-/** One place an image keeps data, and what in the service's settings moves it or turns it off. */
-export interface CataloguedPath {
-  /** The default path ('' where only a flag names one, as Traefik's ACME storage). */
-  path: string;
-  /** A variable that, set by the service or the image, names the path instead. */
-  env?: string;
-  /** A command-line flag whose value names the path instead (`--dbpath`, `--storage.tsdb.path`). */
-  flag?: string;
-  /** A pattern of flag names whose value is a data path (Traefik's `--certificatesresolvers.NAME.acme.storage`). */
-  flagPattern?: string;
-  /** The path is used only when this flag is on the command line (Mongo's config server). */
-  whenFlag?: string;
-  /** The path is not used when this flag is on the command line. */
-  unlessFlag?: string;
-}
+export type { CataloguedPath, CatalogueLayout } from '../../services/catalogue-entry.ts';
 
-/** What a range of versions of the image declares and where it keeps data. */
-export interface CatalogueLayout {
-  /** The last major version this layout holds for; none for the current layout. */
-  until?: string;
-  /** The image's VOLUMEs. */
-  volumes: readonly string[];
-  /** The image's ENV that decide where data goes (PGDATA, GF_PATHS_DATA). */
-  env?: Readonly<Record<string, string>>;
-  workingDir?: string;
-  /** Where it keeps data; absent where the harness's own service profile says (profile). */
-  dataPaths?: readonly CataloguedPath[];
-  /** The entrypoint refuses to start with a mount at the data directory an earlier layout used. */
-  refusesFormerMount?: boolean;
-  /** The entrypoint script that refusal was read in. */
-  entrypoint?: string;
-}
-
-export interface CatalogueEntry {
-  /** Repositories as an image reference names them, without registry host or `library/`; `owner/*` for a family. */
-  repositories: readonly string[];
+export interface CatalogueEntry extends ImageEntry {
   /** The harness's own service profile that judges it (its data directory, PGDATA, --datadir). */
   profile?: ServiceName;
-  /** What a reader should know that the paths do not say. */
-  note?: string;
-  /** Oldest first; the last has no `until`. */
-  layouts: readonly CatalogueLayout[];
-  /** The file the facts were read from, at the commit they were read at. */
-  source: { url: string; commit: string };
 }

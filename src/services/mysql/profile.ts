@@ -1,5 +1,6 @@
 // MySQL and MariaDB: the official images' contract, as src/services/profile.ts describes a service.
 import { CHECK_DATABASE, firstSet, type LoginOutcome, saysYes, type ServiceEnvironment, type ServiceProfile, standIn } from '../profile.ts';
+import { githubFile } from '../catalogue-entry.ts';
 
 /** As the official mysql and mariadb entrypoints read them: root's password, or a user with its database. */
 function login(env: ServiceEnvironment): LoginOutcome {
@@ -33,4 +34,17 @@ export const mysql = {
     backupSubject: 'mysql',
     login,
   },
+  // The official image, and images built FROM it, as their builds say (the audit's facts where it cannot read the image).
+  catalogue: [
+    {
+      repositories: ['mysql'],
+      layouts: [{ volumes: ['/var/lib/mysql'] }],
+      source: githubFile('docker-library/mysql', '7f30fdb0738041fc5125e8218e393e0a891243e9', '8.4/Dockerfile.oracle'),
+    },
+    {
+      repositories: ['mariadb'],
+      layouts: [{ volumes: ['/var/lib/mysql'] }],
+      source: githubFile('MariaDB/mariadb-docker', '1b6429ba3544e134715c15f8c56cc6f665f827c9', '11.4/Dockerfile'),
+    },
+  ],
 } as const satisfies ServiceProfile;

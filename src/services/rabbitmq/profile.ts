@@ -1,5 +1,6 @@
 // RabbitMQ: the official image's contract, as src/services/profile.ts describes a service.
 import { firstSet, type LoginOutcome, type ServiceEnvironment, type ServiceProfile, standIn } from '../profile.ts';
+import { githubFile } from '../catalogue-entry.ts';
 
 /**
  * As the official image's server reads them on a node's first start: RABBITMQ_DEFAULT_USER and
@@ -28,4 +29,13 @@ export const rabbitmq = {
     readyCommand: ['test', '-d', '/var/lib/rabbitmq/mnesia'],
   },
   capabilities: { database: true, login },
+  // The official image, and images built FROM it, as their builds say (the audit's facts where it cannot read the image).
+  catalogue: [
+    {
+      repositories: ['rabbitmq'],
+      note: 'the node keeps its database in a folder named after the node, rabbit@HOSTNAME: a container with another hostname starts on an empty one',
+      layouts: [{ volumes: ['/var/lib/rabbitmq'], env: { RABBITMQ_DATA_DIR: '/var/lib/rabbitmq' } }],
+      source: githubFile('docker-library/rabbitmq', '9193c1de6d32046e0c1132841a7a4995b0dc32e0', '4.1/ubuntu/Dockerfile'),
+    },
+  ],
 } as const satisfies ServiceProfile;

@@ -1,5 +1,6 @@
 // Redis: the official image's contract, as src/services/profile.ts describes a service.
 import { firstSet, type LoginOutcome, type ServiceEnvironment, type ServiceProfile, standIn } from '../profile.ts';
+import { githubFile } from '../catalogue-entry.ts';
 
 /** The password given to redis-server (--requirepass), else REDIS_PASSWORD as many setups pass it; none is a login too. */
 function login(env: ServiceEnvironment, command: readonly string[] | null): LoginOutcome {
@@ -19,4 +20,12 @@ export const redis = {
     crashDrills: true,
     login,
   },
+  // The official image, and images built FROM it, as their builds say (the audit's facts where it cannot read the image).
+  catalogue: [
+    {
+      repositories: ['redis'],
+      layouts: [{ volumes: ['/data'], workingDir: '/data' }],
+      source: githubFile('docker-library/redis', 'e92049967d6baa9b4b3d6fd950553e6458e61f13', '7.2/debian/Dockerfile'),
+    },
+  ],
 } as const satisfies ServiceProfile;

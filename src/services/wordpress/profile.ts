@@ -1,6 +1,7 @@
 // WordPress: the official image's contract, as src/services/profile.ts describes a service. Its
 // site is proven through its pages and its database (src/targets/wordpress/).
 import { type ServiceProfile, standIn } from '../profile.ts';
+import { githubFile } from '../catalogue-entry.ts';
 
 export const wordpress = {
   displayName: 'WordPress',
@@ -17,4 +18,12 @@ export const wordpress = {
     readyCommand: ['test', '-e', '/var/www/html/wp-includes/version.php'],
   },
   capabilities: { backupSubject: 'wordpress-files' },
+  // The official image, and images built FROM it, as their builds say (the audit's facts where it cannot read the image).
+  catalogue: [
+    {
+      repositories: ['wordpress'],
+      layouts: [{ volumes: ['/var/www/html'], workingDir: '/var/www/html' }],
+      source: githubFile('docker-library/wordpress', 'bf223d1c2087b0b2c3b86eefa830fe4bbc2bce07', 'Dockerfile.template'),
+    },
+  ],
 } as const satisfies ServiceProfile;
