@@ -9,16 +9,17 @@ import { ABSENT } from '../probes/probe.ts';
 import type { CheckCell } from '../report/model.ts';
 import type { ComposeStack } from '../stack/compose-stack.ts';
 import { SITE_ITEMS, SITE_ITEMS_WORDING } from '../targets/wordpress/content.ts';
-import { type CheckDisruption, predictedAs } from './disruptions.ts';
+import type { CheckDisruption } from '../report/vocabulary.ts';
+import { checkDrill } from './drills/all.ts';
 import { logTail, untilReady } from './readiness.ts';
 import { type OwedProbe, owedProbes } from './plan.ts';
 import { sitePrediction } from './site-probe.ts';
 import { type AuditDataPath, type Seeded, type Subject, whyNotSeeded } from './subjects.ts';
-import { judgeCheckCell, type Observed, requiredFate } from './verdict.ts';
+import { judgeCheckCell, type Observed } from './verdict.ts';
 
 /** The audit's prediction for data on this path under a disruption. */
 function predictionFor(path: AuditDataPath | undefined, disruption: CheckDisruption): Fate | undefined {
-  const lifecycle = predictedAs(disruption);
+  const lifecycle = checkDrill(disruption).predictedAs;
   return lifecycle && path ? path.fates[lifecycle] : undefined;
 }
 
@@ -31,7 +32,7 @@ function cellOf(
   evidence: string[],
   predicted = predictionFor(path, disruption),
 ): CheckCell {
-  const required = requiredFate(disruption, path.storage.kind, path.ephemeral === true);
+  const required = checkDrill(disruption).required(path.storage.kind, path.ephemeral === true);
   return {
     service: seeded.subject.service.service,
     path: path.path,
@@ -52,7 +53,7 @@ function cellOf(
  * as the storage keeps it, and the dataset says what the server found.
  */
 function filePrediction(subject: Subject, path: AuditDataPath, disruption: CheckDisruption): Fate | undefined {
-  const lifecycle = predictedAs(disruption);
+  const lifecycle = checkDrill(disruption).predictedAs;
   if (!subject.strandedByHostname.includes(path.path) || lifecycle === undefined || lifecycle === 'upgrade') return predictionFor(path, disruption);
   return fatesOf(path.storage)[lifecycle];
 }

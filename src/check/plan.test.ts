@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { CheckCell } from '../report/model.ts';
-import { CHECK_DISRUPTIONS } from './disruptions.ts';
+import { CHECK_DISRUPTIONS } from '../report/vocabulary.ts';
 import { type CellPlace, compareWithPlan, completenessErrors, owedCells, owedProbes, type PlannedSubject } from './plan.ts';
 import type { AuditDataPath } from './subjects.ts';
 

@@ -3,7 +3,8 @@
 // cannot write or read in a later round is an `unavailable` cell, never an absent one; a cell the
 // check owes and did not produce is a harness error, so a check can never pass by not looking.
 import type { CheckCell } from '../report/model.ts';
-import type { CheckDisruption } from './disruptions.ts';
+import type { CheckDisruption } from '../report/vocabulary.ts';
+import { checkDrill } from './drills/all.ts';
 import type { AuditDataPath, Subject } from './subjects.ts';
 
 export type CheckProbe = CheckCell['probe'];
@@ -27,9 +28,7 @@ export interface CellPlace {
 
 /** Which services a disruption is judged on: an upgrade's and a backup's own; every one else. */
 export function judgedOn(disruption: CheckDisruption, subject: Pick<Subject, 'service' | 'settings'>): boolean {
-  if (disruption === 'upgrade') return subject.service.upgrade !== undefined;
-  if (disruption === 'backup-restore') return subject.settings?.backup !== undefined;
-  return true;
+  return checkDrill(disruption).judges(subject);
 }
 
 /**
@@ -39,7 +38,7 @@ export function judgedOn(disruption: CheckDisruption, subject: Pick<Subject, 'se
  */
 export function owedProbes(subject: PlannedSubject, disruption: CheckDisruption): OwedProbe[] {
   if (!judgedOn(disruption, subject)) return [];
-  const byProcedure = disruption === 'backup-restore';
+  const byProcedure = checkDrill(disruption).byProcedure;
   const byOwnFingerprint = byProcedure && subject.command !== undefined;
   const throughServer = byProcedure && (subject.command !== undefined || subject.database !== undefined || subject.site !== undefined);
   const owed: OwedProbe[] = throughServer ? [] : subject.service.dataPaths.map((path) => ({ probe: 'file' as const, path }));

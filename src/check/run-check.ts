@@ -10,12 +10,12 @@ import { describeError } from '../errors.ts';
 import type { Audit, Check } from '../report/model.ts';
 import { ComposeStack } from '../stack/compose-stack.ts';
 import { stopwatch } from '../timing/clock.ts';
-import { disrupt, disruptionsFor, startWriteLoads } from './disrupt.ts';
-import type { CheckDisruption } from './disruptions.ts';
+import { type CheckDrill, drillsFor } from './drills/all.ts';
+import { startWriteLoads } from './write-loads.ts';
 import { observe } from './observe.ts';
 import { closure, selectServices } from './selection.ts';
 import { type FetchChoice, fetchImages } from './fetch-images.ts';
-import { type CellPlace, completenessErrors, judgedOn, owedCells } from './plan.ts';
+import { type CellPlace, completenessErrors, owedCells } from './plan.ts';
 import { type Progress, probePortsOf, type Seeded, type Subject, seed, subjectsOf } from './subjects.ts';
 
 export interface CheckOutcome {
@@ -64,19 +64,22 @@ export async function runCheck(options: CheckOptions, scope: RunScope, progress:
     },
     progress,
   };
-  const disruptions = disruptionsFor(audit, own);
+  const disruptions = drillsFor(audit, own);
   let owed: CellPlace[] | undefined;
   const harnessErrors: string[] = [];
-  for (const [index, disruption] of disruptions.entries()) {
+  for (const [index, drill] of disruptions.entries()) {
     try {
-      await runRound(round, disruption, index, () => {
+      await runRound(round, drill, index, () => {
         // What the check owes is settled once the first round is written: a probe that could not log in then is dropped, none after.
-        owed ??= owedCells(round.subjects, disruptions);
+        owed ??= owedCells(
+          round.subjects,
+          disruptions.map((each) => each.name),
+        );
       });
     } catch (error) {
       // Before the first disruption, a failure is the project's (a seed command that fails): said as one sentence.
       if (owed === undefined) throw error;
-      harnessErrors.push(`The check stopped during \`${disruption}\`: ${stack.redact(describeError(error))}`);
+      harnessErrors.push(`The check stopped during \`${drill.name}\`: ${stack.redact(describeError(error))}`);
       break;
     }
   }
@@ -95,18 +98,18 @@ interface Round {
 }
 
 /** One disruption: this round's data written, the disruption run on the whole copy, every owed cell read back. */
-async function runRound(round: Round, disruption: CheckDisruption, index: number, written: () => void): Promise<void> {
+async function runRound(round: Round, drill: CheckDrill, index: number, written: () => void): Promise<void> {
   const { stack, check, progress } = round;
-  const judged = round.subjects.filter((subject) => judgedOn(disruption, subject));
+  const disruption = drill.name;
+  const judged = round.subjects.filter((subject) => drill.judges(subject));
   const seeded: Seeded[] = [];
   const notes: string[] = [];
   for (const subject of judged) seeded.push(await seed(stack, subject, index, notes));
   for (const note of notes) progress(note);
   written();
-  // A kill lands on databases committing as fast as they can: what they acknowledged must be there after.
-  const loads = disruption === 'kill' ? await startWriteLoads(stack, seeded) : [];
+  const loads = drill.underWriteLoad ? await startWriteLoads(stack, seeded) : [];
   const watch = stopwatch();
-  const outcome = await disrupt(stack, disruption, judged, round.backupRoot);
+  const outcome = await drill.run(stack, judged, round.backupRoot);
   const ms = watch.ms();
   for (const { entry, load } of loads) entry.ledger = await load.stop();
   check.lifecycles.push({

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import type { Audit } from '../report/model.ts';
-import { predictedAs } from './disruptions.ts';
 import { sitePrediction, siteServices } from './site-probe.ts';
 
 const wordpress = { service: 'blog', recognisedAs: 'wordpress' } as Audit['services'][number];
@@ -26,11 +25,5 @@ describe("a WordPress site's services", () => {
     expect(sitePrediction('kept', 'lost')).toBe('lost');
     expect(sitePrediction('lost', 'kept')).toBe('lost');
     expect(sitePrediction(undefined, 'kept')).toBeUndefined();
-  });
-
-  test('a kill is predicted as a restart, a backup of the user’s own not at all', () => {
-    expect(predictedAs('kill')).toBe('restart');
-    expect(predictedAs('backup-restore')).toBeUndefined();
-    expect(predictedAs('down -v + up')).toBe('down -v + up');
   });
 });

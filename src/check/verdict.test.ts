@@ -1,22 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { checkExitCode } from '../report/check-exit-code.ts';
-import { judgeCheckCell, requiredFate } from './verdict.ts';
-
-describe('what the user needs', () => {
-  test('data survives every disruption', () => {
-    for (const lifecycle of ['restart', 'up --force-recreate', 'down + up', 'upgrade'] as const)
-      expect(requiredFate(lifecycle, 'named-volume', false)).toBe('kept');
-  });
-  test('unless the path is ephemeral: then nothing is required', () => {
-    expect(requiredFate('restart', 'tmpfs', true)).toBeUndefined();
-  });
-  test("down -v must remove what the project manages, and is not a bind mount's or an external volume's business", () => {
-    expect(requiredFate('down -v + up', 'named-volume', false)).toBe('lost');
-    expect(requiredFate('down -v + up', 'image-volume', false)).toBe('lost');
-    expect(requiredFate('down -v + up', 'bind-mount', false)).toBeUndefined();
-    expect(requiredFate('down -v + up', 'external-volume', false)).toBeUndefined();
-  });
-});
+import { judgeCheckCell } from './verdict.ts';
 
 describe('a cell', () => {
   test('passes when observed is what is required, and predicted', () => {

@@ -1,7 +1,7 @@
 // Words the report's schema is written in that the products also act on: defined here, where the
 // schema reads them, so that the report never needs to ask a product for its own vocabulary.
 
-/** What `persist check` does to a copy of the project, in this order (check/disruptions.ts says why). */
+/** What `persist check` does to a copy of the project, in this order (check/drills/all.ts says why). */
 export const CHECK_DISRUPTIONS = ['restart', 'kill', 'up --force-recreate', 'down + up', 'backup-restore', 'down -v + up', 'upgrade'] as const;
 export type CheckDisruption = (typeof CHECK_DISRUPTIONS)[number];
 
