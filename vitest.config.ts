@@ -29,8 +29,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts'],
-          // Each service's contract test, beside it in its folder, runs real containers: the images project's.
-          exclude: ['src/services/*/contract.test.ts'],
+          // Each service's contract test, and the engine code's tests beside it (*.engine.test.ts),
+          // run real containers: the images project's.
+          exclude: ['src/services/*/contract.test.ts', 'src/**/*.engine.test.ts'],
         },
       },
       {
@@ -54,9 +55,10 @@ export default defineConfig({
       {
         test: {
           // The official images' contracts, checked against the selected images (stand-ins too),
-          // and the stack and probes the drills are built on, on real containers.
+          // and the engine code the drills are built on (stacks, probes, the engine, the Compose copy)
+          // on real containers, each test beside its module.
           name: 'images',
-          include: ['src/services/*/contract.test.ts', 'test/images/**/*.test.ts', 'test/stack/**/*.test.ts'],
+          include: ['src/services/*/contract.test.ts', 'src/**/*.engine.test.ts', 'test/images/**/*.test.ts', 'test/stack/**/*.test.ts'],
           retry: 0,
           ...ENGINE_GROUP,
           testTimeout: 5 * 60_000,

@@ -49,7 +49,7 @@ export async function runCheck(options: CheckOptions, scope: RunScope, progress:
   progress(`audit: ${whole.findings.filter((f) => f.severity === 'error').length} error finding(s); starting a copy of ${whole.project}`);
   const only = selection.checked.length < project.services.length ? selection.checked : undefined;
   // The copy is planned from the model the audit read: the project is read once.
-  const stack = await ComposeStack.start(scope, options, probePortsOf(audit), only, project.model);
+  const stack = await ComposeStack.start(scope, options, { ports: probePortsOf(audit), only, model: project.model });
   if (stack.startProblem) progress(`the copy started with a problem: ${stack.startProblem}`);
   const round: Round = {
     stack,

@@ -23,6 +23,7 @@ const resolved = {
 };
 
 const plan = planCopy(resolved, {
+  projectName: copyProjectName('r1'),
   runId: 'r1',
   scratchRoot: '/tmp/ph/r1/copy',
   publishAddress: '127.0.0.1',

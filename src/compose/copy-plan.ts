@@ -28,6 +28,8 @@ export interface CopyPlan {
 }
 
 export interface CopyOptions {
+  /** The copy's own Compose project name (copyProjectName). */
+  projectName: string;
   runId: string;
   /** Where the bind sources' copies go (the run's temp root). */
   scratchRoot: string;
@@ -43,13 +45,14 @@ function safe(name: string): string {
   return name.replace(/[^a-zA-Z0-9_.-]+/g, '-');
 }
 
-export function copyProjectName(runId: string): string {
-  return `persist-${runId}`;
+/** persist-<run id>, and the copy's name where one run makes several. */
+export function copyProjectName(runId: string, name?: string): string {
+  return name ? `persist-${runId}-${name}` : `persist-${runId}`;
 }
 
 export function planCopy(resolved: unknown, options: CopyOptions): CopyPlan {
   const project = resolved as ComposeModel;
-  const projectName = copyProjectName(options.runId);
+  const { projectName } = options;
   const labels = { [RUN_LABEL]: options.runId };
   const replaced: CopyPlan['replaced'] = [];
   const bindCopies: CopyPlan['bindCopies'] = [];

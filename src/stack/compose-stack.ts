@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { composeArgs, composeConfig, composeMessage, type ComposeOptions } from '../compose/compose-cli.ts';
 import type { ComposeModel } from '../compose/model.ts';
 import { asArgs } from '../compose/project.ts';
-import { planCopy, type CopyPlan } from '../compose/copy-plan.ts';
+import { copyProjectName, planCopy, type CopyPlan } from '../compose/copy-plan.ts';
 import { redact, secretValues } from '../compose/secrets.ts';
 import type { Lifecycle } from '../compose/storage-map.ts';
 import { inspectContainer } from '../docker/containers.ts';
@@ -68,15 +68,8 @@ export class ComposeStack extends ContainerStack {
    * ports.fixed: container ports whose host port must not change across recreates, per service:
    * each gets a port free on the publish address now (an ephemeral one where that is not this machine).
    */
-  static async start(
-    scope: RunScope,
-    project: ComposeOptions,
-    ports: { probe?: Record<string, number[]>; fixed?: Record<string, number[]> } = {},
-    /** The services to run (what they depend on included); every one when not given. */
-    only?: readonly string[],
-    /** The project's canonical model as the audit read it; read here when not given. */
-    model?: ComposeModel,
-  ): Promise<ComposeStack> {
+  static async start(scope: RunScope, project: ComposeOptions, choices: CopyChoices = {}): Promise<ComposeStack> {
+    const { ports = {}, only, model } = choices;
     const folder = await scope.createHostFolder('compose-copy');
     const resolved = model ?? ((await composeConfig(project, true)) as ComposeModel);
     const address = (await publishAddress()) ?? '127.0.0.1';
@@ -86,7 +79,14 @@ export class ComposeStack extends ContainerStack {
         const free = await freePortOn(address);
         if (free !== undefined) fixedPorts[service] = { ...fixedPorts[service], [port]: free };
       }
-    const plan = planCopy(resolved, { runId: scope.runId, scratchRoot: join(folder, 'binds'), publishAddress: address, probePorts: ports.probe, fixedPorts });
+    const plan = planCopy(resolved, {
+      projectName: copyProjectName(scope.runId, choices.name),
+      runId: scope.runId,
+      scratchRoot: join(folder, 'binds'),
+      publishAddress: address,
+      probePorts: ports.probe,
+      fixedPorts,
+    });
     for (const copy of plan.bindCopies) {
       await mkdir(dirname(copy.to), { recursive: true });
       await cp(copy.from, copy.to, { recursive: true, preserveTimestamps: true, errorOnExist: false }).catch(() => mkdir(copy.to, { recursive: true }));
@@ -318,4 +318,14 @@ export class ComposeStack extends ContainerStack {
         await recordAnonymousVolume(this.runId, mount.source);
       }
   }
+}
+/** How a copy is made: the ports the probes need, the services to run, the model already read, a name. */
+export interface CopyChoices {
+  ports?: { probe?: Record<string, number[]>; fixed?: Record<string, number[]> };
+  /** The services to run (what they depend on included); every one when not given. */
+  only?: readonly string[];
+  /** The project's canonical model as the audit read it; read here when not given. */
+  model?: ComposeModel;
+  /** Told apart from another copy in the same run (the engine's own tests run two at once). */
+  name?: string;
 }

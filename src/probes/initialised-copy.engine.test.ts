@@ -2,10 +2,10 @@
 // check, into a volume or a host folder; a copy that differs (an owner changed, a file too many)
 // is a harness error, or the check would prove nothing.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { runOneShot } from '../../src/docker/one-shot.ts';
-import { HarnessError } from '../../src/errors.ts';
-import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import { copyVerified } from '../../src/probes/initialised-copy.ts';
+import { runOneShot } from '../docker/one-shot.ts';
+import { HarnessError } from '../errors.ts';
+import { preflight, scenarioKit } from '../scenario-kit.ts';
+import { copyVerified } from './initialised-copy.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const scope = runScope.child();

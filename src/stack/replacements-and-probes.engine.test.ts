@@ -2,15 +2,15 @@
 // volume, and the file and command probes that see it: real containers, no mocks. Each probe
 // must report the data it wrote as lost where the replacement loses it, or it proves nothing.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { compareFingerprints } from '../../src/data/fingerprint.ts';
-import { deriveImage } from '../../src/images/derived.ts';
-import { CommandProbe } from '../../src/probes/command-probe.ts';
-import { FileProbe } from '../../src/probes/file-probe.ts';
-import type { Probe } from '../../src/probes/probe.ts';
-import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import { HarnessStack, type ServiceDefinition } from '../../src/stack/harness-stack.ts';
-import type { Replacement } from '../../src/stack/stack.ts';
-import { idleContainer } from '../../src/targets/toolbox.ts';
+import { compareFingerprints } from '../data/fingerprint.ts';
+import { deriveImage } from '../images/derived.ts';
+import { CommandProbe } from '../probes/command-probe.ts';
+import { FileProbe } from '../probes/file-probe.ts';
+import type { Probe } from '../probes/probe.ts';
+import { preflight, scenarioKit } from '../scenario-kit.ts';
+import { HarnessStack, type ServiceDefinition } from './harness-stack.ts';
+import type { Replacement } from './stack.ts';
+import { idleContainer } from '../targets/toolbox.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const scope = runScope.child();

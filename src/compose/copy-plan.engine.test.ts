@@ -4,8 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { composeConfig } from '../../src/compose/compose-cli.ts';
-import { planCopy } from '../../src/compose/copy-plan.ts';
+import { composeConfig } from './compose-cli.ts';
+import { copyProjectName, planCopy } from './copy-plan.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const files = [join(ROOT, 'examples/compose/pitfalls/compose.yaml')];
@@ -33,7 +33,12 @@ describe("a copy of the user's project, as Compose reads it", () => {
   test('shares nothing with the original', async () => {
     const options = { files, profiles: [], envFiles: [] };
     const original = await composeConfig(options, true);
-    const plan = planCopy(original, { runId: 'copy-test', scratchRoot: join(scratch, 'binds'), publishAddress: '127.0.0.1' });
+    const plan = planCopy(original, {
+      projectName: copyProjectName('copy-test'),
+      runId: 'copy-test',
+      scratchRoot: join(scratch, 'binds'),
+      publishAddress: '127.0.0.1',
+    });
     const override = join(scratch, 'compose.persist-copy.yaml');
     await writeFile(override, plan.override);
     const merged = (await composeConfig({ ...options, files: [...files, override], projectName: plan.projectName }, true)) as Merged;

@@ -6,16 +6,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { auditProject } from '../../src/compose/audit.ts';
-import type { ComposeOptions } from '../../src/compose/compose-cli.ts';
-import { LIFECYCLE, type Lifecycle } from '../../src/compose/storage-map.ts';
-import { compareFingerprints } from '../../src/data/fingerprint.ts';
-import { deriveImage } from '../../src/images/derived.ts';
-import { FileProbe } from '../../src/probes/file-probe.ts';
-import { ABSENT } from '../../src/probes/probe.ts';
-import { preflight, scenarioKit } from '../../src/scenario-kit.ts';
-import { ComposeStack } from '../../src/stack/compose-stack.ts';
-import { IDLE_LOOP } from '../../src/targets/toolbox.ts';
+import { auditProject } from './audit.ts';
+import type { ComposeOptions } from './compose-cli.ts';
+import { LIFECYCLE, type Lifecycle } from './storage-map.ts';
+import { compareFingerprints } from '../data/fingerprint.ts';
+import { deriveImage } from '../images/derived.ts';
+import { FileProbe } from '../probes/file-probe.ts';
+import { ABSENT } from '../probes/probe.ts';
+import { preflight, scenarioKit } from '../scenario-kit.ts';
+import { ComposeStack } from '../stack/compose-stack.ts';
+import { IDLE_LOOP } from '../targets/toolbox.ts';
 
 const { config, scope: runScope } = scenarioKit();
 const scope = runScope.child();
@@ -62,7 +62,7 @@ describe("the audit's predictions, observed on a copy run by Compose", () => {
   test.for(LIFECYCLE.filter((command) => command !== 'upgrade') as Exclude<Lifecycle, 'upgrade'>[])('%s', async (command) => {
     const audit = await auditProject(project, scope.runId);
     const predicted = audit.services.flatMap((service) => service.dataPaths.map((path) => `${service.service} ${path.path}: ${path.fates[command]}`));
-    const stack = await ComposeStack.start(scope, project);
+    const stack = await ComposeStack.start(scope, project, { name: 'audit-held' });
     const probes = audit.services.map(
       (service) =>
         new FileProbe(
