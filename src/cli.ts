@@ -89,9 +89,13 @@ function addRunCommand(cli: Command): void {
     .description('run scenarios (all, or those named) and write reports/<runId>/report.{json,md}')
     .argument('[scenarios...]', `scenario names: ${SCENARIOS.map((s) => s.name).join(', ')}`)
     .addOption(imagesOption())
-    .option('--full', 'the full measurement: 3 trials per cell (recovery times as medians) and the benchmarks at full size')
+    .option('--full', 'the full measurement: 3 trials per cell (recovery times as medians), one scenario file at a time, the benchmarks at full size')
     .option('--trials <n>', 'trials per cell (default 1: every verdict; 3 with --full)')
     .option('--size <quick|full>', 'benchmark size of the performance scenario (default quick; full with --full)')
+    .option(
+      '--files-at-once <n>',
+      'scenario files driving the engine at once (default 2; 1 with --full, so no timing includes another file; the benchmarks always alone)',
+    )
     .option('--out <dir>', 'report folder (default reports/<runId>, copied to reports/latest)')
     .option('--procedure <file>', 'your backup procedure file, proven by the backup scenario (see docs/backup-procedure.md)')
     .option('--edits <n>', 'edits per trial of the devloop scenario (default 5)')

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { chooseImages, chooseUpgrades, loadConfig, parseTrials, configFor } from './config.ts';
+import { chooseImages, chooseUpgrades, configFor, FULL_MEASUREMENT, loadConfig, parseFilesAtOnce, parseTrials } from './config.ts';
 import { HarnessError, UsageError } from './errors.ts';
 
 function oneLineOf(action: () => unknown): string {
@@ -69,6 +69,10 @@ describe('settings from the environment', () => {
     expect(loadConfig({ PERSIST_BENCH_SIZE: 'full' }).benchSize).toBe('full');
     expect(config.progress).toBe('plain');
     expect(loadConfig({ PERSIST_QUIET: '1' }).progress).toBe('quiet');
+    // Two files at once for the verdicts; the full measurement times one at a time.
+    expect(config.filesAtOnce).toBe(2);
+    expect(FULL_MEASUREMENT.filesAtOnce).toBe(1);
+    expect(loadConfig({ PERSIST_FILES_AT_ONCE: '1' }).filesAtOnce).toBe(1);
   });
 
   test('typed choices fill in the rest, and choose the images for their image set', () => {
@@ -85,5 +89,6 @@ describe('settings from the environment', () => {
     expect(() => parseTrials('2.5')).toThrow(UsageError);
     expect(() => loadConfig({ PERSIST_RUN_ID: '../../etc' })).toThrow(/Invalid run id/);
     expect(oneLineOf(() => loadConfig({ PERSIST_BENCH_SIZE: 'huge' }))).toBe('Unknown benchmark size "huge". Use --size quick or --size full.');
+    expect(oneLineOf(() => parseFilesAtOnce('0'))).toMatch(/^Invalid number of files at once "0". Use a whole number from 1 to 8/);
   });
 });

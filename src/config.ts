@@ -67,8 +67,24 @@ export type BenchSize = (typeof BENCH_SIZES)[number];
 /** Quick unless asked: a first run gives every verdict in minutes; `--size full` measures at full size. */
 export const DEFAULT_BENCH_SIZE: BenchSize = 'quick';
 
-/** `persist run --full`: recovery times as medians over several trials, and the benchmarks at full size. */
-export const FULL_MEASUREMENT: { trials: number; benchSize: BenchSize } = { trials: 3, benchSize: 'full' };
+/**
+ * Scenario files that drive the engine at once. Most of a file's time is spent waiting on
+ * containers, so a first run gives every verdict sooner with two; the full measurement runs one
+ * at a time, so that no recovery time includes another file's load. The benchmarks always run alone.
+ */
+export const DEFAULT_FILES_AT_ONCE = 2;
+
+/** `persist run --full`: recovery times as medians over several trials, one file at a time, and the benchmarks at full size. */
+export const FULL_MEASUREMENT: { trials: number; benchSize: BenchSize; filesAtOnce: number } = { trials: 3, benchSize: 'full', filesAtOnce: 1 };
+
+export function parseFilesAtOnce(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_FILES_AT_ONCE;
+  const files = Number(value);
+  if (!Number.isInteger(files) || files < 1 || files > 8) {
+    throw new UsageError(`Invalid number of files at once "${value}".`, 'Use a whole number from 1 to 8 (1 for timings that measure one scenario alone).');
+  }
+  return files;
+}
 
 export function parseBenchSize(value: string | undefined): BenchSize {
   if (value === undefined || value === '') return DEFAULT_BENCH_SIZE;
@@ -82,6 +98,8 @@ export interface HarnessConfig {
   images: Record<ImageTarget, ImageChoice>;
   upgrades: Record<UpgradePairName, UpgradePair>;
   trials: number;
+  /** Scenario files driving the engine at once (the benchmarks always alone). */
+  filesAtOnce: number;
   /** How long and how large the performance scenario's benchmarks are. */
   benchSize: BenchSize;
   runId: string | undefined;
@@ -173,6 +191,7 @@ export function configFor(choices: ConfigChoices, env: Env = process.env): Harne
     images: chooseImages(imageSet, env),
     upgrades: chooseUpgrades(imageSet, env),
     trials: choices.trials ?? DEFAULT_TRIALS,
+    filesAtOnce: choices.filesAtOnce ?? DEFAULT_FILES_AT_ONCE,
     benchSize: choices.benchSize ?? DEFAULT_BENCH_SIZE,
     runId,
     outDir: choices.outDir,
@@ -192,6 +211,7 @@ export function choicesFromEnv(env: Env): ConfigChoices {
     imageSet: parseImageSet(env.PERSIST_IMAGES),
     runId: env.PERSIST_RUN_ID || undefined,
     trials: parseTrials(env.PERSIST_TRIALS),
+    filesAtOnce: parseFilesAtOnce(env.PERSIST_FILES_AT_ONCE),
     benchSize: parseBenchSize(env.PERSIST_BENCH_SIZE),
     outDir: env.PERSIST_OUT || undefined,
     filters: (env.PERSIST_FILTERS ?? '').split(',').filter(Boolean),

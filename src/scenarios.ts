@@ -11,6 +11,8 @@ export interface ScenarioInfo {
   /** The upgrade pairs whose old and new images it starts, checked the same way. */
   upgrades?: UpgradePairName[];
   summary: string;
+  /** It measures the machine (the benchmarks): run after the others, never beside another file. */
+  alone?: true;
 }
 
 export const SCENARIOS: ScenarioInfo[] = [
@@ -105,6 +107,7 @@ export const SCENARIOS: ScenarioInfo[] = [
     name: 'performance',
     file: 'scenarios/performance.test.ts',
     images: ['bench', 'postgres', 'mysql'],
+    alone: true,
     summary:
       "The seed's performance claims measured: fio, pgbench and sysbench on each storage type, its tuning flags with and without, space and block I/O; a throttled disk must be seen (control).",
   },

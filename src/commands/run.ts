@@ -6,6 +6,7 @@ import {
   choicesFromEnv,
   configFor,
   FULL_MEASUREMENT,
+  parseFilesAtOnce,
   parseBenchSize,
   parseEdits,
   parseImageSet,
@@ -35,8 +36,9 @@ export interface RunOptions {
   regressionMs?: string;
   failOnRegression?: boolean;
   shard?: string;
-  /** The full measurement: FULL_MEASUREMENT's trials and benchmark size, unless --trials or --size say otherwise. */
+  /** The full measurement: FULL_MEASUREMENT's trials, benchmark size and one file at a time, unless --trials, --size or --files-at-once say otherwise. */
   full?: boolean;
+  filesAtOnce?: string;
 }
 
 export async function runCommand(filters: string[], options: RunOptions): Promise<number> {
@@ -64,6 +66,12 @@ export async function runCommand(filters: string[], options: RunOptions): Promis
       trials: options.trials !== undefined ? parseTrials(options.trials) : options.full && !env.PERSIST_TRIALS ? FULL_MEASUREMENT.trials : fromEnv.trials,
       benchSize:
         options.size !== undefined ? parseBenchSize(options.size) : options.full && !env.PERSIST_BENCH_SIZE ? FULL_MEASUREMENT.benchSize : fromEnv.benchSize,
+      filesAtOnce:
+        options.filesAtOnce !== undefined
+          ? parseFilesAtOnce(options.filesAtOnce)
+          : options.full && !env.PERSIST_FILES_AT_ONCE
+            ? FULL_MEASUREMENT.filesAtOnce
+            : fromEnv.filesAtOnce,
       outDir,
       filters,
       procedureFile,

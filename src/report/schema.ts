@@ -437,6 +437,14 @@ export const TestRecord = Closed(
   "A scenario test as vitest names it (its file, and its suites' and own names joined by ' > '), its wall time and the ids of the results and controls it recorded. `--shard` with `--baseline` balances shards by these durations.",
 );
 
+/** A run's settings as given; filesAtOnce: scenario files driving the engine at once (absent before 12: one). */
+const RunSettings = Closed({
+  imageSet: Text,
+  trials: Type.Integer({ minimum: 1 }),
+  filesAtOnce: Type.Optional(Type.Integer({ minimum: 1 })),
+  filters: Type.Array(Text),
+});
+
 /** A shard's own facts, kept in the report merged from the shards. */
 export const ShardRun = Closed({
   file: Text,
@@ -446,7 +454,7 @@ export const ShardRun = Closed({
   startedAt: Type.String({ format: 'date-time' }),
   finishedAt: Type.String({ format: 'date-time' }),
   durationMs: Ms,
-  settings: Closed({ imageSet: Text, trials: Type.Integer({ minimum: 1 }), filters: Type.Array(Text) }),
+  settings: RunSettings,
   environment: EnvironmentFacts,
   summary: Summary,
   harnessErrors: Count,
@@ -475,7 +483,7 @@ export const RunReport = Closed(
   {
     ...Envelope,
     kind: Type.Literal('run'),
-    settings: Closed({ imageSet: Text, trials: Type.Integer({ minimum: 1 }), filters: Type.Array(Text) }),
+    settings: RunSettings,
     phaseDefinitions: PhaseDefinitions,
     summary: Summary,
     results: Type.Array(CellResult),

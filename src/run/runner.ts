@@ -11,6 +11,7 @@ import { sweepRun } from '../docker/run-scope.ts';
 import { describeError, HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { RunReport } from '../report/model.ts';
+import { filesAtOnceWords } from '../report/render/shared.ts';
 import { selectScenarios, type ScenarioInfo } from '../scenarios.ts';
 import type { Shard } from '../shard/plan.ts';
 import { runShard } from '../shard/run-shard.ts';
@@ -18,7 +19,7 @@ import { PACKAGE_ROOT } from '../version.ts';
 import { ClosingLineReporter } from '../vitest/closing-line-reporter.ts';
 import { LiveProgressReporter } from '../vitest/live-progress-reporter.ts';
 import { PersistReporter } from '../vitest/persist-reporter.ts';
-import { scenariosProject } from '../vitest/scenarios-project.ts';
+import { runProjects } from '../vitest/scenarios-project.ts';
 
 export interface RunSettings {
   /** The run's settings (configFor builds them from typed choices); config.filters names the scenarios, none for all. */
@@ -36,16 +37,11 @@ export async function runScenarios(settings: RunSettings): Promise<RunReport> {
   await ensureImagesOf(scenarios, config);
   const reached = await ensurePublishedPortsReach(config.images.toolbox, runId);
   if (reached) progress(`published ports reach this machine (a listener answered at ${reached})`);
-  progress(`run ${runId}: ${scenarios.map((s) => s.name).join(', ')}; ${config.trials} trial(s) per cell`);
+  progress(`run ${runId}: ${scenarios.map((s) => s.name).join(', ')}; ${config.trials} trial(s) per cell, ${filesAtOnceWords(config.filesAtOnce)}`);
 
   const reporter = new PersistReporter(config);
   try {
-    await runFiles(
-      scenarios.map((s) => s.file),
-      config,
-      reporter,
-      settings.shard,
-    );
+    await runFiles(scenarios, config, reporter, settings.shard);
   } finally {
     await sweepRun(runId);
   }
@@ -73,15 +69,20 @@ async function ensureImagesOf(scenarios: ScenarioInfo[], config: HarnessConfig):
   }
 }
 
-/** The scenario files through vitest: one file at a time, so the timings never measure two scenarios contending. */
-async function runFiles(files: string[], config: HarnessConfig, reporter: PersistReporter, shard: RunSettings['shard']): Promise<void> {
+/** The scenario files through vitest: filesAtOnce at a time, then the ones that measure the machine, alone. */
+async function runFiles(scenarios: ScenarioInfo[], config: HarnessConfig, reporter: PersistReporter, shard: RunSettings['shard']): Promise<void> {
+  const files = scenarios.map((s) => s.file);
+  const grouped = {
+    together: scenarios.filter((s) => !s.alone).map((s) => s.file),
+    alone: scenarios.filter((s) => s.alone).map((s) => s.file),
+  };
   // On a terminal, the live display replaces vitest's own, which would fight it for the screen.
   const display = config.progress === 'live' ? new LiveProgressReporter() : 'default';
   const vitest = await createVitest('test', {
     config: false,
     root: PACKAGE_ROOT,
     watch: false,
-    ...scenariosProject(1),
+    projects: runProjects(grouped, config.filesAtOnce),
     provide: { persistConfig: config },
     reporters: [display, reporter, new ClosingLineReporter()],
   });

@@ -26,7 +26,7 @@ import { wallClock } from '../timing/clock.ts';
 import { assemblePerformance } from '../performance/assemble.ts';
 import type { PerformancePart } from '../report/performance-part.ts';
 
-import { SCENARIOS_PROJECT } from './scenarios-project.ts';
+import { isScenarioProject } from './scenarios-project.ts';
 
 export class PersistReporter implements Reporter {
   private startedAt = wallClock();
@@ -49,7 +49,7 @@ export class PersistReporter implements Reporter {
   }
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string }>): Promise<void> {
-    const scenarioModules = testModules.filter((m) => m.project.name === SCENARIOS_PROJECT);
+    const scenarioModules = testModules.filter((m) => isScenarioProject(m.project.name));
     const { config, shard } = this;
     // A shard dealt no cells still reports, so its job passes and the merge knows it ran.
     if (scenarioModules.length === 0 && shard?.tests !== 0) return;
@@ -74,7 +74,7 @@ export class PersistReporter implements Reporter {
       finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - this.startedAt.getTime(),
       tool: toolVersion(),
-      settings: { imageSet: config.imageSet, trials: config.trials, filters: config.filters },
+      settings: { imageSet: config.imageSet, trials: config.trials, filesAtOnce: config.filesAtOnce, filters: config.filters },
       environment: await gatherEnvironment(config),
       phaseDefinitions: PHASE_DEFINITIONS,
       summary: summarise(results, controls),

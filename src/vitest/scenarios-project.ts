@@ -1,9 +1,17 @@
 // The scenarios project, defined once: `npm test` runs it beside the other projects (two files
-// that drive the engine at once), `persist run`'s runner runs it alone (one file at a time, so
-// the timings it reports never measure one scenario contending with another).
+// that drive the engine at once); `persist run`'s runner runs the scenarios as many files at once
+// as the run says (one for the full measurement, so no timing measures two scenarios contending),
+// then the files that measure the machine itself, alone.
 import type { HarnessConfig } from '../config.ts';
 
 export const SCENARIOS_PROJECT = 'scenarios';
+/** persist run's project for the files that measure the machine (the benchmarks): after the others, one file at a time. */
+export const ALONE_PROJECT = 'scenarios-alone';
+
+/** A project whose files are scenarios, so part of the report. */
+export function isScenarioProject(name: string): boolean {
+  return name === SCENARIOS_PROJECT || name === ALONE_PROJECT;
+}
 
 /** What the runner hands to every scenario worker (vitest's provide; the scenario kit injects it). */
 declare module 'vitest' {
@@ -31,4 +39,12 @@ export function scenariosProject(engineWorkers: number) {
     testTimeout: 30 * 60_000,
     globalSetup: ['src/vitest/global-setup.ts'],
   };
+}
+
+/** persist run's projects: the scenario files filesAtOnce at a time, then those that run alone. */
+export function runProjects(files: { together: string[]; alone: string[] }, filesAtOnce: number) {
+  return [
+    ...(files.together.length > 0 ? [{ test: { ...scenariosProject(filesAtOnce), include: files.together } }] : []),
+    ...(files.alone.length > 0 ? [{ test: { ...scenariosProject(1), name: ALONE_PROJECT, include: files.alone, sequence: { groupOrder: 2 } } }] : []),
+  ];
 }

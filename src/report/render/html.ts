@@ -9,7 +9,19 @@ import { checkHtml } from './check-html.ts';
 import { performanceHtml } from './performance-html.ts';
 import { performanceCount } from './performance-tables.ts';
 import { devloopTables } from './devloop-table.ts';
-import { formatBytes, formatMs, glanceTable, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
+import {
+  filesAtOnceWords,
+  formatBytes,
+  formatMs,
+  glanceTable,
+  itemGrid,
+  killRows,
+  matrixRows,
+  sectionsOf,
+  stopModeTable,
+  upgradeTable,
+  type FactTable,
+} from './shared.ts';
 import { SHARD_COLUMNS, shardEnvironmentNote, shardRow, shardSentence } from './shard-tables.ts';
 
 // Badges, not emoji: a machine without an emoji font would show empty boxes.
@@ -93,7 +105,7 @@ function verdict(report: RunReport): string {
 <p class="verdict">${ok ? 'PASSED' : 'NOT PASSED'}</p>
 <p class="counts"><span class="passed">${s.passed} passed</span> · <span class="failed">${s.failed} failed</span> · <span class="errored">${s.errored} errored</span> of ${s.total}; negative controls caught ${s.controlsCaught} of ${s.controls}${esc(performanceCount(report.performance))}</p>
 ${problems.length > 0 ? `<ul class="problems">${problems.map((p) => `<li>${p}</li>`).join('')}</ul>` : ''}
-<p class="meta">Started ${esc(report.startedAt)}, took ${(report.durationMs / 1000).toFixed(1)} s; ${report.settings.trials} trial(s) per cell; images: ${esc(report.settings.imageSet)}</p>
+<p class="meta">Started ${esc(report.startedAt)}, took ${(report.durationMs / 1000).toFixed(1)} s; ${report.settings.trials} trial(s) per cell, ${esc(filesAtOnceWords(report.settings.filesAtOnce))}; images: ${esc(report.settings.imageSet)}</p>
 </section>`;
 }
 

@@ -17,7 +17,7 @@ import { renderCheckMarkdown } from './check-markdown.ts';
 import { performanceMarkdown } from './performance-markdown.ts';
 import { performanceCount } from './performance-tables.ts';
 import { SHARD_COLUMNS, shardEnvironmentNote, shardRow, shardSentence } from './shard-tables.ts';
-import { glanceTable } from './shared.ts';
+import { filesAtOnceWords, glanceTable } from './shared.ts';
 import { devloopTables } from './devloop-table.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
@@ -103,7 +103,7 @@ function settingsBlock(report: RunReport): string {
   const engine = report.environment.engine;
   const images = report.environment.images.map((i) => `\`${i.reference}\` (${i.source}, ${i.id ? i.id.replace('sha256:', '').slice(0, 12) : 'not present'})`);
   return [
-    `- Started ${report.startedAt}, took ${(report.durationMs / 1000).toFixed(1)} s; ${report.settings.trials} trial(s) per cell; images: ${report.settings.imageSet}`,
+    `- Started ${report.startedAt}, took ${(report.durationMs / 1000).toFixed(1)} s; ${report.settings.trials} trial(s) per cell, ${filesAtOnceWords(report.settings.filesAtOnce)}; images: ${report.settings.imageSet}`,
     `- Engine: ${engine ? `Docker ${engine.version} (API ${engine.apiVersion}), storage driver ${engine.storageDriver}, ${engine.operatingSystem}` : 'not reachable'}`,
     `- Images: ${images.join(', ') || 'none'}`,
   ].join('\n');

@@ -203,3 +203,8 @@ export function glanceTable(report: RunReport): { header: string[]; rows: string
   ]);
   return { header, rows };
 }
+
+/** How many scenario files drove the engine at once, in words; runs before schema 12 ran one at a time. */
+export function filesAtOnceWords(filesAtOnce = 1): string {
+  return filesAtOnce === 1 ? 'one scenario file at a time' : `${filesAtOnce} scenario files at once (the benchmarks alone)`;
+}
