@@ -38,7 +38,7 @@ test('a Node program calls the runner as a function and gets the Report back', a
   made.push(join(ROOT, 'reports', answer.runId));
   expect(program.exitCode, program.stderr).toBe(0);
   // The settings arrived as given (trials 1, the image set, the scenario), not as the environment's defaults.
-  expect(answer.settings).toEqual({ imageSet: IMAGES, trials: 1, filters: ['tmpfs'] });
+  expect(answer.settings).toEqual({ imageSet: IMAGES, trials: 1, filesAtOnce: 2, filters: ['tmpfs'] });
   expect(answer.results).toEqual([{ id: 'toolbox/tmpfs/restart/sticky-notes', status: 'passed' }]);
   expect(answer.controls.map((control) => control.caught)).toEqual([true, true]);
   expect(answer.exitCode).toBe(0);
