@@ -1,39 +1,34 @@
-// A WordPress service in a user's project, probed as the harness's WordPress drills probe their
-// own: posts published over HTTP, a PNG uploaded, a plugin file placed, each read back as a
-// visitor and from the database. The site spans two services (WordPress's files, its
-// database's rows), found from the service's own WORDPRESS_DB_* settings.
+// A site in a user's project (a service whose image has the site capability: WordPress), probed as
+// the harness's WordPress drills probe their own: posts published over HTTP, a PNG uploaded, a
+// plugin file placed, each read back as a visitor and from the database. The site spans two
+// services (its files, its database's rows), found from the service's own settings as its
+// service folder reads them.
 import type { Audit } from '../report/model.ts';
+import { profileOf, type ServiceProfile } from '../services/registry.ts';
 import type { SiteServices } from '../targets/wordpress/stack.ts';
 import type { Fate } from '../compose/storage-map.ts';
 
-/** The container ports a site probe connects to: WordPress's HTTP, its database's MySQL. */
-export const SITE_HTTP_PORT = 80;
-export const SITE_DATABASE_PORT = 3306;
-
 type Environment = Readonly<Record<string, string | null>>;
 
+/** The site capability of the image a service runs (WordPress's), if it has one. */
+export function siteCapability(service: Audit['services'][number]): NonNullable<ServiceProfile['capabilities']['site']> | undefined {
+  return profileOf(service.recognisedAs)?.capabilities.site;
+}
+
 /**
- * The site's services and a login to its database, as the official image reads its settings
- * (the image's own defaults where the service sets none); why not, or undefined for a service
- * that is not WordPress.
+ * The site's services and a login to its database, as its image reads its settings (its service
+ * folder says how); why not, or undefined for a service whose image keeps no site.
  */
 export function siteServices(
   service: Audit['services'][number],
   env: Environment,
   projectServices: readonly string[],
 ): SiteServices | { reason: string } | undefined {
-  if (service.recognisedAs !== 'wordpress') return undefined;
-  const host = (env.WORDPRESS_DB_HOST ?? 'mysql').split(':')[0] ?? '';
-  if (!projectServices.includes(host)) return { reason: `its database host ${host} is not a service of this project` };
-  return {
-    web: service.service,
-    database: host,
-    login: {
-      user: env.WORDPRESS_DB_USER ?? 'example username',
-      password: env.WORDPRESS_DB_PASSWORD ?? 'example password',
-      database: env.WORDPRESS_DB_NAME ?? 'wordpress',
-    },
-  };
+  const site = siteCapability(service);
+  if (!site) return undefined;
+  const found = site.database(env, projectServices);
+  if ('reason' in found) return found;
+  return { web: service.service, database: found.service, login: found.login };
 }
 
 /** The site lives in two places: it is predicted kept only where both its files and its rows are. */

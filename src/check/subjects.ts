@@ -15,7 +15,7 @@ import type { ComposeStack } from '../stack/compose-stack.ts';
 import type { SiteServices } from '../targets/wordpress/stack.ts';
 import { type DatabaseAccess, databaseAccess, databasePort, roundDataset } from './database-probe.ts';
 import { exitedReason, untilReady } from './readiness.ts';
-import { SITE_HTTP_PORT, siteServices } from './site-probe.ts';
+import { siteCapability, siteServices } from './site-probe.ts';
 
 export type Progress = (line: string) => void;
 export type AuditService = Audit['services'][number];
@@ -212,9 +212,10 @@ export function probePortsOf(audit: Audit): { probe: Record<string, number[]>; f
   for (const service of audit.services) {
     const port = databasePort(service);
     if (port !== undefined) probe[service.service] = [port];
-    if (service.recognisedAs === 'wordpress') {
-      probe[service.service] = [SITE_HTTP_PORT];
-      fixed[service.service] = [SITE_HTTP_PORT];
+    const site = siteCapability(service);
+    if (site) {
+      probe[service.service] = [site.httpPort];
+      fixed[service.service] = [site.httpPort];
     }
   }
   return { probe, fixed };

@@ -95,6 +95,12 @@ export interface ServiceProfile {
      * settings give it, read as the image reads them; a reason where they give the check no way in.
      */
     login?: (env: ServiceEnvironment, command: readonly string[] | null) => LoginOutcome;
+    /**
+     * A web site kept in two services, its files in this one and its rows in a database service
+     * its settings name: `persist check` proves it through its pages (published on httpPort),
+     * reading the rows with the login those settings give, as the image reads them.
+     */
+    site?: { httpPort: number; database: (env: ServiceEnvironment, projectServices: readonly string[]) => SiteDatabase };
   };
 }
 
@@ -110,6 +116,9 @@ export interface Login {
 
 /** A service's environment as Compose resolved it (a variable without a value is null). */
 export type ServiceEnvironment = Readonly<Record<string, string | null | undefined>>;
+
+/** A site's database: the project's service that holds its rows and the site's own login to it; or why the settings give none. */
+export type SiteDatabase = { service: string; login: { user: string; password: string; database: string } } | { reason: string };
 
 export type LoginOutcome = { login: Login } | { reason: string };
 

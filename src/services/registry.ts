@@ -39,6 +39,12 @@ export function storageProfile(name: string | undefined): StorageProfile {
 }
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
 
+/** The profile of a service by the name a report records (an audit's recognisedAs); undefined for any other name. */
+export function profileOf(name: string | undefined): ServiceProfile | undefined {
+  const known = SERVICE_NAMES.find((candidate) => candidate === name);
+  return known ? SERVICES[known] : undefined;
+}
+
 /** Services with a driver module: the dataset is written and read through their server. */
 export type DatabaseServiceName = { [K in ServiceName]: (typeof SERVICES)[K]['capabilities'] extends { database: true } ? K : never }[ServiceName];
 

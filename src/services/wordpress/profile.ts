@@ -1,7 +1,21 @@
 // WordPress: the official image's contract, as src/services/profile.ts describes a service. Its
 // site is proven through its pages and its database (src/targets/wordpress/).
-import { type ServiceProfile, standIn } from '../profile.ts';
+import { type ServiceEnvironment, type ServiceProfile, type SiteDatabase, standIn } from '../profile.ts';
 import { githubFile } from '../catalogue-entry.ts';
+
+/** As the official image's entrypoint writes wp-config.php: WORDPRESS_DB_* and the image's own defaults where the service sets none. */
+function siteDatabase(env: ServiceEnvironment, projectServices: readonly string[]): SiteDatabase {
+  const host = (env.WORDPRESS_DB_HOST ?? 'mysql').split(':')[0] ?? '';
+  if (!projectServices.includes(host)) return { reason: `its database host ${host} is not a service of this project` };
+  return {
+    service: host,
+    login: {
+      user: env.WORDPRESS_DB_USER ?? 'example username',
+      password: env.WORDPRESS_DB_PASSWORD ?? 'example password',
+      database: env.WORDPRESS_DB_NAME ?? 'wordpress',
+    },
+  };
+}
 
 export const wordpress = {
   displayName: 'WordPress',
@@ -17,7 +31,7 @@ export const wordpress = {
     shippedContent: ['/var/www/html'],
     readyCommand: ['test', '-e', '/var/www/html/wp-includes/version.php'],
   },
-  capabilities: { backupSubject: 'wordpress-files' },
+  capabilities: { backupSubject: 'wordpress-files', site: { httpPort: 80, database: siteDatabase } },
   // The official image, and images built FROM it, as their builds say (the audit's facts where it cannot read the image).
   catalogue: [
     {
