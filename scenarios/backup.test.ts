@@ -3,10 +3,10 @@
 // fingerprint again. A backup nobody has restored is a hope, not a backup.
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { restoreIntoWrongPath, truncatingTar } from '../src/backup/controls.ts';
+import { restoreIntoWrongPath, truncatingTar } from '../src/backup/backup-controls.ts';
 import { evidenceShows, negativeControl } from '../src/drill/control.ts';
 import { type CellResult, backupFacts } from '../src/report/model.ts';
-import { runBackupDrill, type BackupDrillSpec } from '../src/backup/drill.ts';
+import { runBackupDrill, type BackupDrillSpec } from '../src/backup/backup-drill.ts';
 import type { BackupMethod } from '../src/backup/method.ts';
 import { helperTar } from '../src/backup/methods/helper-tar.ts';
 import { nativeDump } from '../src/backup/methods/native-dump.ts';
@@ -14,7 +14,7 @@ import { rotatingScript } from '../src/backup/methods/rotating-script.ts';
 import { userProcedure } from '../src/backup/methods/user-procedure.ts';
 import { volumeCopy } from '../src/backup/methods/volume-copy.ts';
 import { loadProcedures, type Procedure } from '../src/backup/procedure.ts';
-import { BACKUP_SUBJECTS, wordpressFiles, type BackupSubject } from '../src/backup/subjects.ts';
+import { BACKUP_SUBJECTS, wordpressFiles, type BackupSubject } from '../src/backup/backup-subjects.ts';
 import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
 
 const SCENARIO = 'backup';

@@ -6,9 +6,9 @@
 import { beforeAll, describe, test } from 'vitest';
 import type { ImageTarget } from '../src/config.ts';
 import { negativeControl } from '../src/drill/control.ts';
-import { runDevloopDrill, type DevloopSpec } from '../src/devloop/drill.ts';
+import { runDevloopDrill, type DevloopSpec } from '../src/devloop/devloop-drill.ts';
 import { STACKS, WATCHERS, type Watcher } from '../src/devloop/stacks.ts';
-import { ITEMS } from '../src/devloop/verdict.ts';
+import { ITEMS } from '../src/devloop/devloop-verdict.ts';
 import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
 
 const SCENARIO = 'devloop';

@@ -9,7 +9,7 @@ import { disableReaperUnlessChosen, IMAGE_SETS } from './config.ts';
 import { describeError, HarnessError } from './errors.ts';
 import { prepareOutDir } from './report/out-dir.ts';
 import { SCENARIOS } from './scenarios.ts';
-import { parseShard } from './shard/plan.ts';
+import { parseShard } from './shard/shard-plan.ts';
 import { toolVersion } from './version.ts';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { MissingImage } from '../compose/audit.ts';
+import type { MissingImage } from '../compose/audit-project.ts';
 import { fetchPlan } from './fetch-images.ts';
 
 const MISSING: MissingImage[] = [

@@ -2,10 +2,10 @@
 // fetches an image on its own; with these flags the images the audit found missing are pulled
 // or built first, with the user's own Compose options, as `docker compose pull|build` would.
 import { execa } from 'execa';
-import type { MissingImage } from '../compose/audit.ts';
+import type { MissingImage } from '../compose/audit-project.ts';
 import { composeArgs, type ComposeOptions } from '../compose/compose-cli.ts';
 import { HarnessError } from '../errors.ts';
-import type { Progress } from './subjects.ts';
+import type { Progress } from './check-subjects.ts';
 
 export interface FetchChoice {
   /** --pull: pull the missing images of services that do not build. */

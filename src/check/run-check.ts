@@ -3,7 +3,7 @@
 // site over HTTP, the user's own seed command where x-persist gives one), each disruption run
 // on the whole copy as a team runs it, and the data read back. Every cell keeps what the user
 // needs, what the audit predicted and what happened.
-import { auditWithSettings } from '../compose/audit.ts';
+import { auditWithSettings } from '../compose/audit-project.ts';
 import type { ComposeOptions } from '../compose/compose-cli.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { describeError } from '../errors.ts';
@@ -12,11 +12,11 @@ import { ComposeStack } from '../stack/compose-stack.ts';
 import { stopwatch } from '../timing/clock.ts';
 import { type CheckDrill, drillsFor } from './drills/all.ts';
 import { startWriteLoads } from './write-loads.ts';
-import { observe } from './observe.ts';
+import { observe } from './check-observe.ts';
 import { closure, selectServices } from './selection.ts';
 import { type FetchChoice, fetchImages } from './fetch-images.ts';
-import { type CellPlace, completenessErrors, owedCells } from './plan.ts';
-import { type Progress, probePortsOf, type Seeded, type Subject, seed, subjectsOf } from './subjects.ts';
+import { type CellPlace, completenessErrors, owedCells } from './check-plan.ts';
+import { type Progress, probePortsOf, type Seeded, type Subject, seed, subjectsOf } from './check-subjects.ts';
 
 export interface CheckOutcome {
   audit: Audit;

@@ -2,8 +2,8 @@
 // depend on), or every one; a service whose image is not on this machine, or that depends on one,
 // is left out with the reason, and the rest is checked. A service asked for by name that cannot
 // run is refused instead: the user named it, so leaving it out would answer another question.
-import type { MissingImage } from '../compose/audit.ts';
-import { ImagesNotHereError } from '../compose/audit.ts';
+import type { MissingImage } from '../compose/audit-project.ts';
+import { ImagesNotHereError } from '../compose/audit-project.ts';
 import { UsageError } from '../errors.ts';
 
 export interface SelectableService {

@@ -2,7 +2,7 @@
 import type { WriteLoad } from '../probes/write-load.ts';
 import type { ComposeStack } from '../stack/compose-stack.ts';
 import { sleep } from '../timing/clock.ts';
-import type { Seeded } from './subjects.ts';
+import type { Seeded } from './check-subjects.ts';
 
 const WRITERS = 2;
 const WRITE_BEFORE_KILL_MS = 300;

@@ -1,7 +1,7 @@
 // `persist audit`: a Compose project on paper. Prints a table per service, writes the same
 // report files as `persist run` (report.json with an `audit` section), and exits 0 when no
 // finding is an error, 1 when one is, 2 when the audit could not run.
-import { auditProject } from '../compose/audit.ts';
+import { auditProject } from '../compose/audit-project.ts';
 import { UsageError } from '../errors.ts';
 import { renderSarif } from '../report/render/sarif.ts';
 import type { ComposeOptions } from '../compose/compose-cli.ts';

@@ -22,7 +22,7 @@ import { exitCodeFor, type RunReport } from '../report/model.ts';
 import { prepareOutDir } from '../report/out-dir.ts';
 import { defaultOutDir } from '../report/write.ts';
 import { runScenarios } from '../run/runner.ts';
-import { parseShard } from '../shard/plan.ts';
+import { parseShard } from '../shard/shard-plan.ts';
 
 export interface RunOptions {
   images?: string;

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { auditProject } from './audit.ts';
+import { auditProject } from './audit-project.ts';
 import type { ComposeOptions } from './compose-cli.ts';
 import { LIFECYCLE, type Lifecycle } from './storage-map.ts';
 import { compareFingerprints } from '../data/fingerprint.ts';

@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import { Document, type Node } from 'yaml';
 import { RUN_LABEL } from '../docker/labels.ts';
-import type { ComposeModel } from './model.ts';
+import type { ComposeModel } from './compose-model.ts';
 
 export interface CopyPlan {
   projectName: string;

@@ -2,7 +2,7 @@
 // the audit needs: each service's image, configuration and mounts, and the project's volumes.
 // The canonical model has already applied overlays, profiles, interpolation and path resolution.
 import { resolve } from 'node:path';
-import type { ComposeModel, ComposeModelBuild, ComposeModelService } from './model.ts';
+import type { ComposeModel, ComposeModelBuild, ComposeModelService } from './compose-model.ts';
 import { normalise, type StorageMount } from './storage-map.ts';
 
 export interface ProjectService {

@@ -1,9 +1,9 @@
 // A file of an image read without running it, as the audit reads an entrypoint script: the first
 // path the image has, links followed, nothing when it has none, and no container left behind.
 import { describe, expect, test } from 'vitest';
-import { docker } from '../docker/engine.ts';
+import { docker } from './engine.ts';
 import { readImageFile } from './image-files.ts';
-import { runLabelFilter, runLabels } from '../docker/labels.ts';
+import { runLabelFilter, runLabels } from './labels.ts';
 import { preflight, scenarioKit } from '../scenario-kit.ts';
 
 const { config, scope } = scenarioKit();

@@ -7,7 +7,7 @@ import { STORAGE_KINDS } from '../storage/placement.ts';
 import type { DatabaseTarget } from '../services/database-target.ts';
 import type { HarnessConfig, ImageChoice } from '../config.ts';
 import { ensureImage } from '../docker/engine.ts';
-import { dataOutsideVolumeControl, wrongMountPathControl } from './controls.ts';
+import { dataOutsideVolumeControl, wrongMountPathControl } from './matrix-controls.ts';
 import { STORAGE_PROMISES } from './promises.ts';
 import { runCell, type CellContext } from './run-cell.ts';
 

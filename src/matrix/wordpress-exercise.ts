@@ -11,7 +11,7 @@ import type { CellResult, Outcome } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
 import { judgeSite, SITE_TIMEOUT_MS, type Permalinks, type SiteItem } from '../targets/wordpress/content.ts';
 import { isInstallRedirect, waitForSite } from '../targets/wordpress/site.ts';
-import { DATABASE, siteUrl, startWordPressStack, WEB, type StackPlan } from '../targets/wordpress/stack.ts';
+import { DATABASE, siteUrl, startWordPressStack, WEB, type StackPlan } from '../targets/wordpress/wordpress-stack.ts';
 import { PhaseTimer } from '../timing/clock.ts';
 
 export type ItemExpectation = Outcome | Record<Permalinks, Outcome>;

@@ -5,7 +5,7 @@ import type { Fingerprint } from '../data/fingerprint.ts';
 import { HarnessError } from '../errors.ts';
 import { addContent, buildSite, observeSite, SITE_TIMEOUT_MS, type BuiltSite, type SiteObservation } from '../targets/wordpress/content.ts';
 import type { Stack } from '../stack/stack.ts';
-import { HARNESS_SITE, type SiteServices, siteUrl } from '../targets/wordpress/stack.ts';
+import { HARNESS_SITE, type SiteServices, siteUrl } from '../targets/wordpress/wordpress-stack.ts';
 import { isInstallRedirect, waitForSite } from '../targets/wordpress/site.ts';
 import type { Probe } from './probe.ts';
 

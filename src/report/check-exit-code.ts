@@ -1,5 +1,5 @@
 // The exit code a check's verdicts give, where the report's own exit code is decided: the check
-// judges each cell (check/verdict.ts); the report only counts what was judged.
+// judges each cell (check/check-verdict.ts); the report only counts what was judged.
 
 export interface CheckVerdict {
   status: 'passed' | 'failed';

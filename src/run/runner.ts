@@ -13,7 +13,7 @@ import { progress } from '../progress.ts';
 import type { RunReport } from '../report/model.ts';
 import { filesAtOnceWords } from '../report/render/shared.ts';
 import { selectScenarios, type ScenarioInfo } from '../scenarios.ts';
-import type { Shard } from '../shard/plan.ts';
+import type { Shard } from '../shard/shard-plan.ts';
 import { runShard } from '../shard/run-shard.ts';
 import { PACKAGE_ROOT } from '../version.ts';
 import { ClosingLineReporter } from '../vitest/closing-line-reporter.ts';

@@ -7,7 +7,7 @@ import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { RunReport, ShardFacts } from '../report/model.ts';
 import { PersistReporter } from '../vitest/persist-reporter.ts';
-import { baselineWeights, type CollectedTest, type Shard, planShards, unitsOf } from './plan.ts';
+import { baselineWeights, type CollectedTest, type Shard, planShards, unitsOf } from './shard-plan.ts';
 
 interface Located extends CollectedTest {
   moduleId: string;

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { composeArgs, composeConfig, composeMessage, type ComposeOptions } from '../compose/compose-cli.ts';
-import type { ComposeModel } from '../compose/model.ts';
+import type { ComposeModel } from '../compose/compose-model.ts';
 import { asArgs } from '../compose/project.ts';
 import { copyProjectName, planCopy, type CopyPlan } from '../compose/copy-plan.ts';
 import { redact, secretValues } from '../compose/secrets.ts';

@@ -25,7 +25,7 @@ import { dumpToFile, restoreFromFile } from '../targets/logical-dump.ts';
 import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
 import type { DatabaseConnection, DatabaseTarget } from '../services/database-target.ts';
 import { ContainerExitedError } from '../targets/wait-ready.ts';
-import { classifyInPlace, refusalMessages, runUpgradeStep, upgradeMessages } from './observe.ts';
+import { classifyInPlace, refusalMessages, runUpgradeStep, upgradeMessages } from './upgrade-observe.ts';
 import { dataLayoutOf, whereDataLives } from '../storage/data-layout.ts';
 import { PhaseTimer, stopwatch } from '../timing/clock.ts';
 

@@ -14,7 +14,7 @@ import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
 import { identify, placeId, type ResultPlace, runDrill } from '../drill/drill.ts';
 import { judgeSite, SITE_TIMEOUT_MS, type SiteObservation } from '../targets/wordpress/content.ts';
-import { siteUrl, startWordPressStack, WEB, type StackPlan } from '../targets/wordpress/stack.ts';
+import { siteUrl, startWordPressStack, WEB, type StackPlan } from '../targets/wordpress/wordpress-stack.ts';
 import { WordPressProbe } from '../probes/wordpress-probe.ts';
 import type { Stack } from '../stack/stack.ts';
 import { generatorVersion, waitForSite } from '../targets/wordpress/site.ts';

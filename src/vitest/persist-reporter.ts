@@ -23,7 +23,7 @@ import { reportProblems } from '../report/validate.ts';
 import { renderMarkdown } from '../report/render/markdown.ts';
 import { defaultOutDir, writeReport } from '../report/write.ts';
 import { wallClock } from '../timing/clock.ts';
-import { assemblePerformance } from '../performance/assemble.ts';
+import { assemblePerformance } from '../performance/assemble-performance.ts';
 import type { PerformancePart } from '../report/performance-part.ts';
 
 import { isScenarioProject } from './scenarios-project.ts';

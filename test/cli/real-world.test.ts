@@ -10,7 +10,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { auditProject } from '../../src/compose/audit.ts';
+import { auditProject } from '../../src/compose/audit-project.ts';
 import { newRunId } from '../../src/docker/labels.ts';
 
 const ROOT = new URL('../../examples/real-world/', import.meta.url).pathname;

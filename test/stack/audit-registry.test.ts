@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { auditProject } from '../../src/compose/audit.ts';
+import { auditProject } from '../../src/compose/audit-project.ts';
 import { inspectImage } from '../../src/docker/engine.ts';
 import { freePortOn } from '../../src/docker/free-port.ts';
 import { preflight, scenarioKit } from '../../src/scenario-kit.ts';

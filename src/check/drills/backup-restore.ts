@@ -3,7 +3,7 @@
 // so nothing is predicted; it is judged on the services that give one.
 import { join } from 'node:path';
 import { untilReady } from '../readiness.ts';
-import type { Subject } from '../subjects.ts';
+import type { Subject } from '../check-subjects.ts';
 import { runUserCommand } from '../user-commands.ts';
 import { type CheckDrill, EVERY_SERVICE, outcome } from './check-drill.ts';
 

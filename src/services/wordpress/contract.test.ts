@@ -8,7 +8,7 @@ import { docker } from '../../docker/engine.ts';
 import { preflight, scenarioKit } from '../../scenario-kit.ts';
 import { install, isInstallRedirect, waitForSite } from '../../targets/wordpress/site.ts';
 import { httpRequest } from '../../web/http.ts';
-import { DB } from '../../targets/wordpress/stack.ts';
+import { DB } from '../../targets/wordpress/wordpress-stack.ts';
 import { contractImages, ensureContractImages, startLabelled } from '../../../test/images/contract-kit.ts';
 
 const { config, scope: runScope } = scenarioKit();

@@ -19,7 +19,7 @@ import {
   type PublishedPost,
   type UploadedMedia,
 } from './site.ts';
-import { addPlugin, databaseVersion, HARNESS_SITE, PLUGIN_PATH, pluginMarker, readPostRows, type SiteServices } from './stack.ts';
+import { addPlugin, databaseVersion, HARNESS_SITE, PLUGIN_PATH, pluginMarker, readPostRows, type SiteServices } from './wordpress-stack.ts';
 
 export const SITE_ITEMS = ['site installed', 'posts over HTTP', 'post rows in the database', 'media file', 'plugin file'] as const;
 export type SiteItem = (typeof SITE_ITEMS)[number];

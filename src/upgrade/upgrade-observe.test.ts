@@ -3,7 +3,7 @@ import type { Fingerprint } from '../data/fingerprint.ts';
 import { postgres } from '../services/postgres/driver.ts';
 import { judgeUpgrade } from './database-upgrade.ts';
 import { judgeWordPressUpgrade } from './wordpress-upgrade.ts';
-import { classifyInPlace, refusalMessages, upgradeMessages } from './observe.ts';
+import { classifyInPlace, refusalMessages, upgradeMessages } from './upgrade-observe.ts';
 
 const before: Fingerprint = { employees: { present: true, rows: 3, contentHash: 'a' }, readings: { present: true, rows: 2000, contentHash: 'b' } };
 const empty: Fingerprint = { employees: { present: false, rows: 0, contentHash: null }, readings: { present: false, rows: 0, contentHash: null } };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ITEMS, judgeDevloop, type LoopObservation } from './verdict.ts';
+import { ITEMS, judgeDevloop, type LoopObservation } from './devloop-verdict.ts';
 
 const working: LoopObservation = { answered: true, editsMade: 5, editsSeen: 5, renameSeen: true, servedAfterSyntaxError: true };
 const failedItems = (result: ReturnType<typeof judgeDevloop>) => result.items.filter((i) => i.expected !== i.observed).map((i) => i.item);

@@ -15,7 +15,15 @@ import { ContainerExitedError } from '../targets/wait-ready.ts';
 import { describeRpo, emptyLedger, evaluateLedger, mergeLedgers, nextLedgerId, type LedgerLog, type LedgerWriter } from '../probes/ledger.ts';
 import { CorruptBackupError } from './manifest.ts';
 import { BackupFailedError, RestoreFailedError, type Backup, type BackupMethod, type Workspace } from './method.ts';
-import { compareSnapshots, describeSnapshot, type BackupSubject, type ServiceHandle, type Snapshot, type SubjectEnv, type SubjectSession } from './subjects.ts';
+import {
+  compareSnapshots,
+  describeSnapshot,
+  type BackupSubject,
+  type ServiceHandle,
+  type Snapshot,
+  type SubjectEnv,
+  type SubjectSession,
+} from './backup-subjects.ts';
 import { epochMs, sleep, stopwatch } from '../timing/clock.ts';
 
 /** How long the ledger writer runs before the backup, and after it before the volume is destroyed. */

@@ -16,9 +16,9 @@ import { median } from '../report/stats.ts';
 import type { CellResult, DevloopFacts } from '../report/model.ts';
 import type { StorageKind } from '../storage/placement.ts';
 import { type AppContainer, type AppMount, startAppContainer } from './app-container.ts';
-import { ABSENCE_WINDOW_MS, EDIT_WAIT_MS, editServed, firstAnswer, syntaxErrorThenFix, watchRestarts } from './observe.ts';
+import { ABSENCE_WINDOW_MS, EDIT_WAIT_MS, editServed, firstAnswer, syntaxErrorThenFix, watchRestarts } from './devloop-observe.ts';
 import { type DevStack, seedProject, STACKS, type Watcher } from './stacks.ts';
-import { type DevloopSetup, type Expectation, judgeDevloop, type LoopObservation } from './verdict.ts';
+import { type DevloopSetup, type Expectation, judgeDevloop, type LoopObservation } from './devloop-verdict.ts';
 
 export interface DevloopSpec {
   scenario: string;

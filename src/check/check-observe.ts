@@ -12,10 +12,10 @@ import { SITE_ITEMS, SITE_ITEMS_WORDING } from '../targets/wordpress/content.ts'
 import type { CheckDisruption } from '../report/vocabulary.ts';
 import { checkDrill } from './drills/all.ts';
 import { logTail, untilReady } from './readiness.ts';
-import { type OwedProbe, owedProbes } from './plan.ts';
+import { type OwedProbe, owedProbes } from './check-plan.ts';
 import { sitePrediction } from './site-probe.ts';
-import { type AuditDataPath, type Seeded, type Subject, whyNotSeeded } from './subjects.ts';
-import { judgeCheckCell, type Observed } from './verdict.ts';
+import { type AuditDataPath, type Seeded, type Subject, whyNotSeeded } from './check-subjects.ts';
+import { judgeCheckCell, type Observed } from './check-verdict.ts';
 
 /** The audit's prediction for data on this path under a disruption. */
 function predictionFor(path: AuditDataPath | undefined, disruption: CheckDisruption): Fate | undefined {

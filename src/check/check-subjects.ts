@@ -12,7 +12,7 @@ import { SqlProbe } from '../probes/sql-probe.ts';
 import { WordPressProbe } from '../probes/wordpress-probe.ts';
 import type { Audit, CheckCell } from '../report/model.ts';
 import type { ComposeStack } from '../stack/compose-stack.ts';
-import type { SiteServices } from '../targets/wordpress/stack.ts';
+import type { SiteServices } from '../targets/wordpress/wordpress-stack.ts';
 import { type DatabaseAccess, databaseAccess, databasePort, roundDataset } from './database-probe.ts';
 import { exitedReason, untilReady } from './readiness.ts';
 import { siteCapability, siteServices } from './site-probe.ts';

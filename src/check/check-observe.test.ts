@@ -6,9 +6,9 @@ import type { Fingerprint } from '../data/fingerprint.ts';
 import type { FileProbe } from '../probes/file-probe.ts';
 import { probeFileIn } from '../probes/file-probe.ts';
 import type { ComposeStack } from '../stack/compose-stack.ts';
-import { observe } from './observe.ts';
-import { compareWithPlan, owedCells } from './plan.ts';
-import type { AuditDataPath, Seeded, Subject } from './subjects.ts';
+import { observe } from './check-observe.ts';
+import { compareWithPlan, owedCells } from './check-plan.ts';
+import type { AuditDataPath, Seeded, Subject } from './check-subjects.ts';
 
 const FILES_PATH = '/var/www/html';
 const written: Fingerprint = { [probeFileIn(FILES_PATH)]: { present: true, rows: 64, contentHash: 'abc' } };

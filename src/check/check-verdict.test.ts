@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { checkExitCode } from '../report/check-exit-code.ts';
-import { judgeCheckCell } from './verdict.ts';
+import { judgeCheckCell } from './check-verdict.ts';
 
 describe('a cell', () => {
   test('passes when observed is what is required, and predicted', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { UsageError } from '../errors.ts';
-import { baselineWeights, type CollectedTest, keyOf, parseShard, planShards, unitsOf } from './plan.ts';
+import { baselineWeights, type CollectedTest, keyOf, parseShard, planShards, unitsOf } from './shard-plan.ts';
 
 const t = (file: string, name: string): CollectedTest => ({ file, name });
 const TESTS = [

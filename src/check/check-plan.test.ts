@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { CheckCell } from '../report/model.ts';
 import { CHECK_DISRUPTIONS } from '../report/vocabulary.ts';
-import { type CellPlace, compareWithPlan, completenessErrors, owedCells, owedProbes, type PlannedSubject } from './plan.ts';
-import type { AuditDataPath } from './subjects.ts';
+import { type CellPlace, compareWithPlan, completenessErrors, owedCells, owedProbes, type PlannedSubject } from './check-plan.ts';
+import type { AuditDataPath } from './check-subjects.ts';
 
 const dataPath = (path: string, origin: AuditDataPath['origin'] = 'image-volume') =>
   ({ path, why: 'test', origin, storage: { kind: 'named-volume' }, fates: {} }) as AuditDataPath;

@@ -5,7 +5,7 @@
 import type { CheckCell } from '../report/model.ts';
 import type { CheckDisruption } from '../report/vocabulary.ts';
 import { checkDrill } from './drills/all.ts';
-import type { AuditDataPath, Subject } from './subjects.ts';
+import type { AuditDataPath, Subject } from './check-subjects.ts';
 
 export type CheckProbe = CheckCell['probe'];
 

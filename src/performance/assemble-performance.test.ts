@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { PerformanceFigure } from '../report/model.ts';
-import { assemblePerformance } from './assemble.ts';
+import { assemblePerformance } from './assemble-performance.ts';
 import { formatRatio } from './claims.ts';
 import { figuresOf } from './figures.ts';
 import { METRICS, type MetricDefinition } from './metrics.ts';
