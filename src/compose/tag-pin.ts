@@ -2,6 +2,7 @@
 // (`postgres`, `:latest`, `postgres:alpine`) has its verdict decided by whatever the tag means
 // today, and a pull can bring a new major version with another data layout (postgres 18 moved
 // its data directory and refuses a mount at the old path). Pure: a unit test drives each case.
+import { profileOf } from '../services/registry.ts';
 import type { Finding } from './findings.ts';
 import { tagOf, withoutTag } from './image-reference.ts';
 import type { StorageMount } from './storage-map.ts';
@@ -22,11 +23,11 @@ export function pinOf(reference: string, known: boolean): TagPin {
   return known && !/\d/.test(tag) ? { kind: 'floating', tag } : { kind: 'version', tag };
 }
 
-/** The tag to pin to, from the version the image announces: X.Y for MySQL and MariaDB (their series), X otherwise. */
+/** The tag to pin to, from the version the image announces: X.Y where the service's profile says its releases come in such series (MySQL, MariaDB), X otherwise. */
 export function pinnedTag(name: string, recognisedAs: string | undefined, version: string | undefined): string | undefined {
   const numbers = /(\d+)(?:\.(\d+))?/.exec((version ?? '').replace(/^\d+:/, ''));
   if (!numbers) return undefined;
-  const series = recognisedAs === 'mysql' && numbers[2] !== undefined ? `${numbers[1]}.${numbers[2]}` : numbers[1];
+  const series = profileOf(recognisedAs)?.pinSeries === 'minor' && numbers[2] !== undefined ? `${numbers[1]}.${numbers[2]}` : numbers[1];
   return `${name}:${series}`;
 }
 

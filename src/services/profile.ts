@@ -70,6 +70,8 @@ export interface ServiceProfile {
   builtHere?: true;
   /** What the report shortens server versions to ("PostgreSQL 15.14"). */
   versionName?: string;
+  /** What a tag pins to keep the data's format: the major version (the default), or major.minor where releases come in such series (MySQL 8.4, MariaDB 11.4). */
+  pinSeries?: 'major' | 'minor';
   official: string;
   standIn: StandInBuild;
   storage: StorageProfile;

@@ -16,6 +16,8 @@ function login(env: ServiceEnvironment): LoginOutcome {
 }
 
 export const mysql = {
+  // MySQL's and MariaDB's releases come in X.Y series (8.4 LTS, 11.4): a tag pins the series.
+  pinSeries: 'minor',
   displayName: 'MySQL',
   versionName: 'MySQL|MariaDB',
   official: 'mysql:8.4',
