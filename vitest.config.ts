@@ -19,6 +19,9 @@ disableReaperUnlessChosen();
 // The scenario workers receive their settings as one typed object, the way `persist run`'s runner
 // hands them over (vitest's provide/inject), read here once from the environment.
 const config = loadConfig();
+// A `persist run` that a CLI test starts runs beside the suite's own two engine files: one file at
+// a time, or four would share two cores and every file's time would double.
+process.env.PERSIST_FILES_AT_ONCE ||= '1';
 
 export default defineConfig({
   test: {
