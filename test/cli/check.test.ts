@@ -69,14 +69,20 @@ async function copyLeftovers(project: string) {
  * Collects, while a check runs, the anonymous volumes of its copy's containers (they carry no
  * labels, so nothing else can find them afterwards); stop() returns those still on the engine.
  */
-function watchAnonymousVolumes() {
+function watchAnonymousVolumes(composeFile: string) {
   const seen = new Set<string>();
   const projects = new Set<string>();
   let running = true;
   const poll = (async () => {
     while (running) {
       const containers = await docker.listContainers({ all: true, filters: { label: ['com.docker.compose.project'] } });
-      for (const container of containers.filter((c) => c.Labels['com.docker.compose.project']?.startsWith('persist-check-'))) {
+      // The copies of this test's own project only: another file's check may run beside it.
+      const copies = containers.filter(
+        (c) =>
+          c.Labels['com.docker.compose.project']?.startsWith('persist-check-') &&
+          (c.Labels['com.docker.compose.project.config_files'] ?? '').split(',').includes(composeFile),
+      );
+      for (const container of copies) {
         projects.add(container.Labels['com.docker.compose.project'] ?? '');
         for (const mount of container.Mounts) if (mount.Type === 'volume' && /^[0-9a-f]{64}$/.test(mount.Name ?? '')) seen.add(mount.Name ?? '');
       }
@@ -146,7 +152,7 @@ describe('persist check on the worked examples', () => {
   });
 
   test('pitfalls: each loss observed exactly where the audit predicted it, and nowhere else', async () => {
-    const anonymous = watchAnonymousVolumes();
+    const anonymous = watchAnonymousVolumes(join(ROOT, 'examples/compose/pitfalls/compose.yaml'));
     const result = await check('examples/compose/pitfalls/compose.yaml');
     expect(result.exitCode, `${result.stdout}\n${result.stderr}`).toBe(1);
     // A failing run leaves nothing either: the anonymous volumes of every down included.
@@ -419,7 +425,7 @@ describe('persist check: bad input and cleanup', () => {
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
-    const anonymous = watchAnonymousVolumes();
+    const anonymous = watchAnonymousVolumes(file);
     const deadline = deadlineIn(120_000);
     // Until `down + up` has left the first anonymous volume behind and made a second.
     while (!deadline.passed() && !/down \+ up: \d+ ms/.test(stderr)) await sleep(100);
