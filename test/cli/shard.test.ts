@@ -48,8 +48,10 @@ describe('bad input: one sentence, exit 2, before anything starts', () => {
 });
 
 describe('persist run --shard and persist report --merge', () => {
-  test('two shards of tmpfs, volumes, bind and postgres, merged, are the unsharded run: the same ids and verdicts', async () => {
-    const scenarios = ['tmpfs', 'volumes', 'bind', 'postgres'];
+  test('two shards of tmpfs, volumes, bind and redis, merged, are the unsharded run: the same ids and verdicts', async () => {
+    const scenarios = ['tmpfs', 'volumes', 'bind', 'redis'];
+    // Redis is the database here: its cells take a third of PostgreSQL's, and a shard cut by a
+    // baseline needs scenario files of different lengths, not a particular server.
     const common = ['run', ...scenarios, '--images', IMAGES, '--trials', '1'];
     const whole = await persist([...common, '--out', join(work, 'whole')]);
     expect(whole.exitCode, whole.stderr).toBe(0);
