@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { disableReaperUnlessChosen, loadConfig } from './src/config.ts';
 import { newRunId } from './src/docker/labels.ts';
 import { ClosingLineReporter } from './src/vitest/closing-line-reporter.ts';
+import { LongestFirstSequencer } from './src/vitest/longest-first-sequencer.ts';
 import { PersistReporter } from './src/vitest/persist-reporter.ts';
 import { engineGroup, scenariosProject } from './src/vitest/scenarios-project.ts';
 
@@ -27,6 +28,8 @@ export default defineConfig({
   test: {
     reporters: ['default', new PersistReporter(config), new ClosingLineReporter()],
     provide: { persistConfig: config },
+    // The longest files first, so the two that drive the engine side by side end together.
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       {
         test: {

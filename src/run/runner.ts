@@ -18,6 +18,7 @@ import { runShard } from '../shard/run-shard.ts';
 import { PACKAGE_ROOT } from '../version.ts';
 import { ClosingLineReporter } from '../vitest/closing-line-reporter.ts';
 import { LiveProgressReporter } from '../vitest/live-progress-reporter.ts';
+import { LongestFirstSequencer } from '../vitest/longest-first-sequencer.ts';
 import { PersistReporter } from '../vitest/persist-reporter.ts';
 import { runProjects } from '../vitest/scenarios-project.ts';
 
@@ -84,6 +85,8 @@ async function runFiles(scenarios: ScenarioInfo[], config: HarnessConfig, report
     watch: false,
     projects: runProjects(grouped, config.filesAtOnce),
     provide: { persistConfig: config },
+    // The longest scenario files first, so the files run at once end together.
+    sequence: { sequencer: LongestFirstSequencer },
     reporters: [display, reporter, new ClosingLineReporter()],
   });
   try {
