@@ -8,7 +8,7 @@ import { FileProbe, probeFileIn } from '../probes/file-probe.ts';
 import { ABSENT } from '../probes/probe.ts';
 import type { CheckCell } from '../report/model.ts';
 import type { ComposeStack } from '../stack/compose-stack.ts';
-import { SITE_ITEMS, SITE_ITEMS_WORDING } from '../services/wordpress/content.ts';
+import { SITE_ITEMS, SITE_ITEMS_WORDING } from '../targets/wordpress/content.ts';
 import type { CheckDisruption } from '../report/vocabulary.ts';
 import { checkDrill } from './drills/all.ts';
 import { logTail, untilReady } from './readiness.ts';
