@@ -43,6 +43,14 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/(timing|data|terminal)/|^src/errors\\.ts$' },
     },
     {
+      name: 'engine-knows-no-service',
+      severity: 'error',
+      comment:
+        'The floor the services stand on (stacks, probes, targets, the report, storage) knows none of them: a service folder uses it (WordPress drives its own stack), so it must not reach back into the registry, the settings or what reads Compose files.',
+      from: { path: '^src/(stack|probes|targets|report|storage|web)/' },
+      to: { path: '^src/(services|compose|images)/|^src/(config|scenarios|scenario-kit)\\.ts$' },
+    },
+    {
       name: 'engine-stands-on-the-ground-floor',
       severity: 'error',
       comment: 'docker/ talks to the engine for everything above it: it knows nothing of the settings, services or reports that use it.',

@@ -20,7 +20,7 @@ import { median } from '../src/report/stats.ts';
 import { HarnessStack } from '../src/stack/harness-stack.ts';
 import { dataLayoutOf } from '../src/storage/data-layout.ts';
 import { prepareStorage, type StorageKind } from '../src/storage/placement.ts';
-import type { DatabaseTarget } from '../src/services/database-target.ts';
+import type { ServiceTarget } from '../src/services/drivers.ts';
 import { DATABASE_DRIVERS } from '../src/services/drivers.ts';
 import { epochMs, stopwatch } from '../src/timing/clock.ts';
 import { mysqlStatementMs, overheadOf, type PhaseFloor, postgresStatementMs, serverStartMs, timedLines } from '../src/timing/floor.ts';
@@ -33,7 +33,7 @@ const STATEMENT_LOGGING: Record<string, string[]> = {
   postgres: ['-c', 'log_min_duration_statement=0'],
   mysql: ['--slow-query-log=ON', '--long-query-time=0', `--slow-query-log-file=${SLOW_LOG}`],
 };
-const CELLS: Array<{ target: DatabaseTarget; storage: StorageKind }> = [DATABASE_DRIVERS.postgres, DATABASE_DRIVERS.mysql].flatMap((target) =>
+const CELLS: Array<{ target: ServiceTarget; storage: StorageKind }> = [DATABASE_DRIVERS.postgres, DATABASE_DRIVERS.mysql].flatMap((target) =>
   (['named-volume', 'bind-mount'] as const).map((storage) => ({ target, storage })),
 );
 
@@ -51,7 +51,7 @@ interface Boundaries {
 }
 
 /** The cell's steps up to the removal; returns what the timed recovery needs. */
-async function prepared(target: DatabaseTarget, storage: StorageKind, image: string, scope: RunScope) {
+async function prepared(target: ServiceTarget, storage: StorageKind, image: string, scope: RunScope) {
   const placement = await prepareStorage(storage, await dataLayoutOf(image, target.dataPaths), scope);
   const service = target.name;
   const define = () => placement.applyTo(target.container(image, placement.serverDataDir, STATEMENT_LOGGING[target.name]));
@@ -64,7 +64,7 @@ async function prepared(target: DatabaseTarget, storage: StorageKind, image: str
   return { stack, probe, service };
 }
 
-async function trial(target: DatabaseTarget, storage: StorageKind, image: string, scope: RunScope): Promise<PhaseFloor[]> {
+async function trial(target: ServiceTarget, storage: StorageKind, image: string, scope: RunScope): Promise<PhaseFloor[]> {
   const { stack, probe, service } = await prepared(target, storage, image, scope);
   const { createdMs } = await stack.replace(service, 'recreate');
   const at: Partial<Boundaries> = { createEnd: epochMs() };
@@ -84,7 +84,7 @@ async function trial(target: DatabaseTarget, storage: StorageKind, image: string
 }
 
 async function floors(
-  target: DatabaseTarget,
+  target: ServiceTarget,
   id: string,
   at: Boundaries,
   measured: { createdMs: number; readyMs: number; verifiedMs: number },

@@ -11,7 +11,7 @@ import { cellId, runCell } from '../src/matrix/run-cell.ts';
 import type { ControlResult } from '../src/report/model.ts';
 import { proveControl, scenarioKit } from '../src/scenario-kit.ts';
 import { rabbitmq, rabbitmqTransientMessages, rabbitmqUnpinnedHostname } from '../src/services/rabbitmq/driver.ts';
-import type { DatabaseTarget } from '../src/services/database-target.ts';
+import type { DatabaseTarget } from '../src/stack/database-target.ts';
 
 const SCENARIO = 'rabbitmq';
 

@@ -1,6 +1,7 @@
 // Defaults and the environment. This is the only module that reads process.env, so every
 // setting a user can change is visible in one place (and documented in docs/commands.md).
 import { UsageError } from './errors.ts';
+import { DEFAULT_THRESHOLDS } from './report/compare.ts';
 import type { ProgressMode } from './progress.ts';
 import {
   localUpgrade,
@@ -147,7 +148,7 @@ export function parseEdits(value: string | undefined): number {
 }
 
 /** A median recovery slower by more than both of these is a regression. */
-export const DEFAULT_REGRESSION = { percent: 20, ms: 100 };
+export const DEFAULT_REGRESSION = DEFAULT_THRESHOLDS;
 
 export function parseThreshold(value: string | undefined, fallback: number, option: string): number {
   if (value === undefined || value === '') return fallback;

@@ -37,10 +37,11 @@ describe('the import rules', () => {
     expect(verdict?.dependencies.find((dependency) => dependency.resolved === 'src/report/check-exit-code.ts')?.dependencyTypes).toContain('type-only');
   });
 
-  test('an import from the core into a product, one product into another, the engine into the settings, and a cycle are each refused by name', async () => {
+  test('an import from the core into a product, one product into another, the engine into the settings, the floor under the services into a service, and a cycle are each refused by name', async () => {
     await appendFile(join(copy, 'src/timing/clock.ts'), "\nimport '../commands/run.ts';\n");
     await appendFile(join(copy, 'src/check/check-plan.ts'), "\nimport '../matrix/suite.ts';\n");
     await appendFile(join(copy, 'src/docker/labels.ts'), "\nimport type { ImageChoice } from '../config.ts';\n");
+    await appendFile(join(copy, 'src/probes/probe.ts'), "\nimport '../services/registry.ts';\n");
     await appendFile(join(copy, 'src/data/hash.ts'), "\nimport './fingerprint.ts';\n");
     await appendFile(join(copy, 'src/data/fingerprint.ts'), "\nimport './hash.ts';\n");
     const refused = (await cruise(copy)).summary.violations.map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`);
@@ -48,6 +49,7 @@ describe('the import rules', () => {
     expect(refused).toContain('ground-floor-stands-alone: src/timing/clock.ts → src/commands/run.ts');
     expect(refused).toContain('check-imports-no-other-product: src/check/check-plan.ts → src/matrix/suite.ts');
     expect(refused).toContain('engine-stands-on-the-ground-floor: src/docker/labels.ts → src/config.ts');
+    expect(refused).toContain('engine-knows-no-service: src/probes/probe.ts → src/services/registry.ts');
     expect(refused.some((line) => line.startsWith('no-cycle: src/data/'))).toBe(true);
   });
 });

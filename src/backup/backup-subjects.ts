@@ -3,7 +3,7 @@
 // file and by what the web server serves). Each can seed known data, take a snapshot of what
 // must survive, and keep a ledger of writes going while the backup runs.
 import { HostOnlyContainer } from '../docker/host-only-container.ts';
-import type { ImageTarget } from '../config.ts';
+import { type ImageTarget, runConfig } from '../config.ts';
 import { compareFingerprints, summariseFingerprint, type Fingerprint } from '../data/fingerprint.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { sha256 } from '../data/hash.ts';
@@ -18,11 +18,11 @@ import { SqlProbe } from '../probes/sql-probe.ts';
 import { HarnessStack, type ServiceDefinition } from '../stack/harness-stack.ts';
 import type { Stack } from '../stack/stack.ts';
 import type { BackupSubjectName } from '../services/registry.ts';
-import { DATABASE_DRIVERS } from '../services/drivers.ts';
+import { DATABASE_DRIVERS, type ServiceTarget } from '../services/drivers.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { copyInitialised } from '../probes/initialised-copy.ts';
 import { ContainerRunning } from '../docker/running-wait-strategy.ts';
-import type { DatabaseConnection, DatabaseTarget } from '../services/database-target.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../stack/database-target.ts';
 import { httpRequest, pollUntil } from '../web/http.ts';
 import { compareListings, groupedFingerprint, LISTING_SCRIPT, parseListing, withoutPrefix, type Listing } from './file-listing.ts';
 import { emptyLedger, startLedgerLoop, type LedgerLog, type LedgerWriter } from '../probes/ledger.ts';
@@ -129,7 +129,7 @@ export function describeSnapshot(snapshot: Snapshot): string {
 
 // ---- databases -------------------------------------------------------------------------
 
-export function databaseSubject(target: DatabaseTarget): BackupSubject {
+export function databaseSubject(target: ServiceTarget): BackupSubject {
   return {
     name: target.name,
     displayName: target.displayName,
@@ -143,7 +143,13 @@ export function databaseSubject(target: DatabaseTarget): BackupSubject {
 
     async initialise(env, volume, templateScope) {
       const { dataMount } = await dataLayoutOf(env.image, target.dataPaths);
-      return copyInitialised(target, env.image, { kind: 'named-volume', source: volume, mountPath: dataMount }, templateScope, env.scope);
+      return copyInitialised(
+        target,
+        { server: env.image, toolbox: runConfig().images.toolbox.reference },
+        { kind: 'named-volume', source: volume, mountPath: dataMount },
+        templateScope,
+        env.scope,
+      );
     },
 
     async create(env, volume) {

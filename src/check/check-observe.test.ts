@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import type { FileProbe } from '../probes/file-probe.ts';
 import { probeFileIn } from '../probes/file-probe.ts';
-import type { ComposeStack } from '../stack/compose-stack.ts';
+import type { ComposeStack } from '../compose/compose-stack.ts';
 import { observe } from './check-observe.ts';
 import { compareWithPlan, owedCells } from './check-plan.ts';
 import type { AuditDataPath, Seeded, Subject } from './check-subjects.ts';

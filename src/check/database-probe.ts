@@ -6,7 +6,7 @@
 import { type Dataset, standardDataset } from '../data/dataset.ts';
 import type { Audit } from '../report/model.ts';
 import { DATABASE_DRIVERS } from '../services/drivers.ts';
-import type { DatabaseTarget, Login } from '../services/database-target.ts';
+import type { DatabaseTarget, Login } from '../stack/database-target.ts';
 import { databaseLogin } from './database-login.ts';
 
 const CHECK_ROWS = 1_000;

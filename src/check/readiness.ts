@@ -9,7 +9,7 @@ import { docker } from '../docker/engine.ts';
 import { execIn } from '../docker/exec.ts';
 import { demultiplexLogs } from '../docker/log-frames.ts';
 import { storageProfile } from '../services/registry.ts';
-import type { ComposeStack } from '../stack/compose-stack.ts';
+import type { ComposeStack } from '../compose/compose-stack.ts';
 import { lastLines } from '../terminal/last-lines.ts';
 import { deadlineIn, sleep } from '../timing/clock.ts';
 

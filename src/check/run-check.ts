@@ -8,7 +8,7 @@ import type { ComposeOptions } from '../compose/compose-cli.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { describeError } from '../errors.ts';
 import type { Audit, Check } from '../report/model.ts';
-import { ComposeStack } from '../stack/compose-stack.ts';
+import { ComposeStack } from '../compose/compose-stack.ts';
 import { stopwatch } from '../timing/clock.ts';
 import { type CheckDrill, drillsFor } from './drills/all.ts';
 import { startWriteLoads } from './write-loads.ts';

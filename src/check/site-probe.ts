@@ -5,7 +5,7 @@
 // service folder reads them.
 import type { Audit } from '../report/model.ts';
 import { profileOf, type ServiceProfile } from '../services/registry.ts';
-import type { SiteServices } from '../targets/wordpress/wordpress-stack.ts';
+import type { SiteServices } from '../services/wordpress/wordpress-stack.ts';
 import type { Fate } from '../compose/storage-map.ts';
 
 type Environment = Readonly<Record<string, string | null>>;

@@ -4,7 +4,7 @@
 // their project works unchanged and never reaches the original.
 import { mkdir } from 'node:fs/promises';
 import { execa } from 'execa';
-import type { ComposeStack } from '../stack/compose-stack.ts';
+import type { ComposeStack } from '../compose/compose-stack.ts';
 import { lastLines } from '../terminal/last-lines.ts';
 import { stopwatch } from '../timing/clock.ts';
 

@@ -1,6 +1,6 @@
 // The write load a kill lands on: writers committing through every seeded database's ledger.
 import type { WriteLoad } from '../probes/write-load.ts';
-import type { ComposeStack } from '../stack/compose-stack.ts';
+import type { ComposeStack } from '../compose/compose-stack.ts';
 import { sleep } from '../timing/clock.ts';
 import type { Seeded } from './check-subjects.ts';
 

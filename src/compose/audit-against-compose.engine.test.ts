@@ -14,7 +14,7 @@ import { deriveImage } from '../images/derived.ts';
 import { FileProbe } from '../probes/file-probe.ts';
 import { ABSENT } from '../probes/probe.ts';
 import { preflight, scenarioKit } from '../scenario-kit.ts';
-import { ComposeStack } from '../stack/compose-stack.ts';
+import { ComposeStack } from './compose-stack.ts';
 import { IDLE_LOOP } from '../targets/toolbox.ts';
 
 const { config, scope: runScope } = scenarioKit();

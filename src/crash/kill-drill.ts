@@ -10,10 +10,9 @@ import type { AcknowledgedWrites, CellResult, KillFacts, Outcome } from '../repo
 import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
 import { type DrillSpec, type ImageDrillContext, identify, placeId, type ResultPlace, runDrill } from '../drill/drill.ts';
-import { dataLayoutOf } from '../storage/data-layout.ts';
-import { prepareStorage, type StorageKind } from '../storage/placement.ts';
-import { copyInitialised } from '../probes/initialised-copy.ts';
-import type { DatabaseTarget } from '../services/database-target.ts';
+import type { StorageKind } from '../storage/placement.ts';
+import { prepareTrialStorage } from '../drill/trial-storage.ts';
+import type { DatabaseTarget } from '../stack/database-target.ts';
 import { SqlProbe } from '../probes/sql-probe.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';
 import { PhaseTimer, sleep } from '../timing/clock.ts';
@@ -54,8 +53,7 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
   const { target } = spec;
   const say = (step: string) => progress(`${killId(spec)}: trial ${trial}: ${step}`);
   const serverArgs = spec.setting?.serverArgs ?? (spec.durability === 'relaxed' ? target.relaxedDurability.serverArgs : []);
-  const placement = await prepareStorage(spec.storage, await dataLayoutOf(context.image.reference, target.dataPaths), scope);
-  const initialised = await copyInitialised(target, context.image.reference, placement, context.scope, scope);
+  const { placement, initialised } = await prepareTrialStorage(target, spec.storage, context, scope);
   const args = serverArgs.length > 0 ? serverArgs : (target.drillServerArgs ?? []);
   const why = spec.durability === 'relaxed' ? ` (${target.relaxedDurability.description})` : '';
   const evidence = [

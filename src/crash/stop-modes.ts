@@ -15,10 +15,9 @@ import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';
 import type { Stack } from '../stack/stack.ts';
-import { dataLayoutOf } from '../storage/data-layout.ts';
-import { prepareStorage, type StorageKind } from '../storage/placement.ts';
-import { copyInitialised } from '../probes/initialised-copy.ts';
-import type { DatabaseTarget } from '../services/database-target.ts';
+import type { StorageKind } from '../storage/placement.ts';
+import { prepareTrialStorage } from '../drill/trial-storage.ts';
+import type { DatabaseTarget } from '../stack/database-target.ts';
 import { readShutdownEvidence } from '../targets/shutdown-evidence.ts';
 import { epochMs, sleep, stopwatch } from '../timing/clock.ts';
 import { identify, placeId, runDrill, type ImageDrillContext, type ResultPlace } from '../drill/drill.ts';
@@ -148,8 +147,7 @@ async function runTrial(spec: StopModeSpec, context: StopModeContext, trial: num
   const { target } = spec;
   const mode = MODE_SPECS[spec.mode];
   const say = (step: string) => progress(`${stopModeId(spec)}: trial ${trial}: ${step}`);
-  const placement = await prepareStorage(spec.storage, await dataLayoutOf(context.image.reference, target.dataPaths), scope);
-  const initialised = await copyInitialised(target, context.image.reference, placement, context.scope, scope);
+  const { placement, initialised } = await prepareTrialStorage(target, spec.storage, context, scope);
   const service = target.name;
   const define = async () => {
     const definition = placement.applyTo(target.container(context.image.reference, placement.serverDataDir));

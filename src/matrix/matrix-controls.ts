@@ -5,7 +5,7 @@ import type { ControlResult } from '../report/model.ts';
 import { evidenceShows, negativeControl } from '../drill/control.ts';
 import { deriveImage } from '../images/derived.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
-import type { DatabaseTarget } from '../services/database-target.ts';
+import type { DatabaseTarget } from '../stack/database-target.ts';
 import { cellId, runCell, type CellContext } from './run-cell.ts';
 
 /**

@@ -8,12 +8,12 @@ import { progress } from '../progress.ts';
 import type { CellResult, Disruption, Outcome } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
-import { dataLayoutOf, whereDataLives } from '../storage/data-layout.ts';
+import { whereDataLives } from '../storage/data-layout.ts';
 import { isWithin } from '../storage/paths.ts';
-import { describeMounts, prepareStorage, requirePlaced, type PlacementOptions, type StorageKind, type StoragePlacement } from '../storage/placement.ts';
+import { describeMounts, requirePlaced, type PlacementOptions, type StorageKind, type StoragePlacement } from '../storage/placement.ts';
 import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
-import type { DatabaseTarget } from '../services/database-target.ts';
-import { copyInitialised } from '../probes/initialised-copy.ts';
+import type { DatabaseTarget } from '../stack/database-target.ts';
+import { prepareTrialStorage } from '../drill/trial-storage.ts';
 import { ContainerExitedError } from '../targets/wait-ready.ts';
 import { ABSENT, type Probe } from '../probes/probe.ts';
 import { SqlProbe } from '../probes/sql-probe.ts';
@@ -63,8 +63,7 @@ interface Trial {
 async function runTrial(spec: CellSpec, context: CellContext, trial: number, scope: RunScope): Promise<TrialRecord> {
   const say = (step: string) => progress(`${cellId(spec)}: trial ${trial}: ${step}`);
   const { target } = spec;
-  const placement = await prepareStorage(spec.storage, await dataLayoutOf(context.image.reference, target.dataPaths), scope, spec.placement);
-  const initialised = await copyInitialised(target, context.image.reference, placement, context.scope, scope);
+  const { placement, initialised } = await prepareTrialStorage(target, spec.storage, context, scope, spec.placement);
   const service = target.name;
   const stack = await HarnessStack.start(scope, cellId(spec), {
     [service]: () => placement.applyTo(target.container(context.image.reference, placement.serverDataDir)),

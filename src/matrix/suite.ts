@@ -4,7 +4,7 @@ import { beforeAll, describe, test } from 'vitest';
 import { MATRIX_DISRUPTIONS } from '../report/model.ts';
 import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../scenario-kit.ts';
 import { STORAGE_KINDS } from '../storage/placement.ts';
-import type { DatabaseTarget } from '../services/database-target.ts';
+import type { ServiceTarget } from '../services/drivers.ts';
 import type { HarnessConfig, ImageChoice } from '../config.ts';
 import { ensureImage } from '../docker/engine.ts';
 import { dataOutsideVolumeControl, wrongMountPathControl } from './matrix-controls.ts';
@@ -26,7 +26,7 @@ const NEWER_LAYOUT_CELLS = [
   ['container-layer', 'recreate'],
 ] as const;
 
-function describeNewerLayout(scenario: string, target: DatabaseTarget, layout: NewerLayout, context: () => CellContext): void {
+function describeNewerLayout(scenario: string, target: ServiceTarget, layout: NewerLayout, context: () => CellContext): void {
   describe(`${target.displayName} ${layout.describe}`, () => {
     beforeAll(async () => {
       const image = layout.image(scenarioKit().config);
@@ -43,7 +43,7 @@ function describeNewerLayout(scenario: string, target: DatabaseTarget, layout: N
   });
 }
 
-export function describePersistenceMatrix(scenario: string, target: DatabaseTarget, newerLayout?: NewerLayout): void {
+export function describePersistenceMatrix(scenario: string, target: ServiceTarget, newerLayout?: NewerLayout): void {
   const context = (): CellContext => {
     const { config, scope, dataset } = scenarioKit();
     return { scope, dataset, trials: config.trials, image: config.images[target.image] };

@@ -5,13 +5,13 @@
 import type { RunScope } from '../docker/run-scope.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
 import { identify, runDrill, type ImagesDrillContext } from '../drill/drill.ts';
-import { WordPressProbe } from '../probes/wordpress-probe.ts';
+import { WordPressProbe } from '../services/wordpress/wordpress-probe.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, Outcome } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
-import { judgeSite, SITE_TIMEOUT_MS, type Permalinks, type SiteItem } from '../targets/wordpress/content.ts';
-import { isInstallRedirect, waitForSite } from '../targets/wordpress/site.ts';
-import { DATABASE, siteUrl, startWordPressStack, WEB, type StackPlan } from '../targets/wordpress/wordpress-stack.ts';
+import { judgeSite, SITE_TIMEOUT_MS, type Permalinks, type SiteItem } from '../services/wordpress/content.ts';
+import { isInstallRedirect, waitForSite } from '../services/wordpress/site.ts';
+import { DATABASE, siteUrl, startWordPressStack, WEB, type StackPlan } from '../services/wordpress/wordpress-stack.ts';
 import { PhaseTimer } from '../timing/clock.ts';
 
 export type ItemExpectation = Outcome | Record<Permalinks, Outcome>;

@@ -10,7 +10,7 @@ import { SqlProbe } from '../probes/sql-probe.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { prepareStorage, requirePlaced, type StorageKind } from '../storage/placement.ts';
-import type { DatabaseTarget } from '../services/database-target.ts';
+import type { DatabaseTarget } from '../stack/database-target.ts';
 import { BenchContainer } from './bench-container.ts';
 import { type BlockIoBytes, blockIo, blockIoBetween } from './engine-accounting.ts';
 import type { BenchContext } from './fio-bench.ts';

@@ -2,7 +2,7 @@
 // the same benchmark with and without the flags, the variants alternating trial by trial so
 // that a drift of the machine over the run falls on both alike.
 import type { StorageKind } from '../storage/placement.ts';
-import type { DatabaseTarget } from '../services/database-target.ts';
+import type { DatabaseTarget } from '../stack/database-target.ts';
 import { type DatabaseBenchmark, databaseTrial, DEFAULTS, type Variant } from './database-bench.ts';
 import type { BenchContext } from './fio-bench.ts';
 import { figuresOf, judgeTuning, type TuningSpec } from './figures.ts';

@@ -5,7 +5,6 @@
 // checked entry by entry (path, type, owner, mode, and each file's size), and its server starts on existing
 // data, as after any restart. What the trial writes, and every phase it times, are unchanged.
 // Negative controls and tmpfs or writable-layer cells still start from nothing.
-import { runConfig } from '../config.ts';
 import { runOneShot } from '../docker/one-shot.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { HarnessError } from '../errors.ts';
@@ -13,7 +12,7 @@ import { SqlProbe } from './sql-probe.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import type { StoragePlacement } from '../storage/placement.ts';
-import type { DatabaseTarget } from '../services/database-target.ts';
+import type { DatabaseTarget } from '../stack/database-target.ts';
 
 /** Per scenario file (one worker process): target, image and data mount → the initialised volume (the target's container settings are fixed). */
 const templates = new Map<string, Promise<string>>();
@@ -37,17 +36,18 @@ const COPY_AND_CHECK = [
  */
 export async function copyInitialised(
   target: DatabaseTarget,
-  image: string,
+  images: { server: string; toolbox: string },
   placement: Pick<StoragePlacement, 'kind' | 'source' | 'mountPath'>,
   templateScope: RunScope,
   trialScope: RunScope,
 ): Promise<string | undefined> {
+  const image = images.server;
   if (target.initialisationMarkers.length === 0 || target.quickFirstStart || placement.source === undefined) return undefined;
   if (placement.kind !== 'named-volume' && placement.kind !== 'bind-mount') return undefined;
   const { dataMount } = await dataLayoutOf(image, target.dataPaths);
   if (placement.mountPath !== dataMount) return undefined;
   const template = await templateFor(target, image, dataMount, templateScope);
-  await copyVerified(trialScope, runConfig().images.toolbox.reference, template, placement.source);
+  await copyVerified(trialScope, images.toolbox, template, placement.source);
   return `initialised: ${image} initialised volume ${template} once for this scenario file; a copy of it (every entry's type, owner, mode and size checked) is the storage's content before the first start, so the server starts on existing data`;
 }
 

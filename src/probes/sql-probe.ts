@@ -4,7 +4,7 @@ import type { Dataset } from '../data/dataset.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import { HarnessError } from '../errors.ts';
 import type { Stack } from '../stack/stack.ts';
-import type { DatabaseConnection, DatabaseTarget, Login } from '../services/database-target.ts';
+import type { DatabaseConnection, DatabaseTarget, Login } from '../stack/database-target.ts';
 import { waitUntilReady } from '../targets/wait-ready.ts';
 import { countLedgerWhenReady, startWriteLoad } from './write-load.ts';
 import type { Probe, WriteLedger } from './probe.ts';

@@ -2,7 +2,7 @@
 // connection, so that whatever stops the server lands with several commits in flight.
 import { checkAcknowledged, mergeLedgers, startLedgerLoop, type LedgerLog } from './ledger.ts';
 import type { AcknowledgedWrites } from '../report/model.ts';
-import type { DatabaseConnection } from '../services/database-target.ts';
+import type { DatabaseConnection } from '../stack/database-target.ts';
 import { stopwatch } from '../timing/clock.ts';
 
 /** Ids of writer k start at k × this, so the writers never collide. */

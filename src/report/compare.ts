@@ -2,11 +2,10 @@
 // changed (a result that passed and now fails, say), and a recovery time regression, where
 // the median got slower by more than BOTH thresholds (percent and milliseconds), so that a
 // tiny cell's jitter and a slow cell's noise do not raise alarms.
-import { DEFAULT_REGRESSION } from '../config.ts';
 import type { Comparison, RunReport, RegressionThresholds } from './model.ts';
 import { round } from '../timing/clock.ts';
 
-export const DEFAULT_THRESHOLDS: RegressionThresholds = DEFAULT_REGRESSION;
+export const DEFAULT_THRESHOLDS: RegressionThresholds = { percent: 20, ms: 100 };
 
 export function compareReports(
   baseline: RunReport,

@@ -2,6 +2,7 @@
 // its data and how that moves, what the drills can do with it, and how the check logs in. Pure
 // data and pure functions, so the CLI loads every profile at once; the driver, which needs the
 // database's client library, is loaded only where it is used.
+import type { Login } from '../stack/database-target.ts';
 import type { CatalogueEntry } from './catalogue-entry.ts';
 
 /** The Debian releases the stand-ins are built on: each has images/base/<suite>.conf. */
@@ -68,8 +69,6 @@ export interface ServiceProfile {
    * with both image sets, and `official` names that same image.
    */
   builtHere?: true;
-  /** What the report shortens server versions to ("PostgreSQL 15.14"). */
-  versionName?: string;
   /** What a tag pins to keep the data's format: the major version (the default), or major.minor where releases come in such series (MySQL 8.4, MariaDB 11.4). */
   pinSeries?: 'major' | 'minor';
   official: string;
@@ -104,16 +103,6 @@ export interface ServiceProfile {
      */
     site?: { httpPort: number; database: (env: ServiceEnvironment, projectServices: readonly string[]) => SiteDatabase };
   };
-}
-
-/** A user's credentials for their database service; the password is never printed. */
-export interface Login {
-  user: string;
-  password: string;
-  /** Where the check's tables go; none for Redis. */
-  database: string | undefined;
-  /** The database does not exist yet: create it (a user's server configured with none). */
-  createDatabase?: boolean;
 }
 
 /** A service's environment as Compose resolved it (a variable without a value is null). */

@@ -124,12 +124,3 @@ export function databaseServices(): DatabaseServiceName[] {
 export function crashDrillServices(): DatabaseServiceName[] {
   return databaseServices().filter((name) => (SERVICES[name].capabilities as ServiceProfile['capabilities']).crashDrills === true);
 }
-
-/** How reports shorten a server's self-description: "PostgreSQL 15.14 on x86_64…" to "PostgreSQL 15.14". */
-export function versionPattern(): RegExp {
-  const names = SERVICE_NAMES.flatMap((name) => {
-    const profile: ServiceProfile = SERVICES[name];
-    return profile.versionName ? [profile.versionName] : [];
-  });
-  return new RegExp(`^(?:${names.join('|')}) \\d[\\d.]*`);
-}

@@ -5,7 +5,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { execIn } from '../docker/exec.ts';
 import { lastLines } from '../terminal/last-lines.ts';
 import { withTimeout } from '../timing/clock.ts';
-import type { DatabaseTarget } from '../services/database-target.ts';
+import type { DatabaseTarget } from '../stack/database-target.ts';
 
 /** The backup step did not produce a usable backup. */
 export class BackupFailedError extends Error {

@@ -1,7 +1,7 @@
 // What a database's own log says about the last stop and the next start: whether it shut down
 // cleanly, whether the start ran crash recovery, and how long the server says its redo took.
 import type { ShutdownVerdict } from '../report/model.ts';
-import type { DatabaseTarget } from '../services/database-target.ts';
+import type { DatabaseTarget } from '../stack/database-target.ts';
 
 export interface ShutdownEvidence {
   cleanShutdownLogged: boolean;

@@ -1,7 +1,7 @@
 // Polls a target until it accepts connections; fails fast if its container has exited.
 import { StepTimeoutError } from '../errors.ts';
 import { inspectContainer, readLogs } from '../docker/containers.ts';
-import type { DatabaseConnection, DatabaseTarget, Login } from '../services/database-target.ts';
+import type { DatabaseConnection, DatabaseTarget, Login } from '../stack/database-target.ts';
 import { deadlineIn, sleep } from '../timing/clock.ts';
 
 // Short: the wait is part of the ready phase a recovery reports, and a refused connection costs

@@ -23,7 +23,7 @@ import type { TrialRecord } from '../drill/assemble.ts';
 import { type DrillContext, identify, placeId, type ResultPlace, runDrill } from '../drill/drill.ts';
 import { dumpToFile, restoreFromFile } from '../targets/logical-dump.ts';
 import { shutdownLoggedClean } from '../targets/shutdown-evidence.ts';
-import type { DatabaseConnection, DatabaseTarget } from '../services/database-target.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../stack/database-target.ts';
 import { ContainerExitedError } from '../targets/wait-ready.ts';
 import { classifyInPlace, refusalMessages, runUpgradeStep, upgradeMessages } from './upgrade-observe.ts';
 import { dataLayoutOf, whereDataLives } from '../storage/data-layout.ts';

@@ -5,7 +5,7 @@ import { withTimeout } from '../timing/clock.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import type { InPlaceUpgrade, UpgradeFacts } from '../report/model.ts';
 import { isWithin } from '../storage/paths.ts';
-import type { DatabaseTarget } from '../services/database-target.ts';
+import type { DatabaseTarget } from '../stack/database-target.ts';
 
 const MAX_MESSAGES = 4;
 const STEP_TIMEOUT_MS = 300_000;

@@ -13,11 +13,11 @@ import type { CellResult, ItemOutcome, Outcome, UpgradeFacts } from '../report/m
 import { recoveryOf } from '../report/stats.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
 import { identify, placeId, type ResultPlace, runDrill } from '../drill/drill.ts';
-import { judgeSite, SITE_TIMEOUT_MS, type SiteObservation } from '../targets/wordpress/content.ts';
-import { siteUrl, startWordPressStack, WEB, type StackPlan } from '../targets/wordpress/wordpress-stack.ts';
-import { WordPressProbe } from '../probes/wordpress-probe.ts';
+import { judgeSite, SITE_TIMEOUT_MS, type SiteObservation } from '../services/wordpress/content.ts';
+import { siteUrl, startWordPressStack, WEB, type StackPlan } from '../services/wordpress/wordpress-stack.ts';
+import { WordPressProbe } from '../services/wordpress/wordpress-probe.ts';
 import type { Stack } from '../stack/stack.ts';
-import { generatorVersion, waitForSite } from '../targets/wordpress/site.ts';
+import { generatorVersion, waitForSite } from '../services/wordpress/site.ts';
 import { httpRequest } from '../web/http.ts';
 import { PhaseTimer, withTimeout } from '../timing/clock.ts';
 

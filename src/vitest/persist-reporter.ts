@@ -75,7 +75,7 @@ export class PersistReporter implements Reporter {
       durationMs: finishedAt.getTime() - this.startedAt.getTime(),
       tool: toolVersion(),
       settings: { imageSet: config.imageSet, trials: config.trials, filesAtOnce: config.filesAtOnce, filters: config.filters },
-      environment: await gatherEnvironment(config),
+      environment: await gatherEnvironment(Object.values(config.images)),
       phaseDefinitions: PHASE_DEFINITIONS,
       summary: summarise(results, controls),
       results,

@@ -7,7 +7,7 @@ import type { ComposeStorageKind, Fate, Lifecycle } from '../../compose/storage-
 import type { ServiceSettings } from '../../compose/x-persist.ts';
 import type { Audit } from '../../report/model.ts';
 import type { CheckDisruption } from '../../report/vocabulary.ts';
-import type { ComposeStack } from '../../stack/compose-stack.ts';
+import type { ComposeStack } from '../../compose/compose-stack.ts';
 import type { Subject } from '../check-subjects.ts';
 
 /** What a disruption did: why the copy did not come back, and per service why it did not (a failed backup). */

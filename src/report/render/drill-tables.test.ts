@@ -65,6 +65,8 @@ describe('stop-mode and upgrade tables', () => {
   test('versions are shortened to engine and number', () => {
     expect(shortVersion('PostgreSQL 17.12 (Debian 17.12-0+deb13u1) on x86_64-pc-linux-gnu')).toBe('PostgreSQL 17.12');
     expect(shortVersion('MariaDB 10.11.18-MariaDB-0+deb12u1 (Debian 12)')).toBe('MariaDB 10.11.18');
+    expect(shortVersion('RabbitMQ 3.10.8')).toBe('RabbitMQ 3.10.8');
+    expect(shortVersion('11.8.3-MariaDB-0+deb12u1')).toBe('11.8.3-MariaDB-0+deb12u1');
     expect(shortVersion(null)).toBe('?');
   });
 });

@@ -13,7 +13,6 @@ import {
   upgradeFacts,
 } from '../model.ts';
 import { STORAGE_KINDS, type StorageKind } from '../../storage/placement.ts';
-import { versionPattern } from '../../services/registry.ts';
 
 /** Matrix results are grouped by target; results judged item by item, by scenario. */
 export function sectionsOf(report: RunReport): Array<{ name: string; items: boolean; results: CellResult[] }> {
@@ -127,10 +126,13 @@ export function withoutLogPrefix(line: string): string {
   return line.replace(/^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?(?: UTC)? (?:\[\d+\] |\d+ )?/, '');
 }
 
-/** "PostgreSQL 17.12 (Debian …) on x86_64 …" → "PostgreSQL 17.12". */
+/** A server's name and version number, where its version string starts so ("PostgreSQL 17.12 (Debian …) on x86_64 …"). */
+const NAMED_VERSION = /^[A-Z][A-Za-z]+ \d[\d.]*/;
+
+/** "PostgreSQL 17.12 (Debian …) on x86_64 …" → "PostgreSQL 17.12"; anything else whole. */
 export function shortVersion(version: string | null): string {
   if (version === null) return '?';
-  return versionPattern().exec(version)?.[0] ?? version;
+  return NAMED_VERSION.exec(version)?.[0] ?? version;
 }
 
 const IN_PLACE_TEXT = {

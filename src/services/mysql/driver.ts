@@ -6,7 +6,7 @@ import { HostOnlyContainer } from '../../docker/host-only-container.ts';
 import type { Column, Dataset, TableData } from '../../data/dataset.ts';
 import type { Fingerprint } from '../../data/fingerprint.ts';
 import { ContainerRunning } from '../../docker/running-wait-strategy.ts';
-import type { DatabaseConnection, DatabaseTarget } from '../database-target.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../../stack/database-target.ts';
 
 const ROOT_PASSWORD = 'harness-secret';
 const DATABASE = 'harness';
@@ -25,7 +25,7 @@ const COLUMN_TYPES: Record<Column['type'], string> = {
 
 const DATA_DIR = '/var/lib/mysql';
 
-export const mysql: DatabaseTarget = {
+export const mysql: DatabaseTarget<'mysql'> = {
   name: 'mysql',
   displayName: 'MySQL',
   image: 'mysql',

@@ -19,7 +19,6 @@ export const mysql = {
   // MySQL's and MariaDB's releases come in X.Y series (8.4 LTS, 11.4): a tag pins the series.
   pinSeries: 'minor',
   displayName: 'MySQL',
-  versionName: 'MySQL|MariaDB',
   official: 'mysql:8.4',
   standIn: standIn('persistence-harness/mysql:10.11', 'mysql', 'bookworm'),
   // The admin ping exits 0 whenever the server answers, even "access denied". The official

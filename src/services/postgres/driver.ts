@@ -5,7 +5,7 @@ import { HostOnlyContainer } from '../../docker/host-only-container.ts';
 import type { Column, Dataset, TableData } from '../../data/dataset.ts';
 import type { Fingerprint } from '../../data/fingerprint.ts';
 import { ContainerRunning } from '../../docker/running-wait-strategy.ts';
-import type { DatabaseConnection, DatabaseTarget } from '../database-target.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../../stack/database-target.ts';
 
 const USER = 'postgres';
 const PASSWORD = 'harness-secret';
@@ -21,7 +21,7 @@ const COLUMN_TYPES: Record<Column['type'], string> = {
   integer: 'integer NOT NULL',
 };
 
-export const postgres: DatabaseTarget = {
+export const postgres: DatabaseTarget<'postgres'> = {
   name: 'postgres',
   displayName: 'PostgreSQL',
   image: 'postgres',

@@ -22,7 +22,6 @@ const LAYOUTS: CatalogueEntry['layouts'] = [
 
 export const postgres = {
   displayName: 'PostgreSQL',
-  versionName: 'PostgreSQL',
   official: 'postgres:17',
   standIn: standIn('persistence-harness/postgres:15', 'postgres', 'bookworm', { PG_MAJOR: '15' }),
   // postgres 18 sets PGDATA=/var/lib/postgresql/18/docker in the image and declares VOLUME /var/lib/postgresql.

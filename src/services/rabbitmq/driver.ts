@@ -13,7 +13,7 @@ import type { Fingerprint } from '../../data/fingerprint.ts';
 import { HostOnlyContainer } from '../../docker/host-only-container.ts';
 import { deadlineIn, quietTimer, sleep } from '../../timing/clock.ts';
 import { ContainerRunning } from '../../docker/running-wait-strategy.ts';
-import type { DatabaseConnection, DatabaseTarget, Login } from '../database-target.ts';
+import type { DatabaseConnection, DatabaseTarget, Login } from '../../stack/database-target.ts';
 
 const USER = 'persist';
 const PASSWORD = 'harness-secret';
@@ -50,7 +50,7 @@ function harnessContainer(image: string, dataDir: string | undefined, hostname: 
   return hostname ? container.withHostname(hostname) : container;
 }
 
-function rabbitmqTarget(options: { hostname: string | undefined; persistent: boolean }): DatabaseTarget {
+function rabbitmqTarget(options: { hostname: string | undefined; persistent: boolean }): DatabaseTarget<'rabbitmq'> {
   return {
     name: 'rabbitmq',
     displayName: 'RabbitMQ',

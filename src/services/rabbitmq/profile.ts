@@ -17,7 +17,6 @@ function login(env: ServiceEnvironment): LoginOutcome {
 
 export const rabbitmq = {
   displayName: 'RabbitMQ',
-  versionName: 'RabbitMQ',
   official: 'rabbitmq:4-management',
   standIn: standIn('persistence-harness/rabbitmq:3.10', 'rabbitmq', 'bookworm'),
   storage: {

@@ -9,7 +9,7 @@ import type { Dataset } from '../../data/dataset.ts';
 import type { Fingerprint } from '../../data/fingerprint.ts';
 import { HostOnlyContainer } from '../../docker/host-only-container.ts';
 import { ContainerRunning } from '../../docker/running-wait-strategy.ts';
-import type { DatabaseConnection, DatabaseTarget } from '../database-target.ts';
+import type { DatabaseConnection, DatabaseTarget } from '../../stack/database-target.ts';
 
 /** The drills' Redis: every write appended to the AOF (fsync once a second, Redis's default). */
 const DURABLE_ARGS = ['--appendonly', 'yes'];
@@ -18,7 +18,7 @@ const SCAN_BATCH = 1_000;
 
 type Client = ReturnType<typeof createClient>;
 
-export const redis: DatabaseTarget = {
+export const redis: DatabaseTarget<'redis'> = {
   name: 'redis',
   displayName: 'Redis',
   image: 'redis',

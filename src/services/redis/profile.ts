@@ -11,7 +11,6 @@ function login(env: ServiceEnvironment, command: readonly string[] | null): Logi
 
 export const redis = {
   displayName: 'Redis',
-  versionName: 'Redis',
   official: 'redis:7',
   standIn: standIn('persistence-harness/redis:7.0', 'redis', 'bookworm'),
   storage: { dataDir: 'workdir', dataDirFlag: '--dir', cacheUnless: ['--appendonly', '--save'], readyCommand: ['redis-cli', 'ping'] },

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mappedPort } from '../../docker/containers.ts';
 import { docker } from '../../docker/engine.ts';
 import { preflight, scenarioKit } from '../../scenario-kit.ts';
-import { install, isInstallRedirect, waitForSite } from '../../targets/wordpress/site.ts';
+import { install, isInstallRedirect, waitForSite } from './site.ts';
 import { httpRequest } from '../../web/http.ts';
-import { DB } from '../../targets/wordpress/wordpress-stack.ts';
+import { DB } from './wordpress-stack.ts';
 import { contractImages, ensureContractImages, startLabelled } from '../../../test/images/contract-kit.ts';
 
 const { config, scope: runScope } = scenarioKit();

@@ -19,7 +19,6 @@ function siteDatabase(env: ServiceEnvironment, projectServices: readonly string[
 
 export const wordpress = {
   displayName: 'WordPress',
-  versionName: 'WordPress',
   official: 'wordpress:6',
   standIn: standIn('persistence-harness/wordpress:6.1', 'wordpress', 'bookworm', { DEFAULT_THEME: 'twentytwentythree' }),
   // The entrypoint copies WordPress into /var/www/html only when it finds no WordPress there, and

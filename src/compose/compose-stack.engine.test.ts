@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { ComposeOptions } from '../compose/compose-cli.ts';
+import type { ComposeOptions } from './compose-cli.ts';
 import { compareFingerprints } from '../data/fingerprint.ts';
 import { docker } from '../docker/engine.ts';
 import { FileProbe } from '../probes/file-probe.ts';
 import { preflight, scenarioKit } from '../scenario-kit.ts';
 import { ComposeStack } from './compose-stack.ts';
-import type { Replacement } from './stack.ts';
+import type { Replacement } from '../stack/stack.ts';
 import { IDLE_LOOP } from '../targets/toolbox.ts';
 
 const { config, scope: runScope } = scenarioKit();

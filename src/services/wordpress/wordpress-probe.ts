@@ -1,13 +1,13 @@
 // WordPress's probe: the site read as a visitor reads it (HTTP), plus its post rows in the
 // database. Seeding installs WordPress over HTTP, publishes posts, uploads a PNG through XML-RPC
 // and places a plugin file; the fingerprint is one observation per item of the site.
-import type { Fingerprint } from '../data/fingerprint.ts';
-import { HarnessError } from '../errors.ts';
-import { addContent, buildSite, observeSite, SITE_TIMEOUT_MS, type BuiltSite, type SiteObservation } from '../targets/wordpress/content.ts';
-import type { Stack } from '../stack/stack.ts';
-import { HARNESS_SITE, type SiteServices, siteUrl } from '../targets/wordpress/wordpress-stack.ts';
-import { isInstallRedirect, waitForSite } from '../targets/wordpress/site.ts';
-import type { Probe } from './probe.ts';
+import type { Fingerprint } from '../../data/fingerprint.ts';
+import { HarnessError } from '../../errors.ts';
+import { addContent, buildSite, observeSite, SITE_TIMEOUT_MS, type BuiltSite, type SiteObservation } from './content.ts';
+import type { Stack } from '../../stack/stack.ts';
+import { HARNESS_SITE, type SiteServices, siteUrl } from './wordpress-stack.ts';
+import { isInstallRedirect, waitForSite } from './site.ts';
+import type { Probe } from '../../probes/probe.ts';
 
 export class WordPressProbe implements Probe {
   readonly service: string;

@@ -1,14 +1,22 @@
-// What a service's driver is (driver.ts in its folder exports one): what the drills and the check
-// need to prove its data: how to start it on a given data directory, how to know it is ready, how
-// to write a dataset and read a fingerprint back.
+// What a service's driver is (driver.ts in its service folder exports one): what the drills and
+// the check need to prove its data: how to start it on a given data directory, how to know it is
+// ready, how to write a dataset and read a fingerprint back. It lives with the stacks, under the
+// services, because the engine's probes drive it: a service folder implements it and may use the
+// engine; the engine names no service (the image's name is a type parameter the registry binds).
 import type { GenericContainer } from 'testcontainers';
 import type { Dataset } from '../data/dataset.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
 import type { DataPaths } from '../storage/data-layout.ts';
-import type { Login } from './profile.ts';
-import type { ServiceName } from './registry.ts';
 
-export type { Login } from './profile.ts';
+/** A user's credentials for their database service; the password is never printed. */
+export interface Login {
+  user: string;
+  password: string;
+  /** Where the check's tables go; none for Redis. */
+  database: string | undefined;
+  /** The database does not exist yet: create it (a user's server configured with none). */
+  createDatabase?: boolean;
+}
 
 export interface DatabaseConnection {
   /** The server's own description of itself (engine and version). */
@@ -26,11 +34,12 @@ export interface DatabaseConnection {
   close(): Promise<void>;
 }
 
-export interface DatabaseTarget {
+export interface DatabaseTarget<Image extends string = string> {
   /** The report's `target`, e.g. "postgres". */
   name: string;
   displayName: string;
-  image: ServiceName;
+  /** The registry's name of its image (ServiceName, bound in services/registry.ts). */
+  image: Image;
   port: number;
   /** Where the official image documents its data; the image's own VOLUME decides per image. */
   dataPaths: DataPaths;
