@@ -14,11 +14,13 @@ import { rotatingScript } from '../src/backup/methods/rotating-script.ts';
 import { userProcedure } from '../src/backup/methods/user-procedure.ts';
 import { volumeCopy } from '../src/backup/methods/volume-copy.ts';
 import { loadProcedures, type Procedure } from '../src/backup/procedure.ts';
-import { BACKUP_SUBJECTS, wordpressFiles, type BackupSubject } from '../src/backup/backup-subjects.ts';
+import type { BackupSubject } from '../src/services/backup-subject-shape.ts';
+import { BACKUP_SUBJECTS } from '../src/services/backup-subjects.ts';
 import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
 
 const SCENARIO = 'backup';
 const SUBJECTS = BACKUP_SUBJECTS;
+const wordpressFiles = SUBJECTS['wordpress-files'];
 /** The subjects a database's own tools back up: a logical dump, crash recovery to observe. */
 const DATABASES = Object.values(SUBJECTS).filter((subject) => subject.logicalBackup !== undefined);
 const fixture = (name: string) => fileURLToPath(new URL(`../test/fixtures/procedures/${name}`, import.meta.url));

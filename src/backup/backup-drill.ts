@@ -23,7 +23,7 @@ import {
   type Snapshot,
   type SubjectEnv,
   type SubjectSession,
-} from './backup-subjects.ts';
+} from '../services/backup-subject-shape.ts';
 import { epochMs, sleep, stopwatch } from '../timing/clock.ts';
 
 /** How long the ledger writer runs before the backup, and after it before the volume is destroyed. */

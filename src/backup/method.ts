@@ -4,7 +4,7 @@
 import type { RunScope } from '../docker/run-scope.ts';
 import type { BackupMode, RotationFacts } from '../report/model.ts';
 import type { Manifest } from './manifest.ts';
-import type { BackupSubject, ServiceHandle } from './backup-subjects.ts';
+import type { BackupSubject, ServiceHandle } from '../services/backup-subject-shape.ts';
 
 /** What a backup or a restore works on. */
 export interface Workspace {

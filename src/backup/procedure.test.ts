@@ -23,7 +23,10 @@ describe('backup procedure files', () => {
     [{ procedures: [{ ...minimal, restoreInto: 'disk' }] }, 'procedures[0].restoreInto must be "volume" or "service"'],
     [{ procedures: [{ ...minimal, retries: 3 }] }, 'procedures[0] has unknown setting retries'],
     [{ procedures: [minimal, minimal] }, 'two procedures are named "nightly"'],
-    [{ procedures: [{ ...minimal, target: 'wordpress-files', restoreInto: 'service' }] }, 'procedures[0]: WordPress files can only be restored into a volume'],
+    [
+      { procedures: [{ ...minimal, target: 'wordpress-files', restoreInto: 'service' }] },
+      'procedures[0]: wordpress-files is files, not a database: it can only be restored into a volume',
+    ],
   ] as const)('rejects %o in one sentence', ([config, problem]) => {
     expect(() => parseProcedures(config, PATH)).toThrow(`The procedure file ${PATH} is invalid: ${problem}.`);
   });

@@ -5,11 +5,15 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { backupSubjects, type BackupSubjectName } from '../services/registry.ts';
+import { backupSubjectOwners, backupSubjects, type BackupSubjectName } from '../services/registry.ts';
 
 /** What a procedure can back up: the registry's backup subjects. */
 export const PROCEDURE_TARGETS = backupSubjects();
 export type ProcedureTarget = BackupSubjectName;
+/** Targets that are a service's files, not its database: nothing to restore through a server. */
+const FILES_ONLY: readonly string[] = backupSubjectOwners()
+  .filter((owner) => !owner.database)
+  .map((owner) => owner.subject);
 
 export interface Procedure {
   name: string;
@@ -72,7 +76,8 @@ export function parseProcedures(parsed: unknown, path: string): Procedure[] {
     const timeoutSeconds = entry.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
     if (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
       throw invalid(`${at}.timeoutSeconds must be a whole number of seconds`);
-    if (target === 'wordpress-files' && restoreInto === 'service') throw invalid(`${at}: WordPress files can only be restored into a volume`);
+    if (restoreInto === 'service' && FILES_ONLY.includes(target))
+      throw invalid(`${at}: ${target} is files, not a database: it can only be restored into a volume`);
     const known = new Set(['name', 'target', 'backup', 'restore', 'restoreInto', 'quiesce', 'timeoutSeconds', 'backupDir']);
     const unknown = Object.keys(entry).filter((key) => !known.has(key));
     if (unknown.length > 0) throw invalid(`${at} has unknown setting${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);

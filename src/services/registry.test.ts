@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { PROCEDURE_TARGETS } from '../backup/procedure.ts';
-import { BACKUP_SUBJECTS } from '../backup/backup-subjects.ts';
+import { BACKUP_SUBJECTS } from './backup-subjects.ts';
 import { IMAGE_TARGETS, LOCAL_IMAGES, UPGRADE_PAIRS, chooseUpgrades } from '../config.ts';
 import { STAND_INS } from '../images/build.ts';
 import { SCENARIOS } from '../scenarios.ts';

@@ -108,12 +108,25 @@ export function standInBuilds(): StandInBuild[] {
   return builds.filter((build, index) => builds.findIndex((other) => other.reference === build.reference) === index);
 }
 
+/** A backup drills' subject and the service whose folder supplies it: its database (through its driver) or its files. */
+export interface BackupSubjectOwner {
+  subject: BackupSubjectName;
+  service: ServiceName;
+  /** The subject is the service's database, so a restore can also go through the server; files only restore into a volume. */
+  database: boolean;
+}
+
+export function backupSubjectOwners(): BackupSubjectOwner[] {
+  return SERVICE_NAMES.flatMap((service) => {
+    const capabilities: ServiceProfile['capabilities'] = SERVICES[service].capabilities;
+    if (!capabilities.backupSubject) return [];
+    return [{ subject: capabilities.backupSubject as BackupSubjectName, service, database: capabilities.database === true }];
+  });
+}
+
 /** The backup drills' subjects, which a user's procedure file names as its target. */
 export function backupSubjects(): BackupSubjectName[] {
-  return SERVICE_NAMES.flatMap((name) => {
-    const capabilities: ServiceProfile['capabilities'] = SERVICES[name].capabilities;
-    return capabilities.backupSubject ? [capabilities.backupSubject as BackupSubjectName] : [];
-  });
+  return backupSubjectOwners().map((owner) => owner.subject);
 }
 
 export function databaseServices(): DatabaseServiceName[] {
