@@ -10,7 +10,8 @@ import { benchDatabase, benchTuning } from '../src/performance/database-runs.ts'
 import { benchFio } from '../src/performance/fio-bench.ts';
 import { PGBENCH, sysbench } from '../src/performance/benchmarks.ts';
 import { engineMachineFacts } from '../src/performance/engine-accounting.ts';
-import { POSTGRES_TUNING, MYSQL_TUNING } from '../src/performance/tunings.ts';
+import { tuningOf } from '../src/performance/tunings.ts';
+import { METRICS } from '../src/performance/metrics.ts';
 import { throttleControl, throttleResult } from '../src/performance/throttle.ts';
 import { preflight, proveControl, recordPerformance, scenarioKit } from '../src/scenario-kit.ts';
 import { STORAGE_KINDS } from '../src/storage/placement.ts';
@@ -47,13 +48,19 @@ describe('MySQL sysbench oltp_write_only on each storage type', () => {
 describe("the seed's tuning flags, with and without, on a named volume", () => {
   test('PostgreSQL: --shm-size=1g and --tmpfs /tmp', async ({ task }) => {
     const { config } = scenarioKit();
-    recordPerformance(task.meta, await benchTuning(DATABASE_DRIVERS.postgres, PGBENCH, POSTGRES_TUNING, config.images.postgres.reference, benchmarkContext()));
+    recordPerformance(
+      task.meta,
+      await benchTuning(DATABASE_DRIVERS.postgres, PGBENCH, tuningOf('postgres', METRICS.pgbenchTps), config.images.postgres.reference, benchmarkContext()),
+    );
   });
 
   test('MySQL: --innodb-buffer-pool-size=1G', async ({ task }) => {
     const { config } = scenarioKit();
     const context = benchmarkContext();
-    recordPerformance(task.meta, await benchTuning(DATABASE_DRIVERS.mysql, sysbench(context.benchImage), MYSQL_TUNING, config.images.mysql.reference, context));
+    recordPerformance(
+      task.meta,
+      await benchTuning(DATABASE_DRIVERS.mysql, sysbench(context.benchImage), tuningOf('mysql', METRICS.sysbenchTps), config.images.mysql.reference, context),
+    );
   });
 });
 

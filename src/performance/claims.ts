@@ -1,6 +1,7 @@
 // The seed's performance claims set beside what this run measured: its table ("named volumes:
 // good", "bind mounts: varies by OS", "tmpfs: excellent") and its tuning flags. Each is worded
 // as a measurement on this machine, never as a general truth.
+import { seedTunings } from './tunings.ts';
 import type { Performance, PerformanceFigure, TuningComparison } from '../report/model.ts';
 import type { StorageKind } from '../storage/placement.ts';
 import { METRICS, type MetricDefinition } from './metrics.ts';
@@ -52,13 +53,11 @@ export function claimsOf(figures: PerformanceFigure[], tuning: TuningComparison[
       measured: `${compared(figures, 'bind-mount', 'named-volume', 'the named volume')}. On this Linux engine both are directories on the same file system${under ? ` (${under})` : ''}; the variation the seed means is Docker Desktop's file sharing on macOS and Windows, which this machine does not have.`,
     },
     { seed: 'tmpfs: performance "Excellent"', measured: `${compared(figures, 'tmpfs', 'named-volume', 'the named volume')}; memory, gone at the next stop` },
-    ...tuningClaim(
-      'PostgreSQL tuning: --shm-size=1g and --tmpfs /tmp:rw,noexec,nosuid',
-      tuning.find((t) => t.target === 'postgres'),
-    ),
-    ...tuningClaim(
-      'MySQL tuning: --innodb-buffer-pool-size=1G',
-      tuning.find((t) => t.target === 'mysql'),
+    ...seedTunings().flatMap(({ advice }) =>
+      tuningClaim(
+        advice.claim,
+        tuning.find((t) => t.id === advice.id),
+      ),
     ),
   ];
 }

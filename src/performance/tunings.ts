@@ -1,27 +1,33 @@
-// The seed's tuning advice, as variants of how the server's container is started.
-import { METRICS } from './metrics.ts';
+// The seed's tuning advice, as variants of how the server's container is started. What the advice
+// is lives in each service's folder (its profile's tuning); here it becomes a benchmark variant.
+import type { MetricDefinition } from './metrics.ts';
 import type { Tuning } from './database-runs.ts';
+import type { SeedTuning } from '../services/profile.ts';
+import { type ServiceName, SERVICES, SERVICE_NAMES } from '../services/registry.ts';
 
-const GIB = 1024 ** 3;
+/** The services whose profile carries the seed's tuning advice, with it, in the registry's order. */
+export function seedTunings(): Array<{ service: ServiceName; advice: SeedTuning }> {
+  return SERVICE_NAMES.flatMap((service) => {
+    const advice = (SERVICES[service].capabilities as { tuning?: SeedTuning }).tuning;
+    return advice ? [{ service, advice }] : [];
+  });
+}
 
-export const POSTGRES_TUNING: Tuning = {
-  spec: {
-    id: 'postgres-shm-tmpfs',
-    target: 'postgres',
-    title: 'PostgreSQL with --shm-size=1g and --tmpfs /tmp:rw,noexec,nosuid',
-    settings: '--shm-size=1g --tmpfs /tmp:rw,noexec,nosuid (the default: 64 MiB of /dev/shm, /tmp in the writable layer)',
-    metric: METRICS.pgbenchTps,
-  },
-  variant: { name: 'shm-tmpfs', adjust: (container) => container.withSharedMemorySize(GIB).withTmpFs({ '/tmp': 'rw,noexec,nosuid' }) },
-};
-
-export const MYSQL_TUNING: Tuning = {
-  spec: {
-    id: 'mysql-buffer-pool',
-    target: 'mysql',
-    title: 'MySQL with --innodb-buffer-pool-size=1G',
-    settings: '--innodb-buffer-pool-size=1G (the default: 128 MiB)',
-    metric: METRICS.sysbenchTps,
-  },
-  variant: { name: 'buffer-pool-1g', serverArgs: ['--innodb-buffer-pool-size=1G'] },
-};
+/** A service's advice measured by a benchmark's metric: the same container with and without it. */
+export function tuningOf(service: ServiceName, metric: MetricDefinition): Tuning {
+  const found = seedTunings().find((tuning) => tuning.service === service);
+  if (!found) throw new Error(`${service} has no tuning in its profile (capabilities.tuning).`);
+  const { advice } = found;
+  const { sharedMemoryBytes, tmpfs, serverArgs } = advice.container;
+  return {
+    spec: { id: advice.id, target: service, title: advice.title, settings: advice.settings, metric },
+    variant: {
+      name: advice.id,
+      serverArgs,
+      adjust: (container) => {
+        const shared = sharedMemoryBytes === undefined ? container : container.withSharedMemorySize(sharedMemoryBytes);
+        return tmpfs === undefined ? shared : shared.withTmpFs(tmpfs);
+      },
+    },
+  };
+}

@@ -102,7 +102,21 @@ export interface ServiceProfile {
      * reading the rows with the login those settings give, as the image reads them.
      */
     site?: { httpPort: number; database: (env: ServiceEnvironment, projectServices: readonly string[]) => SiteDatabase };
+    /** The seed's tuning advice for this server, which the performance scenario measures with and without. */
+    tuning?: SeedTuning;
   };
+}
+
+/** A tuning the seed advises, as data: how the container is started with the advice taken. */
+export interface SeedTuning {
+  /** The report's id of the comparison, e.g. "postgres-shm-tmpfs". */
+  id: string;
+  title: string;
+  /** The flags, and the default without them. */
+  settings: string;
+  /** The seed's own words, which the measured finding answers. */
+  claim: string;
+  container: { sharedMemoryBytes?: number; tmpfs?: Record<string, string>; serverArgs?: string[] };
 }
 
 /** A service's environment as Compose resolved it (a variable without a value is null). */

@@ -34,6 +34,13 @@ export const mysql = {
     crashDrills: true,
     backupSubject: 'mysql',
     login,
+    tuning: {
+      id: 'mysql-buffer-pool',
+      title: 'MySQL with --innodb-buffer-pool-size=1G',
+      settings: '--innodb-buffer-pool-size=1G (the default: 128 MiB)',
+      claim: 'MySQL tuning: --innodb-buffer-pool-size=1G',
+      container: { serverArgs: ['--innodb-buffer-pool-size=1G'] },
+    },
   },
   // The official image, and images built FROM it, as their builds say (the audit's facts where it cannot read the image).
   catalogue: [

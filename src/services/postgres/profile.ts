@@ -37,6 +37,13 @@ export const postgres = {
     crashDrills: true,
     backupSubject: 'postgres',
     login,
+    tuning: {
+      id: 'postgres-shm-tmpfs',
+      title: 'PostgreSQL with --shm-size=1g and --tmpfs /tmp:rw,noexec,nosuid',
+      settings: '--shm-size=1g --tmpfs /tmp:rw,noexec,nosuid (the default: 64 MiB of /dev/shm, /tmp in the writable layer)',
+      claim: 'PostgreSQL tuning: --shm-size=1g and --tmpfs /tmp:rw,noexec,nosuid',
+      container: { sharedMemoryBytes: 1024 ** 3, tmpfs: { '/tmp': 'rw,noexec,nosuid' } },
+    },
   },
   // The official image, and images built FROM it, as their builds say (the audit's facts where it cannot read the image).
   catalogue: [
