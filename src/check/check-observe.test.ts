@@ -6,6 +6,7 @@ import type { Fingerprint } from '../data/fingerprint.ts';
 import type { FileProbe } from '../probes/file-probe.ts';
 import { probeFileIn } from '../probes/file-probe.ts';
 import type { ComposeStack } from '../compose/compose-stack.ts';
+import { siteKitOf } from '../services/sites.ts';
 import { observe } from './check-observe.ts';
 import { compareWithPlan, owedCells } from './check-plan.ts';
 import type { AuditDataPath, Seeded, Subject } from './check-subjects.ts';
@@ -41,7 +42,7 @@ function blog(files: FileProbe): Subject {
     primary: path,
     database: {} as NonNullable<Subject['database']>,
     databasePath: path,
-    site: { services: { web: 'blog', database: 'db', login: { user: 'u', password: 'p', database: 'wp' } }, rows: path },
+    site: { services: { web: 'blog', database: 'db', login: { user: 'u', password: 'p', database: 'wp' } }, kit: siteKitOf('wordpress')!, rows: path },
     strandedByHostname: [],
   };
 }

@@ -8,7 +8,6 @@ import { FileProbe, probeFileIn } from '../probes/file-probe.ts';
 import { ABSENT } from '../probes/probe.ts';
 import type { CheckCell } from '../report/model.ts';
 import type { ComposeStack } from '../compose/compose-stack.ts';
-import { SITE_ITEMS, SITE_ITEMS_WORDING } from '../services/wordpress/content.ts';
 import type { CheckDisruption } from '../report/vocabulary.ts';
 import { checkDrill } from './drills/all.ts';
 import { logTail, untilReady } from './readiness.ts';
@@ -153,18 +152,18 @@ async function observeDataset(stack: ComposeStack, seeded: Seeded, disruption: C
 
 async function observeSite(stack: ComposeStack, seeded: Seeded, disruption: CheckDisruption, reading: Reading, files: AuditDataPath): Promise<CheckCell> {
   const { probe, before, httpSummary } = seeded.site ?? {};
-  const rows = seeded.subject.site?.rows;
+  const { rows, kit } = seeded.subject.site ?? {};
   // The site is kept only where both its files and its database's rows are.
   const predicted = sitePrediction(predictionFor(files, disruption), predictionFor(rows, disruption));
   const cell = (observed: Observed, evidence: string[]) => cellOf(seeded, disruption, files, 'site', observed, evidence, predicted);
-  if (!probe || !before) return cell('unavailable', [await notWritten(stack, seeded, disruption, 'site')]);
-  const written = `${SITE_ITEMS.length} items written over HTTP (${httpSummary}); files ${storageWords(files)}, rows in ${seeded.subject.site?.services.database}${rows ? ` ${storageWords(rows)}` : ''}`;
+  if (!probe || !before || !kit) return cell('unavailable', [await notWritten(stack, seeded, disruption, 'site')]);
+  const written = `${kit.items.length} items written over HTTP (${httpSummary}); files ${storageWords(files)}, rows in ${seeded.subject.site?.services.database}${rows ? ` ${storageWords(rows)}` : ''}`;
   if (!reading.readable) return cell('unavailable', [written, `after \`${disruption}\`: ${reading.why}`]);
   try {
-    // Apache may answer a moment after WordPress's files are in place.
+    // The web server may answer a moment after the site's files are in place.
     await probe.ready(stack);
     const after = await probe.observe(stack);
-    const comparison = compareFingerprints(before, after.fingerprint, SITE_ITEMS_WORDING);
+    const comparison = compareFingerprints(before, after.fingerprint, kit.wording);
     return cell(comparison.identical ? 'kept' : 'lost', [
       written,
       `after \`${disruption}\`: ${comparison.identical ? 'every item read back identical' : comparison.differences.join('; ')} (${after.httpSummary})`,

@@ -1,7 +1,7 @@
 // The services of a copy as the check probes them (subjects), and what each held before a
 // disruption: a file in every data path, a dataset through a database the registry recognises,
-// a WordPress site over HTTP, and the user's own seed command from x-persist.
-import { randomUUID } from 'node:crypto';
+// a site over HTTP (as its service folder's site kit writes one), and the user's own seed
+// command from x-persist.
 import type { LedgerLog } from '../probes/ledger.ts';
 import type { ServiceSettings } from '../compose/x-persist.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
@@ -9,10 +9,9 @@ import { describeError, HarnessError, StepTimeoutError } from '../errors.ts';
 import { CommandProbe } from '../probes/command-probe.ts';
 import { FileProbe } from '../probes/file-probe.ts';
 import { SqlProbe } from '../probes/sql-probe.ts';
-import { WordPressProbe } from '../services/wordpress/wordpress-probe.ts';
 import type { Audit, CheckCell } from '../report/model.ts';
 import type { ComposeStack } from '../compose/compose-stack.ts';
-import type { SiteServices } from '../services/wordpress/wordpress-stack.ts';
+import type { SiteKit, SiteProbe, SiteServices } from '../services/sites.ts';
 import { type DatabaseAccess, databaseAccess, databasePort, roundDataset } from './database-probe.ts';
 import { exitedReason, untilReady } from './readiness.ts';
 import { siteCapability, siteServices } from './site-probe.ts';
@@ -34,8 +33,8 @@ export interface Subject {
   database: DatabaseAccess | undefined;
   /** The data path the server keeps its data in: the dataset is judged by its storage. */
   databasePath: AuditDataPath | undefined;
-  /** A WordPress site: its services and a login to its database; none once it proved unreachable. */
-  site: { services: SiteServices; rows: AuditDataPath | undefined } | undefined;
+  /** A site: its services, a login to its database, and its kit; none once it proved unreachable. */
+  site: { services: SiteServices; kit: SiteKit; rows: AuditDataPath | undefined } | undefined;
   /**
    * Data paths the server keeps in a folder named after a host name nothing pins (the audit's
    * hostname-not-pinned): a file there outlives a recreate that the server's data does not.
@@ -50,8 +49,8 @@ export interface Seeded {
   command: Fingerprint | undefined;
   /** The dataset written through the server, with the probe that wrote it (its tables are this round's). */
   dataset?: { probe: SqlProbe; before: Fingerprint };
-  /** This round's posts, media and plugin on a WordPress site, with the probe that wrote them. */
-  site?: { probe: WordPressProbe; before: Fingerprint; httpSummary: string };
+  /** This round's content on a site, with the probe that wrote it. */
+  site?: { probe: SiteProbe; before: Fingerprint; httpSummary: string };
   /** The writes acknowledged while the server was killed. */
   ledger?: LedgerLog;
   /** Why the service was not ready to be written: then no probe wrote anything. */
@@ -102,10 +101,10 @@ function accessOf(service: AuditService, stack: ComposeStack, progress: Progress
 
 function siteOf(service: AuditService, audit: Audit, stack: ComposeStack, progress: Progress): Subject['site'] {
   const found = siteServices(service, stack.environmentOf(service.service), stack.services);
-  if (found && 'reason' in found) progress(`${service.service}: no WordPress content written (${found.reason}); its data is proven by files`);
+  if (found && 'reason' in found) progress(`${service.service}: no site content written (${found.reason}); its data is proven by files`);
   if (!found || 'reason' in found) return undefined;
-  const database = audit.services.find((other) => other.service === found.database);
-  return { services: found, rows: database?.dataPaths.find((path) => path.origin !== 'x-persist') };
+  const database = audit.services.find((other) => other.service === found.services.database);
+  return { ...found, rows: database?.dataPaths.find((path) => path.origin !== 'x-persist') };
 }
 
 export async function seed(stack: ComposeStack, subject: Subject, round: number, notes: string[]): Promise<Seeded> {
@@ -134,16 +133,16 @@ export async function seed(stack: ComposeStack, subject: Subject, round: number,
     : undefined;
   const site = access
     ? await seedOwnProbe(stack, seeded, round, notes, 'site', async () => {
-        // The site is half in its database: with that stopped, WordPress answers 500 until any wait gives up.
+        // The site is half in its database: with that stopped, the site answers 500 until any wait gives up.
         const databaseDown = stack.hasContainer(access.services.database) ? await exitedReason(stack, access.services.database) : undefined;
         if (databaseDown) throw new Error(`its database ${databaseDown}`);
         return attempts(
           SITE_SEED_ATTEMPTS,
-          (failure) => notes.push(`${subject.service.service}: writing the WordPress content: ${stack.redact(failure)}`),
+          (failure) => notes.push(`${subject.service.service}: writing ${access.kit.content}: ${stack.redact(failure)}`),
           async () => {
-            const probe = new WordPressProbe(randomUUID(), round, [], () => undefined, { site: access.services, addToInstalledSite: true });
+            const probe = access.kit.probe(access.services, round);
             const before = await probe.seed(stack);
-            return { probe, before, httpSummary: probe.seeded.before.httpSummary };
+            return { probe, before, httpSummary: probe.httpSummary };
           },
         );
       })
@@ -191,18 +190,17 @@ async function seedOwnProbe<T>(
     const { subject } = seeded;
     if (round > 0) seeded.problems[kind] = detail;
     else {
+      const what = kind === 'dataset' ? 'the dataset' : (subject.site?.kit.content ?? 'the site content');
       if (kind === 'dataset') subject.database = undefined;
       else subject.site = undefined;
-      notes.push(
-        `${subject.service.service}: ${kind === 'dataset' ? 'the dataset' : 'the WordPress content'} could not be written (${detail}); its data is proven by files`,
-      );
+      notes.push(`${subject.service.service}: ${what} could not be written (${detail}); its data is proven by files`);
     }
     return undefined;
   }
 }
 
 /**
- * What the probes connect to in the copy: each database's port, and WordPress's HTTP on a port
+ * What the probes connect to in the copy: each database's port, and a site's HTTP on a port
  * that stays the same across recreates, as a user's published port does (the site redirects to
  * the address it was installed at).
  */

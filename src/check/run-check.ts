@@ -1,6 +1,6 @@
 // `persist check`: a copy of the user's project, known data written into every service (a file
-// in each data path, a dataset through each database the registry recognises, a WordPress
-// site over HTTP, the user's own seed command where x-persist gives one), each disruption run
+// in each data path, a dataset through each database the registry recognises, a site
+// over HTTP (WordPress's), the user's own seed command where x-persist gives one), each disruption run
 // on the whole copy as a team runs it, and the data read back. Every cell keeps what the user
 // needs, what the audit predicted and what happened.
 import { auditWithSettings } from '../compose/audit-project.ts';

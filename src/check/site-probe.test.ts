@@ -11,10 +11,9 @@ describe("a WordPress site's services", () => {
         'blog',
         'db',
       ]),
-    ).toEqual({
-      web: 'blog',
-      database: 'db',
-      login: { user: 'wp', password: 'pw', database: 'blog' },
+    ).toMatchObject({
+      services: { web: 'blog', database: 'db', login: { user: 'wp', password: 'pw', database: 'blog' } },
+      kit: { content: 'the WordPress content' },
     });
     expect(siteServices(wordpress, {}, ['blog', 'db'])).toEqual({ reason: 'its database host mysql is not a service of this project' });
     expect(siteServices({ ...wordpress, recognisedAs: 'nginx' }, {}, [])).toBeUndefined();

@@ -1,16 +1,15 @@
-// A site in a user's project (a service whose image has the site capability: WordPress), probed as
-// the harness's WordPress drills probe their own: posts published over HTTP, a PNG uploaded, a
-// plugin file placed, each read back as a visitor and from the database. The site spans two
-// services (its files, its database's rows), found from the service's own settings as its
-// service folder reads them.
+// A site in a user's project (a service whose image has the site capability), probed as its
+// service folder's site kit says: content written through its pages, read back as a visitor and
+// from its database. The site spans two services (its files, its database's rows), found from
+// the service's own settings as its service folder reads them.
 import type { Audit } from '../report/model.ts';
 import { profileOf, type ServiceProfile } from '../services/registry.ts';
-import type { SiteServices } from '../services/wordpress/wordpress-stack.ts';
+import { type SiteKit, siteKitOf, type SiteServices } from '../services/sites.ts';
 import type { Fate } from '../compose/storage-map.ts';
 
 type Environment = Readonly<Record<string, string | null>>;
 
-/** The site capability of the image a service runs (WordPress's), if it has one. */
+/** The site capability of the image a service runs, if it has one. */
 export function siteCapability(service: Audit['services'][number]): NonNullable<ServiceProfile['capabilities']['site']> | undefined {
   return profileOf(service.recognisedAs)?.capabilities.site;
 }
@@ -23,12 +22,13 @@ export function siteServices(
   service: Audit['services'][number],
   env: Environment,
   projectServices: readonly string[],
-): SiteServices | { reason: string } | undefined {
+): { services: SiteServices; kit: SiteKit } | { reason: string } | undefined {
   const site = siteCapability(service);
-  if (!site) return undefined;
+  const kit = siteKitOf(service.recognisedAs);
+  if (!site || !kit) return undefined;
   const found = site.database(env, projectServices);
   if ('reason' in found) return found;
-  return { web: service.service, database: found.service, login: found.login };
+  return { services: { web: service.service, database: found.service, login: found.login }, kit };
 }
 
 /** The site lives in two places: it is predicted kept only where both its files and its rows are. */

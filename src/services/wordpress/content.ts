@@ -1,6 +1,7 @@
 // The seed's WordPress site as data: what is written into it (three posts, a PNG uploaded
 // through XML-RPC, a plugin file in wp-content) and how each item is read back, as a visitor
 // reads it and from the database. The WordPress probe and the exercise's verdict rest on it.
+import type { SiteServices } from '../sites.ts';
 import { compareFingerprints, type Fingerprint, type FingerprintComparison, type TableFingerprint, type Wording } from '../../data/fingerprint.ts';
 import type { ItemOutcome, Outcome } from '../../report/model.ts';
 import { sha256 } from '../../data/hash.ts';
@@ -19,7 +20,7 @@ import {
   type PublishedPost,
   type UploadedMedia,
 } from './site.ts';
-import { addPlugin, databaseVersion, HARNESS_SITE, PLUGIN_PATH, pluginMarker, readPostRows, type SiteServices } from './wordpress-stack.ts';
+import { addPlugin, databaseVersion, HARNESS_SITE, PLUGIN_PATH, pluginMarker, readPostRows } from './wordpress-stack.ts';
 
 export const SITE_ITEMS = ['site installed', 'posts over HTTP', 'post rows in the database', 'media file', 'plugin file'] as const;
 export type SiteItem = (typeof SITE_ITEMS)[number];

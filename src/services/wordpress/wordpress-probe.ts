@@ -5,11 +5,11 @@ import type { Fingerprint } from '../../data/fingerprint.ts';
 import { HarnessError } from '../../errors.ts';
 import { addContent, buildSite, observeSite, SITE_TIMEOUT_MS, type BuiltSite, type SiteObservation } from './content.ts';
 import type { Stack } from '../../stack/stack.ts';
-import { HARNESS_SITE, type SiteServices, siteUrl } from './wordpress-stack.ts';
+import { HARNESS_SITE, siteUrl } from './wordpress-stack.ts';
 import { isInstallRedirect, waitForSite } from './site.ts';
-import type { Probe } from '../../probes/probe.ts';
+import type { SiteProbe, SiteServices } from '../sites.ts';
 
-export class WordPressProbe implements Probe {
+export class WordPressProbe implements SiteProbe {
   readonly service: string;
   readonly describes = 'three posts, an uploaded PNG and a plugin file, over HTTP and as rows in the database';
   private readonly token: string;
@@ -54,6 +54,11 @@ export class WordPressProbe implements Probe {
       ? await addContent(stack, url, this.token, this.trial, this.evidence, this.site)
       : await buildSite(stack, url, this.token, this.trial, this.evidence, this.say, this.site);
     return this.built.before.fingerprint;
+  }
+
+  /** How the site answered while its content was written. */
+  get httpSummary(): string {
+    return this.seeded.before.httpSummary;
   }
 
   /** What the site showed right after seeding, with its permalinks and HTTP summary. */

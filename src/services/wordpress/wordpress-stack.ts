@@ -7,6 +7,7 @@ import type { RunScope } from '../../docker/run-scope.ts';
 import { HarnessError } from '../../errors.ts';
 import { HarnessStack } from '../../stack/harness-stack.ts';
 import type { Stack } from '../../stack/stack.ts';
+import type { SiteServices } from '../sites.ts';
 import { ContainerRunning } from '../../docker/running-wait-strategy.ts';
 
 export const DB = { rootPassword: 'rootpass', name: 'wordpress', user: 'wpuser', password: 'wppass', alias: 'mysql' };
@@ -39,17 +40,7 @@ export interface StackPlan {
 export const WEB = 'wordpress';
 export const DATABASE = 'db';
 
-/**
- * Where a WordPress site's two parts run in a stack, and a login to its database: the harness's
- * own stack by default, a user's Compose services in `persist check`.
- */
-export interface SiteServices {
-  web: string;
-  database: string;
-  /** Reads the site's rows: root in the harness's stack, the site's own user in a user's. */
-  login: { user: string; password: string; database: string };
-}
-
+/** The harness's own site: its two services, and root reading the rows (a user's site is theirs, in `persist check`). */
 export const HARNESS_SITE: SiteServices = { web: WEB, database: DATABASE, login: { user: 'root', password: DB.rootPassword, database: DB.name } };
 
 /**
