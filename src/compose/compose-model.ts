@@ -1,7 +1,7 @@
 // A Compose project as `docker compose config --format json` prints it: the canonical model,
 // overlays, profiles, interpolation and (unless asked not to) path resolution already applied.
 // One type for the fields persist reads, shared by the audit (project.ts), the copy's plan
-// (copy-plan.ts) and the copy itself (stack/compose-stack.ts): the project is read once.
+// (copy-plan.ts) and the copy itself (compose-stack.ts): the project is read once.
 
 export interface ComposeModelMount {
   type: string;

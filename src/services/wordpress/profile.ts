@@ -1,5 +1,5 @@
 // WordPress: the official image's contract, as src/services/profile.ts describes a service. Its
-// site is proven through its pages and its database (src/targets/wordpress/).
+// site is proven through its pages and its database (its site kit, stack, client and probe, in this folder).
 import { type ServiceEnvironment, type ServiceProfile, type SiteDatabase, standIn } from '../profile.ts';
 import { githubFile } from '../catalogue-entry.ts';
 
