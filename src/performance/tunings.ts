@@ -3,14 +3,11 @@
 import type { MetricDefinition } from './metrics.ts';
 import type { Tuning } from './database-runs.ts';
 import type { SeedTuning } from '../services/profile.ts';
-import { type ServiceName, SERVICES, SERVICE_NAMES } from '../services/registry.ts';
+import { type ServiceName, servicesWith } from '../services/registry.ts';
 
 /** The services whose profile carries the seed's tuning advice, with it, in the registry's order. */
 export function seedTunings(): Array<{ service: ServiceName; advice: SeedTuning }> {
-  return SERVICE_NAMES.flatMap((service) => {
-    const advice = (SERVICES[service].capabilities as { tuning?: SeedTuning }).tuning;
-    return advice ? [{ service, advice }] : [];
-  });
+  return servicesWith('tuning').map(({ service, value }) => ({ service, advice: value }));
 }
 
 /** A service's advice measured by a benchmark's metric: the same container with and without it. */

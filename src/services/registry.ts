@@ -116,12 +116,22 @@ export interface BackupSubjectOwner {
   database: boolean;
 }
 
-export function backupSubjectOwners(): BackupSubjectOwner[] {
+type Capabilities = ServiceProfile['capabilities'];
+
+/** Each service whose profile has a capability, with that capability's value, in the registry's order. */
+export function servicesWith<K extends keyof Capabilities>(capability: K): Array<{ service: ServiceName; value: NonNullable<Capabilities[K]> }> {
   return SERVICE_NAMES.flatMap((service) => {
-    const capabilities: ServiceProfile['capabilities'] = SERVICES[service].capabilities;
-    if (!capabilities.backupSubject) return [];
-    return [{ subject: capabilities.backupSubject as BackupSubjectName, service, database: capabilities.database === true }];
+    const value = (SERVICES[service].capabilities as Capabilities)[capability];
+    return value === undefined ? [] : [{ service, value: value as NonNullable<Capabilities[K]> }];
   });
+}
+
+export function backupSubjectOwners(): BackupSubjectOwner[] {
+  return servicesWith('backupSubject').map(({ service, value }) => ({
+    subject: value as BackupSubjectName,
+    service,
+    database: (SERVICES[service].capabilities as Capabilities).database === true,
+  }));
 }
 
 /** The backup drills' subjects, which a user's procedure file names as its target. */

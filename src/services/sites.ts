@@ -5,8 +5,7 @@
 import type { Fingerprint, Wording } from '../data/fingerprint.ts';
 import type { Probe } from '../probes/probe.ts';
 import type { Stack } from '../stack/stack.ts';
-import { type ServiceName, SERVICE_NAMES, SERVICES } from './registry.ts';
-import type { ServiceProfile } from './profile.ts';
+import { type ServiceName, servicesWith } from './registry.ts';
 
 /** A site's two services in a stack, and the login that reads its rows. */
 export interface SiteServices {
@@ -33,15 +32,13 @@ export interface SiteKit {
   probe(site: SiteServices, round: number): SiteProbe;
 }
 
-const siteOwners = (): ServiceName[] => SERVICE_NAMES.filter((name) => (SERVICES[name].capabilities as ServiceProfile['capabilities']).site !== undefined);
-
 async function load(name: ServiceName): Promise<[ServiceName, SiteKit]> {
   const module = (await import(`./${name}/site-kit.ts`)) as { siteKit?: SiteKit };
   if (!module.siteKit) throw new Error(`src/services/${name}/site-kit.ts must export the service's site as \`siteKit\`.`);
   return [name, module.siteKit];
 }
 
-const SITE_KITS: Partial<Record<ServiceName, SiteKit>> = Object.fromEntries(await Promise.all(siteOwners().map(load)));
+const SITE_KITS: Partial<Record<ServiceName, SiteKit>> = Object.fromEntries(await Promise.all(servicesWith('site').map(({ service }) => load(service))));
 
 /** The site kit of a service the registry knows, if its image keeps a site. */
 export function siteKitOf(name: string | undefined): SiteKit | undefined {
