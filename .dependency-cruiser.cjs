@@ -2,7 +2,7 @@
 // sees it refused): a core that imports no product, products that do not import each other, and
 // no file cycle. TypeScript 7 has no compiler API for tools to parse with, so the files are read
 // with swc.
-const PRODUCTS = ['check', 'checks', 'matrix', 'crash', 'backup', 'upgrade', 'devloop', 'performance', 'shard', 'run', 'commands', 'vitest'];
+const PRODUCTS = ['check', 'verify', 'checks', 'matrix', 'crash', 'backup', 'upgrade', 'devloop', 'performance', 'shard', 'run', 'commands', 'vitest'];
 // The composers: `commands` (the CLI), `run` (persist run's runner) and `vitest` (its reporters)
 // put the products together, so they may import them.
 const COMPOSERS = ['commands', 'run', 'vitest'];

@@ -4,6 +4,7 @@
 // seconds, and a mistake in the arguments must be answered at once.
 import { Command, CommanderError, Option } from 'commander';
 import type { ReportOptions } from './commands/report.ts';
+import type { VerifyCommandOptions } from './commands/verify.ts';
 import type { ComposeOptions } from './compose/compose-cli.ts';
 import { disableReaperUnlessChosen, IMAGE_SETS } from './config.ts';
 import { describeError, HarnessError } from './errors.ts';
@@ -24,6 +25,8 @@ function program(): Command {
 
   addRunCommand(cli);
   addProjectCommands(cli);
+
+  addVerifyCommand(cli);
 
   cli
     .command('list')
@@ -200,6 +203,64 @@ function addProjectCommands(cli: Command): void {
         .option('--pull', 'pull the images of the checked services that are not on this machine first (docker compose pull)')
         .option('--build', 'build the images of the checked services that build and are not built yet (docker compose build)'),
   );
+}
+
+/** The verify command's options, with the Compose project's spelled as Compose spells them. */
+type VerifyCliOptions = Omit<VerifyCommandOptions, 'compose'> & {
+  file: string[];
+  service?: string;
+  projectName?: string;
+  profile: string[];
+  envFile: string[];
+  projectDirectory?: string;
+};
+
+/** `persist verify`: a backup the team already has, restored and checked. */
+function addVerifyCommand(cli: Command): void {
+  cli
+    .command('verify')
+    .description("restore a backup file (or folder) into a throwaway container of its service's image, check what came back, and prove a damaged copy fails")
+    .option('--from <path>', 'the backup artifact: a pg_dump archive or SQL dump (also .gz/.zst), a mysqldump…; only ever read')
+    .option('--format <format>', 'its format, where it cannot be told from the file (see docs/verify.md)')
+    .option('--image <image>', "the image to restore into (default: the service's in -f/--service, else the official image of what the backup is)")
+    .option('--env <KEY=VALUE>', 'environment for that container, as docker run -e (repeatable)', collect, [])
+    .option('--expect <file>', "what the restore must hold (YAML, the keys of x-persist `verify`); replaces x-persist's")
+    .addOption(imagesOption())
+    .option('-f, --file <file>', 'the Compose file of the service the backup is of (repeatable)', collect, [])
+    .option('--service <name>', 'that service: its image, environment and x-persist `verify` expectations are used')
+    .option('-p, --project-name <name>', 'project name')
+    .option('--profile <profile>', 'enable a profile (repeatable)', collect, [])
+    .option('--env-file <file>', 'an alternate environment file (repeatable)', collect, [])
+    .option('--project-directory <dir>', 'an alternate working directory')
+    .option('--out <dir>', 'report folder (default reports/<runId>, copied to reports/latest), with last-verified.json')
+    .action(async (options: VerifyCliOptions) => {
+      const out = options.out === undefined ? undefined : await prepareOutDir(options.out);
+      const { verifyCommand } = await import('./commands/verify.ts');
+      process.exitCode = await verifyCommand(
+        {
+          env: options.env,
+          ...(options.from ? { from: options.from } : {}),
+          ...(options.format ? { format: options.format } : {}),
+          ...(options.image ? { image: options.image } : {}),
+          ...(options.expect ? { expect: options.expect } : {}),
+          ...(options.images ? { images: options.images } : {}),
+          ...(out ? { out } : {}),
+          ...(options.file.length > 0
+            ? {
+                compose: {
+                  files: options.file,
+                  profiles: options.profile,
+                  envFiles: options.envFile,
+                  ...(options.service ? { service: options.service } : {}),
+                  ...(options.projectName ? { projectName: options.projectName } : {}),
+                  ...(options.projectDirectory ? { projectDirectory: options.projectDirectory } : {}),
+                },
+              }
+            : {}),
+        },
+        print,
+      );
+    });
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -9,7 +9,7 @@ import { newRunId } from '../docker/labels.ts';
 import { EngineHeldNetworkError } from '../docker/cleanup.ts';
 import { sweepOnSignal } from '../docker/interrupt.ts';
 import { describeError } from '../errors.ts';
-import { RunScope, sweepRun } from '../docker/run-scope.ts';
+import { closeRun, RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
 import { exitCodeFor, type Report } from '../report/model.ts';
 import { checkCounts, checkTables, describeLeftOut } from '../report/render/check-tables.ts';
@@ -53,11 +53,7 @@ export async function checkCommand(options: CheckCommandOptions, print: Print): 
   } catch (error) {
     refused = error;
   } finally {
-    await scope.dispose().catch((error: unknown) => progress(`cleanup: ${describeError(error)}`));
-    leftBehind = await sweepRun(runId).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    leftBehind = await closeRun(scope, progress);
     stopListening();
   }
   // Refused before any verdict (bad input, images the copy lacks, a seed that fails): a report all the same, after the cleanup.

@@ -17,6 +17,47 @@ const Ready = Type.Union([
   Type.Object({ healthcheck: Type.Literal(true, { description: "Ready once the service's healthcheck reports healthy." }) }, { additionalProperties: false }),
 ]);
 
+/** What a restored backup must hold (`persist verify`): each checked on the throwaway server or the extracted files. */
+const Expectation = Type.Union([
+  Type.Object(
+    {
+      sql: Type.String({ minLength: 1, description: 'A query whose first column of its first row is a number (SQL; for Redis, a command such as DBSIZE).' }),
+      database: Type.Optional(Type.String({ minLength: 1, description: 'The database to run it in (default: the one the backup restored).' })),
+      min: Type.Optional(Type.Number({ description: 'The value must be at least this.' })),
+      max: Type.Optional(Type.Number({ description: 'The value must be at most this.' })),
+      equals: Type.Optional(Type.Number({ description: 'The value must be exactly this.' })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { file: Type.String({ minLength: 1, description: 'A path in the restored files (volume tars): it must exist and, for a folder, not be empty.' }) },
+    { additionalProperties: false },
+  ),
+]);
+
+const Duration = Type.String({ pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)\\s*$', description: 'A duration: 90s, 30m, 26h, 7d.' });
+
+export const VerifyExpectations = Type.Object(
+  {
+    expect: Type.Optional(Type.Array(Expectation)),
+    fresh: Type.Optional(
+      Type.Object(
+        {
+          sql: Type.String({ minLength: 1, description: 'A query whose first value is the newest timestamp in the data (read as UTC when it has no zone).' }),
+          database: Type.Optional(Type.String({ minLength: 1 })),
+          maxAge: Duration,
+        },
+        {
+          additionalProperties: false,
+          description: 'The newest row may be at most maxAge old: the data age, the recovery point a restore of this backup gives.',
+        },
+      ),
+    ),
+    allowEmpty: Type.Optional(Type.Literal(true, { description: 'A restore with no table or no row is a pass (otherwise it fails).' })),
+  },
+  { additionalProperties: false, description: 'What `persist verify` checks a restored backup of this service holds.' },
+);
+
 const ServiceSettings = Type.Object(
   {
     data: Type.Optional(Type.Array(AbsolutePath, { description: 'Paths in the container where this service keeps data the harness does not know of.' })),
@@ -28,6 +69,7 @@ const ServiceSettings = Type.Object(
     ready: Type.Optional(Ready),
     backup: Type.Optional(Command('Your backup command, run on the host with `sh -c` from the project directory.')),
     restore: Type.Optional(Command('Your restore command, run on the host with `sh -c` once the service runs on empty storage.')),
+    verify: Type.Optional(VerifyExpectations),
     upgrade: Type.Optional(
       Type.Object({ image: Type.String({ minLength: 1, description: 'The image this service is about to be upgraded to.' }) }, { additionalProperties: false }),
     ),
@@ -40,3 +82,5 @@ export const XPersist = Type.Object({ services: Type.Optional(Type.Record(Type.S
 export type XPersistSettings = Static<typeof XPersist>;
 export type ServiceSettings = Static<typeof ServiceSettings>;
 export type ReadySetting = Static<typeof Ready>;
+export type VerifySettings = Static<typeof VerifyExpectations>;
+export type VerifyExpectation = Static<typeof Expectation>;

@@ -21,7 +21,7 @@ describe('the x-persist block', () => {
 
   test('an unknown key is named, with the known ones', () => {
     expect(() => parseXPersist({ services: { app: { datas: ['/x'] } } }, services)).toThrow(
-      'x-persist.services.app has an unknown key `datas` (known: data, ephemeral, seed, fingerprint, ready, backup, restore, upgrade).',
+      'x-persist.services.app has an unknown key `datas` (known: data, ephemeral, seed, fingerprint, ready, backup, restore, verify, upgrade).',
     );
     expect(() => parseXPersist({ service: {} }, services)).toThrow('x-persist has an unknown key `service` (known: services).');
   });
@@ -55,6 +55,17 @@ describe('the x-persist block', () => {
   test('a ready setting of the wrong shape says what it takes', () => {
     expect(() => parseXPersist({ services: { app: { ready: { logs: 'x' } } } }, services)).toThrow(
       'x-persist.services.app.ready must be a command, { log: PATTERN } or { healthcheck: true }.',
+    );
+  });
+
+  test("a backup's expectations take a query with bounds, or a file", () => {
+    const verify = {
+      expect: [{ sql: 'select count(*) from orders', min: 1000 }, { file: 'wp-content/uploads' }],
+      fresh: { sql: 'select max(t) from orders', maxAge: '26h' },
+    };
+    expect(parseXPersist({ services: { app: { verify } } }, services)).toBeTruthy();
+    expect(() => parseXPersist({ services: { app: { verify: { expect: [{ query: 'x' }] } } } }, services)).toThrow(
+      'x-persist.services.app.verify.expect.0 must be { sql, min | max | equals } or { file }.',
     );
   });
 });

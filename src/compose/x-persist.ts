@@ -29,7 +29,10 @@ function sentence(error: ErrorObject): string {
     const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
     return `${where} has an unknown key \`${key}\` (known: ${known.join(', ')})`;
   }
-  if (error.keyword === 'anyOf') return `${where} must be a command, { log: PATTERN } or { healthcheck: true }`;
+  if (error.keyword === 'anyOf')
+    return error.instancePath.includes('/verify/')
+      ? `${where} must be { sql, min | max | equals } or { file }`
+      : `${where} must be a command, { log: PATTERN } or { healthcheck: true }`;
   if (error.keyword === 'pattern') return `${where} must be an absolute path in the container, not ${JSON.stringify(error.data)}`;
   return `${where} ${error.message ?? 'is invalid'}`;
 }

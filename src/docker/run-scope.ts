@@ -7,6 +7,7 @@ import { removeContainer } from './containers.ts';
 import { runLabels } from './labels.ts';
 import { removeRunResources } from './cleanup.ts';
 import { runTempRoot } from './temp-root.ts';
+import { describeError } from '../errors.ts';
 
 export { harnessTempRoot, runTempRoot } from './temp-root.ts';
 
@@ -153,4 +154,16 @@ export async function sweepRun(runId: string): Promise<void> {
   } finally {
     await rm(runTempRoot(runId), { recursive: true, force: true });
   }
+}
+
+/**
+ * Removes a command's scope, then anything else carrying its run's label. What could not be
+ * removed is returned, not thrown: the command's verdict stands, and says it after.
+ */
+export async function closeRun(scope: RunScope, log: (line: string) => void): Promise<unknown> {
+  await scope.dispose().catch((error: unknown) => log(`cleanup: ${describeError(error)}`));
+  return sweepRun(scope.runId).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 }

@@ -107,6 +107,9 @@ export type Audit = Static<typeof S.Audit>;
 export type AuditFinding = Static<typeof S.Finding>;
 export type Check = Static<typeof S.Check>;
 export type CheckCell = Static<typeof S.CheckCell>;
+export type VerifyReport = Static<typeof S.VerifyReport>;
+export type Verify = Static<typeof S.Verify>;
+export type VerifyVerdict = Static<typeof S.VerifyVerdict>;
 /** `persist run performance`: the benchmarks per storage type, the tuning measured, the throttle control. */
 export type Performance = Static<typeof S.Performance>;
 export type PerformanceFigure = Static<typeof S.PerformanceFigure>;
@@ -155,6 +158,10 @@ export function exitCodeFor(report: Report): 0 | 1 | 2 {
       return report.audit.findings.some((finding) => finding.severity === 'error') ? 1 : 0;
     case 'run':
       return runExitCode(report);
+    // A verification that could not fail (its damaged copy passed too) proves nothing: 2, as a harness that could not judge.
+    case 'verify':
+      if (report.verify === null) return 2;
+      return report.verify.verdict === 'verified' ? 0 : report.verify.verdict === 'failed' ? 1 : 2;
   }
 }
 

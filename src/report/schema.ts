@@ -349,6 +349,62 @@ export const Check = Closed(
   '`persist check`: a copy of the project run through lifecycle commands; the audit section holds the predictions.',
 );
 
+/** `persist verify`: one backup artifact restored into a throwaway server, checked, and its damaged copy restored too. */
+export const VerifyVerdict = Type.Enum(['verified', 'failed', 'unable-to-fail'], {
+  description:
+    'verified: restored, every expectation held, and the damaged copy failed; failed: the restore or an expectation failed (named in problems); unable-to-fail: everything held, but so did the damaged copy, so this verification proves nothing.',
+});
+const VerifyPhase = Type.Enum(['hash', 'start', 'restore', 'checks'], {
+  description:
+    "hash: reading the whole artifact for its sha256 (not part of the recovery); start: the throwaway container created until its server accepts connections; restore: loading the artifact into it (read, decompressed and fed to the image's own tool); checks: counting every table's rows and running the expectations.",
+});
+export const Verify = Closed(
+  {
+    artifact: Closed({
+      path: Text,
+      format: Text,
+      formatTitle: Text,
+      shape: Type.Enum(['file', 'directory']),
+      compression: Type.Enum(['gzip', 'zstd', 'none']),
+      bytes: Count,
+      sha256: Text,
+      modifiedAt: Type.String({ format: 'date-time' }),
+      ageMs: Type.Number(),
+      unchanged: Type.Boolean({ description: "The artifact's sha256 and modification time after the verification were those before it." }),
+    }),
+    service: Nullable(Text),
+    image: Closed({ reference: Text, id: Nullable(Text), digest: Nullable(Text), serverVersion: Nullable(Text) }),
+    phases: Type.Array(Closed({ phase: VerifyPhase, ms: Ms })),
+    recoveryMs: Ms,
+    restore: Closed({ passed: Type.Boolean(), steps: Type.Array(Closed({ command: Text, ok: Type.Boolean(), detail: Type.Optional(Text) })) }),
+    integrity: Type.Array(Closed({ tool: Text, passed: Type.Boolean(), detail: Text })),
+    database: Nullable(Text),
+    tables: Type.Array(Closed({ database: Text, table: Text, rows: Count })),
+    expectations: Type.Array(Closed({ expectation: Text, observed: Text, passed: Type.Boolean() })),
+    allowEmpty: Type.Boolean(),
+    dataAge: Nullable(
+      Closed({
+        query: Text,
+        newest: Nullable(Type.String({ format: 'date-time' })),
+        ageMs: Nullable(Type.Number()),
+        maxAgeMs: Ms,
+        passed: Type.Boolean(),
+        problem: Type.Optional(Text),
+      }),
+    ),
+    damaged: Nullable(
+      Closed({
+        how: Text,
+        failed: Type.Boolean(),
+        reason: Text,
+      }),
+    ),
+    verdict: VerifyVerdict,
+    problems: Type.Array(Text, { description: 'Why it is not verified, each in a sentence: the step, expectation, table or age that failed.' }),
+  },
+  "`persist verify`: a backup artifact restored into a throwaway container of the service's image, what came back, how long it took, and its damaged copy.",
+);
+
 const Figure = Type.Number({ minimum: 0 });
 const Better = Type.Enum(['higher', 'lower']);
 export const BenchTool = Type.Enum(['fio', 'pgbench', 'sysbench']);
@@ -468,7 +524,7 @@ export { REPORT_SCHEMA_VERSION };
 const Envelope = {
   schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
     description:
-      "12: each command writes its own document under one envelope, told by `kind` (run, audit, check): an audit or a check no longer carries a run's settings, summary, results and controls. 11: the registry, a Dockerfile and the catalogue as sources of an audited image's facts. 10: each audited service says where its image's facts came from (`facts`), and a check names the services it left out (`check.leftOut`). 9: `details` of kind `devloop`. 8: optional `tests`, `shard` and `shards`. 7: an optional `performance` section. 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections. 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 11 are still read, as this version.",
+      "13: `persist verify` writes a document of kind `verify`. 12: each command writes its own document under one envelope, told by `kind` (run, audit, check): an audit or a check no longer carries a run's settings, summary, results and controls. 11: the registry, a Dockerfile and the catalogue as sources of an audited image's facts. 10: each audited service says where its image's facts came from (`facts`), and a check names the services it left out (`check.leftOut`). 9: `details` of kind `devloop`. 8: optional `tests`, `shard` and `shards`. 7: an optional `performance` section. 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections. 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 12 are still read, as this version.",
   }),
   runId: Text,
   startedAt: Type.String({ format: 'date-time' }),
@@ -507,7 +563,12 @@ export const CheckReport = Closed(
   "`persist check`: the audit's predictions, then a copy of the project run through each disruption and every owed cell observed.",
 );
 
-type AnyReport = Static<typeof RunReport> | Static<typeof AuditReport> | Static<typeof CheckReport>;
+export const VerifyReport = Closed(
+  { ...Envelope, kind: Type.Literal('verify'), verify: Nullable(Verify) },
+  "`persist verify`: a user's backup artifact restored and checked, with the evidence an auditor keeps; null when it could not be verified at all (harnessErrors say why).",
+);
+
+type AnyReport = Static<typeof RunReport> | Static<typeof AuditReport> | Static<typeof CheckReport> | Static<typeof VerifyReport>;
 
 /** One of the three documents, told apart by `kind` (the validator reads only the branch `kind` names). */
 export const Report = Type.Unsafe<AnyReport>({
@@ -517,8 +578,10 @@ export const Report = Type.Unsafe<AnyReport>({
   description:
     'The report model: every other format is rendered from it. Every report has the same envelope (schemaVersion, kind, runId, times, tool, environment, harnessErrors); `kind` says which command wrote it and which document follows. schemaVersion is bumped on any change an older reader would trip over.',
   type: 'object',
-  properties: { kind: { type: 'string', enum: ['run', 'audit', 'check'], description: 'Which command wrote the report, and so which document it is.' } },
+  properties: {
+    kind: { type: 'string', enum: ['run', 'audit', 'check', 'verify'], description: 'Which command wrote the report, and so which document it is.' },
+  },
   required: ['kind'],
   discriminator: { propertyName: 'kind' },
-  oneOf: [RunReport, AuditReport, CheckReport],
+  oneOf: [RunReport, AuditReport, CheckReport, VerifyReport],
 });

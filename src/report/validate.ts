@@ -16,7 +16,7 @@ let ajv: Ajv | undefined;
 function compileOlder(version: number): ValidateFunction {
   if (!ajv) {
     const { Ajv: AjvClass } = require('ajv') as typeof import('ajv');
-    ajv = new AjvClass({ allErrors: true, strict: true });
+    ajv = new AjvClass({ allErrors: true, strict: true, discriminator: true });
     ajv.addFormat('date-time', DATE_TIME);
   }
   return ajv.compile(JSON.parse(readFileSync(new URL(`./report.schema.v${version}.json`, import.meta.url), 'utf8')));

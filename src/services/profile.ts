@@ -104,6 +104,8 @@ export interface ServiceProfile {
     site?: { httpPort: number; database: (env: ServiceEnvironment, projectServices: readonly string[]) => SiteDatabase };
     /** The seed's tuning advice for this server, which the performance scenario measures with and without. */
     tuning?: SeedTuning;
+    /** Backup files of this server `persist verify` restores: its folder's artifacts.ts says which formats and how. */
+    artifacts?: true;
   };
 }
 

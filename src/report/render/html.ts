@@ -6,6 +6,8 @@ import { backupFacts, type CellResult, MATRIX_DISRUPTIONS, exitCodeFor, killFact
 import { describeRegression } from '../compare.ts';
 import { auditHtml } from './audit-html.ts';
 import { checkHtml } from './check-html.ts';
+import { verifyHtml } from './verify-html.ts';
+import { verifyTitle } from './verify-tables.ts';
 import { performanceHtml } from './performance-html.ts';
 import { performanceCount } from './performance-tables.ts';
 import { devloopTables } from './devloop-table.ts';
@@ -64,6 +66,8 @@ function documentOf(report: Report): { title: string; body: string } {
       return { title: `Persistence audit: project ${esc(report.audit.project)}`, body: auditHtml(report, esc) };
     case 'run':
       return { title: `Persistence report: run ${esc(report.runId)}`, body: runBody(report) };
+    case 'verify':
+      return { title: esc(verifyTitle(report)), body: verifyHtml(report, esc) };
   }
 }
 

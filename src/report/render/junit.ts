@@ -4,7 +4,8 @@
 // Durations are in seconds: the sum of every measured phase over the result's trials.
 import { hostname } from 'node:os';
 import { describeRegression } from '../compare.ts';
-import type { AuditReport, CellResult, CheckReport, ControlResult, Report, RunReport } from '../model.ts';
+import type { AuditReport, CellResult, CheckReport, ControlResult, Report, RunReport, VerifyReport } from '../model.ts';
+import { verifyTables } from './verify-tables.ts';
 import { describeFigure, metricsOf } from './performance-tables.ts';
 import { shardRow } from './shard-tables.ts';
 
@@ -26,6 +27,7 @@ export function renderJunit(report: Report): string {
     for (const testCase of trendCases(report)) add('trends', testCase);
     for (const testCase of performanceCases(report)) add('performance', testCase);
   } else if (report.kind === 'check') for (const testCase of checkCases(report)) add('check', testCase);
+  else if (report.kind === 'verify') for (const testCase of verifyCases(report)) add('verify', testCase);
   else for (const testCase of auditCases(report)) add('audit', testCase);
   if (report.harnessErrors.length > 0) {
     add('harness', {
@@ -143,6 +145,41 @@ function checkCases(report: CheckReport): Case[] {
 }
 
 /** An audit: one case per service, failed by its error findings; warnings and notes go to its output. */
+/** The restore and its expectations as one case, and the damaged copy as another: a verification that cannot fail is an error. */
+function verifyCases(report: VerifyReport): Case[] {
+  const verify = report.verify;
+  // Not verified at all: the harness error says why, as its own case.
+  if (verify === null) return [];
+  const out = verifyTables(report)
+    .flatMap((table) => table.rows.map((row) => `${table.heading}: ${row.join(' · ')}`))
+    .join('\n');
+  const restored: Case = {
+    name: `${verify.artifact.formatTitle} restores and holds what is expected (${verify.artifact.path})`,
+    classname: `verify.${verify.artifact.format}`,
+    seconds: verify.recoveryMs / 1000,
+    ...(verify.verdict === 'failed'
+      ? { failure: { message: verify.problems[0] ?? 'not verified', type: 'BackupNotVerified', detail: verify.problems.join('\n') } }
+      : {}),
+    out,
+  };
+  const damaged: Case = {
+    name: 'a damaged copy of the artifact fails the same verification',
+    classname: `verify.${verify.artifact.format}`,
+    seconds: 0,
+    ...(verify.damaged && !verify.damaged.failed
+      ? {
+          error: {
+            message: `the damaged copy (${verify.damaged.how}) passed too: this verification cannot fail`,
+            type: 'UnableToFail',
+            detail: verify.damaged.reason,
+          },
+        }
+      : {}),
+    out: verify.damaged ? `${verify.damaged.how}: ${verify.damaged.reason}` : 'not tried: the intact artifact did not verify',
+  };
+  return [restored, damaged];
+}
+
 function auditCases(report: AuditReport): Case[] {
   const audit = report.audit;
   return audit.services.map((service) => {

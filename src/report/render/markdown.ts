@@ -18,6 +18,7 @@ import { performanceMarkdown } from './performance-markdown.ts';
 import { performanceCount } from './performance-tables.ts';
 import { SHARD_COLUMNS, shardEnvironmentNote, shardRow, shardSentence } from './shard-tables.ts';
 import { filesAtOnceWords, glanceTable } from './shared.ts';
+import { renderVerifyMarkdown } from './verify-markdown.ts';
 import { devloopTables } from './devloop-table.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
@@ -27,6 +28,7 @@ const STATUS_MARK: Record<Status, string> = { passed: '✅ passed', failed: '❌
 export function renderMarkdown(report: Report, { brief = false }: { brief?: boolean } = {}): string {
   if (report.kind === 'check') return renderCheckMarkdown(report);
   if (report.kind === 'audit') return renderAuditMarkdown(report);
+  if (report.kind === 'verify') return renderVerifyMarkdown(report);
   return renderRunMarkdown(report, brief);
 }
 

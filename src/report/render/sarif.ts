@@ -33,7 +33,7 @@ function resultOf(finding: Finding, fallbackFile: string | undefined): SarifResu
 
 /** SARIF for a report with an audit; undefined for any other report. */
 export function renderSarif(report: Report): string | undefined {
-  if (report.kind === 'run') return undefined;
+  if (report.kind === 'run' || report.kind === 'verify') return undefined;
   const audit = report.audit;
   const run = new SarifRunBuilder().initSimple({ toolDriverName: 'persist', toolDriverVersion: report.tool.version, url: HELP });
   for (const rule of [...new Set(audit.findings.map((finding) => finding.rule))].sort())

@@ -34,6 +34,7 @@ export const mysql = {
     crashDrills: true,
     backupSubject: 'mysql',
     login,
+    artifacts: true,
     tuning: {
       id: 'mysql-buffer-pool',
       title: 'MySQL with --innodb-buffer-pool-size=1G',

@@ -37,6 +37,7 @@ export const postgres = {
     crashDrills: true,
     backupSubject: 'postgres',
     login,
+    artifacts: true,
     tuning: {
       id: 'postgres-shm-tmpfs',
       title: 'PostgreSQL with --shm-size=1g and --tmpfs /tmp:rw,noexec,nosuid',

@@ -1,0 +1,129 @@
+// `persist verify`: restores a backup artifact into a throwaway container of the service's image
+// and shows what came back. Writes the report in every format and last-verified.json beside it;
+// exit 0 verified, 1 a check failed (named), 2 it could not verify or could not have failed.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ComposeOptions } from '../compose/compose-cli.ts';
+import { EngineHeldNetworkError } from '../docker/cleanup.ts';
+import { checkEngine, type EngineFacts } from '../docker/engine.ts';
+import { sweepOnSignal } from '../docker/interrupt.ts';
+import { newRunId } from '../docker/labels.ts';
+import { closeRun, RunScope } from '../docker/run-scope.ts';
+import { describeError, HarnessError } from '../errors.ts';
+import { progress } from '../progress.ts';
+import { exitCodeFor, SCHEMA_VERSION, type Verify, type VerifyReport } from '../report/model.ts';
+import { verifyHeadline, verifyTables } from '../report/render/verify-tables.ts';
+import { reportProblems } from '../report/validate.ts';
+import { defaultOutDir, writeReport } from '../report/write.ts';
+import { columns } from '../terminal/columns.ts';
+import { stopwatch, wallClock } from '../timing/clock.ts';
+import { lastVerified } from '../verify/last-verified.ts';
+import { runVerify } from '../verify/run-verify.ts';
+import { verifyTarget } from '../verify/verify-target.ts';
+import { toolVersion } from '../version.ts';
+
+export interface VerifyCommandOptions {
+  from?: string;
+  format?: string;
+  image?: string;
+  env: string[];
+  expect?: string;
+  images?: string;
+  compose?: ComposeOptions & { service?: string };
+  out?: string;
+}
+
+type Print = (line: string) => void;
+
+const ENGINE_NOT_READ: EngineFacts = { version: 'not read', apiVersion: 'not read', storageDriver: 'not read', operatingSystem: 'not read' };
+
+function reportOf(
+  run: { runId: string; startedAt: Date; durationMs: number; engine: EngineFacts },
+  verify: Verify | null,
+  harnessErrors: string[],
+): VerifyReport {
+  const report: VerifyReport = {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'verify',
+    runId: run.runId,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: wallClock().toISOString(),
+    durationMs: run.durationMs,
+    tool: toolVersion(),
+    environment: {
+      engine: run.engine,
+      images: verify ? [{ target: verify.service ?? verify.artifact.format, reference: verify.image.reference, id: verify.image.id, source: 'project' }] : [],
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
+    harnessErrors,
+    verify,
+  };
+  const problems = reportProblems(report);
+  if (problems.length > 0) report.harnessErrors.push(...problems.map((problem) => `report.json does not match its schema: ${problem}`));
+  return report;
+}
+
+function printVerify(report: VerifyReport, print: Print): void {
+  for (const table of verifyTables(report)) {
+    if (table.rows.length === 0) continue;
+    print('');
+    print(table.heading);
+    for (const line of columns([table.header, ...table.rows])) print(`  ${line}`);
+  }
+  print('');
+  for (const problem of report.verify?.problems ?? []) print(`✘ ${problem}`);
+}
+
+export async function verifyCommand(options: VerifyCommandOptions, print: Print): Promise<number> {
+  const startedAt = wallClock();
+  const timer = stopwatch();
+  const runId = `verify-${newRunId(startedAt)}`;
+  const engine = await checkEngine().catch(() => ENGINE_NOT_READ);
+  const scope = new RunScope(runId);
+  const stopListening = sweepOnSignal(runId);
+  let verify: Verify | null = null;
+  const harnessErrors: string[] = [];
+  let leftBehind: unknown;
+  try {
+    if (engine === ENGINE_NOT_READ) await checkEngine();
+    if (options.from === undefined) throw new HarnessError('verify needs the backup to verify.', 'Give it with --from PATH.');
+    const from = options.from;
+    const imageSet = options.images === 'local' ? 'local' : 'official';
+    verify = await runVerify(
+      {
+        from,
+        ...(options.format ? { format: options.format } : {}),
+        target: (service) =>
+          verifyTarget(
+            {
+              env: options.env,
+              imageSet,
+              ...(options.compose ? { compose: options.compose } : {}),
+              ...(options.image ? { image: options.image } : {}),
+              ...(options.expect ? { expect: options.expect } : {}),
+            },
+            service,
+          ),
+      },
+      scope,
+      progress,
+    );
+  } catch (error) {
+    // Whatever stopped it, the report that was asked for is still written, with the reason.
+    harnessErrors.push(describeError(error));
+  } finally {
+    leftBehind = await closeRun(scope, progress);
+    stopListening();
+  }
+  const report = reportOf({ runId, startedAt, durationMs: timer.ms(), engine }, verify, harnessErrors);
+  for (const error of report.harnessErrors) print(`persist: ${error}`);
+  printVerify(report, print);
+  const written = await writeReport(report, options.out ?? defaultOutDir(runId), options.out === undefined);
+  if (verify) await writeFile(join(written.outDir, 'last-verified.json'), `${JSON.stringify(lastVerified(report, verify), null, 2)}\n`);
+  const code = exitCodeFor(report);
+  print(`${verifyHeadline(verify)} Report: ${written.outDir}/report.md`);
+  if (leftBehind === undefined || leftBehind instanceof EngineHeldNetworkError) return code;
+  print(`persist: the cleanup left something behind: ${describeError(leftBehind)}. Run \`persist clean --run ${runId}\`.`);
+  return code === 0 ? 2 : code;
+}

@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { exitCodeFor, type VerifyReport } from '../model.ts';
+import { reportProblems } from '../validate.ts';
+import { renderHtml } from './html.ts';
+import { renderJunit } from './junit.ts';
+import { renderMarkdown } from './markdown.ts';
+
+const recorded = JSON.parse(readFileSync(new URL('../fixtures/verify-report.json', import.meta.url), 'utf8')) as VerifyReport;
+const verify = recorded.verify!;
+
+describe('a verify report', () => {
+  it('matches the schema; verified is 0, a failed check 1, a check unable to fail 2', () => {
+    expect(reportProblems(recorded)).toEqual([]);
+    expect(exitCodeFor(recorded)).toBe(0);
+    expect(exitCodeFor({ ...recorded, verify: { ...verify, verdict: 'failed' } })).toBe(1);
+    expect(exitCodeFor({ ...recorded, verify: { ...verify, verdict: 'unable-to-fail' } })).toBe(2);
+    expect(exitCodeFor({ ...recorded, verify: null, harnessErrors: ['backups/x is not a backup of a format persist knows.'] })).toBe(2);
+  });
+
+  it('shows the recovery time, the data age and the damaged copy in Markdown and HTML', () => {
+    for (const text of [renderMarkdown(recorded), renderHtml(recorded)]) {
+      expect(text).toContain('VERIFIED');
+      expect(text).toContain('recovery (start + restore + checks)');
+      expect(text).toMatch(/newest row .* at most 1h 0m old|at most 1h old/);
+      expect(text).toContain(verify.artifact.sha256);
+      expect(text).toContain('The damaged copy (it must fail)');
+    }
+  });
+
+  it('is two JUnit cases: the restore, and the damaged copy that must fail (an error when it passed)', () => {
+    const xml = renderJunit(recorded);
+    expect(xml).toContain('tests="2" failures="0" errors="0"');
+    const unable = renderJunit({ ...recorded, verify: { ...verify, verdict: 'unable-to-fail', damaged: { how: 'cut', failed: false, reason: 'same rows' } } });
+    expect(unable).toContain('type="UnableToFail"');
+    const failed = renderJunit({
+      ...recorded,
+      verify: { ...verify, verdict: 'failed', problems: ['Expected select count(*) from orders ≥ 60000; observed 50000.'] },
+    });
+    expect(failed).toContain('<failure message="Expected select count(*) from orders ≥ 60000; observed 50000."');
+  });
+});

@@ -1,0 +1,93 @@
+// A verify report as tables and sentences, once for every format that draws it: the verdict,
+// the artifact's evidence, the phases with the recovery time, the data age, the expectations,
+// the tables with their rows, the integrity tools and the damaged copy.
+import { describeDuration } from '../../timing/durations.ts';
+import type { Verify, VerifyReport } from '../model.ts';
+import { formatBytes, formatMs } from './shared.ts';
+
+export interface VerifyTable {
+  heading: string;
+  header: string[];
+  rows: string[][];
+}
+
+const VERDICT_WORDS: Record<Verify['verdict'], string> = {
+  verified: 'VERIFIED',
+  failed: 'NOT VERIFIED',
+  'unable-to-fail': 'UNABLE TO FAIL',
+};
+
+export function verifyTitle(report: VerifyReport): string {
+  return `Backup verification${report.verify ? `: ${report.verify.artifact.path}` : ''}`;
+}
+
+/** The one line a reader needs first: the verdict, and what it rests on. */
+export function verifyHeadline(verify: Verify | null): string {
+  if (verify === null) return 'COULD NOT VERIFY: the harness could not restore the artifact (the harness error says why).';
+  const rows = verify.tables.reduce((sum, table) => sum + table.rows, 0);
+  const age = verify.dataAge?.ageMs == null ? '' : `, data ${describeDuration(verify.dataAge.ageMs)} old`;
+  return `${VERDICT_WORDS[verify.verdict]}: ${verify.artifact.formatTitle} restored in ${formatMs(verify.recoveryMs)} (${verify.tables.length} table(s), ${rows.toLocaleString('en')} row(s)${age}); ${verify.damaged ? (verify.damaged.failed ? 'its damaged copy failed, as it must' : 'its damaged copy passed too') : 'no damaged copy was tried'}.`;
+}
+
+export function verifyTables(report: VerifyReport): VerifyTable[] {
+  const verify = report.verify;
+  if (verify === null) return [];
+  const { artifact, image } = verify;
+  return [
+    {
+      heading: 'The artifact (only read)',
+      header: ['Fact', 'Value'],
+      rows: [
+        ['path', artifact.path],
+        ['format', `${artifact.formatTitle} (${artifact.format}${artifact.compression === 'none' ? '' : `, ${artifact.compression}`})`],
+        ['size', formatBytes(artifact.bytes)],
+        ['sha256', artifact.sha256],
+        ['modified', `${artifact.modifiedAt} (${describeDuration(artifact.ageMs)} before the verification)`],
+        ['unchanged afterwards', artifact.unchanged ? 'yes (same sha256 and modification time)' : 'NO'],
+        ['image', `${image.reference}${image.digest ? ` @ ${image.digest}` : image.id ? ` (id ${image.id.slice(0, 19)})` : ''}`],
+        ['server', image.serverVersion ?? 'unknown'],
+        ...(verify.service ? [['service', verify.service]] : []),
+      ],
+    },
+    {
+      heading: 'Recovery, phase by phase',
+      header: ['Phase', 'Took'],
+      rows: [...verify.phases.map((p) => [p.phase, formatMs(p.ms)]), ['recovery (start + restore + checks)', formatMs(verify.recoveryMs)]],
+    },
+    {
+      heading: 'Expectations',
+      header: ['Expectation', 'Observed', 'Held'],
+      rows: [
+        ...verify.expectations.map((e) => [e.expectation, e.observed, e.passed ? 'yes' : 'NO']),
+        ...(verify.dataAge
+          ? [
+              [
+                `newest row (${verify.dataAge.query}) at most ${describeDuration(verify.dataAge.maxAgeMs)} old`,
+                verify.dataAge.problem ?? `${verify.dataAge.newest}: ${describeDuration(verify.dataAge.ageMs ?? 0)} old`,
+                verify.dataAge.passed ? 'yes' : 'NO',
+              ],
+            ]
+          : []),
+        [
+          verify.allowEmpty ? 'tables and rows (an empty restore allowed)' : 'at least one table with a row',
+          `${verify.tables.length} table(s)`,
+          verify.allowEmpty || verify.tables.some((t) => t.rows > 0) ? 'yes' : 'NO',
+        ],
+      ],
+    },
+    { heading: 'What came back', header: ['Database', 'Table', 'Rows'], rows: verify.tables.map((t) => [t.database, t.table, t.rows.toLocaleString('en')]) },
+    {
+      heading: 'Restore and integrity',
+      header: ['Step', 'Outcome'],
+      rows: [
+        ...verify.restore.steps.map((s) => [s.command, s.ok ? 'ok' : `FAILED: ${s.detail ?? ''}`]),
+        ...verify.integrity.map((i) => [i.tool, `${i.passed ? 'ok' : 'FAILED'}: ${i.detail}`]),
+      ],
+    },
+    {
+      heading: 'The damaged copy (it must fail)',
+      header: ['Damage', 'Failed', 'Why'],
+      rows: verify.damaged ? [[verify.damaged.how, verify.damaged.failed ? 'yes' : 'NO', verify.damaged.reason]] : [],
+    },
+  ];
+}

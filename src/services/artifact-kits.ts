@@ -1,0 +1,107 @@
+// The backup formats each service restores, by service name (each service whose profile has the
+// artifacts capability), loaded from its folder by convention (artifacts.ts exports `artifactKit`),
+// as drivers.ts loads drivers: `persist verify` restores a user's backup file through it and names
+// no service. Everything a kit runs, it runs in the throwaway container with the image's own tools.
+import type { Readable } from 'node:stream';
+import type { ExecResult } from '../docker/exec.ts';
+import { type ServiceName, servicesWith } from './registry.ts';
+
+/** The first bytes of a file artifact (decompressed), or the names in a directory artifact. */
+export type ArtifactHead = { shape: 'file'; bytes: Buffer } | { shape: 'directory'; names: readonly string[] };
+
+export interface ArtifactFormat {
+  /** As `--format` names it, e.g. pg-custom. */
+  id: string;
+  /** In a sentence: "a pg_dump custom-format archive". */
+  title: string;
+  recognise(head: ArtifactHead): boolean;
+}
+
+/** A command in the throwaway container; `stdin: 'artifact'` feeds it the artifact's bytes, decompressed. */
+export type RunInServer = (command: readonly string[], stdin?: 'artifact' | Buffer) => Promise<ExecResult>;
+
+/** What the restore did, step by step, for the evidence: each command and how it ended. */
+export interface RestoreStep {
+  command: string;
+  ok: boolean;
+  detail?: string;
+}
+
+/** A tool that checks the artifact's integrity, beside the restore's own verdict. */
+export interface IntegrityResult {
+  tool: string;
+  passed: boolean;
+  detail: string;
+}
+
+export interface TableCount {
+  database: string;
+  table: string;
+  rows: number;
+}
+
+export interface RestoreOutcome {
+  steps: RestoreStep[];
+  /** Where the data went: expectations without a database run there. */
+  database?: string;
+  integrity: IntegrityResult[];
+}
+
+export interface ArtifactKit {
+  formats: readonly ArtifactFormat[];
+  /**
+   * What the throwaway server needs beside the user's environment to start at all (the official
+   * images refuse to initialise without a password); nothing where the user's environment has it.
+   */
+  throwawayEnvironment(environment: Readonly<Record<string, string>>): Record<string, string>;
+  /** Exits 0 once the server accepts connections over TCP (the images' first-start servers listen on none). */
+  readyCommand: readonly string[];
+  /** The server's version as the server says it. */
+  serverVersion(run: RunInServer): Promise<string>;
+  /**
+   * Why this server cannot read an artifact of that format written by that version, in one
+   * sentence naming the image to use; undefined when it can.
+   */
+  unreadable?(format: string, head: ArtifactHead, serverVersion: string): string | undefined;
+  /**
+   * Loads the artifact into the running server; a failed restore throws nothing, its steps say
+   * it. `read` gives the artifact's bytes (decompressed) on this side, for a kit that must look
+   * through it first.
+   */
+  restore(run: RunInServer, format: string, artifact: { head: ArtifactHead; read: ArtifactStream }): Promise<RestoreOutcome>;
+  /** Every user table with its row count, in every database. */
+  tables(run: RunInServer): Promise<TableCount[]>;
+  /** The first value of the first row a query returns (undefined for no row), or throws with the server's words. */
+  value(run: RunInServer, query: string, database: string | undefined): Promise<string | undefined>;
+}
+
+/** The artifact as a stream again, for a kit that reads it twice (a scan, then the restore). */
+export type ArtifactStream = () => Readable;
+
+async function load(name: ServiceName): Promise<[ServiceName, ArtifactKit]> {
+  const module = (await import(`./${name}/artifacts.ts`)) as { artifactKit?: ArtifactKit };
+  if (!module.artifactKit) throw new Error(`src/services/${name}/artifacts.ts must export the service's backup formats as \`artifactKit\`.`);
+  return [name, module.artifactKit];
+}
+
+export const ARTIFACT_KITS: Partial<Record<ServiceName, ArtifactKit>> = Object.fromEntries(
+  await Promise.all(servicesWith('artifacts').map(({ service }) => load(service))),
+);
+
+/** The kit of a service the registry knows, if it restores backup files. */
+export function artifactKitOf(name: string | undefined): ArtifactKit | undefined {
+  return name !== undefined && name in ARTIFACT_KITS ? ARTIFACT_KITS[name as ServiceName] : undefined;
+}
+
+/** The service whose kit recognises the artifact, with the format; undefined when none does. */
+export function recogniseArtifact(head: ArtifactHead, only?: string): { service: ServiceName; kit: ArtifactKit; format: ArtifactFormat } | undefined {
+  for (const [service, kit] of Object.entries(ARTIFACT_KITS) as [ServiceName, ArtifactKit][]) {
+    for (const format of kit.formats) if (only === undefined ? format.recognise(head) : format.id === only) return { service, kit, format };
+  }
+  return undefined;
+}
+
+/** Every format a kit restores, for the sentence that names them. */
+export function knownFormats(): string[] {
+  return Object.values(ARTIFACT_KITS).flatMap((kit) => kit?.formats.map((format) => format.id) ?? []);
+}

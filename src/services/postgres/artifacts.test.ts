@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { dumpDatabase } from '../mysql/artifacts.ts';
+import { archiveDatabase, artifactKit, ownerIn, plainDumpMajor } from './artifacts.ts';
+
+describe("PostgreSQL's backup files", () => {
+  it('are told by their first bytes', () => {
+    const head = (text: string) => ({ shape: 'file' as const, bytes: Buffer.from(text) });
+    const formatOf = (text: string) => artifactKit.formats.find((f) => f.recognise(head(text)))?.id;
+    expect(formatOf('PGDMP\x01\x0e\x00')).toBe('pg-custom');
+    expect(formatOf('--\n-- PostgreSQL database dump\n--\n')).toBe('pg-plain');
+    expect(formatOf('-- MySQL dump 10.13\n')).toBeUndefined();
+  });
+
+  it("name what a restore needs: the archive's database, the dump's owners and pg_dump's version", () => {
+    expect(archiveDatabase(';\n; Archive created at 2026-12-02\n;     dbname: shop\n;     TOC Entries: 14\n')).toBe('shop');
+    expect(ownerIn('ALTER TABLE public.orders OWNER TO app;')).toBe('app');
+    expect(ownerIn('ALTER SCHEMA s OWNER TO "Weird ""Name""";')).toBe('Weird "Name"');
+    expect(ownerIn('-- not an owner')).toBeUndefined();
+    expect(plainDumpMajor('-- Dumped from database version 15.10\n-- Dumped by pg_dump version 17.2\n')).toBe(17);
+  });
+
+  it('refuse a server too old for the artifact, naming the image to use', () => {
+    const custom16 = { shape: 'file' as const, bytes: Buffer.from([0x50, 0x47, 0x44, 0x4d, 0x50, 1, 15, 0]) };
+    expect(artifactKit.unreadable?.('pg-custom', custom16, '15.10')).toMatch(/postgres:16/);
+    expect(artifactKit.unreadable?.('pg-custom', custom16, '17.2')).toBeUndefined();
+    const plain17 = { shape: 'file' as const, bytes: Buffer.from('-- Dumped by pg_dump version 17.2\n') };
+    expect(artifactKit.unreadable?.('pg-plain', plain17, '15.10')).toMatch(/--image postgres:17/);
+  });
+});
+
+describe('a mysqldump', () => {
+  it('names its one database in its header, and none when it holds several', () => {
+    expect(dumpDatabase('-- MariaDB dump 10.19\n--\n-- Host: localhost    Database: shop\n')).toBe('shop');
+    expect(dumpDatabase('-- MySQL dump 10.13\n-- Host: localhost    Database: \n')).toBeUndefined();
+    expect(dumpDatabase('-- Host: db    Database: shop\nCREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop`;\n')).toBeUndefined();
+  });
+});

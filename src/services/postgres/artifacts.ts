@@ -1,0 +1,187 @@
+// PostgreSQL's backup files, restored with the image's own pg_restore and psql: a pg_dump
+// custom-format archive and a plain SQL dump (gzip or zstd on the outside is the caller's).
+// Restores stop at the first error and load in one transaction, so a damaged dump cannot leave a
+// half-loaded database that looks restored.
+import { createInterface } from 'node:readline';
+import type { ArtifactHead, ArtifactKit, ArtifactStream, IntegrityResult, RestoreOutcome, RestoreStep, RunInServer, TableCount } from '../artifact-kits.ts';
+import { lastLines } from '../../terminal/last-lines.ts';
+
+/** psql as the image's superuser over the local socket (trusted in the official image), never reading a ~/.psqlrc. */
+const PSQL = 'psql -X -q -v ON_ERROR_STOP=1 -U "${POSTGRES_USER:-postgres}"';
+/** The database the official image creates from its environment: where a plain dump without a name goes. */
+const DEFAULT_DATABASE = '${POSTGRES_DB:-${POSTGRES_USER:-postgres}}';
+
+const CUSTOM_MAGIC = Buffer.from('PGDMP');
+/** The archive format's version (its header's bytes 5 and 6) and the first pg_restore that reads it. */
+const ARCHIVE_READERS: Record<string, number> = { '1.14': 12, '1.15': 16, '1.16': 17 };
+
+const isFile = (head: ArtifactHead): head is Extract<ArtifactHead, { shape: 'file' }> => head.shape === 'file';
+const text = (head: ArtifactHead) => (isFile(head) ? head.bytes.toString('latin1') : '');
+
+/** `sh -c SCRIPT sh ARGS…`: values reach the script as "$1"…, never spliced into it. */
+function shell(script: string, ...args: string[]): string[] {
+  return ['sh', '-c', script, 'sh', ...args];
+}
+
+function step(command: string, result: { exitCode: number; stderr: string; inputError?: Error }): RestoreStep {
+  if (result.inputError) return { command, ok: false, detail: `the artifact could not be read to its end: ${result.inputError.message}` };
+  return result.exitCode === 0 ? { command, ok: true } : { command, ok: false, detail: `exit ${result.exitCode}: ${lastLines(result.stderr, 3)}` };
+}
+
+function archiveVersion(head: ArtifactHead): string | undefined {
+  return isFile(head) && head.bytes.subarray(0, 5).equals(CUSTOM_MAGIC) ? `${head.bytes[5]}.${head.bytes[6]}` : undefined;
+}
+
+/** The major version of the pg_dump that wrote a plain dump, from its header. */
+export function plainDumpMajor(head: string): number | undefined {
+  const found = /^-- Dumped by pg_dump version (\d+)/m.exec(head);
+  return found ? Number(found[1]) : undefined;
+}
+
+/** The role a plain dump's line hands an object to: it must exist before the dump loads (pg_dump writes no CREATE ROLE). */
+export function ownerIn(line: string): string | undefined {
+  const found = / OWNER TO ("(?:[^"]|"")+"|[A-Za-z_][\w$]*);$/.exec(line);
+  return found ? found[1]!.replace(/^"|"$/g, '').replace(/""/g, '"') : undefined;
+}
+
+/** Every owner a plain dump names, read line by line (a dump can be larger than memory). */
+async function ownersOf(read: ArtifactStream): Promise<string[]> {
+  const owners = new Set<string>();
+  for await (const line of createInterface({ input: read(), crlfDelay: Number.POSITIVE_INFINITY })) {
+    const owner = line.includes(' OWNER TO ') ? ownerIn(line) : undefined;
+    if (owner !== undefined) owners.add(owner);
+  }
+  return [...owners];
+}
+
+/** The database a custom archive was dumped from, as `pg_restore --list` prints it. */
+export function archiveDatabase(list: string): string | undefined {
+  return /^;\s+dbname: (.+)$/m.exec(list)?.[1]?.trim();
+}
+
+async function ensureDatabase(run: RunInServer, name: string): Promise<RestoreStep> {
+  const sql = "SELECT format('CREATE DATABASE %I', :'name') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'name') \\gexec\n";
+  return step(`CREATE DATABASE ${name} (unless it exists)`, await run(shell(`exec ${PSQL} -v name="$1" -d postgres`, name), Buffer.from(sql)));
+}
+
+async function ensureRoles(run: RunInServer, roles: readonly string[]): Promise<RestoreStep> {
+  const sql = roles
+    .map((role) => `SELECT format('CREATE ROLE %I', ${literal(role)}) WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${literal(role)}) \\gexec`)
+    .join('\n');
+  return step(`CREATE ROLE ${roles.join(', ')} (the dump's owners, unless they exist)`, await run(shell(`exec ${PSQL} -d postgres`), Buffer.from(`${sql}\n`)));
+}
+
+const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+
+async function restoreCustom(run: RunInServer): Promise<RestoreOutcome> {
+  const list = await run(['pg_restore', '--list'], 'artifact');
+  const listed = step('pg_restore --list', list);
+  const integrity: IntegrityResult[] = [
+    {
+      tool: 'pg_restore --list',
+      passed: listed.ok,
+      detail: listed.ok
+        ? `${
+            list.stdout
+              .toString()
+              .split('\n')
+              .filter((l) => /^\d+;/.test(l)).length
+          } entries in its table of contents`
+        : listed.detail!,
+    },
+  ];
+  if (!listed.ok) return { steps: [listed], integrity };
+  const database = archiveDatabase(list.stdout.toString()) ?? 'restored';
+  const created = await ensureDatabase(run, database);
+  if (!created.ok) return { steps: [listed, created], integrity, database };
+  // Roles and grants belong to the cluster, not to a pg_dump archive: loaded without them, as into any new server.
+  const command = 'pg_restore --exit-on-error --single-transaction --no-owner --no-privileges -U "${POSTGRES_USER:-postgres}" -d "$1"';
+  const restored = step(command.replace('"$1"', database), await run(shell(`exec ${command}`, database), 'artifact'));
+  return { steps: [listed, created, restored], integrity, database };
+}
+
+async function restorePlain(run: RunInServer, read: ArtifactStream): Promise<RestoreOutcome> {
+  const database = (await run(shell(`printf %s "${DEFAULT_DATABASE}"`))).stdout.toString();
+  const steps: RestoreStep[] = [];
+  const owners = await ownersOf(read).catch((error: Error) => error);
+  if (owners instanceof Error)
+    return {
+      steps: [{ command: 'reading the dump for its owners', ok: false, detail: `the artifact could not be read to its end: ${owners.message}` }],
+      integrity: [],
+      database,
+    };
+  if (owners.length > 0) steps.push(await ensureRoles(run, owners));
+  if (steps.every((s) => s.ok)) {
+    const command = `${PSQL} --single-transaction -d "$1"`;
+    steps.push(step(command.replace('"$1"', database), await run(shell(`exec ${command}`, database), 'artifact')));
+  }
+  return { steps, integrity: [], database };
+}
+
+const countsScript = `SELECT format('SELECT %L, %L, count(*) FROM %I.%I', current_database(), schemaname || '.' || tablename, schemaname, tablename)
+FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY schemaname, tablename \\gexec
+`;
+
+export const artifactKit: ArtifactKit = {
+  formats: [
+    { id: 'pg-custom', title: 'a pg_dump custom-format archive', recognise: (head) => archiveVersion(head) !== undefined },
+    {
+      id: 'pg-plain',
+      title: 'a pg_dump plain SQL dump',
+      recognise: (head) => /^-- PostgreSQL database dump$/m.test(text(head).slice(0, 4096)),
+    },
+  ],
+
+  throwawayEnvironment: (environment): Record<string, string> =>
+    environment.POSTGRES_PASSWORD || environment.POSTGRES_PASSWORD_FILE || environment.POSTGRES_HOST_AUTH_METHOD
+      ? {}
+      : { POSTGRES_PASSWORD: `persist-verify-${process.pid}` },
+
+  readyCommand: ['pg_isready', '-q', '-h', '127.0.0.1'],
+
+  async serverVersion(run) {
+    return (await run(shell(`exec ${PSQL} -At -d postgres -c 'SHOW server_version'`))).stdout.toString().trim();
+  },
+
+  unreadable(format, head, serverVersion) {
+    const serverMajor = Number.parseInt(serverVersion, 10);
+    if (format === 'pg-custom') {
+      const version = archiveVersion(head)!;
+      const needs = ARCHIVE_READERS[version];
+      if (needs === undefined || needs > serverMajor)
+        return `The archive's format ${version} needs the pg_restore of PostgreSQL ${needs ?? 'newer than 17'} or newer, and this image has ${serverVersion}: verify it with --image postgres:${needs ?? 18} (or the version that wrote it).`;
+    }
+    const dumpMajor = format === 'pg-plain' ? plainDumpMajor(text(head)) : undefined;
+    if (dumpMajor !== undefined && dumpMajor > serverMajor)
+      return `The dump was written by pg_dump ${dumpMajor} and this image runs PostgreSQL ${serverVersion}, which may not load it: verify it with --image postgres:${dumpMajor}.`;
+    return undefined;
+  },
+
+  restore: (run, format, artifact) => (format === 'pg-custom' ? restoreCustom(run) : restorePlain(run, artifact.read)),
+
+  async tables(run) {
+    const databases = (
+      await run(shell(`exec ${PSQL} -At -d postgres -c 'SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1'`))
+    ).stdout
+      .toString()
+      .split('\n')
+      .filter(Boolean);
+    const counts: TableCount[] = [];
+    for (const database of databases) {
+      const result = await run(shell(`exec ${PSQL} -At -F '\t' -d "$1"`, database), Buffer.from(countsScript));
+      if (result.exitCode !== 0) throw new Error(`counting the rows of ${database} failed: ${lastLines(result.stderr, 3)}`);
+      for (const line of result.stdout.toString().split('\n').filter(Boolean)) {
+        const [db, table, rows] = line.split('\t');
+        counts.push({ database: db!, table: table!, rows: Number(rows) });
+      }
+    }
+    return counts;
+  },
+
+  async value(run, query, database) {
+    const result = await run(shell(`exec ${PSQL} -At -F '\t' -d "$1"`, database ?? 'postgres'), Buffer.from(`${query.replace(/;\s*$/, '')};\n`));
+    if (result.exitCode !== 0) throw new Error(lastLines(result.stderr, 3));
+    const first = result.stdout.toString().split('\n')[0];
+    return first === undefined || first === '' ? undefined : first.split('\t')[0];
+  },
+};

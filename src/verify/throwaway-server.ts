@@ -1,0 +1,68 @@
+// The throwaway server a backup is restored into: a new container of the service's own image, with
+// the user's environment and command, on empty storage, carrying the run's label and removed with
+// the run's scope. Nothing of the user's (volume, folder, container) is mounted or touched.
+import type { Readable } from 'node:stream';
+import { GenericContainer } from 'testcontainers';
+import { inspectContainer, readLogs } from '../docker/containers.ts';
+import { execIn } from '../docker/exec.ts';
+import type { RunScope } from '../docker/run-scope.ts';
+import { ContainerRunning } from '../docker/running-wait-strategy.ts';
+import type { RunInServer } from '../services/artifact-kits.ts';
+import { lastLines } from '../terminal/last-lines.ts';
+import { deadlineIn, sleep } from '../timing/clock.ts';
+
+const READY_LIMIT_MS = 180_000;
+const POLL_MS = 100;
+
+export interface ServerSetup {
+  image: string;
+  environment: Record<string, string>;
+  /** The service's own command (Compose's `command:`), or the image's. */
+  command: string[] | null;
+}
+
+export interface ThrowawayServer {
+  id: string;
+  /** The container's last log lines, with the values of its environment hidden. */
+  logTail(): Promise<string>;
+}
+
+export async function startThrowaway(setup: ServerSetup, scope: RunScope): Promise<ThrowawayServer> {
+  let container = new GenericContainer(setup.image)
+    .withEnvironment(setup.environment)
+    .withLabels(scope.labels('verify'))
+    .withName(scope.uniqueName('verify'))
+    .withWaitStrategy(new ContainerRunning());
+  if (setup.command) container = container.withCommand(setup.command);
+  const started = await container.start();
+  const id = started.getId();
+  scope.trackContainer(id);
+  const secrets = Object.values(setup.environment).filter((value) => value.length >= 4);
+  return {
+    id,
+    async logTail() {
+      let tail = lastLines(await readLogs(id).catch(() => ''), 5);
+      for (const secret of secrets) tail = tail.split(secret).join('***');
+      return tail;
+    },
+  };
+}
+
+/** Why the server never answered (it exited, or not in time); undefined once it answers `readyCommand`. */
+export async function untilAnswering(server: ThrowawayServer, readyCommand: readonly string[]): Promise<string | undefined> {
+  const deadline = deadlineIn(READY_LIMIT_MS);
+  for (let attempt = 1; ; attempt += 1) {
+    if ((await execIn(server.id, [...readyCommand])).exitCode === 0) return undefined;
+    if (attempt % 10 === 0) {
+      const state = await inspectContainer(server.id);
+      if (!state.running) return `the server exited with code ${state.exitCode}; its last log lines: ${await server.logTail()}`;
+    }
+    if (deadline.passed()) return `the server did not answer within ${READY_LIMIT_MS / 1000} s; its last log lines: ${await server.logTail()}`;
+    await sleep(POLL_MS);
+  }
+}
+
+/** Commands in the server's container, the artifact's bytes fed on standard input where asked. */
+export function runIn(server: ThrowawayServer, artifact: () => Readable): RunInServer {
+  return (command, stdin) => execIn(server.id, [...command], stdin === undefined ? {} : { stdin: stdin === 'artifact' ? artifact() : stdin });
+}

@@ -1,0 +1,75 @@
+// Which server a backup is restored into, and what it must hold: the user's Compose service as
+// configured (its image, environment and command; its x-persist `verify` expectations), or an
+// image named with --image and its --env, or, with neither, the registry's image of the service
+// the artifact belongs to. An --expect file takes the place of x-persist's expectations.
+import { type ComposeOptions, composeConfig } from '../compose/compose-cli.ts';
+import { recognise } from '../compose/data-paths.ts';
+import { readProject } from '../compose/project.ts';
+import { parseXPersist } from '../compose/x-persist.ts';
+import { UsageError } from '../errors.ts';
+import { profileOf } from '../services/registry.ts';
+import { readExpectFile, type VerifySettings } from './expectations.ts';
+import type { VerifyTarget } from './run-verify.ts';
+
+export interface TargetOptions {
+  compose?: ComposeOptions & { service?: string };
+  image?: string;
+  /** KEY=VALUE, as `docker run -e` takes them. */
+  env: string[];
+  expect?: string;
+  imageSet: 'official' | 'local';
+}
+
+/** KEY=VALUE pairs; a malformed one is one sentence. */
+export function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at <= 0) throw new UsageError(`--env ${pair.split('=')[0]} has no value.`, 'Give --env as KEY=VALUE.');
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    }),
+  );
+}
+
+async function fromCompose(compose: ComposeOptions & { service?: string }, service: string): Promise<Omit<VerifyTarget, 'standIn'>> {
+  const resolved = await composeConfig(compose, true);
+  const project = readProject(resolved, await composeConfig(compose, false));
+  const names = project.services.map((s) => s.name);
+  if (!compose.service)
+    throw new UsageError('-f reads a Compose project, and --service must name the service the backup is of.', `Add --service (one of: ${names.join(', ')}).`);
+  const found = project.services.find((s) => s.name === compose.service);
+  if (!found) throw new UsageError(`The project has no service ${compose.service}.`, `Name one of: ${names.join(', ')}.`);
+  const recognisedAs = recognise(found.image);
+  if (recognisedAs !== undefined && recognisedAs !== service)
+    throw new UsageError(
+      `The backup is one of ${profileOf(service)?.displayName ?? service}, and ${found.name} runs ${found.image} (${profileOf(recognisedAs)?.displayName ?? recognisedAs}).`,
+      'Name the service the backup was taken from.',
+    );
+  const environment = Object.fromEntries(Object.entries(found.environment).filter((entry): entry is [string, string] => entry[1] !== null));
+  const settings = parseXPersist(project.xPersist, names).services?.[found.name]?.verify ?? {};
+  return { service: found.name, setup: { image: found.image, environment, command: found.command }, settings };
+}
+
+/** The target for an artifact of `service` (the registry's name of what it is a backup of). */
+export async function verifyTarget(options: TargetOptions, service: string): Promise<VerifyTarget> {
+  const expectFile: VerifySettings | undefined = options.expect === undefined ? undefined : await readExpectFile(options.expect);
+  const environment = parseEnvPairs(options.env);
+  if (options.compose && options.compose.files.length > 0) {
+    const target = await fromCompose(options.compose, service);
+    return {
+      ...target,
+      setup: { ...target.setup, environment: { ...target.setup.environment, ...environment } },
+      settings: expectFile ?? target.settings,
+      standIn: false,
+    };
+  }
+  const profile = profileOf(service);
+  const image = options.image ?? (options.imageSet === 'local' ? profile?.standIn.reference : profile?.official);
+  if (image === undefined) throw new UsageError(`persist has no image for ${service}.`, 'Name one with --image.');
+  return {
+    service: null,
+    setup: { image, environment, command: null },
+    settings: expectFile ?? {},
+    standIn: options.image === undefined && options.imageSet === 'local',
+  };
+}

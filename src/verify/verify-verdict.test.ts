@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { judgeDamagedCopy, type PassOutcome, problemsOf, verifyVerdict } from './verify-verdict.ts';
+
+const restored: PassOutcome = {
+  failure: undefined,
+  tables: [
+    { database: 'shop', table: 'public.orders', rows: 50 },
+    { database: 'shop', table: 'public.users', rows: 2 },
+  ],
+  expectations: [{ expectation: 'select count(*) from orders ≥ 10', observed: '50', passed: true }],
+  dataAge: null,
+};
+
+describe('the verdict of a verification', () => {
+  it('is verified only when the restore held and the damaged copy failed', () => {
+    expect(problemsOf(restored, false)).toEqual([]);
+    expect(verifyVerdict([], { failed: true })).toBe('verified');
+    expect(verifyVerdict([], { failed: false })).toBe('unable-to-fail');
+    expect(verifyVerdict(['The restore failed: x'], null)).toBe('failed');
+  });
+
+  it('fails an empty restore unless it is allowed', () => {
+    const empty = { ...restored, tables: [] };
+    expect(problemsOf(empty, false)[0]).toMatch(/no table/);
+    expect(problemsOf(empty, true)).toEqual([]);
+    expect(problemsOf({ ...restored, tables: [{ database: 'shop', table: 't', rows: 0 }] }, false)[0]).toMatch(/not one row/);
+  });
+
+  it('names the expectation and the age that failed', () => {
+    const stale: PassOutcome = {
+      ...restored,
+      expectations: [{ expectation: 'select count(*) from orders ≥ 1000', observed: '50', passed: false }],
+      dataAge: { query: 'q', newest: '2026-12-01T00:00:00.000Z', ageMs: 30 * 3_600_000, maxAgeMs: 26 * 3_600_000, passed: false },
+    };
+    expect(problemsOf(stale, false)).toEqual([
+      'Expected select count(*) from orders ≥ 1000; observed 50.',
+      'The newest row is 1d 6h old (2026-12-01T00:00:00.000Z), more than the allowed 1d 2h.',
+    ]);
+  });
+});
+
+describe('the damaged copy', () => {
+  it('fails when its restore fails', () => {
+    expect(judgeDamagedCopy(restored, { ...restored, failure: 'pg_restore exited 1' })).toEqual({
+      failed: true,
+      reason: 'its restore failed: pg_restore exited 1',
+    });
+  });
+  it('fails when it restores cleanly with other rows (a dump cut between statements)', () => {
+    const cut = { ...restored, tables: [{ database: 'shop', table: 'public.orders', rows: 20 }] };
+    expect(judgeDamagedCopy(restored, cut).reason).toBe(
+      'it restored without an error, but not the same data: shop.public.users missing; shop.public.orders has 20 rows, not 50',
+    );
+  });
+  it('passes when nothing tells it from the intact artifact: the verification cannot fail', () => {
+    expect(judgeDamagedCopy(restored, restored)).toMatchObject({ failed: false });
+  });
+});

@@ -1,0 +1,62 @@
+// The verdict of a verification, a pure function of what the restores showed: the intact
+// artifact must restore, hold rows (unless an empty backup is allowed), meet every expectation
+// and be fresh enough; its damaged copy must fail, or the verification could not have failed.
+import type { TableCount } from '../services/artifact-kits.ts';
+import { describeDuration } from '../timing/durations.ts';
+import type { DataAge, ExpectationResult } from './expectations.ts';
+
+export type VerifyVerdict = 'verified' | 'failed' | 'unable-to-fail';
+
+/** What one restore showed: its failed step (if any), its tables and its expectations. */
+export interface PassOutcome {
+  /** Why the restore or the server failed; undefined when it restored. */
+  failure: string | undefined;
+  tables: TableCount[];
+  expectations: ExpectationResult[];
+  dataAge: DataAge | null;
+}
+
+const key = (table: TableCount) => `${table.database}.${table.table}`;
+
+/** Whether the damaged copy's restore failed, and why; it also fails when it brought back other tables or rows than the intact one. */
+export function judgeDamagedCopy(intact: PassOutcome, damaged: PassOutcome): { failed: boolean; reason: string } {
+  if (damaged.failure !== undefined) return { failed: true, reason: `its restore failed: ${damaged.failure}` };
+  const before = new Map(intact.tables.map((table) => [key(table), table.rows]));
+  const after = new Map(damaged.tables.map((table) => [key(table), table.rows]));
+  const differences = [
+    ...[...before].filter(([name]) => !after.has(name)).map(([name]) => `${name} missing`),
+    ...[...after].filter(([name]) => !before.has(name)).map(([name]) => `${name} not in the intact restore`),
+    ...[...before]
+      .filter(([name, rows]) => after.has(name) && after.get(name) !== rows)
+      .map(([name, rows]) => `${name} has ${after.get(name)} rows, not ${rows}`),
+  ];
+  if (differences.length > 0) return { failed: true, reason: `it restored without an error, but not the same data: ${differences.slice(0, 3).join('; ')}` };
+  const unmet = damaged.expectations.filter((expectation) => !expectation.passed);
+  if (unmet.length > 0) return { failed: true, reason: `an expectation failed: ${unmet[0]!.expectation} (observed ${unmet[0]!.observed})` };
+  return { failed: false, reason: 'it restored without an error, with the same tables and row counts as the intact artifact' };
+}
+
+/** The problems of the intact restore, each a sentence; none means it verified. */
+export function problemsOf(intact: PassOutcome, allowEmpty: boolean): string[] {
+  if (intact.failure !== undefined) return [`The restore failed: ${intact.failure}`];
+  const problems: string[] = [];
+  if (!allowEmpty && intact.tables.length === 0)
+    problems.push('The restore brought back no table: an empty backup is not a backup (set allowEmpty: true if it is meant to be empty).');
+  else if (!allowEmpty && intact.tables.every((table) => table.rows === 0))
+    problems.push(`The restore brought back ${intact.tables.length} table(s) and not one row (set allowEmpty: true if that is meant).`);
+  for (const expectation of intact.expectations.filter((e) => !e.passed))
+    problems.push(`Expected ${expectation.expectation}; observed ${expectation.observed}.`);
+  const age = intact.dataAge;
+  if (age && !age.passed)
+    problems.push(
+      age.problem
+        ? `The data age could not be read: ${age.problem}.`
+        : `The newest row is ${describeDuration(age.ageMs ?? 0)} old (${age.newest}), more than the allowed ${describeDuration(age.maxAgeMs)}.`,
+    );
+  return problems;
+}
+
+export function verifyVerdict(problems: readonly string[], damaged: { failed: boolean } | null): VerifyVerdict {
+  if (problems.length > 0) return 'failed';
+  return damaged?.failed === true ? 'verified' : 'unable-to-fail';
+}
