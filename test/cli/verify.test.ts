@@ -1,0 +1,233 @@
+// `persist verify` end to end on real artifacts: a seeded server of each kind is dumped the way
+// teams dump theirs, and each dump is verified (it must pass), verified stale, short and empty
+// (each must fail, the reason named), and given in a form whose damage cannot be seen (the
+// verification must say it could not fail). The artifacts are read-only throughout and must come
+// out with the same sha256 and mtime; nothing of a verification may remain.
+import { createHash } from 'node:crypto';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import Docker from 'dockerode';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import type { VerifyReport } from '../../src/report/model.ts';
+import { reportProblems } from '../../src/report/validate.ts';
+import { deadlineIn, sleep } from '../../src/timing/clock.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const LOCAL = loadConfig().imageSet === 'local';
+const POSTGRES = LOCAL ? 'persistence-harness/postgres:15' : 'postgres:15';
+const MYSQL = LOCAL ? 'persistence-harness/mysql:10.11' : 'mariadb:10.11';
+const SEED_LABEL = 'persistence-harness.test=verify-seed';
+const docker = new Docker();
+let scratch = '';
+const artifacts: Record<string, string> = {};
+
+async function seedServer(name: string, image: string, env: string[], ready: string): Promise<string> {
+  const { stdout } = await execa('docker', ['run', '-d', '--label', SEED_LABEL, '--name', `${name}-${process.pid}`, ...env.flatMap((e) => ['-e', e]), image]);
+  const id = stdout.trim();
+  const deadline = deadlineIn(120_000);
+  while ((await execa('docker', ['exec', id, 'sh', '-c', ready], { reject: false })).exitCode !== 0) {
+    if (deadline.passed()) throw new Error(`${image} did not start`);
+    await sleep(250);
+  }
+  return id;
+}
+
+async function dump(id: string, script: string, file: string, compress = false): Promise<string> {
+  const { stdout } = await execa('docker', ['exec', id, 'sh', '-c', script], { encoding: 'buffer', stripFinalNewline: false });
+  const path = join(scratch, file);
+  await writeFile(path, compress ? gzipSync(stdout) : stdout);
+  // As a team keeps last night's backup: read-only; verify must never need to write it.
+  await chmod(path, 0o444);
+  return path;
+}
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'persist-verify-'));
+  const seed = await readFile(join(ROOT, 'examples/verify/seed.sql'));
+  const [pg, my] = await Promise.all([
+    seedServer('verify-pg', POSTGRES, ['POSTGRES_PASSWORD=seed', 'POSTGRES_DB=shop'], 'pg_isready -q -h 127.0.0.1'),
+    seedServer(
+      'verify-my',
+      MYSQL,
+      ['MYSQL_ROOT_PASSWORD=seed', 'MYSQL_DATABASE=shop', 'MARIADB_ROOT_PASSWORD=seed', 'MARIADB_DATABASE=shop'],
+      'mariadb-admin ping --silent -h 127.0.0.1 --protocol=tcp',
+    ),
+  ]);
+  await execa('docker', ['exec', '-i', pg, 'psql', '-q', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', 'shop'], { input: seed });
+  await execa('docker', ['exec', '-i', my, 'sh', '-c', 'exec mariadb -uroot -pseed shop'], {
+    input:
+      'CREATE TABLE orders (id int AUTO_INCREMENT PRIMARY KEY, total decimal(10,2) NOT NULL, created_at datetime NOT NULL DEFAULT UTC_TIMESTAMP());\nINSERT INTO orders (total) SELECT seq % 500 FROM seq_1_to_20000;\n',
+  });
+  artifacts.custom = await dump(pg, 'pg_dump -U postgres -Fc shop', 'shop.dump');
+  artifacts.plainGz = await dump(pg, 'pg_dump -U postgres shop', 'shop.sql.gz', true);
+  artifacts.mysqlGz = await dump(my, 'mysqldump -uroot -pseed shop', 'shop-mysql.sql.gz', true);
+  artifacts.empty = await dump(pg, 'pg_dump -U postgres postgres', 'empty.sql');
+  // A plain dump whose second half is comments: cut at the middle, it restores the same data.
+  const plain = (await execa('docker', ['exec', pg, 'pg_dump', '-U', 'postgres', 'shop'])).stdout;
+  artifacts.unfailable = join(scratch, 'padded.sql');
+  await writeFile(artifacts.unfailable, `${plain}\n${'-- padding\n'.repeat(Math.ceil(plain.length / 10) + 10)}`);
+  await execa('docker', ['rm', '-fv', pg, my]);
+}, 300_000);
+
+afterAll(async () => {
+  await execa('docker', ['rm', '-fv', ...(await docker.listContainers({ all: true, filters: { label: [SEED_LABEL] } })).map((c) => c.Id)], { reject: false });
+  await rm(scratch, { recursive: true, force: true });
+});
+
+async function verify(args: string[]) {
+  const out = join(scratch, `out-${Math.random().toString(36).slice(2)}`);
+  const result = await execa(process.execPath, ['bin/persist.js', 'verify', ...(LOCAL ? ['--images', 'local'] : []), ...args, '--out', out], {
+    cwd: ROOT,
+    reject: false,
+    env: { PERSIST_QUIET: '1' },
+  });
+  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as VerifyReport;
+  expect(reportProblems(report)).toEqual([]);
+  return { ...result, out, report, verify: report.verify };
+}
+
+async function fingerprint(path: string) {
+  const info = await stat(path);
+  return {
+    sha256: createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex'),
+    mtimeMs: info.mtimeMs,
+    mode: info.mode,
+  };
+}
+
+async function expectFile(text: string): Promise<string> {
+  const path = join(scratch, `expect-${Math.random().toString(36).slice(2)}.yaml`);
+  await writeFile(path, text);
+  return path;
+}
+
+/** Nothing of any verification remains: no container or volume with a verify run's label. */
+async function leftovers(): Promise<string[]> {
+  const [containers, { Volumes }] = await Promise.all([
+    docker.listContainers({ all: true, filters: { label: ['persistence-harness.run'] } }),
+    docker.listVolumes(),
+  ]);
+  return [
+    ...containers.filter((c) => c.Labels['persistence-harness.run']?.startsWith('verify-')).map((c) => `container ${c.Names[0]}`),
+    ...(Volumes ?? []).filter((v) => v.Labels?.['persistence-harness.run']?.startsWith('verify-')).map((v) => `volume ${v.Name}`),
+  ];
+}
+
+describe('persist verify', () => {
+  test("a pg_dump custom archive restores into the project's own service, holds what x-persist expects, and its damaged copy fails; the artifact is only read", async () => {
+    const before = await fingerprint(artifacts.custom!);
+    const run = await verify([
+      '--from',
+      artifacts.custom!,
+      '-f',
+      'examples/verify/compose.yaml',
+      '--service',
+      'db',
+      ...(LOCAL ? ['--env-file', 'examples/compose/stand-ins.env'] : []),
+    ]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    const v = run.verify!;
+    expect(v).toMatchObject({
+      verdict: 'verified',
+      service: 'db',
+      database: 'shop',
+      artifact: { format: 'pg-custom', unchanged: true, sha256: before.sha256 },
+    });
+    expect(v.tables.map((t) => [t.table, t.rows])).toEqual([
+      ['public.orders', 20_000],
+      ['public.users', 2_000],
+    ]);
+    expect(v.expectations.every((e) => e.passed)).toBe(true);
+    expect(v.dataAge?.passed).toBe(true);
+    expect(v.damaged).toMatchObject({ failed: true });
+    expect(v.integrity[0]).toMatchObject({ tool: 'pg_restore --list', passed: true });
+    expect(v.phases.map((p) => p.phase)).toEqual(['hash', 'start', 'restore', 'checks']);
+    expect(await fingerprint(artifacts.custom!)).toEqual(before);
+    const evidence = JSON.parse(await readFile(join(run.out, 'last-verified.json'), 'utf8'));
+    expect(evidence).toMatchObject({ verdict: 'verified', artifact: { sha256: before.sha256 }, damagedCopy: { failed: true } });
+    expect(evidence.recoveryMs).toBeGreaterThan(0);
+    for (const file of ['report.md', 'report.html', 'report.junit.xml']) expect(await readFile(join(run.out, file), 'utf8')).toContain('recovery');
+    expect(run.stdout).not.toContain('change-me');
+  });
+
+  test('a gzipped plain dump verifies; stale, short and empty restores fail, each naming why', async () => {
+    const expect26h = await expectFile(
+      'expect:\n  - sql: select count(*) from orders\n    min: 20000\nfresh:\n  sql: select max(created_at) from orders\n  maxAge: 26h\n',
+    );
+    const ok = await verify(['--from', artifacts.plainGz!, '--image', POSTGRES, '--expect', expect26h]);
+    expect(ok.exitCode, ok.stdout + ok.stderr).toBe(0);
+    expect(ok.verify?.damaged?.how).toMatch(/inverted/);
+
+    const stale = await verify([
+      '--from',
+      artifacts.plainGz!,
+      '--image',
+      POSTGRES,
+      '--expect',
+      await expectFile('fresh:\n  sql: select max(created_at) from orders\n  maxAge: 1s\n'),
+    ]);
+    expect(stale.exitCode).toBe(1);
+    expect(stale.verify?.problems.join(' ')).toMatch(/The newest row is \d+s old .*more than the allowed 1s/);
+
+    const short = await verify([
+      '--from',
+      artifacts.plainGz!,
+      '--image',
+      POSTGRES,
+      '--expect',
+      await expectFile('expect:\n  - sql: select count(*) from orders\n    min: 20001\n'),
+    ]);
+    expect(short.exitCode).toBe(1);
+    expect(short.verify?.problems).toEqual(['Expected select count(*) from orders ≥ 20001; observed 20000.']);
+
+    const empty = await verify(['--from', artifacts.empty!, '--image', POSTGRES]);
+    expect(empty.exitCode).toBe(1);
+    expect(empty.verify?.problems[0]).toMatch(/no table/);
+    const allowed = await verify(['--from', artifacts.empty!, '--image', POSTGRES, '--expect', await expectFile('allowEmpty: true\n')]);
+    expect(allowed.verify?.problems).toEqual([]);
+  });
+
+  test('a gzipped mysqldump verifies into MariaDB, and its damaged copy fails', async () => {
+    const run = await verify([
+      '--from',
+      artifacts.mysqlGz!,
+      '--image',
+      MYSQL,
+      '--expect',
+      await expectFile('expect:\n  - sql: select count(*) from orders\n    equals: 20000\nfresh:\n  sql: select max(created_at) from orders\n  maxAge: 1h\n'),
+    ]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.verify).toMatchObject({
+      verdict: 'verified',
+      database: 'shop',
+      artifact: { format: 'mysqldump', compression: 'gzip' },
+      damaged: { failed: true },
+    });
+  });
+
+  test('a verification whose damaged copy restores the same data says it could not fail (exit 2)', async () => {
+    const run = await verify(['--from', artifacts.unfailable!, '--image', POSTGRES]);
+    expect(run.exitCode).toBe(2);
+    expect(run.verify).toMatchObject({ verdict: 'unable-to-fail', problems: [], damaged: { failed: false } });
+    expect(run.stdout).toContain('UNABLE TO FAIL');
+  });
+
+  test('a file that is no backup, a missing one and an unknown format are one sentence each, exit 2, with a report', async () => {
+    const notBackup = join(scratch, 'notes.txt');
+    await writeFile(notBackup, 'shopping list\n');
+    const refused = await verify(['--from', notBackup]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.report.harnessErrors).toEqual([
+      expect.stringMatching(/notes\.txt is not a backup of a format persist knows \(pg-custom, .*\)\. Name its format/),
+    ]);
+    expect((await verify(['--from', join(scratch, 'missing.dump')])).report.harnessErrors[0]).toMatch(/There is no file or folder at/);
+    expect((await verify(['--from', notBackup, '--format', 'tape'])).report.harnessErrors[0]).toMatch(/--format tape is not a format persist restores/);
+    expect(await leftovers()).toEqual([]);
+  });
+});
