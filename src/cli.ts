@@ -243,6 +243,7 @@ function addVerifyCommand(cli: Command): void {
           ...(options.format ? { format: options.format } : {}),
           ...(options.image ? { image: options.image } : {}),
           ...(options.expect ? { expect: options.expect } : {}),
+          ...(options.dataPath ? { dataPath: options.dataPath } : {}),
           ...(options.images ? { images: options.images } : {}),
           ...(out ? { out } : {}),
           ...(options.file.length > 0

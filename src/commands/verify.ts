@@ -28,6 +28,7 @@ export interface VerifyCommandOptions {
   image?: string;
   env: string[];
   expect?: string;
+  dataPath?: string;
   images?: string;
   compose?: ComposeOptions & { service?: string };
   out?: string;
@@ -102,6 +103,7 @@ export async function verifyCommand(options: VerifyCommandOptions, print: Print)
               ...(options.compose ? { compose: options.compose } : {}),
               ...(options.image ? { image: options.image } : {}),
               ...(options.expect ? { expect: options.expect } : {}),
+              ...(options.dataPath ? { dataPath: options.dataPath } : {}),
             },
             service,
           ),

@@ -379,6 +379,8 @@ export const Verify = Closed(
     restore: Closed({ passed: Type.Boolean(), steps: Type.Array(Closed({ command: Text, ok: Type.Boolean(), detail: Type.Optional(Text) })) }),
     integrity: Type.Array(Closed({ tool: Text, passed: Type.Boolean(), detail: Text })),
     database: Nullable(Text),
+    dataPath: Nullable(Type.String({ description: "A volume's tar: the path in the container its data was extracted to and the service started on." })),
+    files: Nullable(Closed({ count: Count, bytes: Count }, "A volume's tar: the files it restored.")),
     tables: Type.Array(Closed({ database: Text, table: Text, rows: Count })),
     expectations: Type.Array(Closed({ expectation: Text, observed: Text, passed: Type.Boolean() })),
     allowEmpty: Type.Boolean(),

@@ -5,14 +5,27 @@ import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Verify } from '../report/model.ts';
 import type { RunScope } from '../docker/run-scope.ts';
-import { docker, ensureImage } from '../docker/engine.ts';
+import { docker, ensureImage, inspectImage } from '../docker/engine.ts';
 import { HarnessError, UsageError } from '../errors.ts';
-import { type ArtifactHead, type ArtifactKit, knownFormats, recogniseArtifact, type RestoreOutcome, type TableCount } from '../services/artifact-kits.ts';
+import {
+  type ArtifactFormat,
+  type ArtifactHead,
+  type ArtifactKit,
+  artifactKitOf,
+  knownFormats,
+  recogniseArtifact,
+  type RestoreOutcome,
+  type RestoreStep,
+  type RunInServer,
+  type TableCount,
+} from '../services/artifact-kits.ts';
+import { storageProfile } from '../services/registry.ts';
 import { epochMs, round, stopwatch } from '../timing/clock.ts';
 import { type ArtifactFacts, artifactHead, artifactStream, describeArtifact } from './artifact-file.ts';
 import { damagedCopy } from './damage.ts';
 import { type DataAge, type ExpectationResult, judgeFreshness, judgeQuery, type VerifySettings } from './expectations.ts';
-import { runIn, type ServerSetup, startThrowaway, untilAnswering } from './throwaway-server.ts';
+import { runIn, type ServerSetup, startThrowaway, untilAnswering, untilSettled } from './throwaway-server.ts';
+import { componentsToStrip, extractTar, filesInVolume, judgeFile, tarEntries, VOLUME_TAR, type VolumeHelper, volumeHelper } from './volume-tar.ts';
 import { judgeDamagedCopy, type PassOutcome, problemsOf, verifyVerdict } from './verify-verdict.ts';
 
 /** The server to restore into, and what the restored data must hold. */
@@ -23,13 +36,19 @@ export interface VerifyTarget {
   settings: VerifySettings;
   /** The registry's image choice was made by the stand-in set: a missing image is built, not pulled. */
   standIn: boolean;
+  /** The registry's service the image is, if it knows it: its kit asks the restored server. */
+  recognisedAs: string | undefined;
+  /** Where the service keeps its data (a volume's tar is extracted there): given, or the one the project or image names. */
+  dataPath: string | undefined;
+  /** The image persist extracts and looks through volumes with (a stand-in is built, not pulled). */
+  helperImage: { reference: string; standIn: boolean };
 }
 
 export interface VerifyRequest {
   from: string;
   format?: string;
-  /** The server for the recognised service (its registry name). */
-  target: (service: string) => Promise<VerifyTarget>;
+  /** The server for the service the artifact is a backup of (its registry name; undefined for a volume's tar, which any service's can be). */
+  target: (service: string | undefined) => Promise<VerifyTarget>;
 }
 
 /** A backup that cannot be verified as given: one sentence, exit 2. */
@@ -39,6 +58,8 @@ type Log = (line: string) => void;
 
 interface Pass extends PassOutcome {
   restore: RestoreOutcome | null;
+  /** A volume's restored files. */
+  files: { count: number; bytes: number } | null;
   serverVersion: string | null;
   phases: Verify['phases'];
 }
@@ -49,16 +70,22 @@ async function existing(path: string): Promise<void> {
   });
 }
 
-function recognised(head: ArtifactHead, path: string, format: string | undefined) {
-  if (format !== undefined && !knownFormats().includes(format))
-    throw new UsageError(`--format ${format} is not a format persist restores.`, `Use one of: ${knownFormats().join(', ')}.`);
-  const found = recogniseArtifact(head, format);
-  if (!found)
+const formatIds = () => [...knownFormats(), VOLUME_TAR.id];
+
+type Recognised = { kind: 'dump'; service: string; kit: ArtifactKit; format: ArtifactFormat } | { kind: 'volume'; format: ArtifactFormat };
+
+function recognised(head: ArtifactHead, path: string, format: string | undefined): Recognised {
+  if (format !== undefined && !formatIds().includes(format))
+    throw new UsageError(`--format ${format} is not a format persist restores.`, `Use one of: ${formatIds().join(', ')}.`);
+  const found = format === VOLUME_TAR.id ? undefined : recogniseArtifact(head, format);
+  if (found) return { kind: 'dump', ...found };
+  if (format === VOLUME_TAR.id || (format === undefined && VOLUME_TAR.recognise(head))) return { kind: 'volume', format: VOLUME_TAR };
+  {
     throw new ArtifactUnusableError(
-      `${path} is not a backup of a format persist knows (${knownFormats().join(', ')}).`,
+      `${path} is not a backup of a format persist knows (${formatIds().join(', ')}).`,
       'Name its format with --format if it is one of them, or restore it with your own `restore` command.',
     );
-  return found;
+  }
 }
 
 async function answer(query: () => Promise<string | undefined>): Promise<{ value: string | undefined } | { error: string }> {
@@ -69,8 +96,43 @@ async function answer(query: () => Promise<string | undefined>): Promise<{ value
   }
 }
 
-/** One restore of `artifact` into a new server, and everything checked on it. */
-async function restorePass(
+const EMPTY = { tables: [], expectations: [], dataAge: null, restore: null, files: null };
+
+/** Where no kit can ask the server: an expectation on its rows cannot hold. */
+const cannotQuery = async (): Promise<string | undefined> => {
+  throw new Error('persist cannot query this image (it is no database persist knows)');
+};
+
+/** What the restored data must hold, asked of the server through its kit and of the files through the helper. */
+async function checkRestored(
+  kit: ArtifactKit | undefined,
+  run: RunInServer | undefined,
+  database: string | undefined,
+  settings: VerifySettings,
+  files?: VolumeHelper,
+): Promise<Pick<Pass, 'tables' | 'expectations' | 'dataAge'> | { failure: string }> {
+  // A restored server that cannot even list its tables has not given the data back.
+  const listed = kit && run ? await answer(async () => JSON.stringify(await kit.tables(run))) : { value: '[]' };
+  if ('error' in listed) return { failure: `the restored data could not be read: ${listed.error}` };
+  const tables = JSON.parse(listed.value ?? '[]') as TableCount[];
+  // Where the restore did not say: the one database that holds tables (a volume's data, a dump of all).
+  const holding = [...new Set(tables.map((table) => table.database))];
+  const fallback = database ?? (holding.length === 1 ? holding[0] : undefined);
+  const query = (sql: string, named: string | undefined) => (kit && run ? () => kit.value(run, sql, named ?? fallback) : cannotQuery);
+  const expectations: ExpectationResult[] = [];
+  for (const expectation of settings.expect ?? []) {
+    if ('sql' in expectation) expectations.push(judgeQuery(expectation, await answer(query(expectation.sql, expectation.database))));
+    else if (files) expectations.push(await judgeFile(files, expectation.file));
+    else
+      expectations.push({ expectation: `${expectation.file} exists`, observed: "a file expectation needs a volume's tar, not a database dump", passed: false });
+  }
+  const fresh = settings.fresh;
+  const dataAge: DataAge | null = fresh ? judgeFreshness(fresh, await answer(query(fresh.sql, fresh.database)), epochMs()) : null;
+  return { tables, expectations, dataAge };
+}
+
+/** One restore of a dump into a new server of the image, and everything checked on it. */
+async function restoreDump(
   kit: ArtifactKit,
   format: string,
   artifact: ArtifactFacts,
@@ -80,13 +142,12 @@ async function restorePass(
   intact: boolean,
 ): Promise<Pass> {
   const phases: Verify['phases'] = [];
-  const empty = { tables: [], expectations: [], dataAge: null, restore: null };
   const started = stopwatch();
   const environment = { ...target.setup.environment, ...kit.throwawayEnvironment(target.setup.environment) };
   const server = await startThrowaway({ ...target.setup, environment }, scope);
   const notAnswering = await untilAnswering(server, kit.readyCommand);
   phases.push({ phase: 'start', ms: round(started.ms()) });
-  if (notAnswering) return { ...empty, failure: `the server did not start: ${notAnswering}`, serverVersion: null, phases };
+  if (notAnswering) return { ...EMPTY, failure: `the server did not start: ${notAnswering}`, serverVersion: null, phases };
   const run = runIn(server, (): Readable => artifactStream(artifact));
   const serverVersion = await kit.serverVersion(run);
   const unreadable = intact ? kit.unreadable?.(format, head, serverVersion) : undefined;
@@ -95,25 +156,57 @@ async function restorePass(
   const restore = await kit.restore(run, format, { head, read: () => artifactStream(artifact) });
   phases.push({ phase: 'restore', ms: round(restoring.ms()) });
   const failedStep = restore.steps.find((step) => !step.ok);
-  if (failedStep) return { ...empty, restore, failure: `\`${failedStep.command}\` failed (${failedStep.detail ?? 'no detail'})`, serverVersion, phases };
+  if (failedStep) return { ...EMPTY, restore, failure: `\`${failedStep.command}\` failed (${failedStep.detail ?? 'no detail'})`, serverVersion, phases };
   const checking = stopwatch();
-  // A restored server that cannot even list its tables has not given the data back.
-  const listed = await answer(async () => JSON.stringify(await kit.tables(run)));
-  if ('error' in listed) return { ...empty, restore, failure: `the restored data could not be read: ${listed.error}`, serverVersion, phases };
-  const tables = JSON.parse(listed.value ?? '[]') as TableCount[];
-  const expectations: ExpectationResult[] = [];
-  for (const expectation of target.settings.expect ?? []) {
-    if ('sql' in expectation)
-      expectations.push(judgeQuery(expectation, await answer(() => kit.value(run, expectation.sql, expectation.database ?? restore.database))));
-    else
-      expectations.push({ expectation: `${expectation.file} exists`, observed: 'a file expectation needs a volume tar, not a database dump', passed: false });
-  }
-  const fresh = target.settings.fresh;
-  const dataAge: DataAge | null = fresh
-    ? judgeFreshness(fresh, await answer(() => kit.value(run, fresh.sql, fresh.database ?? restore.database)), epochMs())
-    : null;
+  const checked = await checkRestored(kit, run, restore.database, target.settings);
   phases.push({ phase: 'checks', ms: round(checking.ms()) });
-  return { failure: undefined, restore, tables, expectations, dataAge, serverVersion, phases };
+  if ('failure' in checked) return { ...EMPTY, restore, failure: checked.failure, serverVersion, phases };
+  return { ...EMPTY, failure: undefined, restore, ...checked, serverVersion, phases };
+}
+
+/** The one path a volume's data goes to: given, the project's one mount, the image's one VOLUME, or where the registry knows the service keeps it. */
+async function dataPathOf(target: VerifyTarget): Promise<string> {
+  const declared = (await inspectImage(target.setup.image))?.volumes ?? [];
+  const known = storageProfile(target.recognisedAs).dataDir;
+  const found = target.dataPath ?? (declared.length === 1 ? declared[0] : known?.startsWith('/') ? known : undefined);
+  if (found === undefined)
+    throw new UsageError(
+      `persist cannot tell where ${target.setup.image} keeps its data (its VOLUMEs: ${declared.join(', ') || 'none'}).`,
+      'Name the path the tar is of with --data-path.',
+    );
+  return found;
+}
+
+/** One restore of a volume's tar: extracted into a new volume, the service started on it, everything checked. */
+async function restoreVolume(artifact: ArtifactFacts, target: VerifyTarget, dataPath: string, scope: RunScope): Promise<Pass> {
+  const phases: Verify['phases'] = [];
+  const kit = artifactKitOf(target.recognisedAs);
+  const restoring = stopwatch();
+  const volume = await scope.createVolume('verify-data');
+  const helper = await volumeHelper(scope, target.helperImage.reference, volume);
+  const entries = await tarEntries(artifactStream(artifact)).catch((error: Error) => error);
+  const steps: RestoreStep[] = [];
+  if (entries instanceof Error) steps.push({ command: 'reading the tar', ok: false, detail: `the artifact could not be read to its end: ${entries.message}` });
+  else steps.push(await extractTar(helper, artifactStream(artifact), componentsToStrip(entries, dataPath)));
+  phases.push({ phase: 'restore', ms: round(restoring.ms()) });
+  const restore: RestoreOutcome = { steps, integrity: [] };
+  const failedStep = steps.find((step) => !step.ok);
+  if (failedStep) return { ...EMPTY, restore, failure: `\`${failedStep.command}\` failed (${failedStep.detail ?? 'no detail'})`, serverVersion: null, phases };
+  const files = await filesInVolume(helper);
+  const started = stopwatch();
+  const environment = { ...target.setup.environment, ...(kit?.throwawayEnvironment(target.setup.environment) ?? {}) };
+  const server = await startThrowaway({ ...target.setup, environment, binds: [`${volume}:${dataPath}`] }, scope);
+  const notAnswering = kit ? await untilAnswering(server, kit.readyCommand) : await untilSettled(server);
+  phases.push({ phase: 'start', ms: round(started.ms()) });
+  if (notAnswering)
+    return { ...EMPTY, restore, files, failure: `the service did not start on the restored data: ${notAnswering}`, serverVersion: null, phases };
+  const run = kit ? runIn(server, () => artifactStream(artifact)) : undefined;
+  const serverVersion = kit && run ? await kit.serverVersion(run).catch(() => null) : null;
+  const checking = stopwatch();
+  const checked = await checkRestored(kit, run, undefined, target.settings, helper);
+  phases.push({ phase: 'checks', ms: round(checking.ms()) });
+  if ('failure' in checked) return { ...EMPTY, restore, files, failure: checked.failure, serverVersion, phases };
+  return { ...EMPTY, failure: undefined, restore, files, ...checked, serverVersion, phases };
 }
 
 async function imageIdentity(reference: string): Promise<{ id: string | null; digest: string | null }> {
@@ -130,21 +223,26 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   const artifact = await describeArtifact(request.from);
   const hashMs = round(hashing.ms());
   const head = await artifactHead(artifact);
-  const { service, kit, format } = recognised(head, request.from, request.format);
-  const target = await request.target(service);
+  const found = recognised(head, request.from, request.format);
+  const format = found.format;
+  const target = await request.target(found.kind === 'dump' ? found.service : undefined);
   await ensureImage(target.setup.image, target.standIn);
-  log(`verify: ${format.title} (${artifact.bytes.toLocaleString('en')} bytes), restored into ${target.setup.image}`);
+  const dataPath = found.kind === 'volume' ? await dataPathOf(target) : undefined;
+  if (dataPath) await ensureImage(target.helperImage.reference, target.helperImage.standIn);
+  log(`verify: ${format.title} (${artifact.bytes.toLocaleString('en')} bytes), restored into ${target.setup.image}${dataPath ? ` at ${dataPath}` : ''}`);
+  const restorePass = (facts: ArtifactFacts, intact: boolean) =>
+    found.kind === 'dump' ? restoreDump(found.kit, format.id, facts, head, target, scope, intact) : restoreVolume(facts, target, dataPath!, scope);
 
-  const intact = await restorePass(kit, format.id, artifact, head, target, scope, true);
+  const intact = await restorePass(artifact, true);
   const allowEmpty = target.settings.allowEmpty === true;
-  const problems = problemsOf(intact, allowEmpty);
+  const problems = problemsOf(intact, allowEmpty, found.kind === 'volume');
   let damaged: Verify['damaged'] = null;
   // A restore that already fails has shown it can fail: its damaged copy would prove nothing more.
   if (intact.failure === undefined) {
     const copy = await damagedCopy(artifact, await scope.createHostFolder('verify-damaged'));
     log(`verify: the damaged copy (${copy.how})`);
     const damagedFacts: ArtifactFacts = { ...artifact, path: copy.path };
-    const damagedPass = await restorePass(kit, format.id, damagedFacts, head, target, scope, false);
+    const damagedPass = await restorePass(damagedFacts, false);
     damaged = { how: copy.how, ...judgeDamagedCopy(intact, damagedPass) };
   }
 
@@ -173,6 +271,8 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
     restore: { passed: intact.restore !== null && intact.failure === undefined, steps: intact.restore?.steps ?? [] },
     integrity: intact.restore?.integrity ?? [],
     database: intact.restore?.database ?? null,
+    dataPath: dataPath ?? null,
+    files: intact.files,
     tables: intact.tables,
     expectations: intact.expectations,
     allowEmpty,

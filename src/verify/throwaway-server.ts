@@ -19,6 +19,8 @@ export interface ServerSetup {
   environment: Record<string, string>;
   /** The service's own command (Compose's `command:`), or the image's. */
   command: string[] | null;
+  /** `volume:path` mounts: the restored data, where the service keeps it. */
+  binds?: string[];
 }
 
 export interface ThrowawayServer {
@@ -34,6 +36,10 @@ export async function startThrowaway(setup: ServerSetup, scope: RunScope): Promi
     .withName(scope.uniqueName('verify'))
     .withWaitStrategy(new ContainerRunning());
   if (setup.command) container = container.withCommand(setup.command);
+  for (const bind of setup.binds ?? []) {
+    const [source, target] = bind.split(':') as [string, string];
+    container = container.withBindMounts([{ source, target, mode: 'rw' }]);
+  }
   const started = await container.start();
   const id = started.getId();
   scope.trackContainer(id);
@@ -52,14 +58,25 @@ export async function startThrowaway(setup: ServerSetup, scope: RunScope): Promi
 export async function untilAnswering(server: ThrowawayServer, readyCommand: readonly string[]): Promise<string | undefined> {
   const deadline = deadlineIn(READY_LIMIT_MS);
   for (let attempt = 1; ; attempt += 1) {
-    if ((await execIn(server.id, [...readyCommand])).exitCode === 0) return undefined;
-    if (attempt % 10 === 0) {
+    // A server that exited refuses the exec itself: that is its answer, read from its state below.
+    const result = await execIn(server.id, [...readyCommand]).catch(() => undefined);
+    if (result?.exitCode === 0) return undefined;
+    if (result === undefined || attempt % 10 === 0) {
       const state = await inspectContainer(server.id);
       if (!state.running) return `the server exited with code ${state.exitCode}; its last log lines: ${await server.logTail()}`;
     }
     if (deadline.passed()) return `the server did not answer within ${READY_LIMIT_MS / 1000} s; its last log lines: ${await server.logTail()}`;
     await sleep(POLL_MS);
   }
+}
+
+const SETTLE_MS = 3_000;
+
+/** For a service persist cannot ask (no kit): why it stopped within its first seconds on the data, or undefined while it runs. */
+export async function untilSettled(server: ThrowawayServer): Promise<string | undefined> {
+  await sleep(SETTLE_MS);
+  const state = await inspectContainer(server.id);
+  return state.running ? undefined : `the service exited with code ${state.exitCode} on the restored data; its last log lines: ${await server.logTail()}`;
 }
 
 /** Commands in the server's container, the artifact's bytes fed on standard input where asked. */

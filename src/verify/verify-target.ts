@@ -17,6 +17,8 @@ export interface TargetOptions {
   /** KEY=VALUE, as `docker run -e` takes them. */
   env: string[];
   expect?: string;
+  /** Where the service keeps its data, for a volume's tar (--data-path). */
+  dataPath?: string;
   imageSet: 'official' | 'local';
 }
 
@@ -31,7 +33,9 @@ export function parseEnvPairs(pairs: readonly string[]): Record<string, string> 
   );
 }
 
-async function fromCompose(compose: ComposeOptions & { service?: string }, service: string): Promise<Omit<VerifyTarget, 'standIn'>> {
+type ProjectTarget = Pick<VerifyTarget, 'service' | 'setup' | 'settings' | 'recognisedAs' | 'dataPath'>;
+
+async function fromCompose(compose: ComposeOptions & { service?: string }, service: string | undefined): Promise<ProjectTarget> {
   const resolved = await composeConfig(compose, true);
   const project = readProject(resolved, await composeConfig(compose, false));
   const names = project.services.map((s) => s.name);
@@ -40,29 +44,48 @@ async function fromCompose(compose: ComposeOptions & { service?: string }, servi
   const found = project.services.find((s) => s.name === compose.service);
   if (!found) throw new UsageError(`The project has no service ${compose.service}.`, `Name one of: ${names.join(', ')}.`);
   const recognisedAs = recognise(found.image);
-  if (recognisedAs !== undefined && recognisedAs !== service)
+  if (service !== undefined && recognisedAs !== undefined && recognisedAs !== service)
     throw new UsageError(
       `The backup is one of ${profileOf(service)?.displayName ?? service}, and ${found.name} runs ${found.image} (${profileOf(recognisedAs)?.displayName ?? recognisedAs}).`,
       'Name the service the backup was taken from.',
     );
   const environment = Object.fromEntries(Object.entries(found.environment).filter((entry): entry is [string, string] => entry[1] !== null));
   const settings = parseXPersist(project.xPersist, names).services?.[found.name]?.verify ?? {};
-  return { service: found.name, setup: { image: found.image, environment, command: found.command }, settings };
+  // The service's one mount is where a volume's tar of it goes back.
+  const mounts = found.mounts.filter((mount) => mount.kind !== 'tmpfs');
+  return {
+    service: found.name,
+    setup: { image: found.image, environment, command: found.command },
+    settings,
+    recognisedAs: recognisedAs ?? service,
+    dataPath: mounts.length === 1 ? mounts[0]!.target : undefined,
+  };
 }
 
-/** The target for an artifact of `service` (the registry's name of what it is a backup of). */
-export async function verifyTarget(options: TargetOptions, service: string): Promise<VerifyTarget> {
+/** The image persist extracts volumes with: the toolbox, or its stand-in. */
+function helperImage(imageSet: TargetOptions['imageSet']): VerifyTarget['helperImage'] {
+  const toolbox = profileOf('toolbox')!;
+  return imageSet === 'local' ? { reference: toolbox.standIn.reference, standIn: true } : { reference: toolbox.official, standIn: false };
+}
+
+/** The target for an artifact of `service` (the registry's name of what it is a backup of; undefined for a volume's tar). */
+export async function verifyTarget(options: TargetOptions, service: string | undefined): Promise<VerifyTarget> {
   const expectFile: VerifySettings | undefined = options.expect === undefined ? undefined : await readExpectFile(options.expect);
   const environment = parseEnvPairs(options.env);
+  const helper = helperImage(options.imageSet);
   if (options.compose && options.compose.files.length > 0) {
     const target = await fromCompose(options.compose, service);
     return {
       ...target,
+      helperImage: helper,
       setup: { ...target.setup, environment: { ...target.setup.environment, ...environment } },
       settings: expectFile ?? target.settings,
       standIn: false,
+      dataPath: options.dataPath ?? target.dataPath,
     };
   }
+  if (service === undefined && options.image === undefined)
+    throw new UsageError("A volume's tar can hold any service's data.", 'Name the service with -f and --service, or the image to start on it with --image.');
   const profile = profileOf(service);
   const image = options.image ?? (options.imageSet === 'local' ? profile?.standIn.reference : profile?.official);
   if (image === undefined) throw new UsageError(`persist has no image for ${service}.`, 'Name one with --image.');
@@ -71,5 +94,8 @@ export async function verifyTarget(options: TargetOptions, service: string): Pro
     setup: { image, environment, command: null },
     settings: expectFile ?? {},
     standIn: options.image === undefined && options.imageSet === 'local',
+    recognisedAs: recognise(image) ?? service,
+    dataPath: options.dataPath,
+    helperImage: helper,
   };
 }

@@ -14,6 +14,8 @@ export interface PassOutcome {
   tables: TableCount[];
   expectations: ExpectationResult[];
   dataAge: DataAge | null;
+  /** A volume's restored files. */
+  files?: { count: number; bytes: number } | null;
 }
 
 const key = (table: TableCount) => `${table.database}.${table.table}`;
@@ -37,10 +39,14 @@ export function judgeDamagedCopy(intact: PassOutcome, damaged: PassOutcome): { f
 }
 
 /** The problems of the intact restore, each a sentence; none means it verified. */
-export function problemsOf(intact: PassOutcome, allowEmpty: boolean): string[] {
+export function problemsOf(intact: PassOutcome, allowEmpty: boolean, volume = false): string[] {
   if (intact.failure !== undefined) return [`The restore failed: ${intact.failure}`];
   const problems: string[] = [];
-  if (!allowEmpty && intact.tables.length === 0)
+  if (volume) {
+    // A volume's files are the data: at least one must come back.
+    if (!allowEmpty && (intact.files?.count ?? 0) === 0)
+      problems.push('The restore brought back no file: an empty backup is not a backup (set allowEmpty: true if it is meant to be empty).');
+  } else if (!allowEmpty && intact.tables.length === 0)
     problems.push('The restore brought back no table: an empty backup is not a backup (set allowEmpty: true if it is meant to be empty).');
   else if (!allowEmpty && intact.tables.every((table) => table.rows === 0))
     problems.push(`The restore brought back ${intact.tables.length} table(s) and not one row (set allowEmpty: true if that is meant).`);

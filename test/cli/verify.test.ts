@@ -20,6 +20,8 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const LOCAL = loadConfig().imageSet === 'local';
 const POSTGRES = LOCAL ? 'persistence-harness/postgres:15' : 'postgres:15';
 const MYSQL = LOCAL ? 'persistence-harness/mysql:10.11' : 'mariadb:10.11';
+const WORDPRESS = LOCAL ? 'persistence-harness/wordpress:6.1' : 'wordpress:6';
+const TOOLBOX = LOCAL ? 'persistence-harness/toolbox:bookworm' : 'alpine:3.20';
 const SEED_LABEL = 'persistence-harness.test=verify-seed';
 const docker = new Docker();
 let scratch = '';
@@ -48,7 +50,7 @@ async function dump(id: string, script: string, file: string, compress = false):
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'persist-verify-'));
   const seed = await readFile(join(ROOT, 'examples/verify/seed.sql'));
-  const [pg, my] = await Promise.all([
+  const [pg, my, wp] = await Promise.all([
     seedServer('verify-pg', POSTGRES, ['POSTGRES_PASSWORD=seed', 'POSTGRES_DB=shop'], 'pg_isready -q -h 127.0.0.1'),
     seedServer(
       'verify-my',
@@ -56,7 +58,10 @@ beforeAll(async () => {
       ['MYSQL_ROOT_PASSWORD=seed', 'MYSQL_DATABASE=shop', 'MARIADB_ROOT_PASSWORD=seed', 'MARIADB_DATABASE=shop'],
       'mariadb-admin ping --silent -h 127.0.0.1 --protocol=tcp',
     ),
+    // The image copies WordPress into its empty site folder, then serves it.
+    seedServer('verify-wp', WORDPRESS, ['WORDPRESS_DB_HOST=nowhere'], 'test -f /var/www/html/wp-settings.php'),
   ]);
+  await execa('docker', ['exec', wp, 'sh', '-c', 'mkdir -p wp-content/uploads/2026/12 && echo photo > wp-content/uploads/2026/12/shop.jpg']);
   await execa('docker', ['exec', '-i', pg, 'psql', '-q', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', 'shop'], { input: seed });
   await execa('docker', ['exec', '-i', my, 'sh', '-c', 'exec mariadb -uroot -pseed shop'], {
     input:
@@ -70,7 +75,15 @@ beforeAll(async () => {
   const plain = (await execa('docker', ['exec', pg, 'pg_dump', '-U', 'postgres', 'shop'])).stdout;
   artifacts.unfailable = join(scratch, 'padded.sql');
   await writeFile(artifacts.unfailable, `${plain}\n${'-- padding\n'.repeat(Math.ceil(plain.length / 10) + 10)}`);
-  await execa('docker', ['rm', '-fv', pg, my]);
+  // The seed's helper-container tars of the stopped servers' volumes: of the data path (by --volumes-from), and of a site folder with -C.
+  await execa('docker', ['stop', pg, wp]);
+  const helper = (from: string, script: string) =>
+    execa('docker', ['run', '--rm', '--label', SEED_LABEL, '--volumes-from', from, '-v', `${scratch}:/backup`, TOOLBOX, 'sh', '-c', script]);
+  await helper(pg, 'tar czf /backup/pgdata.tar.gz /var/lib/postgresql/data');
+  await helper(wp, 'tar cf /backup/site.tar -C /var/www/html .');
+  artifacts.volumeGz = join(scratch, 'pgdata.tar.gz');
+  artifacts.siteTar = join(scratch, 'site.tar');
+  await execa('docker', ['rm', '-fv', pg, my, wp]);
 }, 300_000);
 
 afterAll(async () => {
@@ -85,7 +98,10 @@ async function verify(args: string[]) {
     reject: false,
     env: { PERSIST_QUIET: '1' },
   });
-  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as VerifyReport;
+  const written = await readFile(join(out, 'report.json'), 'utf8').catch(() => {
+    throw new Error(`persist verify ${args.join(' ')} wrote no report (exit ${result.exitCode}): ${result.stdout} ${result.stderr}`);
+  });
+  const report = JSON.parse(written) as VerifyReport;
   expect(reportProblems(report)).toEqual([]);
   return { ...result, out, report, verify: report.verify };
 }
@@ -216,6 +232,53 @@ describe('persist verify', () => {
     expect(run.exitCode).toBe(2);
     expect(run.verify).toMatchObject({ verdict: 'unable-to-fail', problems: [], damaged: { failed: false } });
     expect(run.stdout).toContain('UNABLE TO FAIL');
+  });
+
+  test("a volume's tar restores, the service started on it: PostgreSQL's data by the image it came from, a site's files by their folder; a newer server refuses the data, and says so", async () => {
+    const database = await verify([
+      '--from',
+      artifacts.volumeGz!,
+      '--image',
+      POSTGRES,
+      '--expect',
+      await expectFile('expect:\n  - sql: select count(*) from orders\n    equals: 20000\n  - file: base\n'),
+    ]);
+    expect(database.exitCode, database.stdout + database.stderr).toBe(0);
+    expect(database.verify).toMatchObject({
+      verdict: 'verified',
+      dataPath: '/var/lib/postgresql/data',
+      artifact: { format: 'volume-tar' },
+      damaged: { failed: true },
+    });
+    expect(database.verify?.restore.steps[0]?.command).toContain('--strip-components 4');
+
+    const site = await verify([
+      '--from',
+      artifacts.siteTar!,
+      '--image',
+      WORDPRESS,
+      '--expect',
+      await expectFile('expect:\n  - file: wp-content/uploads/2026/12/shop.jpg\n  - file: wp-content/plugins\n'),
+    ]);
+    expect(site.exitCode, site.stdout + site.stderr).toBe(0);
+    expect(site.verify).toMatchObject({ verdict: 'verified', dataPath: '/var/www/html', tables: [], damaged: { failed: true } });
+    expect(site.verify?.files?.count).toBeGreaterThan(100);
+
+    // The project's service runs a newer PostgreSQL than the one that wrote the data: it refuses to start on it.
+    if (LOCAL) {
+      const newer = await verify([
+        '--from',
+        artifacts.volumeGz!,
+        '-f',
+        'examples/verify/compose.yaml',
+        '--service',
+        'db',
+        '--env-file',
+        'examples/compose/stand-ins.env',
+      ]);
+      expect(newer.exitCode).toBe(1);
+      expect(newer.verify?.problems[0]).toMatch(/did not start on the restored data.*(incompatible|initialized by PostgreSQL version 15)/);
+    }
   });
 
   test('a file that is no backup, a missing one and an unknown format are one sentence each, exit 2, with a report', async () => {

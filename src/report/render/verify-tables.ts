@@ -26,7 +26,7 @@ export function verifyHeadline(verify: Verify | null): string {
   if (verify === null) return 'COULD NOT VERIFY: the harness could not restore the artifact (the harness error says why).';
   const rows = verify.tables.reduce((sum, table) => sum + table.rows, 0);
   const age = verify.dataAge?.ageMs == null ? '' : `, data ${describeDuration(verify.dataAge.ageMs)} old`;
-  return `${VERDICT_WORDS[verify.verdict]}: ${verify.artifact.formatTitle} restored in ${formatMs(verify.recoveryMs)} (${verify.tables.length} table(s), ${rows.toLocaleString('en')} row(s)${age}); ${verify.damaged ? (verify.damaged.failed ? 'its damaged copy failed, as it must' : 'its damaged copy passed too') : 'no damaged copy was tried'}.`;
+  return `${VERDICT_WORDS[verify.verdict]}: ${verify.artifact.formatTitle} restored in ${formatMs(verify.recoveryMs)} (${verify.files ? `${verify.files.count.toLocaleString('en')} file(s), ` : ''}${verify.tables.length} table(s), ${rows.toLocaleString('en')} row(s)${age}); ${verify.damaged ? (verify.damaged.failed ? 'its damaged copy failed, as it must' : 'its damaged copy passed too') : 'no damaged copy was tried'}.`;
 }
 
 export function verifyTables(report: VerifyReport): VerifyTable[] {
@@ -76,6 +76,16 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
       ],
     },
     { heading: 'What came back', header: ['Database', 'Table', 'Rows'], rows: verify.tables.map((t) => [t.database, t.table, t.rows.toLocaleString('en')]) },
+    {
+      heading: 'The restored volume',
+      header: ['Fact', 'Value'],
+      rows: verify.files
+        ? [
+            ['extracted to', verify.dataPath ?? 'unknown'],
+            ['files', `${verify.files.count.toLocaleString('en')} (${formatBytes(verify.files.bytes)})`],
+          ]
+        : [],
+    },
     {
       heading: 'Restore and integrity',
       header: ['Step', 'Outcome'],
