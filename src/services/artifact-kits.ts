@@ -15,6 +15,11 @@ export interface ArtifactFormat {
   /** In a sentence: "a pg_dump custom-format archive". */
   title: string;
   recognise(head: ArtifactHead): boolean;
+  /**
+   * The file name the server loads at start from its data directory (Redis's dump.rdb): such an
+   * artifact is restored by placing it there in a new volume and starting the server on it.
+   */
+  placeAs?: string;
 }
 
 /** A command in the throwaway container; `stdin: 'artifact'` feeds it the artifact's bytes, decompressed. */
@@ -69,6 +74,10 @@ export interface ArtifactKit {
    * through it first.
    */
   restore(run: RunInServer, format: string, artifact: { head: ArtifactHead; read: ArtifactStream }): Promise<RestoreOutcome>;
+  /** Integrity tools run in the server on the restored data (redis-check-rdb), beside the restore's own verdict. */
+  integrity?(run: RunInServer, format: string): Promise<IntegrityResult[]>;
+  /** Why a restore of this format came back empty on this server's settings, where the server's settings explain it. */
+  whyEmpty?(run: RunInServer, format: string): Promise<string | undefined>;
   /** Every user table with its row count, in every database. */
   tables(run: RunInServer): Promise<TableCount[]>;
   /** The first value of the first row a query returns (undefined for no row), or throws with the server's words. */

@@ -25,7 +25,7 @@ import { type ArtifactFacts, artifactHead, artifactStream, describeArtifact } fr
 import { damagedCopy } from './damage.ts';
 import { type DataAge, type ExpectationResult, judgeFreshness, judgeQuery, type VerifySettings } from './expectations.ts';
 import { runIn, type ServerSetup, startThrowaway, untilAnswering, untilSettled } from './throwaway-server.ts';
-import { componentsToStrip, extractTar, filesInVolume, judgeFile, tarEntries, VOLUME_TAR, type VolumeHelper, volumeHelper } from './volume-tar.ts';
+import { componentsToStrip, extractTar, filesInVolume, judgeFile, placeFile, tarEntries, VOLUME_TAR, type VolumeHelper, volumeHelper } from './volume-tar.ts';
 import { judgeDamagedCopy, type PassOutcome, problemsOf, verifyVerdict } from './verify-verdict.ts';
 
 /** The server to restore into, and what the restored data must hold. */
@@ -72,13 +72,14 @@ async function existing(path: string): Promise<void> {
 
 const formatIds = () => [...knownFormats(), VOLUME_TAR.id];
 
-type Recognised = { kind: 'dump'; service: string; kit: ArtifactKit; format: ArtifactFormat } | { kind: 'volume'; format: ArtifactFormat };
+/** A dump is loaded into a running server; a volume's tar, or a file the server loads at start, goes into its data directory first. */
+type Recognised = { kind: 'dump' | 'placed'; service: string; kit: ArtifactKit; format: ArtifactFormat } | { kind: 'volume'; format: ArtifactFormat };
 
 function recognised(head: ArtifactHead, path: string, format: string | undefined): Recognised {
   if (format !== undefined && !formatIds().includes(format))
     throw new UsageError(`--format ${format} is not a format persist restores.`, `Use one of: ${formatIds().join(', ')}.`);
   const found = format === VOLUME_TAR.id ? undefined : recogniseArtifact(head, format);
-  if (found) return { kind: 'dump', ...found };
+  if (found) return { kind: found.format.placeAs ? 'placed' : 'dump', ...found };
   if (format === VOLUME_TAR.id || (format === undefined && VOLUME_TAR.recognise(head))) return { kind: 'volume', format: VOLUME_TAR };
   {
     throw new ArtifactUnusableError(
@@ -177,17 +178,23 @@ async function dataPathOf(target: VerifyTarget): Promise<string> {
   return found;
 }
 
-/** One restore of a volume's tar: extracted into a new volume, the service started on it, everything checked. */
-async function restoreVolume(artifact: ArtifactFacts, target: VerifyTarget, dataPath: string, scope: RunScope): Promise<Pass> {
+/** Puts the artifact into the new volume: a tar extracted, or the one file the server loads at start. */
+type Fill = (helper: VolumeHelper, artifact: ArtifactFacts) => Promise<RestoreStep>;
+
+async function extractVolumeTar(helper: VolumeHelper, artifact: ArtifactFacts, dataPath: string): Promise<RestoreStep> {
+  const entries = await tarEntries(artifactStream(artifact)).catch((error: Error) => error);
+  if (entries instanceof Error) return { command: 'reading the tar', ok: false, detail: `the artifact could not be read to its end: ${entries.message}` };
+  return extractTar(helper, artifactStream(artifact), componentsToStrip(entries, dataPath));
+}
+
+/** One restore into a new volume (a volume's tar, a server's own data file), the service started on it, everything checked. */
+async function restoreIntoVolume(format: string, artifact: ArtifactFacts, target: VerifyTarget, dataPath: string, scope: RunScope, fill: Fill): Promise<Pass> {
   const phases: Verify['phases'] = [];
   const kit = artifactKitOf(target.recognisedAs);
   const restoring = stopwatch();
   const volume = await scope.createVolume('verify-data');
   const helper = await volumeHelper(scope, target.helperImage.reference, volume);
-  const entries = await tarEntries(artifactStream(artifact)).catch((error: Error) => error);
-  const steps: RestoreStep[] = [];
-  if (entries instanceof Error) steps.push({ command: 'reading the tar', ok: false, detail: `the artifact could not be read to its end: ${entries.message}` });
-  else steps.push(await extractTar(helper, artifactStream(artifact), componentsToStrip(entries, dataPath)));
+  const steps = [await fill(helper, artifact)];
   phases.push({ phase: 'restore', ms: round(restoring.ms()) });
   const restore: RestoreOutcome = { steps, integrity: [] };
   const failedStep = steps.find((step) => !step.ok);
@@ -202,11 +209,13 @@ async function restoreVolume(artifact: ArtifactFacts, target: VerifyTarget, data
     return { ...EMPTY, restore, files, failure: `the service did not start on the restored data: ${notAnswering}`, serverVersion: null, phases };
   const run = kit ? runIn(server, () => artifactStream(artifact)) : undefined;
   const serverVersion = kit && run ? await kit.serverVersion(run).catch(() => null) : null;
+  if (kit?.integrity && run) restore.integrity.push(...(await kit.integrity(run, format)));
   const checking = stopwatch();
   const checked = await checkRestored(kit, run, undefined, target.settings, helper);
   phases.push({ phase: 'checks', ms: round(checking.ms()) });
   if ('failure' in checked) return { ...EMPTY, restore, files, failure: checked.failure, serverVersion, phases };
-  return { ...EMPTY, failure: undefined, restore, files, ...checked, serverVersion, phases };
+  const emptyBecause = kit?.whyEmpty && run && checked.tables.every((table) => table.rows === 0) ? await kit.whyEmpty(run, format) : undefined;
+  return { ...EMPTY, failure: undefined, restore, files, ...checked, serverVersion, phases, ...(emptyBecause ? { emptyBecause } : {}) };
 }
 
 async function imageIdentity(reference: string): Promise<{ id: string | null; digest: string | null }> {
@@ -225,13 +234,19 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   const head = await artifactHead(artifact);
   const found = recognised(head, request.from, request.format);
   const format = found.format;
-  const target = await request.target(found.kind === 'dump' ? found.service : undefined);
+  const target = await request.target(found.kind === 'volume' ? undefined : found.service);
   await ensureImage(target.setup.image, target.standIn);
-  const dataPath = found.kind === 'volume' ? await dataPathOf(target) : undefined;
+  const dataPath = found.kind === 'dump' ? undefined : await dataPathOf(target);
   if (dataPath) await ensureImage(target.helperImage.reference, target.helperImage.standIn);
   log(`verify: ${format.title} (${artifact.bytes.toLocaleString('en')} bytes), restored into ${target.setup.image}${dataPath ? ` at ${dataPath}` : ''}`);
+  const fill: Fill =
+    found.kind === 'placed'
+      ? (helper, facts) => placeFile(helper, artifactStream(facts), found.format.placeAs!)
+      : (helper, facts) => extractVolumeTar(helper, facts, dataPath!);
   const restorePass = (facts: ArtifactFacts, intact: boolean) =>
-    found.kind === 'dump' ? restoreDump(found.kit, format.id, facts, head, target, scope, intact) : restoreVolume(facts, target, dataPath!, scope);
+    found.kind === 'dump'
+      ? restoreDump(found.kit, format.id, facts, head, target, scope, intact)
+      : restoreIntoVolume(format.id, facts, target, dataPath!, scope, fill);
 
   const intact = await restorePass(artifact, true);
   const allowEmpty = target.settings.allowEmpty === true;

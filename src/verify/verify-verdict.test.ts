@@ -26,6 +26,11 @@ describe('the verdict of a verification', () => {
     expect(problemsOf({ ...restored, tables: [{ database: 'shop', table: 't', rows: 0 }] }, false)[0]).toMatch(/not one row/);
   });
 
+  it("names the server's reason for an empty restore where it has one", () => {
+    const ignored = { ...restored, tables: [], emptyBecause: 'the server runs with appendonly yes' };
+    expect(problemsOf(ignored, false)).toEqual(['The restore brought back nothing: the server runs with appendonly yes.']);
+  });
+
   it('names the expectation and the age that failed', () => {
     const stale: PassOutcome = {
       ...restored,

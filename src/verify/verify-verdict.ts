@@ -16,6 +16,8 @@ export interface PassOutcome {
   dataAge: DataAge | null;
   /** A volume's restored files. */
   files?: { count: number; bytes: number } | null;
+  /** Why it came back empty, where the server's settings say (Redis ignoring an RDB for want of an AOF). */
+  emptyBecause?: string;
 }
 
 const key = (table: TableCount) => `${table.database}.${table.table}`;
@@ -46,7 +48,9 @@ export function problemsOf(intact: PassOutcome, allowEmpty: boolean, volume = fa
     // A volume's files are the data: at least one must come back.
     if (!allowEmpty && (intact.files?.count ?? 0) === 0)
       problems.push('The restore brought back no file: an empty backup is not a backup (set allowEmpty: true if it is meant to be empty).');
-  } else if (!allowEmpty && intact.tables.length === 0)
+  } else if (!allowEmpty && intact.emptyBecause && intact.tables.every((table) => table.rows === 0))
+    problems.push(`The restore brought back nothing: ${intact.emptyBecause}.`);
+  else if (!allowEmpty && intact.tables.length === 0)
     problems.push('The restore brought back no table: an empty backup is not a backup (set allowEmpty: true if it is meant to be empty).');
   else if (!allowEmpty && intact.tables.every((table) => table.rows === 0))
     problems.push(`The restore brought back ${intact.tables.length} table(s) and not one row (set allowEmpty: true if that is meant).`);

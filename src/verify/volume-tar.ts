@@ -87,6 +87,14 @@ export async function extractTar(helper: VolumeHelper, stream: Readable, strip: 
   return result.exitCode === 0 ? { command, ok: true } : { command, ok: false, detail: `exit ${result.exitCode}: ${lastLines(result.stderr, 3)}` };
 }
 
+/** Writes the artifact's bytes as one file at the volume's root (Redis's dump.rdb). */
+export async function placeFile(helper: VolumeHelper, stream: Readable, name: string): Promise<RestoreStep> {
+  const command = `cat > ${VOLUME_AT}/${name}`;
+  const result = await helper.run(['sh', '-c', 'cat > "$1"', 'sh', `${VOLUME_AT}/${name}`], stream);
+  if (result.inputError) return { command, ok: false, detail: `the artifact could not be read to its end: ${result.inputError.message}` };
+  return result.exitCode === 0 ? { command, ok: true } : { command, ok: false, detail: `exit ${result.exitCode}: ${lastLines(result.stderr, 3)}` };
+}
+
 /** How many files the volume holds, and their bytes. */
 export async function filesInVolume(helper: VolumeHelper): Promise<{ count: number; bytes: number }> {
   const result = await helper.run(['sh', '-c', `find ${VOLUME_AT} -type f | wc -l; du -sk ${VOLUME_AT} | cut -f1`]);

@@ -21,6 +21,7 @@ const LOCAL = loadConfig().imageSet === 'local';
 const POSTGRES = LOCAL ? 'persistence-harness/postgres:15' : 'postgres:15';
 const MYSQL = LOCAL ? 'persistence-harness/mysql:10.11' : 'mariadb:10.11';
 const WORDPRESS = LOCAL ? 'persistence-harness/wordpress:6.1' : 'wordpress:6';
+const REDIS = LOCAL ? 'persistence-harness/redis:7.0' : 'redis:7';
 const TOOLBOX = LOCAL ? 'persistence-harness/toolbox:bookworm' : 'alpine:3.20';
 const SEED_LABEL = 'persistence-harness.test=verify-seed';
 const docker = new Docker();
@@ -50,7 +51,7 @@ async function dump(id: string, script: string, file: string, compress = false):
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'persist-verify-'));
   const seed = await readFile(join(ROOT, 'examples/verify/seed.sql'));
-  const [pg, my, wp] = await Promise.all([
+  const [pg, my, wp, redis] = await Promise.all([
     seedServer('verify-pg', POSTGRES, ['POSTGRES_PASSWORD=seed', 'POSTGRES_DB=shop'], 'pg_isready -q -h 127.0.0.1'),
     seedServer(
       'verify-my',
@@ -60,7 +61,12 @@ beforeAll(async () => {
     ),
     // The image copies WordPress into its empty site folder, then serves it.
     seedServer('verify-wp', WORDPRESS, ['WORDPRESS_DB_HOST=nowhere'], 'test -f /var/www/html/wp-settings.php'),
+    seedServer('verify-redis', REDIS, [], '[ "$(redis-cli ping)" = PONG ]'),
   ]);
+  await execa('docker', ['exec', redis, 'sh', '-c', 'for i in $(seq 1 300); do echo "SET order:$i $i"; done | redis-cli >/dev/null && redis-cli SAVE']);
+  artifacts.rdb = join(scratch, 'dump.rdb');
+  await execa('docker', ['cp', `${redis}:/data/dump.rdb`, artifacts.rdb]);
+  await chmod(artifacts.rdb, 0o444);
   await execa('docker', ['exec', wp, 'sh', '-c', 'mkdir -p wp-content/uploads/2026/12 && echo photo > wp-content/uploads/2026/12/shop.jpg']);
   await execa('docker', ['exec', '-i', pg, 'psql', '-q', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', 'shop'], { input: seed });
   await execa('docker', ['exec', '-i', my, 'sh', '-c', 'exec mariadb -uroot -pseed shop'], {
@@ -83,7 +89,7 @@ beforeAll(async () => {
   await helper(wp, 'tar cf /backup/site.tar -C /var/www/html .');
   artifacts.volumeGz = join(scratch, 'pgdata.tar.gz');
   artifacts.siteTar = join(scratch, 'site.tar');
-  await execa('docker', ['rm', '-fv', pg, my, wp]);
+  await execa('docker', ['rm', '-fv', pg, my, wp, redis]);
 }, 300_000);
 
 afterAll(async () => {
@@ -279,6 +285,22 @@ describe('persist verify', () => {
       expect(newer.exitCode).toBe(1);
       expect(newer.verify?.problems[0]).toMatch(/did not start on the restored data.*(incompatible|initialized by PostgreSQL version 15)/);
     }
+  });
+
+  test("Redis's dump.rdb loads into a new server, redis-check-rdb agrees, and a cut copy fails; a service with appendonly yes ignores it, and the report says why", async () => {
+    const run = await verify(['--from', artifacts.rdb!, '--expect', await expectFile('expect:\n  - sql: DBSIZE\n    equals: 300\n')]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.verify).toMatchObject({ verdict: 'verified', dataPath: '/data', tables: [{ database: 'db0', rows: 300 }], damaged: { failed: true } });
+    expect(run.verify?.integrity[0]).toMatchObject({ tool: 'redis-check-rdb', passed: true });
+
+    const compose = join(scratch, 'cache.yaml');
+    await writeFile(
+      compose,
+      `services:\n  cache:\n    image: ${REDIS}\n    command: redis-server --appendonly yes\n    volumes:\n      - cache:/data\nvolumes:\n  cache:\n`,
+    );
+    const aof = await verify(['--from', artifacts.rdb!, '-f', compose, '--service', 'cache']);
+    expect(aof.exitCode).toBe(1);
+    expect(aof.verify?.problems[0]).toMatch(/appendonly yes, and with no AOF .* Redis ignores dump.rdb and starts empty/);
   });
 
   test('a file that is no backup, a missing one and an unknown format are one sentence each, exit 2, with a report', async () => {

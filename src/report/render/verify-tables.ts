@@ -81,7 +81,7 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
       header: ['Fact', 'Value'],
       rows: verify.files
         ? [
-            ['extracted to', verify.dataPath ?? 'unknown'],
+            ['restored into', verify.dataPath ?? 'unknown'],
             ['files', `${verify.files.count.toLocaleString('en')} (${formatBytes(verify.files.bytes)})`],
           ]
         : [],

@@ -35,3 +35,15 @@ describe('a mysqldump', () => {
     expect(dumpDatabase('-- Host: db    Database: shop\nCREATE DATABASE /*!32312 IF NOT EXISTS*/ `shop`;\n')).toBeUndefined();
   });
 });
+
+describe("Redis's RDB", () => {
+  it('is told by its magic, and its keyspace read per database', async () => {
+    const { artifactKit: redis, keyspace } = await import('../redis/artifacts.ts');
+    expect(redis.formats[0]?.recognise({ shape: 'file', bytes: Buffer.from('REDIS0011\xfa\tredis-ver', 'latin1') })).toBe(true);
+    expect(redis.formats[0]?.recognise({ shape: 'file', bytes: Buffer.from('REDISH') })).toBe(false);
+    expect(keyspace('# Keyspace\r\ndb0:keys=301,expires=0,avg_ttl=0\r\ndb3:keys=2,expires=1,avg_ttl=9\r\n')).toEqual([
+      { database: 'db0', table: 'keys', rows: 301 },
+      { database: 'db3', table: 'keys', rows: 2 },
+    ]);
+  });
+});

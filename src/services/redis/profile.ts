@@ -18,6 +18,7 @@ export const redis = {
     database: true,
     crashDrills: true,
     login,
+    artifacts: true,
   },
   // The official image, and images built FROM it, as their builds say (the audit's facts where it cannot read the image).
   catalogue: [
