@@ -100,6 +100,15 @@ ph_ensure_registry_tools() {
 	ph_say "registry tools: $(skopeo --version), $(docker-registry --version 2>&1 | head -n 1)"
 }
 
+# The backup tools whose repositories `persist verify` restores (restic, borg), and the tests make.
+ph_ensure_backup_tools() {
+	local missing=()
+	command -v restic >/dev/null || missing+=(restic)
+	command -v borg >/dev/null || missing+=(borgbackup)
+	if [ "${#missing[@]}" -gt 0 ]; then ph_apt_install "${missing[@]}"; fi
+	ph_say "backup tools: $(restic version | head -n 1), $(borg --version)"
+}
+
 # A Docker engine that answers; installs Debian's docker.io and starts dockerd when none does.
 ph_ensure_docker() {
 	if docker info >/dev/null 2>&1; then

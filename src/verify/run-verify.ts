@@ -1,7 +1,8 @@
 // `persist verify`'s work: read the artifact (its hash, its format), restore it into a throwaway
 // server of the service's image, count what came back and run the expectations, then restore a
 // damaged copy the same way, which must fail. The artifact is only read, before and after.
-import { stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { Verify } from '../report/model.ts';
 import type { RunScope } from '../docker/run-scope.ts';
@@ -25,6 +26,8 @@ import { type ArtifactFacts, artifactHead, artifactStream, describeArtifact } fr
 import { damagedCopy } from './damage.ts';
 import { type DataAge, type ExpectationResult, judgeFreshness, judgeQuery, type VerifySettings } from './expectations.ts';
 import { runIn, type ServerSetup, startThrowaway, untilAnswering, untilSettled } from './throwaway-server.ts';
+import { execa } from 'execa';
+import { REPOSITORIES, type Repository, snapshotRoot } from './repositories.ts';
 import { componentsToStrip, extractTar, filesInVolume, judgeFile, placeFile, tarEntries, VOLUME_TAR, type VolumeHelper, volumeHelper } from './volume-tar.ts';
 import { judgeDamagedCopy, type PassOutcome, problemsOf, verifyVerdict } from './verify-verdict.ts';
 
@@ -70,10 +73,13 @@ async function existing(path: string): Promise<void> {
   });
 }
 
-const formatIds = () => [...knownFormats(), VOLUME_TAR.id];
+const formatIds = () => [...knownFormats(), VOLUME_TAR.id, ...REPOSITORIES.map((repository) => repository.id)];
 
 /** A dump is loaded into a running server; a volume's tar, or a file the server loads at start, goes into its data directory first. */
-type Recognised = { kind: 'dump' | 'placed'; service: string; kit: ArtifactKit; format: ArtifactFormat } | { kind: 'volume'; format: ArtifactFormat };
+type Recognised =
+  | { kind: 'dump' | 'placed'; service: string; kit: ArtifactKit; format: ArtifactFormat }
+  | { kind: 'volume'; format: ArtifactFormat }
+  | { kind: 'repository'; format: Repository };
 
 function recognised(head: ArtifactHead, path: string, format: string | undefined): Recognised {
   if (format !== undefined && !formatIds().includes(format))
@@ -81,6 +87,8 @@ function recognised(head: ArtifactHead, path: string, format: string | undefined
   const found = format === VOLUME_TAR.id ? undefined : recogniseArtifact(head, format);
   if (found) return { kind: found.format.placeAs ? 'placed' : 'dump', ...found };
   if (format === VOLUME_TAR.id || (format === undefined && VOLUME_TAR.recognise(head))) return { kind: 'volume', format: VOLUME_TAR };
+  const repository = REPOSITORIES.find((candidate) => (format === undefined ? candidate.recognise(head) : candidate.id === format));
+  if (repository) return { kind: 'repository', format: repository };
   {
     throw new ArtifactUnusableError(
       `${path} is not a backup of a format persist knows (${formatIds().join(', ')}).`,
@@ -179,12 +187,26 @@ async function dataPathOf(target: VerifyTarget): Promise<string> {
 }
 
 /** Puts the artifact into the new volume: a tar extracted, or the one file the server loads at start. */
-type Fill = (helper: VolumeHelper, artifact: ArtifactFacts) => Promise<RestoreStep>;
+type Fill = (helper: VolumeHelper, artifact: ArtifactFacts) => Promise<RestoreStep[]>;
 
 async function extractVolumeTar(helper: VolumeHelper, artifact: ArtifactFacts, dataPath: string): Promise<RestoreStep> {
   const entries = await tarEntries(artifactStream(artifact)).catch((error: Error) => error);
   if (entries instanceof Error) return { command: 'reading the tar', ok: false, detail: `the artifact could not be read to its end: ${entries.message}` };
   return extractTar(helper, artifactStream(artifact), componentsToStrip(entries, dataPath));
+}
+
+/** The repository's newest snapshot, restored by its tool into the scratch folder, then into the volume from the folder its data starts at. */
+async function restoreRepository(repository: Repository, path: string, helper: VolumeHelper, scratch: string): Promise<RestoreStep[]> {
+  const restored = await repository.restoreLatest(path, scratch);
+  if (!restored.ok) return [restored];
+  const root = await snapshotRoot(scratch);
+  // Through a tar in the scratch folder: owners and modes travel as the snapshot kept them.
+  const tarFile = `${scratch}.tar`;
+  const packed = await execa('tar', ['-c', '--numeric-owner', '-f', tarFile, '-C', root, '.'], { reject: false });
+  if (packed.exitCode !== 0) return [restored, { command: `tar -c -C ${root} .`, ok: false, detail: `exit ${packed.exitCode}: ${packed.stderr}` }];
+  const extracted = await extractTar(helper, createReadStream(tarFile), 0);
+  await rm(tarFile, { force: true });
+  return [restored, extracted];
 }
 
 /** One restore into a new volume (a volume's tar, a server's own data file), the service started on it, everything checked. */
@@ -194,7 +216,7 @@ async function restoreIntoVolume(format: string, artifact: ArtifactFacts, target
   const restoring = stopwatch();
   const volume = await scope.createVolume('verify-data');
   const helper = await volumeHelper(scope, target.helperImage.reference, volume);
-  const steps = [await fill(helper, artifact)];
+  const steps = await fill(helper, artifact);
   phases.push({ phase: 'restore', ms: round(restoring.ms()) });
   const restore: RestoreOutcome = { steps, integrity: [] };
   const failedStep = steps.find((step) => !step.ok);
@@ -234,15 +256,17 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   const head = await artifactHead(artifact);
   const found = recognised(head, request.from, request.format);
   const format = found.format;
-  const target = await request.target(found.kind === 'volume' ? undefined : found.service);
+  const target = await request.target(found.kind === 'dump' || found.kind === 'placed' ? found.service : undefined);
   await ensureImage(target.setup.image, target.standIn);
   const dataPath = found.kind === 'dump' ? undefined : await dataPathOf(target);
   if (dataPath) await ensureImage(target.helperImage.reference, target.helperImage.standIn);
   log(`verify: ${format.title} (${artifact.bytes.toLocaleString('en')} bytes), restored into ${target.setup.image}${dataPath ? ` at ${dataPath}` : ''}`);
   const fill: Fill =
     found.kind === 'placed'
-      ? (helper, facts) => placeFile(helper, artifactStream(facts), found.format.placeAs!)
-      : (helper, facts) => extractVolumeTar(helper, facts, dataPath!);
+      ? async (helper, facts) => [await placeFile(helper, artifactStream(facts), found.format.placeAs!)]
+      : found.kind === 'repository'
+        ? async (helper, facts) => restoreRepository(found.format, facts.path, helper, await scope.createHostFolder('verify-restore'))
+        : async (helper, facts) => [await extractVolumeTar(helper, facts, dataPath!)];
   const restorePass = (facts: ArtifactFacts, intact: boolean) =>
     found.kind === 'dump'
       ? restoreDump(found.kit, format.id, facts, head, target, scope, intact)
@@ -250,7 +274,10 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
 
   const intact = await restorePass(artifact, true);
   const allowEmpty = target.settings.allowEmpty === true;
-  const problems = problemsOf(intact, allowEmpty, found.kind === 'volume');
+  const problems = problemsOf(intact, allowEmpty, found.kind === 'volume' || found.kind === 'repository');
+  // The tool's own reading of every byte, apart from the recovery it is not part of.
+  if (found.kind === 'repository' && intact.failure === undefined)
+    intact.restore?.integrity.push(await found.format.check(artifact.path, await scope.createHostFolder('verify-check')));
   let damaged: Verify['damaged'] = null;
   // A restore that already fails has shown it can fail: its damaged copy would prove nothing more.
   if (intact.failure === undefined) {

@@ -32,3 +32,20 @@ describe("a volume's tar", () => {
     expect(componentsToStrip(['dump.rdb'], '/data')).toBe(0);
   });
 });
+
+describe("backup tools' repositories", () => {
+  it('are told by their folders, and a snapshot is restored from where its files start', async () => {
+    const { BORG, RESTIC, snapshotRoot } = await import('./repositories.ts');
+    const restic = { shape: 'directory' as const, names: ['config', 'keys/3f2a', 'data/e5/e56c', 'snapshots/9a1b', 'index/77'] };
+    const borg = { shape: 'directory' as const, names: ['README', 'config', 'data/0/1', 'hints.5', 'index.5', 'integrity.5', 'nonce'] };
+    expect([RESTIC.recognise(restic), BORG.recognise(restic)]).toEqual([true, false]);
+    expect([RESTIC.recognise(borg), BORG.recognise(borg)]).toEqual([false, true]);
+    const { mkdtemp, mkdir, writeFile, rm } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const root = await mkdtemp(join((await import('node:os')).tmpdir(), 'snapshot-'));
+    await mkdir(join(root, 'var/lib/postgresql/data/base'), { recursive: true });
+    await writeFile(join(root, 'var/lib/postgresql/data/PG_VERSION'), '15');
+    expect(await snapshotRoot(root)).toBe(join(root, 'var/lib/postgresql/data'));
+    await rm(root, { recursive: true });
+  });
+});

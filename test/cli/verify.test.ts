@@ -23,6 +23,7 @@ const MYSQL = LOCAL ? 'persistence-harness/mysql:10.11' : 'mariadb:10.11';
 const WORDPRESS = LOCAL ? 'persistence-harness/wordpress:6.1' : 'wordpress:6';
 const REDIS = LOCAL ? 'persistence-harness/redis:7.0' : 'redis:7';
 const TOOLBOX = LOCAL ? 'persistence-harness/toolbox:bookworm' : 'alpine:3.20';
+const REPOSITORY_PASSWORD = 'repository-secret';
 const SEED_LABEL = 'persistence-harness.test=verify-seed';
 const docker = new Docker();
 let scratch = '';
@@ -89,6 +90,16 @@ beforeAll(async () => {
   await helper(wp, 'tar cf /backup/site.tar -C /var/www/html .');
   artifacts.volumeGz = join(scratch, 'pgdata.tar.gz');
   artifacts.siteTar = join(scratch, 'site.tar');
+  // The same data directory backed up with restic and borg, as a team backs up a stopped volume's folder.
+  const files = join(scratch, 'pgfiles');
+  await execa('sh', ['-c', `mkdir -p ${files} && tar -xzf ${artifacts.volumeGz} -C ${files}`]);
+  artifacts.restic = join(scratch, 'restic-repo');
+  artifacts.borg = join(scratch, 'borg-repo');
+  const passwords = { RESTIC_PASSWORD: REPOSITORY_PASSWORD, BORG_PASSPHRASE: REPOSITORY_PASSWORD };
+  await execa('restic', ['init', '-q', '-r', artifacts.restic], { env: passwords });
+  await execa('restic', ['-r', artifacts.restic, 'backup', '-q', '--no-cache', 'var/lib/postgresql/data'], { env: passwords, cwd: files });
+  await execa('borg', ['init', '-e', 'repokey', artifacts.borg], { env: passwords });
+  await execa('borg', ['create', `${artifacts.borg}::nightly`, 'var/lib/postgresql/data'], { env: passwords, cwd: files });
   await execa('docker', ['rm', '-fv', pg, my, wp, redis]);
 }, 300_000);
 
@@ -97,12 +108,12 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function verify(args: string[]) {
+async function verify(args: string[], env: Record<string, string> = {}) {
   const out = join(scratch, `out-${Math.random().toString(36).slice(2)}`);
   const result = await execa(process.execPath, ['bin/persist.js', 'verify', ...(LOCAL ? ['--images', 'local'] : []), ...args, '--out', out], {
     cwd: ROOT,
     reject: false,
-    env: { PERSIST_QUIET: '1' },
+    env: { PERSIST_QUIET: '1', ...env },
   });
   const written = await readFile(join(out, 'report.json'), 'utf8').catch(() => {
     throw new Error(`persist verify ${args.join(' ')} wrote no report (exit ${result.exitCode}): ${result.stdout} ${result.stderr}`);
@@ -301,6 +312,23 @@ describe('persist verify', () => {
     const aof = await verify(['--from', artifacts.rdb!, '-f', compose, '--service', 'cache']);
     expect(aof.exitCode).toBe(1);
     expect(aof.verify?.problems[0]).toMatch(/appendonly yes, and with no AOF .* Redis ignores dump.rdb and starts empty/);
+  });
+
+  test("restic's and borg's repositories restore their newest snapshot into the service, each tool checks every byte, and the repository is only read", async () => {
+    const expectations = await expectFile('expect:\n  - sql: select count(*) from orders\n    equals: 20000\n');
+    for (const [repository, env, tool] of [
+      [artifacts.restic!, { RESTIC_PASSWORD: REPOSITORY_PASSWORD }, 'restic check --read-data'],
+      [artifacts.borg!, { BORG_PASSPHRASE: REPOSITORY_PASSWORD }, 'borg check --verify-data (on a copy)'],
+    ] as const) {
+      const run = await verify(['--from', repository, '--image', POSTGRES, '--expect', expectations], env);
+      expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+      expect(run.verify).toMatchObject({ verdict: 'verified', artifact: { shape: 'directory', unchanged: true }, damaged: { failed: true } });
+      expect(run.verify?.integrity).toEqual([expect.objectContaining({ tool, passed: true })]);
+      expect(run.stdout).not.toContain(REPOSITORY_PASSWORD);
+    }
+    const wrong = await verify(['--from', artifacts.restic!, '--image', POSTGRES], { RESTIC_PASSWORD: 'not-it' });
+    expect(wrong.exitCode).toBe(2);
+    expect(wrong.report.harnessErrors[0]).toMatch(/does not open with the password in verify's environment/);
   });
 
   test('a file that is no backup, a missing one and an unknown format are one sentence each, exit 2, with a report', async () => {
