@@ -4,7 +4,7 @@
 // verification must say it could not fail). The artifacts are read-only throughout and must come
 // out with the same sha256 and mtime; nothing of a verification may remain.
 import { createHash } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { VerifyReport } from '../../src/report/model.ts';
 import { reportProblems } from '../../src/report/validate.ts';
 import { deadlineIn, sleep } from '../../src/timing/clock.ts';
+import { readWorkflow, type WorkflowStep } from './workflow.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const LOCAL = loadConfig().imageSet === 'local';
@@ -329,6 +330,37 @@ describe('persist verify', () => {
     const wrong = await verify(['--from', artifacts.restic!, '--image', POSTGRES], { RESTIC_PASSWORD: 'not-it' });
     expect(wrong.exitCode).toBe(2);
     expect(wrong.report.harnessErrors[0]).toMatch(/does not open with the password in verify's environment/);
+  });
+
+  test('the nightly workflow example, its commands run in order on the worked example, verifies the backup and leaves the evidence where the upload looks', async () => {
+    const workflow = await readWorkflow<{ on: { schedule: unknown[] }; jobs: Record<string, { env: Record<string, string>; steps: WorkflowStep[] }> }>(
+      'persist-verify.yml',
+    );
+    expect(workflow.on.schedule.length).toBeGreaterThan(0);
+    const job = Object.values(workflow.jobs)[0]!;
+    const upload = job.steps.find((step) => step.uses?.startsWith('actions/upload-artifact'));
+    expect(upload).toMatchObject({ if: 'always()', with: { path: '${{ env.PERSIST_REPORT }}' } });
+    // What the two checkouts leave: the project at the top, persist in .persist.
+    const project = join(scratch, 'nightly');
+    await cp(join(ROOT, 'examples/verify'), project, { recursive: true });
+    await symlink(ROOT, join(project, '.persist'));
+    const env = {
+      ...job.env,
+      BACKUP_SOURCE: artifacts.custom!,
+      ...(LOCAL ? { PERSIST_COMPOSE_ARGS: `${job.env.PERSIST_COMPOSE_ARGS} --env-file ${join(ROOT, 'examples/compose/stand-ins.env')}` } : {}),
+      PERSIST_QUIET: '1',
+    };
+    const ran: string[] = [];
+    for (const step of job.steps.filter((s) => s.run && s.id !== 'install')) {
+      const result = await execa('bash', ['-e', '-c', step.run!], { cwd: project, env, reject: false, all: true });
+      expect(result.exitCode, `${step.name}: ${result.all}`).toBe(0);
+      ran.push(step.name!);
+    }
+    expect(ran).toEqual(["Fetch last night's backup", "Pull your service's image", "Verify last night's backup"]);
+    const kept = join(project, job.env.PERSIST_REPORT!);
+    for (const file of ['report.json', 'report.md', 'report.html', 'report.junit.xml', 'last-verified.json'])
+      await expect(stat(join(kept, file))).resolves.toBeTruthy();
+    expect(JSON.parse(await readFile(join(kept, 'last-verified.json'), 'utf8'))).toMatchObject({ verdict: 'verified', damagedCopy: { failed: true } });
   });
 
   test('a file that is no backup, a missing one and an unknown format are one sentence each, exit 2, with a report', async () => {
