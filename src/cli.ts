@@ -225,6 +225,11 @@ function addVerifyCommand(cli: Command): void {
     .option('--image <image>', "the image to restore into (default: the service's in -f/--service, else the official image of what the backup is)")
     .option('--env <KEY=VALUE>', 'environment for that container, as docker run -e (repeatable)', collect, [])
     .option('--expect <file>', "what the restore must hold (YAML, the keys of x-persist `verify`); replaces x-persist's")
+    .option('--data-path <path>', "a volume's tar: where in the container the service keeps that data (default: its one mount, or its image's one VOLUME)")
+    .option(
+      '--restore <command>',
+      'your own restore (pgBackRest, WAL-G, xtrabackup…): run with sh -c, it fills the empty volume $PERSIST_VOLUME from $PERSIST_ARTIFACT',
+    )
     .addOption(imagesOption())
     .option('-f, --file <file>', 'the Compose file of the service the backup is of (repeatable)', collect, [])
     .option('--service <name>', 'that service: its image, environment and x-persist `verify` expectations are used')
@@ -244,6 +249,7 @@ function addVerifyCommand(cli: Command): void {
           ...(options.image ? { image: options.image } : {}),
           ...(options.expect ? { expect: options.expect } : {}),
           ...(options.dataPath ? { dataPath: options.dataPath } : {}),
+          ...(options.restore ? { restore: options.restore } : {}),
           ...(options.images ? { images: options.images } : {}),
           ...(out ? { out } : {}),
           ...(options.file.length > 0

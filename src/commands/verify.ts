@@ -29,6 +29,7 @@ export interface VerifyCommandOptions {
   env: string[];
   expect?: string;
   dataPath?: string;
+  restore?: string;
   images?: string;
   compose?: ComposeOptions & { service?: string };
   out?: string;
@@ -95,6 +96,7 @@ export async function verifyCommand(options: VerifyCommandOptions, print: Print)
       {
         from,
         ...(options.format ? { format: options.format } : {}),
+        ...(options.restore ? { restoreCommand: options.restore } : {}),
         target: (service) =>
           verifyTarget(
             {

@@ -54,6 +54,11 @@ export const VerifyExpectations = Type.Object(
       ),
     ),
     allowEmpty: Type.Optional(Type.Literal(true, { description: 'A restore with no table or no row is a pass (otherwise it fails).' })),
+    restore: Type.Optional(
+      Command(
+        'Your own restore, for a tool persist does not drive (pgBackRest, WAL-G, xtrabackup): run on the host with `sh -c`, it fills the empty volume $PERSIST_VOLUME from $PERSIST_ARTIFACT; the service is then started on it at $PERSIST_DATA_PATH.',
+      ),
+    ),
   },
   { additionalProperties: false, description: 'What `persist verify` checks a restored backup of this service holds.' },
 );

@@ -27,6 +27,8 @@ import { damagedCopy } from './damage.ts';
 import { type DataAge, type ExpectationResult, judgeFreshness, judgeQuery, type VerifySettings } from './expectations.ts';
 import { runIn, type ServerSetup, startThrowaway, untilAnswering, untilSettled } from './throwaway-server.ts';
 import { execa } from 'execa';
+import { RUN_LABEL } from '../docker/labels.ts';
+import { runRestoreCommand } from './restore-command.ts';
 import { REPOSITORIES, type Repository, snapshotRoot } from './repositories.ts';
 import { componentsToStrip, extractTar, filesInVolume, judgeFile, placeFile, tarEntries, VOLUME_TAR, type VolumeHelper, volumeHelper } from './volume-tar.ts';
 import { judgeDamagedCopy, type PassOutcome, problemsOf, verifyVerdict } from './verify-verdict.ts';
@@ -43,6 +45,8 @@ export interface VerifyTarget {
   recognisedAs: string | undefined;
   /** Where the service keeps its data (a volume's tar is extracted there): given, or the one the project or image names. */
   dataPath: string | undefined;
+  /** Where the user's own restore command runs: the project's folder, or the current one. */
+  directory: string;
   /** The image persist extracts and looks through volumes with (a stand-in is built, not pulled). */
   helperImage: { reference: string; standIn: boolean };
 }
@@ -50,6 +54,8 @@ export interface VerifyTarget {
 export interface VerifyRequest {
   from: string;
   format?: string;
+  /** `--restore`: the user's own restore command, which takes the place of persist's. */
+  restoreCommand?: string;
   /** The server for the service the artifact is a backup of (its registry name; undefined for a volume's tar, which any service's can be). */
   target: (service: string | undefined) => Promise<VerifyTarget>;
 }
@@ -79,7 +85,11 @@ const formatIds = () => [...knownFormats(), VOLUME_TAR.id, ...REPOSITORIES.map((
 type Recognised =
   | { kind: 'dump' | 'placed'; service: string; kit: ArtifactKit; format: ArtifactFormat }
   | { kind: 'volume'; format: ArtifactFormat }
-  | { kind: 'repository'; format: Repository };
+  | { kind: 'repository'; format: Repository }
+  | { kind: 'command'; format: ArtifactFormat };
+
+/** An artifact restored by the user's own command, whatever its format. */
+const USER_RESTORE: ArtifactFormat = { id: 'command', title: 'an artifact restored by your restore command', recognise: () => false };
 
 function recognised(head: ArtifactHead, path: string, format: string | undefined): Recognised {
   if (format !== undefined && !formatIds().includes(format))
@@ -187,7 +197,7 @@ async function dataPathOf(target: VerifyTarget): Promise<string> {
 }
 
 /** Puts the artifact into the new volume: a tar extracted, or the one file the server loads at start. */
-type Fill = (helper: VolumeHelper, artifact: ArtifactFacts) => Promise<RestoreStep[]>;
+type Fill = (helper: VolumeHelper, artifact: ArtifactFacts, volume: string) => Promise<RestoreStep[]>;
 
 async function extractVolumeTar(helper: VolumeHelper, artifact: ArtifactFacts, dataPath: string): Promise<RestoreStep> {
   const entries = await tarEntries(artifactStream(artifact)).catch((error: Error) => error);
@@ -216,7 +226,7 @@ async function restoreIntoVolume(format: string, artifact: ArtifactFacts, target
   const restoring = stopwatch();
   const volume = await scope.createVolume('verify-data');
   const helper = await volumeHelper(scope, target.helperImage.reference, volume);
-  const steps = await fill(helper, artifact);
+  const steps = await fill(helper, artifact, volume);
   phases.push({ phase: 'restore', ms: round(restoring.ms()) });
   const restore: RestoreOutcome = { steps, integrity: [] };
   const failedStep = steps.find((step) => !step.ok);
@@ -254,9 +264,23 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   const artifact = await describeArtifact(request.from);
   const hashMs = round(hashing.ms());
   const head = await artifactHead(artifact);
-  const found = recognised(head, request.from, request.format);
+  const recognisedOrNot = (() => {
+    try {
+      return recognised(head, request.from, request.format);
+    } catch (error) {
+      return error as Error;
+    }
+  })();
+  const service = recognisedOrNot instanceof Error || !('service' in recognisedOrNot) ? undefined : recognisedOrNot.service;
+  const target = await request.target(service).catch((error: unknown) => {
+    // A file of no known format: that is the sentence to say, unless a restore command was to take it.
+    throw recognisedOrNot instanceof Error && request.restoreCommand === undefined ? recognisedOrNot : error;
+  });
+  const restoreCommand = request.restoreCommand ?? target.settings.restore;
+  if (recognisedOrNot instanceof Error && restoreCommand === undefined) throw recognisedOrNot;
+  // Your own restore wins over persist's: it is how the backup is meant to come back.
+  const found: Recognised = restoreCommand !== undefined ? { kind: 'command', format: USER_RESTORE } : (recognisedOrNot as Recognised);
   const format = found.format;
-  const target = await request.target(found.kind === 'dump' || found.kind === 'placed' ? found.service : undefined);
   await ensureImage(target.setup.image, target.standIn);
   const dataPath = found.kind === 'dump' ? undefined : await dataPathOf(target);
   if (dataPath) await ensureImage(target.helperImage.reference, target.helperImage.standIn);
@@ -266,7 +290,18 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
       ? async (helper, facts) => [await placeFile(helper, artifactStream(facts), found.format.placeAs!)]
       : found.kind === 'repository'
         ? async (helper, facts) => restoreRepository(found.format, facts.path, helper, await scope.createHostFolder('verify-restore'))
-        : async (helper, facts) => [await extractVolumeTar(helper, facts, dataPath!)];
+        : found.kind === 'command'
+          ? async (_helper, facts, volume) => [
+              await runRestoreCommand(restoreCommand!, {
+                artifact: facts.path,
+                volume,
+                dataPath: dataPath!,
+                image: target.setup.image,
+                label: `${RUN_LABEL}=${scope.runId}`,
+                cwd: target.directory,
+              }),
+            ]
+          : async (helper, facts) => [await extractVolumeTar(helper, facts, dataPath!)];
   const restorePass = (facts: ArtifactFacts, intact: boolean) =>
     found.kind === 'dump'
       ? restoreDump(found.kit, format.id, facts, head, target, scope, intact)
@@ -274,7 +309,7 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
 
   const intact = await restorePass(artifact, true);
   const allowEmpty = target.settings.allowEmpty === true;
-  const problems = problemsOf(intact, allowEmpty, found.kind === 'volume' || found.kind === 'repository');
+  const problems = problemsOf(intact, allowEmpty, found.kind === 'volume' || found.kind === 'repository' || found.kind === 'command');
   // The tool's own reading of every byte, apart from the recovery it is not part of.
   if (found.kind === 'repository' && intact.failure === undefined)
     intact.restore?.integrity.push(await found.format.check(artifact.path, await scope.createHostFolder('verify-check')));

@@ -2,6 +2,7 @@
 // configured (its image, environment and command; its x-persist `verify` expectations), or an
 // image named with --image and its --env, or, with neither, the registry's image of the service
 // the artifact belongs to. An --expect file takes the place of x-persist's expectations.
+import { dirname, resolve } from 'node:path';
 import { type ComposeOptions, composeConfig } from '../compose/compose-cli.ts';
 import { recognise } from '../compose/data-paths.ts';
 import { readProject } from '../compose/project.ts';
@@ -33,7 +34,7 @@ export function parseEnvPairs(pairs: readonly string[]): Record<string, string> 
   );
 }
 
-type ProjectTarget = Pick<VerifyTarget, 'service' | 'setup' | 'settings' | 'recognisedAs' | 'dataPath'>;
+type ProjectTarget = Pick<VerifyTarget, 'service' | 'setup' | 'settings' | 'recognisedAs' | 'dataPath' | 'directory'>;
 
 async function fromCompose(compose: ComposeOptions & { service?: string }, service: string | undefined): Promise<ProjectTarget> {
   const resolved = await composeConfig(compose, true);
@@ -59,6 +60,7 @@ async function fromCompose(compose: ComposeOptions & { service?: string }, servi
     settings,
     recognisedAs: recognisedAs ?? service,
     dataPath: mounts.length === 1 ? mounts[0]!.target : undefined,
+    directory: compose.projectDirectory ?? dirname(resolve(compose.files[0]!)),
   };
 }
 
@@ -97,5 +99,6 @@ export async function verifyTarget(options: TargetOptions, service: string | und
     recognisedAs: recognise(image) ?? service,
     dataPath: options.dataPath,
     helperImage: helper,
+    directory: process.cwd(),
   };
 }

@@ -101,6 +101,9 @@ beforeAll(async () => {
   await execa('restic', ['-r', artifacts.restic, 'backup', '-q', '--no-cache', 'var/lib/postgresql/data'], { env: passwords, cwd: files });
   await execa('borg', ['init', '-e', 'repokey', artifacts.borg], { env: passwords });
   await execa('borg', ['create', `${artifacts.borg}::nightly`, 'var/lib/postgresql/data'], { env: passwords, cwd: files });
+  // A format persist does not read (bzip2): only the team's own restore command knows it.
+  artifacts.bzip2 = join(scratch, 'pgdata.tar.bz2');
+  await execa('tar', ['-cjf', artifacts.bzip2, '-C', join(files, 'var/lib/postgresql'), 'data']);
   await execa('docker', ['rm', '-fv', pg, my, wp, redis]);
 }, 300_000);
 
@@ -361,6 +364,24 @@ describe('persist verify', () => {
     for (const file of ['report.json', 'report.md', 'report.html', 'report.junit.xml', 'last-verified.json'])
       await expect(stat(join(kept, file))).resolves.toBeTruthy();
     expect(JSON.parse(await readFile(join(kept, 'last-verified.json'), 'utf8'))).toMatchObject({ verdict: 'verified', damagedCopy: { failed: true } });
+  });
+
+  test('your own restore command fills the empty volume from the artifact (its damaged copy too), and the service is started on it', async () => {
+    const restore = `bzip2 -dc "$PERSIST_ARTIFACT" | docker run -i --rm --label "$PERSIST_LABEL" -v "$PERSIST_VOLUME:/restore" ${TOOLBOX} tar -x -C /restore --strip-components 1`;
+    const run = await verify([
+      '--from',
+      artifacts.bzip2!,
+      '--image',
+      POSTGRES,
+      '--restore',
+      restore,
+      '--expect',
+      await expectFile('expect:\n  - sql: select count(*) from orders\n    equals: 20000\n'),
+    ]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.verify).toMatchObject({ verdict: 'verified', artifact: { format: 'command' }, dataPath: '/var/lib/postgresql/data', damaged: { failed: true } });
+    // Without it, the same file is no format persist knows.
+    expect((await verify(['--from', artifacts.bzip2!, '--image', POSTGRES])).report.harnessErrors[0]).toMatch(/is not a backup of a format persist knows/);
   });
 
   test('a file that is no backup, a missing one and an unknown format are one sentence each, exit 2, with a report', async () => {

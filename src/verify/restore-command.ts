@@ -1,0 +1,40 @@
+// The user's own restore, for any tool persist does not drive itself (pgBackRest, WAL-G,
+// xtrabackup, a cloud snapshot's export): their command, run on the host with `sh -c`, fills the
+// new, empty volume the service will start on. It gets the artifact's path (read-only to it by
+// intent: the damaged copy's path when the damaged copy is restored) and the volume's name.
+import { execa } from 'execa';
+import type { RestoreStep } from '../services/artifact-kits.ts';
+import { lastLines } from '../terminal/last-lines.ts';
+import { withTimeout } from '../timing/clock.ts';
+
+const RESTORE_LIMIT_MS = 30 * 60_000;
+
+export interface RestoreCommandContext {
+  artifact: string;
+  volume: string;
+  dataPath: string;
+  image: string;
+  /** `persistence-harness.run=<runId>`: a label for what the command starts, so a sweep finds it. */
+  label: string;
+  cwd: string;
+}
+
+/** The variables the command reads; the user's own environment (its credentials) stays as it is. */
+export function restoreCommandEnv(context: RestoreCommandContext): Record<string, string> {
+  return {
+    PERSIST_ARTIFACT: context.artifact,
+    PERSIST_VOLUME: context.volume,
+    PERSIST_DATA_PATH: context.dataPath,
+    PERSIST_IMAGE: context.image,
+    PERSIST_LABEL: context.label,
+  };
+}
+
+export async function runRestoreCommand(command: string, context: RestoreCommandContext): Promise<RestoreStep> {
+  const result = await withTimeout(
+    execa('sh', ['-c', command], { cwd: context.cwd, env: restoreCommandEnv(context), reject: false, stdin: 'ignore', all: true }),
+    RESTORE_LIMIT_MS,
+    'your restore command did not finish within 30 minutes',
+  );
+  return result.exitCode === 0 ? { command, ok: true } : { command, ok: false, detail: `exit ${result.exitCode}: ${lastLines(result.all ?? '', 3)}` };
+}
