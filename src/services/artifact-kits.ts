@@ -20,6 +20,16 @@ export interface ArtifactFormat {
    * artifact is restored by placing it there in a new volume and starting the server on it.
    */
   placeAs?: string;
+  /** A folder whose files fill the server's data directory before it starts (a pg_basebackup): the kit's `fill` says how. */
+  fillsDataDirectory?: true;
+}
+
+/** What a kit fills a new data directory with: the artifact folder's files, each a tar extracted where it belongs. */
+export interface DataDirectoryFiller {
+  /** The artifact folder's files, by path relative to it. */
+  names: readonly string[];
+  /** Extracts the named tar (gzip or zstd by its name's ending) into the data directory, or a folder below it. */
+  extract(name: string, below?: string): Promise<RestoreStep>;
 }
 
 /** A command in the throwaway container; `stdin: 'artifact'` feeds it the artifact's bytes, decompressed. */
@@ -74,6 +84,8 @@ export interface ArtifactKit {
    * through it first.
    */
   restore(run: RunInServer, format: string, artifact: { head: ArtifactHead; read: ArtifactStream }): Promise<RestoreOutcome>;
+  /** Fills a new data directory from an artifact of a `fillsDataDirectory` format. */
+  fill?(format: string, filler: DataDirectoryFiller): Promise<RestoreStep[]>;
   /** Integrity tools run in the server on the restored data (redis-check-rdb), beside the restore's own verdict. */
   integrity?(run: RunInServer, format: string): Promise<IntegrityResult[]>;
   /** Why a restore of this format came back empty on this server's settings, where the server's settings explain it. */

@@ -3,6 +3,7 @@
 // damaged copy the same way, which must fail. The artifact is only read, before and after.
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Verify } from '../report/model.ts';
 import type { RunScope } from '../docker/run-scope.ts';
@@ -12,6 +13,7 @@ import {
   type ArtifactFormat,
   type ArtifactHead,
   type ArtifactKit,
+  type DataDirectoryFiller,
   artifactKitOf,
   knownFormats,
   recogniseArtifact,
@@ -95,7 +97,7 @@ function recognised(head: ArtifactHead, path: string, format: string | undefined
   if (format !== undefined && !formatIds().includes(format))
     throw new UsageError(`--format ${format} is not a format persist restores.`, `Use one of: ${formatIds().join(', ')}.`);
   const found = format === VOLUME_TAR.id ? undefined : recogniseArtifact(head, format);
-  if (found) return { kind: found.format.placeAs ? 'placed' : 'dump', ...found };
+  if (found) return { kind: found.format.placeAs || found.format.fillsDataDirectory ? 'placed' : 'dump', ...found };
   if (format === VOLUME_TAR.id || (format === undefined && VOLUME_TAR.recognise(head))) return { kind: 'volume', format: VOLUME_TAR };
   const repository = REPOSITORIES.find((candidate) => (format === undefined ? candidate.recognise(head) : candidate.id === format));
   if (repository) return { kind: 'repository', format: repository };
@@ -205,6 +207,17 @@ async function extractVolumeTar(helper: VolumeHelper, artifact: ArtifactFacts, d
   return extractTar(helper, artifactStream(artifact), componentsToStrip(entries, dataPath));
 }
 
+/** The artifact folder's tars, each extracted by the helper into the new data directory as the kit says. */
+function dataDirectoryFiller(helper: VolumeHelper, folder: string, head: Extract<ArtifactHead, { shape: 'directory' }>): DataDirectoryFiller {
+  return {
+    names: head.names,
+    extract: (name, below) => {
+      const compression = name.endsWith('.gz') ? 'gzip' : name.endsWith('.zst') ? 'zstd' : 'none';
+      return extractTar(helper, artifactStream({ path: join(folder, name), compression }), 0, below);
+    },
+  };
+}
+
 /** The repository's newest snapshot, restored by its tool into the scratch folder, then into the volume from the folder its data starts at. */
 async function restoreRepository(repository: Repository, path: string, helper: VolumeHelper, scratch: string): Promise<RestoreStep[]> {
   const restored = await repository.restoreLatest(path, scratch);
@@ -286,22 +299,25 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   if (dataPath) await ensureImage(target.helperImage.reference, target.helperImage.standIn);
   log(`verify: ${format.title} (${artifact.bytes.toLocaleString('en')} bytes), restored into ${target.setup.image}${dataPath ? ` at ${dataPath}` : ''}`);
   const fill: Fill =
-    found.kind === 'placed'
-      ? async (helper, facts) => [await placeFile(helper, artifactStream(facts), found.format.placeAs!)]
-      : found.kind === 'repository'
-        ? async (helper, facts) => restoreRepository(found.format, facts.path, helper, await scope.createHostFolder('verify-restore'))
-        : found.kind === 'command'
-          ? async (_helper, facts, volume) => [
-              await runRestoreCommand(restoreCommand!, {
-                artifact: facts.path,
-                volume,
-                dataPath: dataPath!,
-                image: target.setup.image,
-                label: `${RUN_LABEL}=${scope.runId}`,
-                cwd: target.directory,
-              }),
-            ]
-          : async (helper, facts) => [await extractVolumeTar(helper, facts, dataPath!)];
+    found.kind === 'placed' && found.format.fillsDataDirectory
+      ? async (helper, facts) =>
+          found.kit.fill!(format.id, dataDirectoryFiller(helper, facts.path, (await artifactHead(facts)) as Extract<ArtifactHead, { shape: 'directory' }>))
+      : found.kind === 'placed'
+        ? async (helper, facts) => [await placeFile(helper, artifactStream(facts), found.format.placeAs!)]
+        : found.kind === 'repository'
+          ? async (helper, facts) => restoreRepository(found.format, facts.path, helper, await scope.createHostFolder('verify-restore'))
+          : found.kind === 'command'
+            ? async (_helper, facts, volume) => [
+                await runRestoreCommand(restoreCommand!, {
+                  artifact: facts.path,
+                  volume,
+                  dataPath: dataPath!,
+                  image: target.setup.image,
+                  label: `${RUN_LABEL}=${scope.runId}`,
+                  cwd: target.directory,
+                }),
+              ]
+            : async (helper, facts) => [await extractVolumeTar(helper, facts, dataPath!)];
   const restorePass = (facts: ArtifactFacts, intact: boolean) =>
     found.kind === 'dump'
       ? restoreDump(found.kit, format.id, facts, head, target, scope, intact)

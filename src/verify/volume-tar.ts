@@ -80,9 +80,10 @@ export async function volumeHelper(scope: RunScope, image: string, volume: strin
 }
 
 /** Extracts the tar into the helper's volume, owners and modes kept (tar runs as root). */
-export async function extractTar(helper: VolumeHelper, stream: Readable, strip: number): Promise<RestoreStep> {
-  const command = `tar -x -p --numeric-owner -C ${VOLUME_AT}${strip > 0 ? ` --strip-components ${strip}` : ''}`;
-  const result = await helper.run(['sh', '-c', `exec ${command}`], stream);
+export async function extractTar(helper: VolumeHelper, stream: Readable, strip: number, below?: string): Promise<RestoreStep> {
+  const into = below ? `${VOLUME_AT}/${below}` : VOLUME_AT;
+  const command = `tar -x -p --numeric-owner -C ${into}${strip > 0 ? ` --strip-components ${strip}` : ''}`;
+  const result = await helper.run(['sh', '-c', `mkdir -p ${into} && exec ${command}`], stream);
   if (result.inputError) return { command, ok: false, detail: `the artifact could not be read to its end: ${result.inputError.message}` };
   return result.exitCode === 0 ? { command, ok: true } : { command, ok: false, detail: `exit ${result.exitCode}: ${lastLines(result.stderr, 3)}` };
 }

@@ -83,6 +83,10 @@ beforeAll(async () => {
   const plain = (await execa('docker', ['exec', pg, 'pg_dump', '-U', 'postgres', 'shop'])).stdout;
   artifacts.unfailable = join(scratch, 'padded.sql');
   await writeFile(artifacts.unfailable, `${plain}\n${'-- padding\n'.repeat(Math.ceil(plain.length / 10) + 10)}`);
+  // A base backup as the documentation takes one: tar format, gzipped, with the WAL it needs.
+  artifacts.basebackup = join(scratch, 'basebackup');
+  await execa('docker', ['exec', pg, 'sh', '-c', 'rm -rf /tmp/bb && pg_basebackup -U postgres -D /tmp/bb -Ft -z -X stream']);
+  await execa('docker', ['cp', `${pg}:/tmp/bb`, artifacts.basebackup]);
   // The seed's helper-container tars of the stopped servers' volumes: of the data path (by --volumes-from), and of a site folder with -C.
   await execa('docker', ['stop', pg, wp]);
   const helper = (from: string, script: string) =>
@@ -142,6 +146,17 @@ async function expectFile(text: string): Promise<string> {
   const path = join(scratch, `expect-${Math.random().toString(36).slice(2)}.yaml`);
   await writeFile(path, text);
   return path;
+}
+
+/** Verifies into the seed's PostgreSQL, expecting the shop's 20,000 orders back and the damaged copy failed. */
+async function verifiedOrders(from: string, more: string[] = [], env: Record<string, string> = {}) {
+  const run = await verify(
+    ['--from', from, '--image', POSTGRES, ...more, '--expect', await expectFile('expect:\n  - sql: select count(*) from orders\n    equals: 20000\n')],
+    env,
+  );
+  expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+  expect(run.verify).toMatchObject({ verdict: 'verified', damaged: { failed: true } });
+  return run;
 }
 
 /** Nothing of any verification remains: no container or volume with a verify run's label. */
@@ -210,7 +225,7 @@ describe('persist verify', () => {
       await expectFile('fresh:\n  sql: select max(created_at) from orders\n  maxAge: 1s\n'),
     ]);
     expect(stale.exitCode).toBe(1);
-    expect(stale.verify?.problems.join(' ')).toMatch(/The newest row is \d+s old .*more than the allowed 1s/);
+    expect(stale.verify?.problems.join(' ')).toMatch(/The newest row is [\dms ]+ old .*more than the allowed 1s/);
 
     const short = await verify([
       '--from',
@@ -319,14 +334,12 @@ describe('persist verify', () => {
   });
 
   test("restic's and borg's repositories restore their newest snapshot into the service, each tool checks every byte, and the repository is only read", async () => {
-    const expectations = await expectFile('expect:\n  - sql: select count(*) from orders\n    equals: 20000\n');
     for (const [repository, env, tool] of [
       [artifacts.restic!, { RESTIC_PASSWORD: REPOSITORY_PASSWORD }, 'restic check --read-data'],
       [artifacts.borg!, { BORG_PASSPHRASE: REPOSITORY_PASSWORD }, 'borg check --verify-data (on a copy)'],
     ] as const) {
-      const run = await verify(['--from', repository, '--image', POSTGRES, '--expect', expectations], env);
-      expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-      expect(run.verify).toMatchObject({ verdict: 'verified', artifact: { shape: 'directory', unchanged: true }, damaged: { failed: true } });
+      const run = await verifiedOrders(repository, [], env);
+      expect(run.verify?.artifact).toMatchObject({ shape: 'directory', unchanged: true });
       expect(run.verify?.integrity).toEqual([expect.objectContaining({ tool, passed: true })]);
       expect(run.stdout).not.toContain(REPOSITORY_PASSWORD);
     }
@@ -366,20 +379,19 @@ describe('persist verify', () => {
     expect(JSON.parse(await readFile(join(kept, 'last-verified.json'), 'utf8'))).toMatchObject({ verdict: 'verified', damagedCopy: { failed: true } });
   });
 
+  test('a pg_basebackup in tar format fills a new data directory with its WAL, and the server recovers to the backup on it', async () => {
+    const run = await verifiedOrders(artifacts.basebackup!);
+    expect(run.verify?.artifact).toMatchObject({ format: 'pg-basebackup', shape: 'directory' });
+    expect(run.verify?.restore.steps.map((step) => step.command)).toEqual([
+      'tar -x -p --numeric-owner -C /volume',
+      'tar -x -p --numeric-owner -C /volume/pg_wal',
+    ]);
+  });
+
   test('your own restore command fills the empty volume from the artifact (its damaged copy too), and the service is started on it', async () => {
     const restore = `bzip2 -dc "$PERSIST_ARTIFACT" | docker run -i --rm --label "$PERSIST_LABEL" -v "$PERSIST_VOLUME:/restore" ${TOOLBOX} tar -x -C /restore --strip-components 1`;
-    const run = await verify([
-      '--from',
-      artifacts.bzip2!,
-      '--image',
-      POSTGRES,
-      '--restore',
-      restore,
-      '--expect',
-      await expectFile('expect:\n  - sql: select count(*) from orders\n    equals: 20000\n'),
-    ]);
-    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
-    expect(run.verify).toMatchObject({ verdict: 'verified', artifact: { format: 'command' }, dataPath: '/var/lib/postgresql/data', damaged: { failed: true } });
+    const run = await verifiedOrders(artifacts.bzip2!, ['--restore', restore]);
+    expect(run.verify).toMatchObject({ artifact: { format: 'command' }, dataPath: '/var/lib/postgresql/data' });
     // Without it, the same file is no format persist knows.
     expect((await verify(['--from', artifacts.bzip2!, '--image', POSTGRES])).report.harnessErrors[0]).toMatch(/is not a backup of a format persist knows/);
   });
@@ -390,7 +402,7 @@ describe('persist verify', () => {
     const refused = await verify(['--from', notBackup]);
     expect(refused.exitCode).toBe(2);
     expect(refused.report.harnessErrors).toEqual([
-      expect.stringMatching(/notes\.txt is not a backup of a format persist knows \(pg-custom, .*\)\. Name its format/),
+      expect.stringMatching(/notes\.txt is not a backup of a format persist knows \(pg-basebackup, pg-custom, .*, restic, borg\)\. Name its format/),
     ]);
     expect((await verify(['--from', join(scratch, 'missing.dump')])).report.harnessErrors[0]).toMatch(/There is no file or folder at/);
     expect((await verify(['--from', notBackup, '--format', 'tape'])).report.harnessErrors[0]).toMatch(/--format tape is not a format persist restores/);

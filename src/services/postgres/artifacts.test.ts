@@ -9,6 +9,10 @@ describe("PostgreSQL's backup files", () => {
     expect(formatOf('PGDMP\x01\x0e\x00')).toBe('pg-custom');
     expect(formatOf('--\n-- PostgreSQL database dump\n--\n')).toBe('pg-plain');
     expect(formatOf('-- MySQL dump 10.13\n')).toBeUndefined();
+    const folder = (names: string[]) => artifactKit.formats.find((f) => f.recognise({ shape: 'directory', names }))?.id;
+    expect(folder(['backup_manifest', 'base.tar.gz', 'pg_wal.tar.gz'])).toBe('pg-basebackup');
+    expect(folder(['base.tar'])).toBe('pg-basebackup');
+    expect(folder(['toc.dat', '3456.dat.gz'])).toBeUndefined();
   });
 
   it("name what a restore needs: the archive's database, the dump's owners and pg_dump's version", () => {

@@ -15,6 +15,10 @@ const CUSTOM_MAGIC = Buffer.from('PGDMP');
 /** The archive format's version (its header's bytes 5 and 6) and the first pg_restore that reads it. */
 const ARCHIVE_READERS: Record<string, number> = { '1.14': 12, '1.15': 16, '1.16': 17 };
 
+/** pg_basebackup -Ft's files: the data directory, and with -X stream its WAL, each plain, gzip (-z) or zstd. */
+const BASE_TAR = /^base\.tar(\.gz|\.zst|\.lz4)?$/;
+const WAL_TAR = /^pg_wal\.tar(\.gz|\.zst|\.lz4)?$/;
+
 const isFile = (head: ArtifactHead): head is Extract<ArtifactHead, { shape: 'file' }> => head.shape === 'file';
 const text = (head: ArtifactHead) => (isFile(head) ? head.bytes.toString('latin1') : '');
 
@@ -124,6 +128,12 @@ FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDE
 
 export const artifactKit: ArtifactKit = {
   formats: [
+    {
+      id: 'pg-basebackup',
+      title: 'a pg_basebackup in tar format (base.tar with its WAL)',
+      recognise: (head) => head.shape === 'directory' && head.names.some((name) => BASE_TAR.test(name)),
+      fillsDataDirectory: true,
+    },
     { id: 'pg-custom', title: 'a pg_dump custom-format archive', recognise: (head) => archiveVersion(head) !== undefined },
     {
       id: 'pg-plain',
@@ -155,6 +165,16 @@ export const artifactKit: ArtifactKit = {
     if (dumpMajor !== undefined && dumpMajor > serverMajor)
       return `The dump was written by pg_dump ${dumpMajor} and this image runs PostgreSQL ${serverVersion}, which may not load it: verify it with --image postgres:${dumpMajor}.`;
     return undefined;
+  },
+
+  // As the documentation restores a tar-format base backup: base.tar into the empty data directory,
+  // pg_wal.tar into its pg_wal; the server then recovers to the backup's end from that WAL at start.
+  async fill(_format, filler) {
+    const base = filler.names.find((name) => BASE_TAR.test(name))!;
+    const steps = [await filler.extract(base)];
+    const wal = filler.names.find((name) => WAL_TAR.test(name));
+    if (wal && steps[0]!.ok) steps.push(await filler.extract(wal, 'pg_wal'));
+    return steps;
   },
 
   restore: (run, format, artifact) => (format === 'pg-custom' ? restoreCustom(run) : restorePlain(run, artifact.read)),
