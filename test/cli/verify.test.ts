@@ -4,7 +4,7 @@
 // verification must say it could not fail). The artifacts are read-only throughout and must come
 // out with the same sha256 and mtime; nothing of a verification may remain.
 import { createHash } from 'node:crypto';
-import { chmod, cp, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -394,6 +394,45 @@ describe('persist verify', () => {
     expect(run.verify).toMatchObject({ artifact: { format: 'command' }, dataPath: '/var/lib/postgresql/data' });
     // Without it, the same file is no format persist knows.
     expect((await verify(['--from', artifacts.bzip2!, '--image', POSTGRES])).report.harnessErrors[0]).toMatch(/is not a backup of a format persist knows/);
+  });
+
+  test('Ctrl-C during a verification removes its containers, volumes and scratch folders, and leaves the artifact as it was', async () => {
+    const before = await fingerprint(artifacts.volumeGz!);
+    const folders = async () =>
+      ((await readdir(join(tmpdir(), 'persistence-harness')).catch(() => [])) as string[]).filter((name) => name.startsWith('verify-'));
+    const earlier = await folders();
+    const child = execa(
+      process.execPath,
+      [
+        'bin/persist.js',
+        'verify',
+        ...(LOCAL ? ['--images', 'local'] : []),
+        '--from',
+        artifacts.volumeGz!,
+        '--image',
+        POSTGRES,
+        '--out',
+        join(scratch, 'interrupted'),
+      ],
+      {
+        cwd: ROOT,
+        reject: false,
+        env: { PERSIST_QUIET: '1' },
+      },
+    );
+    const deadline = deadlineIn(120_000);
+    // Until its throwaway server is up: a container and a volume of the run exist.
+    while (!deadline.passed() && (await leftovers()).filter((thing) => thing.startsWith('container')).length < 2) await sleep(100);
+    if ((await leftovers()).length === 0) {
+      const ended = await child;
+      throw new Error(`the verification made nothing to interrupt (exit ${ended.exitCode}): ${ended.stdout} ${ended.stderr}`);
+    }
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(await leftovers()).toEqual([]);
+    expect((await folders()).filter((name) => !earlier.includes(name))).toEqual([]);
+    expect(await fingerprint(artifacts.volumeGz!)).toEqual(before);
   });
 
   test('a file that is no backup, a missing one and an unknown format are one sentence each, exit 2, with a report', async () => {
