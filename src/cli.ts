@@ -226,6 +226,10 @@ function addVerifyCommand(cli: Command): void {
     .option('--env <KEY=VALUE>', 'environment for that container, as docker run -e (repeatable)', collect, [])
     .option('--expect <file>', "what the restore must hold (YAML, the keys of x-persist `verify`); replaces x-persist's")
     .option('--data-path <path>', "a volume's tar: where in the container the service keeps that data (default: its one mount, or its image's one VOLUME)")
+    .option('--baseline <report.json>', 'an earlier verify report of this backup: tables that lost rows, and a slower recovery, are findings')
+    .option('--drop-percent <n>', "with --baseline: a table's rows may fall by at most this percent (default 20)")
+    .option('--regression-percent <n>', 'with --baseline: a recovery slower by more than this percent (default 20)…')
+    .option('--regression-ms <n>', '…and by more than this many ms (default 100) is a finding')
     .option(
       '--restore <command>',
       'your own restore (pgBackRest, WAL-G, xtrabackup…): run with sh -c, it fills the empty volume $PERSIST_VOLUME from $PERSIST_ARTIFACT',
@@ -250,6 +254,10 @@ function addVerifyCommand(cli: Command): void {
           ...(options.expect ? { expect: options.expect } : {}),
           ...(options.dataPath ? { dataPath: options.dataPath } : {}),
           ...(options.restore ? { restore: options.restore } : {}),
+          ...(options.baseline ? { baseline: options.baseline } : {}),
+          ...(options.dropPercent ? { dropPercent: options.dropPercent } : {}),
+          ...(options.regressionPercent ? { regressionPercent: options.regressionPercent } : {}),
+          ...(options.regressionMs ? { regressionMs: options.regressionMs } : {}),
           ...(options.images ? { images: options.images } : {}),
           ...(out ? { out } : {}),
           ...(options.file.length > 0

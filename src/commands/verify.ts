@@ -9,7 +9,7 @@ import { checkEngine, type EngineFacts } from '../docker/engine.ts';
 import { sweepOnSignal } from '../docker/interrupt.ts';
 import { newRunId } from '../docker/labels.ts';
 import { closeRun, RunScope } from '../docker/run-scope.ts';
-import { describeError, HarnessError } from '../errors.ts';
+import { describeError, HarnessError, UsageError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import { exitCodeFor, SCHEMA_VERSION, type Verify, type VerifyReport } from '../report/model.ts';
 import { verifyHeadline, verifyTables } from '../report/render/verify-tables.ts';
@@ -18,7 +18,10 @@ import { defaultOutDir, writeReport } from '../report/write.ts';
 import { columns } from '../terminal/columns.ts';
 import { stopwatch, wallClock } from '../timing/clock.ts';
 import { lastVerified } from '../verify/last-verified.ts';
-import { runVerify } from '../verify/run-verify.ts';
+import { runVerify, type VerifyRequest } from '../verify/run-verify.ts';
+import { DEFAULT_DRIFT } from '../verify/drift.ts';
+import { readReportFile } from '../report/read.ts';
+import { parseThreshold } from '../config.ts';
 import { verifyTarget } from '../verify/verify-target.ts';
 import { toolVersion } from '../version.ts';
 
@@ -30,6 +33,10 @@ export interface VerifyCommandOptions {
   expect?: string;
   dataPath?: string;
   restore?: string;
+  baseline?: string;
+  dropPercent?: string;
+  regressionPercent?: string;
+  regressionMs?: string;
   images?: string;
   compose?: ComposeOptions & { service?: string };
   out?: string;
@@ -77,6 +84,26 @@ function printVerify(report: VerifyReport, print: Print): void {
   for (const problem of report.verify?.problems ?? []) print(`✘ ${problem}`);
 }
 
+/** An earlier verify report, and the limits this verification is held to against it. */
+async function readBaseline(options: VerifyCommandOptions): Promise<NonNullable<VerifyRequest['baseline']>> {
+  const file = options.baseline!;
+  const report = await readReportFile(file);
+  if (report.kind !== 'verify' || report.verify === null)
+    throw new UsageError(
+      `The baseline ${file} is not the report of a completed \`persist verify\`.`,
+      'Give the report.json an earlier verify of this backup wrote.',
+    );
+  return {
+    runId: report.runId,
+    verify: report.verify,
+    limits: {
+      dropPercent: parseThreshold(options.dropPercent, DEFAULT_DRIFT.dropPercent, '--drop-percent'),
+      regressionPercent: parseThreshold(options.regressionPercent, DEFAULT_DRIFT.regressionPercent, '--regression-percent'),
+      regressionMs: parseThreshold(options.regressionMs, DEFAULT_DRIFT.regressionMs, '--regression-ms'),
+    },
+  };
+}
+
 export async function verifyCommand(options: VerifyCommandOptions, print: Print): Promise<number> {
   const startedAt = wallClock();
   const timer = stopwatch();
@@ -97,6 +124,7 @@ export async function verifyCommand(options: VerifyCommandOptions, print: Print)
         from,
         ...(options.format ? { format: options.format } : {}),
         ...(options.restore ? { restoreCommand: options.restore } : {}),
+        ...(options.baseline ? { baseline: await readBaseline(options) } : {}),
         target: (service) =>
           verifyTarget(
             {

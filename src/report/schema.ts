@@ -401,6 +401,17 @@ export const Verify = Closed(
         reason: Text,
       }),
     ),
+    drift: Type.Optional(
+      Closed(
+        {
+          baselineRunId: Text,
+          dropPercent: Type.Number({ minimum: 0 }),
+          tables: Type.Array(Closed({ database: Text, table: Text, before: Count, after: Count, dropPercent: Type.Number(), finding: Type.Boolean() })),
+          recovery: Closed({ beforeMs: Ms, afterMs: Ms, slowerPercent: Type.Number(), regressed: Type.Boolean() }),
+        },
+        '`--baseline`: the tables whose rows fell since an earlier verification (a finding beyond dropPercent), and the recovery time against its (a finding when slower by more than the regression thresholds).',
+      ),
+    ),
     verdict: VerifyVerdict,
     problems: Type.Array(Text, { description: 'Why it is not verified, each in a sentence: the step, expectation, table or age that failed.' }),
   },

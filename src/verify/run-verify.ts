@@ -26,6 +26,7 @@ import { storageProfile } from '../services/registry.ts';
 import { epochMs, round, stopwatch } from '../timing/clock.ts';
 import { type ArtifactFacts, artifactHead, artifactStream, describeArtifact } from './artifact-file.ts';
 import { damagedCopy } from './damage.ts';
+import { type DriftThresholds, driftProblems, verifyDrift } from './drift.ts';
 import { type DataAge, type ExpectationResult, judgeFreshness, judgeQuery, type VerifySettings } from './expectations.ts';
 import { runIn, type ServerSetup, startThrowaway, untilAnswering, untilSettled } from './throwaway-server.ts';
 import { execa } from 'execa';
@@ -56,6 +57,8 @@ export interface VerifyTarget {
 export interface VerifyRequest {
   from: string;
   format?: string;
+  /** `--baseline`: an earlier verification of this backup, and how far this one may drift from it. */
+  baseline?: { runId: string; verify: Pick<Verify, 'tables' | 'recoveryMs'>; limits: DriftThresholds };
   /** `--restore`: the user's own restore command, which takes the place of persist's. */
   restoreCommand?: string;
   /** The server for the service the artifact is a backup of (its registry name; undefined for a volume's tar, which any service's can be). */
@@ -343,6 +346,11 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   const unchanged = after.sha256 === artifact.sha256 && after.modifiedMs === artifact.modifiedMs;
   if (!unchanged) problems.push('The artifact changed while it was verified (its sha256 or modification time): something else wrote to it; verify it again.');
   const phases: Verify['phases'] = [{ phase: 'hash', ms: hashMs }, ...intact.phases];
+  const recoveryMs = round(intact.phases.reduce((sum, phase) => sum + phase.ms, 0));
+  const drift = request.baseline
+    ? verifyDrift({ runId: request.baseline.runId, ...request.baseline.verify }, { tables: intact.tables, recoveryMs }, request.baseline.limits)
+    : undefined;
+  if (drift) problems.push(...driftProblems(drift));
   const identity = await imageIdentity(target.setup.image);
   return {
     artifact: {
@@ -360,7 +368,7 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
     service: target.service,
     image: { reference: target.setup.image, ...identity, serverVersion: intact.serverVersion },
     phases,
-    recoveryMs: round(intact.phases.reduce((sum, phase) => sum + phase.ms, 0)),
+    recoveryMs,
     restore: { passed: intact.restore !== null && intact.failure === undefined, steps: intact.restore?.steps ?? [] },
     integrity: intact.restore?.integrity ?? [],
     database: intact.restore?.database ?? null,
@@ -371,6 +379,7 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
     allowEmpty,
     dataAge: intact.dataAge,
     damaged,
+    ...(drift ? { drift } : {}),
     verdict: verifyVerdict(problems, damaged),
     problems,
   };

@@ -263,6 +263,24 @@ describe('persist verify', () => {
     });
   });
 
+  test('against an earlier verification, a table that lost rows and a slower recovery are findings', async () => {
+    const earlier = await verify(['--from', artifacts.custom!, '--image', POSTGRES]);
+    expect(earlier.exitCode).toBe(0);
+    // The same backup's report from a night it held more orders and restored faster.
+    const baseline = structuredClone(earlier.report);
+    baseline.verify!.tables = baseline.verify!.tables.map((t) => (t.table === 'public.orders' ? { ...t, rows: 30_000 } : t));
+    baseline.verify!.recoveryMs = 100;
+    const file = join(scratch, 'baseline.json');
+    await writeFile(file, JSON.stringify(baseline));
+    const run = await verify(['--from', artifacts.custom!, '--image', POSTGRES, '--baseline', file]);
+    expect(run.exitCode).toBe(1);
+    expect(run.verify?.problems[0]).toMatch(/^shop\.public\.orders has 20,000 rows, 33\.3% fewer than the 30,000 of the baseline/);
+    expect(run.verify?.problems[1]).toMatch(/^The recovery took \d+ ms, [\d.]+% slower than the baseline's 100 ms\.$/);
+    expect(await readFile(join(run.out, 'report.md'), 'utf8')).toContain('Against the baseline');
+    const refused = await verify(['--from', artifacts.custom!, '--image', POSTGRES, '--baseline', join(run.out, 'report.md')]);
+    expect(refused.report.harnessErrors[0]).toMatch(/is not JSON/);
+  });
+
   test('a verification whose damaged copy restores the same data says it could not fail (exit 2)', async () => {
     const run = await verify(['--from', artifacts.unfailable!, '--image', POSTGRES]);
     expect(run.exitCode).toBe(2);

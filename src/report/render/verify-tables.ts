@@ -95,6 +95,28 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
       ],
     },
     {
+      heading: `Against the baseline${verify.drift ? ` (${verify.drift.baselineRunId})` : ''}`,
+      header: ['Measure', 'Baseline', 'Now', 'Change', 'Finding'],
+      rows: verify.drift
+        ? [
+            ...verify.drift.tables.map((t) => [
+              `${t.database}.${t.table} rows`,
+              t.before.toLocaleString('en'),
+              t.after.toLocaleString('en'),
+              `-${t.dropPercent}%`,
+              t.finding ? `YES (over ${verify.drift!.dropPercent}%)` : 'no',
+            ]),
+            [
+              'recovery',
+              formatMs(verify.drift.recovery.beforeMs),
+              formatMs(verify.drift.recovery.afterMs),
+              `${verify.drift.recovery.slowerPercent >= 0 ? '+' : ''}${verify.drift.recovery.slowerPercent}%`,
+              verify.drift.recovery.regressed ? 'YES (a regression)' : 'no',
+            ],
+          ]
+        : [],
+    },
+    {
       heading: 'The damaged copy (it must fail)',
       header: ['Damage', 'Failed', 'Why'],
       rows: verify.damaged ? [[verify.damaged.how, verify.damaged.failed ? 'yes' : 'NO', verify.damaged.reason]] : [],
