@@ -171,7 +171,7 @@ async function leftovers(): Promise<string[]> {
   ];
 }
 
-describe('persist verify', () => {
+describe('persist verify: database dumps', () => {
   test("a pg_dump custom archive restores into the project's own service, holds what x-persist expects, and its damaged copy fails; the artifact is only read", async () => {
     const before = await fingerprint(artifacts.custom!);
     const run = await verify([
@@ -244,7 +244,9 @@ describe('persist verify', () => {
     const allowed = await verify(['--from', artifacts.empty!, '--image', POSTGRES, '--expect', await expectFile('allowEmpty: true\n')]);
     expect(allowed.verify?.problems).toEqual([]);
   });
+});
 
+describe('persist verify: what a verification is held to', () => {
   test('a gzipped mysqldump verifies into MariaDB, and its damaged copy fails', async () => {
     const run = await verify([
       '--from',
@@ -287,7 +289,9 @@ describe('persist verify', () => {
     expect(run.verify).toMatchObject({ verdict: 'unable-to-fail', problems: [], damaged: { failed: false } });
     expect(run.stdout).toContain('UNABLE TO FAIL');
   });
+});
 
+describe('persist verify: data restored before the service starts', () => {
   test("a volume's tar restores, the service started on it: PostgreSQL's data by the image it came from, a site's files by their folder; a newer server refuses the data, and says so", async () => {
     const database = await verify([
       '--from',
@@ -351,6 +355,17 @@ describe('persist verify', () => {
     expect(aof.verify?.problems[0]).toMatch(/appendonly yes, and with no AOF .* Redis ignores dump.rdb and starts empty/);
   });
 
+  test('a pg_basebackup in tar format fills a new data directory with its WAL, and the server recovers to the backup on it', async () => {
+    const run = await verifiedOrders(artifacts.basebackup!);
+    expect(run.verify?.artifact).toMatchObject({ format: 'pg-basebackup', shape: 'directory' });
+    expect(run.verify?.restore.steps.map((step) => step.command)).toEqual([
+      'tar -x -p --numeric-owner -C /volume',
+      'tar -x -p --numeric-owner -C /volume/pg_wal',
+    ]);
+  });
+});
+
+describe('persist verify: backup tools and your own restore', () => {
   test("restic's and borg's repositories restore their newest snapshot into the service, each tool checks every byte, and the repository is only read", async () => {
     for (const [repository, env, tool] of [
       [artifacts.restic!, { RESTIC_PASSWORD: REPOSITORY_PASSWORD }, 'restic check --read-data'],
@@ -366,6 +381,16 @@ describe('persist verify', () => {
     expect(wrong.report.harnessErrors[0]).toMatch(/does not open with the password in verify's environment/);
   });
 
+  test('your own restore command fills the empty volume from the artifact (its damaged copy too), and the service is started on it', async () => {
+    const restore = `bzip2 -dc "$PERSIST_ARTIFACT" | docker run -i --rm --label "$PERSIST_LABEL" -v "$PERSIST_VOLUME:/restore" ${TOOLBOX} tar -x -C /restore --strip-components 1`;
+    const run = await verifiedOrders(artifacts.bzip2!, ['--restore', restore]);
+    expect(run.verify).toMatchObject({ artifact: { format: 'command' }, dataPath: '/var/lib/postgresql/data' });
+    // Without it, the same file is no format persist knows.
+    expect((await verify(['--from', artifacts.bzip2!, '--image', POSTGRES])).report.harnessErrors[0]).toMatch(/is not a backup of a format persist knows/);
+  });
+});
+
+describe('persist verify: the nightly evidence', () => {
   test('the nightly workflow example, its commands run in order on the worked example, verifies the backup and leaves the evidence where the upload looks', async () => {
     const workflow = await readWorkflow<{ on: { schedule: unknown[] }; jobs: Record<string, { env: Record<string, string>; steps: WorkflowStep[] }> }>(
       'persist-verify.yml',
@@ -396,24 +421,9 @@ describe('persist verify', () => {
       await expect(stat(join(kept, file))).resolves.toBeTruthy();
     expect(JSON.parse(await readFile(join(kept, 'last-verified.json'), 'utf8'))).toMatchObject({ verdict: 'verified', damagedCopy: { failed: true } });
   });
+});
 
-  test('a pg_basebackup in tar format fills a new data directory with its WAL, and the server recovers to the backup on it', async () => {
-    const run = await verifiedOrders(artifacts.basebackup!);
-    expect(run.verify?.artifact).toMatchObject({ format: 'pg-basebackup', shape: 'directory' });
-    expect(run.verify?.restore.steps.map((step) => step.command)).toEqual([
-      'tar -x -p --numeric-owner -C /volume',
-      'tar -x -p --numeric-owner -C /volume/pg_wal',
-    ]);
-  });
-
-  test('your own restore command fills the empty volume from the artifact (its damaged copy too), and the service is started on it', async () => {
-    const restore = `bzip2 -dc "$PERSIST_ARTIFACT" | docker run -i --rm --label "$PERSIST_LABEL" -v "$PERSIST_VOLUME:/restore" ${TOOLBOX} tar -x -C /restore --strip-components 1`;
-    const run = await verifiedOrders(artifacts.bzip2!, ['--restore', restore]);
-    expect(run.verify).toMatchObject({ artifact: { format: 'command' }, dataPath: '/var/lib/postgresql/data' });
-    // Without it, the same file is no format persist knows.
-    expect((await verify(['--from', artifacts.bzip2!, '--image', POSTGRES])).report.harnessErrors[0]).toMatch(/is not a backup of a format persist knows/);
-  });
-
+describe('persist verify: refusals and interruptions', () => {
   test('Ctrl-C during a verification removes its containers, volumes and scratch folders, and leaves the artifact as it was', async () => {
     const before = await fingerprint(artifacts.volumeGz!);
     const folders = async () =>

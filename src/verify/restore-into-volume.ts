@@ -1,0 +1,104 @@
+// The restores that fill a new volume before the service starts on it: a volume's tar, a file the
+// server loads at start, a data directory a kit fills, a backup tool's snapshot, the user's own
+// command. The service is then started on the volume and its data checked.
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Verify } from '../report/model.ts';
+import type { RunScope } from '../docker/run-scope.ts';
+import { inspectImage } from '../docker/engine.ts';
+import { UsageError } from '../errors.ts';
+import { type ArtifactHead, type DataDirectoryFiller, artifactKitOf, type RestoreOutcome, type RestoreStep } from '../services/artifact-kits.ts';
+import { storageProfile } from '../services/registry.ts';
+import { round, stopwatch } from '../timing/clock.ts';
+import { type ArtifactFacts, artifactStream } from './artifact-file.ts';
+import { runIn, startThrowaway, untilAnswering, untilSettled } from './throwaway-server.ts';
+import { execa } from 'execa';
+import { type Repository, snapshotRoot } from './repositories.ts';
+import { componentsToStrip, extractTar, filesInVolume, tarEntries, type VolumeHelper, volumeHelper } from './volume-tar.ts';
+import { checkRestored, EMPTY, type Pass, type VerifyTarget } from './restore-pass.ts';
+
+/** The one path a volume's data goes to: given, the project's one mount, the image's one VOLUME, or where the registry knows the service keeps it. */
+export async function dataPathOf(target: VerifyTarget): Promise<string> {
+  const declared = (await inspectImage(target.setup.image))?.volumes ?? [];
+  const known = storageProfile(target.recognisedAs).dataDir;
+  const found = target.dataPath ?? (declared.length === 1 ? declared[0] : known?.startsWith('/') ? known : undefined);
+  if (found === undefined)
+    throw new UsageError(
+      `persist cannot tell where ${target.setup.image} keeps its data (its VOLUMEs: ${declared.join(', ') || 'none'}).`,
+      'Name the path the tar is of with --data-path.',
+    );
+  return found;
+}
+
+/** Puts the artifact into the new volume: a tar extracted, or the one file the server loads at start. */
+export type Fill = (helper: VolumeHelper, artifact: ArtifactFacts, volume: string) => Promise<RestoreStep[]>;
+
+export async function extractVolumeTar(helper: VolumeHelper, artifact: ArtifactFacts, dataPath: string): Promise<RestoreStep> {
+  const entries = await tarEntries(artifactStream(artifact)).catch((error: Error) => error);
+  if (entries instanceof Error) return { command: 'reading the tar', ok: false, detail: `the artifact could not be read to its end: ${entries.message}` };
+  return extractTar(helper, artifactStream(artifact), componentsToStrip(entries, dataPath));
+}
+
+/** The artifact folder's tars, each extracted by the helper into the new data directory as the kit says. */
+export function dataDirectoryFiller(helper: VolumeHelper, folder: string, head: Extract<ArtifactHead, { shape: 'directory' }>): DataDirectoryFiller {
+  return {
+    names: head.names,
+    extract: (name, below) => {
+      const compression = name.endsWith('.gz') ? 'gzip' : name.endsWith('.zst') ? 'zstd' : 'none';
+      return extractTar(helper, artifactStream({ path: join(folder, name), compression }), 0, below);
+    },
+  };
+}
+
+/** The repository's newest snapshot, restored by its tool into the scratch folder, then into the volume from the folder its data starts at. */
+export async function restoreRepository(repository: Repository, path: string, helper: VolumeHelper, scratch: string): Promise<RestoreStep[]> {
+  const restored = await repository.restoreLatest(path, scratch);
+  if (!restored.ok) return [restored];
+  const root = await snapshotRoot(scratch);
+  // Through a tar in the scratch folder: owners and modes travel as the snapshot kept them.
+  const tarFile = `${scratch}.tar`;
+  const packed = await execa('tar', ['-c', '--numeric-owner', '-f', tarFile, '-C', root, '.'], { reject: false });
+  if (packed.exitCode !== 0) return [restored, { command: `tar -c -C ${root} .`, ok: false, detail: `exit ${packed.exitCode}: ${packed.stderr}` }];
+  const extracted = await extractTar(helper, createReadStream(tarFile), 0);
+  await rm(tarFile, { force: true });
+  return [restored, extracted];
+}
+
+/** One restore into a new volume (a volume's tar, a server's own data file), the service started on it, everything checked. */
+export async function restoreIntoVolume(
+  format: string,
+  artifact: ArtifactFacts,
+  target: VerifyTarget,
+  dataPath: string,
+  scope: RunScope,
+  fill: Fill,
+): Promise<Pass> {
+  const phases: Verify['phases'] = [];
+  const kit = artifactKitOf(target.recognisedAs);
+  const restoring = stopwatch();
+  const volume = await scope.createVolume('verify-data');
+  const helper = await volumeHelper(scope, target.helperImage.reference, volume);
+  const steps = await fill(helper, artifact, volume);
+  phases.push({ phase: 'restore', ms: round(restoring.ms()) });
+  const restore: RestoreOutcome = { steps, integrity: [] };
+  const failedStep = steps.find((step) => !step.ok);
+  if (failedStep) return { ...EMPTY, restore, failure: `\`${failedStep.command}\` failed (${failedStep.detail ?? 'no detail'})`, serverVersion: null, phases };
+  const files = await filesInVolume(helper);
+  const started = stopwatch();
+  const environment = { ...target.setup.environment, ...(kit?.throwawayEnvironment(target.setup.environment) ?? {}) };
+  const server = await startThrowaway({ ...target.setup, environment, binds: [`${volume}:${dataPath}`] }, scope);
+  const notAnswering = kit ? await untilAnswering(server, kit.readyCommand) : await untilSettled(server);
+  phases.push({ phase: 'start', ms: round(started.ms()) });
+  if (notAnswering)
+    return { ...EMPTY, restore, files, failure: `the service did not start on the restored data: ${notAnswering}`, serverVersion: null, phases };
+  const run = kit ? runIn(server, () => artifactStream(artifact)) : undefined;
+  const serverVersion = kit && run ? await kit.serverVersion(run).catch(() => null) : null;
+  if (kit?.integrity && run) restore.integrity.push(...(await kit.integrity(run, format)));
+  const checking = stopwatch();
+  const checked = await checkRestored(kit, run, undefined, target.settings, helper);
+  phases.push({ phase: 'checks', ms: round(checking.ms()) });
+  if ('failure' in checked) return { ...EMPTY, restore, files, failure: checked.failure, serverVersion, phases };
+  const emptyBecause = kit?.whyEmpty && run && checked.tables.every((table) => table.rows === 0) ? await kit.whyEmpty(run, format) : undefined;
+  return { ...EMPTY, failure: undefined, restore, files, ...checked, serverVersion, phases, ...(emptyBecause ? { emptyBecause } : {}) };
+}

@@ -1,0 +1,82 @@
+// What one restore of an artifact into a throwaway server yields, the server it goes into, and
+// the checks every restore's data goes through: every table's rows, the expectations, the data age.
+import type { Verify } from '../report/model.ts';
+import { HarnessError } from '../errors.ts';
+import type { ArtifactKit, RestoreOutcome, RunInServer, TableCount } from '../services/artifact-kits.ts';
+import { epochMs } from '../timing/clock.ts';
+import { type DataAge, type ExpectationResult, judgeFreshness, judgeQuery, type VerifySettings } from './expectations.ts';
+import type { ServerSetup } from './throwaway-server.ts';
+import { judgeFile, type VolumeHelper } from './volume-tar.ts';
+import type { PassOutcome } from './verify-verdict.ts';
+
+/** The server to restore into, and what the restored data must hold. */
+export interface VerifyTarget {
+  /** The service's name in the user's project, when verify read it from there. */
+  service: string | null;
+  setup: ServerSetup;
+  settings: VerifySettings;
+  /** The registry's image choice was made by the stand-in set: a missing image is built, not pulled. */
+  standIn: boolean;
+  /** The registry's service the image is, if it knows it: its kit asks the restored server. */
+  recognisedAs: string | undefined;
+  /** Where the service keeps its data (a volume's tar is extracted there): given, or the one the project or image names. */
+  dataPath: string | undefined;
+  /** Where the user's own restore command runs: the project's folder, or the current one. */
+  directory: string;
+  /** The image persist extracts and looks through volumes with (a stand-in is built, not pulled). */
+  helperImage: { reference: string; standIn: boolean };
+}
+
+/** A backup that cannot be verified as given: one sentence, exit 2. */
+export class ArtifactUnusableError extends HarnessError {}
+
+export interface Pass extends PassOutcome {
+  restore: RestoreOutcome | null;
+  /** A volume's restored files. */
+  files: { count: number; bytes: number } | null;
+  serverVersion: string | null;
+  phases: Verify['phases'];
+}
+
+export async function answer(query: () => Promise<string | undefined>): Promise<{ value: string | undefined } | { error: string }> {
+  try {
+    return { value: await query() };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+export const EMPTY = { tables: [], expectations: [], dataAge: null, restore: null, files: null };
+
+/** Where no kit can ask the server: an expectation on its rows cannot hold. */
+const cannotQuery = async (): Promise<string | undefined> => {
+  throw new Error('persist cannot query this image (it is no database persist knows)');
+};
+
+/** What the restored data must hold, asked of the server through its kit and of the files through the helper. */
+export async function checkRestored(
+  kit: ArtifactKit | undefined,
+  run: RunInServer | undefined,
+  database: string | undefined,
+  settings: VerifySettings,
+  files?: VolumeHelper,
+): Promise<Pick<Pass, 'tables' | 'expectations' | 'dataAge'> | { failure: string }> {
+  // A restored server that cannot even list its tables has not given the data back.
+  const listed = kit && run ? await answer(async () => JSON.stringify(await kit.tables(run))) : { value: '[]' };
+  if ('error' in listed) return { failure: `the restored data could not be read: ${listed.error}` };
+  const tables = JSON.parse(listed.value ?? '[]') as TableCount[];
+  // Where the restore did not say: the one database that holds tables (a volume's data, a dump of all).
+  const holding = [...new Set(tables.map((table) => table.database))];
+  const fallback = database ?? (holding.length === 1 ? holding[0] : undefined);
+  const query = (sql: string, named: string | undefined) => (kit && run ? () => kit.value(run, sql, named ?? fallback) : cannotQuery);
+  const expectations: ExpectationResult[] = [];
+  for (const expectation of settings.expect ?? []) {
+    if ('sql' in expectation) expectations.push(judgeQuery(expectation, await answer(query(expectation.sql, expectation.database))));
+    else if (files) expectations.push(await judgeFile(files, expectation.file));
+    else
+      expectations.push({ expectation: `${expectation.file} exists`, observed: "a file expectation needs a volume's tar, not a database dump", passed: false });
+  }
+  const fresh = settings.fresh;
+  const dataAge: DataAge | null = fresh ? judgeFreshness(fresh, await answer(query(fresh.sql, fresh.database)), epochMs()) : null;
+  return { tables, expectations, dataAge };
+}
