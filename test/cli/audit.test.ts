@@ -189,7 +189,7 @@ describe('bad input: one sentence, exit 2', () => {
     [
       'an unknown key',
       'x-persist:\n  services:\n    db:\n      datapath: [/x]\n',
-      'x-persist.services.db has an unknown key `datapath` (known: data, ephemeral, seed, fingerprint, ready, backup, restore, upgrade)',
+      'x-persist.services.db has an unknown key `datapath` (known: data, ephemeral, seed, fingerprint, ready, backup, restore, verify, upgrade)',
     ],
   ])('x-persist naming %s', async (_, block, sentence) => {
     const file = join(scratch, `x-persist-${sentence.length}.yaml`);
