@@ -4,7 +4,10 @@
 // no service. Everything a kit runs, it runs in the throwaway container with the image's own tools.
 import type { Readable } from 'node:stream';
 import type { ExecResult } from '../docker/exec.ts';
+import type { RestoreStep } from './restore-step.ts';
 import { type ServiceName, servicesWith } from './registry.ts';
+
+export type { RestoreStep };
 
 /** The first bytes of a file artifact (decompressed), or the names in a directory artifact. */
 export type ArtifactHead = { shape: 'file'; bytes: Buffer } | { shape: 'directory'; names: readonly string[] };
@@ -34,13 +37,6 @@ export interface DataDirectoryFiller {
 
 /** A command in the throwaway container; `stdin: 'artifact'` feeds it the artifact's bytes, decompressed. */
 export type RunInServer = (command: readonly string[], stdin?: 'artifact' | Buffer) => Promise<ExecResult>;
-
-/** What the restore did, step by step, for the evidence: each command and how it ended. */
-export interface RestoreStep {
-  command: string;
-  ok: boolean;
-  detail?: string;
-}
 
 /** A tool that checks the artifact's integrity, beside the restore's own verdict. */
 export interface IntegrityResult {
@@ -74,10 +70,10 @@ export interface ArtifactKit {
   /** The server's version as the server says it. */
   serverVersion(run: RunInServer): Promise<string>;
   /**
-   * Why this server cannot read an artifact of that format written by that version, in one
-   * sentence naming the image to use; undefined when it can.
+   * Why this server cannot read an artifact of that format written by that version, and the
+   * sentence naming the image to use instead; undefined when it can.
    */
-  unreadable?(format: string, head: ArtifactHead, serverVersion: string): string | undefined;
+  unreadable?(format: string, head: ArtifactHead, serverVersion: string): { why: string; fix: string } | undefined;
   /**
    * Loads the artifact into the running server; a failed restore throws nothing, its steps say
    * it. `read` gives the artifact's bytes (decompressed) on this side, for a kit that must look

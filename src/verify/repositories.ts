@@ -4,10 +4,12 @@
 // with --bypass-lock, so neither writes a lock or cache into it. The password comes from verify's
 // own environment (RESTIC_PASSWORD, BORG_PASSPHRASE…) and never reaches a report.
 import { cp, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { HarnessError } from '../errors.ts';
 import type { ArtifactFormat, ArtifactHead, IntegrityResult, RestoreStep } from '../services/artifact-kits.ts';
+import { restoreStep } from '../services/restore-step.ts';
 import { lastLines } from '../terminal/last-lines.ts';
 
 /** The repository cannot be opened as given (no password, a wrong one, no snapshot): exit 2, one sentence. */
@@ -26,6 +28,31 @@ export interface Repository extends ArtifactFormat {
 
 /** Borg asks before it opens a repository it has not seen; verify sees each one once and only reads it. */
 const BORG_ENV = { BORG_UNKNOWN_UNENCRYPTED_REPO_ACCESS_IS_OK: 'yes', BORG_RELOCATED_REPO_ACCESS_IS_OK: 'yes' };
+
+/** Where borg looks for a keyfile repository's key on this machine, as borg itself finds it. */
+function userBorgKeys(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.BORG_KEYS_DIR) return env.BORG_KEYS_DIR;
+  const config =
+    env.BORG_CONFIG_DIR ?? (env.BORG_BASE_DIR ? join(env.BORG_BASE_DIR, '.config', 'borg') : join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'borg'));
+  return join(config, 'keys');
+}
+
+/**
+ * borg keeps what it learns of each repository (its security notes, its cache) under the user's
+ * home: pointed into the run's temporary folder (beside `scratch`, removed with the run), verify
+ * leaves nothing outside what it made. A keyfile repository's key is still read where the user keeps it.
+ */
+function borgEnv(scratch: string): Record<string, string> {
+  const base = join(dirname(scratch), 'borg-home');
+  return {
+    ...BORG_ENV,
+    BORG_BASE_DIR: base,
+    BORG_CONFIG_DIR: join(base, 'config'),
+    BORG_CACHE_DIR: join(base, 'cache'),
+    BORG_SECURITY_DIR: join(base, 'security'),
+    BORG_KEYS_DIR: userBorgKeys(),
+  };
+}
 
 function refusal(tool: string, said: string): RepositoryUnusableError | undefined {
   if (/wrong password|no key found|passphrase .*(incorrect|wrong)|passphrase supplied .* is incorrect/i.test(said))
@@ -61,7 +88,7 @@ function errorLines(stderr: string): string {
 }
 
 function step(command: string, result: { exitCode?: number; stderr: string }): RestoreStep {
-  return result.exitCode === 0 ? { command, ok: true } : { command, ok: false, detail: `exit ${result.exitCode}: ${errorLines(result.stderr)}` };
+  return restoreStep(command, result, errorLines);
 }
 
 export const RESTIC: Repository = {
@@ -88,18 +115,18 @@ export const BORG: Repository = {
   tool: 'borg',
   recognise: (head) => names(head).includes('README') && names(head).includes('config') && names(head).some((name) => name.startsWith('data/')),
   async restoreLatest(path, into) {
-    const listed = await run('borg', ['list', '--bypass-lock', '--last', '1', '--format', '{archive}', path], { env: BORG_ENV });
+    const listed = await run('borg', ['list', '--bypass-lock', '--last', '1', '--format', '{archive}', path], { env: borgEnv(into) });
     const archive = listed.stdout.trim();
     if (listed.exitCode !== 0) return step(`borg list --last 1 ${path}`, listed);
     if (archive === '') throw new RepositoryUnusableError(`The borg repository ${path} holds no archive.`, 'Verify a repository your backups were written to.');
-    const result = await run('borg', ['extract', '--bypass-lock', `${path}::${archive}`], { cwd: into, env: BORG_ENV });
+    const result = await run('borg', ['extract', '--bypass-lock', `${path}::${archive}`], { cwd: into, env: borgEnv(into) });
     return step(`borg extract --bypass-lock ${path}::${archive}`, result);
   },
   // borg check rewrites the repository's config even with nothing to repair (1.2): it checks a copy.
   async check(path, scratch) {
     const copy = join(scratch, 'borg-check-copy');
     await cp(path, copy, { recursive: true, preserveTimestamps: true });
-    const result = await run('borg', ['check', '--bypass-lock', '--verify-data', copy], { env: BORG_ENV });
+    const result = await run('borg', ['check', '--bypass-lock', '--verify-data', copy], { env: borgEnv(scratch) });
     await rm(copy, { recursive: true, force: true });
     return {
       tool: 'borg check --verify-data (on a copy)',

@@ -4,7 +4,7 @@
 // intent: the damaged copy's path when the damaged copy is restored) and the volume's name.
 import { execa } from 'execa';
 import type { RestoreStep } from '../services/artifact-kits.ts';
-import { lastLines } from '../terminal/last-lines.ts';
+import { restoreStep } from '../services/restore-step.ts';
 import { withTimeout } from '../timing/clock.ts';
 
 const RESTORE_LIMIT_MS = 30 * 60_000;
@@ -36,5 +36,5 @@ export async function runRestoreCommand(command: string, context: RestoreCommand
     RESTORE_LIMIT_MS,
     'your restore command did not finish within 30 minutes',
   );
-  return result.exitCode === 0 ? { command, ok: true } : { command, ok: false, detail: `exit ${result.exitCode}: ${lastLines(result.all ?? '', 3)}` };
+  return restoreStep(command, { exitCode: result.exitCode, stderr: result.all ?? '' });
 }

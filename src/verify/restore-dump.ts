@@ -29,7 +29,7 @@ export async function restoreDump(
   const run = runIn(server, (): Readable => artifactStream(artifact));
   const serverVersion = await kit.serverVersion(run);
   const unreadable = intact ? kit.unreadable?.(format, head, serverVersion) : undefined;
-  if (unreadable) throw new ArtifactUnusableError(unreadable, '');
+  if (unreadable) throw new ArtifactUnusableError(unreadable.why, unreadable.fix);
   const restoring = stopwatch();
   const restore = await kit.restore(run, format, { head, read: () => artifactStream(artifact) });
   phases.push({ phase: 'restore', ms: round(restoring.ms()) });

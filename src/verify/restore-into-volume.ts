@@ -9,6 +9,7 @@ import type { RunScope } from '../docker/run-scope.ts';
 import { inspectImage } from '../docker/engine.ts';
 import { UsageError } from '../errors.ts';
 import { type ArtifactHead, type DataDirectoryFiller, artifactKitOf, type RestoreOutcome, type RestoreStep } from '../services/artifact-kits.ts';
+import { restoreStep, unreadToTheEnd } from '../services/restore-step.ts';
 import { storageProfile } from '../services/registry.ts';
 import { round, stopwatch } from '../timing/clock.ts';
 import { type ArtifactFacts, artifactStream } from './artifact-file.ts';
@@ -36,7 +37,7 @@ export type Fill = (helper: VolumeHelper, artifact: ArtifactFacts, volume: strin
 
 export async function extractVolumeTar(helper: VolumeHelper, artifact: ArtifactFacts, dataPath: string): Promise<RestoreStep> {
   const entries = await tarEntries(artifactStream(artifact)).catch((error: Error) => error);
-  if (entries instanceof Error) return { command: 'reading the tar', ok: false, detail: `the artifact could not be read to its end: ${entries.message}` };
+  if (entries instanceof Error) return { command: 'reading the tar', ok: false, detail: unreadToTheEnd(entries) };
   return extractTar(helper, artifactStream(artifact), componentsToStrip(entries, dataPath));
 }
 
@@ -59,7 +60,7 @@ export async function restoreRepository(repository: Repository, path: string, he
   // Through a tar in the scratch folder: owners and modes travel as the snapshot kept them.
   const tarFile = `${scratch}.tar`;
   const packed = await execa('tar', ['-c', '--numeric-owner', '-f', tarFile, '-C', root, '.'], { reject: false });
-  if (packed.exitCode !== 0) return [restored, { command: `tar -c -C ${root} .`, ok: false, detail: `exit ${packed.exitCode}: ${packed.stderr}` }];
+  if (packed.exitCode !== 0) return [restored, restoreStep(`tar -c -C ${root} .`, packed)];
   const extracted = await extractTar(helper, createReadStream(tarFile), 0);
   await rm(tarFile, { force: true });
   return [restored, extracted];

@@ -62,12 +62,10 @@ function recognised(head: ArtifactHead, path: string, format: string | undefined
   if (format === VOLUME_TAR.id || (format === undefined && VOLUME_TAR.recognise(head))) return { kind: 'volume', format: VOLUME_TAR };
   const repository = REPOSITORIES.find((candidate) => (format === undefined ? candidate.recognise(head) : candidate.id === format));
   if (repository) return { kind: 'repository', format: repository };
-  {
-    throw new ArtifactUnusableError(
-      `${path} is not a backup of a format persist knows (${formatIds().join(', ')}).`,
-      'Name its format with --format if it is one of them, or restore it with your own `restore` command.',
-    );
-  }
+  throw new ArtifactUnusableError(
+    `${path} is not a backup of a format persist knows (${formatIds().join(', ')}).`,
+    'Name its format with --format if it is one of them, or restore it with your own `restore` command.',
+  );
 }
 
 async function imageIdentity(reference: string): Promise<{ id: string | null; digest: string | null }> {

@@ -9,7 +9,7 @@ import { docker } from '../docker/engine.ts';
 import { execIn } from '../docker/exec.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import type { ArtifactFormat, ArtifactHead, RestoreStep } from '../services/artifact-kits.ts';
-import { lastLines } from '../terminal/last-lines.ts';
+import { restoreStep } from '../services/restore-step.ts';
 import type { ExpectationResult } from './expectations.ts';
 
 export const VOLUME_TAR: ArtifactFormat = {
@@ -84,16 +84,14 @@ export async function extractTar(helper: VolumeHelper, stream: Readable, strip: 
   const into = below ? `${VOLUME_AT}/${below}` : VOLUME_AT;
   const command = `tar -x -p --numeric-owner -C ${into}${strip > 0 ? ` --strip-components ${strip}` : ''}`;
   const result = await helper.run(['sh', '-c', `mkdir -p ${into} && exec ${command}`], stream);
-  if (result.inputError) return { command, ok: false, detail: `the artifact could not be read to its end: ${result.inputError.message}` };
-  return result.exitCode === 0 ? { command, ok: true } : { command, ok: false, detail: `exit ${result.exitCode}: ${lastLines(result.stderr, 3)}` };
+  return restoreStep(command, result);
 }
 
 /** Writes the artifact's bytes as one file at the volume's root (Redis's dump.rdb). */
 export async function placeFile(helper: VolumeHelper, stream: Readable, name: string): Promise<RestoreStep> {
   const command = `cat > ${VOLUME_AT}/${name}`;
   const result = await helper.run(['sh', '-c', 'cat > "$1"', 'sh', `${VOLUME_AT}/${name}`], stream);
-  if (result.inputError) return { command, ok: false, detail: `the artifact could not be read to its end: ${result.inputError.message}` };
-  return result.exitCode === 0 ? { command, ok: true } : { command, ok: false, detail: `exit ${result.exitCode}: ${lastLines(result.stderr, 3)}` };
+  return restoreStep(command, result);
 }
 
 /** How many files the volume holds, and their bytes. */

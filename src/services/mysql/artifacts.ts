@@ -2,6 +2,7 @@
 // mariadb-dump) SQL file, gzip or zstd on the outside being the caller's. The client stops at the
 // first error (it is never given --force), so a damaged dump fails where it breaks.
 import type { ArtifactHead, ArtifactKit, RestoreStep, RunInServer, TableCount } from '../artifact-kits.ts';
+import { restoreStep } from '../restore-step.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
 
 /** The image's client as root: mariadb in MariaDB 11's images, mysql in MySQL's; the password from the image's own variables. */
@@ -20,10 +21,7 @@ export function dumpDatabase(head: string): string | undefined {
   return named === undefined || /^CREATE DATABASE /m.test(head) ? undefined : named;
 }
 
-function step(command: string, result: { exitCode: number; stderr: string; inputError?: Error }): RestoreStep {
-  if (result.inputError) return { command, ok: false, detail: `the artifact could not be read to its end: ${result.inputError.message}` };
-  return result.exitCode === 0 ? { command, ok: true } : { command, ok: false, detail: `exit ${result.exitCode}: ${lastLines(result.stderr, 3)}` };
-}
+const step = restoreStep;
 
 const identifier = (name: string) => `\`${name.replace(/`/g, '``')}\``;
 

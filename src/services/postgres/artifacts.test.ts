@@ -25,10 +25,10 @@ describe("PostgreSQL's backup files", () => {
 
   it('refuse a server too old for the artifact, naming the image to use', () => {
     const custom16 = { shape: 'file' as const, bytes: Buffer.from([0x50, 0x47, 0x44, 0x4d, 0x50, 1, 15, 0]) };
-    expect(artifactKit.unreadable?.('pg-custom', custom16, '15.10')).toMatch(/postgres:16/);
+    expect(artifactKit.unreadable?.('pg-custom', custom16, '15.10')?.fix).toMatch(/postgres:16/);
     expect(artifactKit.unreadable?.('pg-custom', custom16, '17.2')).toBeUndefined();
     const plain17 = { shape: 'file' as const, bytes: Buffer.from('-- Dumped by pg_dump version 17.2\n') };
-    expect(artifactKit.unreadable?.('pg-plain', plain17, '15.10')).toMatch(/--image postgres:17/);
+    expect(artifactKit.unreadable?.('pg-plain', plain17, '15.10')?.fix).toMatch(/--image postgres:17/);
   });
 });
 

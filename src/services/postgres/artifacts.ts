@@ -4,6 +4,7 @@
 // half-loaded database that looks restored.
 import { createInterface } from 'node:readline';
 import type { ArtifactHead, ArtifactKit, ArtifactStream, IntegrityResult, RestoreOutcome, RestoreStep, RunInServer, TableCount } from '../artifact-kits.ts';
+import { restoreStep, unreadToTheEnd } from '../restore-step.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
 
 /** psql as the image's superuser over the local socket (trusted in the official image), never reading a ~/.psqlrc. */
@@ -27,10 +28,7 @@ function shell(script: string, ...args: string[]): string[] {
   return ['sh', '-c', script, 'sh', ...args];
 }
 
-function step(command: string, result: { exitCode: number; stderr: string; inputError?: Error }): RestoreStep {
-  if (result.inputError) return { command, ok: false, detail: `the artifact could not be read to its end: ${result.inputError.message}` };
-  return result.exitCode === 0 ? { command, ok: true } : { command, ok: false, detail: `exit ${result.exitCode}: ${lastLines(result.stderr, 3)}` };
-}
+const step = restoreStep;
 
 function archiveVersion(head: ArtifactHead): string | undefined {
   return isFile(head) && head.bytes.subarray(0, 5).equals(CUSTOM_MAGIC) ? `${head.bytes[5]}.${head.bytes[6]}` : undefined;
@@ -110,7 +108,7 @@ async function restorePlain(run: RunInServer, read: ArtifactStream): Promise<Res
   const owners = await ownersOf(read).catch((error: Error) => error);
   if (owners instanceof Error)
     return {
-      steps: [{ command: 'reading the dump for its owners', ok: false, detail: `the artifact could not be read to its end: ${owners.message}` }],
+      steps: [{ command: 'reading the dump for its owners', ok: false, detail: unreadToTheEnd(owners) }],
       integrity: [],
       database,
     };
@@ -159,11 +157,17 @@ export const artifactKit: ArtifactKit = {
       const version = archiveVersion(head)!;
       const needs = ARCHIVE_READERS[version];
       if (needs === undefined || needs > serverMajor)
-        return `The archive's format ${version} needs the pg_restore of PostgreSQL ${needs ?? 'newer than 17'} or newer, and this image has ${serverVersion}: verify it with --image postgres:${needs ?? 18} (or the version that wrote it).`;
+        return {
+          why: `The archive's format ${version} needs the pg_restore of PostgreSQL ${needs ?? 'newer than 17'} or newer, and this image has ${serverVersion}.`,
+          fix: `Verify it with --image postgres:${needs ?? 18} (or the version that wrote it).`,
+        };
     }
     const dumpMajor = format === 'pg-plain' ? plainDumpMajor(text(head)) : undefined;
     if (dumpMajor !== undefined && dumpMajor > serverMajor)
-      return `The dump was written by pg_dump ${dumpMajor} and this image runs PostgreSQL ${serverVersion}, which may not load it: verify it with --image postgres:${dumpMajor}.`;
+      return {
+        why: `The dump was written by pg_dump ${dumpMajor} and this image runs PostgreSQL ${serverVersion}, which may not load it.`,
+        fix: `Verify it with --image postgres:${dumpMajor}.`,
+      };
     return undefined;
   },
 
