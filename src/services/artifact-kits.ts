@@ -35,8 +35,8 @@ export interface DataDirectoryFiller {
   extract(name: string, below?: string): Promise<RestoreStep>;
 }
 
-/** A command in the throwaway container; `stdin: 'artifact'` feeds it the artifact's bytes, decompressed. */
-export type RunInServer = (command: readonly string[], stdin?: 'artifact' | Buffer) => Promise<ExecResult>;
+/** A command in the throwaway container; `stdin: 'artifact'` feeds it the artifact's bytes, decompressed (a folder's as a tar). */
+export type RunInServer = (command: readonly string[], stdin?: 'artifact' | Buffer | Readable) => Promise<ExecResult>;
 
 /** A tool that checks the artifact's integrity, beside the restore's own verdict. */
 export interface IntegrityResult {

@@ -1,11 +1,12 @@
 // A backup artifact as verify reads it: only ever read (never written, moved or touched), its
 // sha256, size and age recorded, its compression told by its first bytes, and its bytes given
 // again as a decompressing stream for each restore.
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
 import type { ArtifactHead } from '../services/artifact-kits.ts';
 
@@ -86,8 +87,23 @@ async function readFirst(path: string, length: number): Promise<Buffer> {
   }
 }
 
-/** The artifact's bytes, decompressed: each call a new stream from the start. */
-export function artifactStream(facts: Pick<ArtifactFacts, 'path' | 'compression'>): Readable {
+/** A folder's files as one tar stream, paths relative to it; a failed read breaks the stream. */
+function folderTar(path: string): Readable {
+  const tar = spawn('tar', ['-c', '--numeric-owner', '-C', path, '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let said = '';
+  tar.stderr.on('data', (chunk: Buffer) => {
+    said += chunk.toString();
+  });
+  // Through a stream of ours: the child's own pipe, handed on as is, reached docker's exec empty.
+  const bytes = new PassThrough();
+  tar.stdout.pipe(bytes, { end: false });
+  tar.on('close', (code) => (code === 0 ? bytes.end() : bytes.destroy(new Error(`tar of ${path} exited ${code}: ${said.trim()}`))));
+  return bytes;
+}
+
+/** The artifact's bytes, decompressed (a folder's as a tar of its files): each call a new stream from the start. */
+export function artifactStream(facts: Pick<ArtifactFacts, 'path' | 'compression'> & { shape?: ArtifactFacts['shape'] }): Readable {
+  if (facts.shape === 'directory') return folderTar(facts.path);
   const file = createReadStream(facts.path);
   if (facts.compression === 'none') return file;
   const decompress = facts.compression === 'gzip' ? createGunzip() : createZstdDecompress();

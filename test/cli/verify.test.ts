@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { chmod, cp, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gzipSync, zstdCompressSync } from 'node:zlib';
 import Docker from 'dockerode';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -79,6 +79,13 @@ beforeAll(async () => {
   artifacts.plainGz = await dump(pg, 'pg_dump -U postgres shop', 'shop.sql.gz', true);
   artifacts.mysqlGz = await dump(my, 'mysqldump -uroot -pseed shop', 'shop-mysql.sql.gz', true);
   artifacts.empty = await dump(pg, 'pg_dump -U postgres postgres', 'empty.sql');
+  artifacts.clusterZst = join(scratch, 'cluster.sql.zst');
+  await writeFile(artifacts.clusterZst, zstdCompressSync((await execa('docker', ['exec', pg, 'pg_dumpall', '-U', 'postgres'], { encoding: 'buffer' })).stdout));
+  await chmod(artifacts.clusterZst, 0o444);
+  artifacts.directory = join(scratch, 'shop-dir');
+  await execa('docker', ['exec', pg, 'pg_dump', '-U', 'postgres', '-Fd', '-f', '/tmp/shop-dir', 'shop']);
+  await execa('docker', ['cp', `${pg}:/tmp/shop-dir`, artifacts.directory]);
+  await execa('chmod', ['-R', 'a-w', artifacts.directory]);
   // A plain dump whose second half is comments: cut at the middle, it restores the same data.
   const plain = (await execa('docker', ['exec', pg, 'pg_dump', '-U', 'postgres', 'shop'])).stdout;
   artifacts.unfailable = join(scratch, 'padded.sql');
@@ -157,6 +164,25 @@ async function verifiedOrders(from: string, more: string[] = [], env: Record<str
   expect(run.exitCode, run.stdout + run.stderr).toBe(0);
   expect(run.verify).toMatchObject({ verdict: 'verified', damaged: { failed: true } });
   return run;
+}
+
+/** The same artifact held to more than it has: a count above the real one and a newest row younger than it is; both named. */
+async function heldTooHigh(from: string, image: string[] = ['--image', POSTGRES], env: Record<string, string> = {}) {
+  const run = await verify(
+    [
+      '--from',
+      from,
+      ...image,
+      '--expect',
+      await expectFile('expect:\n  - sql: select count(*) from orders\n    min: 20001\nfresh:\n  sql: select max(created_at) from orders\n  maxAge: 1s\n'),
+    ],
+    env,
+  );
+  expect(run.exitCode, run.stdout + run.stderr).toBe(1);
+  expect(run.verify?.problems).toEqual([
+    'Expected select count(*) from orders ≥ 20001; observed 20000.',
+    expect.stringMatching(/^The newest row is [\dmsh ]+ old .*more than the allowed 1s/),
+  ]);
 }
 
 /** Nothing of any verification remains: no container or volume with a verify run's label. */
@@ -243,6 +269,23 @@ describe('persist verify: database dumps', () => {
     expect(empty.verify?.problems[0]).toMatch(/no table/);
     const allowed = await verify(['--from', artifacts.empty!, '--image', POSTGRES, '--expect', await expectFile('allowEmpty: true\n')]);
     expect(allowed.verify?.problems).toEqual([]);
+  });
+});
+
+describe("persist verify: PostgreSQL's other dump forms", () => {
+  test("a pg_dump directory archive restores from its folder, lists its table of contents, and fails with a table's file damaged; held too high, it fails", async () => {
+    const run = await verifiedOrders(artifacts.directory!);
+    expect(run.verify).toMatchObject({ database: 'shop', artifact: { format: 'pg-directory', shape: 'directory', unchanged: true } });
+    expect(run.verify?.integrity[0]).toMatchObject({ tool: 'pg_restore --list', passed: true });
+    expect(run.verify?.damaged?.how).toMatch(/\.dat\.gz: byte .* inverted/);
+    await heldTooHigh(artifacts.directory!);
+  });
+
+  test("a zstd pg_dumpall restores every database and role into a new cluster, the image's own superuser and database kept; held too high, it fails", async () => {
+    const run = await verifiedOrders(artifacts.clusterZst!, [], {});
+    expect(run.verify).toMatchObject({ artifact: { format: 'pg-dumpall', compression: 'zstd' } });
+    expect(run.verify?.tables.map((t) => `${t.database}.${t.table}`)).toEqual(['shop.public.orders', 'shop.public.users']);
+    await heldTooHigh(artifacts.clusterZst!, ['--image', POSTGRES, '--env', 'POSTGRES_DB=shop']);
   });
 });
 

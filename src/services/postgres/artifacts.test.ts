@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dumpDatabase } from '../mysql/artifacts.ts';
-import { archiveDatabase, artifactKit, ownerIn, plainDumpMajor } from './artifacts.ts';
+import { archiveDatabase, artifactKit, createdBy, ownerIn, plainDumpMajor } from './artifacts.ts';
 
 describe("PostgreSQL's backup files", () => {
   it('are told by their first bytes', () => {
@@ -12,7 +12,16 @@ describe("PostgreSQL's backup files", () => {
     const folder = (names: string[]) => artifactKit.formats.find((f) => f.recognise({ shape: 'directory', names }))?.id;
     expect(folder(['backup_manifest', 'base.tar.gz', 'pg_wal.tar.gz'])).toBe('pg-basebackup');
     expect(folder(['base.tar'])).toBe('pg-basebackup');
-    expect(folder(['toc.dat', '3456.dat.gz'])).toBeUndefined();
+    expect(folder(['toc.dat', '3456.dat.gz'])).toBe('pg-directory');
+    expect(formatOf('--\n-- PostgreSQL database cluster dump\n--\n\n--\n-- PostgreSQL database dump\n')).toBe('pg-dumpall');
+  });
+
+  it("name what a cluster's dump creates: its roles and databases", () => {
+    expect(createdBy('CREATE ROLE app;')).toEqual({ role: 'app' });
+    expect(createdBy('CREATE ROLE "Odd ""One""";')).toEqual({ role: 'Odd "One"' });
+    expect(createdBy("CREATE DATABASE shop WITH TEMPLATE = template0 ENCODING = 'UTF8';")).toEqual({ database: 'shop' });
+    expect(createdBy('ALTER ROLE app WITH LOGIN;')).toBeUndefined();
+    expect(createdBy('-- CREATE ROLE app;')).toBeUndefined();
   });
 
   it("name what a restore needs: the archive's database, the dump's owners and pg_dump's version", () => {
@@ -21,6 +30,7 @@ describe("PostgreSQL's backup files", () => {
     expect(ownerIn('ALTER SCHEMA s OWNER TO "Weird ""Name""";')).toBe('Weird "Name"');
     expect(ownerIn('-- not an owner')).toBeUndefined();
     expect(plainDumpMajor('-- Dumped from database version 15.10\n-- Dumped by pg_dump version 17.2\n')).toBe(17);
+    expect(plainDumpMajor('-- Dumped by pg_dumpall version 16.4\n')).toBe(16);
   });
 
   it('refuse a server too old for the artifact, naming the image to use', () => {

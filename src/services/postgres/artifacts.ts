@@ -3,6 +3,7 @@
 // Restores stop at the first error and load in one transaction, so a damaged dump cannot leave a
 // half-loaded database that looks restored.
 import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import type { ArtifactHead, ArtifactKit, ArtifactStream, IntegrityResult, RestoreOutcome, RestoreStep, RunInServer, TableCount } from '../artifact-kits.ts';
 import { restoreStep, unreadToTheEnd } from '../restore-step.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
@@ -36,7 +37,7 @@ function archiveVersion(head: ArtifactHead): string | undefined {
 
 /** The major version of the pg_dump that wrote a plain dump, from its header. */
 export function plainDumpMajor(head: string): number | undefined {
-  const found = /^-- Dumped by pg_dump version (\d+)/m.exec(head);
+  const found = /^-- Dumped by pg_dump(?:all)? version (\d+)/m.exec(head);
   return found ? Number(found[1]) : undefined;
 }
 
@@ -75,31 +76,40 @@ async function ensureRoles(run: RunInServer, roles: readonly string[]): Promise<
 
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
-async function restoreCustom(run: RunInServer): Promise<RestoreOutcome> {
-  const list = await run(['pg_restore', '--list'], 'artifact');
+/** Where a directory-format dump is unpacked in the throwaway container, for pg_restore to read. */
+const DIRECTORY_AT = '/tmp/persist-verify-dump';
+
+/**
+ * A pg_dump archive, custom (fed on standard input) or directory format (its folder unpacked in
+ * the container first: pg_restore reads a directory's files by name).
+ */
+async function restoreArchive(run: RunInServer, format: 'pg-custom' | 'pg-directory'): Promise<RestoreOutcome> {
+  const steps: RestoreStep[] = [];
+  if (format === 'pg-directory') {
+    steps.push(step(`tar -x -C ${DIRECTORY_AT} (the dump's folder)`, await run(shell('mkdir -p "$1" && exec tar -x -C "$1"', DIRECTORY_AT), 'artifact')));
+    if (!steps[0]!.ok) return { steps, integrity: [] };
+  }
+  const source = format === 'pg-directory' ? [DIRECTORY_AT] : [];
+  const input = format === 'pg-directory' ? undefined : 'artifact';
+  const list = await run(['pg_restore', '--list', ...source], input);
   const listed = step('pg_restore --list', list);
+  steps.push(listed);
+  const entries = list.stdout
+    .toString()
+    .split('\n')
+    .filter((line) => /^\d+;/.test(line)).length;
   const integrity: IntegrityResult[] = [
-    {
-      tool: 'pg_restore --list',
-      passed: listed.ok,
-      detail: listed.ok
-        ? `${
-            list.stdout
-              .toString()
-              .split('\n')
-              .filter((l) => /^\d+;/.test(l)).length
-          } entries in its table of contents`
-        : listed.detail!,
-    },
+    { tool: 'pg_restore --list', passed: listed.ok, detail: listed.ok ? `${entries} entries in its table of contents` : listed.detail! },
   ];
-  if (!listed.ok) return { steps: [listed], integrity };
+  if (!listed.ok) return { steps, integrity };
   const database = archiveDatabase(list.stdout.toString()) ?? 'restored';
   const created = await ensureDatabase(run, database);
-  if (!created.ok) return { steps: [listed, created], integrity, database };
+  steps.push(created);
+  if (!created.ok) return { steps, integrity, database };
   // Roles and grants belong to the cluster, not to a pg_dump archive: loaded without them, as into any new server.
-  const command = 'pg_restore --exit-on-error --single-transaction --no-owner --no-privileges -U "${POSTGRES_USER:-postgres}" -d "$1"';
-  const restored = step(command.replace('"$1"', database), await run(shell(`exec ${command}`, database), 'artifact'));
-  return { steps: [listed, created, restored], integrity, database };
+  const command = `pg_restore --exit-on-error --single-transaction --no-owner --no-privileges -U "\${POSTGRES_USER:-postgres}" -d "$1"${source.length ? ' "$2"' : ''}`;
+  steps.push(step(command.replace('"$1"', database).replace('"$2"', DIRECTORY_AT), await run(shell(`exec ${command}`, database, ...source), input)));
+  return { steps, integrity, database };
 }
 
 async function restorePlain(run: RunInServer, read: ArtifactStream): Promise<RestoreOutcome> {
@@ -120,6 +130,64 @@ async function restorePlain(run: RunInServer, read: ArtifactStream): Promise<Res
   return { steps, integrity: [], database };
 }
 
+const IDENTIFIER = '("(?:[^"]|"")+"|[A-Za-z_][\\w$]*)';
+const unquote = (name: string) => name.replace(/^"|"$/g, '').replace(/""/g, '"');
+const CREATE_ROLE = new RegExp(`^CREATE ROLE ${IDENTIFIER};$`);
+const CREATE_DATABASE = new RegExp(`^CREATE DATABASE ${IDENTIFIER}[ ;]`);
+
+/** The role or database a line of a pg_dumpall creates, if it creates one. */
+export function createdBy(line: string): { role: string } | { database: string } | undefined {
+  const role = CREATE_ROLE.exec(line);
+  if (role) return { role: unquote(role[1]!) };
+  const database = CREATE_DATABASE.exec(line);
+  return database ? { database: unquote(database[1]!) } : undefined;
+}
+
+async function namesIn(run: RunInServer, query: string): Promise<Set<string>> {
+  return new Set((await run(shell(`exec ${PSQL} -At -d postgres -c "$1"`, query))).stdout.toString().split('\n').filter(Boolean));
+}
+
+/**
+ * A pg_dumpall restored as its documentation says, into a new cluster with psql, stopping at the
+ * first error. A new cluster of the image already has its superuser and the database its
+ * environment names: the dump's `CREATE ROLE` of a role that exists is left out (its `ALTER ROLE`
+ * still sets it as dumped), and a database the dump creates that the new server made empty is
+ * dropped first. No single transaction: CREATE DATABASE cannot run inside one.
+ */
+async function restoreCluster(run: RunInServer, read: ArtifactStream): Promise<RestoreOutcome> {
+  const roles = new Set<string>();
+  const databases = new Set<string>();
+  try {
+    for await (const line of createInterface({ input: read(), crlfDelay: Number.POSITIVE_INFINITY })) {
+      const created = createdBy(line);
+      if (created && 'role' in created) roles.add(created.role);
+      else if (created) databases.add(created.database);
+    }
+  } catch (error) {
+    return { steps: [{ command: 'reading the dump for its roles and databases', ok: false, detail: unreadToTheEnd(error as Error) }], integrity: [] };
+  }
+  const existingRoles = await namesIn(run, 'SELECT rolname FROM pg_roles');
+  const existingDatabases = await namesIn(run, 'SELECT datname FROM pg_database');
+  const steps: RestoreStep[] = [];
+  for (const database of [...databases].filter((name) => existingDatabases.has(name))) {
+    const sql = Buffer.from("SELECT format('DROP DATABASE %I', :'name') \\gexec\n");
+    const dropped = step(
+      `DROP DATABASE ${database} (the new server's own, empty: the dump creates it)`,
+      await run(shell(`exec ${PSQL} -d postgres -v name="$1"`, database), sql),
+    );
+    steps.push(dropped);
+    if (!dropped.ok) return { steps, integrity: [] };
+  }
+  async function* withoutExistingRoles() {
+    for await (const line of createInterface({ input: read(), crlfDelay: Number.POSITIVE_INFINITY })) {
+      const created = createdBy(line);
+      if (!(created && 'role' in created && existingRoles.has(created.role))) yield `${line}\n`;
+    }
+  }
+  steps.push(step(`${PSQL} -d postgres`, await run(shell(`exec ${PSQL} -d postgres`), Readable.from(withoutExistingRoles()))));
+  return { steps, integrity: [] };
+}
+
 const countsScript = `SELECT format('SELECT %L, %L, count(*) FROM %I.%I', current_database(), schemaname || '.' || tablename, schemaname, tablename)
 FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY schemaname, tablename \\gexec
 `;
@@ -133,6 +201,17 @@ export const artifactKit: ArtifactKit = {
       fillsDataDirectory: true,
     },
     { id: 'pg-custom', title: 'a pg_dump custom-format archive', recognise: (head) => archiveVersion(head) !== undefined },
+    {
+      id: 'pg-directory',
+      title: 'a pg_dump directory-format archive',
+      recognise: (head) => head.shape === 'directory' && head.names.includes('toc.dat'),
+    },
+    // Before the plain dump: a cluster's dump holds one "PostgreSQL database dump" per database.
+    {
+      id: 'pg-dumpall',
+      title: 'a pg_dumpall of a whole cluster (every database and role)',
+      recognise: (head) => /^-- PostgreSQL database cluster dump$/m.test(text(head).slice(0, 4096)),
+    },
     {
       id: 'pg-plain',
       title: 'a pg_dump plain SQL dump',
@@ -162,7 +241,7 @@ export const artifactKit: ArtifactKit = {
           fix: `Verify it with --image postgres:${needs ?? 18} (or the version that wrote it).`,
         };
     }
-    const dumpMajor = format === 'pg-plain' ? plainDumpMajor(text(head)) : undefined;
+    const dumpMajor = format === 'pg-plain' || format === 'pg-dumpall' ? plainDumpMajor(text(head)) : undefined;
     if (dumpMajor !== undefined && dumpMajor > serverMajor)
       return {
         why: `The dump was written by pg_dump ${dumpMajor} and this image runs PostgreSQL ${serverVersion}, which may not load it.`,
@@ -181,7 +260,10 @@ export const artifactKit: ArtifactKit = {
     return steps;
   },
 
-  restore: (run, format, artifact) => (format === 'pg-custom' ? restoreCustom(run) : restorePlain(run, artifact.read)),
+  restore(run, format, artifact) {
+    if (format === 'pg-custom' || format === 'pg-directory') return restoreArchive(run, format);
+    return format === 'pg-dumpall' ? restoreCluster(run, artifact.read) : restorePlain(run, artifact.read);
+  },
 
   async tables(run) {
     const databases = (
