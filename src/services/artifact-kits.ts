@@ -25,6 +25,12 @@ export interface ArtifactFormat {
   placeAs?: string;
   /** A folder whose files fill the server's data directory before it starts (a pg_basebackup): the kit's `fill` says how. */
   fillsDataDirectory?: true;
+  /**
+   * How the image's server is started to load such an artifact, where no service of the user's
+   * says how (`--image`): an AOF is only read by a Redis started with appendonly yes. A service's
+   * own command always wins: if it would not load the artifact, that is what verify reports.
+   */
+  startCommand?: readonly string[];
 }
 
 /** What a kit fills a new data directory with: the artifact folder's files, each a tar extracted where it belongs. */
@@ -33,6 +39,8 @@ export interface DataDirectoryFiller {
   names: readonly string[];
   /** Extracts the named tar (gzip or zstd by its name's ending) into the data directory, or a folder below it. */
   extract(name: string, below?: string): Promise<RestoreStep>;
+  /** Copies the named file as it is to a path relative to the data directory (its folders made). */
+  place(name: string, at: string): Promise<RestoreStep>;
 }
 
 /** A command in the throwaway container; `stdin: 'artifact'` feeds it the artifact's bytes, decompressed (a folder's as a tar). */

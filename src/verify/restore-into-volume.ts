@@ -16,7 +16,7 @@ import { type ArtifactFacts, artifactStream } from './artifact-file.ts';
 import { runIn, startThrowaway, untilAnswering, untilSettled } from './throwaway-server.ts';
 import { execa } from 'execa';
 import { type Repository, snapshotRoot } from './repositories.ts';
-import { componentsToStrip, extractTar, filesInVolume, tarEntries, type VolumeHelper, volumeHelper } from './volume-tar.ts';
+import { componentsToStrip, extractTar, filesInVolume, placeFile, tarEntries, type VolumeHelper, volumeHelper } from './volume-tar.ts';
 import { checkRestored, EMPTY, type Pass, type VerifyTarget } from './restore-pass.ts';
 
 /** The one path a volume's data goes to: given, the project's one mount, the image's one VOLUME, or where the registry knows the service keeps it. */
@@ -49,6 +49,7 @@ export function dataDirectoryFiller(helper: VolumeHelper, folder: string, head: 
       const compression = name.endsWith('.gz') ? 'gzip' : name.endsWith('.zst') ? 'zstd' : 'none';
       return extractTar(helper, artifactStream({ path: join(folder, name), compression }), 0, below);
     },
+    place: (name, at) => placeFile(helper, artifactStream({ path: join(folder, name), compression: 'none' }), at),
   };
 }
 
@@ -64,6 +65,12 @@ export async function restoreRepository(repository: Repository, path: string, he
   const extracted = await extractTar(helper, createReadStream(tarFile), 0);
   await rm(tarFile, { force: true });
   return [restored, extracted];
+}
+
+/** The command a format's artifact is loaded with, where the kit names one (`--image` only: a service's own command wins). */
+function startCommandOf(target: VerifyTarget, format: string): string[] | null {
+  const named = artifactKitOf(target.recognisedAs)?.formats.find((candidate) => candidate.id === format)?.startCommand;
+  return named ? [...named] : null;
 }
 
 /** One restore into a new volume (a volume's tar, a server's own data file), the service started on it, everything checked. */
@@ -88,7 +95,8 @@ export async function restoreIntoVolume(
   const files = await filesInVolume(helper);
   const started = stopwatch();
   const environment = { ...target.setup.environment, ...(kit?.throwawayEnvironment(target.setup.environment) ?? {}) };
-  const server = await startThrowaway({ ...target.setup, environment, binds: [`${volume}:${dataPath}`] }, scope);
+  const command = target.setup.command ?? (target.service === null ? startCommandOf(target, format) : null);
+  const server = await startThrowaway({ ...target.setup, environment, command, binds: [`${volume}:${dataPath}`] }, scope);
   const notAnswering = kit ? await untilAnswering(server, kit.readyCommand) : await untilSettled(server);
   phases.push({ phase: 'start', ms: round(started.ms()) });
   if (notAnswering)

@@ -87,10 +87,10 @@ export async function extractTar(helper: VolumeHelper, stream: Readable, strip: 
   return restoreStep(command, result);
 }
 
-/** Writes the artifact's bytes as one file at the volume's root (Redis's dump.rdb). */
+/** Writes the artifact's bytes as one file at a path in the volume (Redis's dump.rdb at its root), its folders made. */
 export async function placeFile(helper: VolumeHelper, stream: Readable, name: string): Promise<RestoreStep> {
   const command = `cat > ${VOLUME_AT}/${name}`;
-  const result = await helper.run(['sh', '-c', 'cat > "$1"', 'sh', `${VOLUME_AT}/${name}`], stream);
+  const result = await helper.run(['sh', '-c', 'mkdir -p "$(dirname "$1")" && exec cat > "$1"', 'sh', `${VOLUME_AT}/${name}`], stream);
   return restoreStep(command, result);
 }
 

@@ -66,6 +66,17 @@ beforeAll(async () => {
     seedServer('verify-redis', REDIS, [], '[ "$(redis-cli ping)" = PONG ]'),
   ]);
   await execa('docker', ['exec', redis, 'sh', '-c', 'for i in $(seq 1 300); do echo "SET order:$i $i"; done | redis-cli >/dev/null && redis-cli SAVE']);
+  // The same keys in Redis 7's AOF folder: switched on, the server writes its base from the data, then each write after it.
+  await execa('docker', [
+    'exec',
+    redis,
+    'sh',
+    '-c',
+    'redis-cli CONFIG SET appendonly yes && sleep 2 && for i in $(seq 301 600); do echo "SET order:$i $i"; done | redis-cli >/dev/null',
+  ]);
+  artifacts.aof = join(scratch, 'appendonlydir');
+  await execa('docker', ['cp', `${redis}:/data/appendonlydir`, artifacts.aof]);
+  await execa('chmod', ['-R', 'a-w', artifacts.aof]);
   artifacts.rdb = join(scratch, 'dump.rdb');
   await execa('docker', ['cp', `${redis}:/data/dump.rdb`, artifacts.rdb]);
   await chmod(artifacts.rdb, 0o444);
@@ -396,6 +407,25 @@ describe('persist verify: data restored before the service starts', () => {
     const aof = await verify(['--from', artifacts.rdb!, '-f', compose, '--service', 'cache']);
     expect(aof.exitCode).toBe(1);
     expect(aof.verify?.problems[0]).toMatch(/appendonly yes, and with no AOF .* Redis ignores dump.rdb and starts empty/);
+  });
+
+  test("Redis's AOF folder loads into a new server started with appendonly yes, redis-check-aof agrees, and a cut increment fails", async () => {
+    const run = await verify(['--from', artifacts.aof!, '--expect', await expectFile('expect:\n  - sql: DBSIZE\n    equals: 600\n')]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.verify).toMatchObject({
+      verdict: 'verified',
+      artifact: { format: 'redis-aof', unchanged: true },
+      tables: [{ rows: 600 }],
+      damaged: { failed: true },
+    });
+    expect(run.verify?.integrity[0]).toMatchObject({ tool: 'redis-check-aof', passed: true });
+    expect(run.verify?.damaged?.how).toMatch(/incr\.aof: cut at byte/);
+    // The project's Redis as configured (appendonly no) never reads it: said, not a loss found later.
+    const compose = join(scratch, 'cache-rdb.yaml');
+    await writeFile(compose, `services:\n  cache:\n    image: ${REDIS}\n    volumes:\n      - cache:/data\nvolumes:\n  cache:\n`);
+    const ignored = await verify(['--from', artifacts.aof!, '-f', compose, '--service', 'cache']);
+    expect(ignored.exitCode).toBe(1);
+    expect(ignored.verify?.problems[0]).toMatch(/appendonly no: it never reads an AOF folder/);
   });
 
   test('a pg_basebackup in tar format fills a new data directory with its WAL, and the server recovers to the backup on it', async () => {

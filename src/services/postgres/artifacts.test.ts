@@ -52,9 +52,14 @@ describe('a mysqldump', () => {
 
 describe("Redis's RDB", () => {
   it('is told by its magic, and its keyspace read per database', async () => {
-    const { artifactKit: redis, keyspace } = await import('../redis/artifacts.ts');
+    const { artifactKit: redis, aofManifestIn, keyspace } = await import('../redis/artifacts.ts');
     expect(redis.formats[0]?.recognise({ shape: 'file', bytes: Buffer.from('REDIS0011\xfa\tredis-ver', 'latin1') })).toBe(true);
     expect(redis.formats[0]?.recognise({ shape: 'file', bytes: Buffer.from('REDISH') })).toBe(false);
+    const aof = redis.formats.find((format) => format.id === 'redis-aof')!;
+    const names = ['appendonly.aof.1.base.rdb', 'appendonly.aof.1.incr.aof', 'appendonly.aof.manifest'];
+    expect(aof.recognise({ shape: 'directory', names })).toBe(true);
+    expect(aof.recognise({ shape: 'directory', names: ['notes.manifest', 'readme'] })).toBe(false);
+    expect(aofManifestIn(names.map((name) => `appendonlydir/${name}`))).toBe('appendonlydir/appendonly.aof.manifest');
     expect(keyspace('# Keyspace\r\ndb0:keys=301,expires=0,avg_ttl=0\r\ndb3:keys=2,expires=1,avg_ttl=9\r\n')).toEqual([
       { database: 'db0', table: 'keys', rows: 301 },
       { database: 'db3', table: 'keys', rows: 2 },
