@@ -393,6 +393,17 @@ describe('persist verify: data restored before the service starts', () => {
     }
   });
 
+  test('a pg_basebackup in tar format fills a new data directory with its WAL, and the server recovers to the backup on it', async () => {
+    const run = await verifiedOrders(artifacts.basebackup!);
+    expect(run.verify?.artifact).toMatchObject({ format: 'pg-basebackup', shape: 'directory' });
+    expect(run.verify?.restore.steps.map((step) => step.command)).toEqual([
+      'tar -x -p --numeric-owner -C /volume',
+      'tar -x -p --numeric-owner -C /volume/pg_wal',
+    ]);
+  });
+});
+
+describe("persist verify: Redis's own files", () => {
   test("Redis's dump.rdb loads into a new server, redis-check-rdb agrees, and a cut copy fails; a service with appendonly yes ignores it, and the report says why", async () => {
     const run = await verify(['--from', artifacts.rdb!, '--expect', await expectFile('expect:\n  - sql: DBSIZE\n    equals: 300\n')]);
     expect(run.exitCode, run.stdout + run.stderr).toBe(0);
@@ -426,15 +437,6 @@ describe('persist verify: data restored before the service starts', () => {
     const ignored = await verify(['--from', artifacts.aof!, '-f', compose, '--service', 'cache']);
     expect(ignored.exitCode).toBe(1);
     expect(ignored.verify?.problems[0]).toMatch(/appendonly no: it never reads an AOF folder/);
-  });
-
-  test('a pg_basebackup in tar format fills a new data directory with its WAL, and the server recovers to the backup on it', async () => {
-    const run = await verifiedOrders(artifacts.basebackup!);
-    expect(run.verify?.artifact).toMatchObject({ format: 'pg-basebackup', shape: 'directory' });
-    expect(run.verify?.restore.steps.map((step) => step.command)).toEqual([
-      'tar -x -p --numeric-owner -C /volume',
-      'tar -x -p --numeric-owner -C /volume/pg_wal',
-    ]);
   });
 });
 
