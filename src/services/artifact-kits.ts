@@ -41,6 +41,20 @@ export interface DataDirectoryFiller {
   extract(name: string, below?: string): Promise<RestoreStep>;
   /** Copies the named file as it is to a path relative to the data directory (its folders made). */
   place(name: string, at: string): Promise<RestoreStep>;
+  /**
+   * Runs a script in a one-off container of the service's own image (its tools, at its version)
+   * before the server ever starts on the data: the new data directory at `dataPath`, the artifact
+   * folder read-only at `artifactPath`.
+   */
+  inServerImage(script: string): Promise<{ exitCode: number; output: string }>;
+  dataPath: string;
+  artifactPath: string;
+}
+
+/** What filling a data directory did, and what the image's own tools said of the artifact on the way. */
+export interface Filled {
+  steps: RestoreStep[];
+  integrity?: IntegrityResult[];
 }
 
 /** A command in the throwaway container; `stdin: 'artifact'` feeds it the artifact's bytes, decompressed (a folder's as a tar). */
@@ -89,7 +103,7 @@ export interface ArtifactKit {
    */
   restore(run: RunInServer, format: string, artifact: { head: ArtifactHead; read: ArtifactStream }): Promise<RestoreOutcome>;
   /** Fills a new data directory from an artifact of a `fillsDataDirectory` format. */
-  fill?(format: string, filler: DataDirectoryFiller): Promise<RestoreStep[]>;
+  fill?(format: string, filler: DataDirectoryFiller): Promise<Filled>;
   /** Integrity tools run in the server on the restored data (redis-check-rdb), beside the restore's own verdict. */
   integrity?(run: RunInServer, format: string): Promise<IntegrityResult[]>;
   /** Why a restore of this format came back empty on this server's settings, where the server's settings explain it. */

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import type { Verify } from '../report/model.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { inspectImage } from '../docker/engine.ts';
+import { runOneShot } from '../docker/one-shot.ts';
 import { UsageError } from '../errors.ts';
-import { type ArtifactHead, type DataDirectoryFiller, artifactKitOf, type RestoreOutcome, type RestoreStep } from '../services/artifact-kits.ts';
+import { type ArtifactHead, type DataDirectoryFiller, type Filled, artifactKitOf, type RestoreOutcome, type RestoreStep } from '../services/artifact-kits.ts';
 import { restoreStep, unreadToTheEnd } from '../services/restore-step.ts';
 import { storageProfile } from '../services/registry.ts';
 import { round, stopwatch } from '../timing/clock.ts';
@@ -33,7 +34,7 @@ export async function dataPathOf(target: VerifyTarget): Promise<string> {
 }
 
 /** Puts the artifact into the new volume: a tar extracted, or the one file the server loads at start. */
-export type Fill = (helper: VolumeHelper, artifact: ArtifactFacts, volume: string) => Promise<RestoreStep[]>;
+export type Fill = (helper: VolumeHelper, artifact: ArtifactFacts, volume: string) => Promise<Filled>;
 
 export async function extractVolumeTar(helper: VolumeHelper, artifact: ArtifactFacts, dataPath: string): Promise<RestoreStep> {
   const entries = await tarEntries(artifactStream(artifact)).catch((error: Error) => error);
@@ -41,10 +42,33 @@ export async function extractVolumeTar(helper: VolumeHelper, artifact: ArtifactF
   return extractTar(helper, artifactStream(artifact), componentsToStrip(entries, dataPath));
 }
 
-/** The artifact folder's tars, each extracted by the helper into the new data directory as the kit says. */
-export function dataDirectoryFiller(helper: VolumeHelper, folder: string, head: Extract<ArtifactHead, { shape: 'directory' }>): DataDirectoryFiller {
+/** Where a kit's one-off container of the service's image sees the artifact folder. */
+const ARTIFACT_AT = '/persist-artifact';
+
+/** The new volume, where the service keeps its data, and the image a kit's one-off container runs. */
+export interface FillTarget {
+  scope: RunScope;
+  image: string;
+  volume: string;
+  dataPath: string;
+}
+
+/** The artifact folder's files, each extracted or copied by the helper into the new data directory as the kit says. */
+export function dataDirectoryFiller(
+  helper: VolumeHelper,
+  folder: string,
+  head: Extract<ArtifactHead, { shape: 'directory' }>,
+  target: FillTarget,
+): DataDirectoryFiller {
   return {
     names: head.names,
+    dataPath: target.dataPath,
+    artifactPath: ARTIFACT_AT,
+    async inServerImage(script) {
+      const binds = [`${target.volume}:${target.dataPath}`, `${folder}:${ARTIFACT_AT}:ro`];
+      const result = await runOneShot(target.scope, { image: target.image, script, binds, purpose: 'verify-tool' });
+      return { exitCode: result.exitCode, output: result.logs };
+    },
     extract: (name, below) => {
       const compression = name.endsWith('.gz') ? 'gzip' : name.endsWith('.zst') ? 'zstd' : 'none';
       return extractTar(helper, artifactStream({ path: join(folder, name), compression }), 0, below);
@@ -54,17 +78,17 @@ export function dataDirectoryFiller(helper: VolumeHelper, folder: string, head: 
 }
 
 /** The repository's newest snapshot, restored by its tool into the scratch folder, then into the volume from the folder its data starts at. */
-export async function restoreRepository(repository: Repository, path: string, helper: VolumeHelper, scratch: string): Promise<RestoreStep[]> {
+export async function restoreRepository(repository: Repository, path: string, helper: VolumeHelper, scratch: string): Promise<Filled> {
   const restored = await repository.restoreLatest(path, scratch);
-  if (!restored.ok) return [restored];
+  if (!restored.ok) return { steps: [restored] };
   const root = await snapshotRoot(scratch);
   // Through a tar in the scratch folder: owners and modes travel as the snapshot kept them.
   const tarFile = `${scratch}.tar`;
   const packed = await execa('tar', ['-c', '--numeric-owner', '-f', tarFile, '-C', root, '.'], { reject: false });
-  if (packed.exitCode !== 0) return [restored, restoreStep(`tar -c -C ${root} .`, packed)];
+  if (packed.exitCode !== 0) return { steps: [restored, restoreStep(`tar -c -C ${root} .`, packed)] };
   const extracted = await extractTar(helper, createReadStream(tarFile), 0);
   await rm(tarFile, { force: true });
-  return [restored, extracted];
+  return { steps: [restored, extracted] };
 }
 
 /** The command a format's artifact is loaded with, where the kit names one (`--image` only: a service's own command wins). */
@@ -87,9 +111,9 @@ export async function restoreIntoVolume(
   const restoring = stopwatch();
   const volume = await scope.createVolume('verify-data');
   const helper = await volumeHelper(scope, target.helperImage.reference, volume);
-  const steps = await fill(helper, artifact, volume);
+  const { steps, integrity = [] } = await fill(helper, artifact, volume);
   phases.push({ phase: 'restore', ms: round(restoring.ms()) });
-  const restore: RestoreOutcome = { steps, integrity: [] };
+  const restore: RestoreOutcome = { steps, integrity };
   const failedStep = steps.find((step) => !step.ok);
   if (failedStep) return { ...EMPTY, restore, failure: `\`${failedStep.command}\` failed (${failedStep.detail ?? 'no detail'})`, serverVersion: null, phases };
   const files = await filesInVolume(helper);

@@ -15,7 +15,7 @@ import { RUN_LABEL } from '../docker/labels.ts';
 import { runRestoreCommand } from './restore-command.ts';
 import { REPOSITORIES, type Repository } from './repositories.ts';
 import { placeFile, VOLUME_TAR } from './volume-tar.ts';
-import { judgeDamagedCopy, problemsOf, verifyVerdict } from './verify-verdict.ts';
+import { integrityProblems, judgeDamagedCopy, problemsOf, verifyVerdict } from './verify-verdict.ts';
 import { ArtifactUnusableError, type VerifyTarget } from './restore-pass.ts';
 import { restoreDump } from './restore-dump.ts';
 import { dataDirectoryFiller, dataPathOf, extractVolumeTar, type Fill, restoreIntoVolume, restoreRepository } from './restore-into-volume.ts';
@@ -113,22 +113,27 @@ function fillFor(
   switch (found.kind) {
     case 'placed':
       return found.format.fillsDataDirectory
-        ? async (helper, facts) =>
+        ? async (helper, facts, volume) =>
             found.kit.fill!(
               found.format.id,
-              dataDirectoryFiller(helper, facts.path, (await artifactHead(facts)) as Extract<ArtifactHead, { shape: 'directory' }>),
+              dataDirectoryFiller(helper, facts.path, (await artifactHead(facts)) as Extract<ArtifactHead, { shape: 'directory' }>, {
+                scope,
+                image: target.setup.image,
+                volume,
+                dataPath,
+              }),
             )
-        : async (helper, facts) => [await placeFile(helper, artifactStream(facts), found.format.placeAs!)];
+        : async (helper, facts) => ({ steps: [await placeFile(helper, artifactStream(facts), found.format.placeAs!)] });
     case 'repository':
       return async (helper, facts) => restoreRepository(found.format, facts.path, helper, await scope.createHostFolder('verify-restore'));
     case 'command': {
       const label = `${RUN_LABEL}=${scope.runId}`;
-      return async (_helper, facts, volume) => [
-        await runRestoreCommand(restoreCommand!, { artifact: facts.path, volume, dataPath, image: target.setup.image, label, cwd: target.directory }),
-      ];
+      return async (_helper, facts, volume) => ({
+        steps: [await runRestoreCommand(restoreCommand!, { artifact: facts.path, volume, dataPath, image: target.setup.image, label, cwd: target.directory })],
+      });
     }
     case 'volume':
-      return async (helper, facts) => [await extractVolumeTar(helper, facts, dataPath)];
+      return async (helper, facts) => ({ steps: [await extractVolumeTar(helper, facts, dataPath)] });
   }
   throw new Error('a dump is loaded into a running server: it fills no volume');
 }
@@ -167,6 +172,7 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   // The tool's own reading of every byte, apart from the recovery it is not part of.
   if (found.kind === 'repository' && intact.failure === undefined)
     intact.restore?.integrity.push(await found.format.check(artifact.path, await scope.createHostFolder('verify-check')));
+  problems.push(...integrityProblems(intact.restore?.integrity ?? []));
   let damaged: Verify['damaged'] = null;
   // A restore that already fails has shown it can fail: its damaged copy would prove nothing more.
   if (intact.failure === undefined) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeDamagedCopy, type PassOutcome, problemsOf, verifyVerdict } from './verify-verdict.ts';
+import { integrityProblems, judgeDamagedCopy, type PassOutcome, problemsOf, verifyVerdict } from './verify-verdict.ts';
 
 const restored: PassOutcome = {
   failure: undefined,
@@ -59,5 +59,17 @@ describe('the damaged copy', () => {
   });
   it('passes when nothing tells it from the intact artifact: the verification cannot fail', () => {
     expect(judgeDamagedCopy(restored, restored)).toMatchObject({ failed: false });
+  });
+});
+
+describe("the integrity tools' verdicts", () => {
+  it('are problems where a tool found a fault, and nothing where all agree', () => {
+    expect(integrityProblems([{ tool: 'pg_restore --list', passed: true, detail: '14 entries' }])).toEqual([]);
+    expect(
+      integrityProblems([
+        { tool: 'pg_verifybackup', passed: false, detail: 'error: "base/1/1259" has checksum mismatch.' },
+        { tool: 'redis-check-aof', passed: true, detail: 'valid' },
+      ]),
+    ).toEqual(['pg_verifybackup found a fault in the artifact: error: "base/1/1259" has checksum mismatch.']);
   });
 });

@@ -1,7 +1,7 @@
 // The verdict of a verification, a pure function of what the restores showed: the intact
 // artifact must restore, hold rows (unless an empty backup is allowed), meet every expectation
 // and be fresh enough; its damaged copy must fail, or the verification could not have failed.
-import type { TableCount } from '../services/artifact-kits.ts';
+import type { IntegrityResult, TableCount } from '../services/artifact-kits.ts';
 import { describeDuration } from '../timing/durations.ts';
 import type { DataAge, ExpectationResult } from './expectations.ts';
 
@@ -64,6 +64,14 @@ export function problemsOf(intact: PassOutcome, allowEmpty: boolean, volume = fa
         : `The newest row is ${describeDuration(age.ageMs ?? 0)} old (${age.newest}), more than the allowed ${describeDuration(age.maxAgeMs)}.`,
     );
   return problems;
+}
+
+/**
+ * An integrity tool that found a fault is a problem even where the restore went through: the
+ * backup does not match what its own tool wrote down (a manifest's checksum, a repository's pack).
+ */
+export function integrityProblems(results: readonly IntegrityResult[]): string[] {
+  return results.filter((result) => !result.passed).map((result) => `${result.tool} found a fault in the artifact: ${result.detail.replace(/\.$/, '')}.`);
 }
 
 export function verifyVerdict(problems: readonly string[], damaged: { failed: boolean } | null): VerifyVerdict {

@@ -393,13 +393,28 @@ describe('persist verify: data restored before the service starts', () => {
     }
   });
 
-  test('a pg_basebackup in tar format fills a new data directory with its WAL, and the server recovers to the backup on it', async () => {
+  test('a pg_basebackup in tar format fills a new data directory with its WAL, pg_verifybackup agrees, and the server recovers to the backup on it; held too high, it fails', async () => {
     const run = await verifiedOrders(artifacts.basebackup!);
     expect(run.verify?.artifact).toMatchObject({ format: 'pg-basebackup', shape: 'directory' });
     expect(run.verify?.restore.steps.map((step) => step.command)).toEqual([
       'tar -x -p --numeric-owner -C /volume',
       'tar -x -p --numeric-owner -C /volume/pg_wal',
     ]);
+    // The image's own pg_verifybackup read the extracted files and their WAL against the manifest before the server started.
+    expect(run.verify?.integrity).toEqual([expect.objectContaining({ tool: 'pg_verifybackup', passed: true })]);
+    await heldTooHigh(artifacts.basebackup!);
+    // A backup that no longer matches its manifest (a file's recorded checksum changed) is a fault, though it restores.
+    const altered = join(scratch, 'basebackup-altered');
+    await cp(artifacts.basebackup!, altered, { recursive: true });
+    await execa('chmod', ['-R', 'u+w', altered]);
+    const manifest = await readFile(join(altered, 'backup_manifest'), 'utf8');
+    await writeFile(
+      join(altered, 'backup_manifest'),
+      manifest.replace(/"Checksum": "([0-9a-f])/, (_all, digit) => `"Checksum": "${digit === '0' ? '1' : '0'}`),
+    );
+    const faulted = await verify(['--from', altered, '--image', POSTGRES]);
+    expect(faulted.exitCode).toBe(1);
+    expect(faulted.verify?.problems.join(' ')).toMatch(/^pg_verifybackup found a fault in the artifact: .*(checksum|manifest)/);
   });
 });
 

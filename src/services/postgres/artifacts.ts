@@ -4,7 +4,17 @@
 // half-loaded database that looks restored.
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
-import type { ArtifactHead, ArtifactKit, ArtifactStream, IntegrityResult, RestoreOutcome, RestoreStep, RunInServer, TableCount } from '../artifact-kits.ts';
+import type {
+  ArtifactHead,
+  DataDirectoryFiller,
+  ArtifactKit,
+  ArtifactStream,
+  IntegrityResult,
+  RestoreOutcome,
+  RestoreStep,
+  RunInServer,
+  TableCount,
+} from '../artifact-kits.ts';
 import { restoreStep, unreadToTheEnd } from '../restore-step.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
 
@@ -188,6 +198,18 @@ async function restoreCluster(run: RunInServer, read: ArtifactStream): Promise<R
   return { steps, integrity: [] };
 }
 
+/**
+ * pg_verifybackup of the extracted data directory against the backup's manifest (PostgreSQL 13 and
+ * later write one), its WAL parsed too: run on the extracted files because it reads a tar backup
+ * only from PostgreSQL 18 on.
+ */
+async function verifyBackup(filler: DataDirectoryFiller): Promise<IntegrityResult> {
+  const quote = (path: string) => `'${path.replace(/'/g, "'\\''")}'`;
+  const script = `command -v pg_verifybackup >/dev/null || { echo 'this image has no pg_verifybackup (PostgreSQL 13 and later have it)'; exit 127; }; exec pg_verifybackup -m ${quote(`${filler.artifactPath}/backup_manifest`)} ${quote(filler.dataPath)} 2>&1`;
+  const result = await filler.inServerImage(script);
+  return { tool: 'pg_verifybackup', passed: result.exitCode === 0, detail: lastLines(result.output, 2) || `exit ${result.exitCode}` };
+}
+
 const countsScript = `SELECT format('SELECT %L, %L, count(*) FROM %I.%I', current_database(), schemaname || '.' || tablename, schemaname, tablename)
 FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY schemaname, tablename \\gexec
 `;
@@ -252,12 +274,14 @@ export const artifactKit: ArtifactKit = {
 
   // As the documentation restores a tar-format base backup: base.tar into the empty data directory,
   // pg_wal.tar into its pg_wal; the server then recovers to the backup's end from that WAL at start.
+  // Before it starts, the image's pg_verifybackup checks the extracted files against the manifest.
   async fill(_format, filler) {
     const base = filler.names.find((name) => BASE_TAR.test(name))!;
     const steps = [await filler.extract(base)];
     const wal = filler.names.find((name) => WAL_TAR.test(name));
     if (wal && steps[0]!.ok) steps.push(await filler.extract(wal, 'pg_wal'));
-    return steps;
+    const checked = steps.every((s) => s.ok) && filler.names.includes('backup_manifest') ? await verifyBackup(filler) : undefined;
+    return { steps, integrity: checked ? [checked] : [] };
   },
 
   restore(run, format, artifact) {

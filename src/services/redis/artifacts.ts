@@ -83,7 +83,7 @@ export const artifactKit: ArtifactKit = {
     const files = filler.names.filter((name) => dirname(name) === folder);
     const steps = [];
     for (const name of files) steps.push(await filler.place(name, `${AOF_FOLDER}/${basename(name)}`));
-    return steps;
+    return { steps };
   },
 
   async whyEmpty(run, format) {
