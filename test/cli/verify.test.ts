@@ -89,6 +89,11 @@ beforeAll(async () => {
   artifacts.custom = await dump(pg, 'pg_dump -U postgres -Fc shop', 'shop.dump');
   artifacts.plainGz = await dump(pg, 'pg_dump -U postgres shop', 'shop.sql.gz', true);
   artifacts.mysqlGz = await dump(my, 'mysqldump -uroot -pseed shop', 'shop-mysql.sql.gz', true);
+  // A physical backup as MariaDB's documentation takes one, unprepared: verify prepares a copy.
+  artifacts.mariabackup = join(scratch, 'mariabackup');
+  await execa('docker', ['exec', my, 'sh', '-c', 'mariadb-backup --backup --target-dir=/tmp/mb -uroot -pseed 2>/dev/null']);
+  await execa('docker', ['cp', `${my}:/tmp/mb`, artifacts.mariabackup]);
+  await execa('chmod', ['-R', 'a-w', artifacts.mariabackup]);
   artifacts.empty = await dump(pg, 'pg_dump -U postgres postgres', 'empty.sql');
   artifacts.clusterZst = join(scratch, 'cluster.sql.zst');
   await writeFile(artifacts.clusterZst, zstdCompressSync((await execa('docker', ['exec', pg, 'pg_dumpall', '-U', 'postgres'], { encoding: 'buffer' })).stdout));
@@ -317,6 +322,34 @@ describe('persist verify: what a verification is held to', () => {
       artifact: { format: 'mysqldump', compression: 'gzip' },
       damaged: { failed: true },
     });
+  });
+
+  test("a mariadb-backup folder is prepared on a copy and copied back by the image's own tool; held too high it fails, and without the backed-up server's root password it says so", async () => {
+    const password = ['--env', 'MARIADB_ROOT_PASSWORD=seed', '--env', 'MYSQL_ROOT_PASSWORD=seed'];
+    const before = await fingerprint(join(artifacts.mariabackup!, 'xtrabackup_checkpoints'));
+    const run = await verify([
+      '--from',
+      artifacts.mariabackup!,
+      '--image',
+      MYSQL,
+      ...password,
+      '--expect',
+      await expectFile('expect:\n  - sql: select count(*) from shop.orders\n    equals: 20000\n'),
+    ]);
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.verify).toMatchObject({
+      verdict: 'verified',
+      dataPath: '/var/lib/mysql',
+      artifact: { format: 'mariabackup', unchanged: true },
+      damaged: { failed: true },
+    });
+    expect(run.verify?.integrity).toEqual([expect.objectContaining({ tool: 'mariadb-backup --prepare', passed: true })]);
+    expect(run.verify?.restore.steps.map((step) => step.command)).toEqual(['mariadb-backup --prepare (on a copy of the folder)', 'mariadb-backup --copy-back']);
+    expect(await fingerprint(join(artifacts.mariabackup!, 'xtrabackup_checkpoints'))).toEqual(before);
+    await heldTooHigh(artifacts.mariabackup!, ['--image', MYSQL, ...password]);
+    const denied = await verify(['--from', artifacts.mariabackup!, '--image', MYSQL]);
+    expect(denied.exitCode).toBe(1);
+    expect(denied.verify?.problems[0]).toMatch(/could not log in as root .* physical backup brings the backed-up server's own users/);
   });
 
   test('against an earlier verification, a table that lost rows and a slower recovery are findings', async () => {

@@ -1,7 +1,8 @@
-// MySQL's and MariaDB's backup files, restored with the image's own client: a mysqldump (or
-// mariadb-dump) SQL file, gzip or zstd on the outside being the caller's. The client stops at the
+// MySQL's and MariaDB's backup files, restored with the image's own tools: a mysqldump (or
+// mariadb-dump) SQL file, gzip or zstd on the outside being the caller's, and a mariadb-backup
+// folder, prepared and copied back into a new data directory. The client stops at the
 // first error (it is never given --force), so a damaged dump fails where it breaks.
-import type { ArtifactHead, ArtifactKit, RestoreStep, RunInServer, TableCount } from '../artifact-kits.ts';
+import type { ArtifactHead, ArtifactKit, Filled, RestoreStep, RunInServer, TableCount } from '../artifact-kits.ts';
 import { restoreStep } from '../restore-step.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
 
@@ -32,6 +33,47 @@ async function sql(run: RunInServer, script: string, database?: string) {
   );
 }
 
+/** A mariadb-backup folder (Percona's xtrabackup before it) is told by its checkpoints file. */
+const BACKUP_CHECKPOINTS = /(^|\/)(xtrabackup|mariadb_backup)_checkpoints$/;
+
+const quoted = (path: string) => `'${path.replace(/'/g, "'\\''")}'`;
+
+/**
+ * The documented physical restore, run in the service's own image (its mariadb-backup is the
+ * server's version, as the tool requires): --prepare on a copy of the folder (it rewrites the
+ * files it prepares), then --copy-back into the empty data directory, owned by the server's user.
+ * Exit 10 is the prepare's failure, 11 the copy-back's.
+ */
+function physicalRestoreScript(folder: string, dataPath: string): string {
+  return [
+    'tool="$(command -v mariadb-backup || command -v mariabackup)" || { echo "this image has no mariadb-backup (the official MariaDB images ship it)"; exit 127; }',
+    `cp -a ${quoted(`${folder}/.`)} /tmp/persist-backup || exit 12`,
+    '"$tool" --prepare --target-dir=/tmp/persist-backup >/tmp/prepare.log 2>&1 || { tail -n 3 /tmp/prepare.log; exit 10; }',
+    'tail -n 1 /tmp/prepare.log; echo "--- copy-back"',
+    `"$tool" --copy-back --target-dir=/tmp/persist-backup --datadir=${quoted(dataPath)} >/tmp/copy.log 2>&1 || { tail -n 3 /tmp/copy.log; exit 11; }`,
+    `chown -R mysql:mysql ${quoted(dataPath)}`,
+  ].join('\n');
+}
+
+/** What the prepare and the copy-back did, from the one script's exit code and output. */
+export function physicalRestoreOutcome(exitCode: number, output: string): Filled {
+  const [prepared = '', copied = ''] = output.split('--- copy-back');
+  const said = (text: string) => lastLines(text, 2) || `exit ${exitCode}`;
+  const prepare = { command: 'mariadb-backup --prepare (on a copy of the folder)', ok: exitCode !== 10 && exitCode !== 12 && exitCode !== 127 };
+  if (exitCode === 12 || exitCode === 127) return { steps: [{ ...prepare, command: 'copying the folder to prepare it', detail: said(prepared) }] };
+  const integrity = [{ tool: 'mariadb-backup --prepare', passed: prepare.ok, detail: said(prepared) }];
+  if (!prepare.ok) return { steps: [{ ...prepare, detail: `exit ${exitCode}: ${said(prepared)}` }], integrity };
+  const copyBack = { command: 'mariadb-backup --copy-back', ok: exitCode === 0, ...(exitCode === 0 ? {} : { detail: `exit ${exitCode}: ${said(copied)}` }) };
+  return { steps: [prepare, copyBack], integrity };
+}
+
+/** A physical backup brings its own users: the root password in the environment must be the backed-up server's. */
+function deniedSentence(stderr: string): string | undefined {
+  return /Access denied for user/.test(stderr)
+    ? "persist could not log in as root with the root password in the environment: a physical backup brings the backed-up server's own users, so give its root password (--env MARIADB_ROOT_PASSWORD=…, or the service's environment)"
+    : undefined;
+}
+
 export const artifactKit: ArtifactKit = {
   formats: [
     {
@@ -39,7 +81,20 @@ export const artifactKit: ArtifactKit = {
       title: 'a mysqldump (or mariadb-dump) SQL dump',
       recognise: (head) => /^-- (?:MySQL|MariaDB) dump /m.test(text(head).slice(0, 4096)),
     },
+    {
+      id: 'mariabackup',
+      title: 'a mariadb-backup (mariabackup) folder',
+      recognise: (head) => head.shape === 'directory' && head.names.some((name) => BACKUP_CHECKPOINTS.test(name)),
+      fillsDataDirectory: true,
+    },
   ],
+
+  async fill(_format, filler) {
+    const checkpoints = filler.names.find((name) => BACKUP_CHECKPOINTS.test(name))!;
+    const folder = checkpoints.includes('/') ? `${filler.artifactPath}/${checkpoints.slice(0, checkpoints.lastIndexOf('/'))}` : filler.artifactPath;
+    const result = await filler.inServerImage(physicalRestoreScript(folder, filler.dataPath));
+    return physicalRestoreOutcome(result.exitCode, result.output);
+  },
 
   throwawayEnvironment: (environment): Record<string, string> =>
     ['MYSQL_ROOT_PASSWORD', 'MARIADB_ROOT_PASSWORD', 'MYSQL_ALLOW_EMPTY_PASSWORD', 'MARIADB_ALLOW_EMPTY_ROOT_PASSWORD'].some((name) => environment[name])
@@ -76,7 +131,7 @@ export const artifactKit: ArtifactKit = {
       `SELECT CONCAT('SELECT ', QUOTE(table_schema), ', ', QUOTE(table_name), ', COUNT(*) FROM \`', REPLACE(table_schema, '\`', '\`\`'), '\`.\`', REPLACE(table_name, '\`', '\`\`'), '\`;')
        FROM information_schema.tables WHERE table_type = 'BASE TABLE' AND table_schema NOT IN (${SYSTEM_SCHEMAS}) ORDER BY table_schema, table_name;\n`,
     );
-    if (listing.exitCode !== 0) throw new Error(`listing the tables failed: ${lastLines(listing.stderr, 3)}`);
+    if (listing.exitCode !== 0) throw new Error(deniedSentence(listing.stderr) ?? `listing the tables failed: ${lastLines(listing.stderr, 3)}`);
     const statements = listing.stdout.toString().trim();
     if (statements === '') return [];
     const counted = await sql(run, `${statements}\n`);

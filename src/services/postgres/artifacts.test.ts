@@ -50,6 +50,25 @@ describe('a mysqldump', () => {
   });
 });
 
+describe('a mariadb-backup folder', () => {
+  it('is told by its checkpoints file, and its restore read from the script that prepares and copies it back', async () => {
+    const { artifactKit: mysql, physicalRestoreOutcome } = await import('../mysql/artifacts.ts');
+    const folder = mysql.formats.find((format) => format.id === 'mariabackup')!;
+    expect(folder.recognise({ shape: 'directory', names: ['backup-my.cnf', 'ibdata1', 'xtrabackup_checkpoints'] })).toBe(true);
+    expect(folder.recognise({ shape: 'directory', names: ['nightly/mariadb_backup_checkpoints'] })).toBe(true);
+    expect(folder.recognise({ shape: 'directory', names: ['ibdata1'] })).toBe(false);
+    expect(physicalRestoreOutcome(0, '[00] completed OK!\n--- copy-back\n')).toMatchObject({
+      steps: [{ ok: true }, { command: 'mariadb-backup --copy-back', ok: true }],
+      integrity: [{ passed: true, detail: '[00] completed OK!' }],
+    });
+    expect(physicalRestoreOutcome(10, 'InnoDB: Database page corruption on disk\n')).toMatchObject({
+      steps: [{ ok: false, detail: 'exit 10: InnoDB: Database page corruption on disk' }],
+      integrity: [{ passed: false }],
+    });
+    expect(physicalRestoreOutcome(11, 'ok\n--- copy-back\nOriginal data directory is not empty!\n').steps[1]).toMatchObject({ ok: false });
+  });
+});
+
 describe("Redis's RDB", () => {
   it('is told by its magic, and its keyspace read per database', async () => {
     const { artifactKit: redis, aofManifestIn, keyspace } = await import('../redis/artifacts.ts');
