@@ -98,9 +98,18 @@ export function localUpgrade(name: UpgradePairName): [string, string] {
  * Every stand-in to build, each once, in order: the services' own first (Debian 12), then the
  * upgrade targets, each after the image whose layers it shares.
  */
+/**
+ * Variants that carry a backup tool the official image does not ship, as a team's own image
+ * would: the tests restore that tool's backups through a user's own restore command.
+ */
+export const BACKUP_TOOL_STAND_INS = {
+  pgbackrest: standIn('persistence-harness/postgres:15-pgbackrest', 'postgres', 'bookworm', { EXTRA_PACKAGES: 'pgbackrest' }),
+} as const;
+
 export function standInBuilds(): StandInBuild[] {
   const builds = [
     ...SERVICE_NAMES.map((name): StandInBuild => SERVICES[name].standIn),
+    ...Object.values(BACKUP_TOOL_STAND_INS),
     ...UPGRADE_PAIRS.flatMap((name) =>
       (UPGRADES[name].local as readonly (StandInBuild | string)[]).filter((image): image is StandInBuild => typeof image !== 'string'),
     ),

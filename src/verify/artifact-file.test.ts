@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { artifactHead, compressionOf, describeArtifact } from './artifact-file.ts';
-import { damagedCopy, damageFor } from './damage.ts';
+import { damagedCopy, damageFor, damageOrder } from './damage.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'artifact-file-'));
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -30,10 +30,22 @@ describe('an artifact file', () => {
     await writeFile(path, 'x'.repeat(100));
     const before = await stat(path);
     const facts = await describeArtifact(path);
-    const copy = await damagedCopy(facts, await mkdtemp(join(dir, 'scratch-')));
+    const copy = (await damagedCopy(facts, await mkdtemp(join(dir, 'scratch-'))))!;
     expect(copy.how).toBe('cut at byte 50 of 100');
     expect((await readFile(copy.path)).length).toBe(50);
     expect((await stat(path)).mtimeMs).toBe(before.mtimeMs);
     expect((await describeArtifact(path)).sha256).toBe(facts.sha256);
+  });
+
+  it("a folder's damage goes to its largest file, then to the largest of each other top-level folder", () => {
+    const files = [
+      { name: 'archive/wal-1.gz', size: 900 },
+      { name: 'archive/wal-2.gz', size: 800 },
+      { name: 'backup/base/1.gz', size: 300 },
+      { name: 'backup.info', size: 10 },
+    ];
+    expect(damageOrder(files)).toEqual(['archive/wal-1.gz', 'backup/base/1.gz', 'backup.info']);
+    expect(damageOrder(files.slice(0, 2))).toEqual(['archive/wal-1.gz', 'archive/wal-2.gz']);
+    expect(damageOrder([])).toEqual([]);
   });
 });

@@ -2,8 +2,8 @@
 // scratch folder (the artifact itself is only read), cut at the middle, or, for a compressed
 // file, with one byte changed in the middle of its stream, where a cut would only be noticed
 // at the end.
-import { copyFile, cp, open, readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, copyFile, cp, open, readdir, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type { ArtifactFacts } from './artifact-file.ts';
 
 export interface DamagedCopy {
@@ -36,21 +36,49 @@ async function damageFile(path: string, compressed: boolean): Promise<string> {
   }
 }
 
-/** A damaged copy of the artifact in `scratch`: for a directory, its largest file is the one damaged. */
-export async function damagedCopy(artifact: ArtifactFacts, scratch: string): Promise<DamagedCopy> {
+/** How many places of a folder are damaged in turn before the verification is said to be unable to fail. */
+export const DAMAGE_ATTEMPTS = 3;
+
+/**
+ * The files of a folder damaged in turn, by path: the largest first, then the largest of each
+ * other top-level folder. A restore need not read the largest file (a repository's oldest WAL
+ * segment, which a restore to the backup's end never fetches): a second and third place, in
+ * other parts of the folder, keep a check that could fail from being called unable to.
+ */
+export function damageOrder(files: readonly { name: string; size: number }[], limit = DAMAGE_ATTEMPTS): string[] {
+  const bySize = [...files].sort((a, b) => b.size - a.size || a.name.localeCompare(b.name));
+  const top = (name: string) => (name.includes('/') ? name.slice(0, name.indexOf('/')) : '');
+  const chosen: string[] = [];
+  for (const file of bySize) if (chosen.length < limit && !chosen.some((name) => top(name) === top(file.name))) chosen.push(file.name);
+  for (const file of bySize) if (chosen.length < limit && !chosen.includes(file.name)) chosen.push(file.name);
+  return chosen;
+}
+
+/**
+ * The `attempt`-th damaged copy of the artifact in `scratch` (a file has one: cut or flipped at
+ * its middle; a folder one per place of `damageOrder`); undefined when there is no other place.
+ */
+export async function damagedCopy(artifact: ArtifactFacts, scratch: string, attempt = 0): Promise<DamagedCopy | undefined> {
+  const path = join(scratch, 'damaged-artifact');
   if (artifact.shape === 'file') {
-    const path = join(scratch, 'damaged-artifact');
+    if (attempt > 0) return undefined;
     await copyFile(artifact.path, path);
     return { path, how: await damageFile(path, artifact.compression !== 'none') };
   }
-  const path = join(scratch, 'damaged-artifact');
-  await cp(artifact.path, path, { recursive: true });
-  const files = await readdir(path, { recursive: true, withFileTypes: true });
+  const files = await readdir(artifact.path, { recursive: true, withFileTypes: true });
   const sized = await Promise.all(
-    files.filter((f) => f.isFile()).map(async (f) => ({ file: join(f.parentPath, f.name), size: (await stat(join(f.parentPath, f.name))).size })),
+    files
+      .filter((f) => f.isFile())
+      .map(async (f) => ({ name: relative(artifact.path, join(f.parentPath, f.name)), size: (await stat(join(f.parentPath, f.name))).size })),
   );
-  const largest = sized.sort((a, b) => b.size - a.size)[0];
-  if (!largest) return { path, how: 'nothing to damage: the directory holds no file' };
-  const name = largest.file.slice(path.length + 1);
-  return { path, how: `${name}: ${await damageFile(largest.file, /\.(gz|zst|zstd)$/.test(name))}` };
+  const name = damageOrder(sized)[attempt];
+  if (attempt === 0 && name === undefined) {
+    await cp(artifact.path, path, { recursive: true });
+    return { path, how: 'nothing to damage: the directory holds no file' };
+  }
+  if (name === undefined) return undefined;
+  await cp(artifact.path, path, { recursive: true });
+  // A copy of a read-only backup is read-only too: the one file damaged is made writable first.
+  await chmod(join(path, name), 0o600);
+  return { path, how: `${name}: ${await damageFile(join(path, name), /\.(gz|zst|zstd)$/.test(name))}` };
 }

@@ -23,6 +23,8 @@ const POSTGRES = LOCAL ? 'persistence-harness/postgres:15' : 'postgres:15';
 const MYSQL = LOCAL ? 'persistence-harness/mysql:10.11' : 'mariadb:10.11';
 const WORDPRESS = LOCAL ? 'persistence-harness/wordpress:6.1' : 'wordpress:6';
 const REDIS = LOCAL ? 'persistence-harness/redis:7.0' : 'redis:7';
+/** The stand-in that carries pgBackRest (Debian's 2.45, which supports PostgreSQL 15); no official image ships it. */
+const PGBACKREST = LOCAL ? 'persistence-harness/postgres:15-pgbackrest' : undefined;
 const TOOLBOX = LOCAL ? 'persistence-harness/toolbox:bookworm' : 'alpine:3.20';
 const REPOSITORY_PASSWORD = 'repository-secret';
 const SEED_LABEL = 'persistence-harness.test=verify-seed';
@@ -48,6 +50,53 @@ async function dump(id: string, script: string, file: string, compress = false):
   // As a team keeps last night's backup: read-only; verify must never need to write it.
   await chmod(path, 0o444);
   return path;
+}
+
+/** pgBackRest's settings for the stand-in that carries it: the repository at /repo, the stanza shop, no log file. */
+const PGBACKREST_ENV = [
+  'PGBACKREST_REPO1_PATH=/repo',
+  'PGBACKREST_PG1_PATH=/var/lib/postgresql/data',
+  'PGBACKREST_STANZA=shop',
+  'PGBACKREST_LOG_LEVEL_FILE=off',
+];
+
+/** A pgBackRest repository as a team keeps one: WAL archived by the server, a full backup with the WAL it needs to be consistent. */
+async function pgBackRestRepository(seed: Buffer): Promise<void> {
+  artifacts.pgbackrest = join(scratch, 'pgbackrest-repo');
+  await execa('sh', ['-c', `mkdir -p ${artifacts.pgbackrest} && chown 999:999 ${artifacts.pgbackrest}`]);
+  const { stdout } = await execa('docker', [
+    'run',
+    '-d',
+    '--label',
+    SEED_LABEL,
+    ...['POSTGRES_PASSWORD=seed', 'POSTGRES_DB=shop', ...PGBACKREST_ENV].flatMap((e) => ['-e', e]),
+    '-v',
+    `${artifacts.pgbackrest}:/repo`,
+    PGBACKREST!,
+    ...['postgres', '-c', 'archive_mode=on', '-c', 'archive_command=pgbackrest archive-push %p'],
+  ]);
+  const id = stdout.trim();
+  const deadline = deadlineIn(120_000);
+  while ((await execa('docker', ['exec', id, 'pg_isready', '-q', '-h', '127.0.0.1'], { reject: false })).exitCode !== 0) {
+    if (deadline.passed()) throw new Error('the pgBackRest server did not start');
+    await sleep(250);
+  }
+  await execa('docker', ['exec', '-i', id, 'psql', '-q', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', 'shop'], { input: seed });
+  await execa('docker', ['exec', '-u', 'postgres', id, 'pgbackrest', 'stanza-create']);
+  await execa('docker', ['exec', '-u', 'postgres', id, 'pgbackrest', '--type=full', '--archive-copy', '--start-fast', 'backup']);
+  await execa('docker', ['rm', '-fv', id]);
+  await execa('chmod', ['-R', 'a-w', artifacts.pgbackrest]);
+}
+
+/** The same data directory backed up with restic and borg, as a team backs up a stopped volume's folder. */
+async function repositoriesOf(files: string): Promise<void> {
+  artifacts.restic = join(scratch, 'restic-repo');
+  artifacts.borg = join(scratch, 'borg-repo');
+  const passwords = { RESTIC_PASSWORD: REPOSITORY_PASSWORD, BORG_PASSPHRASE: REPOSITORY_PASSWORD };
+  await execa('restic', ['init', '-q', '-r', artifacts.restic], { env: passwords });
+  await execa('restic', ['-r', artifacts.restic, 'backup', '-q', '--no-cache', 'var/lib/postgresql/data'], { env: passwords, cwd: files });
+  await execa('borg', ['init', '-e', 'repokey', artifacts.borg], { env: passwords });
+  await execa('borg', ['create', `${artifacts.borg}::nightly`, 'var/lib/postgresql/data'], { env: passwords, cwd: files });
 }
 
 beforeAll(async () => {
@@ -82,6 +131,7 @@ beforeAll(async () => {
   await chmod(artifacts.rdb, 0o444);
   await execa('docker', ['exec', wp, 'sh', '-c', 'mkdir -p wp-content/uploads/2026/12 && echo photo > wp-content/uploads/2026/12/shop.jpg']);
   await execa('docker', ['exec', '-i', pg, 'psql', '-q', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', 'shop'], { input: seed });
+  if (PGBACKREST) await pgBackRestRepository(seed);
   await execa('docker', ['exec', '-i', my, 'sh', '-c', 'exec mariadb -uroot -pseed shop'], {
     input:
       'CREATE TABLE orders (id int AUTO_INCREMENT PRIMARY KEY, total decimal(10,2) NOT NULL, created_at datetime NOT NULL DEFAULT UTC_TIMESTAMP());\nINSERT INTO orders (total) SELECT seq % 500 FROM seq_1_to_20000;\n',
@@ -118,16 +168,9 @@ beforeAll(async () => {
   await helper(wp, 'tar cf /backup/site.tar -C /var/www/html .');
   artifacts.volumeGz = join(scratch, 'pgdata.tar.gz');
   artifacts.siteTar = join(scratch, 'site.tar');
-  // The same data directory backed up with restic and borg, as a team backs up a stopped volume's folder.
   const files = join(scratch, 'pgfiles');
   await execa('sh', ['-c', `mkdir -p ${files} && tar -xzf ${artifacts.volumeGz} -C ${files}`]);
-  artifacts.restic = join(scratch, 'restic-repo');
-  artifacts.borg = join(scratch, 'borg-repo');
-  const passwords = { RESTIC_PASSWORD: REPOSITORY_PASSWORD, BORG_PASSPHRASE: REPOSITORY_PASSWORD };
-  await execa('restic', ['init', '-q', '-r', artifacts.restic], { env: passwords });
-  await execa('restic', ['-r', artifacts.restic, 'backup', '-q', '--no-cache', 'var/lib/postgresql/data'], { env: passwords, cwd: files });
-  await execa('borg', ['init', '-e', 'repokey', artifacts.borg], { env: passwords });
-  await execa('borg', ['create', `${artifacts.borg}::nightly`, 'var/lib/postgresql/data'], { env: passwords, cwd: files });
+  await repositoriesOf(files);
   // A format persist does not read (bzip2): only the team's own restore command knows it.
   artifacts.bzip2 = join(scratch, 'pgdata.tar.bz2');
   await execa('tar', ['-cjf', artifacts.bzip2, '-C', join(files, 'var/lib/postgresql'), 'data']);
@@ -477,6 +520,20 @@ describe('persist verify: backup tools and your own restore', () => {
     expect(wrong.exitCode).toBe(2);
     expect(wrong.report.harnessErrors[0]).toMatch(/does not open with the password in verify's environment/);
   });
+
+  test.skipIf(!PGBACKREST)(
+    "a pgBackRest repository restores through the team's own restore command with the tool in their image; its damaged copy fails",
+    async () => {
+      const restore = [
+        'docker run --rm --label "$PERSIST_LABEL" -v "$PERSIST_ARTIFACT:/repo:ro" -v "$PERSIST_VOLUME:$PERSIST_DATA_PATH"',
+        ...PGBACKREST_ENV.map((e) => `-e ${e}`),
+        '"$PERSIST_IMAGE" pgbackrest --type=immediate --target-action=promote restore',
+      ].join(' ');
+      const run = await verifiedOrders(artifacts.pgbackrest!, ['--restore', restore], {}, PGBACKREST!);
+      expect(run.verify).toMatchObject({ artifact: { format: 'command', shape: 'directory', unchanged: true }, damaged: { failed: true } });
+      expect(run.verify?.damaged?.reason).toMatch(/restore failed/);
+    },
+  );
 
   test('your own restore command fills the empty volume from the artifact (its damaged copy too), and the service is started on it', async () => {
     const restore = `bzip2 -dc "$PERSIST_ARTIFACT" | docker run -i --rm --label "$PERSIST_LABEL" -v "$PERSIST_VOLUME:/restore" ${TOOLBOX} tar -x -C /restore --strip-components 1`;
