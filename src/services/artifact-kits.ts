@@ -49,6 +49,8 @@ export interface DataDirectoryFiller {
   inServerImage(script: string): Promise<{ exitCode: number; output: string }>;
   dataPath: string;
   artifactPath: string;
+  /** The server's environment as it will start: the image's ENV under the service's own (PGDATA says where PostgreSQL's data directory is). */
+  environment: Readonly<Record<string, string>>;
 }
 
 /** What filling a data directory did, and what the image's own tools said of the artifact on the way. */

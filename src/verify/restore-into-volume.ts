@@ -51,6 +51,8 @@ export interface FillTarget {
   image: string;
   volume: string;
   dataPath: string;
+  /** The service's own environment, over the image's ENV. */
+  environment: Readonly<Record<string, string>>;
 }
 
 /** The artifact folder's files, each extracted or copied by the helper into the new data directory as the kit says. */
@@ -64,6 +66,7 @@ export function dataDirectoryFiller(
     names: head.names,
     dataPath: target.dataPath,
     artifactPath: ARTIFACT_AT,
+    environment: target.environment,
     async inServerImage(script) {
       const binds = [`${target.volume}:${target.dataPath}`, `${folder}:${ARTIFACT_AT}:ro`];
       const result = await runOneShot(target.scope, { image: target.image, script, binds, purpose: 'verify-tool' });

@@ -4,7 +4,7 @@
 import { stat } from 'node:fs/promises';
 import type { Verify } from '../report/model.ts';
 import type { RunScope } from '../docker/run-scope.ts';
-import { docker, ensureImage } from '../docker/engine.ts';
+import { docker, ensureImage, inspectImage } from '../docker/engine.ts';
 import { UsageError } from '../errors.ts';
 import { type ArtifactFormat, type ArtifactHead, type ArtifactKit, knownFormats, recogniseArtifact } from '../services/artifact-kits.ts';
 import { epochMs, round, stopwatch } from '../timing/clock.ts';
@@ -121,6 +121,7 @@ function fillFor(
                 image: target.setup.image,
                 volume,
                 dataPath,
+                environment: { ...(await inspectImage(target.setup.image))?.env, ...target.setup.environment },
               }),
             )
         : async (helper, facts) => ({ steps: [await placeFile(helper, artifactStream(facts), found.format.placeAs!)] });

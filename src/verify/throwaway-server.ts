@@ -8,6 +8,7 @@ import { execIn } from '../docker/exec.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { ContainerRunning } from '../docker/running-wait-strategy.ts';
 import type { RunInServer } from '../services/artifact-kits.ts';
+import { runInContainer } from '../services/load-dump.ts';
 import { lastLines } from '../terminal/last-lines.ts';
 import { deadlineIn, sleep } from '../timing/clock.ts';
 
@@ -81,5 +82,5 @@ export async function untilSettled(server: ThrowawayServer): Promise<string | un
 
 /** Commands in the server's container, the artifact's bytes fed on standard input where asked. */
 export function runIn(server: ThrowawayServer, artifact: () => Readable): RunInServer {
-  return (command, stdin) => execIn(server.id, [...command], stdin === undefined ? {} : { stdin: stdin === 'artifact' ? artifact() : stdin });
+  return runInContainer(server.id, artifact);
 }

@@ -25,6 +25,8 @@ const WORDPRESS = LOCAL ? 'persistence-harness/wordpress:6.1' : 'wordpress:6';
 const REDIS = LOCAL ? 'persistence-harness/redis:7.0' : 'redis:7';
 /** The stand-in that carries pgBackRest (Debian's 2.45, which supports PostgreSQL 15); no official image ships it. */
 const PGBACKREST = LOCAL ? 'persistence-harness/postgres:15-pgbackrest' : undefined;
+/** PostgreSQL 18's layout: the volume at /var/lib/postgresql, PGDATA below it (the stand-in keeps 17's server in it). */
+const MOVED_PGDATA = LOCAL ? 'persistence-harness/postgres:17-moved-pgdata' : 'postgres:18';
 const TOOLBOX = LOCAL ? 'persistence-harness/toolbox:bookworm' : 'alpine:3.20';
 const REPOSITORY_PASSWORD = 'repository-secret';
 const SEED_LABEL = 'persistence-harness.test=verify-seed';
@@ -102,7 +104,7 @@ async function repositoriesOf(files: string): Promise<void> {
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'persist-verify-'));
   const seed = await readFile(join(ROOT, 'examples/verify/seed.sql'));
-  const [pg, my, wp, redis] = await Promise.all([
+  const [pg, my, wp, redis, moved] = await Promise.all([
     seedServer('verify-pg', POSTGRES, ['POSTGRES_PASSWORD=seed', 'POSTGRES_DB=shop'], 'pg_isready -q -h 127.0.0.1'),
     seedServer(
       'verify-my',
@@ -113,7 +115,12 @@ beforeAll(async () => {
     // The image copies WordPress into its empty site folder, then serves it.
     seedServer('verify-wp', WORDPRESS, ['WORDPRESS_DB_HOST=nowhere'], 'test -f /var/www/html/wp-settings.php'),
     seedServer('verify-redis', REDIS, [], '[ "$(redis-cli ping)" = PONG ]'),
+    seedServer('verify-pg-moved', MOVED_PGDATA, ['POSTGRES_PASSWORD=seed', 'POSTGRES_DB=shop'], 'pg_isready -q -h 127.0.0.1'),
   ]);
+  await execa('docker', ['exec', '-i', moved, 'psql', '-q', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', 'shop'], { input: seed });
+  artifacts.movedBasebackup = join(scratch, 'basebackup-moved');
+  await execa('docker', ['exec', moved, 'sh', '-c', 'rm -rf /tmp/bb && pg_basebackup -U postgres -D /tmp/bb -Ft -z -X stream']);
+  await execa('docker', ['cp', `${moved}:/tmp/bb`, artifacts.movedBasebackup]);
   await execa('docker', ['exec', redis, 'sh', '-c', 'for i in $(seq 1 300); do echo "SET order:$i $i"; done | redis-cli >/dev/null && redis-cli SAVE']);
   // The same keys in Redis 7's AOF folder: switched on, the server writes its base from the data, then each write after it.
   await execa('docker', [
@@ -174,7 +181,7 @@ beforeAll(async () => {
   // A format persist does not read (bzip2): only the team's own restore command knows it.
   artifacts.bzip2 = join(scratch, 'pgdata.tar.bz2');
   await execa('tar', ['-cjf', artifacts.bzip2, '-C', join(files, 'var/lib/postgresql'), 'data']);
-  await execa('docker', ['rm', '-fv', pg, my, wp, redis]);
+  await execa('docker', ['rm', '-fv', pg, my, wp, redis, moved]);
 }, 300_000);
 
 afterAll(async () => {
@@ -396,6 +403,13 @@ describe('persist verify: what a verification is held to', () => {
 });
 
 describe('persist verify: data restored before the service starts', () => {
+  test("a base backup of a server whose data directory lies below its volume (PostgreSQL 18's layout) is extracted at PGDATA", async () => {
+    const run = await verifiedOrders(artifacts.movedBasebackup!, [], {}, MOVED_PGDATA);
+    expect(run.verify).toMatchObject({ dataPath: '/var/lib/postgresql', artifact: { format: 'pg-basebackup' } });
+    expect(run.verify?.restore.steps[0]?.command).toMatch(/-C \/volume\/1\d\/docker$/);
+    expect(run.verify?.integrity).toEqual([expect.objectContaining({ tool: 'pg_verifybackup', passed: true })]);
+  });
+
   test("a volume's tar restores, the service started on it: PostgreSQL's data by the image it came from, a site's files by their folder; a newer server refuses the data, and says so", async () => {
     const database = await verify([
       '--from',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dumpDatabase } from '../mysql/artifacts.ts';
-import { archiveDatabase, artifactKit, createdBy, ownerIn, plainDumpMajor } from './artifacts.ts';
+import { archiveDatabase, artifactKit, createdBy, dataDirectoryBelow, ownerIn, plainDumpMajor } from './artifacts.ts';
 
 describe("PostgreSQL's backup files", () => {
   it('are told by their first bytes', () => {
@@ -14,6 +14,13 @@ describe("PostgreSQL's backup files", () => {
     expect(folder(['base.tar'])).toBe('pg-basebackup');
     expect(folder(['toc.dat', '3456.dat.gz'])).toBe('pg-directory');
     expect(formatOf('--\n-- PostgreSQL database cluster dump\n--\n\n--\n-- PostgreSQL database dump\n')).toBe('pg-dumpall');
+  });
+
+  it('put a base backup at PGDATA, below the volume where the image keeps it there', () => {
+    expect(dataDirectoryBelow('/var/lib/postgresql', '/var/lib/postgresql/18/docker')).toBe('18/docker');
+    expect(dataDirectoryBelow('/var/lib/postgresql/data', '/var/lib/postgresql/data')).toBeUndefined();
+    expect(dataDirectoryBelow('/var/lib/postgresql/data', undefined)).toBeUndefined();
+    expect(dataDirectoryBelow('/srv/pg', '/var/lib/postgresql/data')).toBeUndefined();
   });
 
   it("name what a cluster's dump creates: its roles and databases", () => {

@@ -198,14 +198,20 @@ async function restoreCluster(run: RunInServer, read: ArtifactStream): Promise<R
   return { steps, integrity: [] };
 }
 
+/** Where PGDATA lies below the volume's mount, as a path relative to it; undefined when it is the mount itself (or elsewhere). */
+export function dataDirectoryBelow(mount: string, pgdata: string | undefined): string | undefined {
+  const root = mount.replace(/\/+$/, '');
+  return pgdata?.startsWith(`${root}/`) ? pgdata.slice(root.length + 1).replace(/\/+$/, '') || undefined : undefined;
+}
+
 /**
  * pg_verifybackup of the extracted data directory against the backup's manifest (PostgreSQL 13 and
  * later write one), its WAL parsed too: run on the extracted files because it reads a tar backup
  * only from PostgreSQL 18 on.
  */
-async function verifyBackup(filler: DataDirectoryFiller): Promise<IntegrityResult> {
+async function verifyBackup(filler: DataDirectoryFiller, below: string | undefined): Promise<IntegrityResult> {
   const quote = (path: string) => `'${path.replace(/'/g, "'\\''")}'`;
-  const script = `command -v pg_verifybackup >/dev/null || { echo 'this image has no pg_verifybackup (PostgreSQL 13 and later have it)'; exit 127; }; exec pg_verifybackup -m ${quote(`${filler.artifactPath}/backup_manifest`)} ${quote(filler.dataPath)} 2>&1`;
+  const script = `command -v pg_verifybackup >/dev/null || { echo 'this image has no pg_verifybackup (PostgreSQL 13 and later have it)'; exit 127; }; exec pg_verifybackup -m ${quote(`${filler.artifactPath}/backup_manifest`)} ${quote(below ? `${filler.dataPath}/${below}` : filler.dataPath)} 2>&1`;
   const result = await filler.inServerImage(script);
   return { tool: 'pg_verifybackup', passed: result.exitCode === 0, detail: lastLines(result.output, 2) || `exit ${result.exitCode}` };
 }
@@ -275,12 +281,15 @@ export const artifactKit: ArtifactKit = {
   // As the documentation restores a tar-format base backup: base.tar into the empty data directory,
   // pg_wal.tar into its pg_wal; the server then recovers to the backup's end from that WAL at start.
   // Before it starts, the image's pg_verifybackup checks the extracted files against the manifest.
+  // The data directory is PGDATA, which may lie below the volume (PostgreSQL 18's images: the
+  // volume at /var/lib/postgresql, PGDATA in 18/docker under it).
   async fill(_format, filler) {
+    const below = dataDirectoryBelow(filler.dataPath, filler.environment.PGDATA);
     const base = filler.names.find((name) => BASE_TAR.test(name))!;
-    const steps = [await filler.extract(base)];
+    const steps = [await filler.extract(base, below)];
     const wal = filler.names.find((name) => WAL_TAR.test(name));
-    if (wal && steps[0]!.ok) steps.push(await filler.extract(wal, 'pg_wal'));
-    const checked = steps.every((s) => s.ok) && filler.names.includes('backup_manifest') ? await verifyBackup(filler) : undefined;
+    if (wal && steps[0]!.ok) steps.push(await filler.extract(wal, below ? `${below}/pg_wal` : 'pg_wal'));
+    const checked = steps.every((s) => s.ok) && filler.names.includes('backup_manifest') ? await verifyBackup(filler, below) : undefined;
     return { steps, integrity: checked ? [checked] : [] };
   },
 
