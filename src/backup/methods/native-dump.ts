@@ -1,9 +1,11 @@
 // The seed's Method 2: the database's own dump tool, run in the container with `docker exec`,
 // its SQL written to a file on the host; the restore feeds that file to the client in a fresh
-// server. A logical dump is consistent while writes go on, so the service keeps running.
+// server, through the service's artifact kit as `persist verify` restores a team's dump. A logical
+// dump is consistent while writes go on, so the service keeps running.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { verifyBackup, writeManifest } from '../manifest.ts';
+import { loadDumpInto } from '../../services/load-dump.ts';
 import { dumpToFile, restoreFromFile } from '../../targets/logical-dump.ts';
 import { BackupFailedError, backupStamp, fileBackup, RestoreFailedError, type BackupMethod } from '../method.ts';
 import { wallClock } from '../../timing/clock.ts';
@@ -32,6 +34,16 @@ export function nativeDump(): BackupMethod {
       if (!subject.logicalBackup || !service || !backup.file)
         throw new RestoreFailedError('The dump cannot be restored without a running server and the dump file.');
       await verifyBackup(backup.file);
+      // Through the service's kit, as `persist verify` restores a team's dump: one restore of a dump.
+      const loaded = await loadDumpInto(service.id, subject.name, backup.file);
+      if (loaded) {
+        const failed = loaded.steps.find((step) => !step.ok);
+        if (failed) throw new RestoreFailedError(`\`${failed.command}\` failed: ${failed.detail ?? 'no detail'}`);
+        workspace.evidence.push(
+          `restore (${loaded.format}, as persist verify restores one): ${loaded.steps.map((step) => step.command).join('; ')} < ${backup.name}`,
+        );
+        return;
+      }
       await restoreFromFile(service.id, subject.logicalBackup, backup.file);
       workspace.evidence.push(`restore: docker exec -i ${service.id.slice(0, 12)} ${subject.logicalBackup.restore.join(' ')} < ${backup.name}`);
     },
