@@ -363,7 +363,7 @@ describe('persist verify: what a verification is held to', () => {
     await heldTooHigh(artifacts.mysqlGz!, ['--image', MYSQL]);
   });
 
-  test("a mariadb-backup folder is prepared on a copy and copied back by the image's own tool; held too high it fails, and without the backed-up server's root password it says so", async () => {
+  test("a mariadb-backup folder is prepared on a copy and copied back by the image's own tool; held too high it fails; another version's tool, or no root password of the backed-up server, is said so", async () => {
     const password = ['--env', 'MARIADB_ROOT_PASSWORD=seed', '--env', 'MYSQL_ROOT_PASSWORD=seed'];
     const before = await fingerprint(join(artifacts.mariabackup!, 'xtrabackup_checkpoints'));
     const run = await verifiedOrders(artifacts.mariabackup!, password, {}, MYSQL);
@@ -372,6 +372,10 @@ describe('persist verify: what a verification is held to', () => {
     expect(run.verify?.restore.steps.map((step) => step.command)).toEqual(['mariadb-backup --prepare (on a copy of the folder)', 'mariadb-backup --copy-back']);
     expect(await fingerprint(join(artifacts.mariabackup!, 'xtrabackup_checkpoints'))).toEqual(before);
     await heldTooHigh(artifacts.mariabackup!, ['--image', MYSQL, ...password]);
+    // Another version's mariadb-backup does not prepare it: one sentence naming the image, before anything is restored.
+    const newer = await verify(['--from', artifacts.mariabackup!, '--image', LOCAL ? 'persistence-harness/mysql:11.8' : 'mariadb:11.8', ...password]);
+    expect(newer.exitCode).toBe(2);
+    expect(newer.report.harnessErrors[0]).toMatch(/taken of MariaDB 10\.11 and this image's mariadb-backup is 11\.8.*--image mariadb:10\.11/);
     const denied = await verify(['--from', artifacts.mariabackup!, '--image', MYSQL]);
     expect(denied.exitCode).toBe(1);
     expect(denied.verify?.problems[0]).toMatch(/could not log in as root .* physical backup brings the backed-up server's own users/);

@@ -2,6 +2,7 @@
 // mariadb-dump) SQL file, gzip or zstd on the outside being the caller's, and a mariadb-backup
 // folder, prepared and copied back into a new data directory. The client stops at the
 // first error (it is never given --force), so a damaged dump fails where it breaks.
+import { HarnessError } from '../../errors.ts';
 import type { ArtifactHead, ArtifactKit, Filled, RestoreStep, RunInServer, TableCount } from '../artifact-kits.ts';
 import { restoreStep } from '../restore-step.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
@@ -47,6 +48,10 @@ const quoted = (path: string) => `'${path.replace(/'/g, "'\\''")}'`;
 function physicalRestoreScript(folder: string, dataPath: string): string {
   return [
     'tool="$(command -v mariadb-backup || command -v mariabackup)" || { echo "this image has no mariadb-backup (the official MariaDB images ship it)"; exit 127; }',
+    // mariadb-backup prepares only a backup of its own server version: told apart before it tries.
+    `backed="$(sed -n 's/^server_version = \\([0-9]*\\.[0-9]*\\).*/\\1/p' ${quoted(`${folder}/mariadb_backup_info`)} ${quoted(`${folder}/xtrabackup_info`)} 2>/dev/null | head -n 1)"`,
+    `mine="$("$tool" --version 2>&1 | sed -n 's/.*MariaDB server \\([0-9]*\\.[0-9]*\\).*/\\1/p' | head -n 1)"`,
+    'if [ -n "$backed" ] && [ -n "$mine" ] && [ "$backed" != "$mine" ]; then echo "versions $backed $mine"; exit 13; fi',
     `cp -a ${quoted(`${folder}/.`)} /tmp/persist-backup || exit 12`,
     '"$tool" --prepare --target-dir=/tmp/persist-backup >/tmp/prepare.log 2>&1 || { tail -n 3 /tmp/prepare.log; exit 10; }',
     'tail -n 1 /tmp/prepare.log; echo "--- copy-back"',
@@ -57,6 +62,12 @@ function physicalRestoreScript(folder: string, dataPath: string): string {
 
 /** What the prepare and the copy-back did, from the one script's exit code and output. */
 export function physicalRestoreOutcome(exitCode: number, output: string): Filled {
+  const versions = exitCode === 13 ? /versions (\S+) (\S+)/.exec(output) : null;
+  if (versions)
+    throw new HarnessError(
+      `The backup was taken of MariaDB ${versions[1]} and this image's mariadb-backup is ${versions[2]}: it prepares only backups of its own version.`,
+      `Verify it with --image mariadb:${versions[1]}.`,
+    );
   const [prepared = '', copied = ''] = output.split('--- copy-back');
   const said = (text: string) => lastLines(text, 2) || `exit ${exitCode}`;
   const prepare = { command: 'mariadb-backup --prepare (on a copy of the folder)', ok: exitCode !== 10 && exitCode !== 12 && exitCode !== 127 };

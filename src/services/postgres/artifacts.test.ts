@@ -73,6 +73,7 @@ describe('a mariadb-backup folder', () => {
       integrity: [{ passed: false }],
     });
     expect(physicalRestoreOutcome(11, 'ok\n--- copy-back\nOriginal data directory is not empty!\n').steps[1]).toMatchObject({ ok: false });
+    expect(() => physicalRestoreOutcome(13, 'versions 10.11 11.8\n')).toThrow(/taken of MariaDB 10.11 .* is 11.8: it prepares only backups of its own version/);
   });
 });
 
