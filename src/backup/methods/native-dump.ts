@@ -24,7 +24,8 @@ export function nativeDump(): BackupMethod {
       const name = `${subject.name}_${backupStamp(wallClock())}.sql`;
       const file = join(workspace.backupDir, name);
       await dumpToFile(service.id, subject.logicalBackup, file);
-      const tables = [...(await readFile(file, 'utf8')).matchAll(/^CREATE TABLE (?:IF NOT EXISTS )?(\S+)/gm)].map((m) => m[1]!.replace(/[`"]/g, ''));
+      // Names lose their quotes (\x60 is MySQL's backtick, written by its code so no reader takes it for a template).
+      const tables = [...(await readFile(file, 'utf8')).matchAll(/^CREATE TABLE (?:IF NOT EXISTS )?(\S+)/gm)].map((m) => m[1]!.replace(/[\x60"]/g, ''));
       const manifest = await writeManifest(file, { method: 'native-dump', source: `${subject.name} database`, entries: tables });
       return fileBackup(file, manifest, [`docker exec ${service.id.slice(0, 12)} ${subject.logicalBackup.dump.join(' ')} > ${name}`]);
     },
