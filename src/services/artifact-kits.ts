@@ -57,6 +57,8 @@ export interface DataDirectoryFiller {
 export interface Filled {
   steps: RestoreStep[];
   integrity?: IntegrityResult[];
+  /** What the integrity tools took of the steps' time: not the restore's, so not in its phase. */
+  integrityMs?: number;
 }
 
 /** A command in the throwaway container; `stdin: 'artifact'` feeds it the artifact's bytes, decompressed (a folder's as a tar). */
@@ -80,6 +82,8 @@ export interface RestoreOutcome {
   /** Where the data went: expectations without a database run there. */
   database?: string;
   integrity: IntegrityResult[];
+  /** What the integrity tools took of the restore's time (pg_restore --list): not the restore's, so not in its phase. */
+  integrityMs?: number;
 }
 
 export interface ArtifactKit {

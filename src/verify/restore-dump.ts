@@ -32,7 +32,7 @@ export async function restoreDump(
   if (unreadable) throw new ArtifactUnusableError(unreadable.why, unreadable.fix);
   const restoring = stopwatch();
   const restore = await kit.restore(run, format, { head, read: () => artifactStream(artifact) });
-  phases.push({ phase: 'restore', ms: round(restoring.ms()) });
+  phases.push({ phase: 'restore', ms: round(restoring.ms() - (restore.integrityMs ?? 0)) });
   const failedStep = restore.steps.find((step) => !step.ok);
   if (failedStep) return { ...EMPTY, restore, failure: `\`${failedStep.command}\` failed (${failedStep.detail ?? 'no detail'})`, serverVersion, phases };
   const checking = stopwatch();

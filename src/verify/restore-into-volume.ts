@@ -114,8 +114,8 @@ export async function restoreIntoVolume(
   const restoring = stopwatch();
   const volume = await scope.createVolume('verify-data');
   const helper = await volumeHelper(scope, target.helperImage.reference, volume);
-  const { steps, integrity = [] } = await fill(helper, artifact, volume);
-  phases.push({ phase: 'restore', ms: round(restoring.ms()) });
+  const { steps, integrity = [], integrityMs = 0 } = await fill(helper, artifact, volume);
+  phases.push({ phase: 'restore', ms: round(restoring.ms() - integrityMs) });
   const restore: RestoreOutcome = { steps, integrity };
   const failedStep = steps.find((step) => !step.ok);
   if (failedStep) return { ...EMPTY, restore, failure: `\`${failedStep.command}\` failed (${failedStep.detail ?? 'no detail'})`, serverVersion: null, phases };

@@ -3,6 +3,7 @@
 // Restores stop at the first error and load in one transaction, so a damaged dump cannot leave a
 // half-loaded database that looks restored.
 import { createInterface } from 'node:readline';
+import { stopwatch } from '../../timing/clock.ts';
 import { Readable } from 'node:stream';
 import type {
   ArtifactHead,
@@ -101,7 +102,9 @@ async function restoreArchive(run: RunInServer, format: 'pg-custom' | 'pg-direct
   }
   const source = format === 'pg-directory' ? [DIRECTORY_AT] : [];
   const input = format === 'pg-directory' ? undefined : 'artifact';
+  const listing = stopwatch();
   const list = await run(['pg_restore', '--list', ...source], input);
+  const integrityMs = listing.ms();
   const listed = step('pg_restore --list', list);
   steps.push(listed);
   const entries = list.stdout
@@ -111,15 +114,15 @@ async function restoreArchive(run: RunInServer, format: 'pg-custom' | 'pg-direct
   const integrity: IntegrityResult[] = [
     { tool: 'pg_restore --list', passed: listed.ok, detail: listed.ok ? `${entries} entries in its table of contents` : listed.detail! },
   ];
-  if (!listed.ok) return { steps, integrity };
+  if (!listed.ok) return { steps, integrity, integrityMs };
   const database = archiveDatabase(list.stdout.toString()) ?? 'restored';
   const created = await ensureDatabase(run, database);
   steps.push(created);
-  if (!created.ok) return { steps, integrity, database };
+  if (!created.ok) return { steps, integrity, database, integrityMs };
   // Roles and grants belong to the cluster, not to a pg_dump archive: loaded without them, as into any new server.
   const command = `pg_restore --exit-on-error --single-transaction --no-owner --no-privileges -U "\${POSTGRES_USER:-postgres}" -d "$1"${source.length ? ' "$2"' : ''}`;
   steps.push(step(command.replace('"$1"', database).replace('"$2"', DIRECTORY_AT), await run(shell(`exec ${command}`, database, ...source), input)));
-  return { steps, integrity, database };
+  return { steps, integrity, database, integrityMs };
 }
 
 async function restorePlain(run: RunInServer, read: ArtifactStream): Promise<RestoreOutcome> {
@@ -289,8 +292,9 @@ export const artifactKit: ArtifactKit = {
     const steps = [await filler.extract(base, below)];
     const wal = filler.names.find((name) => WAL_TAR.test(name));
     if (wal && steps[0]!.ok) steps.push(await filler.extract(wal, below ? `${below}/pg_wal` : 'pg_wal'));
+    const checking = stopwatch();
     const checked = steps.every((s) => s.ok) && filler.names.includes('backup_manifest') ? await verifyBackup(filler, below) : undefined;
-    return { steps, integrity: checked ? [checked] : [] };
+    return { steps, integrity: checked ? [checked] : [], integrityMs: checked ? checking.ms() : 0 };
   },
 
   restore(run, format, artifact) {
