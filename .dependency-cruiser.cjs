@@ -2,7 +2,7 @@
 // sees it refused): a core that imports no product, products that do not import each other, and
 // no file cycle. TypeScript 7 has no compiler API for tools to parse with, so the files are read
 // with swc.
-const PRODUCTS = ['check', 'verify', 'checks', 'matrix', 'crash', 'backup', 'upgrade', 'devloop', 'performance', 'shard', 'run', 'commands', 'vitest'];
+const PRODUCTS = ['check', 'verify', 'checks', 'matrix', 'crash', 'power', 'backup', 'upgrade', 'devloop', 'performance', 'shard', 'run', 'commands', 'vitest'];
 // The composers: `commands` (the CLI), `run` (persist run's runner) and `vitest` (its reporters)
 // put the products together, so they may import them.
 const COMPOSERS = ['commands', 'run', 'vitest'];
@@ -53,9 +53,16 @@ module.exports = {
     {
       name: 'engine-stands-on-the-ground-floor',
       severity: 'error',
-      comment: 'docker/ talks to the engine for everything above it: it knows nothing of the settings, services or reports that use it.',
+      comment: 'docker/ talks to the engine for everything above it: it knows nothing of the settings, services or reports that use it (host/ is the same floor: its disks and mounts).',
       from: { path: '^src/docker/' },
-      to: { path: '^src/', pathNot: '^src/(docker|timing|data|terminal)/|^src/errors\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(docker|host|timing|data|terminal)/|^src/errors\\.ts$' },
+    },
+    {
+      name: 'host-stands-on-the-ground-floor',
+      severity: 'error',
+      comment: "host/ is the engine host's own disks and mounts (the power-cut disks): the engine's sweep uses it, so it knows nothing above the ground floor.",
+      from: { path: '^src/host/' },
+      to: { path: '^src/', pathNot: '^src/(host|timing|data|terminal)/|^src/errors\\.ts$' },
     },
   ],
   options: {

@@ -109,6 +109,17 @@ ph_ensure_backup_tools() {
 	ph_say "backup tools: $(restic version | head -n 1), $(borg --version)"
 }
 
+# What the power-cut drills build their disks with: an XFS image (reflink copies are the cut) holding
+# ext4 disks on loop devices. e2fsprogs and util-linux (losetup) come with Debian itself.
+ph_ensure_disk_tools() {
+	local missing=()
+	command -v mkfs.xfs >/dev/null || missing+=(xfsprogs)
+	command -v mkfs.ext4 >/dev/null || missing+=(e2fsprogs)
+	command -v losetup >/dev/null || missing+=(mount)
+	if [ "${#missing[@]}" -gt 0 ]; then ph_apt_install "${missing[@]}"; fi
+	ph_say "disk tools: $(mkfs.xfs -V), $(losetup --version)"
+}
+
 # A Docker engine that answers; installs Debian's docker.io and starts dockerd when none does.
 ph_ensure_docker() {
 	if docker info >/dev/null 2>&1; then

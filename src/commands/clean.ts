@@ -9,6 +9,9 @@ export async function cleanCommand(options: { run?: string }, print: (line: stri
   const removed = await removeRunResources(options.run);
   await rm(options.run ? runTempRoot(options.run) : harnessTempRoot(), { recursive: true, force: true });
   const scope = options.run ? `run ${options.run}` : 'all runs';
-  print(`Removed ${removed.containers} containers, ${removed.volumes} volumes and ${removed.networks} networks labelled by ${scope}, and their host folders.`);
+  const disks = removed.disks ? `, released ${removed.disks} power-cut disk mounts and loop devices` : '';
+  print(
+    `Removed ${removed.containers} containers, ${removed.volumes} volumes and ${removed.networks} networks labelled by ${scope}${disks}, and their host folders.`,
+  );
   return 0;
 }

@@ -3,6 +3,7 @@ import { IMAGE_SETS, chooseImages, chooseUpgrades, loadConfig, type ImageChoice,
 import { composeVersion } from '../compose/compose-cli.ts';
 import { countRunResources } from '../docker/cleanup.ts';
 import { checkEngine, docker, inspectImage } from '../docker/engine.ts';
+import { powerCutUnsupported } from '../host/power-cut-support.ts';
 import { newRunId, runLabels } from '../docker/labels.ts';
 import { checkPublishedPortsReach } from '../docker/reachability.ts';
 import { withTimeout } from '../timing/clock.ts';
@@ -32,6 +33,9 @@ export async function doctorCommand(options: { images?: string }, print: Print):
     const engine = await checkEngine();
     engineUp = true;
     ok(`Docker engine ${engine.version} (API ${engine.apiVersion}), storage driver ${engine.storageDriver}`);
+    // Not a problem: only the power-loss scenario and the check's power-cut disruption need it.
+    const unsupported = await powerCutUnsupported(engine);
+    print(unsupported ? `- power cuts cannot run here: ${unsupported}.` : '✔ power cuts can run here (root, loop devices, XFS with reflink, a local engine)');
   } catch (error) {
     problem(error instanceof EngineUnreachableError ? error.oneLine() : String(error));
   }
@@ -71,10 +75,11 @@ export async function doctorCommand(options: { images?: string }, print: Print):
     }
     await checkPortReach(config.images.toolbox, ok, problem, print);
     const left = await countRunResources();
-    if (left.containers + left.volumes + left.networks === 0) ok('no leftovers from earlier runs');
+    const disks = left.disks ?? 0;
+    if (left.containers + left.volumes + left.networks + disks === 0) ok('no leftovers from earlier runs');
     else
       print(
-        `! leftovers from earlier runs: ${left.containers} containers, ${left.volumes} volumes, ${left.networks} networks; remove them with \`persist clean\`.`,
+        `! leftovers from earlier runs: ${left.containers} containers, ${left.volumes} volumes, ${left.networks} networks, ${disks} power-cut mounts and loop devices; remove them with \`persist clean\`.`,
       );
   }
 

@@ -3,13 +3,16 @@ import { HarnessError } from '../errors.ts';
 import { sleep } from '../timing/clock.ts';
 import { docker, statusCode } from './engine.ts';
 import { RUN_LABEL, runLabelFilter } from './labels.ts';
-import { recordedAnonymousVolumes } from './temp-root.ts';
+import { harnessTempRoot, recordedAnonymousVolumes, runTempRoot } from './temp-root.ts';
+import { disksUnder, releaseDisksUnder } from '../host/release-disks.ts';
 
 export interface Removed {
   containers: number;
   volumes: number;
   networks: number;
   images?: number;
+  /** Mounts and loop devices of power-cut disks below the run's temp root. */
+  disks?: number;
 }
 
 /**
@@ -26,6 +29,9 @@ export async function removeRunResources(runId?: string): Promise<Removed> {
       if (await ignoreGone(docker().getContainer(c.Id).remove({ force: true, v: true }))) removed.containers++;
     }),
   );
+  // A power-cut disk is held while a container uses it: released after the containers, before the volumes on it.
+  const disks = await releaseDisksUnder(runId === undefined ? harnessTempRoot() : runTempRoot(runId));
+  removed.disks = disks.mounts.length + disks.loops.length;
   const { Volumes: volumes } = await docker().listVolumes({ filters });
   const names = new Set((volumes ?? []).map((v) => v.Name));
   // One check needs a volume with no labels at all (a decoy its label selections must miss);
@@ -66,12 +72,18 @@ export async function removeRunResources(runId?: string): Promise<Removed> {
 
 export async function countRunResources(runId?: string): Promise<Removed> {
   const filters = { label: [runLabelFilter(runId)] };
-  const [containers, volumes, networks] = await Promise.all([
+  const [containers, volumes, networks, disks] = await Promise.all([
     docker().listContainers({ all: true, filters }),
     docker().listVolumes({ filters }),
     docker().listNetworks({ filters }),
+    disksUnder(runId === undefined ? harnessTempRoot() : runTempRoot(runId)),
   ]);
-  return { containers: containers.length, volumes: (volumes.Volumes ?? []).length, networks: networks.length };
+  return {
+    containers: containers.length,
+    volumes: (volumes.Volumes ?? []).length,
+    networks: networks.length,
+    disks: disks.mounts.length + disks.loops.length,
+  };
 }
 
 /** True when removed now, false when it was already gone (another cleanup got there first). */

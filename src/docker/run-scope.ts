@@ -6,12 +6,13 @@ import { docker, statusCode } from './engine.ts';
 import { removeContainer } from './containers.ts';
 import { runLabels } from './labels.ts';
 import { removeRunResources } from './cleanup.ts';
+import { releaseDisksUnder } from '../host/release-disks.ts';
 import { runTempRoot } from './temp-root.ts';
 import { describeError } from '../errors.ts';
 
 export { harnessTempRoot, runTempRoot } from './temp-root.ts';
 
-type Tracked = { kind: 'container' | 'image' | 'network' | 'volume' | 'folder'; id: string };
+type Tracked = { kind: 'container' | 'image' | 'disks' | 'network' | 'volume' | 'folder'; id: string };
 
 /** One counter for every scope in this process, so names never repeat within a run. */
 let nameCounter = 0;
@@ -79,6 +80,14 @@ export class RunScope {
     this.tracked.push({ kind: 'container', id });
   }
 
+  /**
+   * A host folder holding loop-device disks (host/power-disk.ts): after the containers that use
+   * them are gone, every mount below it is unmounted and every loop device detached.
+   */
+  trackDisks(folder: string): void {
+    this.tracked.push({ kind: 'disks', id: folder });
+  }
+
   /** Runs first when the scope is disposed: for what removes itself (a Compose project's `down`). */
   onDispose(disposer: () => Promise<void>): void {
     this.disposers.push(disposer);
@@ -92,7 +101,7 @@ export class RunScope {
   /** Removes what this scope made: containers first, since they hold the networks and volumes. */
   async dispose(): Promise<void> {
     const items = this.tracked.splice(0).reverse();
-    const order: Tracked['kind'][] = ['container', 'image', 'network', 'volume', 'folder'];
+    const order: Tracked['kind'][] = ['container', 'image', 'disks', 'network', 'volume', 'folder'];
     const problems: string[] = [];
     for (const disposer of this.disposers.splice(0).reverse()) {
       try {
@@ -124,6 +133,9 @@ async function removeTracked(item: Tracked): Promise<void> {
       return removeContainer(item.id);
     case 'image':
       return ignoreMissing(docker().getImage(item.id).remove({ force: true }));
+    case 'disks':
+      await releaseDisksUnder(item.id);
+      return;
     case 'network':
       return ignoreMissing(docker().getNetwork(item.id).remove());
     case 'volume':

@@ -40,7 +40,7 @@ export class FileProbe implements Probe {
     const id = stack.containerId(this.service);
     for (const path of this.paths) {
       const file = probeFileIn(path);
-      const written = await execIn(id, ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && sync', 'sh', file], { stdin: this.content });
+      const written = await execIn(id, ['sh', '-c', 'mkdir -p "$(dirname "$1")" && cat > "$1" && sync "$1"', 'sh', file], { stdin: this.content });
       if (written.exitCode !== 0)
         throw new HarnessError(`Writing ${file} in ${this.service} failed: ${written.stderr.trim()}.`, 'Check that the path is writable in the container.');
     }
