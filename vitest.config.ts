@@ -4,7 +4,7 @@ import { newRunId } from './src/docker/labels.ts';
 import { ClosingLineReporter } from './src/vitest/closing-line-reporter.ts';
 import { LongestFirstSequencer } from './src/vitest/longest-first-sequencer.ts';
 import { PersistReporter } from './src/vitest/persist-reporter.ts';
-import { engineGroup, scenariosProject } from './src/vitest/scenarios-project.ts';
+import { engineGroup, powerCutProject, scenariosProject } from './src/vitest/scenarios-project.ts';
 
 // One run id for the whole vitest run: every test process has it, and every container, volume and
 // folder the scenarios make carries it, so cleanup can find them all and nothing else.
@@ -72,6 +72,7 @@ export default defineConfig({
         },
       },
       { test: scenariosProject(2) },
+      { test: powerCutProject() },
     ],
   },
 });

@@ -2,11 +2,18 @@ import { readdir } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
 import { UsageError } from './errors.ts';
 import { SCENARIOS, selectScenarios } from './scenarios.ts';
+import { POWER_CUT_FILES } from './vitest/scenarios-project.ts';
 
 describe('scenario catalog', () => {
   test('lists exactly the files in scenarios/', async () => {
     const files = (await readdir(new URL('../scenarios/', import.meta.url))).filter((f) => f.endsWith('.test.ts'));
     expect(SCENARIOS.map((s) => s.file.replace('scenarios/', '')).sort()).toEqual(files.sort());
+  });
+
+  test('the files that cut power run alone, in the suite and in persist run', () => {
+    const cutting = SCENARIOS.filter((s) => s.needsPowerCuts);
+    expect(cutting.map((s) => s.file)).toEqual(POWER_CUT_FILES);
+    for (const scenario of cutting) expect(scenario.alone).toBe(true);
   });
 
   test('no filter selects everything', () => {

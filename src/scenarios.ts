@@ -13,6 +13,8 @@ export interface ScenarioInfo {
   summary: string;
   /** It measures the machine (the benchmarks): run after the others, never beside another file. */
   alone?: true;
+  /** It cuts disks' power (loop devices and mounts on the engine host): not run where that cannot be done. */
+  needsPowerCuts?: true;
   /**
    * About how long the file takes, one trial, beside another on 2 cores (the suite at b80f5aa):
    * where vitest has no duration of its own yet, the longest start first, so files run side by
@@ -112,6 +114,18 @@ export const SCENARIOS: ScenarioInfo[] = [
     images: crashDrillServices(),
     summary:
       'SIGKILL under write load: every acknowledged write survives on a named volume and a bind mount; relaxed durability must lose some (control). Stop-mode matrix: docker stop, kill and restart under load, clean shutdown or crash recovery, and how long until the server answers.',
+  },
+  {
+    name: 'power-loss',
+    typicalSeconds: 240,
+    file: 'scenarios/power-loss.test.ts',
+    images: [...crashDrillServices(), 'toolbox'],
+    // A host-wide sync from another file (a file probe's, a build's) would write a pending cut's
+    // disk too: the cuts run with no other file beside them.
+    alone: true,
+    needsPowerCuts: true,
+    summary:
+      "Each database on a disk of its own, SIGKILL and a power cut (an atomic copy of what the disk held) side by side for each durability setting: PostgreSQL's fsync and synchronous_commit, InnoDB's flush_log_at_trx_commit, Redis's appendfsync and snapshots. Controls: settings that survive only a process crash must lose under the cut; a sync before the cut must keep everything acknowledged before it.",
   },
   {
     name: 'upgrade',

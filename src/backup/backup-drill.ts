@@ -127,7 +127,10 @@ class DrillTrial {
     const { subject } = this.spec;
     this.backupDir = this.context.backupDir ?? (await this.scope.createHostFolder('backups'));
     this.dataDir = await subject.dataMount(this.env.image);
-    const volume = await this.scope.createVolume(`${subject.name}-data`);
+    const { method } = this.spec;
+    const volume = method.dataVolume
+      ? await method.dataVolume(this.scope, `${subject.name}-data`, this.env.toolboxImage)
+      : await this.scope.createVolume(`${subject.name}-data`);
     const initialised = await subject.initialise?.(this.env, volume, this.context.scope);
     if (initialised) this.evidence.push(initialised);
     const service = await subject.create(this.env, volume);

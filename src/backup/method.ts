@@ -52,6 +52,11 @@ export interface BackupMethod {
   quiesce: boolean;
   /** 'volume': data goes into the empty volume before the service starts; 'service': loaded into a fresh service. */
   restoresInto: 'volume' | 'service';
+  /**
+   * Where the service's data must live for this method to back it up (a disk it can snapshot);
+   * absent for methods that work on any named volume. Returns the new volume's name.
+   */
+  dataVolume?(scope: RunScope, purpose: string, toolboxImage: string): Promise<string>;
   backup(workspace: Workspace): Promise<Backup>;
   restore(backup: Backup, workspace: Workspace): Promise<void>;
 }

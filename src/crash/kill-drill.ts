@@ -8,7 +8,7 @@ import type { RunScope } from '../docker/run-scope.ts';
 import { progress } from '../progress.ts';
 import type { AcknowledgedWrites, CellResult, KillFacts, Outcome } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
-import type { TrialRecord } from '../drill/assemble.ts';
+import { afterCrashOutcome, type TrialRecord } from '../drill/assemble.ts';
 import { type DrillSpec, type ImageDrillContext, identify, placeId, type ResultPlace, runDrill } from '../drill/drill.ts';
 import type { StorageKind } from '../storage/placement.ts';
 import { prepareTrialStorage } from '../drill/trial-storage.ts';
@@ -93,13 +93,7 @@ async function runTrial(spec: KillSpec, context: KillContext, trial: number, sco
   say(`${observed}: ${writes.lost} of ${writes.acknowledged} acknowledged writes lost (expected ${spec.expected})`);
   const phasesMs = timer.phasesMs;
   return {
-    outcome: {
-      trial,
-      observed,
-      reinitialised: target.initialisationMarkers.some((marker) => marker.test(logs)),
-      cleanShutdown: false,
-      differences: writes.lost > 0 ? [`${writes.lost} acknowledged writes lost`] : [],
-    },
+    outcome: afterCrashOutcome(trial, observed, target.initialisationMarkers, logs, writes.lost),
     matches: observed === spec.expected,
     details: { kind: 'kill', durability: spec.durability, serverArgs, writers: WRITERS, writes, lostPerTrial: [writes.lost], crashRecovery },
     timing: { trial, phasesMs, recoveryMs: recoveryOf(phasesMs) },

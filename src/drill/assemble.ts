@@ -64,6 +64,20 @@ export async function runTrials(
   return { records, error };
 }
 
+/**
+ * A trial after a crash of the server under write load (a kill, a power cut): never a clean
+ * shutdown; re-initialised when the next start's log shows the image's first-start lines.
+ */
+export function afterCrashOutcome(trial: number, observed: Outcome, initialisationMarkers: RegExp[], logs: string, lost: number): TrialOutcome {
+  return {
+    trial,
+    observed,
+    reinitialised: initialisationMarkers.some((marker) => marker.test(logs)),
+    cleanShutdown: false,
+    differences: lost > 0 ? [`${lost} acknowledged writes lost`] : [],
+  };
+}
+
 /** A check judged item by item (no fingerprints, no recovery phases): what one of its trials found. */
 export interface ItemsTrial {
   trial: number;
@@ -126,10 +140,11 @@ export function assembleResult(identity: ResultIdentity, imageReference: string,
   };
 }
 
-/** The trial shown's facts; a kill drill also counts the writes lost in every trial. */
+/** The trial shown's facts; a kill or power-loss drill also counts the writes lost in every trial. */
 function detailsOverTrials(details: DrillDetails, records: TrialRecord[]): DrillDetails {
-  if (details.kind !== 'kill') return details;
-  return { ...details, lostPerTrial: records.map((r) => (r.details?.kind === 'kill' ? r.details.writes.lost : 0)) };
+  if (details.kind !== 'kill' && details.kind !== 'power-loss') return details;
+  const lost = (r: TrialRecord) => (r.details?.kind === details.kind ? r.details.writes.lost : 0);
+  return { ...details, lostPerTrial: records.map(lost) };
 }
 
 function measurementsOf(records: TrialRecord[]): Pick<CellResult, 'measurements'> {

@@ -31,8 +31,11 @@ export interface Probe {
 }
 
 export interface WriteLedger {
-  /** Writers committing one record at a time, each on a connection of its own. */
-  startWriters(stack: Stack, writers: number): Promise<WriteLoad>;
+  /**
+   * Writers committing one record at a time, each on a connection of its own. beforeWriters runs
+   * once the ledger exists, before the first write (the power-loss drill puts it on the disk).
+   */
+  startWriters(stack: Stack, writers: number, beforeWriters?: () => Promise<unknown>): Promise<WriteLoad>;
   /** Once the service answers again: what it has of the records, against what it acknowledged. */
   count(stack: Stack, log: LedgerLog): Promise<LedgerCount>;
 }

@@ -12,10 +12,10 @@ import type { Probe, WriteLedger } from './probe.ts';
 export class SqlProbe implements Probe {
   /** A table of numbered records, one INSERT per commit (a set of ids in Redis). */
   readonly ledger: WriteLedger = {
-    startWriters: async (stack, writers) => {
+    startWriters: async (stack, writers, beforeWriters) => {
       const setup = await this.connect(stack);
       try {
-        return await startWriteLoad(setup, () => this.connect(stack), writers);
+        return await startWriteLoad(setup, () => this.connect(stack), writers, beforeWriters);
       } finally {
         await setup.close();
       }

@@ -13,9 +13,15 @@ export interface WriteLoad {
   stop(): Promise<LedgerLog>;
 }
 
-/** Creates the ledger table through `setup`, then starts `writers` writers on new connections. */
-export async function startWriteLoad(setup: DatabaseConnection, connect: () => Promise<DatabaseConnection>, writers: number): Promise<WriteLoad> {
+/** Creates the ledger table through `setup`, runs beforeWriters, then starts `writers` writers on new connections. */
+export async function startWriteLoad(
+  setup: DatabaseConnection,
+  connect: () => Promise<DatabaseConnection>,
+  writers: number,
+  beforeWriters?: () => Promise<unknown>,
+): Promise<WriteLoad> {
   await setup.createLedger();
+  await beforeWriters?.();
   const connections = await Promise.all(Array.from({ length: writers }, connect));
   const loops = connections.map((connection, k) => startLedgerLoop(k * ID_SPACE + 1, (id) => connection.writeLedger(id), 0));
   return {

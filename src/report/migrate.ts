@@ -10,6 +10,7 @@
 //  - 12 splits the one shape every command filled (a check carried `trials: 1` and empty
 //    results) into a document per command under one envelope, told by `kind`.
 //  - 13 adds the document of kind `verify`: a version 12 report is one of 13's as it is.
+//  - 14 adds the power cut (disruption `power-cut`, details of kind `power-loss`): 13 is read as it is.
 import type { AuditReport, CellResult, CheckReport, DrillDetails, Report, RunReport } from './model.ts';
 import { SCHEMA_VERSION } from './model.ts';
 
@@ -78,5 +79,7 @@ export const READ_VERSIONS: Readonly<Record<number, { schema: number; migrate: (
   3: { schema: 3, migrate: (old) => fromV11(fromV3(old as V3Report)) },
   ...Object.fromEntries([4, 5, 6, 7, 8, 9, 10].map((version) => [version, { schema: version, migrate: (old: unknown) => fromV11(fromV10(old as V10Report)) }])),
   11: { schema: 11, migrate: (old) => fromV11(old as V11Report) },
-  12: { schema: 12, migrate: (old) => ({ ...(old as Report), schemaVersion: SCHEMA_VERSION }) },
+  ...Object.fromEntries(
+    [12, 13].map((version) => [version, { schema: version, migrate: (old: unknown) => ({ ...(old as Report), schemaVersion: SCHEMA_VERSION }) }]),
+  ),
 };

@@ -88,6 +88,8 @@ export type RotationFacts = Static<typeof S.RotationFacts>;
 export type BackupFacts = Static<typeof S.BackupFacts>;
 /** Development-loop drills: edits served, restarts, and how the traps behaved. */
 export type DevloopFacts = Static<typeof S.DevloopFacts>;
+/** Power-loss drills: acknowledged writes after a SIGKILL or a cut of the disk, with the setting that allowed a loss. */
+export type PowerLossFacts = Static<typeof S.PowerLossFacts>;
 /** A drill's own facts, keyed by kind. */
 export type DrillDetails = Static<typeof S.DrillDetails>;
 export type CellResult = Static<typeof S.CellResult>;
@@ -133,6 +135,7 @@ export const stopModeFacts = detailsOf('stop-mode');
 export const upgradeFacts = detailsOf('upgrade');
 export const backupFacts = detailsOf('backup');
 export const devloopFacts = detailsOf('devloop');
+export const powerLossFacts = detailsOf('power-loss');
 
 export function summarise(results: CellResult[], controls: ControlResult[]): Summary {
   const count = (status: Status) => results.filter((r) => r.status === status).length;

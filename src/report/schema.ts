@@ -19,7 +19,7 @@ export const Outcome = Type.Enum(['survives', 'lost']);
 export const Observation = Type.Enum(['survives', 'lost', 'visible', 'absent', 'refused', 'allowed']);
 export const Status = Type.Enum(['passed', 'failed', 'errored']);
 export const StorageKind = Type.Enum([...STORAGE_KINDS]);
-export const Disruption = Type.Enum(['restart', 'recreate', 'none', 'backup-restore', 'kill', 'stop-start', 'upgrade']);
+export const Disruption = Type.Enum(['restart', 'recreate', 'none', 'backup-restore', 'kill', 'stop-start', 'upgrade', 'power-cut']);
 export const Phase = Type.Enum([...PHASES]);
 const PhaseMs = Closed({
   stop: Type.Optional(Ms),
@@ -167,8 +167,34 @@ export const DevloopFacts = Closed({
   startError: Nullable(Closed({ exitCode: Nullable(Type.Integer()), logLine: Nullable(Text) })),
 });
 
+export const PowerLossFacts = Closed({
+  kind: Type.Literal('power-loss'),
+  failure: Type.Enum(['sigkill', 'power-cut'], { description: 'SIGKILL of the container, or a cut of its disk (an atomic copy of what the disk held).' }),
+  setting: Text,
+  serverArgs: Type.Array(Text),
+  promise: Type.String({ description: "What the server's documentation promises acknowledged writes under this failure with this setting." }),
+  guaranteed: Type.Boolean({ description: 'The setting promises that this failure loses no acknowledged write: a loss fails the cell.' }),
+  syncedBeforeCut: Type.Boolean({
+    description: 'The disk was synced (syncfs) right before the cut: writes acknowledged before the sync began must all be there.',
+  }),
+  writers: Type.Integer({ minimum: 1 }),
+  failedAfterMs: Type.Number({ minimum: 0, description: 'How long the writers had been committing when the failure came (varies per trial).' }),
+  writes: AcknowledgedWrites,
+  notJudged: Type.Integer({
+    minimum: 0,
+    description: 'Writes acknowledged after the instant judged (the cut, or the sync before it): neither lost nor unexpected.',
+  }),
+  lostPerTrial: Type.Array(Count),
+  lossWindowMs: Nullable(Type.Number({ minimum: 0, description: 'How long before the failure the earliest lost write was acknowledged.' })),
+  serverStarted: Type.Boolean(),
+  recoveredCleanly: Type.Boolean({ description: 'Started, read every ledger row back, and its integrity check (where it has one) found nothing.' }),
+  integrity: Nullable(Text),
+  serverRecoveryMs: Nullable(Ms),
+  cut: Nullable(Closed({ copyMs: Ms, replayMs: Ms, fsck: Text, fsckClean: Type.Boolean() })),
+});
+
 /** What a drill found besides the data: one kind of facts per kind of drill. */
-export const DrillDetails = Type.Union([KillFacts, StopModeFacts, UpgradeFacts, BackupFacts, DevloopFacts]);
+export const DrillDetails = Type.Union([KillFacts, StopModeFacts, UpgradeFacts, BackupFacts, DevloopFacts, PowerLossFacts]);
 
 export const CellResult = Closed({
   id: Text,
@@ -537,7 +563,7 @@ export { REPORT_SCHEMA_VERSION };
 const Envelope = {
   schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
     description:
-      "13: `persist verify` writes a document of kind `verify`. 12: each command writes its own document under one envelope, told by `kind` (run, audit, check): an audit or a check no longer carries a run's settings, summary, results and controls. 11: the registry, a Dockerfile and the catalogue as sources of an audited image's facts. 10: each audited service says where its image's facts came from (`facts`), and a check names the services it left out (`check.leftOut`). 9: `details` of kind `devloop`. 8: optional `tests`, `shard` and `shards`. 7: an optional `performance` section. 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections. 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 12 are still read, as this version.",
+      "14: a power cut (disruption `power-cut`, `details` of kind `power-loss`) and a run's `notRun` scenarios. 13: `persist verify` writes a document of kind `verify`. 12: each command writes its own document under one envelope, told by `kind` (run, audit, check): an audit or a check no longer carries a run's settings, summary, results and controls. 11: the registry, a Dockerfile and the catalogue as sources of an audited image's facts. 10: each audited service says where its image's facts came from (`facts`), and a check names the services it left out (`check.leftOut`). 9: `details` of kind `devloop`. 8: optional `tests`, `shard` and `shards`. 7: an optional `performance` section. 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections. 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 13 are still read, as this version.",
   }),
   runId: Text,
   startedAt: Type.String({ format: 'date-time' }),
@@ -562,6 +588,11 @@ export const RunReport = Closed(
     tests: Type.Optional(Type.Array(TestRecord)),
     shard: Type.Optional(ShardFacts),
     shards: Type.Optional(Type.Array(ShardRun)),
+    notRun: Type.Optional(
+      Type.Array(Closed({ scenario: Text, reason: Text }), {
+        description: 'Scenarios of a run of all that this machine cannot run (power cuts need a local engine, root and loop devices), each with why.',
+      }),
+    ),
   },
   "`persist run`: the scenarios' cells and negative controls on the harness's own containers.",
 );

@@ -5,6 +5,7 @@
 import { createVitest } from 'vitest/node';
 import { disableReaperUnlessChosen, type HarnessConfig } from '../config.ts';
 import { checkEngine, ensureImage } from '../docker/engine.ts';
+import { powerCutUnsupported } from '../host/power-cut-support.ts';
 import { newRunId } from '../docker/labels.ts';
 import { ensurePublishedPortsReach } from '../docker/reachability.ts';
 import { sweepRun } from '../docker/run-scope.ts';
@@ -34,13 +35,14 @@ export async function runScenarios(settings: RunSettings): Promise<RunReport> {
   const config: HarnessConfig = { ...settings.config, runId: settings.config.runId ?? newRunId() };
   const runId = config.runId as string;
   disableReaperUnlessChosen();
-  const scenarios = selectScenarios(config.filters);
+  const { scenarios, notRun } = await runnable(selectScenarios(config.filters), config.filters);
   await ensureImagesOf(scenarios, config);
   const reached = await ensurePublishedPortsReach(config.images.toolbox, runId);
   if (reached) progress(`published ports reach this machine (a listener answered at ${reached})`);
   progress(`run ${runId}: ${scenarios.map((s) => s.name).join(', ')}; ${config.trials} trial(s) per cell, ${filesAtOnceWords(config.filesAtOnce)}`);
 
   const reporter = new PersistReporter(config);
+  reporter.useNotRun(notRun);
   try {
     await runFiles(scenarios, config, reporter, settings.shard);
   } finally {
@@ -50,6 +52,29 @@ export async function runScenarios(settings: RunSettings): Promise<RunReport> {
     throw new HarnessError(`Run ${runId} ended without a report.`, 'See the output above for the scenario that could not start.');
   }
   return reporter.report;
+}
+
+/**
+ * Scenarios that cut disks' power need this host (root, loop devices, a local engine). Named
+ * explicitly, one that cannot run refuses the run; in a run of all, it is reported as not run.
+ */
+async function runnable(
+  selected: ScenarioInfo[],
+  filters: string[],
+): Promise<{ scenarios: ScenarioInfo[]; notRun: Array<{ scenario: string; reason: string }> }> {
+  const needing = selected.filter((s) => s.needsPowerCuts);
+  if (needing.length === 0) return { scenarios: selected, notRun: [] };
+  const unsupported = await powerCutUnsupported(await checkEngine());
+  if (unsupported === undefined) return { scenarios: selected, notRun: [] };
+  const named = needing.filter((s) => filters.includes(s.name));
+  if (named.length > 0) {
+    throw new HarnessError(
+      `The ${named.map((s) => s.name).join(', ')} scenario cannot run here: ${unsupported}.`,
+      'Run `persist doctor` on the engine host to see what power cuts need.',
+    );
+  }
+  for (const s of needing) progress(`${s.name}: not run: ${unsupported}`);
+  return { scenarios: selected.filter((s) => !s.needsPowerCuts), notRun: needing.map((s) => ({ scenario: s.name, reason: unsupported })) };
 }
 
 /** The engine answers, and every image the scenarios start (upgrade pairs too) is here or pulled. */

@@ -31,7 +31,27 @@ export interface DatabaseConnection {
   writeLedger(id: number): Promise<void>;
   /** Ids present in the ledger; none when the table is absent. */
   ledgerIds(): Promise<number[]>;
+  /**
+   * The server's own check of the ledger's storage (PostgreSQL's amcheck, InnoDB's CHECK TABLE):
+   * a sentence on success; throws with what it found. Absent where the server has none.
+   */
+  checkLedgerIntegrity?(): Promise<string>;
   close(): Promise<void>;
+}
+
+/**
+ * A durability setting the power-loss drill runs the server with, and what the server's own
+ * documentation promises of acknowledged writes under each failure with it.
+ */
+export interface DurabilitySetting {
+  /** The report's name of it, e.g. "fsync=off"; "default" runs the image as it is configured. */
+  name: string;
+  /** Server start options; none for the default, so a setting the image carries is what runs. */
+  serverArgs: string[];
+  /** Whether a process crash (SIGKILL), and a power cut, lose no acknowledged write. */
+  keeps: { processCrash: boolean; powerCut: boolean };
+  /** The documentation's promise, in a sentence for the report. */
+  promise: string;
 }
 
 export interface DatabaseTarget<Image extends string = string> {
@@ -101,6 +121,8 @@ export interface DatabaseTarget<Image extends string = string> {
    * the crash drills, which must lose acknowledged writes when the server is killed.
    */
   relaxedDurability: { serverArgs: string[]; description: string };
+  /** The power-loss drill's settings, the default first; absent where the drill does not run it. */
+  powerLossSettings?: DurabilitySetting[];
   /**
    * Dockerfile lines by which a derived image keeps its data in `dir` through its own settings,
    * as a user's image may: the negative control that the harness runs an image as configured.

@@ -33,6 +33,7 @@ export class PersistReporter implements Reporter {
   private readonly config: HarnessConfig;
   /** Which part of the cells this run is (`persist run --shard K/N`), once the runner has cut it. */
   private shard: ShardFacts | undefined;
+  private notRun: Array<{ scenario: string; reason: string }> = [];
   /** The report of the run, once it has ended: what the runner returns. */
   report: RunReport | undefined;
 
@@ -42,6 +43,11 @@ export class PersistReporter implements Reporter {
 
   useShard(facts: ShardFacts): void {
     this.shard = facts;
+  }
+
+  /** Scenarios of a run of all that this machine cannot run, and why: said in the report. */
+  useNotRun(notRun: Array<{ scenario: string; reason: string }>): void {
+    this.notRun = notRun;
   }
 
   onInit(): void {
@@ -84,6 +90,7 @@ export class PersistReporter implements Reporter {
       ...(performance.length > 0 ? { performance: assemblePerformance(performance, { size: config.benchSize, trials: config.trials }) } : {}),
       tests,
       ...(shard ? { shard } : {}),
+      ...(this.notRun.length > 0 ? { notRun: this.notRun } : {}),
     };
     if (config.baseline) {
       try {

@@ -3,10 +3,10 @@ import { SCENARIOS } from '../scenarios.ts';
 import { ALONE_PROJECT, isScenarioProject, runProjects, SCENARIOS_PROJECT } from './scenarios-project.ts';
 
 describe("persist run's projects", () => {
-  test('the scenarios as many files at once as asked, then the benchmarks alone, after them', () => {
+  test('the scenarios as many files at once as asked, then the power cuts and the benchmarks alone, after them', () => {
     const together = SCENARIOS.filter((s) => !s.alone).map((s) => s.file);
     const alone = SCENARIOS.filter((s) => s.alone).map((s) => s.file);
-    expect(alone).toEqual(['scenarios/performance.test.ts']);
+    expect(alone).toEqual(['scenarios/power-loss.test.ts', 'scenarios/performance.test.ts']);
     const [first, second] = runProjects({ together, alone }, 2).map((project) => project.test);
     expect(first).toMatchObject({ name: SCENARIOS_PROJECT, include: together, maxWorkers: 2 });
     expect(second).toMatchObject({ name: ALONE_PROJECT, include: alone, maxWorkers: 1, sequence: { groupOrder: 2 } });

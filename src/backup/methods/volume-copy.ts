@@ -41,7 +41,14 @@ export function volumeCopy({ mode, copy: command = 'cp -a' }: { mode: BackupMode
 }
 
 /** Copies and returns the destination's size in KiB (du -sk, which busybox and GNU both have). */
-async function copyVolume(scope: RunScope, image: string, copy: string, source: string, destination: string, purpose: string): Promise<number | undefined> {
+export async function copyVolume(
+  scope: RunScope,
+  image: string,
+  copy: string,
+  source: string,
+  destination: string,
+  purpose: string,
+): Promise<number | undefined> {
   const run = await runOneShot(scope, {
     image,
     script: `${copy} && du -sk /destination`,

@@ -11,7 +11,9 @@ import { verifyTitle } from './verify-tables.ts';
 import { performanceHtml } from './performance-html.ts';
 import { performanceCount } from './performance-tables.ts';
 import { devloopTables } from './devloop-table.ts';
+import { powerLossTable } from './power-loss-table.ts';
 import {
+  notRunLines,
   filesAtOnceWords,
   formatBytes,
   formatMs,
@@ -83,6 +85,7 @@ function runBody(report: RunReport): string {
     kills(report),
     factTable('stop-modes', stopModeTable(report)),
     factTable('upgrades', upgradeTable(report)),
+    factTable('power-loss', powerLossTable(report)),
     ...devloopTables(report).map((table, index) => factTable(`devloop-${index + 1}`, table)),
     performanceHtml(report, esc),
     controls(report),
@@ -110,6 +113,9 @@ function verdict(report: RunReport): string {
 <p class="counts"><span class="passed">${s.passed} passed</span> · <span class="failed">${s.failed} failed</span> · <span class="errored">${s.errored} errored</span> of ${s.total}; negative controls caught ${s.controlsCaught} of ${s.controls}${esc(performanceCount(report.performance))}</p>
 ${problems.length > 0 ? `<ul class="problems">${problems.map((p) => `<li>${p}</li>`).join('')}</ul>` : ''}
 <p class="meta">Started ${esc(report.startedAt)}, took ${(report.durationMs / 1000).toFixed(1)} s; ${report.settings.trials} trial(s) per cell, ${esc(filesAtOnceWords(report.settings.filesAtOnce))}; images: ${esc(report.settings.imageSet)}</p>
+${notRunLines(report)
+  .map((line) => `<p class="meta">${esc(line)}</p>`)
+  .join('')}
 </section>`;
 }
 

@@ -17,9 +17,10 @@ import { renderCheckMarkdown } from './check-markdown.ts';
 import { performanceMarkdown } from './performance-markdown.ts';
 import { performanceCount } from './performance-tables.ts';
 import { SHARD_COLUMNS, shardEnvironmentNote, shardRow, shardSentence } from './shard-tables.ts';
-import { filesAtOnceWords, glanceTable } from './shared.ts';
+import { filesAtOnceWords, glanceTable, notRunLines } from './shared.ts';
 import { renderVerifyMarkdown } from './verify-markdown.ts';
 import { devloopTables } from './devloop-table.ts';
+import { powerLossTable } from './power-loss-table.ts';
 import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
 
 const STATUS_MARK: Record<Status, string> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored' };
@@ -46,6 +47,7 @@ function renderRunMarkdown(report: RunReport, brief: boolean): string {
     killSection(report),
     factSection(stopModeTable(report)),
     factSection(upgradeTable(report)),
+    factSection(powerLossTable(report)),
     ...devloopTables(report).map(factSection),
     brief ? '' : performanceMarkdown(report),
     controlsSection(report),
@@ -108,6 +110,7 @@ function settingsBlock(report: RunReport): string {
     `- Started ${report.startedAt}, took ${(report.durationMs / 1000).toFixed(1)} s; ${report.settings.trials} trial(s) per cell, ${filesAtOnceWords(report.settings.filesAtOnce)}; images: ${report.settings.imageSet}`,
     `- Engine: ${engine ? `Docker ${engine.version} (API ${engine.apiVersion}), storage driver ${engine.storageDriver}, ${engine.operatingSystem}` : 'not reachable'}`,
     `- Images: ${images.join(', ') || 'none'}`,
+    ...notRunLines(report).map((line) => `- ${line}`),
   ].join('\n');
 }
 

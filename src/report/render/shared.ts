@@ -30,6 +30,11 @@ export function sectionsOf(report: RunReport): Array<{ name: string; items: bool
   return [...sections.values()];
 }
 
+/** Scenarios of a run of all that this machine could not run, each with why. */
+export function notRunLines(report: Pick<RunReport, 'notRun'>): string[] {
+  return (report.notRun ?? []).map((n) => `Not run: ${n.scenario} (${n.reason})`);
+}
+
 export function formatMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
 }

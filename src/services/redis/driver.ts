@@ -44,6 +44,34 @@ export const redis: DatabaseTarget<'redis'> = {
     serverArgs: ['--appendonly', 'no', '--save', '3600 1'],
     description: 'snapshot-only persistence (appendonly no, save 3600 1): writes since the last snapshot exist only in memory',
   },
+  powerLossSettings: [
+    {
+      name: 'appendfsync always',
+      serverArgs: DURABLE_ARGS,
+      keeps: { processCrash: true, powerCut: true },
+      promise: 'each write is appended to the AOF and fsynced before Redis answers',
+    },
+    {
+      name: 'appendfsync everysec',
+      serverArgs: ['--appendonly', 'yes', '--appendfsync', 'everysec'],
+      keeps: { processCrash: false, powerCut: false },
+      promise:
+        'the AOF is fsynced once a second: a crash may lose about a second of writes, two where Redis postpones a write behind a slow fsync (aof.c), a process crash too',
+    },
+    {
+      name: 'appendfsync no',
+      serverArgs: ['--appendonly', 'yes', '--appendfsync', 'no'],
+      keeps: { processCrash: true, powerCut: false },
+      promise:
+        'each write is handed to the kernel, never fsynced by Redis: a process crash loses nothing, a power cut what the kernel had not written yet (up to about 30 s on Linux)',
+    },
+    {
+      name: 'RDB snapshots only',
+      serverArgs: ['--appendonly', 'no'],
+      keeps: { processCrash: false, powerCut: false },
+      promise: "Redis's own default (no AOF, save 3600 1 300 100 60 10000): writes since the last snapshot exist only in memory",
+    },
+  ],
   // A user's image that keeps its data elsewhere: Redis writes to its working directory.
   dataDirInImage: (dir) => [`WORKDIR ${dir}`],
 
