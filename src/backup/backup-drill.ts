@@ -127,12 +127,11 @@ class DrillTrial {
     const { subject } = this.spec;
     this.backupDir = this.context.backupDir ?? (await this.scope.createHostFolder('backups'));
     this.dataDir = await subject.dataMount(this.env.image);
-    const { method } = this.spec;
-    const volume = method.dataVolume
-      ? await method.dataVolume(this.scope, `${subject.name}-data`, this.env.toolboxImage)
-      : await this.scope.createVolume(`${subject.name}-data`);
+    const own = await this.spec.method.dataVolume?.(this.scope, `${subject.name}-data`, this.env.toolboxImage);
+    const volume = own?.volume ?? (await this.scope.createVolume(`${subject.name}-data`));
     const initialised = await subject.initialise?.(this.env, volume, this.context.scope);
     if (initialised) this.evidence.push(initialised);
+    if (own) this.evidence.push(await own.settle());
     const service = await subject.create(this.env, volume);
     const session = await subject.connect(this.env, service, this.context.dataset);
     const serverVersion = await session.serverVersion();

@@ -54,9 +54,10 @@ export interface BackupMethod {
   restoresInto: 'volume' | 'service';
   /**
    * Where the service's data must live for this method to back it up (a disk it can snapshot);
-   * absent for methods that work on any named volume. Returns the new volume's name.
+   * absent for methods that work on any named volume. Returns the new volume's name, and what
+   * settles the data put there before the service starts (a sentence for the evidence).
    */
-  dataVolume?(scope: RunScope, purpose: string, toolboxImage: string): Promise<string>;
+  dataVolume?(scope: RunScope, purpose: string, toolboxImage: string): Promise<{ volume: string; settle(): Promise<string> }>;
   backup(workspace: Workspace): Promise<Backup>;
   restore(backup: Backup, workspace: Workspace): Promise<void>;
 }

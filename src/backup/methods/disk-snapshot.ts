@@ -25,7 +25,10 @@ export function diskSnapshot(): BackupMethod {
     async dataVolume(scope, purpose, toolboxImage) {
       const { disk, volume } = await createDiskVolume(scope, purpose, toolboxImage);
       disks.set(volume, disk);
-      return volume;
+      // A server that has run for a while has its files on its disk; one started on a copy made a
+      // moment ago would not, and the snapshot would catch the copy half-written instead.
+      const settle = async () => `the initialised data synced to the disk in ${await disk.syncDisk()} ms before the server started`;
+      return { volume, settle };
     },
 
     async backup(workspace) {
