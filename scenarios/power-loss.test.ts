@@ -4,17 +4,15 @@
 // new container starts on what is left. Settings that only survive a process crash must lose
 // acknowledged writes under the cut (controls), and a sync of the disk before the cut must
 // bring back everything acknowledged before it: the copy is the disk, not an older state.
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, test } from 'vitest';
 import { negativeControl } from '../src/drill/control.ts';
 import type { CellResult } from '../src/report/model.ts';
 import { type Failure, guaranteed, runPowerLossDrill } from '../src/power/power-loss-drill.ts';
-import { requirePowerCuts } from '../src/power/power-cut-ready.ts';
+import { requirePowerCuts } from '../src/docker/power-cut-ready.ts';
 import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
 import { DATABASE_DRIVERS } from '../src/services/drivers.ts';
 import { crashDrillServices } from '../src/services/registry.ts';
-import { PowerDisk } from '../src/host/power-disk.ts';
+import { runCutIsTheDisk } from '../src/power/cut-is-the-disk.ts';
 
 const SCENARIO = 'power-loss';
 const TARGETS = crashDrillServices()
@@ -32,23 +30,11 @@ beforeAll(async () => {
   await requirePowerCuts();
 });
 
-test('the cut is the disk: a file synced is on the copy, a file only written is not', async () => {
-  const { scope } = scenarioKit();
-  const trial = scope.child();
-  try {
-    const folder = await trial.createHostFolder('power-disk-itself');
-    trial.trackDisks(folder);
-    const disk = await PowerDisk.create(folder);
-    await writeFile(join(disk.mountPoint, 'synced'), 'on the disk');
-    await disk.syncDisk();
-    await writeFile(join(disk.mountPoint, 'written'), 'in memory only');
-    const cut = await disk.cut();
-    expect(await readFile(join(cut.mountPoint, 'synced'), 'utf8')).toBe('on the disk');
-    await expect(readFile(join(cut.mountPoint, 'written'), 'utf8')).rejects.toThrow(/ENOENT/);
-    expect(cut.fsck.clean).toBe(true);
-  } finally {
-    await trial.dispose();
-  }
+test('the cut is the disk: a file synced is on the copy, a file only written is not', async ({ task }) => {
+  const { config, scope } = scenarioKit();
+  const result = await runCutIsTheDisk(SCENARIO, { scope, trials: config.trials });
+  recordResult(task.meta, result);
+  assertVerdict(result);
 });
 
 describe('SIGKILL and power cut side by side: what each setting keeps', () => {

@@ -126,6 +126,7 @@ interface ProjectCliOptions {
   projectDirectory?: string;
   out?: string;
   services?: string;
+  disruptions?: string;
   offline?: boolean;
   pull?: boolean;
   build?: boolean;
@@ -133,11 +134,18 @@ interface ProjectCliOptions {
 }
 
 type ProjectCommand = (
-  options: ComposeOptions & { out?: string; services?: string[]; offline?: boolean; pull?: boolean; build?: boolean; format?: string },
+  options: ComposeOptions & { out?: string; services?: string[]; disruptions?: string[]; offline?: boolean; pull?: boolean; build?: boolean; format?: string },
   print: (line: string) => void,
 ) => Promise<number>;
 
 /** A command on the user's Compose project, with the project options spelled as Compose spells them. */
+function commaList(text: string): string[] {
+  return text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+}
+
 function addProjectCommand(cli: Command, name: string, description: string, load: () => Promise<ProjectCommand>, extra?: (command: Command) => Command): void {
   const command = cli.command(name);
   (extra ? extra(command) : command)
@@ -164,14 +172,8 @@ function addProjectCommand(cli: Command, name: string, description: string, load
           ...(options.pull ? { pull: true } : {}),
           ...(options.build ? { build: true } : {}),
           ...(options.format ? { format: options.format } : {}),
-          ...(options.services
-            ? {
-                services: options.services
-                  .split(',')
-                  .map((name) => name.trim())
-                  .filter(Boolean),
-              }
-            : {}),
+          ...(options.services ? { services: commaList(options.services) } : {}),
+          ...(options.disruptions !== undefined ? { disruptions: commaList(options.disruptions) } : {}),
         },
         print,
       );
@@ -200,6 +202,10 @@ function addProjectCommands(cli: Command): void {
     (command) =>
       command
         .option('--services <list>', 'check only these services (comma-separated) and what they depend on')
+        .option(
+          '--disruptions <list>',
+          "run only these disruptions (comma-separated, in the check's order); power-cut (a cut of the named volumes' disks under write load) runs only when named",
+        )
         .option('--pull', 'pull the images of the checked services that are not on this machine first (docker compose pull)')
         .option('--build', 'build the images of the checked services that build and are not built yet (docker compose build)'),
   );

@@ -10,7 +10,9 @@ import { describeError } from '../errors.ts';
 import type { Audit, Check } from '../report/model.ts';
 import { ComposeStack } from '../compose/compose-stack.ts';
 import { stopwatch } from '../timing/clock.ts';
-import { type CheckDrill, drillsFor } from './drills/all.ts';
+import { type CheckDrill, chosenDisruptions, drillsFor } from './drills/all.ts';
+import { judgedUpTo } from '../probes/ledger.ts';
+import { requirePowerCuts } from '../docker/power-cut-ready.ts';
 import { startWriteLoads } from './write-loads.ts';
 import { observe } from './check-observe.ts';
 import { closure, selectServices } from './selection.ts';
@@ -30,9 +32,14 @@ export interface CheckOptions extends ComposeOptions, FetchChoice {
   services?: string[];
   /** --offline: the audit asks no registry. */
   offline?: boolean;
+  /** --disruptions: these (by name, checked here), in the check's order, instead of every one but the power cut. */
+  disruptions?: string[];
 }
 
 export async function runCheck(options: CheckOptions, scope: RunScope, progress: Progress): Promise<CheckOutcome> {
+  const chosen = chosenDisruptions(options.disruptions);
+  // A power cut needs this host's disks: said in one sentence before anything starts.
+  if (chosen.includes('power-cut')) await requirePowerCuts();
   const facts = { offline: options.offline === true };
   let audited = await auditWithSettings(options, scope.runId, facts);
   // The copy runs the project's own images, never pulling or building them unless asked (--pull, --build).
@@ -53,6 +60,7 @@ export async function runCheck(options: CheckOptions, scope: RunScope, progress:
   if (stack.startProblem) progress(`the copy started with a problem: ${stack.startProblem}`);
   const round: Round = {
     stack,
+    scope,
     subjects: subjectsOf(audit, own, stack, progress),
     backupRoot: await scope.createHostFolder('check-backups'),
     check: {
@@ -64,7 +72,7 @@ export async function runCheck(options: CheckOptions, scope: RunScope, progress:
     },
     progress,
   };
-  const disruptions = drillsFor(audit, own);
+  const disruptions = drillsFor(audit, own, chosen);
   let owed: CellPlace[] | undefined;
   const harnessErrors: string[] = [];
   for (const [index, drill] of disruptions.entries()) {
@@ -91,6 +99,7 @@ export async function runCheck(options: CheckOptions, scope: RunScope, progress:
 /** What every round of the check works on. */
 interface Round {
   stack: ComposeStack;
+  scope: RunScope;
   subjects: Subject[];
   backupRoot: string;
   check: Check;
@@ -103,7 +112,9 @@ async function runRound(round: Round, drill: CheckDrill, index: number, written:
   const disruption = drill.name;
   const judged = round.subjects.filter((subject) => drill.judges(subject));
   const seeded: Seeded[] = [];
-  const notes: string[] = [];
+  const prepared = (await drill.prepare?.(stack, judged, round.scope)) ?? { notes: [] };
+  const notes: string[] = [...prepared.notes];
+  if (prepared.problem) notes.push(`before \`${disruption}\`, the copy did not come back whole: ${prepared.problem}`);
   for (const subject of judged) seeded.push(await seed(stack, subject, index, notes));
   for (const note of notes) progress(note);
   written();
@@ -111,7 +122,7 @@ async function runRound(round: Round, drill: CheckDrill, index: number, written:
   const watch = stopwatch();
   const outcome = await drill.run(stack, judged, round.backupRoot);
   const ms = watch.ms();
-  for (const { entry, load } of loads) entry.ledger = await load.stop();
+  for (const { entry, load } of loads) entry.ledger = judgedUpTo(await load.stop(), outcome.judgeWritesBefore).judged;
   check.lifecycles.push({
     lifecycle: disruption,
     ms,
@@ -119,7 +130,12 @@ async function runRound(round: Round, drill: CheckDrill, index: number, written:
     ...(outcome.notes.length > 0 ? { steps: outcome.notes } : {}),
   });
   for (const note of outcome.notes) progress(`  ${note}`);
-  for (const entry of seeded) check.cells.push(...(await observe(stack, entry, disruption, outcome.perService.get(entry.subject.service.service))));
+  for (const entry of seeded) {
+    const service = entry.subject.service.service;
+    const cells = await observe(stack, entry, disruption, outcome.perService.get(service));
+    const why = outcome.explanations?.get(service);
+    check.cells.push(...cells.map((cell) => (why && cell.observed === 'lost' ? { ...cell, evidence: [...cell.evidence, `${service} ${why}`] } : cell)));
+  }
   const failed = check.cells.filter((cell) => cell.lifecycle === disruption && cell.status === 'failed').length;
   progress(`${disruption}: ${ms.toFixed(0)} ms; ${failed} cell(s) failed${outcome.problem ? `; ${outcome.problem}` : ''}`);
 }

@@ -206,6 +206,27 @@ export class ComposeStack extends ContainerStack {
     return this.upAll();
   }
 
+  /** The copy's named volumes as Compose made them (by its labels), and where each one's data lies on the engine's host. */
+  async namedVolumes(): Promise<Array<{ name: string; labels: Record<string, string>; mountpoint: string }>> {
+    const { Volumes: volumes } = await docker().listVolumes({ filters: { label: [`com.docker.compose.project=${this.plan.projectName}`] } });
+    return (volumes ?? [])
+      .filter((volume) => volume.Labels?.['com.docker.compose.volume'] !== undefined)
+      .map((volume) => ({ name: volume.Name, labels: volume.Labels ?? {}, mountpoint: volume.Mountpoint }));
+  }
+
+  /** The copy's containers removed, its volumes kept, nothing started again: after a graceful `down`, or after SIGKILL. */
+  async removeContainers(how: 'graceful' | 'SIGKILL'): Promise<void> {
+    await this.recordAllAnonymousVolumes();
+    if (how === 'SIGKILL') await this.compose(['kill', '-s', 'SIGKILL', ...this.only]);
+    await this.down(['down', '--timeout', '30']);
+    await this.refresh();
+  }
+
+  /** `up -d --wait` of the copy after removeContainers; a service that does not come back is returned, not thrown. */
+  upAgain(): Promise<string | undefined> {
+    return this.upAll();
+  }
+
   /** SIGKILL to every container of the copy, then `up -d --wait`, which starts them again. */
   async killAll(): Promise<string | undefined> {
     await this.recordAllAnonymousVolumes();

@@ -12,7 +12,7 @@ import { type DrillSpec, type ImageDrillContext, identify, placeId, type ResultP
 import { afterCrashOutcome, type TrialRecord } from '../drill/assemble.ts';
 import type { DiskCut, PowerDisk } from '../host/power-disk.ts';
 import { copyInitialised } from '../probes/initialised-copy.ts';
-import { checkAcknowledged } from '../probes/ledger.ts';
+import { checkAcknowledged, judgedUpTo } from '../probes/ledger.ts';
 import { SqlProbe } from '../probes/sql-probe.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, PowerLossFacts } from '../report/model.ts';
@@ -22,7 +22,7 @@ import { createDiskVolume, volumeOn } from '../stack/disk-volume.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { epochMs, PhaseTimer, sleep, stopwatch } from '../timing/clock.ts';
-import { failAfterMs, judgedUpTo, lossWindowMs, powerLossMatches, powerLossObserved, type RecoveryFacts } from './power-verdict.ts';
+import { failAfterMs, lossWindowMs, powerLossMatches, powerLossObserved, type RecoveryFacts } from './power-verdict.ts';
 import { type ReadBack, readBack } from './read-back.ts';
 
 const WRITERS = 4;

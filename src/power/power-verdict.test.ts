@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { failAfterMs, judgedUpTo, lossWindowMs, powerLossMatches, powerLossObserved } from './power-verdict.ts';
+import { judgedUpTo } from '../probes/ledger.ts';
+import { failAfterMs, lossWindowMs, powerLossMatches, powerLossObserved } from './power-verdict.ts';
 
 const ledger = {
   attempted: [1, 2, 3, 4, 5],

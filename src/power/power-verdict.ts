@@ -6,20 +6,6 @@ import type { LedgerLog } from '../probes/ledger.ts';
 import type { AcknowledgedWrites, Outcome } from '../report/model.ts';
 import { round } from '../timing/clock.ts';
 
-/** The ledger as judged: writes acknowledged from `instant` on become writes of unknown outcome. */
-export function judgedUpTo(ledger: LedgerLog, instant: number | undefined): { judged: LedgerLog; notJudged: number } {
-  if (instant === undefined) return { judged: ledger, notJudged: 0 };
-  const late = ledger.acknowledged.filter((w) => w.at >= instant);
-  return {
-    judged: {
-      attempted: ledger.attempted,
-      acknowledged: ledger.acknowledged.filter((w) => w.at < instant),
-      unknown: [...ledger.unknown, ...late.map((w) => w.id)],
-    },
-    notJudged: late.length,
-  };
-}
-
 /** How long before the failure the earliest lost write was acknowledged; null when none was lost. */
 export function lossWindowMs(judged: LedgerLog, present: Iterable<number>, failedAt: number): number | null {
   const there = new Set(present);

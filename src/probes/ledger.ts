@@ -93,6 +93,23 @@ export function describeRpo(rpo: RpoFigures): string {
   return `${head}${window}${problems.length > 0 ? `; ${problems.join('; ')}` : ''}`;
 }
 
+/**
+ * A power cut copies the disk at one instant: writes acknowledged from then on could not be on it
+ * (no client would have heard of them), so they become writes of unknown outcome, not judged.
+ */
+export function judgedUpTo(ledger: LedgerLog, instant: number | undefined): { judged: LedgerLog; notJudged: number } {
+  if (instant === undefined) return { judged: ledger, notJudged: 0 };
+  const late = ledger.acknowledged.filter((w) => w.at >= instant);
+  return {
+    judged: {
+      attempted: ledger.attempted,
+      acknowledged: ledger.acknowledged.filter((w) => w.at < instant),
+      unknown: [...ledger.unknown, ...late.map((w) => w.id)],
+    },
+    notJudged: late.length,
+  };
+}
+
 /** What a kill did to acknowledged writes, counted as Jepsen's set checker counts them. */
 export function checkAcknowledged(log: LedgerLog, presentIds: Iterable<number>): AcknowledgedWrites {
   const present = new Set(presentIds);

@@ -2,7 +2,7 @@
 // schema reads them, so that the report never needs to ask a product for its own vocabulary.
 
 /** What `persist check` does to a copy of the project, in this order (check/drills/all.ts says why). */
-export const CHECK_DISRUPTIONS = ['restart', 'kill', 'up --force-recreate', 'down + up', 'backup-restore', 'down -v + up', 'upgrade'] as const;
+export const CHECK_DISRUPTIONS = ['restart', 'kill', 'up --force-recreate', 'down + up', 'backup-restore', 'power-cut', 'down -v + up', 'upgrade'] as const;
 export type CheckDisruption = (typeof CHECK_DISRUPTIONS)[number];
 
 /** Where a path in a Compose service's container lands (compose/storage-map.ts decides which). */

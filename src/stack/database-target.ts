@@ -48,6 +48,8 @@ export interface DurabilitySetting {
   name: string;
   /** Server start options; none for the default, so a setting the image carries is what runs. */
   serverArgs: string[];
+  /** Other options that mean this setting through the server's own defaults (Redis: --appendonly yes is everysec). */
+  sameAs?: string[][];
   /** Whether a process crash (SIGKILL), and a power cut, lose no acknowledged write. */
   keeps: { processCrash: boolean; powerCut: boolean };
   /** The documentation's promise, in a sentence for the report. */

@@ -65,6 +65,13 @@ async function copyLeftovers(project: string) {
   return [...containers.map((c) => c.Id), ...(volumes.Volumes ?? []).filter((v) => v.Name.startsWith(`${project}_`)).map((v) => v.Name), ...ours];
 }
 
+/** Loop devices still attached whose backing file lies under the run's temp folder. */
+async function attachedDisksOf(runId: string): Promise<string[]> {
+  const loops = (await readdir('/sys/block')).filter((name) => name.startsWith('loop'));
+  const backing = await Promise.all(loops.map((name) => readFile(`/sys/block/${name}/loop/backing_file`, 'utf8').catch(() => '')));
+  return backing.filter((file) => runId !== '' && file.includes(runId));
+}
+
 /**
  * Collects, while a check runs, the anonymous volumes of its copy's containers (they carry no
  * labels, so nothing else can find them afterwards); stop() returns those still on the engine.
@@ -389,6 +396,39 @@ describe('persist check --pull', () => {
     const cells = result.report?.check?.cells ?? [];
     expect(cells.filter((cell) => cell.lifecycle === 'down + up').map((cell) => `${cell.probe} ${cell.observed}`)).toEqual(['file kept']);
     expect(await copyLeftovers(result.report?.check?.copyProject ?? '')).toEqual([]);
+  });
+});
+
+describe('persist check --disruptions power-cut', () => {
+  test("good: the named volumes' disks cut under write load; the durable servers keep every acknowledged write, each loss is explained, nothing stays attached", async () => {
+    const result = await check('examples/compose/good/compose.yaml', [], {}, ['--disruptions', 'power-cut']);
+    expect([0, 1], `${result.stdout}\n${result.stderr}`).toContain(result.exitCode);
+    expect(reportProblems(result.report)).toEqual([]);
+    expect(result.report?.harnessErrors).toEqual([]);
+    const cells = result.report?.check?.cells ?? [];
+    expect(new Set(cells.map((cell) => cell.lifecycle))).toEqual(new Set(['power-cut']));
+    // Each database runs its default (or, for Redis, appendfsync always): the cut keeps every write it acknowledged.
+    const datasets = cells.filter((cell) => cell.probe === 'dataset');
+    expect(datasets.map((cell) => `${cell.service} ${cell.observed}`).sort()).toEqual(['cache kept', 'db kept', 'wordpress-db kept']);
+    for (const cell of datasets) expect(cell.writes?.acknowledged, cell.service).toBeGreaterThan(0);
+    for (const cell of datasets) expect(cell.writes?.lost, cell.service).toBe(0);
+    // The check's own files are synced before the cut.
+    expect(cells.filter((cell) => cell.probe === 'file').every((cell) => cell.observed === 'kept')).toBe(true);
+    const steps = result.report?.check?.lifecycles[0]?.steps ?? [];
+    expect(steps.join('\n')).toMatch(/cache: runs appendfsync always/);
+    expect(steps.join('\n')).toMatch(/e2fsck clean/);
+    // A loss (WordPress's uploads, written without fsync) says what allowed it.
+    for (const cell of cells.filter((c) => c.observed === 'lost')) expect(cell.evidence.join(' ')).toMatch(/without forcing them to disk|runs /);
+    expect(await copyLeftovers(result.report?.check?.copyProject ?? '')).toEqual([]);
+    expect(await attachedDisksOf(result.report?.runId ?? '')).toEqual([]);
+    console.info(`check good --disruptions power-cut: exit ${result.exitCode} in ${result.seconds} s`);
+  });
+
+  test('an unknown disruption: one sentence naming the known ones, exit 2, the report written', async () => {
+    const result = await check('examples/compose/good/compose.yaml', [], {}, ['--disruptions', 'restart,power-failure']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr.trim()).toMatch(/^persist: Unknown disruption: power-failure\. Known disruptions: restart, kill, .*power-cut/);
+    expect(result.report?.check?.cells).toEqual([]);
   });
 });
 

@@ -8,6 +8,7 @@ import type { ServiceSettings } from '../../compose/x-persist.ts';
 import type { Audit } from '../../report/model.ts';
 import type { CheckDisruption } from '../../report/vocabulary.ts';
 import type { ComposeStack } from '../../compose/compose-stack.ts';
+import type { RunScope } from '../../docker/run-scope.ts';
 import type { Subject } from '../check-subjects.ts';
 
 /** What a disruption did: why the copy did not come back, and per service why it did not (a failed backup). */
@@ -16,6 +17,10 @@ export interface DisruptionOutcome {
   perService: Map<string, string>;
   /** Steps worth reporting: the user's backup and restore commands and how they ended. */
   notes: string[];
+  /** Writes acknowledged from this instant on are not judged (a power cut's copy could not hold them). */
+  judgeWritesBefore?: number;
+  /** Per service, what explains a loss (the durability setting that allows it): added to its lost cells. */
+  explanations?: Map<string, string>;
 }
 
 export interface CheckDrill {
@@ -34,6 +39,8 @@ export interface CheckDrill {
   underWriteLoad: boolean;
   /** What the user needs of a data path on this storage after it; undefined: nothing to judge. */
   required(storage: ComposeStorageKind, ephemeral: boolean): Fate | undefined;
+  /** What must be in place before the round's data is written (the power cut's disks); notes, and why the copy did not come back. */
+  prepare?(stack: ComposeStack, judged: Subject[], scope: RunScope): Promise<{ notes: string[]; problem?: string }>;
   run(stack: ComposeStack, judged: Subject[], backupRoot: string): Promise<DisruptionOutcome>;
 }
 

@@ -55,7 +55,7 @@ export function lossText({ result, control }: Row): string {
   const suffix = control ? ' (control)' : facts.guaranteed ? '' : ' (not promised)';
   if (!facts.serverStarted) return `did not come back: all ${facts.writes.acknowledged} acknowledged lost${suffix}`;
   const window = facts.lossWindowMs === null ? '' : `, from ${formatMs(facts.lossWindowMs)} before`;
-  const trials = facts.lostPerTrial.length > 1 ? ` [per trial: ${facts.lostPerTrial.join(', ')}]` : '';
+  const trials = facts.lostPerTrial.some((lost) => lost > 0) && facts.lostPerTrial.length > 1 ? ` [per trial: ${facts.lostPerTrial.join(', ')}]` : '';
   return `${facts.writes.lost} of ${facts.writes.acknowledged} lost${window}${suffix}${trials}`;
 }
 

@@ -54,6 +54,7 @@ export const redis: DatabaseTarget<'redis'> = {
     {
       name: 'appendfsync everysec',
       serverArgs: ['--appendonly', 'yes', '--appendfsync', 'everysec'],
+      sameAs: [['--appendonly', 'yes']],
       keeps: { processCrash: false, powerCut: false },
       promise:
         'the AOF is fsynced once a second: a crash may lose about a second of writes, two where Redis postpones a write behind a slow fsync (aof.c), a process crash too',

@@ -1,5 +1,5 @@
 // Before a power cut: can this host make the disks, and does the engine run on it?
-import { checkEngine } from '../docker/engine.ts';
+import { checkEngine } from './engine.ts';
 import { HarnessError } from '../errors.ts';
 import { powerCutUnsupported } from '../host/power-cut-support.ts';
 
