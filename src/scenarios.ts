@@ -117,7 +117,7 @@ export const SCENARIOS: ScenarioInfo[] = [
   },
   {
     name: 'power-loss',
-    typicalSeconds: 240,
+    typicalSeconds: 130,
     file: 'scenarios/power-loss.test.ts',
     images: [...crashDrillServices(), 'toolbox'],
     // A host-wide sync from another file (a file probe's, a build's) would write a pending cut's
