@@ -4,13 +4,17 @@
 // new container starts on what is left. Settings that only survive a process crash must lose
 // acknowledged writes under the cut (controls), and a sync of the disk before the cut must
 // bring back everything acknowledged before it: the copy is the disk, not an older state.
-import { beforeAll, describe, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { runBackupDrill } from '../src/backup/backup-drill.ts';
+import { diskSnapshot, onItsOwnDisk } from '../src/backup/methods/disk-snapshot.ts';
+import { helperTar } from '../src/backup/methods/helper-tar.ts';
 import { negativeControl } from '../src/drill/control.ts';
-import type { CellResult } from '../src/report/model.ts';
+import { backupFacts, type CellResult } from '../src/report/model.ts';
 import { type Failure, guaranteed, runPowerLossDrill } from '../src/power/power-loss-drill.ts';
 import { requirePowerCuts } from '../src/docker/power-cut-ready.ts';
 import { assertVerdict, preflight, proveControl, recordResult, scenarioKit } from '../src/scenario-kit.ts';
 import { DATABASE_DRIVERS } from '../src/services/drivers.ts';
+import { BACKUP_SUBJECTS } from '../src/services/backup-subjects.ts';
 import { crashDrillServices } from '../src/services/registry.ts';
 import { runCutIsTheDisk } from '../src/power/cut-is-the-disk.ts';
 
@@ -99,5 +103,31 @@ describe('the sync control: a sync of the disk right before the cut brings back 
     );
     recordResult(task.meta, result);
     assertVerdict(result);
+  });
+});
+
+describe('backups of a running database: a crash-consistent snapshot beside a hot tar, each of a volume on its own disk', () => {
+  const databases = Object.values(BACKUP_SUBJECTS).filter((subject) => subject.logicalBackup !== undefined);
+  const methods = [
+    { method: diskSnapshot(), variant: 'disk-snapshot-beside-tar' },
+    { method: onItsOwnDisk(helperTar({ mode: 'hot' })), variant: 'helper-tar-hot-own-disk' },
+  ];
+  const cells = databases.flatMap((subject) => methods.map((m) => ({ subject, ...m, name: `${subject.displayName}: ${m.method.title}` })));
+  test.for(cells)('$name', async ({ subject, method, variant }, { task }) => {
+    const { config, scope, dataset } = scenarioKit();
+    const images = { service: config.images[subject.image], toolbox: config.images.toolbox };
+    const result = await runBackupDrill(
+      { scenario: SCENARIO, subject, method, variant, expected: 'survives' },
+      { scope, trials: config.trials, dataset, images },
+    );
+    recordResult(task.meta, result);
+    if (method.name === 'disk-snapshot') {
+      // What the disk held at one instant: a durable server recovers every write acknowledged before it.
+      assertVerdict(result);
+      expect(backupFacts(result)?.rpo?.missingBeforeBackup).toBe(0);
+    } else {
+      // Whether a file-by-file copy of a running server restores is what the result reports, not a promise.
+      expect(result.status).not.toBe('errored');
+    }
   });
 });

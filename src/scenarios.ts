@@ -117,7 +117,7 @@ export const SCENARIOS: ScenarioInfo[] = [
   },
   {
     name: 'power-loss',
-    typicalSeconds: 130,
+    typicalSeconds: 175,
     file: 'scenarios/power-loss.test.ts',
     images: [...crashDrillServices(), 'toolbox'],
     // A host-wide sync from another file (a file probe's, a build's) would write a pending cut's
@@ -125,7 +125,7 @@ export const SCENARIOS: ScenarioInfo[] = [
     alone: true,
     needsPowerCuts: true,
     summary:
-      "Each database on a disk of its own, SIGKILL and a power cut (an atomic copy of what the disk held) side by side for each durability setting: PostgreSQL's fsync and synchronous_commit, InnoDB's flush_log_at_trx_commit, Redis's appendfsync and snapshots. Controls: settings that survive only a process crash must lose under the cut; a sync before the cut must keep everything acknowledged before it.",
+      "Each database on a disk of its own, SIGKILL and a power cut (an atomic copy of what the disk held) side by side for each durability setting: PostgreSQL's fsync and synchronous_commit, InnoDB's flush_log_at_trx_commit, Redis's appendfsync and snapshots. Controls: settings that survive only a process crash must lose under the cut; a sync before the cut must keep everything acknowledged before it. A crash-consistent disk snapshot of a running database beside a hot tar of the same kind of volume.",
   },
   {
     name: 'upgrade',

@@ -12,8 +12,25 @@ import { copyVolume } from './volume-copy.ts';
 
 const COPY = 'cp -a /source/. /destination/';
 
+/** Where a method keeps the service's data on a disk of its own: each trial's volume, and the disk under it. */
+function dataOnDisk(disks: Map<string, PowerDisk>): NonNullable<BackupMethod['dataVolume']> {
+  return async (scope, purpose, toolboxImage) => {
+    const { disk, volume } = await createDiskVolume(scope, purpose, toolboxImage);
+    disks.set(volume, disk);
+    // A server that has run for a while has its files on its disk; one started on a copy made a
+    // moment ago would not, and the snapshot would catch the copy half-written instead.
+    const settle = async () =>
+      `the data volume is on a disk of its own; the initialised data synced to it in ${await disk.syncDisk()} ms before the server started`;
+    return { volume, settle };
+  };
+}
+
+/** Any method with the service's data on a disk of its own: the hot tar beside the snapshot, on the same kind of volume. */
+export function onItsOwnDisk(method: BackupMethod): BackupMethod {
+  return { ...method, title: `${method.title} of a volume on its own disk`, dataVolume: dataOnDisk(new Map()) };
+}
+
 export function diskSnapshot(): BackupMethod {
-  // Each trial's data volume and the disk under it, for the backup to cut.
   const disks = new Map<string, PowerDisk>();
   return {
     name: 'disk-snapshot',
@@ -21,15 +38,7 @@ export function diskSnapshot(): BackupMethod {
     mode: 'hot',
     quiesce: false,
     restoresInto: 'volume',
-
-    async dataVolume(scope, purpose, toolboxImage) {
-      const { disk, volume } = await createDiskVolume(scope, purpose, toolboxImage);
-      disks.set(volume, disk);
-      // A server that has run for a while has its files on its disk; one started on a copy made a
-      // moment ago would not, and the snapshot would catch the copy half-written instead.
-      const settle = async () => `the initialised data synced to the disk in ${await disk.syncDisk()} ms before the server started`;
-      return { volume, settle };
-    },
+    dataVolume: dataOnDisk(disks),
 
     async backup(workspace) {
       const disk = disks.get(workspace.volume);
