@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { RUN_LABEL } from '../../src/docker/labels.ts';
 import { runTempRoot } from '../../src/docker/run-scope.ts';
+import { PowerDisk } from '../../src/host/power-disk.ts';
 import { reportProblems } from '../../src/report/validate.ts';
 import { SCENARIOS } from '../../src/scenarios.ts';
 import { deadlineIn, sleep, stopwatch } from '../../src/timing/clock.ts';
@@ -269,6 +270,32 @@ describe('cleanup', () => {
     expect(await labelled(runId)).toEqual({ containers: 0, volumes: 0, networks: 0 });
     await expect(stat(runTempRoot(runId))).rejects.toThrow(/ENOENT/);
     await expectDecoysUntouched();
+  });
+
+  test("persist doctor shows a killed run's power-cut disks and persist clean releases them, found by the run id in their paths, and no other", async () => {
+    const run = `leftover-disks-${suffix}`;
+    const folder = join(runTempRoot(run), 'disk');
+    await mkdir(folder, { recursive: true });
+    // What a run killed outright leaves: the disk mounted on its loop device, over the XFS on its own.
+    await PowerDisk.create(folder);
+    const decoyFile = join(await mkdtemp(join(tmpdir(), 'not-ours-')), 'decoy.img');
+    await execa('truncate', ['-s', '16M', decoyFile]);
+    const decoy = (await execa('losetup', ['--find', '--show', decoyFile])).stdout.trim();
+    try {
+      const doctor = await persist(['doctor']);
+      expect(doctor.stdout).toMatch(/^! leftovers from earlier runs: .*[1-9]\d* power-cut mounts and loop devices/m);
+      expect(doctor.stdout).toMatch(/^✔ power cuts can run here/m);
+      const result = await persist(['clean', '--run', run]);
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toContain('released 4 power-cut disk mounts and loop devices');
+      const attached = (await execa('losetup', ['--list', '--noheadings', '--output', 'NAME,BACK-FILE'])).stdout;
+      expect(attached).not.toContain(run);
+      expect(attached).toContain(decoy);
+      expect(await readFile('/proc/self/mountinfo', 'utf8')).not.toContain(run);
+    } finally {
+      await execa('losetup', ['--detach', decoy], { reject: false });
+      await rm(decoyFile, { force: true });
+    }
   });
 
   test("persist clean removes that run's leftovers only: labelled, or named with its run id", async () => {
