@@ -15,7 +15,7 @@ import { progress } from '../progress.ts';
 import { median } from '../report/stats.ts';
 import type { CellResult, DevloopFacts } from '../report/model.ts';
 import type { StorageKind } from '../storage/placement.ts';
-import { type AppContainer, type AppMount, startAppContainer } from './app-container.ts';
+import { type AppContainer, type AppMount, isRunning, readLogs, startAppContainer } from './app-container.ts';
 import { ABSENCE_WINDOW_MS, EDIT_WAIT_MS, editServed, firstAnswer, syntaxErrorThenFix, watchRestarts } from './devloop-observe.ts';
 import { type DevStack, seedProject, STACKS, type Watcher } from './stacks.ts';
 import { type DevloopSetup, type Expectation, judgeDevloop, type LoopObservation } from './devloop-verdict.ts';
@@ -136,6 +136,14 @@ async function runTrial(spec: DevloopSpec, context: DevloopContext, trial: numbe
   };
 }
 
+/** An app that stopped running says why in its last log lines: worth a reader's eye beside an edit not served. */
+async function whyNotServed(app: AppContainer): Promise<string> {
+  const state = await isRunning(app.id);
+  if (state.running) return '';
+  const tail = (await readLogs(app.id)).trim().split('\n').slice(-3).join(' | ');
+  return `: the app exited (code ${state.exitCode}); its last log lines: ${tail}`;
+}
+
 function expectationOf(spec: DevloopSpec): Expectation {
   if (spec.setup === 'without-modules-volume') return { starts: false, editsServed: false };
   if (spec.setup !== 'loop') return { starts: true, editsServed: true };
@@ -150,7 +158,7 @@ async function editSteps(t: Trial, facts: DevloopFacts, observation: LoopObserva
     const delay = await editServed(t.app, '/', marker, () => writeSource(t, marker, 'write'), t.spec.setup === 'loop' ? EDIT_WAIT_MS : ABSENCE_WINDOW_MS);
     facts.edits.made++;
     if (delay === null) {
-      t.evidence.push(`edit ${k}: not served ${t.spec.setup === 'loop' ? 'within the wait' : "within the control's wait"}`);
+      t.evidence.push(`edit ${k}: not served ${t.spec.setup === 'loop' ? 'within the wait' : "within the control's wait"}${await whyNotServed(t.app)}`);
       continue;
     }
     facts.edits.seen++;
