@@ -8,6 +8,7 @@ import type { ReadySetting } from '../compose/x-persist.ts';
 import { docker } from '../docker/engine.ts';
 import { execIn } from '../docker/exec.ts';
 import { demultiplexLogs } from '../docker/log-frames.ts';
+import { linesSinceStart, sinceSecondOf } from '../docker/lines-since-start.ts';
 import { storageProfile } from '../services/registry.ts';
 import type { ComposeStack } from '../compose/compose-stack.ts';
 import { lastLines } from '../terminal/last-lines.ts';
@@ -59,13 +60,10 @@ export async function logTail(stack: ComposeStack, service: string): Promise<str
 
 async function logsSinceStart(id: string): Promise<string> {
   const container = docker().getContainer(id);
-  const started = Date.parse((await container.inspect()).State.StartedAt);
-  const raw = (await container.logs({ stdout: true, stderr: true, timestamps: true, since: Math.floor(started / 1000) })) as unknown as Buffer;
-  // `since` counts whole seconds: a restart within the same second would count the last start's lines.
-  return demultiplexLogs(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)))
-    .split('\n')
-    .filter((line) => Date.parse(line.slice(0, line.indexOf(' '))) >= started)
-    .join('\n');
+  const { State } = await container.inspect();
+  const raw = (await container.logs({ stdout: true, stderr: true, timestamps: true, since: sinceSecondOf(State.FinishedAt) })) as unknown as Buffer;
+  const lines = demultiplexLogs(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw))).split('\n');
+  return linesSinceStart(lines, State.StartedAt, State.FinishedAt).join('\n');
 }
 
 async function healthOf(id: string): Promise<string | undefined> {

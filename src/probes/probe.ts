@@ -1,6 +1,7 @@
 // A probe: how a drill writes known data into a service and reads back what must survive. One
 // observation type serves every kind of data: name → present, size, content hash (a table's rows,
 // a file's bytes, a command's output).
+import { engineTimeMs } from '../timing/engine-time.ts';
 import type { LedgerLog } from './ledger.ts';
 import type { LedgerCount, WriteLoad } from './write-load.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
@@ -52,7 +53,8 @@ export async function untilRunning(stack: Stack, service: string, timeoutMs: num
   for (;;) {
     const state = await stack.inspect(service);
     if (state.running) return;
-    if (state.finishedAt && !state.finishedAt.startsWith('0001-')) {
+    // It exited once it has a FinishedAt; the engine's zero time means it never did.
+    if (engineTimeMs(state.finishedAt) !== undefined) {
       const tail = (await stack.logs(service)).trim().split('\n').slice(-5).join(' | ');
       throw new ContainerExitedError(state.exitCode, tail);
     }
