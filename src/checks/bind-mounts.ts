@@ -88,7 +88,7 @@ async function runTrial(expected: Record<BindItem, Observation>, context: BindCo
     trial,
     items,
     observed: hostUnchanged ? 'survives' : 'lost',
-    measurementsMs: { 'host edit → served': [seenAfterMs] },
+    measurements: { 'host edit → served': { clock: 'harness', ms: [seenAfterMs] } },
     imageId: (await docker().getImage(context.images.toolbox.reference).inspect()).Id,
     serverVersion: 'shell in the toolbox image; nginx',
     evidence,

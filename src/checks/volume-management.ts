@@ -79,7 +79,7 @@ async function runTrial(expected: Record<VolumeItem, Observation>, context: Volu
     trial,
     items,
     observed: observed['prune by label keeps the decoy'] === 'survives' ? 'survives' : 'lost',
-    measurementsMs: t.timer.measurementsMs,
+    measurements: t.timer.measurements,
     imageId: (await docker().getImage(context.image.reference).inspect()).Id,
     serverVersion: `Docker engine, volume driver ${volumes.driver}`,
     evidence: t.evidence,

@@ -3,6 +3,7 @@
 // write until the answer shows it, with whether the app process restarted), a save by rename,
 // a new file, an edit that does not parse and the next good one. The trap (no modules volume)
 // and the controls (source baked in, a named volume at /app) run the same steps they can.
+import { onClock } from '../timing/clocks.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -127,7 +128,7 @@ async function runTrial(spec: DevloopSpec, context: DevloopContext, trial: numbe
       trial,
       items: judged.items,
       observed: judged.observed,
-      measurementsMs: t.delays,
+      measurements: onClock('harness', t.delays),
       imageId: (await inspectImage(context.image.reference))?.id ?? '',
       serverVersion: spec.watcher.title,
       evidence: t.evidence,

@@ -102,6 +102,21 @@ export async function exitCodesSince(id: string, sinceEpochMs: number): Promise<
     .filter((code) => Number.isInteger(code));
 }
 
+/**
+ * Resolves once the container is not running (the engine's wait: no polling), at once if it
+ * already is not; also once it is removed. Never rejects: a caller that stops caring about the
+ * exit (the server came up) simply drops the promise.
+ */
+export function whenNotRunning(id: string): Promise<'exited' | 'unknown'> {
+  return docker()
+    .getContainer(id)
+    .wait({ condition: 'not-running' })
+    .then(
+      () => 'exited' as const,
+      () => 'unknown' as const,
+    );
+}
+
 export async function startExisting(id: string): Promise<void> {
   await docker().getContainer(id).start();
 }

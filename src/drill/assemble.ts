@@ -4,7 +4,8 @@ import type { Fingerprint } from '../data/fingerprint.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { describeError } from '../errors.ts';
 import { progress } from '../progress.ts';
-import type { CellResult, DrillDetails, ItemOutcome, MeasureStats, Outcome, TrialOutcome, TrialTiming } from '../report/model.ts';
+import type { CellResult, DrillDetails, ItemOutcome, Measurement, Outcome, TrialOutcome, TrialTiming } from '../report/model.ts';
+import type { Measured } from '../timing/clocks.ts';
 import { statsOf, summariseTimings } from '../report/stats.ts';
 
 export interface TrialRecord {
@@ -15,8 +16,8 @@ export interface TrialRecord {
   /** The drill's own facts, keyed by kind. */
   details?: DrillDetails;
   timing: TrialTiming;
-  /** Named durations this trial measured besides its phases, in ms (several samples allowed). */
-  measurementsMs?: Record<string, number[]>;
+  /** Named durations this trial measured besides its phases, each from one clock (several samples allowed). */
+  measurements?: Record<string, Measured>;
   before: Fingerprint;
   after: Fingerprint;
   rowsLost: number;
@@ -85,7 +86,7 @@ export interface ItemsTrial {
   /** The one outcome the trial is summed up by (e.g. whether the host files stayed unchanged). */
   observed: Outcome;
   cleanShutdown?: boolean;
-  measurementsMs?: Record<string, number[]>;
+  measurements?: Record<string, Measured>;
   imageId: string;
   serverVersion: string;
   evidence: string[];
@@ -98,7 +99,7 @@ export function itemsRecord(found: ItemsTrial): TrialRecord {
     matches: items.every((i) => i.observed === i.expected),
     items,
     timing: { trial, phasesMs: {}, recoveryMs: null },
-    ...(found.measurementsMs ? { measurementsMs: found.measurementsMs } : {}),
+    ...(found.measurements ? { measurements: found.measurements } : {}),
     before: {},
     after: {},
     rowsLost: 0,
@@ -148,12 +149,13 @@ function detailsOverTrials(details: DrillDetails, records: TrialRecord[]): Drill
 }
 
 function measurementsOf(records: TrialRecord[]): Pick<CellResult, 'measurements'> {
-  const names = [...new Set(records.flatMap((r) => Object.keys(r.measurementsMs ?? {})))];
+  const names = [...new Set(records.flatMap((r) => Object.keys(r.measurements ?? {})))];
   if (names.length === 0) return {};
-  const measurements: Record<string, MeasureStats> = {};
+  const measurements: Record<string, Measurement> = {};
   for (const name of names) {
-    const stats = statsOf(records.flatMap((r) => r.measurementsMs?.[name] ?? []));
-    if (stats) measurements[name] = stats;
+    const samples = records.flatMap((r) => r.measurements?.[name] ?? []);
+    const stats = statsOf(samples.flatMap((sample) => sample.ms));
+    if (stats) measurements[name] = { ...stats, clock: samples[0]!.clock };
   }
   return { measurements };
 }

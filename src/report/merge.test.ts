@@ -45,8 +45,20 @@ describe('mergeShardReports', () => {
       [1, 'run-1', 'v22.1'],
       [2, 'run-2', 'v22.2'],
     ]);
-    expect([merged.startedAt, merged.finishedAt, merged.durationMs]).toEqual(['2026-01-01T10:00:00.000Z', '2026-01-01T10:01:00.000Z', 60_000]);
+    // Side by side, the merged run took as long as its longest shard, each timed on its own machine's clock.
+    expect([merged.startedAt, merged.finishedAt, merged.durationMs]).toEqual(['2026-01-01T10:00:00.000Z', '2026-01-01T10:01:00.000Z', 55_000]);
     expect(merged.shard).toBeUndefined();
+  });
+
+  test("shards whose machines' clocks disagree: no duration across two clocks, and the report passes its schema", () => {
+    const [late, early] = shards();
+    // The second machine's clock is two minutes behind: its shard "finished" before the first began.
+    late!.report.startedAt = '2026-01-01T09:58:05.000Z';
+    late!.report.finishedAt = '2026-01-01T09:59:00.000Z';
+    const merged = mergeShardReports([late!, early!], 'merged-run');
+    expect(merged.durationMs).toBe(55_000);
+    expect(reportProblems(merged)).toEqual([]);
+    expect(renderMarkdown(merged)).toContain("the longest for 55.0 s, each timed by its own machine's clock");
   });
 
   test('a control in two reports counts once, and as not caught when either missed it', () => {

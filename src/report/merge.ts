@@ -34,11 +34,16 @@ export function mergeShardReports(parts: readonly ShardReport[], runId: string):
     runId,
     startedAt,
     finishedAt,
-    durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse(startedAt)),
+    // Each shard timed itself on its own machine's clock; the span from one machine's start to
+    // another's finish would set two clocks against each other. Shards run side by side: the
+    // merged run took as long as its longest shard.
+    durationMs: Math.max(...reports.map((report) => report.durationMs)),
     tool: first.tool,
     settings: first.settings,
     environment: first.environment,
     phaseDefinitions: first.phaseDefinitions,
+    phaseClocks: first.phaseClocks,
+    clocks: first.clocks,
     summary: summarise(results, controls),
     results,
     controls,

@@ -11,8 +11,13 @@
 //    results) into a document per command under one envelope, told by `kind`.
 //  - 13 adds the document of kind `verify`: a version 12 report is one of 13's as it is.
 //  - 14 adds the power cut (disruption `power-cut`, details of kind `power-loss`): 13 is read as it is.
+//  - 15 says which clock each duration was read from. Up to 14 every phase and named measurement
+//    was the harness's own clock, but for the shared volume's delays (the kernel's uptime) and the
+//    refused upgrade's "engine timestamps", which set the engine's start time against containerd's
+//    exit time (two clocks: it could come out negative): that figure is not carried over.
 import type { AuditReport, CellResult, CheckReport, DrillDetails, Report, RunReport } from './model.ts';
-import { SCHEMA_VERSION } from './model.ts';
+import { PHASE_CLOCKS, SCHEMA_VERSION } from './model.ts';
+import { CLOCK_DEFINITIONS, type ClockName } from '../timing/clocks.ts';
 
 type Audit = AuditReport['audit'];
 type Check = CheckReport['check'];
@@ -59,8 +64,44 @@ function fromV10(old: V10Report): V11Report {
   return { ...rest, ...probed, ...read };
 }
 
+type OldMeasurements = Record<string, Omit<NonNullable<CellResult['measurements']>[string], 'clock'>>;
+type V14Cell = Omit<CellResult, 'measurements'> & { measurements?: OldMeasurements };
+/** Version 12 to 14: the documents as now, but a run's durations name no clock. */
+type V14Report =
+  | Exclude<Report, RunReport>
+  | (Omit<RunReport, 'schemaVersion' | 'clocks' | 'phaseClocks' | 'results' | 'controls'> & {
+      schemaVersion: number;
+      results: V14Cell[];
+      controls: Array<Omit<RunReport['controls'][number], 'cell'> & { cell: V14Cell }>;
+    });
+
+/** The measurements of version 14 and earlier that were read from the kernel's uptime, by name. */
+const KERNEL_UPTIME_MEASUREMENTS = new Set(['producer write → consumer sees it', 'producer write → web serves it']);
+const TWO_CLOCK_MEASUREMENT = /\(engine timestamps\)$/;
+
+function clockedCell(cell: V14Cell): CellResult {
+  const { measurements, ...rest } = cell;
+  const kept = Object.entries(measurements ?? {}).filter(([name]) => !TWO_CLOCK_MEASUREMENT.test(name));
+  if (kept.length === 0) return rest;
+  const clockOf = (name: string): ClockName => (KERNEL_UPTIME_MEASUREMENTS.has(name) ? 'kernel-uptime' : 'harness');
+  return { ...cell, measurements: Object.fromEntries(kept.map(([name, stats]) => [name, { ...stats, clock: clockOf(name) }])) };
+}
+
+/** A version 12 to 14 report as this version. */
+function fromV14(old: V14Report): Report {
+  if (old.kind !== 'run') return { ...old, schemaVersion: SCHEMA_VERSION };
+  return {
+    ...old,
+    schemaVersion: SCHEMA_VERSION,
+    phaseClocks: PHASE_CLOCKS,
+    clocks: CLOCK_DEFINITIONS,
+    results: old.results.map(clockedCell),
+    controls: old.controls.map((control) => ({ ...control, cell: clockedCell(control.cell) })),
+  };
+}
+
 /** A version 11 report as the document its command writes now: a check, an audit or a run. */
-function fromV11(old: V11Report): Report {
+function fromV11(old: V11Report): V14Report {
   const { audit, check, schemaVersion: _written, ...run } = old;
   const { runId, startedAt, finishedAt, durationMs, tool, environment, harnessErrors } = old;
   const envelope = <K extends Report['kind']>(kind: K) => ({
@@ -68,18 +109,18 @@ function fromV11(old: V11Report): Report {
     kind,
     ...{ runId, startedAt, finishedAt, durationMs, tool, environment, harnessErrors },
   });
-  if (audit && check) return { ...envelope('check'), audit, check };
-  if (audit) return { ...envelope('audit'), audit };
+  if (audit && check) return { ...envelope('check'), audit, check } satisfies CheckReport;
+  if (audit) return { ...envelope('audit'), audit } satisfies AuditReport;
   return { ...envelope('run'), ...run };
 }
 
 /** Each older version still read: the schema file it is checked against, and how it becomes this version. */
 export const READ_VERSIONS: Readonly<Record<number, { schema: number; migrate: (old: unknown) => Report }>> = {
-  2: { schema: 3, migrate: (old) => fromV11(fromV3(old as V3Report)) },
-  3: { schema: 3, migrate: (old) => fromV11(fromV3(old as V3Report)) },
-  ...Object.fromEntries([4, 5, 6, 7, 8, 9, 10].map((version) => [version, { schema: version, migrate: (old: unknown) => fromV11(fromV10(old as V10Report)) }])),
-  11: { schema: 11, migrate: (old) => fromV11(old as V11Report) },
+  2: { schema: 3, migrate: (old) => fromV14(fromV11(fromV3(old as V3Report))) },
+  3: { schema: 3, migrate: (old) => fromV14(fromV11(fromV3(old as V3Report))) },
   ...Object.fromEntries(
-    [12, 13].map((version) => [version, { schema: version, migrate: (old: unknown) => ({ ...(old as Report), schemaVersion: SCHEMA_VERSION }) }]),
+    [4, 5, 6, 7, 8, 9, 10].map((version) => [version, { schema: version, migrate: (old: unknown) => fromV14(fromV11(fromV10(old as V10Report))) }]),
   ),
+  11: { schema: 11, migrate: (old) => fromV14(fromV11(old as V11Report)) },
+  ...Object.fromEntries([12, 13, 14].map((version) => [version, { schema: version, migrate: (old: unknown) => fromV14(old as V14Report) }])),
 };

@@ -25,6 +25,7 @@ export type Disruption = Static<typeof S.Disruption>;
 
 export { PHASES, type Phase } from '../timing/phases.ts';
 import type { Phase } from '../timing/phases.ts';
+import type { ClockName } from '../timing/clocks.ts';
 /**
  * Recovery is what a user waits for after the disruption: create + ready + verified, plus the
  * restore when there is one (then it is the recovery time objective actually achieved).
@@ -42,14 +43,26 @@ export const PHASE_DEFINITIONS: Record<TimedMeasure, string> = {
   create:
     "restart: `docker start` of the same container until it runs; recreate: creating and starting new containers with the same mounts (testcontainers) until they run. Stop-mode matrix: `docker start` after the stop, or for docker restart the whole call, its stop included. Upgrade drills: creating and starting the new version's container, on the old volume, or on a new one for the dump and restore path.",
   ready:
-    'From running until the service answers: a database accepts a TCP connection on its published port and answers SELECT 1; a web site answers / with anything but a 5xx (polled every 50–100 ms).',
+    'From running until the service answers: a database accepts a TCP connection on its published port and answers SELECT 1 (tried every 10 ms); a web site answers / with anything but a 5xx (every 100 ms).',
   verified:
     "From ready until everything written before the disruption was read back and compared: every table's row count and ordered content hash; for a web site, each page, file and database row.",
   recovery:
     'create + ready + verified, plus restore in backup drills (the recovery time objective achieved): from the moment recovery starts until the data is proven.',
 };
 
+/** Every phase and the recovery are timed by the harness around the operations it asks for. */
+export const PHASE_CLOCKS: Record<TimedMeasure, ClockName> = {
+  stop: 'harness',
+  backup: 'harness',
+  restore: 'harness',
+  create: 'harness',
+  ready: 'harness',
+  verified: 'harness',
+  recovery: 'harness',
+};
+
 export type TrialTiming = Static<typeof S.TrialTiming>;
+export type Measurement = Static<typeof S.Measurement>;
 export type MeasureStats = Static<typeof S.MeasureStats>;
 export type Timings = Static<typeof S.Timings>;
 export type TrialOutcome = Static<typeof S.TrialOutcome>;

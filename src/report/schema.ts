@@ -3,6 +3,7 @@
 // fails when the published file is not what this module says).
 import Type, { type Static, type TSchema } from 'typebox';
 import { PHASES } from '../timing/phases.ts';
+import { CLOCKS } from '../timing/clocks.ts';
 import { STORAGE_KINDS } from '../storage/placement.ts';
 import { COMPOSE_STORAGE_KINDS, LIFECYCLE, STOP_MODES } from './vocabulary.ts';
 import { CHECK_DISRUPTIONS } from './vocabulary.ts';
@@ -55,6 +56,14 @@ const Summaries = Closed({
   recovery: Type.Optional(MeasureStats),
 });
 export const Timings = Closed({ perTrial: Type.Array(TrialTiming), summary: Summaries });
+
+export const Clock = Type.Enum([...CLOCKS], { description: "Which clock a duration was read from; the report's `clocks` says what each one reads." });
+/** A named duration beside the phases: its samples' statistics and the one clock they were read from. */
+export const Measurement = Closed({ ...MeasureStats.properties, clock: Clock });
+const ClockDefinition = Closed({
+  reads: Text,
+  resolutionMs: Type.Number({ exclusiveMinimum: 0, description: 'The smallest step the clock tells apart: a figure below it is shown as below it.' }),
+});
 
 export const TrialOutcome = Closed({
   trial: Type.Integer({ minimum: 1 }),
@@ -218,7 +227,7 @@ export const CellResult = Closed({
   items: Type.Optional(Type.Array(ItemOutcome)),
   timings: Timings,
   details: Type.Optional(DrillDetails),
-  measurements: Type.Optional(Type.Record(Type.String(), MeasureStats)),
+  measurements: Type.Optional(Type.Record(Type.String(), Measurement)),
   evidence: Type.Array(Text),
   error: Type.Optional(Text),
 });
@@ -253,6 +262,8 @@ export const Comparison = Closed({
 });
 
 const PhaseDefinitions = Closed({ stop: Text, backup: Text, restore: Text, create: Text, ready: Text, verified: Text, recovery: Text });
+const PhaseClocks = Closed({ stop: Clock, backup: Clock, restore: Clock, create: Clock, ready: Clock, verified: Clock, recovery: Clock });
+const Clocks = Closed(Object.fromEntries(CLOCKS.map((clock) => [clock, ClockDefinition])) as Record<(typeof CLOCKS)[number], typeof ClockDefinition>);
 
 const Lifecycle = Type.Enum([...LIFECYCLE]);
 const Fate = Type.Enum(['kept', 'lost']);
@@ -563,7 +574,7 @@ export { REPORT_SCHEMA_VERSION };
 const Envelope = {
   schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
     description:
-      "14: a power cut (disruption `power-cut`, `details` of kind `power-loss`) and a run's `notRun` scenarios. 13: `persist verify` writes a document of kind `verify`. 12: each command writes its own document under one envelope, told by `kind` (run, audit, check): an audit or a check no longer carries a run's settings, summary, results and controls. 11: the registry, a Dockerfile and the catalogue as sources of an audited image's facts. 10: each audited service says where its image's facts came from (`facts`), and a check names the services it left out (`check.leftOut`). 9: `details` of kind `devloop`. 8: optional `tests`, `shard` and `shards`. 7: an optional `performance` section. 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections. 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 13 are still read, as this version.",
+      "15: every named measurement says which clock it was read from (`clock`), and a run report says which clock each phase used (`phaseClocks`) and what each clock reads (`clocks`). 14: a power cut (disruption `power-cut`, `details` of kind `power-loss`) and a run's `notRun` scenarios. 13: `persist verify` writes a document of kind `verify`. 12: each command writes its own document under one envelope, told by `kind` (run, audit, check): an audit or a check no longer carries a run's settings, summary, results and controls. 11: the registry, a Dockerfile and the catalogue as sources of an audited image's facts. 10: each audited service says where its image's facts came from (`facts`), and a check names the services it left out (`check.leftOut`). 9: `details` of kind `devloop`. 8: optional `tests`, `shard` and `shards`. 7: an optional `performance` section. 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections. 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 14 are still read, as this version.",
   }),
   runId: Text,
   startedAt: Type.String({ format: 'date-time' }),
@@ -580,6 +591,8 @@ export const RunReport = Closed(
     kind: Type.Literal('run'),
     settings: RunSettings,
     phaseDefinitions: PhaseDefinitions,
+    phaseClocks: PhaseClocks,
+    clocks: Clocks,
     summary: Summary,
     results: Type.Array(CellResult),
     controls: Type.Array(ControlResult),

@@ -30,7 +30,10 @@ describe('the clock', () => {
     expect(timer.phasesMs.ready).toBeUndefined();
     await timer.measure('copy', () => sleep(1));
     await timer.measure('copy', () => sleep(1));
-    expect(timer.measurementsMs.copy).toHaveLength(2);
+    expect(timer.measurements.copy?.ms).toHaveLength(2);
+    expect(timer.measurements.copy?.clock).toBe('harness');
+    timer.record('seen', 'kernel-uptime', 10);
+    expect(() => timer.record('seen', 'harness', 1)).toThrow(/kernel-uptime clock/);
   });
 
   test('stopwatch and deadline', async () => {

@@ -1,6 +1,7 @@
 // The only module that reads the clock. Every phase a report shows is timed here, every wait has
 // its deadline here, and every pause goes through sleep(): what a duration measures is decided
 // in one place, and a test can see that no other module reads the time.
+import type { ClockName, Measured } from './clocks.ts';
 import type { Phase } from './phases.ts';
 
 /** A duration in ms to a tenth of a ms: what every report shows. */
@@ -30,7 +31,16 @@ export function deadlineIn(ms: number): Deadline {
   return { passed: () => performance.now() > end, remainingMs: () => Math.max(0, end - performance.now()) };
 }
 
-/** The wall clock in ms since the epoch: for the engine's event filters and run ids, never for durations. */
+/**
+ * A moment on the harness's monotonic clock, in ms: to set beside another such moment of this
+ * process (when a write was acknowledged against when the backup began), never beside a time
+ * from the engine, a container or a file.
+ */
+export function harnessNowMs(): number {
+  return performance.now();
+}
+
+/** The wall clock in ms since the epoch: for the engine's event filters, run ids and file ages, never for durations. */
 export function epochMs(): number {
   return Date.now();
 }
@@ -77,11 +87,11 @@ export function quietTimer(ms: number, onQuiet: () => void): QuietTimer {
 /**
  * A trial's phases: each operation timed into the phase it belongs to. A phase timed twice adds
  * up (a stop followed by the container's removal is one "stop"); named measurements beside
- * the phases keep every sample.
+ * the phases keep every sample, each with the clock it was read from.
  */
 export class PhaseTimer {
   readonly phasesMs: Partial<Record<Phase, number>> = {};
-  readonly measurementsMs: Record<string, number[]> = {};
+  readonly measurements: Record<string, Measured> = {};
 
   /** Times a completed operation into the phase; one that throws measured nothing. */
   async time<T>(phase: Phase, operation: () => Promise<T>): Promise<T> {
@@ -95,10 +105,18 @@ export class PhaseTimer {
     this.phasesMs[phase] = round((this.phasesMs[phase] ?? 0) + ms);
   }
 
+  /** Times a completed operation on the harness's clock as a sample of the named measurement. */
   async measure<T>(name: string, operation: () => Promise<T>): Promise<T> {
     const watch = stopwatch();
     const result = await operation();
-    this.measurementsMs[name] = [...(this.measurementsMs[name] ?? []), watch.ms()];
+    this.record(name, 'harness', watch.ms());
     return result;
+  }
+
+  /** A sample read elsewhere; a measurement keeps one clock, so another one is a harness bug. */
+  record(name: string, clock: ClockName, ms: number): void {
+    const known = this.measurements[name];
+    if (known && known.clock !== clock) throw new Error(`the measurement "${name}" is read from the ${known.clock} clock, not the ${clock} clock`);
+    this.measurements[name] = { clock, ms: [...(known?.ms ?? []), ms] };
   }
 }

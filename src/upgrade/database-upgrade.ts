@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { UpgradePair } from '../config.ts';
 import { standardDataset, type Dataset } from '../data/dataset.ts';
 import { compareFingerprints, type Fingerprint, type FingerprintComparison } from '../data/fingerprint.ts';
-import { inspectContainer, logsOnceReady, readLogs, removeContainer, stopGracefully } from '../docker/containers.ts';
+import { inspectContainer, logsOnceReady, readLogs, removeContainer, stopGracefully, whenNotRunning } from '../docker/containers.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { inspectImage } from '../docker/engine.ts';
 import { SqlProbe } from '../probes/sql-probe.ts';
@@ -18,7 +18,6 @@ import { HarnessError } from '../errors.ts';
 import { progress } from '../progress.ts';
 import type { CellResult, Outcome, Phase, UpgradeFacts } from '../report/model.ts';
 import { recoveryOf } from '../report/stats.ts';
-import { round } from '../timing/clock.ts';
 import type { TrialRecord } from '../drill/assemble.ts';
 import { type DrillContext, identify, placeId, type ResultPlace, runDrill } from '../drill/drill.ts';
 import { dumpToFile, restoreFromFile } from '../targets/logical-dump.ts';
@@ -28,6 +27,9 @@ import { ContainerExitedError } from '../targets/wait-ready.ts';
 import { classifyInPlace, refusalMessages, runUpgradeStep, upgradeMessages } from './upgrade-observe.ts';
 import { dataLayoutOf, whereDataLives } from '../storage/data-layout.ts';
 import { PhaseTimer, stopwatch } from '../timing/clock.ts';
+
+/** From the harness's request to create and start the new version until the engine's wait returned its exit. */
+export const REFUSAL_MEASUREMENT = 'in place: from the start until the server exited';
 
 /** Smaller than the matrix's dataset: the drill starts four servers per trial. */
 const UPGRADE_ROWS = 2_000;
@@ -116,7 +118,7 @@ async function runTrial(spec: DatabaseUpgradeSpec, trial: number, scope: RunScop
     matches: verdict.observed === 'survives',
     details: facts,
     timing: { trial, phasesMs: t.timer.phasesMs, recoveryMs: recoveryOf(t.timer.phasesMs) },
-    measurementsMs: t.timer.measurementsMs,
+    measurements: t.timer.measurements,
     before: old.before,
     after,
     rowsLost,
@@ -185,7 +187,11 @@ async function writeWithOld(t: Trial, dataset: Dataset): Promise<OldData> {
 async function startNewOnSameVolume(t: Trial, old: OldData): Promise<{ facts: UpgradeFacts; after: Fingerprint }> {
   const { pair, target } = t.spec;
   t.say(`starting ${pair.to} on the same volume`);
+  const sinceStart = stopwatch();
   const newId = await t.timer.time('create', () => t.servers.create(pair.to, old.volume));
+  // A server that refuses the data exits within milliseconds: the engine's wait tells the moment
+  // (its own StartedAt and FinishedAt come from two clocks and can be in the wrong order).
+  const exited = whenNotRunning(newId).then((how) => (how === 'exited' ? sinceStart.ms() : undefined));
   let upgraded: DatabaseConnection | undefined;
   try {
     upgraded = await t.timer.time('ready', () => t.servers.connect(newId));
@@ -207,7 +213,10 @@ async function startNewOnSameVolume(t: Trial, old: OldData): Promise<{ facts: Up
     path: 'none',
     dumpRestore: null,
   };
-  const after = upgraded === undefined ? await observeRefusal(t, newId, newLogs, facts) : await observeInPlace(t, newId, upgraded, newLogs, facts, old.before);
+  const after =
+    upgraded === undefined
+      ? await observeRefusal(t, newId, newLogs, facts, await exited)
+      : await observeInPlace(t, newId, upgraded, newLogs, facts, old.before);
   await removeContainer(newId);
   if (facts.inPlace === 'reinitialised') {
     const still = await reopenWithOld(t.servers, pair.from, old.volume, t.tables);
@@ -217,12 +226,10 @@ async function startNewOnSameVolume(t: Trial, old: OldData): Promise<{ facts: Up
   return { facts, after };
 }
 
-async function observeRefusal(t: Trial, newId: string, newLogs: string, facts: UpgradeFacts): Promise<Fingerprint> {
+/** The refused server's exit, in its own words, and how long it ran until the engine saw it exit. */
+async function observeRefusal(t: Trial, newId: string, newLogs: string, facts: UpgradeFacts, exitedAfterMs: number | undefined): Promise<Fingerprint> {
   const exit = await inspectContainer(newId);
-  // The engine's own start and exit times: polling for readiness would only round them up.
-  t.timer.measurementsMs['in place: from start until the server exited (engine timestamps)'] = [
-    round(Date.parse(exit.finishedAt) - Date.parse(exit.startedAt)),
-  ];
+  if (exitedAfterMs !== undefined) t.timer.record(REFUSAL_MEASUREMENT, 'harness', exitedAfterMs);
   facts.serverMessages = refusalMessages(newLogs);
   t.evidence.push(`in place: REFUSED: ${t.spec.pair.to} exited with code ${exit.exitCode}: "${facts.serverMessages.join(' ') || 'no message'}"`);
   return {};

@@ -107,7 +107,7 @@ async function runTrial(spec: WordPressUpgradeSpec, trial: number, scope: RunSco
     items,
     details: upgradeFactsOf(spec.pair, cores, upgrade.database, served, swapProblems.length === 0),
     timing: { trial, phasesMs: t.timer.phasesMs, recoveryMs: recoveryOf(t.timer.phasesMs) },
-    measurementsMs: t.timer.measurementsMs,
+    measurements: t.timer.measurements,
     before: before.fingerprint,
     after: upgrade.after.fingerprint,
     rowsLost: comparison.rowsLost,

@@ -7,6 +7,7 @@ import type { HarnessConfig } from '../config.ts';
 import { gatherEnvironment } from '../report/environment.ts';
 import { PACKAGE_ROOT, toolVersion } from '../version.ts';
 import {
+  PHASE_CLOCKS,
   PHASE_DEFINITIONS,
   SCHEMA_VERSION,
   summarise,
@@ -22,7 +23,8 @@ import { describeError } from '../errors.ts';
 import { reportProblems } from '../report/validate.ts';
 import { renderMarkdown } from '../report/render/markdown.ts';
 import { defaultOutDir, writeReport } from '../report/write.ts';
-import { wallClock } from '../timing/clock.ts';
+import { stopwatch, wallClock } from '../timing/clock.ts';
+import { CLOCK_DEFINITIONS } from '../timing/clocks.ts';
 import { assemblePerformance } from '../performance/assemble-performance.ts';
 import type { PerformancePart } from '../report/performance-part.ts';
 
@@ -30,6 +32,8 @@ import { isScenarioProject } from './scenarios-project.ts';
 
 export class PersistReporter implements Reporter {
   private startedAt = wallClock();
+  /** The run's duration, on the harness's monotonic clock: two wall-clock readings can go backwards. */
+  private running = stopwatch();
   private readonly config: HarnessConfig;
   /** Which part of the cells this run is (`persist run --shard K/N`), once the runner has cut it. */
   private shard: ShardFacts | undefined;
@@ -52,6 +56,7 @@ export class PersistReporter implements Reporter {
 
   onInit(): void {
     this.startedAt = wallClock();
+    this.running = stopwatch();
   }
 
   async onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string }>): Promise<void> {
@@ -78,11 +83,13 @@ export class PersistReporter implements Reporter {
       runId,
       startedAt: this.startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
-      durationMs: finishedAt.getTime() - this.startedAt.getTime(),
+      durationMs: this.running.ms(),
       tool: toolVersion(),
       settings: { imageSet: config.imageSet, trials: config.trials, filesAtOnce: config.filesAtOnce, filters: config.filters },
       environment: await gatherEnvironment(Object.values(config.images)),
       phaseDefinitions: PHASE_DEFINITIONS,
+      phaseClocks: PHASE_CLOCKS,
+      clocks: CLOCK_DEFINITIONS,
       summary: summarise(results, controls),
       results,
       controls,

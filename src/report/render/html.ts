@@ -13,6 +13,7 @@ import { performanceCount } from './performance-tables.ts';
 import { devloopTables } from './devloop-table.ts';
 import { powerLossTable } from './power-loss-table.ts';
 import {
+  clockLines,
   notRunLines,
   filesAtOnceWords,
   formatBytes,
@@ -338,6 +339,13 @@ function environment(report: RunReport): string {
 <h3>What each phase measures</h3>
 <dl>${Object.entries(report.phaseDefinitions)
     .map(([phase, text]) => `<dt>${esc(phase)}</dt><dd>${esc(text)}</dd>`)
+    .join('')}</dl>
+<h3>Clocks</h3>
+<p>Every duration is one clock read twice, never one clock against another.</p>
+<dl>${clockLines(report)
+    .map(
+      (c) => `<dt>${esc(c.clock)}${c.phases.length > 0 ? ` (${esc(c.phases.join(', '))})` : ''}</dt><dd>${esc(c.reads)} Resolution ${esc(c.resolution)}.</dd>`,
+    )
     .join('')}</dl>
 </section>`;
 }

@@ -17,7 +17,7 @@ import { renderCheckMarkdown } from './check-markdown.ts';
 import { performanceMarkdown } from './performance-markdown.ts';
 import { performanceCount } from './performance-tables.ts';
 import { SHARD_COLUMNS, shardEnvironmentNote, shardRow, shardSentence } from './shard-tables.ts';
-import { filesAtOnceWords, glanceTable, notRunLines } from './shared.ts';
+import { clockLines, filesAtOnceWords, formatOnClock, glanceTable, notRunLines } from './shared.ts';
 import { renderVerifyMarkdown } from './verify-markdown.ts';
 import { devloopTables } from './devloop-table.ts';
 import { powerLossTable } from './power-loss-table.ts';
@@ -283,10 +283,13 @@ function timingsSection(report: RunReport): string {
 
 function measurementsSection(report: RunReport): string {
   const rows = report.results.flatMap((r) =>
-    Object.entries(r.measurements ?? {}).map(([name, s]) => `| ${r.id} | ${name} | ${s.trials} | ${formatMs(s.medianMs)} | ${formatMs(s.maxMs)} |`),
+    Object.entries(r.measurements ?? {}).map(([name, s]) => {
+      const resolution = report.clocks[s.clock].resolutionMs;
+      return `| ${r.id} | ${name} | ${s.trials} | ${formatOnClock(s.medianMs, resolution)} | ${formatOnClock(s.maxMs, resolution)} | ${s.clock} |`;
+    }),
   );
   if (rows.length === 0) return '';
-  return ['## Other measurements', '| Result | Measured | Samples | Median | Max |', '|---|---|---|---|---|', ...rows].join('\n');
+  return ['## Other measurements', '| Result | Measured | Samples | Median | Max | Clock |', '|---|---|---|---|---|---|', ...rows].join('\n');
 }
 
 function evidenceSection(report: RunReport): string {
@@ -301,5 +304,15 @@ function harnessErrorsSection(report: RunReport): string {
 }
 
 function phaseDefinitionsSection(report: RunReport): string {
-  return ['## What each phase measures', ...Object.entries(report.phaseDefinitions).map(([phase, text]) => `- **${phase}**: ${text}`)].join('\n');
+  const clocks = clockLines(report).map(
+    (c) => `- **${c.clock}**${c.phases.length > 0 ? ` (${c.phases.join(', ')})` : ''}: ${c.reads} Resolution ${c.resolution}.`,
+  );
+  return [
+    '## What each phase measures',
+    ...Object.entries(report.phaseDefinitions).map(([phase, text]) => `- **${phase}**: ${text}`),
+    '',
+    '### Clocks',
+    'Every duration is one clock read twice, never one clock against another.',
+    ...clocks,
+  ].join('\n');
 }

@@ -32,14 +32,9 @@ export function shardRow(shard: ShardRun): string[] {
 export function shardEnvironmentNote(shards: readonly ShardRun[]): string {
   const environments = new Set(shards.map((shard) => JSON.stringify({ engine: shard.environment.engine, images: shard.environment.images })));
   const machineTime = shards.reduce((sum, shard) => sum + shard.durationMs, 0);
-  const spread = `The shards ran for ${(machineTime / 1000).toFixed(1)} s in all; the merged run took ${(wallOf(shards) / 1000).toFixed(1)} s from the first start to the last finish.`;
+  const longest = Math.max(...shards.map((shard) => shard.durationMs));
+  const spread = `The shards ran for ${(machineTime / 1000).toFixed(1)} s in all, the longest for ${(longest / 1000).toFixed(1)} s, each timed by its own machine's clock.`;
   return environments.size > 1
     ? `${spread} The shards did not all run on the same engine and images: a recovery time in one shard and one in another also compare their machines. The environment above is shard ${shards[0]?.index}'s.`
     : `${spread} Every shard ran on the same engine version and images.`;
-}
-
-function wallOf(shards: readonly ShardRun[]): number {
-  const starts = shards.map((shard) => Date.parse(shard.startedAt));
-  const ends = shards.map((shard) => Date.parse(shard.finishedAt));
-  return Math.max(0, Math.max(...ends) - Math.min(...starts));
 }

@@ -39,6 +39,23 @@ export function formatMs(ms: number): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
 }
 
+/** A figure read from a clock: one below the clock's resolution is written as below it, never as 0. */
+export function formatOnClock(ms: number, resolutionMs: number): string {
+  return ms < resolutionMs ? `< ${formatMs(resolutionMs)}` : formatMs(ms);
+}
+
+/** Which clock each phase was read from, and what each clock reads: the same lines in every format. */
+export function clockLines(report: Pick<RunReport, 'phaseClocks' | 'clocks'>): Array<{ clock: string; phases: string[]; reads: string; resolution: string }> {
+  return Object.entries(report.clocks).map(([clock, definition]) => ({
+    clock,
+    phases: Object.entries(report.phaseClocks)
+      .filter(([, used]) => used === clock)
+      .map(([phase]) => phase),
+    reads: definition.reads,
+    resolution: formatMs(definition.resolutionMs).replace(/^0 ms$/, `${definition.resolutionMs} ms`),
+  }));
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
