@@ -24,7 +24,7 @@ import {
   type SubjectEnv,
   type SubjectSession,
 } from '../services/backup-subject-shape.ts';
-import { epochMs, sleep, stopwatch } from '../timing/clock.ts';
+import { harnessNowMs, sleep, stopwatch } from '../timing/clock.ts';
 
 /** How long the ledger writer runs before the backup, and after it before the volume is destroyed. */
 const WRITES_BEFORE_MS = 400;
@@ -161,7 +161,7 @@ class DrillTrial {
       const stopped = await seeded.service.stack.stop(seeded.service.service);
       this.evidence.push(`quiesced: the service was stopped for the backup (exit code ${stopped.exitCode})`);
     }
-    const backupStartedAt = epochMs();
+    const backupStartedAt = harnessNowMs();
     let backup: Backup;
     try {
       backup = await method.backup({ ...this.workspace(seeded.volume), service: method.quiesce ? undefined : seeded.service });

@@ -38,7 +38,7 @@ export interface Backup {
   entries: number | null;
   /** What ran, as a user would type it. */
   commands: string[];
-  /** When the backup that will be restored started (epoch ms), if not the drill's backup step. */
+  /** When the backup that will be restored started (the harness's monotonic clock, harnessNowMs), if not the drill's backup step. */
   startedAt?: number;
   rotation?: RotationFacts;
 }

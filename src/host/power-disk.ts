@@ -7,7 +7,7 @@
 // what the server and the kernel had not yet written, not a disk cache's or a flush's faults.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { epochMs, stopwatch } from '../timing/clock.ts';
+import { harnessNowMs, stopwatch } from '../timing/clock.ts';
 import { host, hostAnswer } from './host-commands.ts';
 import { attachLoop, mount } from './loop-devices.ts';
 
@@ -19,7 +19,7 @@ const DISK_BYTES = 4 * 1024 ** 3;
 export interface DiskCut {
   /** Where the copy is mounted. */
   mountPoint: string;
-  /** Epoch ms when the copy began: the instant of the cut. */
+  /** When the copy began, on the harness's monotonic clock (harnessNowMs): the instant of the cut, set beside acknowledgements on the same clock. */
   cutAt: number;
   /** The reflink copy itself. */
   copyMs: number;
@@ -79,7 +79,7 @@ export class PowerDisk {
     this.cuts += 1;
     const name = `cut-${this.cuts}`;
     const copy = join(this.shelf, `${name}.img`);
-    const cutAt = epochMs();
+    const cutAt = harnessNowMs();
     const copying = stopwatch();
     await host('cp', ['--reflink=always', join(this.shelf, 'disk.img'), copy]);
     const copyMs = copying.ms();

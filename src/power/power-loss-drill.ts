@@ -21,7 +21,7 @@ import type { DatabaseTarget, DurabilitySetting } from '../stack/database-target
 import { createDiskVolume, volumeOn } from '../stack/disk-volume.ts';
 import { HarnessStack } from '../stack/harness-stack.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
-import { epochMs, PhaseTimer, sleep, stopwatch } from '../timing/clock.ts';
+import { harnessNowMs, PhaseTimer, sleep, stopwatch } from '../timing/clock.ts';
 import { failAfterMs, lossWindowMs, powerLossMatches, powerLossObserved, type RecoveryFacts } from './power-verdict.ts';
 import { type ReadBack, readBack } from './read-back.ts';
 
@@ -150,7 +150,7 @@ async function failUnderLoad(spec: PowerLossSpec, { disk, stack, probe }: OnDisk
   const { syncStarted, cut } = await fail(spec, disk);
   await stack.kill(spec.target.name, 'SIGKILL');
   // A SIGKILL has struck once docker kill returns; a cut at the copy's start (or the sync's, for the control).
-  const judgeFrom = syncStarted ?? cut?.cutAt ?? epochMs();
+  const judgeFrom = syncStarted ?? cut?.cutAt ?? harnessNowMs();
   const ledger = await load.stop();
   const { judged, notJudged } = judgedUpTo(ledger, cut ? judgeFrom : undefined);
   return { ledger, judged, notJudged, judgeFrom, cut };
@@ -205,7 +205,7 @@ async function recover(
 /** The failure itself; for the control, the disk synced first and the instant the sync began kept. */
 async function fail(spec: PowerLossSpec, disk: PowerDisk): Promise<{ syncStarted: number | undefined; cut: DiskCut | undefined }> {
   if (spec.failure === 'sigkill') return { syncStarted: undefined, cut: undefined };
-  const syncStarted = spec.syncBeforeCut ? epochMs() : undefined;
+  const syncStarted = spec.syncBeforeCut ? harnessNowMs() : undefined;
   if (spec.syncBeforeCut) await disk.syncDisk();
   return { syncStarted, cut: await disk.cut() };
 }

@@ -3,12 +3,12 @@
 // when. After the restore, the ids present are compared with it: what is missing, and whether
 // anything the backup should have had (acknowledged before it started) is missing too.
 import type { AcknowledgedWrites, RpoFigures } from '../report/model.ts';
-import { epochMs, round, sleep } from '../timing/clock.ts';
+import { harnessNowMs, round, sleep } from '../timing/clock.ts';
 
 export interface LedgerLog {
   /** Every id a write was attempted for. */
   attempted: number[];
-  /** Acknowledged ids with the wall-clock time (epoch ms) of the acknowledgement. */
+  /** Acknowledged ids with the moment the harness heard of each acknowledgement (its monotonic clock, harnessNowMs). */
   acknowledged: Array<{ id: number; at: number }>;
   /** Attempted ids whose outcome is unknown: the service went away during the write. */
   unknown: number[];
@@ -44,7 +44,7 @@ export function startLedgerLoop(firstId: number, write: (id: number) => Promise<
       log.attempted.push(id);
       try {
         await write(id);
-        log.acknowledged.push({ id, at: epochMs() });
+        log.acknowledged.push({ id, at: harnessNowMs() });
       } catch {
         log.unknown.push(id);
         return; // The service went away; the outcome of this write is unknown.

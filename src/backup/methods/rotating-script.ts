@@ -14,7 +14,7 @@ import { MANIFEST_SUFFIX, writeManifest } from '../manifest.ts';
 import { BackupFailedError, backupStamp, fileBackup, lastLines, type BackupMethod, type Workspace } from '../method.ts';
 import { describeAge, expectedRetention, SIMULATED_AGES_MS } from '../rotation.ts';
 import { helperTar } from './helper-tar.ts';
-import { epochMs } from '../../timing/clock.ts';
+import { epochMs, harnessNowMs } from '../../timing/clock.ts';
 
 export const ROTATING_SCRIPT = fileURLToPath(new URL('../../../examples/rotating-backup/backup-volumes.sh', import.meta.url));
 /** The retention the seed's script promises: "keep last 7 days". */
@@ -40,7 +40,7 @@ export function rotatingScript({ mode, scriptKeepDays = KEEP_DAYS }: RotatingOpt
       const volumes = [workspace.volume, ...(await Promise.all(['app-config', 'user-uploads'].map((purpose) => smallVolume(workspace, purpose))))];
       const command = `BACKUP_DIR=${workspace.backupDir} BACKUP_VOLUMES="${volumes.join(' ')}" BACKUP_IMAGE=${workspace.toolboxImage} ${ROTATING_SCRIPT}`;
 
-      const firstRunAt = epochMs();
+      const firstRunAt = harnessNowMs();
       await runScript(workspace, volumes, scriptKeepDays);
       const planted = await plantHistory(workspace.backupDir, volumes);
       await runScript(workspace, volumes, scriptKeepDays);

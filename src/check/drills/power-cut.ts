@@ -7,7 +7,7 @@
 // is explained by the setting that allowed it, where persist knows the server.
 import { readFile } from 'node:fs/promises';
 import { settingInCommand } from '../../stack/durability-setting.ts';
-import { epochMs } from '../../timing/clock.ts';
+import { harnessNowMs } from '../../timing/clock.ts';
 import type { ComposeStack } from '../../compose/compose-stack.ts';
 import type { Subject } from '../check-subjects.ts';
 import { VolumesOnDisks } from '../power-cut-disks.ts';
@@ -38,7 +38,7 @@ export const powerCut: CheckDrill = {
     const placed = placements.get(stack);
     if (!placed) return outcome('the named volumes were not placed on disks before the cut');
     const cuts = await placed.cut();
-    const judgeWritesBefore = cuts[0]?.cut.cutAt ?? epochMs();
+    const judgeWritesBefore = cuts[0]?.cut.cutAt ?? harnessNowMs();
     const problem = await placed.restartOn(stack, cuts);
     const notes = cuts.map(
       ({ volume, cut }) =>

@@ -6,10 +6,11 @@ import { sha256 } from '../../data/hash.ts';
 import { deterministicPng } from '../../data/png.ts';
 import { removeContainer, stopGracefully } from '../../docker/containers.ts';
 import { docker } from '../../docker/engine.ts';
-import { demultiplexLogs } from '../../docker/log-frames.ts';
+import { followOutput } from '../../docker/follow-output.ts';
 import { runOneShot } from '../../docker/one-shot.ts';
 import { ContainerRunning } from '../../docker/running-wait-strategy.ts';
 import { HarnessError } from '../../errors.ts';
+import { sleep } from '../../timing/clock.ts';
 import { emptyLedger, type LedgerLog, type LedgerWriter } from '../../probes/ledger.ts';
 import { groupedFingerprint, LISTING_SCRIPT, parseListing, withoutPrefix } from '../../storage/file-listing.ts';
 import { httpRequest, pollUntil } from '../../web/http.ts';
@@ -107,8 +108,9 @@ async function runChecked(env: SubjectEnv, volume: string, script: string, what:
 
 /**
  * The files ledger: a helper container on the same volume writes one numbered file every
- * 20 ms and prints "ack <id>" once it is written. The engine's log timestamps say when each
- * write was acknowledged. Files only ever appear: a temporary file renamed into place would
+ * 20 ms and prints "ack <id>" once it is written. A write counts as acknowledged when the harness
+ * reads its line, on the clock it times the backup with (as a database's ledger counts a commit
+ * when its answer arrives). Files only ever appear: a temporary file renamed into place would
  * vanish under a hot copy, and `cp` fails on a file that vanishes while it copies.
  */
 async function startFileWriter(env: SubjectEnv, volume: string, firstId: number): Promise<LedgerWriter> {
@@ -121,19 +123,21 @@ async function startFileWriter(env: SubjectEnv, volume: string, firstId: number)
     HostConfig: { Binds: [`${volume}:/data`] },
   });
   env.scope.trackContainer(container.id);
+  const output = await followOutput(container.id);
   await container.start();
   return {
     async stop(): Promise<LedgerLog> {
       await stopGracefully(container.id, 5_000);
-      const raw = (await container.logs({ stdout: true, stderr: true, timestamps: true })) as unknown as Buffer;
+      // Its output ends as it exits; the removal ends it in any case.
+      await Promise.race([output.ended, sleep(5_000)]);
       await removeContainer(container.id);
       const log = emptyLedger();
-      for (const line of demultiplexLogs(raw).split('\n')) {
-        const ack = /^(\S+) ack (\d+)$/.exec(line.trim());
+      for (const line of output.lines) {
+        const ack = /^ack (\d+)$/.exec(line.text.trim());
         if (!ack) continue;
-        const id = Number(ack[2]);
+        const id = Number(ack[1]);
         log.attempted.push(id);
-        log.acknowledged.push({ id, at: Date.parse(ack[1]!) });
+        log.acknowledged.push({ id, at: line.atMs });
       }
       // The write after the last acknowledged one may have been under way when it stopped.
       const next = log.attempted.reduce((max, id) => Math.max(max, id), firstId - 1) + 1;
