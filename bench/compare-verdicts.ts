@@ -3,9 +3,10 @@
 // report of a run after it. Cells the golden list does not know (a service added since) are
 // listed apart, never counted as a difference.
 //
-//   npx tsx bench/compare-verdicts.ts reports/latest/report.json [test/fixtures/golden/run-verdicts-b19b87b.json]
+//   npm run verdicts:compare [-- REPORT.json [GOLDEN.json]]   (the last run's reports/latest/report.json unless named)
 import { readFile } from 'node:fs/promises';
 import { readRunReportFile } from '../src/report/read.ts';
+import { runBench } from './bench-kit.ts';
 
 interface Golden {
   recordedFrom: string;
@@ -13,23 +14,26 @@ interface Golden {
   controls: { id: string; caught: boolean }[];
 }
 
-const [reportFile, goldenFile = 'test/fixtures/golden/run-verdicts-b19b87b.json'] = process.argv.slice(2);
-if (!reportFile) throw new Error('Give the report.json of the run to compare.');
-const report = await readRunReportFile(reportFile);
-const golden = JSON.parse(await readFile(goldenFile, 'utf8')) as Golden;
+await runBench('verdicts:compare', async () => {
+  const [reportFile = 'reports/latest/report.json', goldenFile = 'test/fixtures/golden/run-verdicts-b19b87b.json'] = process.argv.slice(2);
+  const report = await readRunReportFile(reportFile);
+  const golden = JSON.parse(await readFile(goldenFile, 'utf8')) as Golden;
 
-const now = new Map(report.results.map((r) => [r.id, `${r.status} ${r.observed}`]));
-const controlsNow = new Map(report.controls.map((c) => [c.id, c.caught]));
-const differences = [
-  ...golden.results
-    .filter((r) => now.get(r.id) !== `${r.status} ${r.observed}`)
-    .map((r) => `${r.id}: was ${r.status} ${r.observed}, now ${now.get(r.id) ?? 'missing'}`),
-  ...golden.controls.filter((c) => controlsNow.get(c.id) !== c.caught).map((c) => `${c.id}: was caught ${c.caught}, now ${controlsNow.get(c.id) ?? 'missing'}`),
-];
-const known = new Set([...golden.results.map((r) => r.id), ...golden.controls.map((c) => c.id)]);
-const added = [...now.keys(), ...controlsNow.keys()].filter((id) => !known.has(id));
-process.stdout.write(
-  `golden: ${golden.recordedFrom}\n${golden.results.length} results and ${golden.controls.length} controls compared: ${differences.length} differ\n${differences.map((d) => `  ${d}\n`).join('')}` +
-    `${added.length} new since (not compared): ${added.join(', ')}\n`,
-);
-process.exitCode = differences.length === 0 ? 0 : 1;
+  const now = new Map(report.results.map((r) => [r.id, `${r.status} ${r.observed}`]));
+  const controlsNow = new Map(report.controls.map((c) => [c.id, c.caught]));
+  const differences = [
+    ...golden.results
+      .filter((r) => now.get(r.id) !== `${r.status} ${r.observed}`)
+      .map((r) => `${r.id}: was ${r.status} ${r.observed}, now ${now.get(r.id) ?? 'missing'}`),
+    ...golden.controls
+      .filter((c) => controlsNow.get(c.id) !== c.caught)
+      .map((c) => `${c.id}: was caught ${c.caught}, now ${controlsNow.get(c.id) ?? 'missing'}`),
+  ];
+  const known = new Set([...golden.results.map((r) => r.id), ...golden.controls.map((c) => c.id)]);
+  const added = [...now.keys(), ...controlsNow.keys()].filter((id) => !known.has(id));
+  process.stdout.write(
+    `golden: ${golden.recordedFrom}\n${golden.results.length} results and ${golden.controls.length} controls compared: ${differences.length} differ\n${differences.map((d) => `  ${d}\n`).join('')}` +
+      `${added.length} new since (not compared): ${added.join(', ')}\n`,
+  );
+  process.exitCode = differences.length === 0 ? 0 : 1;
+});

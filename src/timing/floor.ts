@@ -1,8 +1,9 @@
-// What a recovery is physically made of, read from the engine and the server rather than timed
-// by the harness: the engine's create and start (its event timestamps), the server's own start
-// on existing data (its timestamped log, first line to "ready"), and the verifying queries' own
-// execution (the server's statement log). What the harness measures beyond these is its
-// overhead. Pure functions over the engine's and server's output, so each has a unit test.
+// What a recovery is physically made of, each part read from one clock: the engine's (its event
+// timestamps and the timestamps it gives a container's log lines, both the daemon's), or the
+// server's own statement timings. Never one of them against the harness's clock: the harness
+// measures its phases on its own, and what it measures beyond these floors is its overhead.
+// Pure functions over the engine's and server's output, so each has a unit test.
+import { engineTimeMs } from './engine-time.ts';
 
 export interface TimedLine {
   atMs: number;
@@ -12,24 +13,33 @@ export interface TimedLine {
 /** `docker logs --timestamps` output: each line after its RFC 3339 nanosecond timestamp. */
 export function timedLines(logs: string): TimedLine[] {
   return logs.split('\n').flatMap((line) => {
-    const match = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z (.*)$/.exec(line);
-    if (!match) return [];
-    const fraction = Number(`0${match[2] ?? ''}`);
-    return [{ atMs: Date.parse(`${match[1]}Z`) + fraction * 1000, text: match[3] ?? '' }];
+    const space = line.indexOf(' ');
+    const atMs = space > 0 ? engineTimeMs(line.slice(0, space)) : undefined;
+    return atMs === undefined ? [] : [{ atMs, text: line.slice(space + 1) }];
   });
 }
 
-/** From the server's first line to its ready line (the last one: a first start prints it twice). */
-export function serverStartMs(lines: TimedLine[], readyMarker: RegExp): { firstMs: number; readyMs: number } | undefined {
-  const first = lines[0];
+/**
+ * From the engine's `create` event to the server's ready line (the last one: a first start
+ * prints it twice), both on the engine's clock. Undefined when there is no ready line, or when
+ * it is stamped before the create: one clock cannot give that, so the figure is not made up.
+ */
+export function startFloorMs(createdAtMs: number, lines: TimedLine[], readyMarker: RegExp): number | undefined {
   const ready = lines.findLast((line) => readyMarker.test(line.text));
-  return first && ready ? { firstMs: first.atMs, readyMs: ready.atMs } : undefined;
+  return ready && ready.atMs >= createdAtMs ? ready.atMs - createdAtMs : undefined;
 }
 
-/** PostgreSQL with log_min_duration_statement=0: the sum of every statement's logged duration. */
-export function postgresStatementMs(lines: TimedLine[], fromMs: number, untilMs: number): number {
+/**
+ * PostgreSQL with log_min_duration_statement=0: the sum of every statement's logged duration
+ * between the line that names `begin` and the one that names `end`, told apart by their order in
+ * the log, not by any clock.
+ */
+export function postgresStatementMsBetween(lines: TimedLine[], begin: string, end: string): number | undefined {
+  const from = lines.findIndex((line) => line.text.includes(begin));
+  const to = lines.findIndex((line, index) => index > from && line.text.includes(end));
+  if (from < 0 || to < 0) return undefined;
   return lines
-    .filter((line) => line.atMs >= fromMs && line.atMs <= untilMs)
+    .slice(from + 1, to)
     .map((line) => /duration: ([\d.]+) ms/.exec(line.text)?.[1])
     .filter((ms): ms is string => ms !== undefined)
     .reduce((sum, ms) => sum + Number(ms), 0);
@@ -41,16 +51,27 @@ export function mysqlStatementMs(slowLog: string): number {
 }
 
 export interface PhaseFloor {
-  phase: 'create' | 'ready' | 'verified';
+  phase: 'create + ready' | 'verified';
   measuredMs: number;
-  floorMs: number;
+  /** Undefined where the floor could not be read from its clock. */
+  floorMs: number | undefined;
   /** What the floor is made of, for the printout. */
   floorIs: string;
 }
 
-export function overheadOf(phases: PhaseFloor[]): { recoveryMs: number; floorMs: number; overheadMs: number; overheadPercent: number } {
+export interface Overhead {
+  recoveryMs: number;
+  floorMs: number;
+  overheadMs: number;
+  overheadPercent: number;
+}
+
+/** What the harness measured beyond the floor; undefined when a phase's floor could not be read (never guessed). */
+export function overheadOf(phases: PhaseFloor[]): Overhead | undefined {
+  if (phases.some((p) => p.floorMs === undefined)) return undefined;
   const recoveryMs = phases.reduce((sum, p) => sum + p.measuredMs, 0);
-  const floorMs = phases.reduce((sum, p) => sum + Math.min(p.floorMs, p.measuredMs), 0);
+  // A floor above its phase (the log line stamped after the harness already had its answer) leaves no overhead there.
+  const floorMs = phases.reduce((sum, p) => sum + Math.min(p.floorMs ?? 0, p.measuredMs), 0);
   const overheadMs = recoveryMs - floorMs;
   return { recoveryMs, floorMs, overheadMs, overheadPercent: recoveryMs === 0 ? 0 : Math.round((overheadMs / recoveryMs) * 1000) / 10 };
 }
