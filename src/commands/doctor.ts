@@ -1,5 +1,5 @@
 // `persist doctor`: what would stop a run on this machine, each problem with its fix.
-import { IMAGE_SETS, chooseImages, chooseUpgrades, loadConfig, type ImageChoice, type ImageSet } from '../config.ts';
+import { IMAGE_SETS, chooseImages, chooseUpgrades, loadConfig, type HarnessConfig, type ImageChoice, type ImageSet } from '../config.ts';
 import { composeVersion } from '../compose/compose-cli.ts';
 import { countRunResources } from '../docker/cleanup.ts';
 import { checkEngine, docker, inspectImage } from '../docker/engine.ts';
@@ -47,30 +47,16 @@ export async function doctorCommand(options: { images?: string }, print: Print):
   }
 
   if (engineUp) {
+    // An image both sets use (a tool built here) is told once, with the set this run uses.
+    const told = new Set<string>();
     for (const set of [config.imageSet, ...IMAGE_SETS.filter((s) => s !== config.imageSet)] as ImageSet[]) {
       const selected = set === config.imageSet;
-      print(`${selected ? 'Images for this run' : 'Other image set'} (--images ${set}):`);
-      const images = selected ? config.images : chooseImages(set, {});
-      const upgrades = selected ? config.upgrades : chooseUpgrades(set, {});
-      // The upgrade drills' images, old and new of each pair; an image in two places is checked once.
-      const checks = [
-        ...Object.values(images).map((choice) => ({ name: choice.target, reference: choice.reference, standIn: choice.source === 'local' })),
-        ...Object.values(upgrades).flatMap((pair) =>
-          [pair.from, pair.to].map((reference, k) => ({
-            name: `${pair.name} upgrade, ${k === 0 ? 'old' : 'new'}`,
-            reference,
-            standIn: pair.source === 'local',
-          })),
-        ),
-      ];
-      const seen = new Set<string>();
-      for (const check of checks) {
-        if (seen.has(check.reference)) continue;
-        seen.add(check.reference);
-        const line = await imageStatus(check.reference, check.standIn);
-        if (line.ok) ok(`  ${check.name}: ${line.text}`);
-        else if (selected) problem(`  ${check.name}: ${line.text}`);
-        else print(`  - ${check.name}: ${line.text}`);
+      const statuses = await imageSetStatuses(config, set, told);
+      if (selected) {
+        print(`Images for this run (--images ${set}):`);
+        for (const { name, status } of statuses) (status.ok ? ok : problem)(`  ${name}: ${status.text}`);
+      } else {
+        for (const line of otherSetLines(set, statuses)) print(line);
       }
     }
     await checkPortReach(config.images.toolbox, ok, problem, print);
@@ -87,6 +73,50 @@ export async function doctorCommand(options: { images?: string }, print: Print):
   return problems === 0 ? 0 : 2;
 }
 
+interface ImageStatus {
+  ok: boolean;
+  text: string;
+  /** Why it cannot be had, where it cannot: the same reason for every image means one line. */
+  reason?: string;
+}
+
+/** Each image a run of the set starts (the services', each upgrade pair's old and new) not told yet; an image in two places once. */
+async function imageSetStatuses(config: HarnessConfig, set: ImageSet, told: Set<string>): Promise<Array<{ name: string; status: ImageStatus }>> {
+  const selected = set === config.imageSet;
+  const images = selected ? config.images : chooseImages(set, {});
+  const upgrades = selected ? config.upgrades : chooseUpgrades(set, {});
+  const checks = [
+    ...Object.values(images).map((choice) => ({ name: choice.target, reference: choice.reference, standIn: choice.source === 'local' })),
+    ...Object.values(upgrades).flatMap((pair) =>
+      [pair.from, pair.to].map((reference, k) => ({ name: `${pair.name} upgrade, ${k === 0 ? 'old' : 'new'}`, reference, standIn: pair.source === 'local' })),
+    ),
+  ];
+  const statuses: Array<{ name: string; status: ImageStatus }> = [];
+  for (const check of checks) {
+    if (told.has(check.reference)) continue;
+    told.add(check.reference);
+    statuses.push({ name: check.name, status: await imageStatus(check.reference, check.standIn) });
+  }
+  return statuses;
+}
+
+/**
+ * The set a run does not use, for information: one line when none of its images can be had for
+ * the same reason (no registry reachable: twelve lines would say one thing), else a line an image.
+ */
+export function otherSetLines(set: ImageSet, statuses: ReadonlyArray<{ name: string; status: ImageStatus }>): string[] {
+  const reasons = new Set(statuses.map(({ status }) => (status.ok ? undefined : status.reason)));
+  const [reason] = reasons;
+  if (statuses.length > 0 && reasons.size === 1 && reason !== undefined) {
+    const fix = set === 'local' ? 'build them with `persist images build`' : 'a run with `--images local` needs none of them';
+    return [`- Other image set (--images ${set}): none of its ${statuses.length} images is here or can be had (${reason}); ${fix}.`];
+  }
+  return [
+    `Other image set (--images ${set}):`,
+    ...statuses.map(({ name, status }) => (status.ok ? `✔   ${name}: ${status.text}` : `  - ${name}: ${status.text}`)),
+  ];
+}
+
 /** Proves a published port answers here; a problem when it does not. */
 async function checkPortReach(toolbox: ImageChoice, ok: Print, problem: Print, print: Print): Promise<void> {
   if (!(await inspectImage(toolbox.reference))) {
@@ -101,17 +131,19 @@ async function checkPortReach(toolbox: ImageChoice, ok: Print, problem: Print, p
   }
 }
 
-async function imageStatus(reference: string, isStandIn: boolean): Promise<{ ok: boolean; text: string }> {
+async function imageStatus(reference: string, isStandIn: boolean): Promise<ImageStatus> {
   const present = await inspectImage(reference);
   if (present) return { ok: true, text: `${reference} present (${present.id.replace('sha256:', '').slice(0, 12)})` };
-  if (isStandIn) return { ok: false, text: `${reference} is not built: run \`persist images build\`.` };
+  if (isStandIn) return { ok: false, text: `${reference} is not built: run \`persist images build\`.`, reason: 'not built' };
   try {
     await withTimeout(docker().getImage(reference).distribution(), REGISTRY_CHECK_TIMEOUT_MS, 'registry did not answer in 10 s');
     return { ok: true, text: `${reference} not present, pullable (the first run pulls it)` };
   } catch (error) {
+    const reason = registryReason(error);
     return {
       ok: false,
-      text: `${reference} is not present and cannot be pulled (${registryReason(error)}): pull it, or use \`--images local\` after \`persist images build\`.`,
+      text: `${reference} is not present and cannot be pulled (${reason}): pull it, or use \`--images local\` after \`persist images build\`.`,
+      reason,
     };
   }
 }
@@ -121,6 +153,6 @@ export function registryReason(error: unknown): string {
   const message = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
   const cleaned = message.replace(/^\(HTTP code \d+\)\s*[a-z ]*error\s*-\s*/i, '');
   const clauses = cleaned.split(': ').filter(Boolean);
-  const tail = clauses.slice(-2).join(': ');
+  const tail = clauses.slice(-2).join(': ').trim();
   return tail.length > 100 ? `${tail.slice(0, 97)}…` : tail || 'no answer';
 }
