@@ -18,6 +18,19 @@ describe('a verify report', () => {
     expect(exitCodeFor({ ...recorded, verify: null, harnessErrors: ['backups/x is not a backup of a format persist knows.'] })).toBe(2);
   });
 
+  it("a file or a row stamped by a clock ahead of this machine's: said as such, never a negative age, and the schema holds", () => {
+    const ahead: VerifyReport = {
+      ...recorded,
+      verify: { ...verify, artifact: { ...verify.artifact, ageMs: -3_000 }, dataAge: verify.dataAge && { ...verify.dataAge, ageMs: -90_000 } },
+    };
+    expect(reportProblems(ahead)).toEqual([]);
+    for (const text of [renderMarkdown(ahead), renderHtml(ahead)]) {
+      expect(text).toContain("3s ahead of this machine's clock");
+      expect(text).toContain("1m 30s ahead of this machine's clock");
+      expect(text).not.toMatch(/-\d+s/);
+    }
+  });
+
   it('shows the recovery time, the data age and the damaged copy in Markdown and HTML', () => {
     for (const text of [renderMarkdown(recorded), renderHtml(recorded)]) {
       expect(text).toContain('VERIFIED');

@@ -21,11 +21,19 @@ export function verifyTitle(report: VerifyReport): string {
   return `Backup verification${report.verify ? `: ${report.verify.artifact.path}` : ''}`;
 }
 
+/**
+ * An age is this machine's clock against a time another clock wrote (a file's modification time,
+ * a row's timestamp): below zero it says that clock is ahead, never a negative age.
+ */
+export function ageWords(ms: number, suffix: string): string {
+  return ms >= 0 ? `${describeDuration(ms)} ${suffix}` : `${describeDuration(-ms)} ahead of this machine's clock`;
+}
+
 /** The one line a reader needs first: the verdict, and what it rests on. */
 export function verifyHeadline(verify: Verify | null): string {
   if (verify === null) return 'COULD NOT VERIFY: the harness could not restore the artifact (the harness error says why).';
   const rows = verify.tables.reduce((sum, table) => sum + table.rows, 0);
-  const age = verify.dataAge?.ageMs == null ? '' : `, data ${describeDuration(verify.dataAge.ageMs)} old`;
+  const age = verify.dataAge?.ageMs == null ? '' : `, data ${ageWords(verify.dataAge.ageMs, 'old')}`;
   return `${VERDICT_WORDS[verify.verdict]}: ${verify.artifact.formatTitle} restored in ${formatMs(verify.recoveryMs)} (${verify.files ? `${verify.files.count.toLocaleString('en')} file(s), ` : ''}${verify.tables.length} table(s), ${rows.toLocaleString('en')} row(s)${age}); ${verify.damaged ? (verify.damaged.failed ? 'its damaged copy failed, as it must' : 'its damaged copy passed too') : 'no damaged copy was tried'}.`;
 }
 
@@ -42,7 +50,7 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
         ['format', `${artifact.formatTitle} (${artifact.format}${artifact.compression === 'none' ? '' : `, ${artifact.compression}`})`],
         ['size', formatBytes(artifact.bytes)],
         ['sha256', artifact.sha256],
-        ['modified', `${artifact.modifiedAt} (${describeDuration(artifact.ageMs)} before the verification)`],
+        ['modified', `${artifact.modifiedAt} (${ageWords(artifact.ageMs, 'before the verification')})`],
         ['unchanged afterwards', artifact.unchanged ? 'yes (same sha256 and modification time)' : 'NO'],
         ['image', `${image.reference}${image.digest ? ` @ ${image.digest}` : image.id ? ` (id ${image.id.slice(0, 19)})` : ''}`],
         ['server', image.serverVersion ?? 'unknown'],
@@ -63,7 +71,7 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
           ? [
               [
                 `newest row (${verify.dataAge.query}) at most ${describeDuration(verify.dataAge.maxAgeMs)} old`,
-                verify.dataAge.problem ?? `${verify.dataAge.newest}: ${describeDuration(verify.dataAge.ageMs ?? 0)} old`,
+                verify.dataAge.problem ?? `${verify.dataAge.newest}: ${verify.dataAge.ageMs === null ? 'age unknown' : ageWords(verify.dataAge.ageMs, 'old')}`,
                 verify.dataAge.passed ? 'yes' : 'NO',
               ],
             ]
