@@ -21,8 +21,22 @@ export async function attachLoop(file: string): Promise<string> {
   return (await host('losetup', ['--direct-io=on', '--find', '--show', file])).trim();
 }
 
+/**
+ * Detaches the loop device; one that detached itself meanwhile (a loop mount's autoclear, as its
+ * file system is unmounted) counts as detached: losetup then says "No such device or address".
+ */
 export async function detachLoop(device: string): Promise<void> {
-  await host('losetup', ['--detach', device]);
+  try {
+    await host('losetup', ['--detach', device]);
+  } catch (error) {
+    if (await isAttached(device)) throw error;
+  }
+}
+
+/** Whether the kernel still lists a backing file for the loop device. */
+export async function isAttached(device: string): Promise<boolean> {
+  const name = device.replace(/^\/dev\//, '');
+  return (await readFile(join('/sys/block', name, 'loop', 'backing_file'), 'utf8').catch(() => undefined)) !== undefined;
 }
 
 export async function loopDevices(): Promise<LoopDevice[]> {

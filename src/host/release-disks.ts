@@ -4,6 +4,9 @@
 // device under it, an inner disk's loop before the XFS its backing file lies on.
 import { resolve, sep } from 'node:path';
 import { detachLoop, type LoopDevice, loopDevices, type Mount, mounts, unmount } from './loop-devices.ts';
+import { sleep } from '../timing/clock.ts';
+
+const STALL_WAIT_MS = 250;
 
 /** A host path at or below a folder, by whole segments: /tmp/a is not within /tmp/ab. */
 function isWithinFolder(path: string, folder: string): boolean {
@@ -30,7 +33,8 @@ export async function releaseDisksUnder(root: string): Promise<DisksUnder> {
   const problems: string[] = [];
   // Each round releases what nothing else holds: mounts with no attached loop's file below
   // them, then loops whose device is no longer mounted; a nested disk takes a round per level.
-  for (let round = 0; round < 6; round++) {
+  let stalled = 0;
+  for (let round = 0; round < 8; round++) {
     const left = await disksUnder(root);
     if (left.mounts.length + left.loops.length === 0) return released;
     let progress = false;
@@ -50,11 +54,23 @@ export async function releaseDisksUnder(root: string): Promise<DisksUnder> {
         progress = true;
       }
     }
-    if (!progress) break;
+    // The kernel lets go of a loop device a moment after its file system is unmounted: a round
+    // that released nothing waits and looks again, twice, before the rest is called stuck.
+    if (!progress) {
+      if (++stalled > 2) break;
+      await sleep(STALL_WAIT_MS);
+    }
   }
   const left = await disksUnder(root);
   if (left.mounts.length + left.loops.length > 0) {
-    const named = [...left.mounts.map((m) => m.mountPoint), ...left.loops.map((l) => `${l.device} (${l.backingFile})`)];
+    // A loop device still mounted somewhere outside root (the engine's own mounts): name where.
+    const elsewhere = (await mounts()).filter((m) => left.loops.some((l) => l.device === m.source) && !isWithinFolder(m.mountPoint, root));
+    const where = (device: string) =>
+      elsewhere
+        .filter((m) => m.source === device)
+        .map((m) => `, mounted at ${m.mountPoint}`)
+        .join('');
+    const named = [...left.mounts.map((m) => m.mountPoint), ...left.loops.map((l) => `${l.device} (${l.backingFile}${where(l.device)})`)];
     throw new Error(`disks left attached under ${root}: ${named.join(', ')}${problems.length > 0 ? ` (${problems.at(-1)})` : ''}`);
   }
   return released;
