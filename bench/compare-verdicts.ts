@@ -3,7 +3,7 @@
 // report of a run after it. Cells the golden list does not know (a service added since) are
 // listed apart, never counted as a difference.
 //
-//   npm run verdicts:compare [-- REPORT.json [GOLDEN.json]]   (the last run's reports/latest/report.json unless named)
+//   npm run verdicts:compare [-- REPORT.json [GOLDEN.json]]   (reports/latest/report.json against the list recorded at dec92b2 unless named)
 import { readFile } from 'node:fs/promises';
 import { readRunReportFile } from '../src/report/read.ts';
 import { runBench } from './bench-kit.ts';
@@ -15,7 +15,7 @@ interface Golden {
 }
 
 await runBench('verdicts:compare', async () => {
-  const [reportFile = 'reports/latest/report.json', goldenFile = 'test/fixtures/golden/run-verdicts-b19b87b.json'] = process.argv.slice(2);
+  const [reportFile = 'reports/latest/report.json', goldenFile = 'test/fixtures/golden/run-verdicts-dec92b2.json'] = process.argv.slice(2);
   const report = await readRunReportFile(reportFile);
   const golden = JSON.parse(await readFile(goldenFile, 'utf8')) as Golden;
 
