@@ -29,7 +29,7 @@ import { dataLayoutOf, whereDataLives } from '../storage/data-layout.ts';
 import { PhaseTimer, stopwatch } from '../timing/clock.ts';
 
 /** From the harness's request to create and start the new version until the engine's wait returned its exit. */
-export const REFUSAL_MEASUREMENT = 'in place: from the start until the server exited';
+const REFUSAL_MEASUREMENT = 'in place: from the start until the server exited';
 
 /** Smaller than the matrix's dataset: the drill starts four servers per trial. */
 const UPGRADE_ROWS = 2_000;
@@ -230,6 +230,7 @@ async function startNewOnSameVolume(t: Trial, old: OldData): Promise<{ facts: Up
 async function observeRefusal(t: Trial, newId: string, newLogs: string, facts: UpgradeFacts, exitedAfterMs: number | undefined): Promise<Fingerprint> {
   const exit = await inspectContainer(newId);
   if (exitedAfterMs !== undefined) t.timer.record(REFUSAL_MEASUREMENT, 'harness', exitedAfterMs);
+  else t.evidence.push("the engine's wait did not report the exit, so how long the refused server ran is not given");
   facts.serverMessages = refusalMessages(newLogs);
   t.evidence.push(`in place: REFUSED: ${t.spec.pair.to} exited with code ${exit.exitCode}: "${facts.serverMessages.join(' ') || 'no message'}"`);
   return {};
