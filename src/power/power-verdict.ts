@@ -11,6 +11,9 @@ export function lossWindowMs(judged: LedgerLog, present: Iterable<number>, faile
   const there = new Set(present);
   const lost = judged.acknowledged.filter((w) => !there.has(w.id));
   if (lost.length === 0) return null;
+  // Both on the harness's clock. After a SIGKILL every acknowledgement is judged, and one can still
+  // arrive after \`docker kill\` returned (sent before the process died, in flight): a lost write
+  // of those was lost at the failure itself, a window of 0, not a negative one.
   return round(Math.max(0, failedAt - Math.min(...lost.map((w) => w.at))));
 }
 
