@@ -376,7 +376,7 @@ export const Check = Closed(
     lifecycles: Type.Array(
       Closed({
         lifecycle: CheckDisruption,
-        ms: Ms,
+        ms: Type.Number({ minimum: 0, description: "The disruption's own commands, on the harness's monotonic clock." }),
         problem: Type.Optional(Text),
         steps: Type.Optional(Type.Array(Text, { description: "The user's own commands the disruption ran (backup, restore), each with its outcome." })),
       }),
@@ -393,7 +393,7 @@ export const VerifyVerdict = Type.Enum(['verified', 'failed', 'unable-to-fail'],
 });
 const VerifyPhase = Type.Enum(['hash', 'start', 'restore', 'checks'], {
   description:
-    "hash: reading the whole artifact for its sha256 (not part of the recovery); start: the throwaway container created until its server accepts connections; restore: loading the artifact into it (read, decompressed and fed to the image's own tool); checks: counting every table's rows and running the expectations.",
+    "hash: reading the whole artifact for its sha256 (not part of the recovery); start: the throwaway container created until its server accepts connections; restore: loading the artifact into it (read, decompressed and fed to the image's own tool); checks: counting every table's rows and running the expectations. Each is the harness's monotonic clock around the step.",
 });
 export const Verify = Closed(
   {

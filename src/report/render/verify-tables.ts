@@ -58,7 +58,7 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
       ],
     },
     {
-      heading: 'Recovery, phase by phase',
+      heading: "Recovery, phase by phase (the harness's monotonic clock)",
       header: ['Phase', 'Took'],
       rows: [...verify.phases.map((p) => [p.phase, formatMs(p.ms)]), ['recovery (start + restore + checks)', formatMs(verify.recoveryMs)]],
     },
