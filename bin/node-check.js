@@ -2,7 +2,7 @@
 // fails later in ways that name nothing useful (`TEXT_ENCODINGS.union is not a function`). The
 // minimum is package.json's `engines.node`, the one source .ci/lib.sh reads too. Plain JavaScript
 // with syntax any Node since 14 parses, so the sentence reaches the person on the Node they have.
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 
 /** The `engines.node` range of package.json, e.g. ">=22.22". */
 export function enginesRange() {
@@ -33,4 +33,14 @@ export function nodeVersionProblem(found, range, executable) {
   const needed = minimumOf(range);
   if (compareVersions(found, needed) >= 0) return undefined;
   return `persist needs Node ${needed} or newer and this is Node ${found.replace(/^v/, '')}${executable ? ` (${executable})` : ''}: run \`bash .ci/setup\` to install one, or put a newer Node first on PATH.`;
+}
+
+// Run as a script (`node bin/node-check.js`, before an npm script's own command): the same
+// sentence and exit 2 for `npm test` and `npm run bench:…` on an older Node.
+if (process.argv[1] && new URL(import.meta.url).pathname === realpathSync(process.argv[1])) {
+  const tooOld = nodeVersionProblem(process.versions.node, enginesRange(), process.execPath);
+  if (tooOld) {
+    process.stderr.write(`${tooOld}\n`);
+    process.exit(2);
+  }
 }

@@ -83,6 +83,13 @@ describe("the launcher's Node check", () => {
     expect(stderr).toContain('`bash .ci/setup`');
   });
 
+  test('npm scripts start with the same check: the sentence and exit 2 on an older Node, nothing on this one', async () => {
+    const old = await outcome(process.execPath, ['bin/node-check.js'], fakedNode('22.21.0'));
+    expect([old.code, old.stderr.trim()]).toEqual([2, nodeVersionProblem('22.21.0', enginesRange(), process.execPath)]);
+    const current = await outcome(process.execPath, ['bin/node-check.js'], process.env);
+    expect([current.code, current.stdout, current.stderr]).toEqual([0, '', '']);
+  });
+
   test('the Node this suite runs on passes the check', () => {
     expect(nodeVersionProblem(process.versions.node, enginesRange())).toBeUndefined();
   });
