@@ -35,12 +35,15 @@ export function nodeVersionProblem(found, range, executable) {
   return `persist needs Node ${needed} or newer and this is Node ${found.replace(/^v/, '')}${executable ? ` (${executable})` : ''}: run \`bash .ci/setup\` to install one, or put a newer Node first on PATH.`;
 }
 
-// Run as a script (`node bin/node-check.js`, before an npm script's own command): the same
-// sentence and exit 2 for `npm test` and `npm run bench:…` on an older Node.
-if (process.argv[1] && new URL(import.meta.url).pathname === realpathSync(process.argv[1])) {
+/** Says the sentence and exits 2 on a Node older than the range asks; returns on one new enough. */
+export function exitIfTooOld() {
   const tooOld = nodeVersionProblem(process.versions.node, enginesRange(), process.execPath);
   if (tooOld) {
     process.stderr.write(`${tooOld}\n`);
     process.exit(2);
   }
 }
+
+// Run as a script (`node bin/node-check.js`, before an npm script's own command): the same
+// sentence and exit 2 for `npm test` and `npm run bench:…` on an older Node.
+if (process.argv[1] && new URL(import.meta.url).pathname === realpathSync(process.argv[1])) exitIfTooOld();

@@ -3,13 +3,9 @@
 // can (22.18 and later, for files outside node_modules; the code uses erasable syntax only), which
 // starts the command in less time than a loader does; elsewhere (a global install under
 // node_modules) tsx loads it. A Node older than package.json's engines gets one sentence first.
-import { enginesRange, nodeVersionProblem } from './node-check.js';
+import { exitIfTooOld } from './node-check.js';
 
-const tooOld = nodeVersionProblem(process.versions.node, enginesRange(), process.execPath);
-if (tooOld) {
-  process.stderr.write(`${tooOld}\n`);
-  process.exit(2);
-}
+exitIfTooOld();
 const native = Boolean(process.features.typescript) && !import.meta.url.includes('/node_modules/');
 if (!native) {
   const { register } = await import('tsx/esm/api');

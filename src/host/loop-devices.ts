@@ -35,16 +35,21 @@ export async function detachLoop(device: string): Promise<void> {
 
 /** Whether the kernel still lists a backing file for the loop device. */
 export async function isAttached(device: string): Promise<boolean> {
-  const name = device.replace(/^\/dev\//, '');
-  return (await readFile(join('/sys/block', name, 'loop', 'backing_file'), 'utf8').catch(() => undefined)) !== undefined;
+  return (await backingFileOf(device.replace(/^\/dev\//, ''))) !== undefined;
+}
+
+/** What the kernel lists as loopN's backing file; undefined when none is attached. */
+async function backingFileOf(name: string): Promise<string | undefined> {
+  const backing = await readFile(join('/sys/block', name, 'loop', 'backing_file'), 'utf8').catch(() => undefined);
+  return backing?.trim().replace(/ \(deleted\)$/, '');
 }
 
 export async function loopDevices(): Promise<LoopDevice[]> {
   const names = await readdir('/sys/block').catch(() => [] as string[]);
   const found: LoopDevice[] = [];
   for (const name of names.filter((n) => /^loop\d+$/.test(n))) {
-    const backing = await readFile(join('/sys/block', name, 'loop', 'backing_file'), 'utf8').catch(() => undefined);
-    if (backing !== undefined) found.push({ device: `/dev/${name}`, backingFile: backing.trim().replace(/ \(deleted\)$/, '') });
+    const backingFile = await backingFileOf(name);
+    if (backingFile !== undefined) found.push({ device: `/dev/${name}`, backingFile });
   }
   return found;
 }

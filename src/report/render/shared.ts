@@ -41,7 +41,12 @@ export function formatMs(ms: number): string {
 
 /** A figure read from a clock: one below the clock's resolution is written as below it, never as 0. */
 export function formatOnClock(ms: number, resolutionMs: number): string {
-  return ms < resolutionMs ? `< ${formatMs(resolutionMs)}` : formatMs(ms);
+  return ms < resolutionMs ? `< ${resolutionWords(resolutionMs)}` : formatMs(ms);
+}
+
+/** A clock's resolution: below a millisecond as it is (0.1 ms), else as any duration. */
+function resolutionWords(ms: number): string {
+  return ms < 1 ? `${ms} ms` : formatMs(ms);
 }
 
 /** Which clock each phase was read from, and what each clock reads: the same lines in every format. */
@@ -52,7 +57,7 @@ export function clockLines(report: Pick<RunReport, 'phaseClocks' | 'clocks'>): A
       .filter(([, used]) => used === clock)
       .map(([phase]) => phase),
     reads: definition.reads,
-    resolution: formatMs(definition.resolutionMs).replace(/^0 ms$/, `${definition.resolutionMs} ms`),
+    resolution: resolutionWords(definition.resolutionMs),
   }));
 }
 
