@@ -2,6 +2,7 @@
 // published x-persist.schema.json (`npm run schema`), which the validator is compiled from and an
 // editor can use to check the block as it is written.
 import Type, { type Static } from 'typebox';
+import { KIND_PLURALS, OBJECT_KINDS } from '../data/inventory.ts';
 
 const AbsolutePath = Type.String({ pattern: '^/' });
 
@@ -31,6 +32,30 @@ const Expectation = Type.Union([
   ),
   Type.Object(
     { file: Type.String({ minLength: 1, description: 'A path in the restored files (volume tars): it must exist and, for a folder, not be empty.' }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      object: Type.String({
+        pattern: `^\\s*(${OBJECT_KINDS.join('|')})\\s+\\S`,
+        description: 'A kind and a name that must be in the restore: `procedure apply_discount`, `view public.orders_total`, `trigger orders.audit_order`.',
+      }),
+      database: Type.Optional(Type.String({ minLength: 1, description: 'The database it must be in (default: any).' })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      objects: Type.Record(
+        Type.Enum(Object.values(KIND_PLURALS)),
+        Type.Object(
+          { min: Type.Optional(Type.Number()), max: Type.Optional(Type.Number()), equals: Type.Optional(Type.Number()) },
+          { additionalProperties: false },
+        ),
+        { description: 'How many objects of each kind the restore must hold: `{ triggers: { min: 6 }, procedures: { equals: 3 } }`.' },
+      ),
+      database: Type.Optional(Type.String({ minLength: 1, description: 'The database they are counted in (default: all).' })),
+    },
     { additionalProperties: false },
   ),
 ]);

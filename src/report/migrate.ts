@@ -15,7 +15,9 @@
 //    was the harness's own clock, but for the shared volume's delays (the kernel's uptime) and the
 //    refused upgrade's "engine timestamps", which set the engine's start time against containerd's
 //    exit time (two clocks: it could come out negative): that figure is not carried over.
-import type { AuditReport, CellResult, CheckReport, DrillDetails, Report, RunReport } from './model.ts';
+//  - 16 lists a verification's objects (`inventory`) and names the objects its drift lost: an
+//    older verification listed none (null), and its drift compared no objects.
+import type { AuditReport, CellResult, CheckReport, DrillDetails, Report, RunReport, Verify, VerifyReport } from './model.ts';
 import { PHASE_CLOCKS, SCHEMA_VERSION } from './model.ts';
 import { CLOCK_DEFINITIONS, type ClockName } from '../timing/clocks.ts';
 
@@ -114,13 +116,30 @@ function fromV11(old: V11Report): V14Report {
   return { ...envelope('run'), ...run };
 }
 
+type V15Verify = Omit<Verify, 'inventory' | 'drift'> & { drift?: Omit<NonNullable<Verify['drift']>, 'objects' | 'objectsCompared'> };
+/** Version 15: a verification without its inventory. */
+type V15Report = Exclude<Report, VerifyReport> | (Omit<VerifyReport, 'verify' | 'schemaVersion'> & { schemaVersion: number; verify: V15Verify | null });
+
+function fromV15(old: V15Report): Report {
+  if (old.kind !== 'verify' || old.verify === null) return { ...old, schemaVersion: SCHEMA_VERSION } as Report;
+  const { drift, ...verify } = old.verify;
+  return {
+    ...old,
+    schemaVersion: SCHEMA_VERSION,
+    verify: { ...verify, inventory: null, ...(drift ? { drift: { ...drift, objects: [], objectsCompared: false } } : {}) },
+  };
+}
+
 /** Each older version still read: the schema file it is checked against, and how it becomes this version. */
 export const READ_VERSIONS: Readonly<Record<number, { schema: number; migrate: (old: unknown) => Report }>> = {
   2: { schema: 3, migrate: (old) => fromV14(fromV11(fromV3(old as V3Report))) },
   3: { schema: 3, migrate: (old) => fromV14(fromV11(fromV3(old as V3Report))) },
+  15: { schema: 15, migrate: (old) => fromV15(old as V15Report) },
   ...Object.fromEntries(
     [4, 5, 6, 7, 8, 9, 10].map((version) => [version, { schema: version, migrate: (old: unknown) => fromV14(fromV11(fromV10(old as V10Report))) }]),
   ),
   11: { schema: 11, migrate: (old) => fromV14(fromV11(old as V11Report)) },
-  ...Object.fromEntries([12, 13, 14].map((version) => [version, { schema: version, migrate: (old: unknown) => fromV14(old as V14Report) }])),
+  ...Object.fromEntries(
+    [12, 13, 14].map((version) => [version, { schema: version, migrate: (old: unknown) => fromV15(fromV14(old as V14Report) as V15Report) }]),
+  ),
 };

@@ -3,6 +3,7 @@
 // fails when the published file is not what this module says).
 import Type, { type Static, type TSchema } from 'typebox';
 import { PHASES } from '../timing/phases.ts';
+import { OBJECT_KINDS } from '../data/inventory.ts';
 import { CLOCKS } from '../timing/clocks.ts';
 import { STORAGE_KINDS } from '../storage/placement.ts';
 import { COMPOSE_STORAGE_KINDS, LIFECYCLE, STOP_MODES } from './vocabulary.ts';
@@ -393,8 +394,51 @@ export const VerifyVerdict = Type.Enum(['verified', 'failed', 'unable-to-fail'],
 });
 const VerifyPhase = Type.Enum(['hash', 'start', 'restore', 'checks'], {
   description:
-    "hash: reading the whole artifact for its sha256 (not part of the recovery); start: the throwaway container created until its server accepts connections; restore: loading the artifact into it (read, decompressed and fed to the image's own tool); checks: counting every table's rows and running the expectations. Each is the harness's monotonic clock around the step.",
+    "hash: reading the whole artifact for its sha256 (not part of the recovery); start: the throwaway container created until its server accepts connections; restore: loading the artifact into it (read, decompressed and fed to the image's own tool); checks: counting every table's rows and running the expectations (reading the catalogues for the inventory is left out: its time is inventory.ms). Each is the harness's monotonic clock around the step.",
 });
+/** What a restored database holds besides rows, from the server's own catalogues (`persist verify`, and a drill's restore against its source). */
+export const Inventory = Closed(
+  {
+    engine: Type.Enum(['postgres', 'mysql', 'redis']),
+    objects: Type.Array(
+      Closed({
+        kind: Type.Enum([...OBJECT_KINDS]),
+        database: Text,
+        name: Type.String({
+          description:
+            'Qualified within its database: `public.orders_total`; an object on a table after it (`public.orders.orders_audit`); MySQL without a schema.',
+        }),
+        owner: Type.Optional(Type.String({ description: 'Its owner (PostgreSQL) or definer (MySQL).' })),
+        count: Type.Optional(Type.Integer({ minimum: 0, description: 'Redis: the keys of this type.' })),
+      }),
+    ),
+    sequences: Type.Array(
+      Closed({
+        database: Text,
+        name: Text,
+        next: Type.Number({ description: 'The value its next call gives.' }),
+        increment: Type.Number(),
+        feeds: Nullable(
+          Closed({
+            table: Text,
+            column: Text,
+            highest: Nullable(Type.Number({ description: "The column's highest value (lowest for a descending sequence); null for an empty table." })),
+            unique: Type.Boolean({ description: 'A primary key or unique constraint on the column alone: a repeated value fails the insert.' }),
+          }),
+        ),
+      }),
+    ),
+    roles: Type.Array(Text, {
+      description: "Roles (PostgreSQL) or definers (MySQL) that own or are granted the objects; the throwaway server's own superuser left out.",
+    }),
+    rolesNote: Nullable(
+      Type.String({ description: 'Where the artifact carries no roles: what a restore into a new server must bring. A note, never a finding.' }),
+    ),
+    ms: Type.Number({ minimum: 0, description: "Reading the catalogues (the harness's monotonic clock); not part of the recovery." }),
+  },
+  'Every object of the restored databases by kind, the sequences with the value each gives next and the column it feeds, and the roles the objects need.',
+);
+
 export const Verify = Closed(
   {
     artifact: Closed({
@@ -419,6 +463,7 @@ export const Verify = Closed(
     dataPath: Nullable(Type.String({ description: "A volume's tar: the path in the container its data was extracted to and the service started on." })),
     files: Nullable(Closed({ count: Count, bytes: Count }, "A volume's tar: the files it restored.")),
     tables: Type.Array(Closed({ database: Text, table: Text, rows: Count })),
+    inventory: Nullable(Inventory),
     expectations: Type.Array(Closed({ expectation: Text, observed: Text, passed: Type.Boolean() })),
     allowEmpty: Type.Boolean(),
     dataAge: Nullable(
@@ -444,6 +489,10 @@ export const Verify = Closed(
           baselineRunId: Text,
           dropPercent: Type.Number({ minimum: 0 }),
           tables: Type.Array(Closed({ database: Text, table: Text, before: Count, after: Count, dropPercent: Type.Number(), finding: Type.Boolean() })),
+          objects: Type.Array(Closed({ kind: Type.Enum([...OBJECT_KINDS]), database: Text, name: Text }), {
+            description: 'Objects of any kind the baseline had and this restore lacks: each a finding (null inventory in the baseline: none compared).',
+          }),
+          objectsCompared: Type.Boolean({ description: 'Whether the baseline had an inventory to compare objects against.' }),
           recovery: Closed({ beforeMs: Ms, afterMs: Ms, slowerPercent: Type.Number(), regressed: Type.Boolean() }),
         },
         '`--baseline`: the tables whose rows fell since an earlier verification (a finding beyond dropPercent), and the recovery time against its (a finding when slower by more than the regression thresholds).',
@@ -574,7 +623,7 @@ export { REPORT_SCHEMA_VERSION };
 const Envelope = {
   schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
     description:
-      "15: every named measurement says which clock it was read from (`clock`), and a run report says which clock each phase used (`phaseClocks`) and what each clock reads (`clocks`). 14: a power cut (disruption `power-cut`, `details` of kind `power-loss`) and a run's `notRun` scenarios. 13: `persist verify` writes a document of kind `verify`. 12: each command writes its own document under one envelope, told by `kind` (run, audit, check): an audit or a check no longer carries a run's settings, summary, results and controls. 11: the registry, a Dockerfile and the catalogue as sources of an audited image's facts. 10: each audited service says where its image's facts came from (`facts`), and a check names the services it left out (`check.leftOut`). 9: `details` of kind `devloop`. 8: optional `tests`, `shard` and `shards`. 7: an optional `performance` section. 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections. 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 14 are still read, as this version.",
+      "16: `persist verify` lists every object of the restore (`verify.inventory`) and its drift names the objects the baseline had and the restore lacks (`drift.objects`). 15: every named measurement says which clock it was read from (`clock`), and a run report says which clock each phase used (`phaseClocks`) and what each clock reads (`clocks`). 14: a power cut (disruption `power-cut`, `details` of kind `power-loss`) and a run's `notRun` scenarios. 13: `persist verify` writes a document of kind `verify`. 12: each command writes its own document under one envelope, told by `kind` (run, audit, check): an audit or a check no longer carries a run's settings, summary, results and controls. 11: the registry, a Dockerfile and the catalogue as sources of an audited image's facts. 10: each audited service says where its image's facts came from (`facts`), and a check names the services it left out (`check.leftOut`). 9: `details` of kind `devloop`. 8: optional `tests`, `shard` and `shards`. 7: an optional `performance` section. 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections. 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 15 are still read, as this version.",
   }),
   runId: Text,
   startedAt: Type.String({ format: 'date-time' }),

@@ -6,6 +6,7 @@ import audited from './fixtures/audit-report.json' with { type: 'json' };
 import sampleV11 from './fixtures/sample-report-v11.json' with { type: 'json' };
 import auditedV11 from './fixtures/audit-report-v11.json' with { type: 'json' };
 import checkedV5 from './fixtures/check-report-v5.json' with { type: 'json' };
+import verified from './fixtures/verify-report.json' with { type: 'json' };
 import { killFacts, type RunReport, SCHEMA_VERSION } from './model.ts';
 import { publishedSchemaText, PUBLISHED_SCHEMA_FILE, X_PERSIST_SCHEMA_FILE, xPersistSchemaText } from '../publish-schemas.ts';
 import { readableReport, reportProblems } from './validate.ts';
@@ -111,6 +112,17 @@ describe('reports of the latest earlier versions', () => {
     expect(problems).toEqual([]);
     expect(report).toEqual(audited);
     expect(readableReport({ ...version9, audit: auditedV11.audit }).problems).toContain('/audit/services/0 must NOT have additional properties (facts)');
+  });
+});
+
+describe('a verification lists its objects (version 16)', () => {
+  test('a version 15 verification reads with no inventory, and its drift compared no objects', () => {
+    const { inventory: _listed, ...verify } = verified.verify;
+    const drift = { baselineRunId: 'verify-1', dropPercent: 20, tables: [], recovery: { beforeMs: 900, afterMs: 950, slowerPercent: 5.6, regressed: false } };
+    const { report, problems } = readableReport({ ...verified, schemaVersion: 15, verify: { ...verify, drift } });
+    expect(problems).toEqual([]);
+    expect(report).toMatchObject({ schemaVersion: SCHEMA_VERSION, verify: { inventory: null, drift: { objects: [], objectsCompared: false } } });
+    expect(readableReport({ ...verified, schemaVersion: 15 }).problems).toContain('/verify must NOT have additional properties (inventory)');
   });
 });
 

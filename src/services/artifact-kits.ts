@@ -5,6 +5,7 @@
 import type { Readable } from 'node:stream';
 import type { ExecResult } from '../docker/exec.ts';
 import type { RestoreStep } from './restore-step.ts';
+import type { Inventory } from '../data/inventory.ts';
 import { type ServiceName, servicesWith } from './registry.ts';
 
 export type { RestoreStep };
@@ -79,6 +80,8 @@ export interface TableCount {
 
 export interface RestoreOutcome {
   steps: RestoreStep[];
+  /** The roles the artifact's objects belong to, as it names them (a pg_dump's owners): it never creates them. */
+  roles?: string[];
   /** Where the data went: expectations without a database run there. */
   database?: string;
   integrity: IntegrityResult[];
@@ -114,6 +117,12 @@ export interface ArtifactKit {
   integrity?(run: RunInServer, format: string): Promise<IntegrityResult[]>;
   /** Why a restore of this format came back empty on this server's settings, where the server's settings explain it. */
   whyEmpty?(run: RunInServer, format: string): Promise<string | undefined>;
+  /**
+   * Every object of every user database as the server's catalogues list it, the sequences with
+   * the value each gives next, and the roles the objects need (`dumpRoles`: those the artifact
+   * named); where the artifact cannot carry the roles, the note says what a new server must bring.
+   */
+  inventory?(run: RunInServer, format: string | undefined, dumpRoles: readonly string[]): Promise<Omit<Inventory, 'ms'>>;
   /** Every user table with its row count, in every database. */
   tables(run: RunInServer): Promise<TableCount[]>;
   /** The first value of the first row a query returns (undefined for no row), or throws with the server's words. */

@@ -55,4 +55,32 @@ describe('a verification against its baseline', () => {
       "The recovery took 5000 ms, 25% slower than the baseline's 4000 ms.",
     ]);
   });
+
+  it('names every object of any kind the baseline had and the restore lacks; without an inventory in the baseline, none is compared', () => {
+    const inventory = (names: Array<[kind: 'procedure' | 'view' | 'trigger', name: string]>) => ({
+      engine: 'mysql' as const,
+      objects: names.map(([kind, name]) => ({ kind, database: 'shop', name })),
+      sequences: [],
+      roles: [],
+      rolesNote: null,
+      ms: 12,
+    });
+    const before = inventory([
+      ['procedure', 'apply_discount'],
+      ['view', 'orders_total'],
+      ['trigger', 'orders.audit_order'],
+    ]);
+    const drift = verifyDrift({ ...baseline, inventory: before }, { ...baseline, inventory: inventory([['view', 'orders_total']]) }, DEFAULT_DRIFT);
+    expect(drift.objects).toEqual([
+      { kind: 'procedure', database: 'shop', name: 'apply_discount' },
+      { kind: 'trigger', database: 'shop', name: 'orders.audit_order' },
+    ]);
+    expect(drift.objectsCompared).toBe(true);
+    expect(driftProblems(drift)).toEqual([
+      `shop.apply_discount (procedure) was in the baseline (${baseline.runId}) and is not in this restore.`,
+      `shop.orders.audit_order (trigger) was in the baseline (${baseline.runId}) and is not in this restore.`,
+    ]);
+    const unlisted = verifyDrift(baseline, { ...baseline, inventory: before }, DEFAULT_DRIFT);
+    expect(unlisted).toMatchObject({ objects: [], objectsCompared: false });
+  });
 });

@@ -1,6 +1,8 @@
 // A verification against an earlier one of the same backup (`--baseline`): a table whose rows fell
-// by more than the allowed share, and a recovery slower by more than the run's regression
-// thresholds (both the percent and the ms, as `persist run --baseline` judges), are findings.
+// by more than the allowed share, an object of any kind the baseline had and this restore lacks,
+// and a recovery slower by more than the run's regression thresholds (both the percent and the
+// ms, as `persist run --baseline` judges), are findings.
+import { missingObjects, objectName } from '../data/inventory.ts';
 import type { Verify } from '../report/model.ts';
 import type { TableCount } from '../services/artifact-kits.ts';
 
@@ -20,8 +22,8 @@ export type Drift = NonNullable<Verify['drift']>;
 const key = (table: Pick<TableCount, 'database' | 'table'>) => `${table.database}.${table.table}`;
 
 export function verifyDrift(
-  baseline: Pick<Verify, 'tables' | 'recoveryMs'> & { runId: string },
-  current: Pick<Verify, 'tables' | 'recoveryMs'>,
+  baseline: Pick<Verify, 'tables' | 'recoveryMs'> & { runId: string; inventory?: Verify['inventory'] },
+  current: Pick<Verify, 'tables' | 'recoveryMs'> & { inventory?: Verify['inventory'] },
   limits: DriftThresholds,
 ): Drift {
   const now = new Map(current.tables.map((table) => [key(table), table.rows]));
@@ -39,6 +41,8 @@ export function verifyDrift(
     baselineRunId: baseline.runId,
     dropPercent: limits.dropPercent,
     tables,
+    objects: missingObjects(baseline.inventory?.objects ?? [], current.inventory?.objects ?? []).map(({ kind, database, name }) => ({ kind, database, name })),
+    objectsCompared: baseline.inventory != null && current.inventory != null,
     recovery: {
       beforeMs: baseline.recoveryMs,
       afterMs: current.recoveryMs,
@@ -57,6 +61,7 @@ export function driftProblems(drift: Drift): string[] {
         (table) =>
           `${table.database}.${table.table} has ${table.after.toLocaleString('en')} rows, ${table.dropPercent}% fewer than the ${table.before.toLocaleString('en')} of the baseline (${drift.baselineRunId}; at most ${drift.dropPercent}% allowed).`,
       ),
+    ...drift.objects.map((object) => `${objectName(object)} was in the baseline (${drift.baselineRunId}) and is not in this restore.`),
     ...(drift.recovery.regressed
       ? [
           `The recovery took ${Math.round(drift.recovery.afterMs)} ms, ${drift.recovery.slowerPercent}% slower than the baseline's ${Math.round(drift.recovery.beforeMs)} ms.`,

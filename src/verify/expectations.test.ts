@@ -52,7 +52,9 @@ describe('an expectations file', () => {
   it('takes the keys of x-persist verify and names a wrong one', () => {
     expect(checkExpectations({ expect: [{ sql: 'select 1', min: 1 }], fresh: { sql: 'select now()', maxAge: '1h' } }, 'e.yaml')).toBeTruthy();
     expect(() => checkExpectations({ expects: [] }, 'e.yaml')).toThrow('e.yaml: the file has an unknown key `expects`.');
-    expect(() => checkExpectations({ expect: [{ query: 'x' }] }, 'e.yaml')).toThrow('e.yaml: expect.0 must be { sql, min | max | equals } or { file }.');
+    expect(() => checkExpectations({ expect: [{ query: 'x' }] }, 'e.yaml')).toThrow(
+      'e.yaml: expect.0 must be { sql, min | max | equals }, { file }, { object } or { objects }.',
+    );
     expect(() => checkExpectations({ fresh: { sql: 'x', maxAge: 'a day' } }, 'e.yaml')).toThrow(/fresh.maxAge/);
   });
 });

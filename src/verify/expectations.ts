@@ -80,7 +80,7 @@ function sentence(error: ErrorObject, file: string): string {
   const where = error.instancePath.split('/').filter(Boolean).join('.') || 'the file';
   if (error.keyword === 'additionalProperties')
     return `${file}: ${where} has an unknown key \`${(error.params as { additionalProperty: string }).additionalProperty}\``;
-  if (error.keyword === 'anyOf') return `${file}: ${where} must be { sql, min | max | equals } or { file }`;
+  if (error.keyword === 'anyOf') return `${file}: ${where} must be { sql, min | max | equals }, { file }, { object } or { objects }`;
   return `${file}: ${where} ${error.message ?? 'is invalid'}`;
 }
 

@@ -7,7 +7,7 @@ import type { ArtifactHead, ArtifactKit } from '../services/artifact-kits.ts';
 import { round, stopwatch } from '../timing/clock.ts';
 import { type ArtifactFacts, artifactStream } from './artifact-file.ts';
 import { runIn, startThrowaway, untilAnswering } from './throwaway-server.ts';
-import { ArtifactUnusableError, checkRestored, EMPTY, type Pass, type VerifyTarget } from './restore-pass.ts';
+import { ArtifactUnusableError, checkRestored, checksMs, EMPTY, type Pass, type VerifyTarget } from './restore-pass.ts';
 
 /** One restore of a dump into a new server of the image, and everything checked on it. */
 export async function restoreDump(
@@ -36,8 +36,8 @@ export async function restoreDump(
   const failedStep = restore.steps.find((step) => !step.ok);
   if (failedStep) return { ...EMPTY, restore, failure: `\`${failedStep.command}\` failed (${failedStep.detail ?? 'no detail'})`, serverVersion, phases };
   const checking = stopwatch();
-  const checked = await checkRestored(kit, run, restore.database, target.settings);
-  phases.push({ phase: 'checks', ms: round(checking.ms()) });
+  const checked = await checkRestored(kit, run, { database: restore.database, format, roles: restore.roles ?? [] }, target.settings);
+  phases.push({ phase: 'checks', ms: checksMs(checking.ms(), 'inventory' in checked ? checked.inventory : null) });
   if ('failure' in checked) return { ...EMPTY, restore, failure: checked.failure, serverVersion, phases };
   return { ...EMPTY, failure: undefined, restore, ...checked, serverVersion, phases };
 }

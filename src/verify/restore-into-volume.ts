@@ -18,7 +18,7 @@ import { runIn, startThrowaway, untilAnswering, untilSettled } from './throwaway
 import { execa } from 'execa';
 import { type Repository, snapshotRoot } from './repositories.ts';
 import { componentsToStrip, extractTar, filesInVolume, placeFile, tarEntries, type VolumeHelper, volumeHelper } from './volume-tar.ts';
-import { checkRestored, EMPTY, type Pass, type VerifyTarget } from './restore-pass.ts';
+import { checkRestored, checksMs, EMPTY, type Pass, type VerifyTarget } from './restore-pass.ts';
 
 /** The one path a volume's data goes to: given, the project's one mount, the image's one VOLUME, or where the registry knows the service keeps it. */
 export async function dataPathOf(target: VerifyTarget): Promise<string> {
@@ -132,8 +132,8 @@ export async function restoreIntoVolume(
   const serverVersion = kit && run ? await kit.serverVersion(run).catch(() => null) : null;
   if (kit?.integrity && run) restore.integrity.push(...(await kit.integrity(run, format)));
   const checking = stopwatch();
-  const checked = await checkRestored(kit, run, undefined, target.settings, helper);
-  phases.push({ phase: 'checks', ms: round(checking.ms()) });
+  const checked = await checkRestored(kit, run, { database: undefined, format, roles: [] }, target.settings, helper);
+  phases.push({ phase: 'checks', ms: checksMs(checking.ms(), 'inventory' in checked ? checked.inventory : null) });
   if ('failure' in checked) return { ...EMPTY, restore, files, failure: checked.failure, serverVersion, phases };
   const emptyBecause = kit?.whyEmpty && run && checked.tables.every((table) => table.rows === 0) ? await kit.whyEmpty(run, format) : undefined;
   return { ...EMPTY, failure: undefined, restore, files, ...checked, serverVersion, phases, ...(emptyBecause ? { emptyBecause } : {}) };

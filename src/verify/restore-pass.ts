@@ -3,7 +3,8 @@
 import type { Verify } from '../report/model.ts';
 import { HarnessError } from '../errors.ts';
 import type { ArtifactKit, RestoreOutcome, RunInServer, TableCount } from '../services/artifact-kits.ts';
-import { epochMs } from '../timing/clock.ts';
+import { epochMs, round, stopwatch } from '../timing/clock.ts';
+import { type Inventory, judgeObject, judgeObjectCount } from '../data/inventory.ts';
 import { type DataAge, type ExpectationResult, judgeFreshness, judgeQuery, type VerifySettings } from './expectations.ts';
 import type { ServerSetup } from './throwaway-server.ts';
 import { judgeFile, type VolumeHelper } from './volume-tar.ts';
@@ -46,21 +47,33 @@ export async function answer(query: () => Promise<string | undefined>): Promise<
   }
 }
 
-export const EMPTY = { tables: [], expectations: [], dataAge: null, restore: null, files: null };
+export const EMPTY = { tables: [], expectations: [], dataAge: null, restore: null, files: null, inventory: null };
 
 /** Where no kit can ask the server: an expectation on its rows cannot hold. */
 const cannotQuery = async (): Promise<string | undefined> => {
   throw new Error('persist cannot query this image (it is no database persist knows)');
 };
 
+/** The inventory's time, left out of the checks phase as the integrity tools' is out of the restore's: not part of the recovery. */
+export const checksMs = (elapsedMs: number, inventory: Inventory | null | undefined) => round(elapsedMs - (inventory?.ms ?? 0));
+
+/** Every object of the restored databases, read from the server's catalogues by the kit; null where the kit has no catalogue to read. */
+async function inventoryOf(kit: ArtifactKit, run: RunInServer, format: string | undefined, roles: readonly string[]): Promise<Inventory | { failure: string }> {
+  const reading = stopwatch();
+  const listed = await kit.inventory!(run, format, roles).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+  if (listed instanceof Error) return { failure: `the restored database's objects could not be listed: ${listed.message}` };
+  return { ...listed, ms: round(reading.ms()) };
+}
+
 /** What the restored data must hold, asked of the server through its kit and of the files through the helper. */
 export async function checkRestored(
   kit: ArtifactKit | undefined,
   run: RunInServer | undefined,
-  database: string | undefined,
+  restored: { database: string | undefined; format: string | undefined; roles: readonly string[] },
   settings: VerifySettings,
   files?: VolumeHelper,
-): Promise<Pick<Pass, 'tables' | 'expectations' | 'dataAge'> | { failure: string }> {
+): Promise<Pick<Pass, 'tables' | 'expectations' | 'dataAge' | 'inventory'> | { failure: string }> {
+  const database = restored.database;
   // A restored server that cannot even list its tables has not given the data back.
   const listed = kit && run ? await answer(async () => JSON.stringify(await kit.tables(run))) : { value: '[]' };
   if ('error' in listed) return { failure: `the restored data could not be read: ${listed.error}` };
@@ -69,14 +82,19 @@ export async function checkRestored(
   const holding = [...new Set(tables.map((table) => table.database))];
   const fallback = database ?? (holding.length === 1 ? holding[0] : undefined);
   const query = (sql: string, named: string | undefined) => (kit && run ? () => kit.value(run, sql, named ?? fallback) : cannotQuery);
+  const inventory = kit?.inventory && run ? await inventoryOf(kit, run, restored.format, restored.roles) : null;
+  if (inventory && 'failure' in inventory) return inventory;
   const expectations: ExpectationResult[] = [];
   for (const expectation of settings.expect ?? []) {
-    if ('sql' in expectation) expectations.push(judgeQuery(expectation, await answer(query(expectation.sql, expectation.database))));
+    if ('object' in expectation) expectations.push(judgeObject(expectation.object, expectation.database, inventory));
+    else if ('objects' in expectation)
+      expectations.push(...Object.entries(expectation.objects).map(([plural, bounds]) => judgeObjectCount(plural, bounds, expectation.database, inventory)));
+    else if ('sql' in expectation) expectations.push(judgeQuery(expectation, await answer(query(expectation.sql, expectation.database))));
     else if (files) expectations.push(await judgeFile(files, expectation.file));
     else
       expectations.push({ expectation: `${expectation.file} exists`, observed: "a file expectation needs a volume's tar, not a database dump", passed: false });
   }
   const fresh = settings.fresh;
   const dataAge: DataAge | null = fresh ? judgeFreshness(fresh, await answer(query(fresh.sql, fresh.database)), epochMs()) : null;
-  return { tables, expectations, dataAge };
+  return { tables, expectations, dataAge, inventory };
 }

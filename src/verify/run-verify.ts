@@ -27,7 +27,7 @@ export interface VerifyRequest {
   from: string;
   format?: string;
   /** `--baseline`: an earlier verification of this backup, and how far this one may drift from it. */
-  baseline?: { runId: string; verify: Pick<Verify, 'tables' | 'recoveryMs'>; limits: DriftThresholds };
+  baseline?: { runId: string; verify: Pick<Verify, 'tables' | 'recoveryMs' | 'inventory'>; limits: DriftThresholds };
   /** `--restore`: the user's own restore command, which takes the place of persist's. */
   restoreCommand?: string;
   /** The server for the service the artifact is a backup of (its registry name; undefined for a volume's tar, which any service's can be). */
@@ -193,7 +193,11 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   if (!unchanged) problems.push('The artifact changed while it was verified (its sha256 or modification time): something else wrote to it; verify it again.');
   const recoveryMs = round(intact.phases.reduce((sum, phase) => sum + phase.ms, 0));
   const drift = request.baseline
-    ? verifyDrift({ runId: request.baseline.runId, ...request.baseline.verify }, { tables: intact.tables, recoveryMs }, request.baseline.limits)
+    ? verifyDrift(
+        { runId: request.baseline.runId, ...request.baseline.verify },
+        { tables: intact.tables, recoveryMs, inventory: intact.inventory ?? null },
+        request.baseline.limits,
+      )
     : undefined;
   if (drift) problems.push(...driftProblems(drift));
   return {
@@ -208,6 +212,7 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
     dataPath: dataPath ?? null,
     files: intact.files,
     tables: intact.tables,
+    inventory: intact.inventory ?? null,
     expectations: intact.expectations,
     allowEmpty,
     dataAge: intact.dataAge,

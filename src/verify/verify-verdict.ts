@@ -4,6 +4,7 @@
 import type { IntegrityResult, TableCount } from '../services/artifact-kits.ts';
 import { describeDuration } from '../timing/durations.ts';
 import type { DataAge, ExpectationResult } from './expectations.ts';
+import { type Inventory, missingObjects, objectName, sequenceProblems } from '../data/inventory.ts';
 
 export type VerifyVerdict = 'verified' | 'failed' | 'unable-to-fail';
 
@@ -18,6 +19,8 @@ export interface PassOutcome {
   files?: { count: number; bytes: number } | null;
   /** Why it came back empty, where the server's settings say (Redis ignoring an RDB for want of an AOF). */
   emptyBecause?: string;
+  /** Every object the server's catalogues list; null where persist cannot read them. */
+  inventory?: Inventory | null;
 }
 
 const key = (table: TableCount) => `${table.database}.${table.table}`;
@@ -34,6 +37,8 @@ export function judgeDamagedCopy(intact: PassOutcome, damaged: PassOutcome): { f
       .filter(([name, rows]) => after.has(name) && after.get(name) !== rows)
       .map(([name, rows]) => `${name} has ${after.get(name)} rows, not ${rows}`),
   ];
+  const objectsMissing = missingObjects(intact.inventory?.objects ?? [], damaged.inventory?.objects ?? []).map((object) => `${objectName(object)} missing`);
+  differences.push(...objectsMissing);
   if (differences.length > 0) return { failed: true, reason: `it restored without an error, but not the same data: ${differences.slice(0, 3).join('; ')}` };
   const unmet = damaged.expectations.filter((expectation) => !expectation.passed);
   if (unmet.length > 0) return { failed: true, reason: `an expectation failed: ${unmet[0]!.expectation} (observed ${unmet[0]!.observed})` };
@@ -54,6 +59,7 @@ export function problemsOf(intact: PassOutcome, allowEmpty: boolean, volume = fa
     problems.push('The restore brought back no table: an empty backup is not a backup (set allowEmpty: true if it is meant to be empty).');
   else if (!allowEmpty && intact.tables.every((table) => table.rows === 0))
     problems.push(`The restore brought back ${intact.tables.length} table(s) and not one row (set allowEmpty: true if that is meant).`);
+  if (intact.inventory) problems.push(...sequenceProblems(intact.inventory.sequences, intact.inventory.engine));
   for (const expectation of intact.expectations.filter((e) => !e.passed))
     problems.push(`Expected ${expectation.expectation}; observed ${expectation.observed}.`);
   const age = intact.dataAge;

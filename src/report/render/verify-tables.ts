@@ -2,6 +2,7 @@
 // the artifact's evidence, the phases with the recovery time, the data age, the expectations,
 // the tables with their rows, the integrity tools and the damaged copy.
 import { describeDuration } from '../../timing/durations.ts';
+import { countsByKind, isBehind, KIND_PLURALS, OBJECT_KINDS, objectName } from '../../data/inventory.ts';
 import type { Verify, VerifyReport } from '../model.ts';
 import { formatBytes, formatMs } from './shared.ts';
 
@@ -84,6 +85,7 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
       ],
     },
     { heading: 'What came back', header: ['Database', 'Table', 'Rows'], rows: verify.tables.map((t) => [t.database, t.table, t.rows.toLocaleString('en')]) },
+    ...inventoryTables(verify.inventory),
     {
       heading: 'The restored volume',
       header: ['Fact', 'Value'],
@@ -107,6 +109,8 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
       header: ['Measure', 'Baseline', 'Now', 'Change', 'Finding'],
       rows: verify.drift
         ? [
+            ...verify.drift.objects.map((o) => [objectName(o), 'present', 'missing', '', 'YES']),
+            ...(verify.drift.objectsCompared ? [] : [['objects', 'not listed', '', '', 'not compared (the baseline has no inventory)']]),
             ...verify.drift.tables.map((t) => [
               `${t.database}.${t.table} rows`,
               t.before.toLocaleString('en'),
@@ -128,6 +132,40 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
       heading: 'The damaged copy (it must fail)',
       header: ['Damage', 'Failed', 'Why'],
       rows: verify.damaged ? [[verify.damaged.how, verify.damaged.failed ? 'yes' : 'NO', verify.damaged.reason]] : [],
+    },
+  ];
+}
+
+/** The objects by kind per database, the sequences against their columns, and the roles the objects need. */
+function inventoryTables(inventory: Verify['inventory']): VerifyTable[] {
+  if (inventory === null) return [];
+  const byDatabase = countsByKind(inventory.objects);
+  return [
+    {
+      heading: `What the database holds besides rows (its catalogues, read in ${formatMs(inventory.ms)})`,
+      header: ['Database', 'Objects'],
+      rows: [...byDatabase].map(([database, counts]) => [
+        database,
+        OBJECT_KINDS.filter((kind) => counts.has(kind))
+          .map((kind) => `${counts.get(kind)} ${counts.get(kind) === 1 ? kind : KIND_PLURALS[kind]}`)
+          .join(', '),
+      ]),
+    },
+    {
+      heading: 'Sequences (the next value must be past the column it feeds)',
+      header: ['Sequence', 'Next', 'Feeds', 'Highest there', 'Held'],
+      rows: inventory.sequences.map((s) => [
+        `${s.database}.${s.name}`,
+        s.next.toLocaleString('en'),
+        s.feeds ? `${s.feeds.table}.${s.feeds.column}` : 'no column',
+        s.feeds?.highest == null ? '' : s.feeds.highest.toLocaleString('en'),
+        isBehind(s) ? 'NO: behind its rows' : 'yes',
+      ]),
+    },
+    {
+      heading: 'Roles the objects need',
+      header: ['Roles', 'Note'],
+      rows: inventory.roles.length > 0 || inventory.rolesNote ? [[inventory.roles.join(', ') || 'none', inventory.rolesNote ?? '']] : [],
     },
   ];
 }

@@ -6,10 +6,11 @@ import { HarnessError } from '../../errors.ts';
 import type { ArtifactHead, ArtifactKit, Filled, RestoreStep, RunInServer, TableCount } from '../artifact-kits.ts';
 import { restoreStep } from '../restore-step.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
+import type { InventoryObject, ObjectKind, SequenceState } from '../../data/inventory.ts';
+import { ACCOUNTS_SQL, OBJECTS_SQL, SEQUENCE_STATEMENTS_SQL, SYSTEM_SCHEMAS } from './inventory.ts';
 
 /** The image's client as root: mariadb in MariaDB 11's images, mysql in MySQL's; the password from the image's own variables. */
 const CLIENT = '"$(command -v mariadb || command -v mysql)" -uroot --password="${MARIADB_ROOT_PASSWORD:-$MYSQL_ROOT_PASSWORD}"';
-const SYSTEM_SCHEMAS = "'mysql', 'information_schema', 'performance_schema', 'sys'";
 
 const text = (head: ArtifactHead) => (head.shape === 'file' ? head.bytes.toString('latin1') : '');
 
@@ -134,6 +135,51 @@ export const artifactKit: ArtifactKit = {
       );
     }
     return { steps, integrity: [], ...(database === undefined ? {} : { database }) };
+  },
+
+  async inventory(run, format) {
+    const rows = async (script: string) => {
+      const result = await sql(run, script);
+      if (result.exitCode !== 0) throw new Error(deniedSentence(result.stderr) ?? `listing the objects failed: ${lastLines(result.stderr, 3)}`);
+      return result.stdout
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('\t'));
+    };
+    const objects: InventoryObject[] = (await rows(OBJECTS_SQL)).map(([kind, database, name, definer]) => ({
+      kind: kind as ObjectKind,
+      database: database!,
+      name: name!,
+      ...(definer && definer !== 'NULL' ? { owner: definer } : {}),
+    }));
+    const statements = (await rows(SEQUENCE_STATEMENTS_SQL)).map(([statement]) => statement).join('\n');
+    const sequences: SequenceState[] = (statements ? await rows(`${statements}\n`) : []).map(
+      ([database, name, next, increment, table, column, unique, highest]) => ({
+        database: database!,
+        name: name!,
+        next: Number(next),
+        increment: Number(increment),
+        feeds:
+          table && table !== 'NULL'
+            ? { table: table, column: column!, highest: highest && highest !== 'NULL' ? Number(highest) : null, unique: unique === '1' }
+            : null,
+      }),
+    );
+    const definers = [...new Set(objects.flatMap((object) => (object.owner ? [object.owner] : [])))].sort();
+    // A dump of databases carries no accounts: a definer the new server lacks is one to bring (its objects fail when they run).
+    const accounts = new Set((await rows(ACCOUNTS_SQL)).map(([account]) => account));
+    const missing = definers.filter((definer) => !accounts.has(definer));
+    return {
+      engine: 'mysql',
+      objects,
+      sequences,
+      roles: definers,
+      rolesNote:
+        format === 'mysqldump' && missing.length > 0
+          ? `A dump of databases carries no accounts: a restore into a new server must create ${missing.join(', ')} first (the definers its views, routines, triggers and events run as), or they fail when called.`
+          : null,
+    };
   },
 
   async tables(run) {

@@ -17,6 +17,8 @@ import type {
   TableCount,
 } from '../artifact-kits.ts';
 import { restoreStep, unreadToTheEnd } from '../restore-step.ts';
+import type { InventoryObject, ObjectKind, SequenceState } from '../../data/inventory.ts';
+import { GRANTEES_SQL, OBJECTS_SQL, SEQUENCES_SQL } from './inventory.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
 
 /** psql as the image's superuser over the local socket (trusted in the official image), never reading a ~/.psqlrc. */
@@ -64,6 +66,19 @@ async function ownersOf(read: ArtifactStream): Promise<string[]> {
   for await (const line of createInterface({ input: read(), crlfDelay: Number.POSITIVE_INFINITY })) {
     const owner = line.includes(' OWNER TO ') ? ownerIn(line) : undefined;
     if (owner !== undefined) owners.add(owner);
+  }
+  return [...owners];
+}
+
+/**
+ * The roles a custom archive's entries belong to, as `pg_restore --list` prints each entry's owner
+ * last (`215; 1259 16386 TABLE public orders shop_owner`); entries without one end in a space.
+ */
+export function archiveOwners(list: string): string[] {
+  const owners = new Set<string>();
+  for (const line of list.split('\n')) {
+    const found = /^\d+; \d+ \d+ .* (\S+)$/.exec(line);
+    if (found) owners.add(found[1]!);
   }
   return [...owners];
 }
@@ -116,13 +131,14 @@ async function restoreArchive(run: RunInServer, format: 'pg-custom' | 'pg-direct
   ];
   if (!listed.ok) return { steps, integrity, integrityMs };
   const database = archiveDatabase(list.stdout.toString()) ?? 'restored';
+  const roles = archiveOwners(list.stdout.toString());
   const created = await ensureDatabase(run, database);
   steps.push(created);
-  if (!created.ok) return { steps, integrity, database, integrityMs };
+  if (!created.ok) return { steps, integrity, database, integrityMs, roles };
   // Roles and grants belong to the cluster, not to a pg_dump archive: loaded without them, as into any new server.
   const command = `pg_restore --exit-on-error --single-transaction --no-owner --no-privileges -U "\${POSTGRES_USER:-postgres}" -d "$1"${source.length ? ' "$2"' : ''}`;
   steps.push(step(command.replace('"$1"', database).replace('"$2"', DIRECTORY_AT), await run(shell(`exec ${command}`, database, ...source), input)));
-  return { steps, integrity, database, integrityMs };
+  return { steps, integrity, database, integrityMs, roles };
 }
 
 async function restorePlain(run: RunInServer, read: ArtifactStream): Promise<RestoreOutcome> {
@@ -140,7 +156,7 @@ async function restorePlain(run: RunInServer, read: ArtifactStream): Promise<Res
     const command = `${PSQL} --single-transaction -d "$1"`;
     steps.push(step(command.replace('"$1"', database), await run(shell(`exec ${command}`, database), 'artifact')));
   }
-  return { steps, integrity: [], database };
+  return { steps, integrity: [], database, roles: owners };
 }
 
 const IDENTIFIER = '("(?:[^"]|"")+"|[A-Za-z_][\\w$]*)';
@@ -223,6 +239,12 @@ const countsScript = `SELECT format('SELECT %L, %L, count(*) FROM %I.%I', curren
 FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY schemaname, tablename \\gexec
 `;
 
+/** The databases a client can connect to, templates left out. */
+async function databasesOf(run: RunInServer): Promise<string[]> {
+  const listed = await run(shell(`exec ${PSQL} -At -d postgres -c 'SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1'`));
+  return listed.stdout.toString().split('\n').filter(Boolean);
+}
+
 export const artifactKit: ArtifactKit = {
   formats: [
     {
@@ -302,13 +324,60 @@ export const artifactKit: ArtifactKit = {
     return format === 'pg-dumpall' ? restoreCluster(run, artifact.read) : restorePlain(run, artifact.read);
   },
 
+  async inventory(run, format, dumpRoles) {
+    const objects: InventoryObject[] = [];
+    const sequences: SequenceState[] = [];
+    const roles = new Set<string>(dumpRoles);
+    let superuser = '';
+    // One psql per database, its sections told apart by the lines it echoes between them.
+    const script = `\\echo ~objects\n${OBJECTS_SQL}\\echo ~grantees\n${GRANTEES_SQL}\\echo ~sequences\n${SEQUENCES_SQL}\\echo ~me\nSELECT current_user;\n`;
+    for (const database of await databasesOf(run)) {
+      const result = await run(shell(`exec ${PSQL} -At -F '\t' -d "$1"`, database), Buffer.from(script));
+      if (result.exitCode !== 0) throw new Error(`listing the objects of ${database} failed: ${lastLines(result.stderr, 3)}`);
+      let section = '';
+      for (const line of result.stdout.toString().split('\n').filter(Boolean)) {
+        if (line.startsWith('~')) {
+          section = line.slice(1);
+          continue;
+        }
+        const fields = line.split('\t');
+        if (section === 'objects') {
+          const [kind, name, owner] = fields;
+          objects.push({ kind: kind as ObjectKind, database, name: name!, owner: owner! });
+          roles.add(owner!);
+        } else if (section === 'grantees') roles.add(fields[0]!);
+        else if (section === 'me') superuser = fields[0]!;
+        else if (section === 'sequences') {
+          const [name, next, increment, table, column, unique, highest] = fields;
+          sequences.push({
+            database,
+            name: name!,
+            next: Number(next),
+            increment: Number(increment),
+            feeds: table ? { table, column: column!, highest: highest ? Number(highest) : null, unique: unique === 't' } : null,
+          });
+        }
+      }
+    }
+    // The throwaway's own superuser is in every new cluster of the image: nothing to bring.
+    roles.delete(superuser);
+    // pg_database_owner, pg_read_all_data…: predefined in every cluster.
+    const needed = [...roles].filter((role) => !role.startsWith('pg_')).sort();
+    const fromDump = format === 'pg-custom' || format === 'pg-directory' || format === 'pg-plain';
+    return {
+      engine: 'postgres',
+      objects,
+      sequences,
+      roles: needed,
+      rolesNote:
+        fromDump && needed.length > 0
+          ? `A pg_dump carries no roles: a restore into a new cluster must create ${needed.join(', ')} first (pg_dumpall --globals-only on the source keeps them).`
+          : null,
+    };
+  },
+
   async tables(run) {
-    const databases = (
-      await run(shell(`exec ${PSQL} -At -d postgres -c 'SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate ORDER BY 1'`))
-    ).stdout
-      .toString()
-      .split('\n')
-      .filter(Boolean);
+    const databases = await databasesOf(run);
     const counts: TableCount[] = [];
     for (const database of databases) {
       const result = await run(shell(`exec ${PSQL} -At -F '\t' -d "$1"`, database), Buffer.from(countsScript));

@@ -5,6 +5,7 @@
 import { basename, dirname } from 'node:path/posix';
 import type { ArtifactHead, ArtifactKit, IntegrityResult, RunInServer, TableCount } from '../artifact-kits.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
+import type { InventoryObject } from '../../data/inventory.ts';
 
 const RDB_MAGIC = 'REDIS';
 
@@ -48,6 +49,23 @@ async function checkAof(run: RunInServer): Promise<IntegrityResult> {
 export function keyspace(info: string): TableCount[] {
   return [...info.matchAll(/^(db\d+):keys=(\d+)/gm)].map((m) => ({ database: m[1]!, table: 'keys', rows: Number(m[2]) }));
 }
+
+/**
+ * Every key's type counted, in one database, by a script in the server: SCAN walks the keys
+ * without blocking it as KEYS would, TYPE names each. Replies `type=count` lines.
+ */
+const KEY_TYPES_SCRIPT = `local counts, cursor = {}, '0'
+repeat
+  local page = redis.call('SCAN', cursor, 'COUNT', 1000)
+  cursor = page[1]
+  for _, key in ipairs(page[2]) do
+    local kind = redis.call('TYPE', key)['ok']
+    counts[kind] = (counts[kind] or 0) + 1
+  end
+until cursor == '0'
+local out = {}
+for kind, n in pairs(counts) do out[#out + 1] = kind .. '=' .. n end
+return out`;
 
 async function cli(run: RunInServer, args: string[]) {
   return run(['redis-cli', '--no-raw', ...args]);
@@ -106,6 +124,24 @@ export const artifactKit: ArtifactKit = {
   async restore() {
     // Redis restores an RDB by loading it at start: placing the file was the restore.
     return { steps: [], integrity: [] };
+  },
+
+  // Key spaces and the types of their keys: what Redis has in place of a catalogue.
+  async inventory(run) {
+    const objects: InventoryObject[] = [];
+    for (const { database } of await this.tables(run)) {
+      const result = await run(['redis-cli', '--raw', '-n', database.replace(/^db/, ''), 'EVAL', KEY_TYPES_SCRIPT, '0']);
+      if (result.exitCode !== 0) throw new Error(`counting the key types of ${database} failed: ${lastLines(result.stderr, 2)}`);
+      for (const line of result.stdout
+        .toString()
+        .split('\n')
+        .filter((l) => l.includes('='))) {
+        const [type, count] = line.trim().split('=');
+        objects.push({ kind: 'key-type', database, name: type!, count: Number(count) });
+      }
+    }
+    objects.sort((a, b) => a.database.localeCompare(b.database) || a.name.localeCompare(b.name));
+    return { engine: 'redis', objects, sequences: [], roles: [], rolesNote: null };
   },
 
   async tables(run) {
