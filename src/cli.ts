@@ -212,7 +212,8 @@ function addProjectCommands(cli: Command): void {
 }
 
 /** The verify command's options, with the Compose project's spelled as Compose spells them. */
-type VerifyCliOptions = Omit<VerifyCommandOptions, 'compose'> & {
+type VerifyCliOptions = Omit<VerifyCommandOptions, 'compose' | 'app'> & {
+  app: string[];
   file: string[];
   service?: string;
   projectName?: string;
@@ -243,6 +244,12 @@ function addVerifyCommand(cli: Command): void {
     .addOption(imagesOption())
     .option('-f, --file <file>', 'the Compose file of the service the backup is of (repeatable)', collect, [])
     .option('--service <name>', 'that service: its image, environment and x-persist `verify` expectations are used')
+    .option(
+      '--app <services>',
+      "the project's services that use that database (comma-separated, repeatable): each started as configured on the restored data must come up",
+      collect,
+      [],
+    )
     .option('-p, --project-name <name>', 'project name')
     .option('--profile <profile>', 'enable a profile (repeatable)', collect, [])
     .option('--env-file <file>', 'an alternate environment file (repeatable)', collect, [])
@@ -264,6 +271,14 @@ function addVerifyCommand(cli: Command): void {
           ...(options.dropPercent ? { dropPercent: options.dropPercent } : {}),
           ...(options.regressionPercent ? { regressionPercent: options.regressionPercent } : {}),
           ...(options.regressionMs ? { regressionMs: options.regressionMs } : {}),
+          ...(options.app.length > 0
+            ? {
+                app: options.app
+                  .flatMap((names) => names.split(','))
+                  .map((name) => name.trim())
+                  .filter(Boolean),
+              }
+            : {}),
           ...(options.images ? { images: options.images } : {}),
           ...(out ? { out } : {}),
           ...(options.file.length > 0

@@ -39,6 +39,7 @@ export interface VerifyCommandOptions {
   regressionMs?: string;
   images?: string;
   compose?: ComposeOptions & { service?: string };
+  app?: string[];
   out?: string;
 }
 
@@ -134,6 +135,7 @@ export async function verifyCommand(options: VerifyCommandOptions, print: Print)
               ...(options.image ? { image: options.image } : {}),
               ...(options.expect ? { expect: options.expect } : {}),
               ...(options.dataPath ? { dataPath: options.dataPath } : {}),
+              ...(options.app ? { app: options.app } : {}),
             },
             service,
           ),

@@ -33,6 +33,8 @@ export interface ComposeModelService {
   command?: string[] | string | null;
   entrypoint?: string[] | string | null;
   working_dir?: string;
+  user?: string;
+  healthcheck?: { test?: string[] | string; interval?: string; timeout?: string; retries?: number; start_period?: string; disable?: boolean };
   volumes?: ComposeModelMount[];
   tmpfs?: string[] | string;
   volumes_from?: string[];

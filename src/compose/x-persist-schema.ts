@@ -79,6 +79,13 @@ export const VerifyExpectations = Type.Object(
       ),
     ),
     allowEmpty: Type.Optional(Type.Literal(true, { description: 'A restore with no table or no row is a pass (otherwise it fails).' })),
+    app: Type.Optional(
+      Type.Array(Type.String({ minLength: 1 }), {
+        minItems: 1,
+        description:
+          "The project's services that use this database (`--app`): each is started as the project configures it, wired to the restored data in this service's place, and must come up on it.",
+      }),
+    ),
     restore: Type.Optional(
       Command(
         'Your own restore, for a tool persist does not drive (pgBackRest, WAL-G, xtrabackup): run on the host with `sh -c`, it fills the empty volume $PERSIST_VOLUME from $PERSIST_ARTIFACT; the service is then started on it at $PERSIST_DATA_PATH.',

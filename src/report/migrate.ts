@@ -116,7 +116,7 @@ function fromV11(old: V11Report): V14Report {
   return { ...envelope('run'), ...run };
 }
 
-type V15Verify = Omit<Verify, 'inventory' | 'drift'> & { drift?: Omit<NonNullable<Verify['drift']>, 'objects' | 'objectsCompared'> };
+type V15Verify = Omit<Verify, 'inventory' | 'app' | 'drift'> & { drift?: Omit<NonNullable<Verify['drift']>, 'objects' | 'objectsCompared'> };
 /** Version 15: a verification without its inventory. */
 type V15Report = Exclude<Report, VerifyReport> | (Omit<VerifyReport, 'verify' | 'schemaVersion'> & { schemaVersion: number; verify: V15Verify | null });
 
@@ -126,7 +126,7 @@ function fromV15(old: V15Report): Report {
   return {
     ...old,
     schemaVersion: SCHEMA_VERSION,
-    verify: { ...verify, inventory: null, ...(drift ? { drift: { ...drift, objects: [], objectsCompared: false } } : {}) },
+    verify: { ...verify, inventory: null, app: null, ...(drift ? { drift: { ...drift, objects: [], objectsCompared: false } } : {}) },
   };
 }
 

@@ -476,6 +476,25 @@ export const Verify = Closed(
         problem: Type.Optional(Text),
       }),
     ),
+    app: Nullable(
+      Type.Array(
+        Closed({
+          service: Text,
+          image: Text,
+          cameUp: Type.Boolean(),
+          by: Type.Enum(['healthcheck', 'port', 'running'], {
+            description:
+              "healthcheck: its healthcheck (the project's or the image's) said healthy or unhealthy; port: what its first published port answered (an HTTP status of 500 or more, or a redirect to an installer, is a failure); running: it kept running 10 s without a restart.",
+          }),
+          detail: Text,
+          ms: Type.Number({ minimum: 0, description: "From its start until it was judged (the harness's monotonic clock)." }),
+          logTail: Nullable(Type.String({ description: "Its last log lines when it did not come up, its environment's values hidden." })),
+        }),
+        {
+          description: "`--app`: the application's services started on the restored data, each as the project configures it; null when none was asked for.",
+        },
+      ),
+    ),
     damaged: Nullable(
       Closed({
         how: Text,
@@ -623,7 +642,7 @@ export { REPORT_SCHEMA_VERSION };
 const Envelope = {
   schemaVersion: Type.Literal(REPORT_SCHEMA_VERSION, {
     description:
-      "16: `persist verify` lists every object of the restore (`verify.inventory`) and its drift names the objects the baseline had and the restore lacks (`drift.objects`). 15: every named measurement says which clock it was read from (`clock`), and a run report says which clock each phase used (`phaseClocks`) and what each clock reads (`clocks`). 14: a power cut (disruption `power-cut`, `details` of kind `power-loss`) and a run's `notRun` scenarios. 13: `persist verify` writes a document of kind `verify`. 12: each command writes its own document under one envelope, told by `kind` (run, audit, check): an audit or a check no longer carries a run's settings, summary, results and controls. 11: the registry, a Dockerfile and the catalogue as sources of an audited image's facts. 10: each audited service says where its image's facts came from (`facts`), and a check names the services it left out (`check.leftOut`). 9: `details` of kind `devloop`. 8: optional `tests`, `shard` and `shards`. 7: an optional `performance` section. 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections. 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 15 are still read, as this version.",
+      "16: `persist verify` lists every object of the restore (`verify.inventory`), says whether the application came up on it (`verify.app`), and its drift names the objects the baseline had and the restore lacks (`drift.objects`). 15: every named measurement says which clock it was read from (`clock`), and a run report says which clock each phase used (`phaseClocks`) and what each clock reads (`clocks`). 14: a power cut (disruption `power-cut`, `details` of kind `power-loss`) and a run's `notRun` scenarios. 13: `persist verify` writes a document of kind `verify`. 12: each command writes its own document under one envelope, told by `kind` (run, audit, check): an audit or a check no longer carries a run's settings, summary, results and controls. 11: the registry, a Dockerfile and the catalogue as sources of an audited image's facts. 10: each audited service says where its image's facts came from (`facts`), and a check names the services it left out (`check.leftOut`). 9: `details` of kind `devloop`. 8: optional `tests`, `shard` and `shards`. 7: an optional `performance` section. 6: a check cell names its probe, and a check runs kill, upgrade and backup-restore too. 5: `audit` and `check` sections. 4: drill facts under one `details` field keyed by `kind`. Versions 2 to 15 are still read, as this version.",
   }),
   runId: Text,
   startedAt: Type.String({ format: 'date-time' }),

@@ -117,11 +117,11 @@ describe('reports of the latest earlier versions', () => {
 
 describe('a verification lists its objects (version 16)', () => {
   test('a version 15 verification reads with no inventory, and its drift compared no objects', () => {
-    const { inventory: _listed, ...verify } = verified.verify;
+    const { inventory: _listed, app: _app, ...verify } = verified.verify;
     const drift = { baselineRunId: 'verify-1', dropPercent: 20, tables: [], recovery: { beforeMs: 900, afterMs: 950, slowerPercent: 5.6, regressed: false } };
     const { report, problems } = readableReport({ ...verified, schemaVersion: 15, verify: { ...verify, drift } });
     expect(problems).toEqual([]);
-    expect(report).toMatchObject({ schemaVersion: SCHEMA_VERSION, verify: { inventory: null, drift: { objects: [], objectsCompared: false } } });
+    expect(report).toMatchObject({ schemaVersion: SCHEMA_VERSION, verify: { inventory: null, app: null, drift: { objects: [], objectsCompared: false } } });
     expect(readableReport({ ...verified, schemaVersion: 15 }).problems).toContain('/verify must NOT have additional properties (inventory)');
   });
 });

@@ -39,5 +39,5 @@ export async function restoreDump(
   const checked = await checkRestored(kit, run, { database: restore.database, format, roles: restore.roles ?? [] }, target.settings);
   phases.push({ phase: 'checks', ms: checksMs(checking.ms(), 'inventory' in checked ? checked.inventory : null) });
   if ('failure' in checked) return { ...EMPTY, restore, failure: checked.failure, serverVersion, phases };
-  return { ...EMPTY, failure: undefined, restore, ...checked, serverVersion, phases };
+  return { ...EMPTY, failure: undefined, restore, ...checked, serverVersion, phases, serverId: server.id };
 }

@@ -136,5 +136,5 @@ export async function restoreIntoVolume(
   phases.push({ phase: 'checks', ms: checksMs(checking.ms(), 'inventory' in checked ? checked.inventory : null) });
   if ('failure' in checked) return { ...EMPTY, restore, files, failure: checked.failure, serverVersion, phases };
   const emptyBecause = kit?.whyEmpty && run && checked.tables.every((table) => table.rows === 0) ? await kit.whyEmpty(run, format) : undefined;
-  return { ...EMPTY, failure: undefined, restore, files, ...checked, serverVersion, phases, ...(emptyBecause ? { emptyBecause } : {}) };
+  return { ...EMPTY, failure: undefined, restore, files, ...checked, serverVersion, phases, serverId: server.id, ...(emptyBecause ? { emptyBecause } : {}) };
 }

@@ -7,6 +7,7 @@ import { epochMs, round, stopwatch } from '../timing/clock.ts';
 import { type Inventory, judgeObject, judgeObjectCount } from '../data/inventory.ts';
 import { type DataAge, type ExpectationResult, judgeFreshness, judgeQuery, type VerifySettings } from './expectations.ts';
 import type { ServerSetup } from './throwaway-server.ts';
+import type { AppServiceSetup } from './app-on-restore.ts';
 import { judgeFile, type VolumeHelper } from './volume-tar.ts';
 import type { PassOutcome } from './verify-verdict.ts';
 
@@ -26,6 +27,8 @@ export interface VerifyTarget {
   directory: string;
   /** The image persist extracts and looks through volumes with (a stand-in is built, not pulled). */
   helperImage: { reference: string; standIn: boolean };
+  /** The application's services to start on the restored data (`--app`, x-persist `verify.app`), as the project configures them. */
+  app: AppServiceSetup[];
 }
 
 /** A backup that cannot be verified as given: one sentence, exit 2. */
@@ -37,6 +40,8 @@ export interface Pass extends PassOutcome {
   files: { count: number; bytes: number } | null;
   serverVersion: string | null;
   phases: Verify['phases'];
+  /** The throwaway server the data was restored into, still running: the application is started on it. */
+  serverId?: string;
 }
 
 export async function answer(query: () => Promise<string | undefined>): Promise<{ value: string | undefined } | { error: string }> {

@@ -15,9 +15,10 @@ import { RUN_LABEL } from '../docker/labels.ts';
 import { runRestoreCommand } from './restore-command.ts';
 import { REPOSITORIES, type Repository } from './repositories.ts';
 import { placeFile, VOLUME_TAR } from './volume-tar.ts';
-import { integrityProblems, judgeDamagedCopy, problemsOf, verifyVerdict } from './verify-verdict.ts';
+import { appProblems, integrityProblems, judgeDamagedCopy, problemsOf, verifyVerdict } from './verify-verdict.ts';
 import { ArtifactUnusableError, type VerifyTarget } from './restore-pass.ts';
 import { restoreDump } from './restore-dump.ts';
+import { type AppResult, startApplication } from './app-on-restore.ts';
 import { dataDirectoryFiller, dataPathOf, extractVolumeTar, type Fill, restoreIntoVolume, restoreRepository } from './restore-into-volume.ts';
 
 export type { VerifyTarget };
@@ -155,6 +156,11 @@ function artifactRecord(artifact: ArtifactFacts, format: ArtifactFormat, unchang
   };
 }
 
+async function applicationOn(serverId: string, target: VerifyTarget, scope: RunScope, log: Log): Promise<AppResult[]> {
+  log(`verify: starting ${target.app.map((service) => service.name).join(', ')} on the restored data`);
+  return startApplication(serverId, target.service!, target.app, scope);
+}
+
 export async function runVerify(request: VerifyRequest, scope: RunScope, log: Log): Promise<Verify> {
   const { artifact, hashMs, head, found, target, restoreCommand } = await readRequest(request);
   const format = found.format;
@@ -174,6 +180,9 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   if (found.kind === 'repository' && intact.failure === undefined)
     intact.restore?.integrity.push(await found.format.check(artifact.path, await scope.createHostFolder('verify-check')));
   problems.push(...integrityProblems(intact.restore?.integrity ?? []));
+  // The application on the intact restore, while its server still runs: before any damaged copy starts.
+  const app = target.app.length > 0 && intact.failure === undefined && intact.serverId ? await applicationOn(intact.serverId, target, scope, log) : null;
+  problems.push(...appProblems(app ?? []));
   let damaged: Verify['damaged'] = null;
   // A restore that already fails has shown it can fail: its damaged copy would prove nothing more.
   // A folder is damaged in another place while its damaged copies restore the same data.
@@ -216,6 +225,7 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
     expectations: intact.expectations,
     allowEmpty,
     dataAge: intact.dataAge,
+    app,
     damaged,
     ...(drift ? { drift } : {}),
     verdict: verifyVerdict(problems, damaged),

@@ -5,7 +5,9 @@
 import { dirname, resolve } from 'node:path';
 import { type ComposeOptions, composeConfig } from '../compose/compose-cli.ts';
 import { recognise } from '../compose/data-paths.ts';
-import { readProject } from '../compose/project.ts';
+import { type ComposeProject, readProject } from '../compose/project.ts';
+import { inspectImage } from '../docker/engine.ts';
+import type { AppServiceSetup } from './app-on-restore.ts';
 import { parseXPersist } from '../compose/x-persist.ts';
 import { UsageError } from '../errors.ts';
 import { profileOf } from '../services/registry.ts';
@@ -21,6 +23,8 @@ export interface TargetOptions {
   /** Where the service keeps its data, for a volume's tar (--data-path). */
   dataPath?: string;
   imageSet: 'official' | 'local';
+  /** `--app`: the project's services to start on the restored data (x-persist's `verify.app` where not given). */
+  app?: string[];
 }
 
 /** KEY=VALUE pairs; a malformed one is one sentence. */
@@ -34,9 +38,39 @@ export function parseEnvPairs(pairs: readonly string[]): Record<string, string> 
   );
 }
 
-type ProjectTarget = Pick<VerifyTarget, 'service' | 'setup' | 'settings' | 'recognisedAs' | 'dataPath' | 'directory'>;
+type ProjectTarget = Pick<VerifyTarget, 'service' | 'setup' | 'settings' | 'recognisedAs' | 'dataPath' | 'directory' | 'app'>;
 
-async function fromCompose(compose: ComposeOptions & { service?: string }, service: string | undefined): Promise<ProjectTarget> {
+/** The named services as the project configures them, to start on the restored data; an image not on this machine is one sentence. */
+async function appServices(project: ComposeProject, names: readonly string[], database: string): Promise<AppServiceSetup[]> {
+  const all = project.services.map((s) => s.name);
+  const setups: AppServiceSetup[] = [];
+  for (const name of names) {
+    const found = project.services.find((s) => s.name === name);
+    if (!found) throw new UsageError(`--app names ${name}, and the project has no such service.`, `Name one of: ${all.join(', ')}.`);
+    if (name === database) throw new UsageError(`--app names ${name}, the service the backup is of.`, 'Name the services that use its data.');
+    if (!(await inspectImage(found.image)))
+      throw new UsageError(
+        `The image ${found.image} of ${name} is not on this machine, and verify neither builds nor pulls a project's images.`,
+        `Run \`docker compose ${found.builds ? 'build' : 'pull'} ${name}\` in the project first.`,
+      );
+    const model = project.model.services?.[name] ?? {};
+    setups.push({
+      name,
+      image: found.image,
+      environment: Object.fromEntries(Object.entries(found.environment).filter((entry): entry is [string, string] => entry[1] !== null)),
+      command: found.command,
+      entrypoint: found.entrypoint,
+      workingDir: found.workingDir,
+      user: model.user ?? null,
+      ...(model.healthcheck ? { healthcheck: model.healthcheck } : {}),
+      ports: (model.ports ?? []).filter((port) => (port.protocol ?? 'tcp') === 'tcp').map((port) => port.target),
+      volumeTargets: found.mounts.filter((mount) => mount.kind === 'named-volume' || mount.kind === 'anonymous-volume').map((mount) => mount.target),
+    });
+  }
+  return setups;
+}
+
+async function fromCompose(compose: ComposeOptions & { service?: string }, service: string | undefined, app: string[] | undefined): Promise<ProjectTarget> {
   const resolved = await composeConfig(compose, true);
   const project = readProject(resolved, await composeConfig(compose, false));
   const names = project.services.map((s) => s.name);
@@ -56,6 +90,7 @@ async function fromCompose(compose: ComposeOptions & { service?: string }, servi
   const mounts = found.mounts.filter((mount) => mount.kind !== 'tmpfs');
   return {
     service: found.name,
+    app: await appServices(project, app ?? settings.app ?? [], found.name),
     setup: { image: found.image, environment, command: found.command },
     settings,
     recognisedAs: recognisedAs ?? service,
@@ -76,7 +111,7 @@ export async function verifyTarget(options: TargetOptions, service: string | und
   const environment = parseEnvPairs(options.env);
   const helper = helperImage(options.imageSet);
   if (options.compose && options.compose.files.length > 0) {
-    const target = await fromCompose(options.compose, service);
+    const target = await fromCompose(options.compose, service, options.app);
     return {
       ...target,
       helperImage: helper,
@@ -86,6 +121,8 @@ export async function verifyTarget(options: TargetOptions, service: string | und
       dataPath: options.dataPath ?? target.dataPath,
     };
   }
+  if (options.app !== undefined)
+    throw new UsageError('--app names services of a Compose project.', 'Give the project with -f and the database service with --service.');
   if (service === undefined && options.image === undefined)
     throw new UsageError("A volume's tar can hold any service's data.", 'Name the service with -f and --service, or the image to start on it with --image.');
   const profile = profileOf(service);
@@ -100,5 +137,6 @@ export async function verifyTarget(options: TargetOptions, service: string | und
     dataPath: options.dataPath,
     helperImage: helper,
     directory: process.cwd(),
+    app: [],
   };
 }

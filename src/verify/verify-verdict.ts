@@ -84,3 +84,13 @@ export function verifyVerdict(problems: readonly string[], damaged: { failed: bo
   if (problems.length > 0) return 'failed';
   return damaged?.failed === true ? 'verified' : 'unable-to-fail';
 }
+
+/** Each service of the application that did not come up on the restored data: what it showed, and its last lines. */
+export function appProblems(results: ReadonlyArray<{ service: string; cameUp: boolean; detail: string; logTail: string | null }>): string[] {
+  return results
+    .filter((result) => !result.cameUp)
+    .map(
+      (result) =>
+        `The application's service ${result.service} did not come up on the restored data: ${result.detail}${result.logTail ? `; its last log lines: ${result.logTail.replace(/\s*\n\s*/g, ' | ')}` : ''}.`,
+    );
+}

@@ -87,6 +87,17 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
     { heading: 'What came back', header: ['Database', 'Table', 'Rows'], rows: verify.tables.map((t) => [t.database, t.table, t.rows.toLocaleString('en')]) },
     ...inventoryTables(verify.inventory),
     {
+      heading: 'The application on the restored data',
+      header: ['Service', 'Image', 'Came up', 'What it showed', 'Took'],
+      rows: (verify.app ?? []).map((a) => [
+        a.service,
+        a.image,
+        a.cameUp ? 'yes' : 'NO',
+        `${a.detail}${a.logTail ? ` (last lines: ${a.logTail.split('\n').slice(-3).join(' | ')})` : ''}`,
+        formatMs(a.ms),
+      ]),
+    },
+    {
       heading: 'The restored volume',
       header: ['Fact', 'Value'],
       rows: verify.files
