@@ -46,13 +46,23 @@ const Expectation = Type.Union([
   ),
   Type.Object(
     {
-      objects: Type.Record(
-        Type.Enum(Object.values(KIND_PLURALS)),
-        Type.Object(
-          { min: Type.Optional(Type.Number()), max: Type.Optional(Type.Number()), equals: Type.Optional(Type.Number()) },
-          { additionalProperties: false },
+      objects: Type.Object(
+        Object.fromEntries(
+          Object.values(KIND_PLURALS).map((plural) => [
+            plural,
+            Type.Optional(
+              Type.Object(
+                { min: Type.Optional(Type.Number()), max: Type.Optional(Type.Number()), equals: Type.Optional(Type.Number()) },
+                { additionalProperties: false },
+              ),
+            ),
+          ]),
         ),
-        { description: 'How many objects of each kind the restore must hold: `{ triggers: { min: 6 }, procedures: { equals: 3 } }`.' },
+        {
+          additionalProperties: false,
+          minProperties: 1,
+          description: 'How many objects of each kind the restore must hold: `{ triggers: { min: 6 }, procedures: { equals: 3 } }`.',
+        },
       ),
       database: Type.Optional(Type.String({ minLength: 1, description: 'The database they are counted in (default: all).' })),
     },

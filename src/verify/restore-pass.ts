@@ -93,7 +93,9 @@ export async function checkRestored(
   for (const expectation of settings.expect ?? []) {
     if ('object' in expectation) expectations.push(judgeObject(expectation.object, expectation.database, inventory));
     else if ('objects' in expectation)
-      expectations.push(...Object.entries(expectation.objects).map(([plural, bounds]) => judgeObjectCount(plural, bounds, expectation.database, inventory)));
+      expectations.push(
+        ...Object.entries(expectation.objects).map(([plural, bounds]) => judgeObjectCount(plural, bounds ?? {}, expectation.database, inventory)),
+      );
     else if ('sql' in expectation) expectations.push(judgeQuery(expectation, await answer(query(expectation.sql, expectation.database))));
     else if (files) expectations.push(await judgeFile(files, expectation.file));
     else

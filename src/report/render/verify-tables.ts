@@ -86,17 +86,7 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
     },
     { heading: 'What came back', header: ['Database', 'Table', 'Rows'], rows: verify.tables.map((t) => [t.database, t.table, t.rows.toLocaleString('en')]) },
     ...inventoryTables(verify.inventory),
-    {
-      heading: 'The application on the restored data',
-      header: ['Service', 'Image', 'Came up', 'What it showed', 'Took'],
-      rows: (verify.app ?? []).map((a) => [
-        a.service,
-        a.image,
-        a.cameUp ? 'yes' : 'NO',
-        `${a.detail}${a.logTail ? ` (last lines: ${a.logTail.split('\n').slice(-3).join(' | ')})` : ''}`,
-        formatMs(a.ms),
-      ]),
-    },
+    appTable(verify.app),
     {
       heading: 'The restored volume',
       header: ['Fact', 'Value'],
@@ -115,30 +105,7 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
         ...verify.integrity.map((i) => [i.tool, `${i.passed ? 'ok' : 'FAILED'}: ${i.detail}`]),
       ],
     },
-    {
-      heading: `Against the baseline${verify.drift ? ` (${verify.drift.baselineRunId})` : ''}`,
-      header: ['Measure', 'Baseline', 'Now', 'Change', 'Finding'],
-      rows: verify.drift
-        ? [
-            ...verify.drift.objects.map((o) => [objectName(o), 'present', 'missing', '', 'YES']),
-            ...(verify.drift.objectsCompared ? [] : [['objects', 'not listed', '', '', 'not compared (the baseline has no inventory)']]),
-            ...verify.drift.tables.map((t) => [
-              `${t.database}.${t.table} rows`,
-              t.before.toLocaleString('en'),
-              t.after.toLocaleString('en'),
-              `-${t.dropPercent}%`,
-              t.finding ? `YES (over ${verify.drift!.dropPercent}%)` : 'no',
-            ]),
-            [
-              'recovery',
-              formatMs(verify.drift.recovery.beforeMs),
-              formatMs(verify.drift.recovery.afterMs),
-              `${verify.drift.recovery.slowerPercent >= 0 ? '+' : ''}${verify.drift.recovery.slowerPercent}%`,
-              verify.drift.recovery.regressed ? 'YES (a regression)' : 'no',
-            ],
-          ]
-        : [],
-    },
+    baselineTable(verify),
     {
       heading: 'The damaged copy (it must fail)',
       header: ['Damage', 'Failed', 'Why'],
@@ -179,4 +146,47 @@ function inventoryTables(inventory: Verify['inventory']): VerifyTable[] {
       rows: inventory.roles.length > 0 || inventory.rolesNote ? [[inventory.roles.join(', ') || 'none', inventory.rolesNote ?? '']] : [],
     },
   ];
+}
+
+/** Each service of the application started on the restored data, and what it showed. */
+function appTable(app: Verify['app']): VerifyTable {
+  return {
+    heading: 'The application on the restored data',
+    header: ['Service', 'Image', 'Came up', 'What it showed', 'Took'],
+    rows: (app ?? []).map((a) => [
+      a.service,
+      a.image,
+      a.cameUp ? 'yes' : 'NO',
+      `${a.detail}${a.logTail ? ` (last lines: ${a.logTail.split('\n').slice(-3).join(' | ')})` : ''}`,
+      formatMs(a.ms),
+    ]),
+  };
+}
+
+/** `--baseline`: the objects lost, the tables that lost rows and the recovery then and now. */
+function baselineTable(verify: Verify): VerifyTable {
+  return {
+    heading: `Against the baseline${verify.drift ? ` (${verify.drift.baselineRunId})` : ''}`,
+    header: ['Measure', 'Baseline', 'Now', 'Change', 'Finding'],
+    rows: verify.drift
+      ? [
+          ...verify.drift.objects.map((o) => [objectName(o), 'present', 'missing', '', 'YES']),
+          ...(verify.drift.objectsCompared ? [] : [['objects', 'not listed', '', '', 'not compared (the baseline has no inventory)']]),
+          ...verify.drift.tables.map((t) => [
+            `${t.database}.${t.table} rows`,
+            t.before.toLocaleString('en'),
+            t.after.toLocaleString('en'),
+            `-${t.dropPercent}%`,
+            t.finding ? `YES (over ${verify.drift!.dropPercent}%)` : 'no',
+          ]),
+          [
+            'recovery',
+            formatMs(verify.drift.recovery.beforeMs),
+            formatMs(verify.drift.recovery.afterMs),
+            `${verify.drift.recovery.slowerPercent >= 0 ? '+' : ''}${verify.drift.recovery.slowerPercent}%`,
+            verify.drift.recovery.regressed ? 'YES (a regression)' : 'no',
+          ],
+        ]
+      : [],
+  };
 }
