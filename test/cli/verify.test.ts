@@ -16,6 +16,7 @@ import type { VerifyReport } from '../../src/report/model.ts';
 import { reportProblems } from '../../src/report/validate.ts';
 import { deadlineIn, sleep } from '../../src/timing/clock.ts';
 import { readWorkflow, type WorkflowStep } from './workflow.ts';
+import { startSeedServer } from './seed-server.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const LOCAL = loadConfig().imageSet === 'local';
@@ -34,16 +35,8 @@ const docker = new Docker();
 let scratch = '';
 const artifacts: Record<string, string> = {};
 
-async function seedServer(name: string, image: string, env: string[], ready: string): Promise<string> {
-  const { stdout } = await execa('docker', ['run', '-d', '--label', SEED_LABEL, '--name', `${name}-${process.pid}`, ...env.flatMap((e) => ['-e', e]), image]);
-  const id = stdout.trim();
-  const deadline = deadlineIn(120_000);
-  while ((await execa('docker', ['exec', id, 'sh', '-c', ready], { reject: false })).exitCode !== 0) {
-    if (deadline.passed()) throw new Error(`${image} did not start`);
-    await sleep(250);
-  }
-  return id;
-}
+const seedServer = (name: string, image: string, env: string[], ready: string) =>
+  startSeedServer(image, env, ready, ['--label', SEED_LABEL, '--name', `${name}-${process.pid}`]);
 
 async function dump(id: string, script: string, file: string, compress = false): Promise<string> {
   const { stdout } = await execa('docker', ['exec', id, 'sh', '-c', script], { encoding: 'buffer', stripFinalNewline: false });
