@@ -5,17 +5,16 @@
 // is a new empty one and a bind mount is left out, so the user's folders stay untouched. Each is
 // watched by its healthcheck, else its published port, else for 10 s of running without a restart.
 import { Socket } from 'node:net';
-import { inspectContainer, mappedPort } from '../docker/containers.ts';
+import { mappedPort } from '../docker/containers.ts';
 import { docker } from '../docker/engine.ts';
 import { connectHost, HostOnlyContainer } from '../docker/host-only-container.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { ContainerRunning } from '../docker/running-wait-strategy.ts';
-import { readLogs } from '../docker/containers.ts';
-import { lastLines } from '../terminal/last-lines.ts';
 import { deadlineIn, round, sleep, stopwatch } from '../timing/clock.ts';
 import { parseDuration } from '../timing/durations.ts';
 import { httpRequest } from '../web/http.ts';
 import { type AppObservation, judgeApp, pageWords } from './app-answer.ts';
+import { logTailOf } from './throwaway-server.ts';
 
 const WAIT_LIMIT_MS = 120_000;
 const RUNNING_FOR_MS = 10_000;
@@ -116,9 +115,8 @@ async function watch(id: string, setup: AppServiceSetup): Promise<AppObservation
   const host = await connectHost();
   const runningSince = stopwatch();
   for (;;) {
-    const state = await inspectContainer(id);
     const info = await docker().getContainer(id).inspect();
-    if (!state.running) return { service, by, exitCode: state.exitCode ?? -1 };
+    if (!info.State.Running) return { service, by, exitCode: info.State.ExitCode };
     if (info.RestartCount > 0) return { service, by, restarted: true };
     if (by === 'healthcheck') {
       const health = info.State.Health?.Status as AppObservation['health'] | undefined;
@@ -148,9 +146,7 @@ export async function startApplication(serverId: string, databaseService: string
     const id = await start(setup, network, scope);
     const seen = await watch(id, setup);
     const judged = judgeApp(seen);
-    const secrets = Object.values(setup.environment).filter((value) => value.length >= 4);
-    let tail = judged.cameUp ? null : lastLines(await readLogs(id).catch(() => ''), 8);
-    for (const secret of secrets) tail = tail?.split(secret).join('***') ?? null;
+    const tail = judged.cameUp ? null : await logTailOf(id, setup.environment, 8);
     results.push({ service: setup.name, image: setup.image, cameUp: judged.cameUp, by: seen.by, detail: judged.detail, ms: round(clock.ms()), logTail: tail });
   }
   return results;

@@ -44,15 +44,17 @@ export async function startThrowaway(setup: ServerSetup, scope: RunScope): Promi
   const started = await container.start();
   const id = started.getId();
   scope.trackContainer(id);
-  const secrets = Object.values(setup.environment).filter((value) => value.length >= 4);
   return {
     id,
-    async logTail() {
-      let tail = lastLines(await readLogs(id).catch(() => ''), 5);
-      for (const secret of secrets) tail = tail.split(secret).join('***');
-      return tail;
-    },
+    logTail: async () => logTailOf(id, setup.environment, 5),
   };
+}
+
+/** A container's last log lines with every value of its environment hidden (a user's password is never printed). */
+export async function logTailOf(id: string, environment: Readonly<Record<string, string>>, lines: number): Promise<string> {
+  let tail = lastLines(await readLogs(id).catch(() => ''), lines);
+  for (const secret of Object.values(environment).filter((value) => value.length >= 4)) tail = tail.split(secret).join('***');
+  return tail;
 }
 
 /** Why the server never answered (it exited, or not in time); undefined once it answers `readyCommand`. */
