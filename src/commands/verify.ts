@@ -112,6 +112,8 @@ export async function verifyCommand(options: VerifyCommandOptions, print: Print)
   const engine = await checkEngine().catch(() => ENGINE_NOT_READ);
   const scope = new RunScope(runId);
   const stopListening = sweepOnSignal(runId);
+  // Its label, for `persist clean --run` should anything ever be left.
+  progress(`verify: run ${runId}`);
   let verify: Verify | null = null;
   const harnessErrors: string[] = [];
   let leftBehind: unknown;

@@ -4,7 +4,7 @@
 // verification must say it could not fail). The artifacts are read-only throughout and must come
 // out with the same sha256 and mtime; nothing of a verification may remain.
 import { createHash } from 'node:crypto';
-import { chmod, cp, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
@@ -244,15 +244,19 @@ async function heldTooHigh(from: string, image: string[] = ['--image', POSTGRES]
   ]);
 }
 
-/** Nothing of any verification remains: no container or volume with a verify run's label. */
-async function leftovers(): Promise<string[]> {
+/**
+ * What a verification left: containers and volumes with its run's label. Other files' verifications
+ * run at the same time, so each test looks at its own runs only.
+ */
+async function leftovers(...runIds: string[]): Promise<string[]> {
+  const ours = (run: string | undefined) => run !== undefined && runIds.includes(run);
   const [containers, { Volumes }] = await Promise.all([
     docker.listContainers({ all: true, filters: { label: ['persistence-harness.run'] } }),
     docker.listVolumes(),
   ]);
   return [
-    ...containers.filter((c) => c.Labels['persistence-harness.run']?.startsWith('verify-')).map((c) => `container ${c.Names[0]}`),
-    ...(Volumes ?? []).filter((v) => v.Labels?.['persistence-harness.run']?.startsWith('verify-')).map((v) => `volume ${v.Name}`),
+    ...containers.filter((c) => ours(c.Labels['persistence-harness.run'])).map((c) => `container ${c.Names[0]}`),
+    ...(Volumes ?? []).filter((v) => ours(v.Labels?.['persistence-harness.run'])).map((v) => `volume ${v.Name}`),
   ];
 }
 
@@ -600,9 +604,6 @@ describe('persist verify: the nightly evidence', () => {
 describe('persist verify: refusals and interruptions', () => {
   test('Ctrl-C during a verification removes its containers, volumes and scratch folders, and leaves the artifact as it was', async () => {
     const before = await fingerprint(artifacts.volumeGz!);
-    const folders = async () =>
-      ((await readdir(join(tmpdir(), 'persistence-harness')).catch(() => [])) as string[]).filter((name) => name.startsWith('verify-'));
-    const earlier = await folders();
     const child = execa(
       process.execPath,
       [
@@ -616,24 +617,29 @@ describe('persist verify: refusals and interruptions', () => {
         '--out',
         join(scratch, 'interrupted'),
       ],
-      {
-        cwd: ROOT,
-        reject: false,
-        env: { PERSIST_QUIET: '1' },
-      },
+      { cwd: ROOT, reject: false, env: { PERSIST_QUIET: '0' } },
     );
+    // Its first progress line names its run, once Ctrl-C is its own to handle.
+    let said = '';
+    let ended = false;
+    child.stderr!.on('data', (chunk: Buffer) => (said += chunk.toString()));
+    void child.finally(() => (ended = true));
     const deadline = deadlineIn(120_000);
-    // Until its throwaway server is up: a container and a volume of the run exist.
-    while (!deadline.passed() && (await leftovers()).filter((thing) => thing.startsWith('container')).length < 2) await sleep(100);
-    if ((await leftovers()).length === 0) {
+    const runIdSaid = () => /verify: run (verify-\S+)/.exec(said)?.[1];
+    while (!deadline.passed() && runIdSaid() === undefined && !ended) await sleep(50);
+    const runId = runIdSaid();
+    if (runId === undefined) throw new Error(`the verification never named its run: ${said}`);
+    // Until its throwaway server is up: the restore's helper and the server, with their volume.
+    while (!deadline.passed() && (await leftovers(runId)).filter((thing) => thing.startsWith('container')).length < 2) await sleep(100);
+    if ((await leftovers(runId)).length === 0) {
       const ended = await child;
-      throw new Error(`the verification made nothing to interrupt (exit ${ended.exitCode}): ${ended.stdout} ${ended.stderr}`);
+      throw new Error(`the verification made nothing to interrupt (exit ${ended.exitCode}): ${ended.stdout} ${said}`);
     }
     child.kill('SIGINT');
     const result = await child;
-    expect(result.exitCode).toBe(130);
-    expect(await leftovers()).toEqual([]);
-    expect((await folders()).filter((name) => !earlier.includes(name))).toEqual([]);
+    expect(result.exitCode, said).toBe(130);
+    expect(await leftovers(runId)).toEqual([]);
+    await expect(stat(join(tmpdir(), 'persistence-harness', runId))).rejects.toThrow(/ENOENT/);
     expect(await fingerprint(artifacts.volumeGz!)).toEqual(before);
   });
 
@@ -645,8 +651,10 @@ describe('persist verify: refusals and interruptions', () => {
     expect(refused.report.harnessErrors).toEqual([
       expect.stringMatching(/notes\.txt is not a backup of a format persist knows \(pg-basebackup, pg-custom, .*, restic, borg\)\. Name its format/),
     ]);
-    expect((await verify(['--from', join(scratch, 'missing.dump')])).report.harnessErrors[0]).toMatch(/There is no file or folder at/);
-    expect((await verify(['--from', notBackup, '--format', 'tape'])).report.harnessErrors[0]).toMatch(/--format tape is not a format persist restores/);
-    expect(await leftovers()).toEqual([]);
+    const missing = await verify(['--from', join(scratch, 'missing.dump')]);
+    expect(missing.report.harnessErrors[0]).toMatch(/There is no file or folder at/);
+    const unknown = await verify(['--from', notBackup, '--format', 'tape']);
+    expect(unknown.report.harnessErrors[0]).toMatch(/--format tape is not a format persist restores/);
+    expect(await leftovers(refused.report.runId, missing.report.runId, unknown.report.runId)).toEqual([]);
   });
 });
