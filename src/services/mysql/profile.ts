@@ -22,12 +22,14 @@ export const mysql = {
   official: 'mysql:8.4',
   standIn: standIn('persistence-harness/mysql:10.11', 'mysql', 'bookworm'),
   // The admin ping exits 0 whenever the server answers, even "access denied". The official
-  // mariadb images from 11.0 ship only mariadb-admin; mysql's ship only mysqladmin.
+  // mariadb images from 11.0 ship only mariadb-admin; mysql's ship only mysqladmin. Over TCP: on a
+  // first start the entrypoint's own server (--skip-networking, root without its password yet)
+  // answers on the socket while it initialises, and a seed run then is refused.
   storage: {
     alsoKnownAs: ['mariadb'],
     dataDir: '/var/lib/mysql',
     dataDirFlag: '--datadir',
-    readyCommand: ['sh', '-c', 'mariadb-admin ping --silent 2>/dev/null || mysqladmin ping --silent'],
+    readyCommand: ['sh', '-c', 'mariadb-admin ping --silent -h 127.0.0.1 --protocol=tcp 2>/dev/null || mysqladmin ping --silent -h 127.0.0.1 --protocol=tcp'],
   },
   capabilities: {
     database: true,

@@ -30,7 +30,8 @@ export const postgres = {
     dataDirEnv: 'PGDATA',
     formerDataDirs: ['/var/lib/postgresql/data'],
     formerLayoutUntil: '17',
-    readyCommand: ['pg_isready', '-q'],
+    // Over TCP: on a first start the entrypoint's own server answers on the socket only, while it initialises.
+    readyCommand: ['pg_isready', '-q', '-h', '127.0.0.1'],
   },
   capabilities: {
     database: true,
