@@ -212,8 +212,10 @@ function addProjectCommands(cli: Command): void {
 }
 
 /** The verify command's options, with the Compose project's spelled as Compose spells them. */
-type VerifyCliOptions = Omit<VerifyCommandOptions, 'compose' | 'app'> & {
+type VerifyCliOptions = Omit<VerifyCommandOptions, 'compose' | 'app' | 'fetch'> & {
   app: string[];
+  pull?: boolean;
+  build?: boolean;
   file: string[];
   service?: string;
   projectName?: string;
@@ -250,6 +252,8 @@ function addVerifyCommand(cli: Command): void {
       collect,
       [],
     )
+    .option('--pull', "with --app: pull an app service's image that is not on this machine first (docker compose pull)")
+    .option('--build', "with --app: build an app service's image that builds and is not built yet (docker compose build)")
     .option('-p, --project-name <name>', 'project name')
     .option('--profile <profile>', 'enable a profile (repeatable)', collect, [])
     .option('--env-file <file>', 'an alternate environment file (repeatable)', collect, [])
@@ -281,6 +285,7 @@ function addVerifyCommand(cli: Command): void {
             : {}),
           ...(options.images ? { images: options.images } : {}),
           ...(out ? { out } : {}),
+          ...(options.pull || options.build ? { fetch: { pull: options.pull === true, build: options.build === true } } : {}),
           ...(options.file.length > 0
             ? {
                 compose: {

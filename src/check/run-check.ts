@@ -16,7 +16,7 @@ import { requirePowerCuts } from '../docker/power-cut-ready.ts';
 import { startWriteLoads } from './write-loads.ts';
 import { observe } from './check-observe.ts';
 import { closure, selectServices } from './selection.ts';
-import { type FetchChoice, fetchImages } from './fetch-images.ts';
+import { type FetchChoice, fetchImages } from '../compose/fetch-images.ts';
 import { type CellPlace, completenessErrors, owedCells } from './check-plan.ts';
 import { type Progress, probePortsOf, type Seeded, type Subject, seed, subjectsOf } from './check-subjects.ts';
 
@@ -115,7 +115,7 @@ async function runRound(round: Round, drill: CheckDrill, index: number, written:
   const prepared = (await drill.prepare?.(stack, judged, round.scope)) ?? { notes: [] };
   const notes: string[] = [...prepared.notes];
   if (prepared.problem) notes.push(`before \`${disruption}\`, the copy did not come back whole: ${prepared.problem}`);
-  for (const subject of judged) seeded.push(await seed(stack, subject, index, notes));
+  for (const subject of judged) seeded.push(await seed(stack, subject, index, notes, { objects: drill.comparesObjects === true }));
   for (const note of notes) progress(note);
   written();
   const loads = drill.underWriteLoad ? await startWriteLoads(stack, seeded) : [];

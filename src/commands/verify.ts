@@ -1,6 +1,7 @@
 // `persist verify`: restores a backup artifact into a throwaway container of the service's image
 // and shows what came back. Writes the report in every format and last-verified.json beside it;
 // exit 0 verified, 1 a check failed (named), 2 it could not verify or could not have failed.
+import type { FetchChoice } from '../compose/fetch-images.ts';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ComposeOptions } from '../compose/compose-cli.ts';
@@ -40,6 +41,8 @@ export interface VerifyCommandOptions {
   images?: string;
   compose?: ComposeOptions & { service?: string };
   app?: string[];
+  /** --pull / --build: fetch an --app service's image that is not on this machine. */
+  fetch?: FetchChoice;
   out?: string;
 }
 
@@ -138,6 +141,7 @@ export async function verifyCommand(options: VerifyCommandOptions, print: Print)
               ...(options.expect ? { expect: options.expect } : {}),
               ...(options.dataPath ? { dataPath: options.dataPath } : {}),
               ...(options.app ? { app: options.app } : {}),
+              ...(options.fetch ? { fetch: options.fetch } : {}),
             },
             service,
           ),

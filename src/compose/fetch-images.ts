@@ -1,11 +1,10 @@
-// `persist check --pull` / `--build`: what the user asked for, and only that. The copy never
-// fetches an image on its own; with these flags the images the audit found missing are pulled
-// or built first, with the user's own Compose options, as `docker compose pull|build` would.
+// `persist check --pull` / `--build` (and verify's for --app): what the user asked for, and only
+// that. Nothing fetches a project's image on its own; with these flags the images found missing
+// are pulled or built first, with the user's own Compose options, as `docker compose pull|build` would.
 import { execa } from 'execa';
-import type { MissingImage } from '../compose/audit-project.ts';
-import { composeArgs, type ComposeOptions } from '../compose/compose-cli.ts';
+import type { MissingImage } from './audit-project.ts';
+import { composeArgs, type ComposeOptions } from './compose-cli.ts';
 import { HarnessError } from '../errors.ts';
-import type { Progress } from './check-subjects.ts';
 
 export interface FetchChoice {
   /** --pull: pull the missing images of services that do not build. */
@@ -24,7 +23,12 @@ export function fetchPlan(missing: readonly MissingImage[], choice: FetchChoice)
 }
 
 /** Runs each fetch; a pull or build that fails stops the check with Compose's own last words. */
-export async function fetchImages(options: ComposeOptions, missing: readonly MissingImage[], choice: FetchChoice, progress: Progress): Promise<number> {
+export async function fetchImages(
+  options: ComposeOptions,
+  missing: readonly MissingImage[],
+  choice: FetchChoice,
+  progress: (line: string) => void,
+): Promise<number> {
   let fetched = 0;
   for (const { verb, services } of fetchPlan(missing, choice)) {
     progress(`${verb}: ${services.join(', ')}`);

@@ -7,6 +7,8 @@ import { type ComposeOptions, composeConfig } from '../compose/compose-cli.ts';
 import { recognise } from '../compose/data-paths.ts';
 import { type ComposeProject, readProject } from '../compose/project.ts';
 import { inspectImage } from '../docker/engine.ts';
+import { type FetchChoice, fetchImages } from '../compose/fetch-images.ts';
+import { progress } from '../progress.ts';
 import type { AppServiceSetup } from './app-on-restore.ts';
 import { parseXPersist } from '../compose/x-persist.ts';
 import { UsageError } from '../errors.ts';
@@ -25,6 +27,8 @@ export interface TargetOptions {
   imageSet: 'official' | 'local';
   /** `--app`: the project's services to start on the restored data (x-persist's `verify.app` where not given). */
   app?: string[];
+  /** --pull / --build: what may fetch an app service's image that is not on this machine. */
+  fetch?: FetchChoice;
 }
 
 /** KEY=VALUE pairs; a malformed one is one sentence. */
@@ -40,19 +44,32 @@ export function parseEnvPairs(pairs: readonly string[]): Record<string, string> 
 
 type ProjectTarget = Pick<VerifyTarget, 'service' | 'setup' | 'settings' | 'recognisedAs' | 'dataPath' | 'directory' | 'app'>;
 
-/** The named services as the project configures them, to start on the restored data; an image not on this machine is one sentence. */
-async function appServices(project: ComposeProject, names: readonly string[], database: string): Promise<AppServiceSetup[]> {
+/**
+ * The named services as the project configures them, to start on the restored data. An image not
+ * on this machine is built or pulled where --build or --pull says so, else one sentence.
+ */
+async function appServices(
+  project: ComposeProject,
+  names: readonly string[],
+  database: string,
+  compose: ComposeOptions,
+  fetch: FetchChoice,
+): Promise<AppServiceSetup[]> {
   const all = project.services.map((s) => s.name);
   const setups: AppServiceSetup[] = [];
   for (const name of names) {
     const found = project.services.find((s) => s.name === name);
     if (!found) throw new UsageError(`--app names ${name}, and the project has no such service.`, `Name one of: ${all.join(', ')}.`);
     if (name === database) throw new UsageError(`--app names ${name}, the service the backup is of.`, 'Name the services that use its data.');
-    if (!(await inspectImage(found.image)))
-      throw new UsageError(
-        `The image ${found.image} of ${name} is not on this machine, and verify neither builds nor pulls a project's images.`,
-        `Run \`docker compose ${found.builds ? 'build' : 'pull'} ${name}\` in the project first.`,
-      );
+    if (!(await inspectImage(found.image))) {
+      const verb = found.builds ? 'build' : 'pull';
+      if (!fetch[verb])
+        throw new UsageError(
+          `The image ${found.image} of ${name} is not on this machine, and verify neither builds nor pulls a project's images unless told.`,
+          `Run \`docker compose ${verb} ${name}\` in the project first, or add --${verb}.`,
+        );
+      await fetchImages(compose, [{ service: name, image: found.image, verb, command: `docker compose ${verb} ${name}` }], fetch, progress);
+    }
     const model = project.model.services?.[name] ?? {};
     setups.push({
       name,
@@ -70,7 +87,12 @@ async function appServices(project: ComposeProject, names: readonly string[], da
   return setups;
 }
 
-async function fromCompose(compose: ComposeOptions & { service?: string }, service: string | undefined, app: string[] | undefined): Promise<ProjectTarget> {
+async function fromCompose(
+  compose: ComposeOptions & { service?: string },
+  service: string | undefined,
+  app: string[] | undefined,
+  fetch: FetchChoice,
+): Promise<ProjectTarget> {
   const resolved = await composeConfig(compose, true);
   const project = readProject(resolved, await composeConfig(compose, false));
   const names = project.services.map((s) => s.name);
@@ -90,7 +112,7 @@ async function fromCompose(compose: ComposeOptions & { service?: string }, servi
   const mounts = found.mounts.filter((mount) => mount.kind !== 'tmpfs');
   return {
     service: found.name,
-    app: await appServices(project, app ?? settings.app ?? [], found.name),
+    app: await appServices(project, app ?? settings.app ?? [], found.name, compose, fetch),
     setup: { image: found.image, environment, command: found.command },
     settings,
     recognisedAs: recognisedAs ?? service,
@@ -111,7 +133,7 @@ export async function verifyTarget(options: TargetOptions, service: string | und
   const environment = parseEnvPairs(options.env);
   const helper = helperImage(options.imageSet);
   if (options.compose && options.compose.files.length > 0) {
-    const target = await fromCompose(options.compose, service, options.app);
+    const target = await fromCompose(options.compose, service, options.app, options.fetch ?? {});
     return {
       ...target,
       helperImage: helper,

@@ -3,7 +3,7 @@
 // dropped, a procedure dropped, a sequence set back, mariadb-dump's defaults that leave routines
 // and events out), and each of those must fail, the object named. And the application: WordPress
 // started on a restored site's dump must come up on it, and must not on a dump without wp_options.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -214,5 +214,33 @@ describe('persist verify: the application on the restored data', () => {
     expect(broken.verify.app?.[0]).toMatchObject({ cameUp: false, detail: expect.stringMatching(/HTTP 500 .*"Database Error"/) });
     expect(broken.verify.problems).toEqual([expect.stringMatching(/^The application's service web did not come up on the restored data: it answers HTTP 500/)]);
     expect(broken.stdout).not.toContain('wp-secret');
+  });
+});
+
+describe('persist verify --app --build', () => {
+  const built = `persist-example/verify-worker:${process.pid}`;
+  afterAll(async () => {
+    // --build made the project's image, as `docker compose build` would; the test removes its own.
+    await execa('docker', ['image', 'rm', '--force', built], { reject: false });
+  });
+
+  test('an app service whose image is not built yet is one sentence naming --build; with --build it is built, started on the restore, and judged by its healthcheck', async () => {
+    const project = join(scratch, 'worker-project');
+    await mkdir(join(project, 'worker'), { recursive: true });
+    const toolbox = loadConfig().images.toolbox.reference;
+    await writeFile(join(project, 'worker', 'Dockerfile'), `FROM ${toolbox}\nCMD ["sh", "-c", "trap exit TERM; while :; do sleep 1; done"]\n`);
+    await writeFile(
+      join(project, 'compose.yaml'),
+      `services:\n  db:\n    image: ${MARIADB}\n    environment:\n${MARIADB_ENV.map((e) => `      - ${e}`).join('\n')}\n    volumes: [db:/var/lib/mysql]\n  worker:\n    build: ./worker\n    image: ${built}\n    depends_on: [db]\n    healthcheck:\n      test: ["CMD", "true"]\n      interval: 1s\n      start_period: 1s\nvolumes:\n  db: {}\n`,
+    );
+    const args = ['--from', dumps['shop-full.sql']!, '-f', join(project, 'compose.yaml'), '--service', 'db', '--app', 'worker'];
+    const refused = await verify(args);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.report.harnessErrors).toEqual([
+      `The image ${built} of worker is not on this machine, and verify neither builds nor pulls a project's images unless told. Run \`docker compose build worker\` in the project first, or add --build.`,
+    ]);
+    const started = await verify([...args, '--build']);
+    expect(started.exitCode, started.stdout + started.stderr).toBe(0);
+    expect(started.verify.app).toEqual([expect.objectContaining({ service: 'worker', cameUp: true, by: 'healthcheck' })]);
   });
 });
