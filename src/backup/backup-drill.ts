@@ -3,6 +3,7 @@
 // data. The result says what survived, how long each step took (the RTO achieved), how big
 // the backup was, and which acknowledged writes the restore lost (the RPO).
 import type { Dataset } from '../data/dataset.ts';
+import type { InventoryObject } from '../data/inventory.ts';
 import { logsOnceReady, readLogs } from '../docker/containers.ts';
 import { docker, statusCode } from '../docker/engine.ts';
 import { removeVolume, type RunScope } from '../docker/run-scope.ts';
@@ -136,7 +137,7 @@ class DrillTrial {
     const session = await subject.connect(this.env, service, this.context.dataset);
     const serverVersion = await session.serverVersion();
     await session.seed();
-    const before = await session.snapshot();
+    const before = await withObjects(session, await session.snapshot());
     this.evidence.push(`seeded volume ${volume}: ${describeSnapshot(before)}`);
     return { volume, service, session, before, serverVersion };
   }
@@ -219,6 +220,7 @@ class DrillTrial {
         restored.after = await verifying.snapshot();
         restored.presentIds = await verifying.ledgerIds();
       });
+      restored.after = await withObjects(verifying, restored.after!);
     } catch (caught) {
       if (!(caught instanceof ContainerExitedError)) throw caught;
       this.evidence.push(`the service did not start on the restored volume: ${caught.message}`);
@@ -270,6 +272,7 @@ class DrillTrial {
     const { facts } = restored;
     const comparison = compareSnapshots(seeded.before, after);
     facts.rpo = evaluateLedger(taken.ledger, restored.presentIds, taken.backup?.startedAt ?? taken.backupStartedAt);
+    if (comparison.objects) facts.objects = { kept: comparison.objects.kept.map(objectRef), lost: comparison.objects.lost.map(objectRef) };
     this.evidence.push(`after the restore: ${describeSnapshot(after)}`, ...comparison.differences, describeRpo(facts.rpo));
     const observed: Outcome = comparison.identical && facts.rpo.missingBeforeBackup === 0 && facts.rpo.unexpected === 0 ? 'survives' : 'lost';
     this.say(`${observed} (expected ${this.spec.expected})`);
@@ -327,6 +330,13 @@ class DrillTrial {
     };
   }
 }
+
+/** The snapshot with the server's objects, where its service lists them: outside the timed verification. */
+async function withObjects(session: SubjectSession, snapshot: Snapshot): Promise<Snapshot> {
+  return session.objects ? { ...snapshot, objects: await session.objects() } : snapshot;
+}
+
+const objectRef = ({ kind, database, name }: InventoryObject) => ({ kind, database, name });
 
 function describeBackup(backup: Backup): string {
   const sha = backup.sha256 ? `, sha256 ${backup.sha256.slice(0, 16)}…` : '';

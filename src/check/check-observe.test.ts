@@ -42,6 +42,7 @@ function blog(files: FileProbe): Subject {
     primary: path,
     database: {} as NonNullable<Subject['database']>,
     databasePath: path,
+    objectsKit: undefined,
     site: { services: { web: 'blog', database: 'db', login: { user: 'u', password: 'p', database: 'wp' } }, kit: siteKitOf('wordpress')!, rows: path },
     strandedByHostname: [],
   };

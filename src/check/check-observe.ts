@@ -13,7 +13,9 @@ import { checkDrill } from './drills/all.ts';
 import { logTail, untilReady } from './readiness.ts';
 import { type OwedProbe, owedProbes } from './check-plan.ts';
 import { sitePrediction } from './site-probe.ts';
-import { type AuditDataPath, type Seeded, type Subject, whyNotSeeded } from './check-subjects.ts';
+import { type AuditDataPath, objectsOrWhyNot, type Seeded, type Subject, whyNotSeeded } from './check-subjects.ts';
+import { judgeObjects } from './check-objects.ts';
+import { kindCounts } from '../data/inventory.ts';
 import { judgeCheckCell, type Observed } from './check-verdict.ts';
 
 /** The audit's prediction for data on this path under a disruption. */
@@ -173,6 +175,20 @@ async function observeSite(stack: ComposeStack, seeded: Seeded, disruption: Chec
   }
 }
 
+/** A database's objects after a restore against those listed before the backup: each one missing is named. */
+async function observeObjects(stack: ComposeStack, seeded: Seeded, disruption: CheckDisruption, reading: Reading, path: AuditDataPath): Promise<CheckCell> {
+  const { objects: before, subject } = seeded;
+  const cell = (observed: Observed, evidence: string[]) => cellOf(seeded, disruption, path, 'objects', observed, evidence);
+  if (before === undefined || subject.objectsKit === undefined)
+    return cell('unavailable', [`its objects were not listed before \`${disruption}\`: ${whyNotSeeded(seeded, 'objects')}`]);
+  if (!Array.isArray(before)) return cell('unavailable', [`its objects could not be listed before \`${disruption}\`: ${before.failure}`]);
+  if (!reading.readable) return cell('unavailable', [`${kindCounts(before)} listed before; after \`${disruption}\`: ${reading.why}`]);
+  const after = await objectsOrWhyNot(stack, subject.service.service, subject.objectsKit);
+  if (!Array.isArray(after)) return cell('unavailable', [`listing its objects after \`${disruption}\` failed: ${after.failure}`]);
+  const judged = judgeObjects(before, after);
+  return cell(judged.lost.length === 0 ? 'kept' : 'lost', [judged.evidence]);
+}
+
 function describeDataset(fingerprint: Fingerprint): string {
   const tables = Object.values(fingerprint);
   return `${tables.reduce((rows, table) => rows + table.rows, 0).toLocaleString('en')} rows in ${tables.length} tables`;
@@ -192,6 +208,7 @@ type Observer = (stack: ComposeStack, seeded: Seeded, disruption: CheckDisruptio
 
 const OBSERVERS: Record<Exclude<CheckCell['probe'], 'file'>, Observer> = {
   dataset: observeDataset,
+  objects: observeObjects,
   site: observeSite,
   command: observeCommand,
 };

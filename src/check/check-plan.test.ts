@@ -16,6 +16,7 @@ function subject(name: string, paths: string[], own: Partial<PlannedSubject> = {
     primary: dataPaths[0],
     database: undefined,
     databasePath: dataPaths[0],
+    objectsKit: undefined,
     site: undefined,
     ...own,
   };
@@ -48,6 +49,14 @@ describe('what a subject owes on a disruption', () => {
     expect(probes(subject('db', ['/data'], { database, settings }), 'backup-restore')).toEqual(['dataset /data']);
     expect(probes(subject('db', ['/data'], { database, settings, command }), 'backup-restore')).toEqual(['command /data']);
     expect(probes(subject('files', ['/data'], { settings }), 'backup-restore')).toEqual(['file /data']);
+  });
+
+  test("a restore compares a known database's objects too, whatever else judges it; nothing else does", () => {
+    const settings = { backup: 'dump', restore: 'load' } as PlannedSubject['settings'];
+    const mysql = { objectsKit: 'mysql', database, settings };
+    expect(probes(subject('db', ['/var/lib/mysql'], mysql), 'backup-restore')).toEqual(['dataset /var/lib/mysql', 'objects /var/lib/mysql']);
+    expect(probes(subject('db', ['/var/lib/mysql'], { ...mysql, command }), 'backup-restore')).toEqual(['objects /var/lib/mysql', 'command /var/lib/mysql']);
+    expect(probes(subject('db', ['/var/lib/mysql'], mysql), 'down + up')).toEqual(['file /var/lib/mysql', 'dataset /var/lib/mysql']);
   });
 });
 

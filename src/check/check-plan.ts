@@ -10,7 +10,7 @@ import type { AuditDataPath, Subject } from './check-subjects.ts';
 export type CheckProbe = CheckCell['probe'];
 
 /** What a plan needs of a subject: its data paths and which of the check's own probes it kept. */
-export type PlannedSubject = Pick<Subject, 'service' | 'settings' | 'command' | 'primary' | 'database' | 'databasePath' | 'site'>;
+export type PlannedSubject = Pick<Subject, 'service' | 'settings' | 'command' | 'primary' | 'database' | 'databasePath' | 'objectsKit' | 'site'>;
 
 /** One cell owed on one disruption: the probe and the data path it is reported under. */
 export interface OwedProbe {
@@ -47,6 +47,8 @@ export function owedProbes(subject: PlannedSubject, disruption: CheckDisruption)
     if (subject.database) owed.push({ probe: 'dataset', path: databasePath });
     if (subject.site) owed.push({ probe: 'site', path: databasePath });
   }
+  // A restore brings the database back from elsewhere: what it holds besides rows is compared too.
+  if (databasePath && subject.objectsKit && checkDrill(disruption).comparesObjects) owed.push({ probe: 'objects', path: databasePath });
   if (subject.command && subject.primary) owed.push({ probe: 'command', path: subject.primary });
   return owed;
 }

@@ -5,6 +5,8 @@
 import type { LedgerLog } from '../probes/ledger.ts';
 import type { ServiceSettings } from '../compose/x-persist.ts';
 import type { Fingerprint } from '../data/fingerprint.ts';
+import type { InventoryObject } from '../data/inventory.ts';
+import { listsObjects, objectsInServer } from '../services/server-objects.ts';
 import { describeError, HarnessError, StepTimeoutError } from '../errors.ts';
 import { CommandProbe } from '../probes/command-probe.ts';
 import { FileProbe } from '../probes/file-probe.ts';
@@ -33,6 +35,8 @@ export interface Subject {
   database: DatabaseAccess | undefined;
   /** The data path the server keeps its data in: the dataset is judged by its storage. */
   databasePath: AuditDataPath | undefined;
+  /** The kit that lists the server's objects from inside its container, for a database it knows. */
+  objectsKit: string | undefined;
   /** A site: its services, a login to its database, and its kit; none once it proved unreachable. */
   site: { services: SiteServices; kit: SiteKit; rows: AuditDataPath | undefined } | undefined;
   /**
@@ -49,6 +53,8 @@ export interface Seeded {
   command: Fingerprint | undefined;
   /** The dataset written through the server, with the probe that wrote it (its tables are this round's). */
   dataset?: { probe: SqlProbe; before: Fingerprint };
+  /** Before a restore: the server's objects from its catalogues, or why they could not be listed. */
+  objects?: InventoryObject[] | { failure: string };
   /** This round's content on a site, with the probe that wrote it. */
   site?: { probe: SiteProbe; before: Fingerprint; httpSummary: string };
   /** The writes acknowledged while the server was killed. */
@@ -87,6 +93,7 @@ export function subjectsOf(audit: Audit, settings: Record<string, ServiceSetting
         primary: service.dataPaths.find((path) => path.path === declared) ?? service.dataPaths[0],
         database: accessOf(service, stack, progress),
         databasePath: service.dataPaths.find((path) => path.origin !== 'x-persist'),
+        objectsKit: service.recognisedAs !== undefined && listsObjects(service.recognisedAs) ? service.recognisedAs : undefined,
         site: siteOf(service, audit, stack, progress),
         strandedByHostname: audit.findings.filter((f) => f.service === service.service && f.rule === 'hostname-not-pinned').map((f) => f.path),
       };
@@ -107,7 +114,7 @@ function siteOf(service: AuditService, audit: Audit, stack: ComposeStack, progre
   return { ...found, rows: database?.dataPaths.find((path) => path.origin !== 'x-persist') };
 }
 
-export async function seed(stack: ComposeStack, subject: Subject, round: number, notes: string[]): Promise<Seeded> {
+export async function seed(stack: ComposeStack, subject: Subject, round: number, notes: string[], options: { objects?: boolean } = {}): Promise<Seeded> {
   const seeded: Seeded = { subject, files: undefined, command: undefined, problems: {} };
   const notReady = await untilReady(stack, subject.service, subject.settings?.ready);
   if (notReady) return { ...seeded, notReady: `before the disruption, ${notReady}` };
@@ -131,6 +138,7 @@ export async function seed(stack: ComposeStack, subject: Subject, round: number,
         return { probe, before: await probe.seed(stack) };
       })
     : undefined;
+  if (options.objects && subject.objectsKit) seeded.objects = await objectsOrWhyNot(stack, subject.service.service, subject.objectsKit);
   const site = access
     ? await seedOwnProbe(stack, seeded, round, notes, 'site', async () => {
         // The site is half in its database: with that stopped, the site answers 500 until any wait gives up.
@@ -148,6 +156,16 @@ export async function seed(stack: ComposeStack, subject: Subject, round: number,
       })
     : undefined;
   return { ...seeded, ...(dataset ? { dataset } : {}), ...(site ? { site } : {}) };
+}
+
+/** The service's objects from its server's catalogues, or why they could not be listed (a login from a file the kit cannot read). */
+export async function objectsOrWhyNot(stack: ComposeStack, service: string, kit: string): Promise<InventoryObject[] | { failure: string }> {
+  try {
+    const listed = await objectsInServer(kit, stack.containerId(service));
+    return listed ? listed.objects : { failure: 'its image has no way to list them' };
+  } catch (error) {
+    return { failure: stack.redact(describeError(error)) };
+  }
 }
 
 /**

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { countsByKind, type Inventory, isBehind, judgeObject, judgeObjectCount, missingObjects, sequenceProblems, type SequenceState } from './inventory.ts';
+import {
+  countsByKind,
+  type Inventory,
+  type InventoryObject,
+  isBehind,
+  judgeObject,
+  judgeObjectCount,
+  keptWords,
+  missingObjects,
+  sequenceProblems,
+  type SequenceState,
+} from './inventory.ts';
 
 const orders = (next: number, highest: number | null, unique = true): SequenceState => ({
   database: 'shop',
@@ -76,5 +87,23 @@ describe('objects', () => {
     expect(judgeObjectCount('triggers', { min: 6 }, 'shop', shop)).toMatchObject({ passed: false, observed: '2' });
     expect(judgeObjectCount('views', { equals: 0 }, 'shop', shop).passed).toBe(true);
     expect(judgeObjectCount('widgets', { min: 0 }, undefined, shop).passed).toBe(false);
+  });
+});
+
+describe("what a backup kept of its source's objects", () => {
+  const object = (kind: InventoryObject['kind'], name: string): InventoryObject => ({ kind, database: 'harness', name });
+  const tables = [
+    object('table', 'employees'),
+    object('table', 'readings'),
+    object('view', 'employees_ids'),
+    object('trigger', 'employees.employees_last_insert'),
+  ];
+
+  it('says all were kept, by kind, or names each one lost', () => {
+    expect(keptWords({ kept: tables, lost: [] })).toBe('all 4 kept (2 tables, 1 view, 1 trigger)');
+    expect(keptWords({ kept: tables, lost: [object('procedure', 'employees_count'), object('event', 'employees_tidy')] })).toBe(
+      'lost harness.employees_count (procedure), harness.employees_tidy (event); kept 2 tables, 1 view, 1 trigger',
+    );
+    expect(keptWords({ kept: [], lost: [object('table', 'employees')] })).toBe('lost harness.employees (table); kept none');
   });
 });

@@ -102,6 +102,21 @@ export function missingObjects(earlier: readonly InventoryObject[], now: readonl
   return earlier.filter((object) => !present.has(identity(object)));
 }
 
+/** Objects counted by kind, in the kinds' order: `4 tables, 1 view, 1 trigger`. */
+export function kindCounts(objects: readonly Pick<InventoryObject, 'kind'>[]): string {
+  const counts = new Map<ObjectKind, number>();
+  for (const { kind } of objects) counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  return OBJECT_KINDS.filter((kind) => counts.has(kind))
+    .map((kind) => `${counts.get(kind)} ${counts.get(kind) === 1 ? kind : KIND_PLURALS[kind]}`)
+    .join(', ');
+}
+
+/** What a restore kept of its source's objects, the lost ones named: a backup drill's report cell. */
+export function keptWords(objects: { kept: readonly InventoryObject[]; lost: readonly InventoryObject[] }): string {
+  if (objects.lost.length === 0) return `all ${objects.kept.length} kept (${kindCounts(objects.kept)})`;
+  return `lost ${objects.lost.map(objectName).join(', ')}; kept ${kindCounts(objects.kept) || 'none'}`;
+}
+
 /** How many objects of each kind, per database: the inventory at a glance. */
 export function countsByKind(objects: readonly InventoryObject[]): Map<string, Map<ObjectKind, number>> {
   const counts = new Map<string, Map<ObjectKind, number>>();

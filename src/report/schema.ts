@@ -16,6 +16,8 @@ const Count = Type.Integer({ minimum: 0 });
 const Ms = Type.Number({ minimum: 0 });
 const Text = Type.String();
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+/** One object of a database by its kind and name, as a finding names it. */
+const ObjectRef = Closed({ kind: Type.Enum([...OBJECT_KINDS]), database: Text, name: Text });
 
 export const Outcome = Type.Enum(['survives', 'lost']);
 export const Observation = Type.Enum(['survives', 'lost', 'visible', 'absent', 'refused', 'allowed']);
@@ -156,6 +158,12 @@ export const BackupFacts = Closed({
   crashRecovery: Nullable(Type.Boolean()),
   rpo: Nullable(RpoFigures),
   rotation: Type.Optional(RotationFacts),
+  objects: Type.Optional(
+    Closed(
+      { kept: Type.Array(ObjectRef), lost: Type.Array(ObjectRef) },
+      "The source's objects (tables, views, routines, triggers, events, sequences, indexes, constraints), from its catalogues before the backup: those the restore has, and those it lacks. Databases only.",
+    ),
+  ),
 });
 
 export const DevloopFacts = Closed({
@@ -351,9 +359,9 @@ export const CheckCell = Closed(
     path: Text,
     storage: AuditStorage,
     lifecycle: CheckDisruption,
-    probe: Type.Enum(['file', 'dataset', 'site', 'command'], {
+    probe: Type.Enum(['file', 'dataset', 'objects', 'site', 'command'], {
       description:
-        "file: a file of known content in the data path, read back by sha256; dataset: tables written through a recognised database's protocol, fingerprinted per table; site: WordPress posts, media and a plugin written over HTTP and read back as a visitor and from the database; command: the user's x-persist seed and fingerprint commands.",
+        "file: a file of known content in the data path, read back by sha256; dataset: tables written through a recognised database's protocol, fingerprinted per table; objects (a restore): a recognised database's tables, views, routines, triggers, events, sequences, indexes and constraints, from its catalogues before the backup and after the restore; site: WordPress posts, media and a plugin written over HTTP and read back as a visitor and from the database; command: the user's x-persist seed and fingerprint commands.",
     }),
     writes: Type.Optional(AcknowledgedWrites),
     required: Type.Optional(Fate),
@@ -508,7 +516,7 @@ export const Verify = Closed(
           baselineRunId: Text,
           dropPercent: Type.Number({ minimum: 0 }),
           tables: Type.Array(Closed({ database: Text, table: Text, before: Count, after: Count, dropPercent: Type.Number(), finding: Type.Boolean() })),
-          objects: Type.Array(Closed({ kind: Type.Enum([...OBJECT_KINDS]), database: Text, name: Text }), {
+          objects: Type.Array(ObjectRef, {
             description: 'Objects of any kind the baseline had and this restore lacks: each a finding (null inventory in the baseline: none compared).',
           }),
           objectsCompared: Type.Boolean({ description: 'Whether the baseline had an inventory to compare objects against.' }),

@@ -5,6 +5,7 @@
 // keep a ledger of writes going while the backup runs.
 import { compareFingerprints, summariseFingerprint, type Fingerprint } from '../data/fingerprint.ts';
 import type { Dataset } from '../data/dataset.ts';
+import { type InventoryObject, missingObjects, objectName } from '../data/inventory.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import type { LedgerWriter } from '../probes/ledger.ts';
 import { HarnessStack, type ServiceDefinition } from '../stack/harness-stack.ts';
@@ -40,6 +41,8 @@ export interface Snapshot {
   fingerprint: Fingerprint;
   /** File subjects: every entry, for a comparison that names each file. */
   listing?: Listing;
+  /** Databases: every object besides rows (views, routines, triggers, events, indexes…), from the server's catalogues. */
+  objects?: InventoryObject[];
 }
 
 export interface SnapshotComparison {
@@ -47,6 +50,8 @@ export interface SnapshotComparison {
   lost: number;
   unexpected: number;
   differences: string[];
+  /** The source's objects the restore has, and those it lacks; absent where no objects were listed. */
+  objects?: { kept: InventoryObject[]; lost: InventoryObject[] };
 }
 
 export interface SubjectSession {
@@ -55,6 +60,11 @@ export interface SubjectSession {
   seed(): Promise<void>;
   /** What must survive a backup and restore; the ledger is left out (it is judged as RPO). */
   snapshot(): Promise<Snapshot>;
+  /**
+   * The objects the server holds besides rows, where its service's kit lists them: read apart from
+   * the snapshot, whose time is the recovery's verification.
+   */
+  objects?(): Promise<InventoryObject[]>;
   startWriter(firstId: number): Promise<LedgerWriter>;
   ledgerIds(): Promise<number[]>;
   close(): Promise<void>;
@@ -100,7 +110,16 @@ export function compareSnapshots(before: Snapshot, after: Snapshot): SnapshotCom
     };
   }
   const tables = compareFingerprints(before.fingerprint, after.fingerprint);
-  return { identical: tables.identical, lost: tables.rowsLost, unexpected: tables.rowsUnexpected, differences: tables.differences };
+  const rows = { identical: tables.identical, lost: tables.rowsLost, unexpected: tables.rowsUnexpected, differences: tables.differences };
+  if (!before.objects || !after.objects) return rows;
+  const lost = missingObjects(before.objects, after.objects);
+  const kept = before.objects.filter((object) => !lost.includes(object));
+  return {
+    ...rows,
+    identical: rows.identical && lost.length === 0,
+    differences: [...rows.differences, ...lost.map((object) => `${objectName(object)} was in the source and is not in the restore`)],
+    objects: { kept, lost },
+  };
 }
 
 /** A sentence for the evidence: tables with their counts and hashes, or files in brief. */

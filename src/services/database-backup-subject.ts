@@ -8,6 +8,7 @@ import { startLedgerLoop } from '../probes/ledger.ts';
 import { SqlProbe } from '../probes/sql-probe.ts';
 import { dataLayoutOf } from '../storage/data-layout.ts';
 import { type BackupSubject, startService } from './backup-subject-shape.ts';
+import { listsObjects, objectsInServer } from './server-objects.ts';
 
 export function databaseSubject(target: ServiceTarget): BackupSubject {
   return {
@@ -39,7 +40,7 @@ export function databaseSubject(target: ServiceTarget): BackupSubject {
       );
     },
 
-    async connect(_env, { stack, service }, dataset) {
+    async connect(_env, { stack, service, id }, dataset) {
       const probe = new SqlProbe(target, dataset, service);
       // ready() keeps its connection for the session's reads; the writer has one of its own.
       await probe.ready(stack);
@@ -48,9 +49,11 @@ export function databaseSubject(target: ServiceTarget): BackupSubject {
         serverVersion: () => probe.serverVersion(stack),
         async seed() {
           await probe.seed(stack);
+          await connection.createObjects?.(dataset);
           await connection.createLedger();
         },
         snapshot: async () => ({ fingerprint: await probe.fingerprint(stack) }),
+        ...(listsObjects(target.name) ? { objects: async () => (await objectsInServer(target.name, id))!.objects } : {}),
         async startWriter(firstId) {
           const writerConnection: DatabaseConnection = await probe.connect(stack);
           const loop = startLedgerLoop(firstId, (id) => writerConnection.writeLedger(id));

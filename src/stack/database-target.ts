@@ -26,6 +26,11 @@ export interface DatabaseConnection {
   /** Creates the dataset's tables and writes every row, committed. */
   write(dataset: Dataset): Promise<void>;
   fingerprint(tableNames: string[]): Promise<Fingerprint>;
+  /**
+   * Objects besides tables that a dump may leave out (MySQL: a view, a stored procedure, a trigger
+   * and an event on the dataset), for the backup drills to show which methods keep them.
+   */
+  createObjects?(dataset: Dataset): Promise<void>;
   /** The ledger of backup drills: a table of numbered records, each written in its own commit. */
   createLedger(): Promise<void>;
   writeLedger(id: number): Promise<void>;
@@ -95,7 +100,15 @@ export interface DatabaseTarget<Image extends string = string> {
    * The seed's database-native backup, run in the container with `docker exec`: a command that
    * writes the database as SQL to stdout, and one that reads such SQL from stdin.
    */
-  logicalBackup?: { dump: string[]; restore: string[] };
+  logicalBackup?: {
+    dump: string[];
+    restore: string[];
+    /**
+     * The dump with the options that also carry what the seed's own command leaves out (MySQL's
+     * --routines --events), with those options for the report; absent where `dump` carries everything.
+     */
+    whole?: { dump: string[]; options: string };
+  };
   /** Connection settings handed to a user's backup and restore commands. */
   procedureEnv: Record<string, string>;
   /**

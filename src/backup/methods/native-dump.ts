@@ -9,11 +9,17 @@ import { loadDumpInto } from '../../services/load-dump.ts';
 import { dumpToFile, restoreFromFile } from '../../targets/logical-dump.ts';
 import { BackupFailedError, backupStamp, fileBackup, RestoreFailedError, type BackupMethod } from '../method.ts';
 import { wallClock } from '../../timing/clock.ts';
+import type { BackupSubject } from '../../services/backup-subject-shape.ts';
 
-export function nativeDump(): BackupMethod {
+/**
+ * The seed's dump command as written; `whole`: with the options that also carry what it leaves out
+ * (MySQL's routines and events), where the database has such options.
+ */
+export function nativeDump(options: { whole?: boolean } = {}): BackupMethod {
+  const dumpOf = (logical: NonNullable<BackupSubject['logicalBackup']>) => (options.whole ? (logical.whole?.dump ?? logical.dump) : logical.dump);
   return {
     name: 'native-dump',
-    title: 'database-native dump',
+    title: options.whole ? 'database-native dump, routines and events included' : 'database-native dump',
     mode: 'hot',
     quiesce: false,
     restoresInto: 'service',
@@ -23,11 +29,15 @@ export function nativeDump(): BackupMethod {
       if (!subject.logicalBackup || !service) throw new BackupFailedError(`${subject.displayName} has no database-native dump.`);
       const name = `${subject.name}_${backupStamp(wallClock())}.sql`;
       const file = join(workspace.backupDir, name);
-      await dumpToFile(service.id, subject.logicalBackup, file);
+      const dump = dumpOf(subject.logicalBackup);
+      await dumpToFile(service.id, { ...subject.logicalBackup, dump }, file);
+      const leftOut = options.whole ? undefined : subject.logicalBackup.whole?.options;
+      if (leftOut)
+        workspace.evidence.push(`the dump ran as the seed writes it, without ${leftOut}: the tool leaves stored routines and events out unless told`);
       // Names lose their quotes (\x60 is MySQL's backtick, written by its code so no reader takes it for a template).
       const tables = [...(await readFile(file, 'utf8')).matchAll(/^CREATE TABLE (?:IF NOT EXISTS )?(\S+)/gm)].map((m) => m[1]!.replace(/[\x60"]/g, ''));
       const manifest = await writeManifest(file, { method: 'native-dump', source: `${subject.name} database`, entries: tables });
-      return fileBackup(file, manifest, [`docker exec ${service.id.slice(0, 12)} ${subject.logicalBackup.dump.join(' ')} > ${name}`]);
+      return fileBackup(file, manifest, [`docker exec ${service.id.slice(0, 12)} ${dump.join(' ')} > ${name}`]);
     },
 
     async restore(backup, workspace) {

@@ -13,6 +13,7 @@ export const backupRestore: CheckDrill = {
   commands: 'your backup command, docker compose down -v, docker compose up -d --wait, your restore command',
   predictedAs: undefined,
   byProcedure: true,
+  comparesObjects: true,
   appliesTo: (_audit, settings) => Object.values(settings).some((own) => own.backup !== undefined),
   judges: (subject) => subject.settings?.backup !== undefined,
   async run(stack, judged, backupRoot) {

@@ -37,6 +37,11 @@ export interface CheckDrill {
   byProcedure: boolean;
   /** Lands on databases committing as fast as they can: what they acknowledged must be there after. */
   underWriteLoad: boolean;
+  /**
+   * Brings a database back from elsewhere (a restore): its objects besides rows (views, routines,
+   * triggers, events…) are listed before and compared after, as a dump may leave some out.
+   */
+  comparesObjects?: boolean;
   /** What the user needs of a data path on this storage after it; undefined: nothing to judge. */
   required(storage: ComposeStorageKind, ephemeral: boolean): Fate | undefined;
   /** What must be in place before the round's data is written (the power cut's disks); notes, and why the copy did not come back. */

@@ -32,7 +32,13 @@ export function checkCounts(check: Check): { passed: number; failed: number; sur
   };
 }
 
-const PROBE_LABELS: Record<CheckCell['probe'], string> = { file: '', dataset: ' (dataset)', site: ' (site over HTTP)', command: ' (your fingerprint)' };
+const PROBE_LABELS: Record<CheckCell['probe'], string> = {
+  file: '',
+  dataset: ' (dataset)',
+  objects: ' (objects)',
+  site: ' (site over HTTP)',
+  command: ' (your fingerprint)',
+};
 
 /** A row per data path read by file, one per database's dataset, one for the user's own commands. */
 export function rowLabel(cell: CheckCell): string {

@@ -26,7 +26,9 @@ import {
   stopModeTable,
   upgradeTable,
   type FactTable,
+  methodOf,
 } from './shared.ts';
+import { keptWords } from '../../data/inventory.ts';
 import { SHARD_COLUMNS, shardEnvironmentNote, shardRow, shardSentence } from './shard-tables.ts';
 
 // Badges, not emoji: a machine without an emoji font would show empty boxes.
@@ -237,11 +239,12 @@ function backups(report: RunReport): string {
     const size = facts.archive
       ? `${formatBytes(facts.archive.bytes)}${facts.integrity === 'corrupt' ? ' <b>corrupt</b>' : facts.integrity === 'verified' ? ' · manifest verified' : ''}`
       : '—';
-    return `<tr><td>${esc(facts.method === 'user-procedure' ? (r.variant ?? facts.method) : facts.method)}</td><td>${esc(r.target)}</td><td>${esc(facts.mode)}</td><td class="${r.status}">${STATUS_TEXT[r.status]}: ${esc(r.observed ?? '?')}</td><td>${median(r, 'backup')}</td><td>${median(r, 'restore')}</td><td>${median(r, 'recovery')}</td><td>${size}</td><td>${rpo}</td><td>${started}</td></tr>`;
+    const objects = facts.objects ? (facts.objects.lost.length > 0 ? `<b>${esc(keptWords(facts.objects))}</b>` : esc(keptWords(facts.objects))) : '—';
+    return `<tr><td>${esc(methodOf(r, facts))}</td><td>${esc(r.target)}</td><td>${esc(facts.mode)}</td><td class="${r.status}">${STATUS_TEXT[r.status]}: ${esc(r.observed ?? '?')}</td><td>${median(r, 'backup')}</td><td>${median(r, 'restore')}</td><td>${median(r, 'recovery')}</td><td>${size}</td><td>${rpo}</td><td>${started}</td><td>${objects}</td></tr>`;
   });
   return `<section id="backups"><h2>Backup and restore</h2>
-<p>The original volume destroyed, the backup restored into a new one, the service started on it and its data compared. RTO = restore + create + ready + verified (medians). RPO: acknowledged writes missing after the restore.</p>
-<table><thead><tr><th>Method</th><th>Target</th><th>Mode</th><th>Verdict</th><th>Backup</th><th>Restore</th><th>RTO</th><th>Size</th><th>Writes missing</th><th>Restored service</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<p>The original volume destroyed, the backup restored into a new one, the service started on it and its data compared. RTO = restore + create + ready + verified (medians). RPO: acknowledged writes missing after the restore. Objects: the source's views, routines, triggers, events, indexes and constraints, from its catalogues, against the restore's.</p>
+<table><thead><tr><th>Method</th><th>Target</th><th>Mode</th><th>Verdict</th><th>Backup</th><th>Restore</th><th>RTO</th><th>Size</th><th>Writes missing</th><th>Restored service</th><th>Objects</th></tr></thead><tbody>${rows.join('')}</tbody></table>
 </section>`;
 }
 

@@ -102,3 +102,38 @@ describe('renderMarkdown', () => {
     expect(formatMs(1_234)).toBe('1.23 s');
   });
 });
+
+describe('renderMarkdown: backup objects', () => {
+  test("a backup's objects column names what the restore lost of its source's, and a method's variant names its row", () => {
+    const withBackup = structuredClone(report);
+    const cell = structuredClone(withBackup.results[0]!);
+    Object.assign(cell, {
+      id: 'mysql/backup-restore/native-dump-hot',
+      target: 'mysql',
+      disruption: 'backup-restore',
+      variant: 'native-dump-hot',
+      details: {
+        kind: 'backup',
+        method: 'native-dump',
+        mode: 'hot',
+        commands: [],
+        archive: null,
+        integrity: 'unchecked',
+        restoredServiceStarted: true,
+        crashRecovery: false,
+        rpo: null,
+        objects: {
+          kept: [{ kind: 'table', database: 'harness', name: 'employees' }],
+          lost: [{ kind: 'procedure', database: 'harness', name: 'employees_count' }],
+        },
+      },
+    });
+    const whole = structuredClone(cell);
+    Object.assign(whole, { id: 'mysql/backup-restore/native-dump-whole', variant: 'native-dump-whole' });
+    Object.assign(whole.details!, { objects: { kept: [{ kind: 'table', database: 'harness', name: 'employees' }], lost: [] } });
+    withBackup.results.push(cell, whole);
+    const markdown = renderMarkdown(withBackup);
+    expect(markdown).toMatch(/\| native-dump \| mysql \| hot \| .* \| \*\*lost harness\.employees_count \(procedure\); kept 1 table\*\* \|$/m);
+    expect(markdown).toMatch(/\| native-dump-whole \| mysql \| hot \| .* \| all 1 kept \(1 table\) \|$/m);
+  });
+});

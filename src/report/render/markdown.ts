@@ -21,7 +21,8 @@ import { clockLines, filesAtOnceWords, formatOnClock, glanceTable, notRunLines }
 import { renderVerifyMarkdown } from './verify-markdown.ts';
 import { devloopTables } from './devloop-table.ts';
 import { powerLossTable } from './power-loss-table.ts';
-import { formatBytes, formatMs, itemGrid, killRows, matrixRows, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
+import { formatBytes, formatMs, itemGrid, killRows, matrixRows, methodOf, sectionsOf, stopModeTable, upgradeTable, type FactTable } from './shared.ts';
+import { keptWords } from '../../data/inventory.ts';
 
 const STATUS_MARK: Record<Status, string> = { passed: '✅ passed', failed: '❌ failed', errored: '⚠️ errored' };
 
@@ -200,14 +201,16 @@ function backupSection(results: CellResult[]): string {
           ? 'started after crash recovery'
           : 'started cleanly';
     const integrity = facts.integrity === 'corrupt' ? ' · **corrupt**' : facts.integrity === 'verified' ? ' · manifest ✓' : '';
-    return `| ${facts.method === 'user-procedure' ? (r.variant ?? facts.method) : facts.method} | ${r.target} | ${facts.mode} | ${STATUS_MARK[r.status]}: ${r.observed ?? '?'} | ${median(r, 'backup')} | ${median(r, 'restore')} | ${median(r, 'recovery')} | ${facts.archive ? formatBytes(facts.archive.bytes) : '—'}${integrity} | ${rpo} | ${restored} |`;
+    const objects = facts.objects ? (facts.objects.lost.length > 0 ? `**${keptWords(facts.objects)}**` : keptWords(facts.objects)) : '—';
+    return `| ${methodOf(r, facts)} | ${r.target} | ${facts.mode} | ${STATUS_MARK[r.status]}: ${r.observed ?? '?'} | ${median(r, 'backup')} | ${median(r, 'restore')} | ${median(r, 'recovery')} | ${facts.archive ? formatBytes(facts.archive.bytes) : '—'}${integrity} | ${rpo} | ${restored} | ${objects} |`;
   });
   return [
     '## Backup and restore',
     'Each row: the original volume destroyed, the backup restored into a new one, the service started on it and its data compared. ' +
-      'Times are medians; RTO is restore + create + ready + verified. RPO: acknowledged writes missing after the restore (those made after the backup are expected to be).',
-    '| Method | Target | Mode | Verdict | Backup | Restore | RTO | Size | RPO: writes missing | Restored service |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+      'Times are medians; RTO is restore + create + ready + verified. RPO: acknowledged writes missing after the restore (those made after the backup are expected to be). ' +
+      "Objects: the source's views, routines, triggers, events, indexes and constraints, from its catalogues, against the restore's.",
+    '| Method | Target | Mode | Verdict | Backup | Restore | RTO | Size | RPO: writes missing | Restored service | Objects |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
 }

@@ -2,6 +2,7 @@
 // sections, and how durations and sizes are written.
 import { describeGlanceCell, describeRecovery, GLANCE_PROPERTIES, glanceRecovery, storageGlance } from '../storage-glance.ts';
 import {
+  type BackupFacts,
   type CellResult,
   MATRIX_DISRUPTIONS,
   type ItemOutcome,
@@ -236,4 +237,12 @@ export function glanceTable(report: RunReport): { header: string[]; rows: string
 /** How many scenario files drove the engine at once, in words; runs before schema 12 ran one at a time. */
 export function filesAtOnceWords(filesAtOnce = 1): string {
   return filesAtOnce === 1 ? 'one scenario file at a time' : `${filesAtOnce} scenario files at once (the benchmarks alone)`;
+}
+
+/**
+ * A backup drill's method as the report names it: the method, or the drill's variant where it is
+ * one of several of the method (your procedures by name, a dump with other options).
+ */
+export function methodOf(result: Pick<CellResult, 'variant'>, facts: Pick<BackupFacts, 'method' | 'mode'>): string {
+  return result.variant && result.variant !== `${facts.method}-${facts.mode}` ? result.variant : facts.method;
 }

@@ -2,7 +2,7 @@
 // the artifact's evidence, the phases with the recovery time, the data age, the expectations,
 // the tables with their rows, the integrity tools and the damaged copy.
 import { describeDuration } from '../../timing/durations.ts';
-import { countsByKind, isBehind, KIND_PLURALS, OBJECT_KINDS, objectName } from '../../data/inventory.ts';
+import { countsByKind, isBehind, kindCounts, objectName } from '../../data/inventory.ts';
 import type { Verify, VerifyReport } from '../model.ts';
 import { formatBytes, formatMs } from './shared.ts';
 
@@ -122,12 +122,7 @@ function inventoryTables(inventory: Verify['inventory']): VerifyTable[] {
     {
       heading: `What the database holds besides rows (its catalogues, read in ${formatMs(inventory.ms)})`,
       header: ['Database', 'Objects'],
-      rows: [...byDatabase].map(([database, counts]) => [
-        database,
-        OBJECT_KINDS.filter((kind) => counts.has(kind))
-          .map((kind) => `${counts.get(kind)} ${counts.get(kind) === 1 ? kind : KIND_PLURALS[kind]}`)
-          .join(', '),
-      ]),
+      rows: [...byDatabase.keys()].map((database) => [database, kindCounts(inventory.objects.filter((object) => object.database === database))]),
     },
     {
       heading: 'Sequences (the next value must be past the column it feeds)',

@@ -9,8 +9,14 @@ import { lastLines } from '../../terminal/last-lines.ts';
 import type { InventoryObject, ObjectKind, SequenceState } from '../../data/inventory.ts';
 import { ACCOUNTS_SQL, OBJECTS_SQL, SEQUENCE_STATEMENTS_SQL, SYSTEM_SCHEMAS } from './inventory.ts';
 
-/** The image's client as root: mariadb in MariaDB 11's images, mysql in MySQL's; the password from the image's own variables. */
-const CLIENT = '"$(command -v mariadb || command -v mysql)" -uroot --password="${MARIADB_ROOT_PASSWORD:-$MYSQL_ROOT_PASSWORD}"';
+/**
+ * The image's client as root: mariadb in MariaDB 11's images, mysql in MySQL's; the password from
+ * the image's own variables, or the file its _FILE variable names (a Compose or Swarm secret).
+ */
+const ROOT_PASSWORD =
+  '${MARIADB_ROOT_PASSWORD:-${MYSQL_ROOT_PASSWORD:-$(cat "${MARIADB_ROOT_PASSWORD_FILE:-${MYSQL_ROOT_PASSWORD_FILE:-/dev/null}}" 2>/dev/null)}}';
+const CLIENT_PROGRAM = '"$(command -v mariadb || command -v mysql)" -uroot';
+const CLIENT = `${CLIENT_PROGRAM} --password="${ROOT_PASSWORD}"`;
 
 const text = (head: ArtifactHead) => (head.shape === 'file' ? head.bytes.toString('latin1') : '');
 
@@ -126,7 +132,7 @@ export const artifactKit: ArtifactKit = {
     if (database !== undefined)
       steps.push(step(`CREATE DATABASE IF NOT EXISTS ${database}`, await sql(run, `CREATE DATABASE IF NOT EXISTS ${identifier(database)};\n`)));
     if (steps.every((s) => s.ok)) {
-      const command = `${CLIENT.replace(/--password=\S+/, '--password=…')}${database === undefined ? '' : ` --database=${database}`}`;
+      const command = `${CLIENT_PROGRAM} --password=…${database === undefined ? '' : ` --database=${database}`}`;
       steps.push(
         step(
           command,

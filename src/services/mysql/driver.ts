@@ -42,8 +42,13 @@ export const mysql: DatabaseTarget<'mysql'> = {
   // The password comes from the container's own environment, so it is not in the command line.
   logicalBackup: {
     // --single-transaction: one consistent snapshot of InnoDB tables while writes go on.
+    // Without --routines and --events (the seed's own command): triggers and views are dumped, procedures and events are not.
     dump: ['sh', '-c', `exec mysqldump -uroot -p"$MYSQL_ROOT_PASSWORD" --single-transaction ${DATABASE}`],
     restore: ['sh', '-c', `exec mysql -uroot -p"$MYSQL_ROOT_PASSWORD" ${DATABASE}`],
+    whole: {
+      dump: ['sh', '-c', `exec mysqldump -uroot -p"$MYSQL_ROOT_PASSWORD" --single-transaction --routines --events ${DATABASE}`],
+      options: '--routines --events',
+    },
   },
   procedureEnv: { PERSIST_DB_USER: 'root', PERSIST_DB_PASSWORD: ROOT_PASSWORD, PERSIST_DB_NAME: DATABASE },
 
@@ -190,6 +195,19 @@ class MysqlConnection implements DatabaseConnection {
       fingerprint[tableName] = { present: true, rows: Number(rows[0]?.n ?? 0), contentHash: String(rows[0]?.hash ?? '') };
     }
     return fingerprint;
+  }
+
+  async createObjects(dataset: Dataset): Promise<void> {
+    const table = mysql2.escapeId(dataset.tables[0]!.name);
+    const named = (suffix: string) => mysql2.escapeId(`${dataset.tables[0]!.name}_${suffix}`);
+    await this.connection.query(`CREATE VIEW ${named('ids')} AS SELECT id FROM ${table}`);
+    await this.connection.query(`CREATE PROCEDURE ${named('count')}(OUT n INT) SELECT COUNT(*) INTO n FROM ${table}`);
+    // Changes no row: it notes the last id inserted in a session variable.
+    await this.connection.query(`CREATE TRIGGER ${named('last_insert')} AFTER INSERT ON ${table} FOR EACH ROW SET @last_insert_id = NEW.id`);
+    // First due a day from now: it never runs during a drill.
+    await this.connection.query(
+      `CREATE EVENT ${named('tidy')} ON SCHEDULE EVERY 1 DAY STARTS CURRENT_TIMESTAMP + INTERVAL 1 DAY DO DELETE FROM ${table} WHERE id < 0`,
+    );
   }
 
   async createLedger(): Promise<void> {
