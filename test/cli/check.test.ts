@@ -291,6 +291,71 @@ describe('persist check on a service the harness does not know, through x-persis
   });
 });
 
+describe("persist check: a restore holds its source's objects, not only its rows", () => {
+  /** A shop on MariaDB whose app writes a procedure, an event, a trigger and a view with its rows; the team's backup is a dump. */
+  async function shop(name: string, dumpOptions: string) {
+    const project = join(scratch, name);
+    await mkdir(project, { recursive: true });
+    const file = join(project, 'compose.yaml');
+    // $$: Compose interpolates x-persist too; the variable is the container's (MYSQL_*: the stand-in's contract and MariaDB's alias of its own).
+    const client = 'mariadb -uroot -p"$$MYSQL_ROOT_PASSWORD" shop';
+    const objects = [
+      'CREATE TABLE IF NOT EXISTS orders (id INT PRIMARY KEY AUTO_INCREMENT, total INT NOT NULL)',
+      'INSERT INTO orders (total) VALUES (100)',
+      'CREATE OR REPLACE PROCEDURE apply_discount() UPDATE orders SET total = total * 0.9',
+      'CREATE OR REPLACE EVENT purge_orders ON SCHEDULE EVERY 1 DAY STARTS NOW() + INTERVAL 1 DAY DO DELETE FROM orders WHERE total < 0',
+      'CREATE OR REPLACE TRIGGER orders_positive BEFORE INSERT ON orders FOR EACH ROW SET NEW.total = ABS(NEW.total)',
+      'CREATE OR REPLACE VIEW order_totals AS SELECT SUM(total) AS total FROM orders',
+    ];
+    await writeFile(
+      file,
+      stringify({
+        services: {
+          db: {
+            image: '${MARIADB_IMAGE:-mariadb:11}',
+            environment: { MYSQL_ROOT_PASSWORD: 'example-only', MYSQL_DATABASE: 'shop' },
+            volumes: ['db-data:/var/lib/mysql'],
+          },
+        },
+        volumes: { 'db-data': {} },
+        'x-persist': {
+          services: {
+            db: {
+              seed: `${client} -e '${objects.join('; ')}'`,
+              fingerprint: `${client} -N -e 'SELECT COUNT(*), SUM(total) FROM orders'`,
+              backup: `docker compose exec -T db sh -c 'exec mariadb-dump -uroot -p"$$MYSQL_ROOT_PASSWORD"${dumpOptions} shop' > "$$PERSIST_BACKUP_DIR/shop.sql"`,
+              restore: `docker compose exec -T db sh -c 'exec ${client}' < "$$PERSIST_BACKUP_DIR/shop.sql"`,
+            },
+          },
+        },
+      }),
+    );
+    return check(file, [], {}, ['--disruptions', 'backup-restore']);
+  }
+
+  test("the seed's mysqldump restores every row and loses the procedure and the event: the objects cell names them; with --routines --events all are kept", async () => {
+    const seedsDump = await shop('shop-seed-dump', '');
+    expect(seedsDump.exitCode, `${seedsDump.stdout}\n${seedsDump.stderr}`).toBe(1);
+    const cells = seedsDump.report?.check?.cells ?? [];
+    // The rows the user's fingerprint reads came back: only the objects tell the loss.
+    expect(cells.map((cell) => `${cell.probe} ${cell.observed} ${cell.status}`).sort()).toEqual(['command kept passed', 'objects lost failed']);
+    const objects = cells.find((cell) => cell.probe === 'objects')!;
+    expect(objects.evidence).toEqual([
+      expect.stringMatching(
+        /^its \d+ objects before the backup \(.*\), from the server's catalogues: shop\.purge_orders \(event\), shop\.apply_discount \(procedure\) are not there after the restore$/,
+      ),
+    ]);
+    expect(await readFile(join(seedsDump.out, 'report.md'), 'utf8')).toContain('/var/lib/mysql (objects)');
+    expect(await copyLeftovers(seedsDump.report?.check?.copyProject ?? '')).toEqual([]);
+
+    const whole = await shop('shop-whole-dump', ' --routines --events');
+    expect(whole.exitCode, `${whole.stdout}\n${whole.stderr}`).toBe(0);
+    const kept = whole.report?.check?.cells.find((cell) => cell.probe === 'objects');
+    expect(kept?.observed).toBe('kept');
+    expect(kept?.evidence).toContainEqual(expect.stringMatching(/view.*procedure.*trigger.*event.*: every one is there after the restore$/));
+  });
+});
+
 describe('persist check on a project as it sits in its repository', () => {
   test('an app not built yet is left out with the command that builds it, and its database is checked; naming the app is refused', async () => {
     const project = join(scratch, 'unbuilt-app');
