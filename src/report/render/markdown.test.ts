@@ -6,6 +6,12 @@ import { formatMs } from './shared.ts';
 
 const report = sample as RunReport;
 
+/** A backup drill's result, built on the sample's first cell. */
+function backupCell(id: string, facts: Record<string, unknown>, more: Record<string, unknown> = {}): RunReport['results'][number] {
+  const cell = structuredClone(report.results[0]!);
+  return Object.assign(cell, { id, disruption: 'backup-restore', variant: id.split('/').pop(), details: { kind: 'backup', commands: [], ...facts }, ...more });
+}
+
 describe('renderMarkdown', () => {
   test('starts with the verdict and counts', () => {
     const lines = renderMarkdown(report).split('\n');
@@ -41,16 +47,11 @@ describe('renderMarkdown', () => {
 
   test('backup drills get their own table: method × target with times, size and RPO', () => {
     const withBackup = structuredClone(report);
-    const cell = structuredClone(withBackup.results[0]!);
-    Object.assign(cell, {
-      id: 'postgres/backup-restore/helper-tar-hot',
-      disruption: 'backup-restore',
-      variant: 'helper-tar-hot',
-      details: {
-        kind: 'backup',
+    const cell = backupCell(
+      'postgres/backup-restore/helper-tar-hot',
+      {
         method: 'helper-tar',
         mode: 'hot',
-        commands: [],
         archive: { name: 'data.tar.gz', bytes: 7_340_032, sha256: 'ab'.repeat(32), entries: 1305 },
         integrity: 'verified',
         restoredServiceStarted: true,
@@ -66,15 +67,17 @@ describe('renderMarkdown', () => {
           firstMissingAfterBackupStartMs: -20,
         },
       },
-      timings: {
-        perTrial: [],
-        summary: {
-          backup: { trials: 1, medianMs: 1534, minMs: 1534, maxMs: 1534 },
-          restore: { trials: 1, medianMs: 1632, minMs: 1632, maxMs: 1632 },
-          recovery: { trials: 1, medianMs: 2204, minMs: 2204, maxMs: 2204 },
+      {
+        timings: {
+          perTrial: [],
+          summary: {
+            backup: { trials: 1, medianMs: 1534, minMs: 1534, maxMs: 1534 },
+            restore: { trials: 1, medianMs: 1632, minMs: 1632, maxMs: 1632 },
+            recovery: { trials: 1, medianMs: 2204, minMs: 2204, maxMs: 2204 },
+          },
         },
       },
-    });
+    );
     withBackup.results.push(cell);
     const markdown = renderMarkdown(withBackup);
     expect(markdown).toContain('## Backup and restore');
@@ -106,31 +109,17 @@ describe('renderMarkdown', () => {
 describe('renderMarkdown: backup objects', () => {
   test("a backup's objects column names what the restore lost of its source's, and a method's variant names its row", () => {
     const withBackup = structuredClone(report);
-    const cell = structuredClone(withBackup.results[0]!);
-    Object.assign(cell, {
-      id: 'mysql/backup-restore/native-dump-hot',
-      target: 'mysql',
-      disruption: 'backup-restore',
-      variant: 'native-dump-hot',
-      details: {
-        kind: 'backup',
-        method: 'native-dump',
-        mode: 'hot',
-        commands: [],
-        archive: null,
-        integrity: 'unchecked',
-        restoredServiceStarted: true,
-        crashRecovery: false,
-        rpo: null,
-        objects: {
-          kept: [{ kind: 'table', database: 'harness', name: 'employees' }],
-          lost: [{ kind: 'procedure', database: 'harness', name: 'employees_count' }],
-        },
+    const table = { kind: 'table', database: 'harness', name: 'employees' };
+    const dump = { method: 'native-dump', mode: 'hot', archive: null, integrity: 'unchecked', restoredServiceStarted: true, crashRecovery: false, rpo: null };
+    const cell = backupCell(
+      'mysql/backup-restore/native-dump-hot',
+      {
+        ...dump,
+        objects: { kept: [table], lost: [{ kind: 'procedure', database: 'harness', name: 'employees_count' }] },
       },
-    });
-    const whole = structuredClone(cell);
-    Object.assign(whole, { id: 'mysql/backup-restore/native-dump-whole', variant: 'native-dump-whole' });
-    Object.assign(whole.details!, { objects: { kept: [{ kind: 'table', database: 'harness', name: 'employees' }], lost: [] } });
+      { target: 'mysql' },
+    );
+    const whole = backupCell('mysql/backup-restore/native-dump-whole', { ...dump, objects: { kept: [table], lost: [] } }, { target: 'mysql' });
     withBackup.results.push(cell, whole);
     const markdown = renderMarkdown(withBackup);
     expect(markdown).toMatch(/\| native-dump \| mysql \| hot \| .* \| \*\*lost harness\.employees_count \(procedure\); kept 1 table\*\* \|$/m);
