@@ -20,7 +20,7 @@ export interface ServerSetup {
   environment: Record<string, string>;
   /** The service's own command (Compose's `command:`), or the image's. */
   command: string[] | null;
-  /** `volume:path` mounts: the restored data, where the service keeps it. */
+  /** `volume:path[:ro]` mounts: the restored data, where the service keeps it (and an archive it replays, read-only). */
   binds?: string[];
 }
 
@@ -37,10 +37,12 @@ export async function startThrowaway(setup: ServerSetup, scope: RunScope): Promi
     .withName(scope.uniqueName('verify'))
     .withWaitStrategy(new ContainerRunning());
   if (setup.command) container = container.withCommand(setup.command);
-  for (const bind of setup.binds ?? []) {
-    const [source, target] = bind.split(':') as [string, string];
-    container = container.withBindMounts([{ source, target, mode: 'rw' }]);
-  }
+  // One call with every mount: each call of withBindMounts replaces the ones before it.
+  const mounts = (setup.binds ?? []).map((bind) => {
+    const [source, target, mode] = bind.split(':') as [string, string, string | undefined];
+    return { source, target, mode: mode === 'ro' ? ('ro' as const) : ('rw' as const) };
+  });
+  if (mounts.length > 0) container = container.withBindMounts(mounts);
   const started = await container.start();
   const id = started.getId();
   scope.trackContainer(id);
