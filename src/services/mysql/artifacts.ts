@@ -2,6 +2,7 @@
 // mariadb-dump) SQL file, gzip or zstd on the outside being the caller's, and a mariadb-backup
 // folder, prepared and copied back into a new data directory. The client stops at the
 // first error (it is never given --force), so a damaged dump fails where it breaks.
+import { shellQuote } from '../../terminal/shell-quote.ts';
 import { HarnessError } from '../../errors.ts';
 import type { ArtifactHead, ArtifactKit, Filled, RestoreStep, RunInServer, TableCount } from '../artifact-kits.ts';
 import { restoreStep } from '../restore-step.ts';
@@ -44,8 +45,6 @@ async function sql(run: RunInServer, script: string, database?: string) {
 /** A mariadb-backup folder (Percona's xtrabackup before it) is told by its checkpoints file. */
 const BACKUP_CHECKPOINTS = /(^|\/)(xtrabackup|mariadb_backup)_checkpoints$/;
 
-const quoted = (path: string) => `'${path.replace(/'/g, "'\\''")}'`;
-
 /**
  * The documented physical restore, run in the service's own image (its mariadb-backup is the
  * server's version, as the tool requires): --prepare on a copy of the folder (it rewrites the
@@ -56,14 +55,14 @@ function physicalRestoreScript(folder: string, dataPath: string): string {
   return [
     'tool="$(command -v mariadb-backup || command -v mariabackup)" || { echo "this image has no mariadb-backup (the official MariaDB images ship it)"; exit 127; }',
     // mariadb-backup prepares only a backup of its own server version: told apart before it tries.
-    `backed="$(sed -n 's/^server_version = \\([0-9]*\\.[0-9]*\\).*/\\1/p' ${quoted(`${folder}/mariadb_backup_info`)} ${quoted(`${folder}/xtrabackup_info`)} 2>/dev/null | head -n 1)"`,
+    `backed="$(sed -n 's/^server_version = \\([0-9]*\\.[0-9]*\\).*/\\1/p' ${shellQuote(`${folder}/mariadb_backup_info`)} ${shellQuote(`${folder}/xtrabackup_info`)} 2>/dev/null | head -n 1)"`,
     `mine="$("$tool" --version 2>&1 | sed -n 's/.*MariaDB server \\([0-9]*\\.[0-9]*\\).*/\\1/p' | head -n 1)"`,
     'if [ -n "$backed" ] && [ -n "$mine" ] && [ "$backed" != "$mine" ]; then echo "versions $backed $mine"; exit 13; fi',
-    `cp -a ${quoted(`${folder}/.`)} /tmp/persist-backup || exit 12`,
+    `cp -a ${shellQuote(`${folder}/.`)} /tmp/persist-backup || exit 12`,
     '"$tool" --prepare --target-dir=/tmp/persist-backup >/tmp/prepare.log 2>&1 || { tail -n 3 /tmp/prepare.log; exit 10; }',
     'tail -n 1 /tmp/prepare.log; echo "--- copy-back"',
-    `"$tool" --copy-back --target-dir=/tmp/persist-backup --datadir=${quoted(dataPath)} >/tmp/copy.log 2>&1 || { tail -n 3 /tmp/copy.log; exit 11; }`,
-    `chown -R mysql:mysql ${quoted(dataPath)}`,
+    `"$tool" --copy-back --target-dir=/tmp/persist-backup --datadir=${shellQuote(dataPath)} >/tmp/copy.log 2>&1 || { tail -n 3 /tmp/copy.log; exit 11; }`,
+    `chown -R mysql:mysql ${shellQuote(dataPath)}`,
   ].join('\n');
 }
 
