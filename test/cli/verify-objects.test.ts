@@ -10,12 +10,11 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { connectHost } from '../../src/docker/host-only-container.ts';
-import type { VerifyReport } from '../../src/report/model.ts';
-import { reportProblems } from '../../src/report/validate.ts';
 import { install, publishPost } from '../../src/services/wordpress/site.ts';
 import { startSeedServer } from './seed-server.ts';
 import { OBJECT_KINDS } from '../../src/data/inventory.ts';
 import { deadlineIn, sleep } from '../../src/timing/clock.ts';
+import { verifyRun } from './verify-run.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const LOCAL = loadConfig().imageSet === 'local';
@@ -116,17 +115,7 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function verify(args: string[]) {
-  const out = join(scratch, `out-${Math.random().toString(36).slice(2)}`);
-  const result = await execa(process.execPath, ['bin/persist.js', 'verify', ...(LOCAL ? ['--images', 'local'] : []), ...args, '--out', out], {
-    cwd: ROOT,
-    reject: false,
-    env: { PERSIST_QUIET: '1' },
-  });
-  const report = JSON.parse(await readFile(join(out, 'report.json'), 'utf8')) as VerifyReport;
-  expect(reportProblems(report)).toEqual([]);
-  return { ...result, out, file: join(out, 'report.json'), verify: report.verify!, report };
-}
+const verify = (args: string[]) => verifyRun(scratch, args);
 
 /**
  * Compared with a baseline for its objects: the recovery's time, which the suite's concurrent load

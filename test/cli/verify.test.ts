@@ -12,11 +12,10 @@ import Docker from 'dockerode';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import type { VerifyReport } from '../../src/report/model.ts';
-import { reportProblems } from '../../src/report/validate.ts';
 import { deadlineIn, sleep } from '../../src/timing/clock.ts';
 import { readWorkflow, type WorkflowStep } from './workflow.ts';
 import { startSeedServer } from './seed-server.ts';
+import { verifyRun } from './verify-run.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const LOCAL = loadConfig().imageSet === 'local';
@@ -182,20 +181,7 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-async function verify(args: string[], env: Record<string, string> = {}) {
-  const out = join(scratch, `out-${Math.random().toString(36).slice(2)}`);
-  const result = await execa(process.execPath, ['bin/persist.js', 'verify', ...(LOCAL ? ['--images', 'local'] : []), ...args, '--out', out], {
-    cwd: ROOT,
-    reject: false,
-    env: { PERSIST_QUIET: '1', ...env },
-  });
-  const written = await readFile(join(out, 'report.json'), 'utf8').catch(() => {
-    throw new Error(`persist verify ${args.join(' ')} wrote no report (exit ${result.exitCode}): ${result.stdout} ${result.stderr}`);
-  });
-  const report = JSON.parse(written) as VerifyReport;
-  expect(reportProblems(report)).toEqual([]);
-  return { ...result, out, report, verify: report.verify };
-}
+const verify = (args: string[], env: Record<string, string> = {}) => verifyRun(scratch, args, env);
 
 async function fingerprint(path: string) {
   const info = await stat(path);
