@@ -230,6 +230,7 @@ function addVerifyCommand(cli: Command): void {
     .command('verify')
     .description("restore a backup file (or folder) into a throwaway container of its service's image, check what came back, and prove a damaged copy fails")
     .option('--from <path>', 'the backup artifact: a pg_dump archive or SQL dump (also .gz/.zst), a mysqldump…; only ever read')
+    .option('--archive <dir>', 'with a pg_basebackup in --from: the WAL archive beside it (as archive_command writes it), replayed to its end; only ever read')
     .option('--format <format>', 'its format, where it cannot be told from the file (see docs/verify.md)')
     .option('--image <image>', "the image to restore into (default: the service's in -f/--service, else the official image of what the backup is)")
     .option('--env <KEY=VALUE>', 'environment for that container, as docker run -e (repeatable)', collect, [])
@@ -271,6 +272,7 @@ function addVerifyCommand(cli: Command): void {
           ...(options.expect ? { expect: options.expect } : {}),
           ...(options.dataPath ? { dataPath: options.dataPath } : {}),
           ...(options.restore ? { restore: options.restore } : {}),
+          ...(options.archive ? { archive: options.archive } : {}),
           ...(options.baseline ? { baseline: options.baseline } : {}),
           ...(options.dropPercent ? { dropPercent: options.dropPercent } : {}),
           ...(options.regressionPercent ? { regressionPercent: options.regressionPercent } : {}),

@@ -34,6 +34,7 @@ export interface VerifyCommandOptions {
   expect?: string;
   dataPath?: string;
   restore?: string;
+  archive?: string;
   baseline?: string;
   dropPercent?: string;
   regressionPercent?: string;
@@ -130,6 +131,7 @@ export async function verifyCommand(options: VerifyCommandOptions, print: Print)
         from,
         ...(options.format ? { format: options.format } : {}),
         ...(options.restore ? { restoreCommand: options.restore } : {}),
+        ...(options.archive ? { archive: options.archive } : {}),
         ...(options.baseline ? { baseline: await readBaseline(options) } : {}),
         target: (service) =>
           verifyTarget(

@@ -484,6 +484,28 @@ export const Verify = Closed(
         problem: Type.Optional(Text),
       }),
     ),
+    window: Type.Optional(
+      Closed(
+        {
+          archive: Text,
+          base: Type.String({ description: "Where the base backup's replay starts (PostgreSQL: the WAL segment its manifest names)." }),
+          segments: Type.Integer({ minimum: 0, description: 'Segments replayable from there without a break.' }),
+          start: Nullable(Type.String({ format: 'date-time', description: "The base backup's end: the earliest point a recovery can stop at." })),
+          end: Nullable(Type.String({ format: 'date-time', description: 'The last commit replayable without a break: the latest point reachable.' })),
+          commits: Type.Integer({ minimum: 0 }),
+          gaps: Type.Array(
+            Closed({
+              missing: Text,
+              lastReachable: Nullable(Type.String({ format: 'date-time' })),
+              resumesAt: Text,
+              unreachableCommits: Type.Integer({ minimum: 0, description: 'Commits the archive holds past the gap (read up to its next gap).' }),
+            }),
+          ),
+          readMs: Type.Number({ minimum: 0, description: "Reading the archive (its files, and the image's pg_waldump): not part of the recovery." }),
+        },
+        '`--archive`: what the continuous archive beside the base backup can replay; the restore replayed it to its end (or to its first gap). Each gap is a problem.',
+      ),
+    ),
     app: Nullable(
       Type.Array(
         Closed({

@@ -50,6 +50,8 @@ export interface DataDirectoryFiller {
   inServerImage(script: string): Promise<{ exitCode: number; output: string }>;
   dataPath: string;
   artifactPath: string;
+  /** `--archive`: where the continuous archive is mounted read-only, in the one-off containers and the server; the data must replay it. */
+  archivePath?: string;
   /** The server's environment as it will start: the image's ENV under the service's own (PGDATA says where PostgreSQL's data directory is). */
   environment: Readonly<Record<string, string>>;
 }
@@ -89,8 +91,42 @@ export interface RestoreOutcome {
   integrityMs?: number;
 }
 
+/** Where a kit reads a continuous archive beside a base backup (`--archive`). */
+export interface ArchiveReader {
+  /** The archive folder's file names. */
+  files: readonly string[];
+  archiveFile(name: string): Promise<string>;
+  /** A file of the base backup's folder, as text. */
+  artifactFile(name: string): Promise<string>;
+  /** Runs a script in a one-off container of the service's image, the archive read-only at `archivePath`. */
+  inServerImage(script: string): Promise<{ exitCode: number; output: string }>;
+  archivePath: string;
+}
+
+/** What a continuous archive can replay from its base backup: the report's `window`. */
+export interface ArchiveWindow {
+  /** Where the backup's replay starts (PostgreSQL: its first WAL segment). */
+  base: string;
+  segments: number;
+  /** The earliest point a recovery can stop at (the backup's end); null where the archive does not say. */
+  start: string | null;
+  /** The latest point reachable: the last commit replayable without a break. */
+  end: string | null;
+  commits: number;
+  gaps: Array<{ missing: string; lastReachable: string | null; resumesAt: string; unreachableCommits: number }>;
+}
+
 export interface ArtifactKit {
   formats: readonly ArtifactFormat[];
+  /**
+   * A continuous archive beside a base backup of these formats (PostgreSQL's WAL): its window,
+   * and the command that exits 0 once a server replaying it to its end has finished and promoted.
+   */
+  archive?: {
+    formats: readonly string[];
+    window(reader: ArchiveReader): Promise<ArchiveWindow>;
+    replayedCommand: readonly string[];
+  };
   /**
    * What the throwaway server needs beside the user's environment to start at all (the official
    * images refuse to initialise without a password); nothing where the user's environment has it.

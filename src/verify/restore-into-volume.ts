@@ -44,6 +44,8 @@ export async function extractVolumeTar(helper: VolumeHelper, artifact: ArtifactF
 
 /** Where a kit's one-off container of the service's image sees the artifact folder. */
 const ARTIFACT_AT = '/persist-artifact';
+/** Where `--archive`'s folder is mounted read-only, in the one-off containers and the server alike. */
+export const ARCHIVE_AT = '/persist-archive';
 
 /** The new volume, where the service keeps its data, and the image a kit's one-off container runs. */
 export interface FillTarget {
@@ -53,6 +55,8 @@ export interface FillTarget {
   dataPath: string;
   /** The service's own environment, over the image's ENV. */
   environment: Readonly<Record<string, string>>;
+  /** `--archive`: the continuous archive's folder on this machine, which the data must replay. */
+  archive?: string;
 }
 
 /** The artifact folder's files, each extracted or copied by the helper into the new data directory as the kit says. */
@@ -67,8 +71,9 @@ export function dataDirectoryFiller(
     dataPath: target.dataPath,
     artifactPath: ARTIFACT_AT,
     environment: target.environment,
+    ...(target.archive ? { archivePath: ARCHIVE_AT } : {}),
     async inServerImage(script) {
-      const binds = [`${target.volume}:${target.dataPath}`, `${folder}:${ARTIFACT_AT}:ro`];
+      const binds = [`${target.volume}:${target.dataPath}`, `${folder}:${ARTIFACT_AT}:ro`, ...(target.archive ? [`${target.archive}:${ARCHIVE_AT}:ro`] : [])];
       const result = await runOneShot(target.scope, { image: target.image, script, binds, purpose: 'verify-tool' });
       return { exitCode: result.exitCode, output: result.logs };
     },
@@ -108,6 +113,7 @@ export async function restoreIntoVolume(
   dataPath: string,
   scope: RunScope,
   fill: Fill,
+  archive?: string,
 ): Promise<Pass> {
   const phases: Verify['phases'] = [];
   const kit = artifactKitOf(target.recognisedAs);
@@ -123,8 +129,11 @@ export async function restoreIntoVolume(
   const started = stopwatch();
   const environment = { ...target.setup.environment, ...(kit?.throwawayEnvironment(target.setup.environment) ?? {}) };
   const command = target.setup.command ?? (target.service === null ? startCommandOf(target, format) : null);
-  const server = await startThrowaway({ ...target.setup, environment, command, binds: [`${volume}:${dataPath}`] }, scope);
-  const notAnswering = kit ? await untilAnswering(server, kit.readyCommand) : await untilSettled(server);
+  const binds = [`${volume}:${dataPath}`, ...(archive ? [`${archive}:${ARCHIVE_AT}:ro`] : [])];
+  const server = await startThrowaway({ ...target.setup, environment, command, binds }, scope);
+  // Replaying an archive, the server may answer long before it has replayed it all and promoted.
+  const ready = archive && kit?.archive ? kit.archive.replayedCommand : kit?.readyCommand;
+  const notAnswering = ready ? await untilAnswering(server, ready) : await untilSettled(server);
   phases.push({ phase: 'start', ms: round(started.ms()) });
   if (notAnswering)
     return { ...EMPTY, restore, files, failure: `the service did not start on the restored data: ${notAnswering}`, serverVersion: null, phases };

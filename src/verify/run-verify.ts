@@ -1,7 +1,9 @@
 // `persist verify`'s work: read the artifact (its hash, its format), restore it into a throwaway
 // server of the service's image, count what came back and run the expectations, then restore a
 // damaged copy the same way, which must fail. The artifact is only read, before and after.
-import { stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runOneShot } from '../docker/one-shot.ts';
 import type { Verify } from '../report/model.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { docker, ensureImage, inspectImage } from '../docker/engine.ts';
@@ -15,11 +17,11 @@ import { RUN_LABEL } from '../docker/labels.ts';
 import { runRestoreCommand } from './restore-command.ts';
 import { REPOSITORIES, type Repository } from './repositories.ts';
 import { placeFile, VOLUME_TAR } from './volume-tar.ts';
-import { appProblems, integrityProblems, judgeDamagedCopy, problemsOf, verifyVerdict } from './verify-verdict.ts';
+import { appProblems, integrityProblems, judgeDamagedCopy, problemsOf, verifyVerdict, windowProblems } from './verify-verdict.ts';
 import { ArtifactUnusableError, type VerifyTarget } from './restore-pass.ts';
 import { restoreDump } from './restore-dump.ts';
 import { type AppResult, startApplication } from './app-on-restore.ts';
-import { dataDirectoryFiller, dataPathOf, extractVolumeTar, type Fill, restoreIntoVolume, restoreRepository } from './restore-into-volume.ts';
+import { ARCHIVE_AT, dataDirectoryFiller, dataPathOf, extractVolumeTar, type Fill, restoreIntoVolume, restoreRepository } from './restore-into-volume.ts';
 
 export type { VerifyTarget };
 export { ArtifactUnusableError };
@@ -31,6 +33,8 @@ export interface VerifyRequest {
   baseline?: { runId: string; verify: Pick<Verify, 'tables' | 'recoveryMs' | 'inventory'>; limits: DriftThresholds };
   /** `--restore`: the user's own restore command, which takes the place of persist's. */
   restoreCommand?: string;
+  /** `--archive`: the continuous archive beside the base backup (PostgreSQL's WAL), replayed to its end. */
+  archive?: string;
   /** The server for the service the artifact is a backup of (its registry name; undefined for a volume's tar, which any service's can be). */
   target: (service: string | undefined) => Promise<VerifyTarget>;
 }
@@ -110,6 +114,7 @@ function fillFor(
   dataPath: string,
   scope: RunScope,
   restoreCommand: string | undefined,
+  archive: string | undefined,
 ): Fill {
   switch (found.kind) {
     case 'placed':
@@ -123,6 +128,7 @@ function fillFor(
                 volume,
                 dataPath,
                 environment: { ...(await inspectImage(target.setup.image))?.env, ...target.setup.environment },
+                ...(archive ? { archive } : {}),
               }),
             )
         : async (helper, facts) => ({ steps: [await placeFile(helper, artifactStream(facts), found.format.placeAs!)] });
@@ -156,6 +162,32 @@ function artifactRecord(artifact: ArtifactFacts, format: ArtifactFormat, unchang
   };
 }
 
+/** What the archive beside the base backup can replay, read before any restore; `--archive` with anything else is one sentence. */
+async function archiveWindow(archive: string, found: Recognised, artifact: ArtifactFacts, target: VerifyTarget, scope: RunScope, log: Log) {
+  const kit = found.kind === 'placed' ? found.kit : undefined;
+  if (!kit?.archive?.formats.includes(found.format.id))
+    throw new UsageError(
+      `--archive goes with a base backup whose archive persist replays, and ${artifact.path} is ${found.format.title}.`,
+      'Give --from the pg_basebackup folder the archive belongs to, or leave out --archive.',
+    );
+  const files = await readdir(archive).catch(() => {
+    throw new UsageError(`There is no folder at ${archive}.`, 'Give --archive the folder your archive_command writes to.');
+  });
+  log(`verify: reading the archive ${archive} (${files.length} files)`);
+  const reading = stopwatch();
+  const window = await kit.archive.window({
+    files,
+    archivePath: ARCHIVE_AT,
+    archiveFile: (name) => readFile(join(archive, name), 'utf8'),
+    artifactFile: (name) => readFile(join(artifact.path, name), 'utf8'),
+    inServerImage: async (script) => {
+      const result = await runOneShot(scope, { image: target.setup.image, script, binds: [`${archive}:${ARCHIVE_AT}:ro`], purpose: 'verify-tool' });
+      return { exitCode: result.exitCode, output: result.logs };
+    },
+  });
+  return { ...window, readMs: round(reading.ms()) };
+}
+
 async function applicationOn(serverId: string, target: VerifyTarget, scope: RunScope, log: Log): Promise<AppResult[]> {
   log(`verify: starting ${target.app.map((service) => service.name).join(', ')} on the restored data`);
   return startApplication(serverId, target.service!, target.app, scope);
@@ -171,7 +203,16 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   const restorePass = (facts: ArtifactFacts, intact: boolean) =>
     found.kind === 'dump'
       ? restoreDump(found.kit, format.id, facts, head, target, scope, intact)
-      : restoreIntoVolume(format.id, facts, target, dataPath!, scope, fillFor(found, target, dataPath!, scope, restoreCommand));
+      : restoreIntoVolume(
+          format.id,
+          facts,
+          target,
+          dataPath!,
+          scope,
+          fillFor(found, target, dataPath!, scope, restoreCommand, request.archive),
+          request.archive,
+        );
+  const window = request.archive ? await archiveWindow(request.archive, found, artifact, target, scope, log) : undefined;
 
   const intact = await restorePass(artifact, true);
   const allowEmpty = target.settings.allowEmpty === true;
@@ -179,7 +220,7 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   // The tool's own reading of every byte, apart from the recovery it is not part of.
   if (found.kind === 'repository' && intact.failure === undefined)
     intact.restore?.integrity.push(await found.format.check(artifact.path, await scope.createHostFolder('verify-check')));
-  problems.push(...integrityProblems(intact.restore?.integrity ?? []));
+  problems.push(...integrityProblems(intact.restore?.integrity ?? []), ...windowProblems(window));
   // The application on the intact restore, while its server still runs: before any damaged copy starts.
   const app = target.app.length > 0 && intact.failure === undefined && intact.serverId ? await applicationOn(intact.serverId, target, scope, log) : null;
   problems.push(...appProblems(app ?? []));
@@ -225,6 +266,7 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
     expectations: intact.expectations,
     allowEmpty,
     dataAge: intact.dataAge,
+    ...(window ? { window: { archive: request.archive!, ...window } } : {}),
     app,
     damaged,
     ...(drift ? { drift } : {}),

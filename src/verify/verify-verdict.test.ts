@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integrityProblems, judgeDamagedCopy, type PassOutcome, problemsOf, verifyVerdict } from './verify-verdict.ts';
+import { integrityProblems, judgeDamagedCopy, type PassOutcome, problemsOf, verifyVerdict, windowProblems } from './verify-verdict.ts';
 
 const restored: PassOutcome = {
   failure: undefined,
@@ -71,5 +71,21 @@ describe("the integrity tools' verdicts", () => {
         { tool: 'redis-check-aof', passed: true, detail: 'valid' },
       ]),
     ).toEqual(['pg_verifybackup found a fault in the artifact: error: "base/1/1259" has checksum mismatch.']);
+  });
+});
+
+describe('a continuous archive with a gap', () => {
+  it('names the last point reachable, what is missing, and what the gap costs', () => {
+    const gap = {
+      missing: '000000010000000000000007',
+      lastReachable: '2026-12-07T21:52:36.069Z',
+      resumesAt: '000000010000000000000008',
+      unreachableCommits: 2,
+    };
+    expect(windowProblems({ gaps: [gap] })).toEqual([
+      'The archive cannot be replayed past 2026-12-07T21:52:36.069Z: 000000010000000000000007 is missing, so the 2 commit(s) it holds from 000000010000000000000008 on cannot be reached from this base backup.',
+    ]);
+    expect(windowProblems({ gaps: [] })).toEqual([]);
+    expect(windowProblems(undefined)).toEqual([]);
   });
 });

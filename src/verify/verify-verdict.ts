@@ -1,7 +1,7 @@
 // The verdict of a verification, a pure function of what the restores showed: the intact
 // artifact must restore, hold rows (unless an empty backup is allowed), meet every expectation
 // and be fresh enough; its damaged copy must fail, or the verification could not have failed.
-import type { IntegrityResult, TableCount } from '../services/artifact-kits.ts';
+import type { ArchiveWindow, IntegrityResult, TableCount } from '../services/artifact-kits.ts';
 import { describeDuration } from '../timing/durations.ts';
 import type { DataAge, ExpectationResult } from './expectations.ts';
 import { type Inventory, missingObjects, objectName, sequenceProblems } from '../data/inventory.ts';
@@ -93,4 +93,12 @@ export function appProblems(results: ReadonlyArray<{ service: string; cameUp: bo
       (result) =>
         `The application's service ${result.service} did not come up on the restored data: ${result.detail}${result.logTail ? `; its last log lines: ${result.logTail.replace(/\s*\n\s*/g, ' | ')}` : ''}.`,
     );
+}
+
+/** Each gap of a continuous archive in a sentence: everything past it cannot be reached from this base backup. */
+export function windowProblems(window: Pick<ArchiveWindow, 'gaps'> | undefined): string[] {
+  return (window?.gaps ?? []).map(
+    (gap) =>
+      `The archive cannot be replayed past ${gap.lastReachable ?? 'the end of the base backup'}: ${gap.missing} is missing, so the ${gap.unreachableCommits} commit(s) it holds from ${gap.resumesAt} on cannot be reached from this base backup.`,
+  );
 }

@@ -53,3 +53,32 @@ describe('a verify report', () => {
     expect(failed).toContain('<failure message="Expected select count(*) from orders ≥ 60000; observed 50000."');
   });
 });
+
+describe('a verify report with a WAL archive', () => {
+  it('shows the window, and each gap with what lies beyond it, in Markdown and HTML; the schema holds', () => {
+    const withArchive: VerifyReport = {
+      ...recorded,
+      verify: {
+        ...verify,
+        window: {
+          archive: '/backups/wal',
+          base: '000000010000000000000002',
+          segments: 5,
+          start: '2026-12-07T21:52:33.000Z',
+          end: '2026-12-07T21:52:36.069Z',
+          commits: 2,
+          gaps: [
+            { missing: '000000010000000000000007', lastReachable: '2026-12-07T21:52:36.069Z', resumesAt: '000000010000000000000008', unreachableCommits: 15 },
+          ],
+          readMs: 742,
+        },
+      },
+    };
+    expect(reportProblems(withArchive)).toEqual([]);
+    for (const text of [renderMarkdown(withArchive), renderHtml(withArchive)]) {
+      expect(text).toContain('The recovery window (/backups/wal, read in 742 ms; the restore replayed it up to its first gap)');
+      expect(text).toContain('000000010000000000000007 MISSING');
+      expect(text).toContain('15 unreachable');
+    }
+  });
+});

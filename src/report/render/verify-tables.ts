@@ -58,6 +58,7 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
         ...(verify.service ? [['service', verify.service]] : []),
       ],
     },
+    ...windowTables(verify.window),
     {
       heading: "Recovery, phase by phase (the harness's monotonic clock)",
       header: ['Phase', 'Took'],
@@ -110,6 +111,33 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
       heading: 'The damaged copy (it must fail)',
       header: ['Damage', 'Failed', 'Why'],
       rows: verify.damaged ? [[verify.damaged.how, verify.damaged.failed ? 'yes' : 'NO', verify.damaged.reason]] : [],
+    },
+  ];
+}
+
+/** `--archive`: the window the continuous archive gives the base backup, and each gap in it. */
+function windowTables(window: Verify['window']): VerifyTable[] {
+  if (!window) return [];
+  return [
+    {
+      heading: `The recovery window (${window.archive}, read in ${formatMs(window.readMs)}; the restore replayed it ${window.gaps.length > 0 ? 'up to its first gap' : 'to its end'})`,
+      header: ['From', 'To', 'Segments', 'Commits', 'Gap'],
+      rows: [
+        [
+          window.start ?? 'the base backup’s end',
+          window.end ?? 'no commit replayable',
+          String(window.segments),
+          String(window.commits),
+          window.gaps.length === 0 ? 'none' : 'see below',
+        ],
+        ...window.gaps.map((gap) => [
+          gap.lastReachable ?? 'the base backup’s end',
+          `${gap.missing} MISSING`,
+          '',
+          `${gap.unreachableCommits} unreachable`,
+          `resumes at ${gap.resumesAt}`,
+        ]),
+      ],
     },
   ];
 }

@@ -2,6 +2,7 @@
 // custom-format archive and a plain SQL dump (gzip or zstd on the outside is the caller's).
 // Restores stop at the first error and load in one transaction, so a damaged dump cannot leave a
 // half-loaded database that looks restored.
+import { shellQuote } from '../../terminal/shell-quote.ts';
 import { createInterface } from 'node:readline';
 import { stopwatch } from '../../timing/clock.ts';
 import { Readable } from 'node:stream';
@@ -19,6 +20,7 @@ import type {
 import { restoreStep, unreadToTheEnd } from '../restore-step.ts';
 import type { InventoryObject, ObjectKind, SequenceState } from '../../data/inventory.ts';
 import { GRANTEES_SQL, OBJECTS_SQL, SEQUENCES_SQL } from './inventory.ts';
+import { readWalWindow } from './wal-window.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
 
 /** psql as the image's superuser over the local socket (trusted in the official image), never reading a ~/.psqlrc. */
@@ -225,12 +227,11 @@ export function dataDirectoryBelow(mount: string, pgdata: string | undefined): s
 
 /**
  * pg_verifybackup of the extracted data directory against the backup's manifest (PostgreSQL 13 and
- * later write one), its WAL parsed too: run on the extracted files because it reads a tar backup
- * only from PostgreSQL 18 on.
+ * later write one), its WAL parsed too (from the archive, with --archive): run on the extracted
+ * files because it reads a tar backup only from PostgreSQL 18 on.
  */
 async function verifyBackup(filler: DataDirectoryFiller, below: string | undefined): Promise<IntegrityResult> {
-  const quote = (path: string) => `'${path.replace(/'/g, "'\\''")}'`;
-  const script = `command -v pg_verifybackup >/dev/null || { echo 'this image has no pg_verifybackup (PostgreSQL 13 and later have it)'; exit 127; }; exec pg_verifybackup -m ${quote(`${filler.artifactPath}/backup_manifest`)} ${quote(below ? `${filler.dataPath}/${below}` : filler.dataPath)} 2>&1`;
+  const script = `command -v pg_verifybackup >/dev/null || { echo 'this image has no pg_verifybackup (PostgreSQL 13 and later have it)'; exit 127; }; exec pg_verifybackup -m ${shellQuote(`${filler.artifactPath}/backup_manifest`)}${filler.archivePath ? ` -w ${shellQuote(filler.archivePath)}` : ''} ${shellQuote(below ? `${filler.dataPath}/${below}` : filler.dataPath)} 2>&1`;
   const result = await filler.inServerImage(script);
   return { tool: 'pg_verifybackup', passed: result.exitCode === 0, detail: lastLines(result.output, 2) || `exit ${result.exitCode}` };
 }
@@ -238,6 +239,21 @@ async function verifyBackup(filler: DataDirectoryFiller, below: string | undefin
 const countsScript = `SELECT format('SELECT %L, %L, count(*) FROM %I.%I', current_database(), schemaname || '.' || tablename, schemaname, tablename)
 FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY schemaname, tablename \\gexec
 `;
+
+/** Makes the restored data directory replay the archive mounted at the filler's archivePath when the server starts. */
+async function replayArchive(filler: DataDirectoryFiller, below: string | undefined): Promise<RestoreStep> {
+  const restoreCommand = `cp ${filler.archivePath}/%f "%p"`;
+  const dataDirectory = below ? `${filler.dataPath}/${below}` : filler.dataPath;
+  const setting = `restore_command = '${restoreCommand.replace(/'/g, "''")}'`;
+  const result = await filler.inServerImage(
+    `cd ${shellQuote(dataDirectory)} && touch recovery.signal && printf '%s\\n' ${shellQuote(setting)} >> postgresql.auto.conf`,
+  );
+  return {
+    command: `recovery.signal, and ${setting} in postgresql.auto.conf`,
+    ok: result.exitCode === 0,
+    ...(result.exitCode === 0 ? {} : { detail: `exit ${result.exitCode}: ${result.output.trim()}` }),
+  };
+}
 
 /** The databases a client can connect to, templates left out. */
 async function databasesOf(run: RunInServer): Promise<string[]> {
@@ -316,7 +332,18 @@ export const artifactKit: ArtifactKit = {
     if (wal && steps[0]!.ok) steps.push(await filler.extract(wal, below ? `${below}/pg_wal` : 'pg_wal'));
     const checking = stopwatch();
     const checked = steps.every((s) => s.ok) && filler.names.includes('backup_manifest') ? await verifyBackup(filler, below) : undefined;
-    return { steps, integrity: checked ? [checked] : [], integrityMs: checked ? checking.ms() : 0 };
+    const checkedMs = checked ? checking.ms() : 0;
+    if (filler.archivePath && steps.every((s) => s.ok)) steps.push(await replayArchive(filler, below));
+    return { steps, integrity: checked ? [checked] : [], integrityMs: checkedMs };
+  },
+
+  // The documented point-in-time recovery, to the archive's end: recovery.signal and a
+  // restore_command that copies each segment from the archive; the server replays until a
+  // segment is not there, then promotes. Until then it may already accept read-only connections.
+  archive: {
+    formats: ['pg-basebackup'],
+    window: readWalWindow,
+    replayedCommand: ['sh', '-c', `[ "$(${PSQL} -At -d postgres -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ]`],
   },
 
   restore(run, format, artifact) {

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { backupStopTime, commitTimes, manifestWalRanges, parseSegment, segmentOf, unbrokenRun, windowOf } from './wal-archive.ts';
+
+// As archive_command left them here: a base backup at segment 2, writes switching the WAL each second.
+const ARCHIVE = [
+  '000000010000000000000001',
+  '000000010000000000000002',
+  '000000010000000000000002.00000028.backup',
+  '000000010000000000000003',
+  '000000010000000000000004',
+  '000000010000000000000005',
+  '000000010000000000000006',
+  '000000010000000000000007',
+  '000000010000000000000008',
+  '000000010000000000000009',
+  '00000001000000000000000A',
+  '00000001000000000000000B',
+];
+
+describe('a WAL archive read by its file names', () => {
+  it('tells segments from the other files and places them, across the 4 GiB boundary too', () => {
+    expect(parseSegment('00000001000000000000000A')).toEqual({ name: '00000001000000000000000A', timeline: 1, index: 10, compression: null });
+    expect(parseSegment('0000000200000001000000FF.gz')).toMatchObject({ timeline: 2, index: 256 + 255, compression: 'gzip' });
+    expect(parseSegment('000000010000000000000002.00000028.backup')).toBeUndefined();
+    expect(parseSegment('00000002.history')).toBeUndefined();
+    expect(segmentOf('0/2000120', 1)).toBe('000000010000000000000002');
+    expect(segmentOf('1/FF000000', 3)).toBe('0000000300000001000000FF');
+  });
+
+  it('runs unbroken from the backup to the last segment, or stops at the first one missing and says where the archive resumes', () => {
+    expect(unbrokenRun(ARCHIVE, '000000010000000000000002')).toEqual({ first: '000000010000000000000002', last: '00000001000000000000000B', gap: null });
+    const holed = ARCHIVE.filter((name) => name !== '000000010000000000000007' && name !== '000000010000000000000008');
+    expect(unbrokenRun(holed, '000000010000000000000002')).toEqual({
+      first: '000000010000000000000002',
+      last: '000000010000000000000006',
+      gap: { missing: '000000010000000000000007', resumesAt: '000000010000000000000009' },
+    });
+    // Without the backup's own first segment nothing can be replayed.
+    expect(unbrokenRun(ARCHIVE.slice(2), '000000010000000000000002')).toBeUndefined();
+  });
+
+  it("reads a backup manifest's WAL ranges and pg_waldump's commit times", () => {
+    expect(manifestWalRanges(JSON.stringify({ 'WAL-Ranges': [{ Timeline: 1, 'Start-LSN': '0/2000028', 'End-LSN': '0/2000120' }] }))).toEqual([
+      { timeline: 1, startLsn: '0/2000028', endLsn: '0/2000120' },
+    ]);
+    const waldump = [
+      'rmgr: Transaction len (rec/tot):     34/    34, tx:        743, lsn: 0/06000028, prev 0/05001D18, desc: COMMIT 2026-12-07 21:52:36.069789 UTC',
+      'pg_waldump: error: could not find file "000000010000000000000007": No such file or directory',
+    ].join('\n');
+    expect(commitTimes(waldump).map((at) => at.toISOString())).toEqual(['2026-12-07T21:52:36.069Z']);
+  });
+});
+
+describe('the window an archive gives a base backup', () => {
+  const at = (iso: string) => new Date(iso);
+  it('starts at the backup’s end and ends at the last commit it can replay, each gap named with what lies beyond it', () => {
+    const history = 'START TIME: 2026-12-07 21:52:33 UTC\nLABEL: pg_basebackup base backup\nSTOP TIME: 2026-12-07 21:52:34 UTC\n';
+    expect(backupStopTime(history)?.toISOString()).toBe('2026-12-07T21:52:34.000Z');
+    const holed = ARCHIVE.filter((name) => name !== '000000010000000000000007');
+    const window = windowOf(
+      unbrokenRun(holed, '000000010000000000000002')!,
+      backupStopTime(history),
+      [at('2026-12-07T21:52:34.949Z'), at('2026-12-07T21:52:36.069Z')],
+      [at('2026-12-07T21:52:38.281Z'), at('2026-12-07T21:52:39.380Z')],
+    );
+    expect(window).toEqual({
+      base: '000000010000000000000002',
+      segments: 5,
+      start: '2026-12-07T21:52:34.000Z',
+      end: '2026-12-07T21:52:36.069Z',
+      commits: 2,
+      gaps: [{ missing: '000000010000000000000007', lastReachable: '2026-12-07T21:52:36.069Z', resumesAt: '000000010000000000000008', unreachableCommits: 2 }],
+    });
+  });
+});

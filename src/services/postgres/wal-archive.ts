@@ -1,0 +1,124 @@
+// A PostgreSQL WAL archive as `archive_command` leaves it: one file per 16 MiB segment, named
+// TTTTTTTTLLLLLLLLSSSSSSSS (timeline, then the segment's place in the WAL, in hex), plus the
+// `.backup` history files a base backup leaves and the `.history` files of timeline switches.
+// Recovery replays segments in order and stops at the first one it cannot fetch: a missing
+// segment ends the window there, whatever the archive holds after it. This module reads the
+// names and the tools' output only; nothing here runs a server.
+
+import type { ArchiveWindow } from '../artifact-kits.ts';
+
+/** The default WAL segment size (`initdb --wal-segsize` changes it; the backup's control file says which). */
+export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
+
+const SEGMENT = /^([0-9A-F]{8})([0-9A-F]{8})([0-9A-F]{8})(\.gz|\.zst|\.lz4)?$/;
+
+export interface WalSegment {
+  name: string;
+  timeline: number;
+  /** Its place in the WAL, counted in segments from the start. */
+  index: number;
+  compression: 'gzip' | 'zstd' | 'lz4' | null;
+}
+
+/** A segment file's timeline and place, or undefined for any other file (history, backup label, partial). */
+export function parseSegment(file: string, segmentBytes = DEFAULT_SEGMENT_BYTES): WalSegment | undefined {
+  const match = SEGMENT.exec(file);
+  if (!match) return undefined;
+  const perLog = 0x1_0000_0000 / segmentBytes;
+  const suffix = match[4];
+  return {
+    name: `${match[1]}${match[2]}${match[3]}`,
+    timeline: Number.parseInt(match[1]!, 16),
+    index: Number.parseInt(match[2]!, 16) * perLog + Number.parseInt(match[3]!, 16),
+    compression: suffix === '.gz' ? 'gzip' : suffix === '.zst' ? 'zstd' : suffix === '.lz4' ? 'lz4' : null,
+  };
+}
+
+/** The name of the segment holding an LSN (`0/2000120`) on a timeline. */
+export function segmentOf(lsn: string, timeline: number, segmentBytes = DEFAULT_SEGMENT_BYTES): string {
+  const [high, low] = lsn.split('/').map((part) => Number.parseInt(part, 16));
+  const perLog = 0x1_0000_0000 / segmentBytes;
+  const hex = (value: number) => value.toString(16).toUpperCase().padStart(8, '0');
+  return `${hex(timeline)}${hex(high!)}${hex(Math.floor(low! / segmentBytes) % perLog)}`;
+}
+
+/** The WAL a base backup needs to be consistent, as its `backup_manifest` records it. */
+export interface WalRange {
+  timeline: number;
+  startLsn: string;
+  endLsn: string;
+}
+
+/** The WAL ranges of a `backup_manifest` (PostgreSQL 13 and later); none where it records none. */
+export function manifestWalRanges(manifest: string): WalRange[] {
+  const parsed = JSON.parse(manifest) as { 'WAL-Ranges'?: Array<{ Timeline: number; 'Start-LSN': string; 'End-LSN': string }> };
+  return (parsed['WAL-Ranges'] ?? []).map((range) => ({ timeline: range.Timeline, startLsn: range['Start-LSN'], endLsn: range['End-LSN'] }));
+}
+
+/** How far replay can go from a segment: the last segment of the unbroken run, and the first one missing after it (if any file lies beyond). */
+export interface Run {
+  first: string;
+  last: string;
+  /** The segment recovery asks for and the archive lacks, with the first segment the archive holds after it. */
+  gap: { missing: string; resumesAt: string } | null;
+}
+
+/**
+ * The unbroken run of one timeline's segments from `from` on. Undefined where the archive lacks
+ * `from` itself: nothing from the backup on can be replayed.
+ */
+export function unbrokenRun(files: readonly string[], from: string, segmentBytes = DEFAULT_SEGMENT_BYTES): Run | undefined {
+  const start = parseSegment(from, segmentBytes);
+  if (!start) return undefined;
+  const held = new Map<number, WalSegment>();
+  for (const file of files) {
+    const segment = parseSegment(file, segmentBytes);
+    if (segment && segment.timeline === start.timeline) held.set(segment.index, segment);
+  }
+  if (!held.has(start.index)) return undefined;
+  let index = start.index;
+  while (held.has(index + 1)) index += 1;
+  const beyond = [...held.keys()].filter((i) => i > index + 1).sort((a, b) => a - b)[0];
+  const nameAt = (i: number) => held.get(i)?.name ?? nameOf(start.timeline, i, segmentBytes);
+  return {
+    first: start.name,
+    last: nameAt(index),
+    gap: beyond === undefined ? null : { missing: nameOf(start.timeline, index + 1, segmentBytes), resumesAt: nameAt(beyond) },
+  };
+}
+
+function nameOf(timeline: number, index: number, segmentBytes: number): string {
+  const perLog = 0x1_0000_0000 / segmentBytes;
+  const hex = (value: number) => value.toString(16).toUpperCase().padStart(8, '0');
+  return `${hex(timeline)}${hex(Math.floor(index / perLog))}${hex(index % perLog)}`;
+}
+
+/** The commit times `pg_waldump --rmgr=Transaction` prints, in WAL order. */
+export function commitTimes(waldump: string): Date[] {
+  return [...waldump.matchAll(/desc: COMMIT (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (UTC|[+-]\d\d(?::?\d\d)?)/g)].map(
+    ([, at, zone]) => new Date(`${at!.replace(' ', 'T')}${zone === 'UTC' ? 'Z' : zone}`),
+  );
+}
+
+/** The `.backup` history file's STOP TIME: when the base backup became consistent, the earliest point recovery can stop at. */
+export function backupStopTime(history: string): Date | undefined {
+  const stop = /^STOP TIME: (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (UTC|[+-]\d\d(?::?\d\d)?)$/m.exec(history);
+  return stop ? new Date(`${stop[1]!.replace(' ', 'T')}${stop[2] === 'UTC' ? 'Z' : stop[2]}`) : undefined;
+}
+
+/** The window from the unbroken run, the backup's stop time, and the commit times before and after its gap. */
+export function windowOf(run: Run, stop: Date | undefined, reachable: readonly Date[], beyond: readonly Date[]): ArchiveWindow {
+  const first = parseSegment(run.first)!;
+  const last = parseSegment(run.last)!;
+  const end = reachable.at(-1);
+  return {
+    base: run.first,
+    segments: last.index - first.index + 1,
+    start: stop?.toISOString() ?? null,
+    end: end?.toISOString() ?? null,
+    commits: reachable.length,
+    gaps: run.gap
+      ? [{ missing: run.gap.missing, lastReachable: end?.toISOString() ?? null, resumesAt: run.gap.resumesAt, unreachableCommits: beyond.length }]
+      : [],
+  };
+}

@@ -1,0 +1,126 @@
+// `persist verify --archive`: a pg_basebackup and the WAL archive its server kept writing after
+// it, each made here by the real tools under writes (archive_command, pg_basebackup, pg_switch_wal),
+// verified as a team would: the window read from the archive and the restore replayed to its end;
+// the same archive with one segment in the middle gone ends its window there, named.
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { startSeedServer } from './seed-server.ts';
+import { sleep } from '../../src/timing/clock.ts';
+import { verifyRun } from './verify-run.ts';
+
+const LOCAL = loadConfig().imageSet === 'local';
+const POSTGRES = LOCAL ? 'persistence-harness/postgres:17' : 'postgres:17';
+const LABEL = 'persistence-harness.test=verify-archive';
+const ROUNDS = 5;
+let scratch = '';
+let base = '';
+let archive = '';
+
+const psql = (id: string, sql: string) =>
+  execa('docker', ['exec', id, 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', 'shop', '-Atc', sql]);
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'persist-verify-archive-'));
+  archive = join(scratch, 'archive');
+  await mkdir(archive);
+  await mkdir(join(scratch, 'backup'));
+  // The server's user writes both folders, as it would on the team's machine.
+  await chmod(archive, 0o777);
+  await chmod(join(scratch, 'backup'), 0o777);
+  const source = await startSeedServer(POSTGRES, ['POSTGRES_PASSWORD=seed', 'POSTGRES_DB=shop'], 'pg_isready -q -h 127.0.0.1', [
+    '--label',
+    LABEL,
+    '-v',
+    `${archive}:/archive`,
+    '-v',
+    `${join(scratch, 'backup')}:/backup`,
+  ]);
+  try {
+    // archive_command as the PostgreSQL documentation writes it; archive_mode takes a restart.
+    await psql(source, 'ALTER SYSTEM SET archive_mode = on');
+    await psql(source, "ALTER SYSTEM SET archive_command = 'test ! -f /archive/%f && cp %p /archive/%f'");
+    await execa('docker', ['restart', source]);
+    await untilReady(source);
+    await psql(source, 'CREATE TABLE orders (id serial PRIMARY KEY, placed_at timestamptz NOT NULL DEFAULT clock_timestamp(), total int NOT NULL)');
+    await psql(source, 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 100) g');
+    await execa('docker', ['exec', '-u', 'postgres', source, 'pg_basebackup', '-D', '/backup/base', '-Ft', '-X', 'none', '-c', 'fast']);
+    // Orders keep coming after the backup; each round's WAL segment goes to the archive.
+    for (let round = 0; round < ROUNDS; round += 1)
+      await psql(source, 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 50) g; SELECT pg_switch_wal();');
+    await psql(source, 'SELECT pg_switch_wal()');
+    await untilArchived(source);
+  } finally {
+    await execa('docker', ['rm', '-fv', source], { reject: false });
+  }
+  base = join(scratch, 'backup', 'base');
+}, 180_000);
+
+async function untilReady(id: string): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    if ((await execa('docker', ['exec', id, 'pg_isready', '-q', '-h', '127.0.0.1'], { reject: false })).exitCode === 0) return;
+    await sleep(100);
+  }
+  throw new Error('the source did not come back');
+}
+
+async function untilArchived(id: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const { stdout } = await psql(id, "SELECT count(*) FROM pg_ls_dir('pg_wal/archive_status') f WHERE f LIKE '%.ready'");
+    if (stdout.trim() === '0') return;
+    await sleep(100);
+  }
+  throw new Error('the archiver did not catch up');
+}
+
+afterAll(async () => {
+  const ids = (await execa('docker', ['ps', '-aq', '--filter', `label=${LABEL}`])).stdout.split('\n').filter(Boolean);
+  if (ids.length > 0) await execa('docker', ['rm', '-fv', ...ids], { reject: false });
+  await rm(scratch, { recursive: true, force: true });
+});
+
+const verify = (args: string[]) => verifyRun(scratch, args);
+
+const ordersIn = (run: Awaited<ReturnType<typeof verify>>) => run.verify?.tables.find((t) => t.table === 'public.orders')?.rows;
+
+describe('persist verify --archive: a base backup and its WAL archive', () => {
+  test('replays the archive to its end (every order after the backup is there) and reports the window; a segment gone from the middle ends the window there, named, exit 1', async () => {
+    const whole = await verify(['--from', base, '--archive', archive, '--image', POSTGRES]);
+    expect(whole.exitCode, whole.stdout + whole.stderr).toBe(0);
+    expect(ordersIn(whole)).toBe(100 + ROUNDS * 50);
+    const window = whole.verify!.window!;
+    expect(window).toMatchObject({ archive, gaps: [] });
+    expect(window.commits).toBeGreaterThanOrEqual(ROUNDS);
+    expect(Date.parse(window.end!)).toBeGreaterThan(Date.parse(window.start!));
+    expect(whole.verify!.integrity).toContainEqual(expect.objectContaining({ tool: 'pg_verifybackup', passed: true }));
+    expect(await readFile(join(whole.out, 'report.md'), 'utf8')).toContain('The recovery window');
+
+    // The same archive with a segment from the middle of the rounds removed (owners and modes kept, as a copy by the team would).
+    const holed = join(scratch, 'holed');
+    await execa('cp', ['-a', archive, holed]);
+    const segments = (await readdir(holed)).filter((name) => /^[0-9A-F]{24}$/.test(name)).sort();
+    const missing = segments[Math.floor(segments.length / 2) + 1]!;
+    await rm(join(holed, missing));
+    const cut = await verify(['--from', base, '--archive', holed, '--image', POSTGRES]);
+    expect(cut.exitCode).toBe(1);
+    expect(cut.verify!.window!.gaps).toEqual([expect.objectContaining({ missing })]);
+    expect(cut.verify!.problems).toEqual([
+      expect.stringMatching(new RegExp(`^The archive cannot be replayed past .*: ${missing} is missing, so the \\d+ commit`)),
+    ]);
+    expect(ordersIn(cut)).toBeLessThan(100 + ROUNDS * 50);
+    expect(Date.parse(cut.verify!.window!.end!)).toBeLessThan(Date.parse(window.end!));
+  });
+
+  test('--archive beside anything but a base backup is one sentence, exit 2', async () => {
+    const dump = join(scratch, 'shop.sql');
+    await writeFile(dump, '--\n-- PostgreSQL database dump\n--\n');
+    const refused = await verify(['--from', dump, '--archive', archive, '--image', POSTGRES]);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.report.harnessErrors).toEqual([
+      expect.stringMatching(/^--archive goes with a base backup whose archive persist replays, and .* is a pg_dump plain SQL dump\./),
+    ]);
+  });
+});
