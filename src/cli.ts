@@ -212,8 +212,9 @@ function addProjectCommands(cli: Command): void {
 }
 
 /** The verify command's options, with the Compose project's spelled as Compose spells them. */
-type VerifyCliOptions = Omit<VerifyCommandOptions, 'compose' | 'app' | 'fetch'> & {
+type VerifyCliOptions = Omit<VerifyCommandOptions, 'compose' | 'app' | 'fetch' | 'at'> & {
   app: string[];
+  at: string[];
   pull?: boolean;
   build?: boolean;
   file: string[];
@@ -231,6 +232,7 @@ function addVerifyCommand(cli: Command): void {
     .description("restore a backup file (or folder) into a throwaway container of its service's image, check what came back, and prove a damaged copy fails")
     .option('--from <path>', 'the backup artifact: a pg_dump archive or SQL dump (also .gz/.zst), a mysqldump…; only ever read')
     .option('--archive <dir>', 'with a pg_basebackup in --from: the WAL archive beside it (as archive_command writes it), replayed to its end; only ever read')
+    .option('--at <time>', 'with --archive: also restore to this point in time (RFC 3339, or back from now: -2h), repeatable', collect, [])
     .option('--format <format>', 'its format, where it cannot be told from the file (see docs/verify.md)')
     .option('--image <image>', "the image to restore into (default: the service's in -f/--service, else the official image of what the backup is)")
     .option('--env <KEY=VALUE>', 'environment for that container, as docker run -e (repeatable)', collect, [])
@@ -273,6 +275,7 @@ function addVerifyCommand(cli: Command): void {
           ...(options.dataPath ? { dataPath: options.dataPath } : {}),
           ...(options.restore ? { restore: options.restore } : {}),
           ...(options.archive ? { archive: options.archive } : {}),
+          ...(options.at.length > 0 ? { at: options.at } : {}),
           ...(options.baseline ? { baseline: options.baseline } : {}),
           ...(options.dropPercent ? { dropPercent: options.dropPercent } : {}),
           ...(options.regressionPercent ? { regressionPercent: options.regressionPercent } : {}),

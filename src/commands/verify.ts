@@ -1,6 +1,7 @@
 // `persist verify`: restores a backup artifact into a throwaway container of the service's image
 // and shows what came back. Writes the report in every format and last-verified.json beside it;
 // exit 0 verified, 1 a check failed (named), 2 it could not verify or could not have failed.
+import { parseTarget } from '../verify/recovery-targets.ts';
 import type { FetchChoice } from '../compose/fetch-images.ts';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { verifyHeadline, verifyTables } from '../report/render/verify-tables.ts'
 import { reportProblems } from '../report/validate.ts';
 import { defaultOutDir, writeReport } from '../report/write.ts';
 import { columns } from '../terminal/columns.ts';
-import { stopwatch, wallClock } from '../timing/clock.ts';
+import { epochMs, stopwatch, wallClock } from '../timing/clock.ts';
 import { lastVerified } from '../verify/last-verified.ts';
 import { runVerify, type VerifyRequest } from '../verify/run-verify.ts';
 import { DEFAULT_DRIFT } from '../verify/drift.ts';
@@ -35,6 +36,8 @@ export interface VerifyCommandOptions {
   dataPath?: string;
   restore?: string;
   archive?: string;
+  /** `--at`, as given: RFC 3339 or back from now. */
+  at?: string[];
   baseline?: string;
   dropPercent?: string;
   regressionPercent?: string;
@@ -132,6 +135,7 @@ export async function verifyCommand(options: VerifyCommandOptions, print: Print)
         ...(options.format ? { format: options.format } : {}),
         ...(options.restore ? { restoreCommand: options.restore } : {}),
         ...(options.archive ? { archive: options.archive } : {}),
+        ...(options.at ? { at: options.at.map((text) => parseTarget(text, epochMs())) } : {}),
         ...(options.baseline ? { baseline: await readBaseline(options) } : {}),
         target: (service) =>
           verifyTarget(

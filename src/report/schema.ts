@@ -506,6 +506,22 @@ export const Verify = Closed(
         '`--archive`: what the continuous archive beside the base backup can replay; the restore replayed it to its end (or to its first gap). Each gap is a problem.',
       ),
     ),
+    targets: Type.Optional(
+      Type.Array(
+        Closed({
+          at: Type.String({ format: 'date-time' }),
+          kind: Type.Enum(['time', 'end', 'unreachable'], {
+            description:
+              "time: restored to it through the archive (PostgreSQL: recovery_target_time, then promoted); end: past the last commit of an unbroken archive, so the archive's end, restored above; unreachable: before the base backup's end or past a gap (a problem).",
+          }),
+          rows: Nullable(Count),
+          newest: Nullable(Type.String({ description: "The fresh query's newest timestamp in that restore: at or before the target." })),
+          recoveryMs: Nullable(Ms),
+          note: Text,
+        }),
+        { description: '`--at`: the restores to points in time, each with the checks a restore gets.' },
+      ),
+    ),
     app: Nullable(
       Type.Array(
         Closed({

@@ -52,6 +52,8 @@ export interface DataDirectoryFiller {
   artifactPath: string;
   /** `--archive`: where the continuous archive is mounted read-only, in the one-off containers and the server; the data must replay it. */
   archivePath?: string;
+  /** `--at`: the instant (RFC 3339) the replay stops at, the server then promoted; without it, the archive's end. */
+  recoveryTarget?: string;
   /** The server's environment as it will start: the image's ENV under the service's own (PGDATA says where PostgreSQL's data directory is). */
   environment: Readonly<Record<string, string>>;
 }

@@ -57,6 +57,8 @@ export interface FillTarget {
   environment: Readonly<Record<string, string>>;
   /** `--archive`: the continuous archive's folder on this machine, which the data must replay. */
   archive?: string;
+  /** `--at`: the instant the replay stops at. */
+  recoveryTarget?: string;
 }
 
 /** The artifact folder's files, each extracted or copied by the helper into the new data directory as the kit says. */
@@ -72,6 +74,7 @@ export function dataDirectoryFiller(
     artifactPath: ARTIFACT_AT,
     environment: target.environment,
     ...(target.archive ? { archivePath: ARCHIVE_AT } : {}),
+    ...(target.recoveryTarget ? { recoveryTarget: target.recoveryTarget } : {}),
     async inServerImage(script) {
       const binds = [`${target.volume}:${target.dataPath}`, `${folder}:${ARTIFACT_AT}:ro`, ...(target.archive ? [`${target.archive}:${ARCHIVE_AT}:ro`] : [])];
       const result = await runOneShot(target.scope, { image: target.image, script, binds, purpose: 'verify-tool' });

@@ -8,7 +8,7 @@ import type { Verify } from '../report/model.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { docker, ensureImage, inspectImage } from '../docker/engine.ts';
 import { UsageError } from '../errors.ts';
-import { type ArtifactFormat, type ArtifactHead, type ArtifactKit, knownFormats, recogniseArtifact } from '../services/artifact-kits.ts';
+import { type ArchiveWindow, type ArtifactFormat, type ArtifactHead, type ArtifactKit, knownFormats, recogniseArtifact } from '../services/artifact-kits.ts';
 import { epochMs, round, stopwatch } from '../timing/clock.ts';
 import { type ArtifactFacts, artifactHead, artifactStream, describeArtifact } from './artifact-file.ts';
 import { damagedCopy } from './damage.ts';
@@ -18,7 +18,8 @@ import { runRestoreCommand } from './restore-command.ts';
 import { REPOSITORIES, type Repository } from './repositories.ts';
 import { placeFile, VOLUME_TAR } from './volume-tar.ts';
 import { appProblems, integrityProblems, judgeDamagedCopy, problemsOf, verifyVerdict, windowProblems } from './verify-verdict.ts';
-import { ArtifactUnusableError, type VerifyTarget } from './restore-pass.ts';
+import { ArtifactUnusableError, type Pass, type VerifyTarget } from './restore-pass.ts';
+import { newerThanTarget, planTarget } from './recovery-targets.ts';
 import { restoreDump } from './restore-dump.ts';
 import { type AppResult, startApplication } from './app-on-restore.ts';
 import { ARCHIVE_AT, dataDirectoryFiller, dataPathOf, extractVolumeTar, type Fill, restoreIntoVolume, restoreRepository } from './restore-into-volume.ts';
@@ -35,6 +36,8 @@ export interface VerifyRequest {
   restoreCommand?: string;
   /** `--archive`: the continuous archive beside the base backup (PostgreSQL's WAL), replayed to its end. */
   archive?: string;
+  /** `--at`: the instants to restore to as well, each through the archive. */
+  at?: Date[];
   /** The server for the service the artifact is a backup of (its registry name; undefined for a volume's tar, which any service's can be). */
   target: (service: string | undefined) => Promise<VerifyTarget>;
 }
@@ -115,6 +118,7 @@ function fillFor(
   scope: RunScope,
   restoreCommand: string | undefined,
   archive: string | undefined,
+  recoveryTarget?: string,
 ): Fill {
   switch (found.kind) {
     case 'placed':
@@ -129,6 +133,7 @@ function fillFor(
                 dataPath,
                 environment: { ...(await inspectImage(target.setup.image))?.env, ...target.setup.environment },
                 ...(archive ? { archive } : {}),
+                ...(recoveryTarget ? { recoveryTarget } : {}),
               }),
             )
         : async (helper, facts) => ({ steps: [await placeFile(helper, artifactStream(facts), found.format.placeAs!)] });
@@ -188,6 +193,58 @@ async function archiveWindow(archive: string, found: Recognised, artifact: Artif
   return { ...window, readMs: round(reading.ms()) };
 }
 
+/**
+ * Damaged copies of the artifact, restored like it, until one fails (it must). A restore that
+ * already fails has shown it can fail: no copy is tried. A folder is damaged in another place while
+ * its damaged copies restore the same data.
+ */
+async function restoreDamagedCopies(
+  artifact: ArtifactFacts,
+  intact: Pass,
+  restorePass: (facts: ArtifactFacts, intact: boolean) => Promise<Pass>,
+  scope: RunScope,
+  log: Log,
+): Promise<Verify['damaged']> {
+  let damaged: Verify['damaged'] = null;
+  const sameData: string[] = [];
+  for (let attempt = 0; damaged?.failed !== true; attempt += 1) {
+    const copy = await damagedCopy(artifact, await scope.createHostFolder('verify-damaged'), attempt);
+    if (!copy) break;
+    log(`verify: the damaged copy (${copy.how})`);
+    const judged = judgeDamagedCopy(intact, await restorePass({ ...artifact, path: copy.path }, false));
+    const before = sameData.length > 0 ? ` (before it, ${sameData.join('; ')}: each restored the same data as the intact artifact)` : '';
+    damaged = { how: `${copy.how}${before}`, ...judged };
+    sameData.push(copy.how);
+  }
+  return damaged;
+}
+
+/** `--at`: a restore to each time the window reaches (one past its unbroken end is the end, restored above); each judged on its own. */
+async function restoresToTimes(at: readonly Date[], window: ArchiveWindow, restoreTo: (at: Date) => Promise<Pass>, log: Log) {
+  const results: Array<NonNullable<Verify['targets']>[number] & { problem?: string }> = [];
+  for (const plan of at.map((instant) => planTarget(instant, window))) {
+    const base = { at: plan.at.toISOString(), kind: plan.kind };
+    if (plan.kind !== 'time') {
+      const note = plan.kind === 'end' ? plan.why : plan.problem;
+      results.push({ ...base, rows: null, newest: null, recoveryMs: null, note, ...(plan.kind === 'unreachable' ? { problem: plan.problem } : {}) });
+      continue;
+    }
+    log(`verify: restoring to ${base.at}`);
+    const pass = await restoreTo(plan.at);
+    const newest = pass.dataAge?.newest ?? null;
+    const problem = pass.failure !== undefined ? `The restore to ${base.at} failed: ${pass.failure}` : newerThanTarget(plan.at, newest);
+    results.push({
+      ...base,
+      rows: pass.failure === undefined ? pass.tables.reduce((sum, table) => sum + table.rows, 0) : null,
+      newest,
+      recoveryMs: round(pass.phases.reduce((sum, phase) => sum + phase.ms, 0)),
+      note: problem ?? (newest ? `its newest row is from ${newest}` : 'restored; no fresh query says how new its rows are'),
+      ...(problem ? { problem } : {}),
+    });
+  }
+  return results;
+}
+
 async function applicationOn(serverId: string, target: VerifyTarget, scope: RunScope, log: Log): Promise<AppResult[]> {
   log(`verify: starting ${target.app.map((service) => service.name).join(', ')} on the restored data`);
   return startApplication(serverId, target.service!, target.app, scope);
@@ -212,7 +269,19 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
           fillFor(found, target, dataPath!, scope, restoreCommand, request.archive),
           request.archive,
         );
+  if (request.at?.length && !request.archive)
+    throw new UsageError('--at restores to a point in time through a continuous archive.', 'Give the archive beside the base backup with --archive DIR.');
   const window = request.archive ? await archiveWindow(request.archive, found, artifact, target, scope, log) : undefined;
+  const restoreTo = (at: Date) =>
+    restoreIntoVolume(
+      format.id,
+      artifact,
+      target,
+      dataPath!,
+      scope,
+      fillFor(found as Exclude<Recognised, { kind: 'dump' }>, target, dataPath!, scope, restoreCommand, request.archive, at.toISOString()),
+      request.archive,
+    );
 
   const intact = await restorePass(artifact, true);
   const allowEmpty = target.settings.allowEmpty === true;
@@ -224,19 +293,9 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   // The application on the intact restore, while its server still runs: before any damaged copy starts.
   const app = target.app.length > 0 && intact.failure === undefined && intact.serverId ? await applicationOn(intact.serverId, target, scope, log) : null;
   problems.push(...appProblems(app ?? []));
-  let damaged: Verify['damaged'] = null;
-  // A restore that already fails has shown it can fail: its damaged copy would prove nothing more.
-  // A folder is damaged in another place while its damaged copies restore the same data.
-  const sameData: string[] = [];
-  for (let attempt = 0; intact.failure === undefined && damaged?.failed !== true; attempt += 1) {
-    const copy = await damagedCopy(artifact, await scope.createHostFolder('verify-damaged'), attempt);
-    if (!copy) break;
-    log(`verify: the damaged copy (${copy.how})`);
-    const judged = judgeDamagedCopy(intact, await restorePass({ ...artifact, path: copy.path }, false));
-    const before = sameData.length > 0 ? ` (before it, ${sameData.join('; ')}: each restored the same data as the intact artifact)` : '';
-    damaged = { how: `${copy.how}${before}`, ...judged };
-    sameData.push(copy.how);
-  }
+  const targets = window && request.at?.length ? await restoresToTimes(request.at, window, restoreTo, log) : undefined;
+  problems.push(...(targets?.flatMap((entry) => (entry.problem ? [entry.problem] : [])) ?? []));
+  const damaged = intact.failure === undefined ? await restoreDamagedCopies(artifact, intact, restorePass, scope, log) : null;
 
   const after = await describeArtifact(request.from);
   const unchanged = after.sha256 === artifact.sha256 && after.modifiedMs === artifact.modifiedMs;
@@ -267,6 +326,7 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
     allowEmpty,
     dataAge: intact.dataAge,
     ...(window ? { window: { archive: request.archive!, ...window } } : {}),
+    ...(targets ? { targets: targets.map(({ problem: _problem, ...entry }) => entry) } : {}),
     app,
     damaged,
     ...(drift ? { drift } : {}),

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { startSeedServer } from './seed-server.ts';
-import { sleep } from '../../src/timing/clock.ts';
+import { epochMs, sleep } from '../../src/timing/clock.ts';
 import { verifyRun } from './verify-run.ts';
 
 const LOCAL = loadConfig().imageSet === 'local';
@@ -19,6 +19,8 @@ const ROUNDS = 5;
 let scratch = '';
 let base = '';
 let archive = '';
+/** The source's clock after each round of orders committed: a point in time between two rounds. */
+const afterRound: string[] = [];
 
 const psql = (id: string, sql: string) =>
   execa('docker', ['exec', id, 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-U', 'postgres', '-d', 'shop', '-Atc', sql]);
@@ -49,8 +51,10 @@ beforeAll(async () => {
     await psql(source, 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 100) g');
     await execa('docker', ['exec', '-u', 'postgres', source, 'pg_basebackup', '-D', '/backup/base', '-Ft', '-X', 'none', '-c', 'fast']);
     // Orders keep coming after the backup; each round's WAL segment goes to the archive.
-    for (let round = 0; round < ROUNDS; round += 1)
+    for (let round = 0; round < ROUNDS; round += 1) {
       await psql(source, 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 50) g; SELECT pg_switch_wal();');
+      afterRound.push((await psql(source, `SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`)).stdout.trim());
+    }
     await psql(source, 'SELECT pg_switch_wal()');
     await untilArchived(source);
   } finally {
@@ -87,10 +91,18 @@ const verify = (args: string[]) => verifyRun(scratch, args);
 const ordersIn = (run: Awaited<ReturnType<typeof verify>>) => run.verify?.tables.find((t) => t.table === 'public.orders')?.rows;
 
 describe('persist verify --archive: a base backup and its WAL archive', () => {
-  test('replays the archive to its end (every order after the backup is there) and reports the window; a segment gone from the middle ends the window there, named, exit 1', async () => {
-    const whole = await verify(['--from', base, '--archive', archive, '--image', POSTGRES]);
+  test('replays the archive to its end (every order after the backup is there), restores to a time between two rounds and to one past the end, and reports the window; a segment gone from the middle ends the window there, named, exit 1', async () => {
+    const expectations = join(scratch, 'fresh.yaml');
+    await writeFile(expectations, 'fresh:\n  sql: select max(placed_at) from orders\n  database: shop\n  maxAge: 30d\n');
+    const later = new Date(epochMs() + 3_600_000).toISOString();
+    const whole = await verify(['--from', base, '--archive', archive, '--image', POSTGRES, '--expect', expectations, '--at', afterRound[1]!, '--at', later]);
     expect(whole.exitCode, whole.stdout + whole.stderr).toBe(0);
     expect(ordersIn(whole)).toBe(100 + ROUNDS * 50);
+    // Between the second and third rounds: the orders of two rounds after the backup, none newer than the target.
+    const [between, end] = whole.verify!.targets!;
+    expect(between).toMatchObject({ kind: 'time', rows: 100 + 2 * 50 });
+    expect(Date.parse(between!.newest!)).toBeLessThanOrEqual(Date.parse(afterRound[1]!));
+    expect(end).toMatchObject({ kind: 'end', note: expect.stringMatching(/^past the archive's last commit/) });
     const window = whole.verify!.window!;
     expect(window).toMatchObject({ archive, gaps: [] });
     expect(window.commits).toBeGreaterThanOrEqual(ROUNDS);
@@ -104,11 +116,12 @@ describe('persist verify --archive: a base backup and its WAL archive', () => {
     const segments = (await readdir(holed)).filter((name) => /^[0-9A-F]{24}$/.test(name)).sort();
     const missing = segments[Math.floor(segments.length / 2) + 1]!;
     await rm(join(holed, missing));
-    const cut = await verify(['--from', base, '--archive', holed, '--image', POSTGRES]);
+    const cut = await verify(['--from', base, '--archive', holed, '--image', POSTGRES, '--at', afterRound.at(-1)!]);
     expect(cut.exitCode).toBe(1);
     expect(cut.verify!.window!.gaps).toEqual([expect.objectContaining({ missing })]);
     expect(cut.verify!.problems).toEqual([
       expect.stringMatching(new RegExp(`^The archive cannot be replayed past .*: ${missing} is missing, so the \\d+ commit`)),
+      expect.stringMatching(new RegExp(`^--at .* cannot be reached: the archive can be replayed only to .*, where ${missing} is missing\\.$`)),
     ]);
     expect(ordersIn(cut)).toBeLessThan(100 + ROUNDS * 50);
     expect(Date.parse(cut.verify!.window!.end!)).toBeLessThan(Date.parse(window.end!));

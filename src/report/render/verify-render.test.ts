@@ -72,6 +72,24 @@ describe('a verify report with a WAL archive', () => {
           ],
           readMs: 742,
         },
+        targets: [
+          {
+            at: '2026-12-07T21:52:35.000Z',
+            kind: 'time',
+            rows: 150,
+            newest: '2026-12-07 21:52:34.9+00',
+            recoveryMs: 1670,
+            note: 'its newest row is from 2026-12-07 21:52:34.9+00',
+          },
+          {
+            at: '2026-12-07T23:00:00.000Z',
+            kind: 'unreachable',
+            rows: null,
+            newest: null,
+            recoveryMs: null,
+            note: '--at 2026-12-07T23:00:00.000Z cannot be reached',
+          },
+        ],
       },
     };
     expect(reportProblems(withArchive)).toEqual([]);
@@ -79,6 +97,8 @@ describe('a verify report with a WAL archive', () => {
       expect(text).toContain('The recovery window (/backups/wal, read in 742 ms; the restore replayed it up to its first gap)');
       expect(text).toContain('000000010000000000000007 MISSING');
       expect(text).toContain('15 unreachable');
+      expect(text).toContain('Restores to a point in time (--at)');
+      expect(text).toContain('UNREACHABLE');
     }
   });
 });

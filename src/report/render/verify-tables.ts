@@ -59,6 +59,7 @@ export function verifyTables(report: VerifyReport): VerifyTable[] {
       ],
     },
     ...windowTables(verify.window),
+    ...targetTables(verify.targets),
     {
       heading: "Recovery, phase by phase (the harness's monotonic clock)",
       header: ['Phase', 'Took'],
@@ -138,6 +139,25 @@ function windowTables(window: Verify['window']): VerifyTable[] {
           `resumes at ${gap.resumesAt}`,
         ]),
       ],
+    },
+  ];
+}
+
+/** `--at`: each restore to a point in time, what it held, and how long it took. */
+function targetTables(targets: Verify['targets']): VerifyTable[] {
+  if (!targets || targets.length === 0) return [];
+  const restored = { time: 'replayed to it', end: "the archive's end", unreachable: 'UNREACHABLE' } as const;
+  return [
+    {
+      heading: 'Restores to a point in time (--at)',
+      header: ['At', 'Restored', 'Rows', 'Recovery', 'Said'],
+      rows: targets.map((t) => [
+        t.at,
+        restored[t.kind],
+        t.rows === null ? '—' : t.rows.toLocaleString('en'),
+        t.recoveryMs === null ? '—' : formatMs(t.recoveryMs),
+        t.note,
+      ]),
     },
   ];
 }

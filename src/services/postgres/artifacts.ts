@@ -244,12 +244,19 @@ FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDE
 async function replayArchive(filler: DataDirectoryFiller, below: string | undefined): Promise<RestoreStep> {
   const restoreCommand = `cp ${filler.archivePath}/%f "%p"`;
   const dataDirectory = below ? `${filler.dataPath}/${below}` : filler.dataPath;
-  const setting = `restore_command = '${restoreCommand.replace(/'/g, "''")}'`;
+  // PostgreSQL 13 and later pause at a time target unless told to promote.
+  const settings = [
+    `restore_command = '${restoreCommand.replace(/'/g, "''")}'`,
+    // PostgreSQL's own timestamp form: it refuses RFC 3339's T and Z.
+    ...(filler.recoveryTarget
+      ? [`recovery_target_time = '${filler.recoveryTarget.replace('T', ' ').replace(/Z$/, '+00')}'`, "recovery_target_action = 'promote'"]
+      : []),
+  ];
   const result = await filler.inServerImage(
-    `cd ${shellQuote(dataDirectory)} && touch recovery.signal && printf '%s\\n' ${shellQuote(setting)} >> postgresql.auto.conf`,
+    `cd ${shellQuote(dataDirectory)} && touch recovery.signal && printf '%s\\n' ${settings.map(shellQuote).join(' ')} >> postgresql.auto.conf`,
   );
   return {
-    command: `recovery.signal, and ${setting} in postgresql.auto.conf`,
+    command: `recovery.signal, and ${settings.join(', ')} in postgresql.auto.conf`,
     ok: result.exitCode === 0,
     ...(result.exitCode === 0 ? {} : { detail: `exit ${result.exitCode}: ${result.output.trim()}` }),
   };
