@@ -70,7 +70,8 @@ const Expectation = Type.Union([
   ),
 ]);
 
-const Duration = Type.String({ pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)\\s*$', description: 'A duration: 90s, 30m, 26h, 7d.' });
+const DURATION_PATTERN = '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)\\s*$';
+const Duration = Type.String({ pattern: DURATION_PATTERN, description: 'A duration: 90s, 30m, 26h, 7d.' });
 
 export const VerifyExpectations = Type.Object(
   {
@@ -87,6 +88,22 @@ export const VerifyExpectations = Type.Object(
           description: 'The newest row may be at most maxAge old: the data age, the recovery point a restore of this backup gives.',
         },
       ),
+    ),
+    window: Type.Optional(
+      Type.Object(
+        { atLeast: Duration },
+        {
+          additionalProperties: false,
+          description:
+            "With --archive: the archive's window (from the base backup's end to the last commit replayable without a break) must span at least this long.",
+        },
+      ),
+    ),
+    rpo: Type.Optional(
+      Type.String({
+        pattern: DURATION_PATTERN,
+        description: 'With --archive: at most this long from the latest point the archive can be replayed to until the verification (the recovery point).',
+      }),
     ),
     allowEmpty: Type.Optional(Type.Literal(true, { description: 'A restore with no table or no row is a pass (otherwise it fails).' })),
     app: Type.Optional(

@@ -15,6 +15,8 @@ export interface LastVerified {
   tables: number;
   rows: number;
   damagedCopy: Verify['damaged'];
+  /** With --archive: the window its archive reached, and each gap. */
+  window?: { start: string | null; end: string | null; gaps: number };
   problems: string[];
 }
 
@@ -32,6 +34,7 @@ export function lastVerified(report: VerifyReport, verify: Verify): LastVerified
     tables: verify.tables.length,
     rows: verify.tables.reduce((sum, table) => sum + table.rows, 0),
     damagedCopy: verify.damaged,
+    ...(verify.window ? { window: { start: verify.window.start, end: verify.window.end, gaps: verify.window.gaps.length } } : {}),
     problems: verify.problems,
   };
 }

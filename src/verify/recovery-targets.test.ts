@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ArchiveWindow } from '../services/artifact-kits.ts';
-import { newerThanTarget, parseTarget, planTarget } from './recovery-targets.ts';
+import { newerThanTarget, parseTarget, planTarget, windowPromiseProblems } from './recovery-targets.ts';
 
 const NOW = Date.parse('2026-12-07T12:00:00Z');
 const window: ArchiveWindow = { base: 'x', segments: 5, start: '2026-12-07T10:00:00.000Z', end: '2026-12-07T11:00:00.000Z', commits: 9, gaps: [] };
@@ -37,5 +37,19 @@ describe('--at', () => {
     expect(newerThanTarget(at, '2026-12-07T10:29:59Z')).toBeUndefined();
     expect(newerThanTarget(at, null)).toBeUndefined();
     expect(newerThanTarget(at, '2026-12-07T10:31:00Z')).toMatch(/holds a row from 2026-12-07T10:31:00Z, after the target/);
+  });
+});
+
+describe('what x-persist promises of an archive', () => {
+  it('a window shorter than promised, and a recovery point older than promised, are each a problem with the figures', () => {
+    expect(windowPromiseProblems(window, { windowMs: 30 * 60_000, rpoMs: 2 * 3_600_000 }, NOW)).toEqual([]);
+    expect(windowPromiseProblems(window, { windowMs: 7 * 86_400_000, rpoMs: 5 * 60_000 }, NOW)).toEqual([
+      "The archive's window spans 1h, less than the 7d promised (verify.window.atLeast).",
+      'The latest point the archive reaches is 1h ago (2026-12-07T11:00:00.000Z), more than the 5m promised (verify.rpo).',
+    ]);
+    expect(windowPromiseProblems({ start: null, end: null }, { windowMs: 60_000, rpoMs: 60_000 }, NOW)).toEqual([
+      "The archive's window spans nothing persist could date, less than the 1m promised (verify.window.atLeast).",
+      'The latest point the archive reaches is unknown, more than the 1m promised (verify.rpo).',
+    ]);
   });
 });

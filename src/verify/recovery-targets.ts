@@ -3,6 +3,7 @@
 // data, said so); one past a gap, or before the base backup's end, cannot be reached: a problem.
 import { UsageError } from '../errors.ts';
 import type { ArchiveWindow } from '../services/artifact-kits.ts';
+import { describeDuration } from '../timing/durations.ts';
 
 const RFC_3339 = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i;
 const RELATIVE = /^-(\d+(?:\.\d+)?)(s|m|h|d)$/;
@@ -38,4 +39,25 @@ export function planTarget(at: Date, window: ArchiveWindow): TargetPlan {
 export function newerThanTarget(at: Date, newest: string | null): string | undefined {
   if (newest === null || Date.parse(newest) <= at.getTime()) return undefined;
   return `The restore to ${at.toISOString()} holds a row from ${newest}, after the target: it did not stop where it was asked to.`;
+}
+
+/** The promises of x-persist `verify.window` and `verify.rpo` against the window read: each one broken, in a sentence with the figures. */
+export function windowPromiseProblems(window: Pick<ArchiveWindow, 'start' | 'end'>, promised: { windowMs?: number; rpoMs?: number }, nowMs: number): string[] {
+  const problems: string[] = [];
+  const endMs = window.end === null ? null : Date.parse(window.end);
+  if (promised.windowMs !== undefined) {
+    const spanMs = window.start === null || endMs === null ? null : endMs - Date.parse(window.start);
+    if (spanMs === null || spanMs < promised.windowMs)
+      problems.push(
+        `The archive's window spans ${spanMs === null ? 'nothing persist could date' : describeDuration(spanMs)}, less than the ${describeDuration(promised.windowMs)} promised (verify.window.atLeast).`,
+      );
+  }
+  if (promised.rpoMs !== undefined) {
+    const rpoMs = endMs === null ? null : nowMs - endMs;
+    if (rpoMs === null || rpoMs > promised.rpoMs)
+      problems.push(
+        `The latest point the archive reaches is ${rpoMs === null ? 'unknown' : `${describeDuration(rpoMs)} ago (${window.end})`}, more than the ${describeDuration(promised.rpoMs)} promised (verify.rpo).`,
+      );
+  }
+  return problems;
 }

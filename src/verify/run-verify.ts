@@ -19,7 +19,8 @@ import { REPOSITORIES, type Repository } from './repositories.ts';
 import { placeFile, VOLUME_TAR } from './volume-tar.ts';
 import { appProblems, integrityProblems, judgeDamagedCopy, problemsOf, verifyVerdict, windowProblems } from './verify-verdict.ts';
 import { ArtifactUnusableError, type Pass, type VerifyTarget } from './restore-pass.ts';
-import { newerThanTarget, planTarget } from './recovery-targets.ts';
+import { newerThanTarget, planTarget, windowPromiseProblems } from './recovery-targets.ts';
+import { parseDuration } from '../timing/durations.ts';
 import { restoreDump } from './restore-dump.ts';
 import { type AppResult, startApplication } from './app-on-restore.ts';
 import { ARCHIVE_AT, dataDirectoryFiller, dataPathOf, extractVolumeTar, type Fill, restoreIntoVolume, restoreRepository } from './restore-into-volume.ts';
@@ -193,6 +194,13 @@ async function archiveWindow(archive: string, found: Recognised, artifact: Artif
   return { ...window, readMs: round(reading.ms()) };
 }
 
+/** x-persist's `verify.window.atLeast` and `verify.rpo`, in ms (the schema has checked their form). */
+function promisedOf(settings: VerifyTarget['settings']): { windowMs?: number; rpoMs?: number } {
+  const windowMs = settings.window ? parseDuration(settings.window.atLeast) : undefined;
+  const rpoMs = settings.rpo ? parseDuration(settings.rpo) : undefined;
+  return { ...(windowMs !== undefined ? { windowMs } : {}), ...(rpoMs !== undefined ? { rpoMs } : {}) };
+}
+
 /**
  * Damaged copies of the artifact, restored like it, until one fails (it must). A restore that
  * already fails has shown it can fail: no copy is tried. A folder is damaged in another place while
@@ -290,6 +298,7 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   if (found.kind === 'repository' && intact.failure === undefined)
     intact.restore?.integrity.push(await found.format.check(artifact.path, await scope.createHostFolder('verify-check')));
   problems.push(...integrityProblems(intact.restore?.integrity ?? []), ...windowProblems(window));
+  if (window) problems.push(...windowPromiseProblems(window, promisedOf(target.settings), epochMs()));
   // The application on the intact restore, while its server still runs: before any damaged copy starts.
   const app = target.app.length > 0 && intact.failure === undefined && intact.serverId ? await applicationOn(intact.serverId, target, scope, log) : null;
   problems.push(...appProblems(app ?? []));

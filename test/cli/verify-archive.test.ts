@@ -116,11 +116,15 @@ describe('persist verify --archive: a base backup and its WAL archive', () => {
     const segments = (await readdir(holed)).filter((name) => /^[0-9A-F]{24}$/.test(name)).sort();
     const missing = segments[Math.floor(segments.length / 2) + 1]!;
     await rm(join(holed, missing));
-    const cut = await verify(['--from', base, '--archive', holed, '--image', POSTGRES, '--at', afterRound.at(-1)!]);
+    // What the team promises of its archive (x-persist's verify.window): a week of history.
+    const promises = join(scratch, 'promises.yaml');
+    await writeFile(promises, 'window:\n  atLeast: 7d\n');
+    const cut = await verify(['--from', base, '--archive', holed, '--image', POSTGRES, '--at', afterRound.at(-1)!, '--expect', promises]);
     expect(cut.exitCode).toBe(1);
     expect(cut.verify!.window!.gaps).toEqual([expect.objectContaining({ missing })]);
     expect(cut.verify!.problems).toEqual([
       expect.stringMatching(new RegExp(`^The archive cannot be replayed past .*: ${missing} is missing, so the \\d+ commit`)),
+      expect.stringMatching(/^The archive's window spans \d+s, less than the 7d promised \(verify\.window\.atLeast\)\.$/),
       expect.stringMatching(new RegExp(`^--at .* cannot be reached: the archive can be replayed only to .*, where ${missing} is missing\\.$`)),
     ]);
     expect(ordersIn(cut)).toBeLessThan(100 + ROUNDS * 50);
