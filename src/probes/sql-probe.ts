@@ -7,7 +7,10 @@ import type { Stack } from '../stack/stack.ts';
 import type { DatabaseConnection, DatabaseTarget, Login } from '../stack/database-target.ts';
 import { waitUntilReady } from '../targets/wait-ready.ts';
 import { countLedgerWhenReady, startWriteLoad } from './write-load.ts';
-import type { Probe, WriteLedger } from './probe.ts';
+import { type Probe, untilRunning, type WriteLedger } from './probe.ts';
+
+/** How long an endpoint that failed is given to show whether its container exited or still runs. */
+const EXITED_CHECK_MS = 2_000;
 
 export class SqlProbe implements Probe {
   /** A table of numbered records, one INSERT per commit (a set of ids in Redis). */
@@ -43,7 +46,12 @@ export class SqlProbe implements Probe {
 
   /** A connection once the server answers; it throws ContainerExitedError when the container died. */
   async connect(stack: Stack): Promise<DatabaseConnection> {
-    const { host, port } = await stack.endpoint(this.service, this.target.port);
+    const { host, port } = await stack.endpoint(this.service, this.target.port).catch(async (error: unknown) => {
+      // A server that exited on its data has no port any more: that is the finding
+      // (ContainerExitedError, with its last lines), not a harness error.
+      await untilRunning(stack, this.service, EXITED_CHECK_MS);
+      throw error;
+    });
     return waitUntilReady(this.target, stack.containerId(this.service), host, port, undefined, this.login);
   }
 
