@@ -232,7 +232,8 @@ function addVerifyCommand(cli: Command): void {
     .description("restore a backup file (or folder) into a throwaway container of its service's image, check what came back, and prove a damaged copy fails")
     .option('--from <path>', 'the backup artifact: a pg_dump archive or SQL dump (also .gz/.zst), a mysqldump…; only ever read')
     .option('--archive <dir>', 'with a pg_basebackup in --from: the WAL archive beside it (as archive_command writes it), replayed to its end; only ever read')
-    .option('--at <time>', 'with --archive: also restore to this point in time (RFC 3339, or back from now: -2h), repeatable', collect, [])
+    .option('--at <time>', 'with --archive: restore to this point in time (RFC 3339, or back from now: -2h), repeatable', collect, [])
+    .option('--points <n>', 'with --archive and no --at: how many points inside the window to restore to, besides its start and end (default 1)')
     .option('--format <format>', 'its format, where it cannot be told from the file (see docs/verify.md)')
     .option('--image <image>', "the image to restore into (default: the service's in -f/--service, else the official image of what the backup is)")
     .option('--env <KEY=VALUE>', 'environment for that container, as docker run -e (repeatable)', collect, [])
@@ -276,6 +277,7 @@ function addVerifyCommand(cli: Command): void {
           ...(options.restore ? { restore: options.restore } : {}),
           ...(options.archive ? { archive: options.archive } : {}),
           ...(options.at.length > 0 ? { at: options.at } : {}),
+          ...(options.points ? { points: options.points } : {}),
           ...(options.baseline ? { baseline: options.baseline } : {}),
           ...(options.dropPercent ? { dropPercent: options.dropPercent } : {}),
           ...(options.regressionPercent ? { regressionPercent: options.regressionPercent } : {}),

@@ -1,7 +1,7 @@
 // `persist verify`: restores a backup artifact into a throwaway container of the service's image
 // and shows what came back. Writes the report in every format and last-verified.json beside it;
 // exit 0 verified, 1 a check failed (named), 2 it could not verify or could not have failed.
-import { parseTarget } from '../verify/recovery-targets.ts';
+import { parsePoints, parseTarget } from '../verify/recovery-targets.ts';
 import type { FetchChoice } from '../compose/fetch-images.ts';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -38,6 +38,8 @@ export interface VerifyCommandOptions {
   archive?: string;
   /** `--at`, as given: RFC 3339 or back from now. */
   at?: string[];
+  /** `--points`, as given: a whole number of points inside the window. */
+  points?: string;
   baseline?: string;
   dropPercent?: string;
   regressionPercent?: string;
@@ -136,6 +138,7 @@ export async function verifyCommand(options: VerifyCommandOptions, print: Print)
         ...(options.restore ? { restoreCommand: options.restore } : {}),
         ...(options.archive ? { archive: options.archive } : {}),
         ...(options.at ? { at: options.at.map((text) => parseTarget(text, epochMs())) } : {}),
+        ...(options.points !== undefined ? { points: parsePoints(options.points) } : {}),
         ...(options.baseline ? { baseline: await readBaseline(options) } : {}),
         target: (service) =>
           verifyTarget(

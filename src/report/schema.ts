@@ -514,12 +514,46 @@ export const Verify = Closed(
             description:
               "time: restored to it through the archive (PostgreSQL: recovery_target_time, then promoted); end: past the last commit of an unbroken archive, so the archive's end, restored above; unreachable: before the base backup's end or past a gap (a problem).",
           }),
+          point: Type.Optional(
+            Type.Enum(['asked', 'start', 'between', 'end'], {
+              description:
+                "asked: an --at; start, between, end: the points that prove the window without --at (the base backup's end, --points inside, the archive's end).",
+            }),
+          ),
           rows: Nullable(Count),
           newest: Nullable(Type.String({ description: "The fresh query's newest timestamp in that restore: at or before the target." })),
+          replayedTo: Type.Optional(
+            Nullable(
+              Type.String({ format: 'date-time', description: 'The last transaction the restored server says it replayed (pg_last_xact_replay_timestamp()).' }),
+            ),
+          ),
+          expected: Type.Optional(
+            Nullable(
+              Type.String({ format: 'date-time', description: "The archive's last commit at or before the target (pg_waldump): where the replay must stop." }),
+            ),
+          ),
           recoveryMs: Nullable(Ms),
+          replay: Type.Optional(
+            Nullable(
+              Closed(
+                {
+                  bytes: Type.Integer({
+                    minimum: 0,
+                    description: "WAL replayed from the base backup's start (pg_wal_lsn_diff of the server's last replayed LSN).",
+                  }),
+                  ms: Ms,
+                  bytesPerSecond: Nullable(Type.Number({ minimum: 0 })),
+                },
+                "The replay: the server's start on the restored data, which replays the archive before it promotes (the harness's monotonic clock).",
+              ),
+            ),
+          ),
           note: Text,
         }),
-        { description: '`--at`: the restores to points in time, each with the checks a restore gets.' },
+        {
+          description:
+            '`--at`, or without it the points that prove the window: the restores to points in time, each with the checks a restore gets, its recovery time (restore + replay + checks) and replay rate.',
+        },
       ),
     ),
     app: Nullable(

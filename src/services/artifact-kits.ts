@@ -118,6 +118,23 @@ export interface ArchiveWindow {
   gaps: Array<{ missing: string; lastReachable: string | null; resumesAt: string; unreachableCommits: number }>;
 }
 
+/** The window, with what the judging of each restore needs and the report leaves out. */
+export interface ArchiveReading {
+  window: ArchiveWindow;
+  /** Every commit replayable without a break, in order: a restore to a time must stop at the last one at or before it. */
+  commitTimes: readonly Date[];
+  /** Where replay starts (PostgreSQL: the backup's start LSN): what a restore replayed is counted from there. */
+  replayFrom: string;
+}
+
+/** How far a server replayed the archive, as it says after promoting. */
+export interface Replayed {
+  /** Its last transaction replayed (PostgreSQL: pg_last_xact_replay_timestamp()); null where it replayed none. */
+  lastCommit: string | null;
+  /** The WAL it replayed from `replayFrom`, in bytes; null where it cannot say. */
+  bytes: number | null;
+}
+
 export interface ArtifactKit {
   formats: readonly ArtifactFormat[];
   /**
@@ -126,8 +143,12 @@ export interface ArtifactKit {
    */
   archive?: {
     formats: readonly string[];
-    window(reader: ArchiveReader): Promise<ArchiveWindow>;
+    read(reader: ArchiveReader): Promise<ArchiveReading>;
     replayedCommand: readonly string[];
+    /** The archive's file whose loss a restore must notice (the damaged copy lacks it); undefined where there is none to spare. */
+    sparable(files: readonly string[], window: ArchiveWindow): string | undefined;
+    /** How far the restored server replayed, asked of it once it has promoted. */
+    replayed(run: RunInServer, replayFrom: string): Promise<Replayed>;
   };
   /**
    * What the throwaway server needs beside the user's environment to start at all (the official

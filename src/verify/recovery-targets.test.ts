@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { ArchiveWindow } from '../services/artifact-kits.ts';
-import { newerThanTarget, parseTarget, planTarget, windowPromiseProblems } from './recovery-targets.ts';
+import {
+  lastCommitBy,
+  newerThanTarget,
+  parsePoints,
+  parseTarget,
+  planTarget,
+  replayProblem,
+  targetResult,
+  windowPoints,
+  windowPromiseProblems,
+} from './recovery-targets.ts';
 
 const NOW = Date.parse('2026-12-07T12:00:00Z');
 const window: ArchiveWindow = { base: 'x', segments: 5, start: '2026-12-07T10:00:00.000Z', end: '2026-12-07T11:00:00.000Z', commits: 9, gaps: [] };
@@ -51,5 +61,74 @@ describe('what x-persist promises of an archive', () => {
       "The archive's window spans nothing persist could date, less than the 1m promised (verify.window.atLeast).",
       'The latest point the archive reaches is unknown, more than the 1m promised (verify.rpo).',
     ]);
+  });
+});
+
+describe('the points that prove a window', () => {
+  it('are its start, --points evenly inside it, and its end; none where the window is not dated', () => {
+    expect(windowPoints(window, 1).map((plan) => [plan.point, plan.kind, plan.at.toISOString()])).toEqual([
+      ['start', 'time', '2026-12-07T10:00:00.000Z'],
+      ['between', 'time', '2026-12-07T10:30:00.000Z'],
+      ['end', 'end', '2026-12-07T11:00:00.000Z'],
+    ]);
+    expect(
+      windowPoints(window, 3)
+        .filter((plan) => plan.point === 'between')
+        .map((plan) => plan.at.toISOString().slice(11, 16)),
+    ).toEqual(['10:15', '10:30', '10:45']);
+    expect(windowPoints(window, 0).map((plan) => plan.point)).toEqual(['start', 'end']);
+    expect(windowPoints({ ...window, start: null }, 1)).toEqual([]);
+    expect(parsePoints('3')).toBe(3);
+    expect(() => parsePoints('-1')).toThrow('--points -1 is not a number of points persist restores to.');
+    expect(() => parsePoints('21')).toThrow('--points 21 is not a number of points persist restores to.');
+  });
+});
+
+describe('where a restore to a time must stop', () => {
+  const commits = ['10:10', '10:20', '10:40'].map((hm) => new Date(`2026-12-07T${hm}:00Z`));
+  const at = new Date('2026-12-07T10:30:00Z');
+  it('at the archive’s last commit at or before the target: further did not stop, earlier lost what the archive holds', () => {
+    expect(lastCommitBy(at, commits)?.toISOString()).toBe('2026-12-07T10:20:00.000Z');
+    expect(lastCommitBy(new Date('2026-12-07T10:00:00Z'), commits)).toBeNull();
+    expect(replayProblem(at, '2026-12-07T10:20:00.000123Z', commits[1]!)).toBeUndefined();
+    expect(replayProblem(at, '2026-12-07T10:40:00Z', commits[1]!)).toMatch(/committed at 2026-12-07T10:40:00Z, after the target: it did not stop/);
+    expect(replayProblem(at, '2026-12-07T10:10:00Z', commits[1]!)).toMatch(
+      /stopped at a transaction committed at 2026-12-07T10:10:00Z, though the archive holds one committed at 2026-12-07T10:20:00.000Z/,
+    );
+    expect(replayProblem(at, null, commits[1]!)).toMatch(/replayed no transaction/);
+    expect(replayProblem(new Date('2026-12-07T10:00:00Z'), null, null)).toBeUndefined();
+  });
+
+  it('one restore judged: its rows, where it stopped and the replay rate; a server that cannot say how far it replayed is a problem', () => {
+    const plan = planTarget(at, window);
+    const pass = {
+      failure: undefined,
+      tables: [{ database: 'shop', table: 'public.orders', rows: 200 }],
+      dataAge: null,
+      phases: [
+        { phase: 'restore' as const, ms: 400 },
+        { phase: 'start' as const, ms: 2_000 },
+        { phase: 'checks' as const, ms: 100 },
+      ],
+      replayed: { lastCommit: '2026-12-07T10:20:00.000Z', bytes: 32 * 1024 * 1024 },
+    };
+    expect(targetResult(plan, pass, commits)).toEqual({
+      at: '2026-12-07T10:30:00.000Z',
+      point: 'asked',
+      kind: 'time',
+      rows: 200,
+      newest: null,
+      replayedTo: '2026-12-07T10:20:00.000Z',
+      expected: '2026-12-07T10:20:00.000Z',
+      recoveryMs: 2_500,
+      replay: { bytes: 33_554_432, ms: 2_000, bytesPerSecond: 16_777_216 },
+      note: 'replayed to 2026-12-07T10:20:00.000Z',
+    });
+    const { replayed: _replayed, ...silent } = pass;
+    expect(targetResult(plan, silent, commits).problem).toBe('The server restored to 2026-12-07T10:30:00.000Z did not say how far it replayed the archive.');
+    expect(targetResult(plan, { ...pass, failure: 'the service did not start' }, commits)).toMatchObject({
+      rows: null,
+      problem: expect.stringMatching(/failed: the service did not start$/),
+    });
   });
 });

@@ -108,6 +108,12 @@ function startCommandOf(target: VerifyTarget, format: string): string[] | null {
   return named ? [...named] : null;
 }
 
+/** `--archive`'s folder (the intact one, or its damaged copy), and where its replay starts. */
+export interface ArchiveMount {
+  path: string;
+  replayFrom: string;
+}
+
 /** One restore into a new volume (a volume's tar, a server's own data file), the service started on it, everything checked. */
 export async function restoreIntoVolume(
   format: string,
@@ -116,7 +122,7 @@ export async function restoreIntoVolume(
   dataPath: string,
   scope: RunScope,
   fill: Fill,
-  archive?: string,
+  archive?: ArchiveMount,
 ): Promise<Pass> {
   const phases: Verify['phases'] = [];
   const kit = artifactKitOf(target.recognisedAs);
@@ -132,7 +138,7 @@ export async function restoreIntoVolume(
   const started = stopwatch();
   const environment = { ...target.setup.environment, ...(kit?.throwawayEnvironment(target.setup.environment) ?? {}) };
   const command = target.setup.command ?? (target.service === null ? startCommandOf(target, format) : null);
-  const binds = [`${volume}:${dataPath}`, ...(archive ? [`${archive}:${ARCHIVE_AT}:ro`] : [])];
+  const binds = [`${volume}:${dataPath}`, ...(archive ? [`${archive.path}:${ARCHIVE_AT}:ro`] : [])];
   const server = await startThrowaway({ ...target.setup, environment, command, binds }, scope);
   // Replaying an archive, the server may answer long before it has replayed it all and promoted.
   const ready = archive && kit?.archive ? kit.archive.replayedCommand : kit?.readyCommand;
@@ -142,11 +148,24 @@ export async function restoreIntoVolume(
     return { ...EMPTY, restore, files, failure: `the service did not start on the restored data: ${notAnswering}`, serverVersion: null, phases };
   const run = kit ? runIn(server, () => artifactStream(artifact)) : undefined;
   const serverVersion = kit && run ? await kit.serverVersion(run).catch(() => null) : null;
+  // How far it replayed, as the server says: read before the checks, outside every phase.
+  const replayed = archive && kit?.archive && run ? await kit.archive.replayed(run, archive.replayFrom).catch(() => null) : null;
   if (kit?.integrity && run) restore.integrity.push(...(await kit.integrity(run, format)));
   const checking = stopwatch();
   const checked = await checkRestored(kit, run, { database: undefined, format, roles: [] }, target.settings, helper);
   phases.push({ phase: 'checks', ms: checksMs(checking.ms(), 'inventory' in checked ? checked.inventory : null) });
   if ('failure' in checked) return { ...EMPTY, restore, files, failure: checked.failure, serverVersion, phases };
   const emptyBecause = kit?.whyEmpty && run && checked.tables.every((table) => table.rows === 0) ? await kit.whyEmpty(run, format) : undefined;
-  return { ...EMPTY, failure: undefined, restore, files, ...checked, serverVersion, phases, serverId: server.id, ...(emptyBecause ? { emptyBecause } : {}) };
+  return {
+    ...EMPTY,
+    failure: undefined,
+    restore,
+    files,
+    ...checked,
+    serverVersion,
+    phases,
+    serverId: server.id,
+    ...(emptyBecause ? { emptyBecause } : {}),
+    ...(replayed ? { replayed } : {}),
+  };
 }

@@ -2,7 +2,7 @@
 // the checks every restore's data goes through: every table's rows, the expectations, the data age.
 import type { Verify } from '../report/model.ts';
 import { HarnessError } from '../errors.ts';
-import type { ArtifactKit, RestoreOutcome, RunInServer, TableCount } from '../services/artifact-kits.ts';
+import type { ArtifactKit, Replayed, RestoreOutcome, RunInServer, TableCount } from '../services/artifact-kits.ts';
 import { epochMs, round, stopwatch } from '../timing/clock.ts';
 import { type Inventory, judgeObject, judgeObjectCount } from '../data/inventory.ts';
 import { type DataAge, type ExpectationResult, judgeFreshness, judgeQuery, type VerifySettings } from './expectations.ts';
@@ -42,6 +42,8 @@ export interface Pass extends PassOutcome {
   phases: Verify['phases'];
   /** The throwaway server the data was restored into, still running: the application is started on it. */
   serverId?: string;
+  /** Replaying an archive: how far the server says it replayed. */
+  replayed?: Replayed;
 }
 
 export async function answer(query: () => Promise<string | undefined>): Promise<{ value: string | undefined } | { error: string }> {

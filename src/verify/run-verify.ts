@@ -1,14 +1,12 @@
 // `persist verify`'s work: read the artifact (its hash, its format), restore it into a throwaway
 // server of the service's image, count what came back and run the expectations, then restore a
 // damaged copy the same way, which must fail. The artifact is only read, before and after.
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { runOneShot } from '../docker/one-shot.ts';
+import { stat } from 'node:fs/promises';
 import type { Verify } from '../report/model.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { docker, ensureImage, inspectImage } from '../docker/engine.ts';
 import { UsageError } from '../errors.ts';
-import { type ArchiveWindow, type ArtifactFormat, type ArtifactHead, type ArtifactKit, knownFormats, recogniseArtifact } from '../services/artifact-kits.ts';
+import { type ArchiveReading, type ArtifactFormat, type ArtifactHead, type ArtifactKit, knownFormats, recogniseArtifact } from '../services/artifact-kits.ts';
 import { epochMs, round, stopwatch } from '../timing/clock.ts';
 import { type ArtifactFacts, artifactHead, artifactStream, describeArtifact } from './artifact-file.ts';
 import { damagedCopy } from './damage.ts';
@@ -19,11 +17,20 @@ import { REPOSITORIES, type Repository } from './repositories.ts';
 import { placeFile, VOLUME_TAR } from './volume-tar.ts';
 import { appProblems, integrityProblems, judgeDamagedCopy, problemsOf, verifyVerdict, windowProblems } from './verify-verdict.ts';
 import { ArtifactUnusableError, type Pass, type VerifyTarget } from './restore-pass.ts';
-import { newerThanTarget, planTarget, windowPromiseProblems } from './recovery-targets.ts';
+import { planTarget, windowPoints, windowPromiseProblems } from './recovery-targets.ts';
+import { type ArchiveKit, damagedArchive, readArchive, restoresToPoints } from './point-in-time.ts';
 import { parseDuration } from '../timing/durations.ts';
 import { restoreDump } from './restore-dump.ts';
 import { type AppResult, startApplication } from './app-on-restore.ts';
-import { ARCHIVE_AT, dataDirectoryFiller, dataPathOf, extractVolumeTar, type Fill, restoreIntoVolume, restoreRepository } from './restore-into-volume.ts';
+import {
+  type ArchiveMount,
+  dataDirectoryFiller,
+  dataPathOf,
+  extractVolumeTar,
+  type Fill,
+  restoreIntoVolume,
+  restoreRepository,
+} from './restore-into-volume.ts';
 
 export type { VerifyTarget };
 export { ArtifactUnusableError };
@@ -39,6 +46,8 @@ export interface VerifyRequest {
   archive?: string;
   /** `--at`: the instants to restore to as well, each through the archive. */
   at?: Date[];
+  /** `--points`: without `--at`, how many points inside the window are restored to, besides its start and end (1 unless given). */
+  points?: number;
   /** The server for the service the artifact is a backup of (its registry name; undefined for a volume's tar, which any service's can be). */
   target: (service: string | undefined) => Promise<VerifyTarget>;
 }
@@ -168,30 +177,15 @@ function artifactRecord(artifact: ArtifactFacts, format: ArtifactFormat, unchang
   };
 }
 
-/** What the archive beside the base backup can replay, read before any restore; `--archive` with anything else is one sentence. */
-async function archiveWindow(archive: string, found: Recognised, artifact: ArtifactFacts, target: VerifyTarget, scope: RunScope, log: Log) {
+/** The kit that replays an archive beside this artifact; `--archive` with anything else is one sentence. */
+function archiveKitFor(found: Recognised, artifact: ArtifactFacts): ArchiveKit {
   const kit = found.kind === 'placed' ? found.kit : undefined;
   if (!kit?.archive?.formats.includes(found.format.id))
     throw new UsageError(
       `--archive goes with a base backup whose archive persist replays, and ${artifact.path} is ${found.format.title}.`,
       'Give --from the pg_basebackup folder the archive belongs to, or leave out --archive.',
     );
-  const files = await readdir(archive).catch(() => {
-    throw new UsageError(`There is no folder at ${archive}.`, 'Give --archive the folder your archive_command writes to.');
-  });
-  log(`verify: reading the archive ${archive} (${files.length} files)`);
-  const reading = stopwatch();
-  const window = await kit.archive.window({
-    files,
-    archivePath: ARCHIVE_AT,
-    archiveFile: (name) => readFile(join(archive, name), 'utf8'),
-    artifactFile: (name) => readFile(join(artifact.path, name), 'utf8'),
-    inServerImage: async (script) => {
-      const result = await runOneShot(scope, { image: target.setup.image, script, binds: [`${archive}:${ARCHIVE_AT}:ro`], purpose: 'verify-tool' });
-      return { exitCode: result.exitCode, output: result.logs };
-    },
-  });
-  return { ...window, readMs: round(reading.ms()) };
+  return kit.archive;
 }
 
 /** x-persist's `verify.window.atLeast` and `verify.rpo`, in ms (the schema has checked their form). */
@@ -227,30 +221,32 @@ async function restoreDamagedCopies(
   return damaged;
 }
 
-/** `--at`: a restore to each time the window reaches (one past its unbroken end is the end, restored above); each judged on its own. */
-async function restoresToTimes(at: readonly Date[], window: ArchiveWindow, restoreTo: (at: Date) => Promise<Pass>, log: Log) {
-  const results: Array<NonNullable<Verify['targets']>[number] & { problem?: string }> = [];
-  for (const plan of at.map((instant) => planTarget(instant, window))) {
-    const base = { at: plan.at.toISOString(), kind: plan.kind };
-    if (plan.kind !== 'time') {
-      const note = plan.kind === 'end' ? plan.why : plan.problem;
-      results.push({ ...base, rows: null, newest: null, recoveryMs: null, note, ...(plan.kind === 'unreachable' ? { problem: plan.problem } : {}) });
-      continue;
-    }
-    log(`verify: restoring to ${base.at}`);
-    const pass = await restoreTo(plan.at);
-    const newest = pass.dataAge?.newest ?? null;
-    const problem = pass.failure !== undefined ? `The restore to ${base.at} failed: ${pass.failure}` : newerThanTarget(plan.at, newest);
-    results.push({
-      ...base,
-      rows: pass.failure === undefined ? pass.tables.reduce((sum, table) => sum + table.rows, 0) : null,
-      newest,
-      recoveryMs: round(pass.phases.reduce((sum, phase) => sum + phase.ms, 0)),
-      note: problem ?? (newest ? `its newest row is from ${newest}` : 'restored; no fresh query says how new its rows are'),
-      ...(problem ? { problem } : {}),
-    });
-  }
-  return results;
+/** The damaged copy a verification restores as well: of the archive where one is given and a segment can be spared, else of the artifact. */
+async function damagedRestore(
+  artifact: ArtifactFacts,
+  intact: Pass,
+  restorePass: (facts: ArtifactFacts, intact: boolean, archive?: ArchiveMount) => Promise<Pass>,
+  archive: { path: string; kit: ArchiveKit; reading: Awaited<ReturnType<typeof readArchive>>; reread: (copy: string) => Promise<ArchiveReading> } | undefined,
+  scope: RunScope,
+  log: Log,
+): Promise<Verify['damaged']> {
+  if (intact.failure !== undefined) return null;
+  const scratch = archive ? await scope.createHostFolder('verify-damaged-archive') : undefined;
+  const ofArchive = archive
+    ? await damagedArchive(archive.path, archive.reading, archive.kit, intact, (mount) => restorePass(artifact, false, mount), archive.reread, scratch!, log)
+    : undefined;
+  return ofArchive ?? (await restoreDamagedCopies(artifact, intact, restorePass, scope, log));
+}
+
+/** `--at` and `--points` go through an archive, and not together. */
+function checkPointArguments(request: VerifyRequest): void {
+  if ((request.at?.length || request.points !== undefined) && !request.archive)
+    throw new UsageError(
+      `${request.at?.length ? '--at' : '--points'} restores to a point in time through a continuous archive.`,
+      'Give the archive beside the base backup with --archive DIR.',
+    );
+  if (request.at?.length && request.points !== undefined)
+    throw new UsageError('--points proves the window at points of its own, and --at names the points.', 'Give one of them.');
 }
 
 async function applicationOn(serverId: string, target: VerifyTarget, scope: RunScope, log: Log): Promise<AppResult[]> {
@@ -265,7 +261,13 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   const dataPath = found.kind === 'dump' ? undefined : await dataPathOf(target);
   if (dataPath) await ensureImage(target.helperImage.reference, target.helperImage.standIn);
   log(`verify: ${format.title} (${artifact.bytes.toLocaleString('en')} bytes), restored into ${target.setup.image}${dataPath ? ` at ${dataPath}` : ''}`);
-  const restorePass = (facts: ArtifactFacts, intact: boolean) =>
+  checkPointArguments(request);
+  const archiveKit = request.archive ? archiveKitFor(found, artifact) : undefined;
+  const reread = (path: string, say: Log) => readArchive(path, archiveKit!, artifact, target.setup.image, scope, say);
+  const reading = archiveKit ? await reread(request.archive!, log) : undefined;
+  const archive = reading ? { path: request.archive!, kit: archiveKit!, reading, reread: (copy: string) => reread(copy, () => {}) } : undefined;
+  const mount = reading ? { path: request.archive!, replayFrom: reading.replayFrom } : undefined;
+  const restorePass = (facts: ArtifactFacts, intact: boolean, archive = mount, at?: Date) =>
     found.kind === 'dump'
       ? restoreDump(found.kit, format.id, facts, head, target, scope, intact)
       : restoreIntoVolume(
@@ -274,22 +276,10 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
           target,
           dataPath!,
           scope,
-          fillFor(found, target, dataPath!, scope, restoreCommand, request.archive),
-          request.archive,
+          fillFor(found, target, dataPath!, scope, restoreCommand, archive?.path, at?.toISOString()),
+          archive,
         );
-  if (request.at?.length && !request.archive)
-    throw new UsageError('--at restores to a point in time through a continuous archive.', 'Give the archive beside the base backup with --archive DIR.');
-  const window = request.archive ? await archiveWindow(request.archive, found, artifact, target, scope, log) : undefined;
-  const restoreTo = (at: Date) =>
-    restoreIntoVolume(
-      format.id,
-      artifact,
-      target,
-      dataPath!,
-      scope,
-      fillFor(found as Exclude<Recognised, { kind: 'dump' }>, target, dataPath!, scope, restoreCommand, request.archive, at.toISOString()),
-      request.archive,
-    );
+  const window = reading?.window;
 
   const intact = await restorePass(artifact, true);
   const allowEmpty = target.settings.allowEmpty === true;
@@ -302,9 +292,11 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   // The application on the intact restore, while its server still runs: before any damaged copy starts.
   const app = target.app.length > 0 && intact.failure === undefined && intact.serverId ? await applicationOn(intact.serverId, target, scope, log) : null;
   problems.push(...appProblems(app ?? []));
-  const targets = window && request.at?.length ? await restoresToTimes(request.at, window, restoreTo, log) : undefined;
+  const plans = window ? (request.at?.length ? request.at.map((at) => planTarget(at, window)) : windowPoints(window, request.points ?? 1)) : [];
+  const targets =
+    reading && intact.failure === undefined ? await restoresToPoints(plans, reading, intact, (at) => restorePass(artifact, true, mount, at), log) : undefined;
   problems.push(...(targets?.flatMap((entry) => (entry.problem ? [entry.problem] : [])) ?? []));
-  const damaged = intact.failure === undefined ? await restoreDamagedCopies(artifact, intact, restorePass, scope, log) : null;
+  const damaged = await damagedRestore(artifact, intact, restorePass, archive, scope, log);
 
   const after = await describeArtifact(request.from);
   const unchanged = after.sha256 === artifact.sha256 && after.modifiedMs === artifact.modifiedMs;
@@ -334,7 +326,7 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
     expectations: intact.expectations,
     allowEmpty,
     dataAge: intact.dataAge,
-    ...(window ? { window: { archive: request.archive!, ...window } } : {}),
+    ...(window ? { window: { archive: request.archive!, ...window, readMs: reading!.readMs } } : {}),
     ...(targets ? { targets: targets.map(({ problem: _problem, ...entry }) => entry) } : {}),
     app,
     damaged,

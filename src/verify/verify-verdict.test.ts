@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integrityProblems, judgeDamagedCopy, type PassOutcome, problemsOf, verifyVerdict, windowProblems } from './verify-verdict.ts';
+import { integrityProblems, judgeDamagedCopy, type PassOutcome, problemsOf, verifyVerdict, windowProblems, judgeDamagedArchive } from './verify-verdict.ts';
 
 const restored: PassOutcome = {
   failure: undefined,
@@ -87,5 +87,33 @@ describe('a continuous archive with a gap', () => {
     ]);
     expect(windowProblems({ gaps: [] })).toEqual([]);
     expect(windowProblems(undefined)).toEqual([]);
+  });
+});
+
+describe("an archive's damaged copy, one segment gone", () => {
+  const intact = { end: '2026-12-07T11:00:00.000Z' };
+  const holed = {
+    end: '2026-12-07T10:20:00.000Z',
+    gaps: [{ missing: '000000010000000000000005', lastReachable: '2026-12-07T10:20:00.000Z', resumesAt: '000000010000000000000006', unreachableCommits: 4 }],
+  };
+  const lessData = { failed: true, reason: 'it restored without an error, but not the same data: shop.public.orders has 200 rows, not 350' };
+  it('fails as it must when its window ends at the gap and its restore stopped there', () => {
+    expect(judgeDamagedArchive('000000010000000000000005', intact, holed, lessData)).toEqual({
+      failed: true,
+      reason:
+        'its window ends at 2026-12-07T10:20:00.000Z, where 000000010000000000000005 is missing (the intact one at 2026-12-07T11:00:00.000Z), and the restore stopped there: restored without an error, but not the same data: shop.public.orders has 200 rows, not 350',
+    });
+    expect(judgeDamagedArchive('000000010000000000000005.gz', intact, holed, lessData).failed).toBe(true);
+  });
+  it('could not have failed when the restore came back whole, or the window was read past the gap', () => {
+    const whole = { failed: false, reason: 'it restored without an error, with the same tables and row counts as the intact artifact' };
+    expect(judgeDamagedArchive('000000010000000000000005', intact, holed, whole)).toMatchObject({
+      failed: false,
+      reason: expect.stringMatching(/but the restore came back whole/),
+    });
+    expect(judgeDamagedArchive('000000010000000000000005', intact, { end: intact.end, gaps: [] }, lessData)).toMatchObject({
+      failed: false,
+      reason: expect.stringMatching(/^its window was read without the gap at 000000010000000000000005/),
+    });
   });
 });

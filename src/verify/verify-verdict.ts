@@ -102,3 +102,29 @@ export function windowProblems(window: Pick<ArchiveWindow, 'gaps'> | undefined):
       `The archive cannot be replayed past ${gap.lastReachable ?? 'the end of the base backup'}: ${gap.missing} is missing, so the ${gap.unreachableCommits} commit(s) it holds from ${gap.resumesAt} on cannot be reached from this base backup.`,
   );
 }
+
+/**
+ * The archive's damaged copy, one segment gone: it fails as it must when its window ends at that
+ * gap and its restore brought back less than the intact one. A window that still reaches past the
+ * gap, or a restore that brought back the same data, could not have failed.
+ */
+export function judgeDamagedArchive(
+  missing: string,
+  intact: Pick<ArchiveWindow, 'end'>,
+  damaged: Pick<ArchiveWindow, 'end' | 'gaps'> | Error,
+  restored: { failed: boolean; reason: string },
+): { failed: boolean; reason: string } {
+  if (damaged instanceof Error) return { failed: restored.failed, reason: `its window could not be read (${damaged.message}); ${restored.reason}` };
+  const endsAtGap = damaged.gaps[0]?.missing !== undefined && missing.startsWith(damaged.gaps[0].missing);
+  if (!endsAtGap)
+    return {
+      failed: false,
+      reason: `its window was read without the gap at ${missing} (it ends at ${damaged.end ?? 'no commit'}, as the intact one at ${intact.end ?? 'no commit'})`,
+    };
+  if (!restored.failed)
+    return { failed: false, reason: `its window ends at ${damaged.end ?? 'the base backup'}, but the restore came back whole: ${restored.reason}` };
+  return {
+    failed: true,
+    reason: `its window ends at ${damaged.end ?? 'the base backup'}, where ${damaged.gaps[0]!.missing} is missing (the intact one at ${intact.end ?? 'no commit'}), and the restore stopped there: ${restored.reason.replace(/^it /, '')}`,
+  };
+}

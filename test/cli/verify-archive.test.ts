@@ -1,7 +1,8 @@
 // `persist verify --archive`: a pg_basebackup and the WAL archive its server kept writing after
 // it, each made here by the real tools under writes (archive_command, pg_basebackup, pg_switch_wal),
-// verified as a team would: the window read from the archive and the restore replayed to its end;
-// the same archive with one segment in the middle gone ends its window there, named.
+// verified as a team would: the window read from the archive and proved at points inside it, the
+// restore replayed to its end; the same archive with one segment in the middle gone ends its
+// window there, named; gzip'd by archive_command, it is read and replayed the same.
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,27 +91,69 @@ const verify = (args: string[]) => verifyRun(scratch, args);
 
 const ordersIn = (run: Awaited<ReturnType<typeof verify>>) => run.verify?.tables.find((t) => t.table === 'public.orders')?.rows;
 
+/** The orders a restore to `at` must hold: the backup's 100, and 50 for each round committed by then (its commit lies between two clock readings). */
+function ordersBy(at: string): { atLeast: number; atMost: number } {
+  const t = Date.parse(at);
+  const surely = afterRound.filter((after) => Date.parse(after) <= t).length;
+  const maybe = afterRound.filter((_, i) => i === 0 || Date.parse(afterRound[i - 1]!) < t).length;
+  return { atLeast: 100 + 50 * surely, atMost: 100 + 50 * maybe };
+}
+
 describe('persist verify --archive: a base backup and its WAL archive', () => {
-  test('replays the archive to its end (every order after the backup is there), restores to a time between two rounds and to one past the end, and reports the window; a segment gone from the middle ends the window there, named, exit 1', async () => {
+  test('proves the window at its start, inside it and at its end, each restore holding the orders as of its point and stopped at the archive’s last commit by then; the archive without a middle segment is the damaged copy, and its window ends there', async () => {
     const expectations = join(scratch, 'fresh.yaml');
     await writeFile(expectations, 'fresh:\n  sql: select max(placed_at) from orders\n  database: shop\n  maxAge: 30d\n');
-    const later = new Date(epochMs() + 3_600_000).toISOString();
-    const whole = await verify(['--from', base, '--archive', archive, '--image', POSTGRES, '--expect', expectations, '--at', afterRound[1]!, '--at', later]);
+    const whole = await verify(['--from', base, '--archive', archive, '--image', POSTGRES, '--expect', expectations]);
     expect(whole.exitCode, whole.stdout + whole.stderr).toBe(0);
     expect(ordersIn(whole)).toBe(100 + ROUNDS * 50);
-    // Between the second and third rounds: the orders of two rounds after the backup, none newer than the target.
-    const [between, end] = whole.verify!.targets!;
-    expect(between).toMatchObject({ kind: 'time', rows: 100 + 2 * 50 });
-    expect(Date.parse(between!.newest!)).toBeLessThanOrEqual(Date.parse(afterRound[1]!));
-    expect(end).toMatchObject({ kind: 'end', note: expect.stringMatching(/^past the archive's last commit/) });
     const window = whole.verify!.window!;
     expect(window).toMatchObject({ archive, gaps: [] });
     expect(window.commits).toBeGreaterThanOrEqual(ROUNDS);
     expect(Date.parse(window.end!)).toBeGreaterThan(Date.parse(window.start!));
+    const targets = whole.verify!.targets!;
+    expect(targets.map((t) => [t.point, t.kind])).toEqual([
+      ['start', 'time'],
+      ['between', 'time'],
+      ['end', 'end'],
+    ]);
+    for (const target of targets) {
+      const { atLeast, atMost } = ordersBy(target.at);
+      expect(target.rows, target.at).toBeGreaterThanOrEqual(atLeast);
+      expect(target.rows, target.at).toBeLessThanOrEqual(atMost);
+      // Where the server says it stopped is where the archive says it must: its last commit by then.
+      expect(target.replayedTo ? Date.parse(target.replayedTo) : null).toBe(target.expected ? Date.parse(target.expected) : null);
+      expect(target.replay?.bytes).toBeGreaterThan(0);
+    }
+    expect(targets.at(-1)).toMatchObject({ rows: 100 + ROUNDS * 50, expected: window.end });
+    // The damaged copy is the archive without a segment from its middle: the window ends there, the restore holds less.
+    expect(whole.verify!.damaged).toMatchObject({
+      failed: true,
+      how: expect.stringMatching(/^the archive without [0-9A-F]{24} \(the middle of the \d+ segments/),
+    });
+    expect(whole.verify!.damaged!.reason).toMatch(
+      /^its window ends at .*, where [0-9A-F]{24} is missing .*and the restore stopped there: .*public\.orders has \d+ rows, not 350/,
+    );
     expect(whole.verify!.integrity).toContainEqual(expect.objectContaining({ tool: 'pg_verifybackup', passed: true }));
     expect(await readFile(join(whole.out, 'report.md'), 'utf8')).toContain('The recovery window');
+    expect(await readFile(join(whole.out, 'report.html'), 'utf8')).toContain('<svg class="timeline"');
+  });
 
-    // The same archive with a segment from the middle of the rounds removed (owners and modes kept, as a copy by the team would).
+  test('an archive archive_command gzip’d is read and replayed the same: a time between two rounds, and one past the end is the end', async () => {
+    const gzipped = join(scratch, 'gzipped');
+    await execa('cp', ['-a', archive, gzipped]);
+    await execa('sh', ['-c', 'gzip "$1"/*[0-9A-F]', 'sh', gzipped]);
+    const later = new Date(epochMs() + 3_600_000).toISOString();
+    const run = await verify(['--from', base, '--archive', gzipped, '--image', POSTGRES, '--at', afterRound[1]!, '--at', later]);
+    expect(run.exitCode, JSON.stringify(run.verify?.problems)).toBe(0);
+    expect(ordersIn(run)).toBe(100 + ROUNDS * 50);
+    const [between, end] = run.verify!.targets!;
+    expect(between).toMatchObject({ point: 'asked', kind: 'time', rows: 100 + 2 * 50 });
+    expect(Date.parse(between!.replayedTo!)).toBeLessThanOrEqual(Date.parse(afterRound[1]!));
+    expect(end).toMatchObject({ kind: 'end', rows: 100 + ROUNDS * 50, note: expect.stringMatching(/^past the archive's last commit/) });
+    expect(run.verify!.damaged).toMatchObject({ failed: true, how: expect.stringMatching(/^the archive without [0-9A-F]{24}\.gz /) });
+  });
+
+  test('a segment gone from the middle of the archive ends the window there, named; a time past it cannot be reached; a week promised is not kept: exit 1', async () => {
     const holed = join(scratch, 'holed');
     await execa('cp', ['-a', archive, holed]);
     const segments = (await readdir(holed)).filter((name) => /^[0-9A-F]{24}$/.test(name)).sort();
@@ -128,7 +171,6 @@ describe('persist verify --archive: a base backup and its WAL archive', () => {
       expect.stringMatching(new RegExp(`^--at .* cannot be reached: the archive can be replayed only to .*, where ${missing} is missing\\.$`)),
     ]);
     expect(ordersIn(cut)).toBeLessThan(100 + ROUNDS * 50);
-    expect(Date.parse(cut.verify!.window!.end!)).toBeLessThan(Date.parse(window.end!));
   });
 
   test('--archive beside anything but a base backup is one sentence, exit 2', async () => {

@@ -371,6 +371,8 @@ td.passed { background: #eef8ee; } td.failed { background: #fdecec; } td.errored
 .verdict { font-size: 1.6em; font-weight: bold; margin: 0; } .meta { color: #666; }
 .perf-charts { display: flex; flex-wrap: wrap; gap: 0 1.5em; } figure.perf { margin: .5em 0; } figure.perf figcaption { font-weight: 600; font-size: .95em; }
 .perf-chart text { font-size: 11px; fill: #333; } .perf-chart line.spread { stroke: #000; stroke-width: 2; }
+.timeline text { font-size: 11px; fill: #333; } .timeline .reachable { fill: #8fcf8f; } .timeline .gap { fill: #c0392b; } .timeline .unreachable { fill: #ddd; }
+.timeline line.tick { stroke: #000; stroke-width: 2; } .timeline line.unreached { stroke: #c0392b; }
 .chart text { font-size: 11px; fill: #333; } .chart .value { fill: #555; } .chart line.max { stroke: #000; stroke-width: 2; }
 details { border: 1px solid #ddd; border-radius: 4px; margin: .4em 0; padding: .3em .8em; }
 details.failed { border-color: #e0a0a0; } details.errored { border-color: #e8c070; }

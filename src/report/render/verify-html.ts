@@ -1,6 +1,7 @@
 // The HTML body of a verify report: the verdict with what failed, then each table.
 import type { VerifyReport } from '../model.ts';
 import { verifyHeadline, verifyTables } from './verify-tables.ts';
+import { windowTimeline } from './verify-timeline.ts';
 
 export function verifyHtml(report: VerifyReport, esc: (text: string) => string): string {
   const verify = report.verify;
@@ -9,7 +10,7 @@ export function verifyHtml(report: VerifyReport, esc: (text: string) => string):
   const tables = verifyTables(report)
     .filter((table) => table.rows.length > 0)
     .map(
-      (table) => `<section><h2>${esc(table.heading)}</h2>
+      (table) => `<section><h2>${esc(table.heading)}</h2>${table.figure === 'window' ? windowTimeline(verify?.window, verify?.targets, esc) : ''}
 <table><thead><tr>${table.header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${table.rows
         .map((row) => `<tr>${row.map((value) => `<td class="${/^(NO|FAILED)/.test(value) ? 'failed' : ''}">${esc(value)}</td>`).join('')}</tr>`)
         .join('')}</tbody></table>

@@ -82,6 +82,18 @@ describe('a verify report with a WAL archive', () => {
             note: 'its newest row is from 2026-12-07 21:52:34.9+00',
           },
           {
+            at: '2026-12-07T21:52:36.069Z',
+            point: 'end',
+            kind: 'end',
+            rows: 350,
+            newest: '2026-12-07 21:52:36.0+00',
+            replayedTo: '2026-12-07T21:52:36.069Z',
+            expected: '2026-12-07T21:52:36.069Z',
+            recoveryMs: 2400,
+            replay: { bytes: 83_886_080, ms: 1_600, bytesPerSecond: 52_428_800 },
+            note: "the archive's last commit: the restore above replayed the archive to its end",
+          },
+          {
             at: '2026-12-07T23:00:00.000Z',
             kind: 'unreachable',
             rows: null,
@@ -97,8 +109,14 @@ describe('a verify report with a WAL archive', () => {
       expect(text).toContain('The recovery window (/backups/wal, read in 742 ms; the restore replayed it up to its first gap)');
       expect(text).toContain('000000010000000000000007 MISSING');
       expect(text).toContain('15 unreachable');
-      expect(text).toContain('Restores to a point in time (--at)');
+      expect(text).toContain('The window proved: restores to its start, inside it and to its end');
       expect(text).toContain('UNREACHABLE');
+      expect(text).toContain('80.0 MiB in 1.60 s (50.0 MiB/s)');
     }
+    const html = renderHtml(withArchive);
+    expect(html).toContain('<svg class="timeline"');
+    expect(html).toContain('000000010000000000000007 missing: 15 commit(s) beyond it unreachable');
+    expect(html.match(/<line class="tick/g)).toHaveLength(3);
+    expect(html).toContain('<line class="tick unreached"');
   });
 });

@@ -7,6 +7,8 @@ import type { Verify, VerifyReport } from '../model.ts';
 import { formatBytes, formatMs } from './shared.ts';
 
 export interface VerifyTable {
+  /** Where a format draws more than the table (HTML: the window as a time line). */
+  figure?: 'window';
   heading: string;
   header: string[];
   rows: string[][];
@@ -121,6 +123,7 @@ function windowTables(window: Verify['window']): VerifyTable[] {
   if (!window) return [];
   return [
     {
+      figure: 'window',
       heading: `The recovery window (${window.archive}, read in ${formatMs(window.readMs)}; the restore replayed it ${window.gaps.length > 0 ? 'up to its first gap' : 'to its end'})`,
       header: ['From', 'To', 'Segments', 'Commits', 'Gap'],
       rows: [
@@ -143,23 +146,35 @@ function windowTables(window: Verify['window']): VerifyTable[] {
   ];
 }
 
-/** `--at`: each restore to a point in time, what it held, and how long it took. */
+/** Each restore to a point in time (`--at`, or the points that prove the window): what it held, where its replay stopped, how long it took. */
 function targetTables(targets: Verify['targets']): VerifyTable[] {
   if (!targets || targets.length === 0) return [];
   const restored = { time: 'replayed to it', end: "the archive's end", unreachable: 'UNREACHABLE' } as const;
+  const asked = targets.every((t) => (t.point ?? 'asked') === 'asked');
   return [
     {
-      heading: 'Restores to a point in time (--at)',
-      header: ['At', 'Restored', 'Rows', 'Recovery', 'Said'],
+      heading: asked
+        ? 'Restores to a point in time (--at)'
+        : 'The window proved: restores to its start, inside it and to its end (recovery = restore + replay + checks)',
+      header: ['At', 'Point', 'Restored', 'Rows', 'Replayed to', 'Replay', 'Recovery', 'Said'],
       rows: targets.map((t) => [
         t.at,
+        t.point ?? 'asked',
         restored[t.kind],
         t.rows === null ? '—' : t.rows.toLocaleString('en'),
+        t.replayedTo ? `${t.replayedTo}${t.expected && t.expected !== t.replayedTo ? ` (archive: ${t.expected})` : ''}` : '—',
+        replayWords(t.replay),
         t.recoveryMs === null ? '—' : formatMs(t.recoveryMs),
         t.note,
       ]),
     },
   ];
+}
+
+/** The WAL a restore replayed, in how long, and the rate. */
+export function replayWords(replay: NonNullable<Verify['targets']>[number]['replay']): string {
+  if (!replay) return '—';
+  return `${formatBytes(replay.bytes)} in ${formatMs(replay.ms)}${replay.bytesPerSecond === null ? '' : ` (${formatBytes(replay.bytesPerSecond)}/s)`}`;
 }
 
 /** The objects by kind per database, the sequences against their columns, and the roles the objects need. */

@@ -20,7 +20,8 @@ import type {
 import { restoreStep, unreadToTheEnd } from '../restore-step.ts';
 import type { InventoryObject, ObjectKind, SequenceState } from '../../data/inventory.ts';
 import { GRANTEES_SQL, OBJECTS_SQL, SEQUENCES_SQL } from './inventory.ts';
-import { readWalWindow } from './wal-window.ts';
+import { readableWal, readWalWindow } from './wal-window.ts';
+import { middleSegmentFile } from './wal-archive.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
 
 /** psql as the image's superuser over the local socket (trusted in the official image), never reading a ~/.psqlrc. */
@@ -231,7 +232,8 @@ export function dataDirectoryBelow(mount: string, pgdata: string | undefined): s
  * files because it reads a tar backup only from PostgreSQL 18 on.
  */
 async function verifyBackup(filler: DataDirectoryFiller, below: string | undefined): Promise<IntegrityResult> {
-  const script = `command -v pg_verifybackup >/dev/null || { echo 'this image has no pg_verifybackup (PostgreSQL 13 and later have it)'; exit 127; }; exec pg_verifybackup -m ${shellQuote(`${filler.artifactPath}/backup_manifest`)}${filler.archivePath ? ` -w ${shellQuote(filler.archivePath)}` : ''} ${shellQuote(below ? `${filler.dataPath}/${below}` : filler.dataPath)} 2>&1`;
+  const wal = filler.archivePath ? `${readableWal(filler.archivePath)} && ` : '';
+  const script = `command -v pg_verifybackup >/dev/null || { echo 'this image has no pg_verifybackup (PostgreSQL 13 and later have it)'; exit 127; }; ${wal}exec pg_verifybackup -m ${shellQuote(`${filler.artifactPath}/backup_manifest`)}${filler.archivePath ? ' -w "$WAL"' : ''} ${shellQuote(below ? `${filler.dataPath}/${below}` : filler.dataPath)} 2>&1`;
   const result = await filler.inServerImage(script);
   return { tool: 'pg_verifybackup', passed: result.exitCode === 0, detail: lastLines(result.output, 2) || `exit ${result.exitCode}` };
 }
@@ -242,7 +244,8 @@ FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDE
 
 /** Makes the restored data directory replay the archive mounted at the filler's archivePath when the server starts. */
 async function replayArchive(filler: DataDirectoryFiller, below: string | undefined): Promise<RestoreStep> {
-  const restoreCommand = `cp ${filler.archivePath}/%f "%p"`;
+  // The documented `cp`, or gunzip where archive_command compressed the segment.
+  const restoreCommand = `if [ -f ${filler.archivePath}/%f.gz ]; then gunzip -c ${filler.archivePath}/%f.gz > "%p"; else cp ${filler.archivePath}/%f "%p"; fi`;
   const dataDirectory = below ? `${filler.dataPath}/${below}` : filler.dataPath;
   // PostgreSQL 13 and later pause at a time target unless told to promote.
   const settings = [
@@ -349,8 +352,16 @@ export const artifactKit: ArtifactKit = {
   // segment is not there, then promotes. Until then it may already accept read-only connections.
   archive: {
     formats: ['pg-basebackup'],
-    window: readWalWindow,
+    read: readWalWindow,
+    sparable: middleSegmentFile,
     replayedCommand: ['sh', '-c', `[ "$(${PSQL} -At -d postgres -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ]`],
+    // Both stay as recovery left them after the promotion.
+    async replayed(run, replayFrom) {
+      const from = /^[0-9A-F]{1,8}\/[0-9A-F]{1,8}$/i.test(replayFrom) ? `'${replayFrom}'` : 'NULL';
+      const sql = `SELECT coalesce(to_char(pg_last_xact_replay_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), ''), coalesce(pg_wal_lsn_diff(pg_last_wal_replay_lsn(), ${from})::bigint::text, '')`;
+      const [lastCommit = '', bytes = ''] = (await run(shell(`exec ${PSQL} -At -F '|' -d postgres -c ${shellQuote(sql)}`))).stdout.toString().trim().split('|');
+      return { lastCommit: lastCommit || null, bytes: bytes === '' ? null : Number(bytes) };
+    },
   },
 
   restore(run, format, artifact) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backupStopTime, commitTimes, manifestWalRanges, parseSegment, segmentOf, unbrokenRun, windowOf } from './wal-archive.ts';
+import { backupStopTime, commitTimes, manifestWalRanges, middleSegmentFile, parseSegment, segmentOf, unbrokenRun, windowOf } from './wal-archive.ts';
 
 // As archive_command left them here: a base backup at segment 2, writes switching the WAL each second.
 const ARCHIVE = [
@@ -55,7 +55,7 @@ describe('the window an archive gives a base backup', () => {
   const at = (iso: string) => new Date(iso);
   it('starts at the backup’s end and ends at the last commit it can replay, each gap named with what lies beyond it', () => {
     const history = 'START TIME: 2026-12-07 21:52:33 UTC\nLABEL: pg_basebackup base backup\nSTOP TIME: 2026-12-07 21:52:34 UTC\n';
-    expect(backupStopTime(history)?.toISOString()).toBe('2026-12-07T21:52:34.000Z');
+    expect(backupStopTime(history)?.toISOString()).toBe('2026-12-07T21:52:35.000Z');
     const holed = ARCHIVE.filter((name) => name !== '000000010000000000000007');
     const window = windowOf(
       unbrokenRun(holed, '000000010000000000000002')!,
@@ -66,10 +66,25 @@ describe('the window an archive gives a base backup', () => {
     expect(window).toEqual({
       base: '000000010000000000000002',
       segments: 5,
-      start: '2026-12-07T21:52:34.000Z',
+      start: '2026-12-07T21:52:35.000Z',
       end: '2026-12-07T21:52:36.069Z',
       commits: 2,
       gaps: [{ missing: '000000010000000000000007', lastReachable: '2026-12-07T21:52:36.069Z', resumesAt: '000000010000000000000008', unreachableCommits: 2 }],
     });
+  });
+});
+
+describe('the segment a damaged copy of the archive lacks', () => {
+  it('is the middle of the run the backup replays, never its first; none where the run is one segment', () => {
+    const files = [
+      '000000010000000000000002',
+      '000000010000000000000002.00000028.backup',
+      '000000010000000000000003',
+      '000000010000000000000004.gz',
+      '000000010000000000000005',
+    ];
+    expect(middleSegmentFile(files, { base: '000000010000000000000002', segments: 4 })).toBe('000000010000000000000004.gz');
+    expect(middleSegmentFile(files, { base: '000000010000000000000002', segments: 2 })).toBe('000000010000000000000003');
+    expect(middleSegmentFile(files, { base: '000000010000000000000002', segments: 1 })).toBeUndefined();
   });
 });

@@ -37,9 +37,7 @@ export function parseSegment(file: string, segmentBytes = DEFAULT_SEGMENT_BYTES)
 /** The name of the segment holding an LSN (`0/2000120`) on a timeline. */
 export function segmentOf(lsn: string, timeline: number, segmentBytes = DEFAULT_SEGMENT_BYTES): string {
   const [high, low] = lsn.split('/').map((part) => Number.parseInt(part, 16));
-  const perLog = 0x1_0000_0000 / segmentBytes;
-  const hex = (value: number) => value.toString(16).toUpperCase().padStart(8, '0');
-  return `${hex(timeline)}${hex(high!)}${hex(Math.floor(low! / segmentBytes) % perLog)}`;
+  return nameOf(timeline, high! * (0x1_0000_0000 / segmentBytes) + Math.floor(low! / segmentBytes), segmentBytes);
 }
 
 /** The WAL a base backup needs to be consistent, as its `backup_manifest` records it. */
@@ -100,10 +98,14 @@ export function commitTimes(waldump: string): Date[] {
   );
 }
 
-/** The `.backup` history file's STOP TIME: when the base backup became consistent, the earliest point recovery can stop at. */
+/**
+ * The earliest point a recovery can stop at: the `.backup` history file's STOP TIME, when the base
+ * backup became consistent. The file keeps it to the second, cut down: the next second, so
+ * that a commit the backup itself spans is never taken for one after it.
+ */
 export function backupStopTime(history: string): Date | undefined {
   const stop = /^STOP TIME: (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (UTC|[+-]\d\d(?::?\d\d)?)$/m.exec(history);
-  return stop ? new Date(`${stop[1]!.replace(' ', 'T')}${stop[2] === 'UTC' ? 'Z' : stop[2]}`) : undefined;
+  return stop ? new Date(Date.parse(`${stop[1]!.replace(' ', 'T')}${stop[2] === 'UTC' ? 'Z' : stop[2]}`) + 1_000) : undefined;
 }
 
 /** The window from the unbroken run, the backup's stop time, and the commit times before and after its gap. */
@@ -121,4 +123,18 @@ export function windowOf(run: Run, stop: Date | undefined, reachable: readonly D
       ? [{ missing: run.gap.missing, lastReachable: end?.toISOString() ?? null, resumesAt: run.gap.resumesAt, unreachableCommits: beyond.length }]
       : [],
   };
+}
+
+/**
+ * The segment file whose loss a restore must notice: the middle of the run replayable from the
+ * backup, never its first (without which nothing replays). Undefined where the run is one segment.
+ */
+export function middleSegmentFile(files: readonly string[], window: Pick<ArchiveWindow, 'base' | 'segments'>): string | undefined {
+  const base = parseSegment(window.base);
+  if (!base || window.segments < 2) return undefined;
+  const index = base.index + Math.max(1, Math.floor(window.segments / 2));
+  return files.find((file) => {
+    const segment = parseSegment(file);
+    return segment?.timeline === base.timeline && segment.index === index;
+  });
 }
