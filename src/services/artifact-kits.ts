@@ -95,7 +95,7 @@ export interface RestoreOutcome {
 
 /** Where a kit reads a continuous archive beside a base backup (`--archive`). */
 export interface ArchiveReader {
-  /** The archive folder's file names. */
+  /** The archive folder's files, by their paths inside it. */
   files: readonly string[];
   archiveFile(name: string): Promise<string>;
   /** A file of the base backup's folder, as text. */
@@ -125,6 +125,8 @@ export interface ArchiveReading {
   commitTimes: readonly Date[];
   /** Where replay starts (PostgreSQL: the backup's start LSN): what a restore replayed is counted from there. */
   replayFrom: string;
+  /** The archive's file whose loss a restore must notice (the middle of the run): the damaged copy lacks it; none where none can be spared. */
+  spare?: string;
 }
 
 /** How far a server replayed the archive, as it says after promoting. */
@@ -143,10 +145,10 @@ export interface ArtifactKit {
    */
   archive?: {
     formats: readonly string[];
-    read(reader: ArchiveReader): Promise<ArchiveReading>;
+    /** Formats whose artifact holds its own archive (a pgBackRest repository): `--from` alone. */
+    selfContained: readonly string[];
+    read(reader: ArchiveReader, format: string): Promise<ArchiveReading>;
     replayedCommand: readonly string[];
-    /** The archive's file whose loss a restore must notice (the damaged copy lacks it); undefined where there is none to spare. */
-    sparable(files: readonly string[], window: ArchiveWindow): string | undefined;
     /** How far the restored server replayed, asked of it once it has promoted. */
     replayed(run: RunInServer, replayFrom: string): Promise<Replayed>;
   };

@@ -2,8 +2,9 @@
 // a restore to each point (the `--at`s, or the points that prove the window), each judged on its
 // own, and the damaged copy of the archive, one segment gone from its middle, which must end the
 // window there and stop the restore at it.
-import { copyFile, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
+import { execa } from 'execa';
 import type { Verify } from '../report/model.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { runOneShot } from '../docker/one-shot.ts';
@@ -20,22 +21,26 @@ type Log = (line: string) => void;
 export type ArchiveKit = NonNullable<ArtifactKit['archive']>;
 
 /** What the archive can replay from the base backup, read in a one-off container of the server's image; the archive is only read. */
-export async function readArchive(archive: string, kit: ArchiveKit, artifact: ArtifactFacts, image: string, scope: RunScope, log: Log) {
-  const files = await readdir(archive).catch(() => {
+export async function readArchive(archive: string, kit: ArchiveKit, format: string, artifact: ArtifactFacts, image: string, scope: RunScope, log: Log) {
+  const entries = await readdir(archive, { recursive: true, withFileTypes: true }).catch(() => {
     throw new UsageError(`There is no folder at ${archive}.`, 'Give --archive the folder your archive_command writes to.');
   });
+  const files = entries.filter((entry) => entry.isFile()).map((entry) => relative(archive, join(entry.parentPath, entry.name)));
   log(`verify: reading the archive ${archive} (${files.length} files)`);
   const reading = stopwatch();
-  const read = await kit.read({
-    files,
-    archivePath: ARCHIVE_AT,
-    archiveFile: (name) => readFile(join(archive, name), 'utf8'),
-    artifactFile: (name) => readFile(join(artifact.path, name), 'utf8'),
-    inServerImage: async (script) => {
-      const result = await runOneShot(scope, { image, script, binds: [`${archive}:${ARCHIVE_AT}:ro`], purpose: 'verify-tool' });
-      return { exitCode: result.exitCode, output: result.logs };
+  const read = await kit.read(
+    {
+      files,
+      archivePath: ARCHIVE_AT,
+      archiveFile: (name) => readFile(join(archive, name), 'utf8'),
+      artifactFile: (name) => readFile(join(artifact.path, name), 'utf8'),
+      inServerImage: async (script) => {
+        const result = await runOneShot(scope, { image, script, binds: [`${archive}:${ARCHIVE_AT}:ro`], purpose: 'verify-tool' });
+        return { exitCode: result.exitCode, output: result.logs };
+      },
     },
-  });
+    format,
+  );
   return { ...read, files, readMs: round(reading.ms()) };
 }
 
@@ -63,23 +68,26 @@ export async function restoresToPoints(
  */
 export async function damagedArchive(
   archive: string,
-  reading: ArchiveReading & { files: readonly string[] },
-  kit: ArchiveKit,
+  reading: ArchiveReading,
   intact: Pass,
   restore: (mount: ArchiveMount) => Promise<Pass>,
   reread: (copy: string) => Promise<ArchiveReading>,
   scratch: string,
   log: Log,
 ): Promise<Verify['damaged'] | undefined> {
-  const missing = kit.sparable(reading.files, reading.window);
+  const missing = reading.spare;
   if (missing === undefined) return undefined;
-  for (const file of reading.files) if (file !== missing) await copyFile(join(archive, file), join(scratch, file));
-  const how = `the archive without ${missing} (the middle of the ${reading.window.segments} segments the backup replays)`;
+  // Owners and modes kept (the server reads the archive as its own user), then the one file gone.
+  await execa('cp', ['-a', `${archive}/.`, scratch]);
+  const folder = dirname(join(scratch, missing));
+  await chmod(folder, (await stat(folder)).mode | 0o200);
+  await rm(join(scratch, missing));
+  const how = `the archive without ${basename(missing)} (the middle of the ${reading.window.segments} segments the backup replays)`;
   log(`verify: the damaged copy (${how})`);
   const judged = judgeDamagedCopy(intact, await restore({ path: scratch, replayFrom: reading.replayFrom }));
   const window = await reread(scratch).then(
     (read) => read.window,
     (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
   );
-  return { how, ...judgeDamagedArchive(missing, reading.window, window, judged) };
+  return { how, ...judgeDamagedArchive(basename(missing), reading.window, window, judged) };
 }

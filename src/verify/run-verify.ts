@@ -177,9 +177,13 @@ function artifactRecord(artifact: ArtifactFacts, format: ArtifactFormat, unchang
   };
 }
 
-/** The kit that replays an archive beside this artifact; `--archive` with anything else is one sentence. */
-function archiveKitFor(found: Recognised, artifact: ArtifactFacts): ArchiveKit {
+/** A format whose artifact holds its own archive (a pgBackRest repository). */
+const selfContained = (found: Recognised) => found.kind === 'placed' && found.kit.archive?.selfContained.includes(found.format.id) === true;
+
+/** The kit that replays the archive beside this artifact (or in it); `--archive` with anything else is one sentence. */
+function archiveKitFor(found: Recognised, artifact: ArtifactFacts, given: boolean): ArchiveKit {
   const kit = found.kind === 'placed' ? found.kit : undefined;
+  if (given && selfContained(found)) throw new UsageError(`${artifact.path} is ${found.format.title}: it holds its own archive.`, 'Leave out --archive.');
   if (!kit?.archive?.formats.includes(found.format.id))
     throw new UsageError(
       `--archive goes with a base backup whose archive persist replays, and ${artifact.path} is ${found.format.title}.`,
@@ -226,21 +230,21 @@ async function damagedRestore(
   artifact: ArtifactFacts,
   intact: Pass,
   restorePass: (facts: ArtifactFacts, intact: boolean, archive?: ArchiveMount) => Promise<Pass>,
-  archive: { path: string; kit: ArchiveKit; reading: Awaited<ReturnType<typeof readArchive>>; reread: (copy: string) => Promise<ArchiveReading> } | undefined,
+  archive: { path: string; reading: ArchiveReading; reread: (copy: string) => Promise<ArchiveReading> } | undefined,
   scope: RunScope,
   log: Log,
 ): Promise<Verify['damaged']> {
   if (intact.failure !== undefined) return null;
   const scratch = archive ? await scope.createHostFolder('verify-damaged-archive') : undefined;
   const ofArchive = archive
-    ? await damagedArchive(archive.path, archive.reading, archive.kit, intact, (mount) => restorePass(artifact, false, mount), archive.reread, scratch!, log)
+    ? await damagedArchive(archive.path, archive.reading, intact, (mount) => restorePass(artifact, false, mount), archive.reread, scratch!, log)
     : undefined;
   return ofArchive ?? (await restoreDamagedCopies(artifact, intact, restorePass, scope, log));
 }
 
 /** `--at` and `--points` go through an archive, and not together. */
-function checkPointArguments(request: VerifyRequest): void {
-  if ((request.at?.length || request.points !== undefined) && !request.archive)
+function checkPointArguments(request: VerifyRequest, archive: boolean): void {
+  if ((request.at?.length || request.points !== undefined) && !archive)
     throw new UsageError(
       `${request.at?.length ? '--at' : '--points'} restores to a point in time through a continuous archive.`,
       'Give the archive beside the base backup with --archive DIR.',
@@ -261,12 +265,13 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   const dataPath = found.kind === 'dump' ? undefined : await dataPathOf(target);
   if (dataPath) await ensureImage(target.helperImage.reference, target.helperImage.standIn);
   log(`verify: ${format.title} (${artifact.bytes.toLocaleString('en')} bytes), restored into ${target.setup.image}${dataPath ? ` at ${dataPath}` : ''}`);
-  checkPointArguments(request);
-  const archiveKit = request.archive ? archiveKitFor(found, artifact) : undefined;
-  const reread = (path: string, say: Log) => readArchive(path, archiveKit!, artifact, target.setup.image, scope, say);
-  const reading = archiveKit ? await reread(request.archive!, log) : undefined;
-  const archive = reading ? { path: request.archive!, kit: archiveKit!, reading, reread: (copy: string) => reread(copy, () => {}) } : undefined;
-  const mount = reading ? { path: request.archive!, replayFrom: reading.replayFrom } : undefined;
+  const archiveKit = request.archive || selfContained(found) ? archiveKitFor(found, artifact, request.archive !== undefined) : undefined;
+  const archivePath = request.archive ?? (archiveKit?.selfContained.includes(format.id) ? artifact.path : undefined);
+  checkPointArguments(request, archivePath !== undefined);
+  const reread = (path: string, say: Log) => readArchive(path, archiveKit!, format.id, artifact, target.setup.image, scope, say);
+  const reading = archivePath ? await reread(archivePath, log) : undefined;
+  const archive = reading ? { path: archivePath!, reading, reread: (copy: string) => reread(copy, () => {}) } : undefined;
+  const mount = reading ? { path: archivePath!, replayFrom: reading.replayFrom } : undefined;
   const restorePass = (facts: ArtifactFacts, intact: boolean, archive = mount, at?: Date) =>
     found.kind === 'dump'
       ? restoreDump(found.kit, format.id, facts, head, target, scope, intact)
@@ -326,7 +331,7 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
     expectations: intact.expectations,
     allowEmpty,
     dataAge: intact.dataAge,
-    ...(window ? { window: { archive: request.archive!, ...window, readMs: reading!.readMs } } : {}),
+    ...(window ? { window: { archive: archivePath!, ...window, readMs: reading!.readMs } } : {}),
     ...(targets ? { targets: targets.map(({ problem: _problem, ...entry }) => entry) } : {}),
     app,
     damaged,

@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { startSeedServer } from './seed-server.ts';
-import { epochMs, sleep } from '../../src/timing/clock.ts';
+import { sleep } from '../../src/timing/clock.ts';
 import { verifyRun } from './verify-run.ts';
 
 const LOCAL = loadConfig().imageSet === 'local';
@@ -43,26 +43,39 @@ beforeAll(async () => {
     `${join(scratch, 'backup')}:/backup`,
   ]);
   try {
-    // archive_command as the PostgreSQL documentation writes it; archive_mode takes a restart.
-    await psql(source, 'ALTER SYSTEM SET archive_mode = on');
-    await psql(source, "ALTER SYSTEM SET archive_command = 'test ! -f /archive/%f && cp %p /archive/%f'");
-    await execa('docker', ['restart', source]);
-    await untilReady(source);
-    await psql(source, 'CREATE TABLE orders (id serial PRIMARY KEY, placed_at timestamptz NOT NULL DEFAULT clock_timestamp(), total int NOT NULL)');
-    await psql(source, 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 100) g');
+    // archive_command as the PostgreSQL documentation writes it.
+    await archiving(source, 'test ! -f /archive/%f && cp %p /archive/%f');
     await execa('docker', ['exec', '-u', 'postgres', source, 'pg_basebackup', '-D', '/backup/base', '-Ft', '-X', 'none', '-c', 'fast']);
-    // Orders keep coming after the backup; each round's WAL segment goes to the archive.
-    for (let round = 0; round < ROUNDS; round += 1) {
-      await psql(source, 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 50) g; SELECT pg_switch_wal();');
-      afterRound.push((await psql(source, `SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`)).stdout.trim());
-    }
-    await psql(source, 'SELECT pg_switch_wal()');
-    await untilArchived(source);
+    afterRound.push(...(await ordersAfterTheBackup(source)));
   } finally {
     await execa('docker', ['rm', '-fv', source], { reject: false });
   }
   base = join(scratch, 'backup', 'base');
 }, 180_000);
+
+/** The source archives its WAL with this command (archive_mode takes a restart), and holds the backup's 100 orders. */
+async function archiving(source: string, command: string): Promise<void> {
+  await psql(source, 'ALTER SYSTEM SET archive_mode = on');
+  await psql(source, `ALTER SYSTEM SET archive_command = '${command}'`);
+  await execa('docker', ['restart', source]);
+  await untilReady(source);
+  await psql(source, 'CREATE TABLE orders (id serial PRIMARY KEY, placed_at timestamptz NOT NULL DEFAULT clock_timestamp(), total int NOT NULL)');
+  await psql(source, 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 100) g');
+}
+
+/** Orders keep coming after the backup, each round's WAL segment sent to the archive: the source's clock after each round. */
+async function ordersAfterTheBackup(source: string): Promise<string[]> {
+  const after: string[] = [];
+  // A moment after it: the backup's stop time is kept to the second.
+  await sleep(1_100);
+  for (let round = 0; round < ROUNDS; round += 1) {
+    await psql(source, 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 50) g; SELECT pg_switch_wal();');
+    after.push((await psql(source, `SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`)).stdout.trim());
+  }
+  await psql(source, 'SELECT pg_switch_wal()');
+  await untilArchived(source);
+  return after;
+}
 
 async function untilReady(id: string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt += 1) {
@@ -92,10 +105,10 @@ const verify = (args: string[]) => verifyRun(scratch, args);
 const ordersIn = (run: Awaited<ReturnType<typeof verify>>) => run.verify?.tables.find((t) => t.table === 'public.orders')?.rows;
 
 /** The orders a restore to `at` must hold: the backup's 100, and 50 for each round committed by then (its commit lies between two clock readings). */
-function ordersBy(at: string): { atLeast: number; atMost: number } {
+function ordersBy(at: string, rounds: readonly string[] = afterRound): { atLeast: number; atMost: number } {
   const t = Date.parse(at);
-  const surely = afterRound.filter((after) => Date.parse(after) <= t).length;
-  const maybe = afterRound.filter((_, i) => i === 0 || Date.parse(afterRound[i - 1]!) < t).length;
+  const surely = rounds.filter((after) => Date.parse(after) <= t).length;
+  const maybe = rounds.filter((_, i) => i === 0 || Date.parse(rounds[i - 1]!) < t).length;
   return { atLeast: 100 + 50 * surely, atMost: 100 + 50 * maybe };
 }
 
@@ -138,31 +151,30 @@ describe('persist verify --archive: a base backup and its WAL archive', () => {
     expect(await readFile(join(whole.out, 'report.html'), 'utf8')).toContain('<svg class="timeline"');
   });
 
-  test('an archive archive_command gzip’d is read and replayed the same: a time between two rounds, and one past the end is the end', async () => {
-    const gzipped = join(scratch, 'gzipped');
-    await execa('cp', ['-a', archive, gzipped]);
-    await execa('sh', ['-c', 'gzip "$1"/*[0-9A-F]', 'sh', gzipped]);
-    const later = new Date(epochMs() + 3_600_000).toISOString();
-    const run = await verify(['--from', base, '--archive', gzipped, '--image', POSTGRES, '--at', afterRound[1]!, '--at', later]);
-    expect(run.exitCode, JSON.stringify(run.verify?.problems)).toBe(0);
-    expect(ordersIn(run)).toBe(100 + ROUNDS * 50);
-    const [between, end] = run.verify!.targets!;
-    expect(between).toMatchObject({ point: 'asked', kind: 'time', rows: 100 + 2 * 50 });
-    expect(Date.parse(between!.replayedTo!)).toBeLessThanOrEqual(Date.parse(afterRound[1]!));
-    expect(end).toMatchObject({ kind: 'end', rows: 100 + ROUNDS * 50, note: expect.stringMatching(/^past the archive's last commit/) });
-    expect(run.verify!.damaged).toMatchObject({ failed: true, how: expect.stringMatching(/^the archive without [0-9A-F]{24}\.gz /) });
-  });
-
-  test('a segment gone from the middle of the archive ends the window there, named; a time past it cannot be reached; a week promised is not kept: exit 1', async () => {
+  test('gzip’d by archive_command and a segment gone from its middle: read and replayed the same up to the gap, named; a time after the first round is reached, one past the gap cannot be; a week promised is not kept: exit 1', async () => {
     const holed = join(scratch, 'holed');
     await execa('cp', ['-a', archive, holed]);
     const segments = (await readdir(holed)).filter((name) => /^[0-9A-F]{24}$/.test(name)).sort();
     const missing = segments[Math.floor(segments.length / 2) + 1]!;
     await rm(join(holed, missing));
+    await execa('sh', ['-c', 'gzip "$1"/*[0-9A-F]', 'sh', holed]);
     // What the team promises of its archive (x-persist's verify.window): a week of history.
     const promises = join(scratch, 'promises.yaml');
     await writeFile(promises, 'window:\n  atLeast: 7d\n');
-    const cut = await verify(['--from', base, '--archive', holed, '--image', POSTGRES, '--at', afterRound.at(-1)!, '--expect', promises]);
+    const cut = await verify([
+      '--from',
+      base,
+      '--archive',
+      holed,
+      '--image',
+      POSTGRES,
+      '--at',
+      afterRound[0]!,
+      '--at',
+      afterRound.at(-1)!,
+      '--expect',
+      promises,
+    ]);
     expect(cut.exitCode).toBe(1);
     expect(cut.verify!.window!.gaps).toEqual([expect.objectContaining({ missing })]);
     expect(cut.verify!.problems).toEqual([
@@ -170,7 +182,14 @@ describe('persist verify --archive: a base backup and its WAL archive', () => {
       expect.stringMatching(/^The archive's window spans \d+s, less than the 7d promised \(verify\.window\.atLeast\)\.$/),
       expect.stringMatching(new RegExp(`^--at .* cannot be reached: the archive can be replayed only to .*, where ${missing} is missing\\.$`)),
     ]);
+    const [between, past] = cut.verify!.targets!;
+    expect(between).toMatchObject({ point: 'asked', kind: 'time', rows: 100 + 50 });
+    expect(Date.parse(between!.replayedTo!)).toBeLessThanOrEqual(Date.parse(afterRound[0]!));
+    expect(past).toMatchObject({ kind: 'unreachable', rows: null });
     expect(ordersIn(cut)).toBeLessThan(100 + ROUNDS * 50);
+    // The restore reads gzip'd segments through the same restore_command, and so does pg_verifybackup.
+    expect(cut.verify!.integrity).toContainEqual(expect.objectContaining({ tool: 'pg_verifybackup', passed: true }));
+    expect(cut.verify!.damaged).toMatchObject({ failed: true, how: expect.stringMatching(/^the archive without [0-9A-F]{24}\.gz /) });
   });
 
   test('--archive beside anything but a base backup is one sentence, exit 2', async () => {
@@ -181,5 +200,59 @@ describe('persist verify --archive: a base backup and its WAL archive', () => {
     expect(refused.report.harnessErrors).toEqual([
       expect.stringMatching(/^--archive goes with a base backup whose archive persist replays, and .* is a pg_dump plain SQL dump\./),
     ]);
+  });
+});
+
+// pgBackRest as its user guide sets it up: archive_command `pgbackrest archive-push %p`, a stanza,
+// a full backup; orders keep coming after it. persist reads the stanza and the newest backup from
+// the repository and drives the image's own pgbackrest.
+const PGBACKREST = LOCAL ? 'persistence-harness/postgres:15-pgbackrest' : undefined;
+
+describe.skipIf(!PGBACKREST)('persist verify: a pgBackRest repository, driven by persist', () => {
+  let repository = '';
+  const rounds: string[] = [];
+  beforeAll(async () => {
+    repository = join(scratch, 'pgbackrest-repo');
+    await mkdir(repository);
+    await chmod(repository, 0o777);
+    const settings = ['PGBACKREST_REPO1_PATH=/repo', 'PGBACKREST_PG1_PATH=/var/lib/postgresql/data', 'PGBACKREST_STANZA=shop', 'PGBACKREST_LOG_LEVEL_FILE=off'];
+    const source = await startSeedServer(PGBACKREST!, ['POSTGRES_PASSWORD=seed', 'POSTGRES_DB=shop', ...settings], 'pg_isready -q -h 127.0.0.1', [
+      '--label',
+      LABEL,
+      '-v',
+      `${repository}:/repo`,
+    ]);
+    try {
+      await archiving(source, 'pgbackrest archive-push %p');
+      await execa('docker', ['exec', '-u', 'postgres', source, 'pgbackrest', 'stanza-create']);
+      await execa('docker', ['exec', '-u', 'postgres', source, 'pgbackrest', '--type=full', '--start-fast', 'backup']);
+      rounds.push(...(await ordersAfterTheBackup(source)));
+    } finally {
+      await execa('docker', ['rm', '-fv', source], { reject: false });
+    }
+    // As a backup is kept: nobody writes to it any more.
+    await execa('chmod', ['-R', 'a-w', repository]);
+  }, 180_000);
+
+  test('--from the repository alone: pgbackrest restore to the window’s start, inside it and its end, each with the orders as of its point; the repository without a middle segment ends the window there', async () => {
+    const run = await verify(['--from', repository, '--image', PGBACKREST!]);
+    expect(run.exitCode, JSON.stringify(run.verify?.problems)).toBe(0);
+    expect(run.verify!.artifact).toMatchObject({ format: 'pgbackrest', unchanged: true });
+    expect(ordersIn(run)).toBe(100 + ROUNDS * 50);
+    expect(run.verify!.restore.steps[0]!.command).toMatch(
+      /^pgbackrest --stanza=shop --repo1-path=\/persist-archive .*--set=\d{8}-\d{6}F .*--type=default restore$/,
+    );
+    const targets = run.verify!.targets!;
+    expect(targets.map((t) => t.point)).toEqual(['start', 'between', 'end']);
+    for (const target of targets) {
+      const { atLeast, atMost } = ordersBy(target.at, rounds);
+      expect(target.rows, target.at).toBeGreaterThanOrEqual(atLeast);
+      expect(target.rows, target.at).toBeLessThanOrEqual(atMost);
+    }
+    expect(run.verify!.damaged).toMatchObject({ failed: true, how: expect.stringMatching(/^the archive without [0-9A-F]{24}-[0-9a-f]{40}\.gz /) });
+    // An --archive beside it is one sentence: the repository holds its own.
+    const twice = await verify(['--from', repository, '--archive', archive, '--image', PGBACKREST!]);
+    expect(twice.exitCode).toBe(2);
+    expect(twice.report.harnessErrors[0]).toMatch(/is a pgBackRest repository .*: it holds its own archive\./);
   });
 });

@@ -635,7 +635,9 @@ describe('persist verify: refusals and interruptions', () => {
     const refused = await verify(['--from', notBackup]);
     expect(refused.exitCode).toBe(2);
     expect(refused.report.harnessErrors).toEqual([
-      expect.stringMatching(/notes\.txt is not a backup of a format persist knows \(pg-basebackup, pg-custom, .*, restic, borg\)\. Name its format/),
+      expect.stringMatching(
+        /notes\.txt is not a backup of a format persist knows \(pg-basebackup, pgbackrest, pg-custom, .*, restic, borg\)\. Name its format/,
+      ),
     ]);
     const missing = await verify(['--from', join(scratch, 'missing.dump')]);
     expect(missing.report.harnessErrors[0]).toMatch(/There is no file or folder at/);

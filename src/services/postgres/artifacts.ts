@@ -20,8 +20,8 @@ import type {
 import { restoreStep, unreadToTheEnd } from '../restore-step.ts';
 import type { InventoryObject, ObjectKind, SequenceState } from '../../data/inventory.ts';
 import { GRANTEES_SQL, OBJECTS_SQL, SEQUENCES_SQL } from './inventory.ts';
-import { readableWal, readWalWindow } from './wal-window.ts';
-import { middleSegmentFile } from './wal-archive.ts';
+import { readableWal, readPgBackRestWindow, readWalWindow } from './wal-window.ts';
+import { pgBackRestRestore, stanzasOf } from './pgbackrest.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
 
 /** psql as the image's superuser over the local socket (trusted in the official image), never reading a ~/.psqlrc. */
@@ -279,6 +279,12 @@ export const artifactKit: ArtifactKit = {
       recognise: (head) => head.shape === 'directory' && head.names.some((name) => BASE_TAR.test(name)),
       fillsDataDirectory: true,
     },
+    {
+      id: 'pgbackrest',
+      title: 'a pgBackRest repository (its newest backup, and its WAL archive)',
+      recognise: (head) => head.shape === 'directory' && stanzasOf(head.names).length > 0,
+      fillsDataDirectory: true,
+    },
     { id: 'pg-custom', title: 'a pg_dump custom-format archive', recognise: (head) => archiveVersion(head) !== undefined },
     {
       id: 'pg-directory',
@@ -334,8 +340,10 @@ export const artifactKit: ArtifactKit = {
   // Before it starts, the image's pg_verifybackup checks the extracted files against the manifest.
   // The data directory is PGDATA, which may lie below the volume (PostgreSQL 18's images: the
   // volume at /var/lib/postgresql, PGDATA in 18/docker under it).
-  async fill(_format, filler) {
+  async fill(format, filler) {
     const below = dataDirectoryBelow(filler.dataPath, filler.environment.PGDATA);
+    // pgbackrest restores the files and writes the recovery settings itself.
+    if (format === 'pgbackrest') return { steps: [await pgBackRestRestore(filler, below ? `${filler.dataPath}/${below}` : filler.dataPath)] };
     const base = filler.names.find((name) => BASE_TAR.test(name))!;
     const steps = [await filler.extract(base, below)];
     const wal = filler.names.find((name) => WAL_TAR.test(name));
@@ -351,9 +359,9 @@ export const artifactKit: ArtifactKit = {
   // restore_command that copies each segment from the archive; the server replays until a
   // segment is not there, then promotes. Until then it may already accept read-only connections.
   archive: {
-    formats: ['pg-basebackup'],
-    read: readWalWindow,
-    sparable: middleSegmentFile,
+    formats: ['pg-basebackup', 'pgbackrest'],
+    selfContained: ['pgbackrest'],
+    read: (reader, format) => (format === 'pgbackrest' ? readPgBackRestWindow(reader) : readWalWindow(reader)),
     replayedCommand: ['sh', '-c', `[ "$(${PSQL} -At -d postgres -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ]`],
     // Both stay as recovery left them after the promotion.
     async replayed(run, replayFrom) {

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { backupStopTime, commitTimes, manifestWalRanges, middleSegmentFile, parseSegment, segmentOf, unbrokenRun, windowOf } from './wal-archive.ts';
+import {
+  backupStopTime,
+  commitRecords,
+  commitTimes,
+  earliestTarget,
+  lsnValue,
+  manifestWalRanges,
+  middleSegmentFile,
+  parseSegment,
+  segmentOf,
+  unbrokenRun,
+  windowOf,
+} from './wal-archive.ts';
 
 // As archive_command left them here: a base backup at segment 2, writes switching the WAL each second.
 const ARCHIVE = [
@@ -48,6 +60,19 @@ describe('a WAL archive read by its file names', () => {
       'pg_waldump: error: could not find file "000000010000000000000007": No such file or directory',
     ].join('\n');
     expect(commitTimes(waldump).map((at) => at.toISOString())).toEqual(['2026-12-07T21:52:36.069Z']);
+    expect(commitRecords(waldump)).toEqual([{ lsn: '0/06000028', at: new Date('2026-12-07T21:52:36.069Z') }]);
+  });
+
+  it('a time target is never earlier than the end of the second the backup stopped in, nor than a commit the backup itself spans', () => {
+    const stop = new Date('2026-12-07T21:52:34Z');
+    const commits = [
+      { lsn: '0/2000060', at: new Date('2026-12-07T21:52:34.400Z') },
+      { lsn: '0/3000028', at: new Date('2026-12-07T21:52:35.100Z') },
+    ];
+    expect(earliestTarget(stop, commits, '0/2000120')?.toISOString()).toBe('2026-12-07T21:52:35.000Z');
+    expect(earliestTarget(new Date('2026-12-07T21:52:33Z'), commits, '0/2000120')?.toISOString()).toBe('2026-12-07T21:52:34.400Z');
+    expect(earliestTarget(undefined, commits, '0/2000120')?.toISOString()).toBe('2026-12-07T21:52:34.400Z');
+    expect(lsnValue('1/FF000000')).toBe(0x1_ff00_0000);
   });
 });
 
@@ -55,7 +80,7 @@ describe('the window an archive gives a base backup', () => {
   const at = (iso: string) => new Date(iso);
   it('starts at the backup’s end and ends at the last commit it can replay, each gap named with what lies beyond it', () => {
     const history = 'START TIME: 2026-12-07 21:52:33 UTC\nLABEL: pg_basebackup base backup\nSTOP TIME: 2026-12-07 21:52:34 UTC\n';
-    expect(backupStopTime(history)?.toISOString()).toBe('2026-12-07T21:52:35.000Z');
+    expect(backupStopTime(history)?.toISOString()).toBe('2026-12-07T21:52:34.000Z');
     const holed = ARCHIVE.filter((name) => name !== '000000010000000000000007');
     const window = windowOf(
       unbrokenRun(holed, '000000010000000000000002')!,
@@ -66,7 +91,7 @@ describe('the window an archive gives a base backup', () => {
     expect(window).toEqual({
       base: '000000010000000000000002',
       segments: 5,
-      start: '2026-12-07T21:52:35.000Z',
+      start: '2026-12-07T21:52:34.000Z',
       end: '2026-12-07T21:52:36.069Z',
       commits: 2,
       gaps: [{ missing: '000000010000000000000007', lastReachable: '2026-12-07T21:52:36.069Z', resumesAt: '000000010000000000000008', unreachableCommits: 2 }],

@@ -91,21 +91,42 @@ function nameOf(timeline: number, index: number, segmentBytes: number): string {
   return `${hex(timeline)}${hex(Math.floor(index / perLog))}${hex(index % perLog)}`;
 }
 
+/** An LSN (`0/2000120`) as a number: the WAL's byte position. */
+export function lsnValue(lsn: string): number {
+  const [high, low] = lsn.split('/').map((part) => Number.parseInt(part, 16));
+  return high! * 0x1_0000_0000 + low!;
+}
+
+/** The commits `pg_waldump --rmgr=Transaction` prints, in WAL order: where each lies and when it committed. */
+export function commitRecords(waldump: string): Array<{ lsn: string; at: Date }> {
+  return [
+    ...waldump.matchAll(/lsn: ([0-9A-F]+\/[0-9A-F]+), prev [^,]*, desc: COMMIT (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (UTC|[+-]\d\d(?::?\d\d)?)/g),
+  ].map(([, lsn, at, zone]) => ({ lsn: lsn!, at: new Date(`${at!.replace(' ', 'T')}${zone === 'UTC' ? 'Z' : zone}`) }));
+}
+
 /** The commit times `pg_waldump --rmgr=Transaction` prints, in WAL order. */
 export function commitTimes(waldump: string): Date[] {
-  return [...waldump.matchAll(/desc: COMMIT (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (UTC|[+-]\d\d(?::?\d\d)?)/g)].map(
-    ([, at, zone]) => new Date(`${at!.replace(' ', 'T')}${zone === 'UTC' ? 'Z' : zone}`),
-  );
+  return commitRecords(waldump).map((commit) => commit.at);
+}
+
+/** The `.backup` history file's STOP TIME, to the second the file keeps. */
+export function backupStopTime(history: string): Date | undefined {
+  const stop = /^STOP TIME: (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (UTC|[+-]\d\d(?::?\d\d)?)$/m.exec(history);
+  return stop ? new Date(`${stop[1]!.replace(' ', 'T')}${stop[2] === 'UTC' ? 'Z' : stop[2]}`) : undefined;
 }
 
 /**
- * The earliest point a recovery can stop at: the `.backup` history file's STOP TIME, when the base
- * backup became consistent. The file keeps it to the second, cut down: the next second, so
- * that a commit the backup itself spans is never taken for one after it.
+ * The earliest time a recovery can be asked to stop at: the end of the second the backup stopped
+ * in (its history keeps the second, cut down: the backup's own rows may be from later in it), or
+ * the last commit the backup itself spans (before its stop LSN) where that is later. A time target
+ * stops replay at the first commit after it; one inside the backup would stop before the data is
+ * consistent.
  */
-export function backupStopTime(history: string): Date | undefined {
-  const stop = /^STOP TIME: (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) (UTC|[+-]\d\d(?::?\d\d)?)$/m.exec(history);
-  return stop ? new Date(Date.parse(`${stop[1]!.replace(' ', 'T')}${stop[2] === 'UTC' ? 'Z' : stop[2]}`) + 1_000) : undefined;
+export function earliestTarget(stop: Date | undefined, commits: ReadonlyArray<{ lsn: string; at: Date }>, stopLsn: string): Date | undefined {
+  const within = commits.filter((commit) => lsnValue(commit.lsn) < lsnValue(stopLsn)).at(-1)?.at;
+  const stopped = stop && new Date(stop.getTime() + 1_000);
+  if (stopped === undefined) return within;
+  return within && within.getTime() > stopped.getTime() ? within : stopped;
 }
 
 /** The window from the unbroken run, the backup's stop time, and the commit times before and after its gap. */

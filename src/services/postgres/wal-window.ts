@@ -1,14 +1,40 @@
 // The window a WAL archive gives a base backup, read the way PostgreSQL would replay it: from the
-// segment the backup's manifest starts its WAL in, segment after segment until one is missing;
-// the commit times from the image's own pg_waldump, from the backup's start on; the earliest
-// point from the backup's `.backup` history file. What lies past a gap is counted too: it is what
-// the gap costs. Segments archive_command compressed with gzip are read through gunzip, as a
-// restore_command would; zstd and lz4 are not read yet.
+// segment the backup's WAL starts in, segment after segment until one is missing; the commit times
+// from the image's own pg_waldump, from the backup's start on; the earliest point from when the
+// backup stopped. What lies past a gap is counted too: it is what the gap costs. Two sources: a
+// folder archive_command writes (the backup's backup_manifest and `.backup` file say where and
+// when; gzip'd segments read through gunzip, zstd and lz4 not yet), and a pgBackRest repository
+// (its backup.info says, its segments unpacked as pgbackrest compressed them).
 import { shellQuote } from '../../terminal/shell-quote.ts';
 import { HarnessError, UsageError } from '../../errors.ts';
 import type { ArchiveReader, ArchiveReading } from '../artifact-kits.ts';
-import { backupStopTime, commitTimes, manifestWalRanges, parseSegment, segmentOf, unbrokenRun, windowOf } from './wal-archive.ts';
+import {
+  backupStopTime,
+  commitRecords,
+  earliestTarget,
+  manifestWalRanges,
+  middleSegmentFile,
+  parseSegment,
+  segmentOf,
+  unbrokenRun,
+  windowOf,
+} from './wal-archive.ts';
+import { encrypted, newestBackup, repositorySegments, repositoryWal, stanzaOf } from './pgbackrest.ts';
 
+/** Where replay starts and when the backup stopped, the archive's segments, and how the image's tools read them. */
+interface WalSource {
+  timeline: number;
+  startLsn: string;
+  /** Where the backup's data is consistent, and when it stopped (to the second). */
+  stopLsn: string;
+  stop: Date | undefined;
+  /** Each segment as parseSegment reads its name, with its file in the archive folder. */
+  segments: ReadonlyArray<{ name: string; file: string }>;
+  /** A shell snippet that sets WAL to a folder of the segments, uncompressed, under their own names. */
+  readable: string;
+}
+
+/** The window of a folder `archive_command` writes, beside a pg_basebackup. */
 export async function readWalWindow(reader: ArchiveReader): Promise<ArchiveReading> {
   const manifest = await reader.artifactFile('backup_manifest').catch(() => {
     throw new UsageError(
@@ -18,32 +44,75 @@ export async function readWalWindow(reader: ArchiveReader): Promise<ArchiveReadi
   });
   const range = manifestWalRanges(manifest)[0];
   if (!range) throw new HarnessError('The base backup’s backup_manifest records no WAL range.', 'Take the base backup again with pg_basebackup.');
-  const base = segmentOf(range.startLsn, range.timeline);
   const unread = reader.files.map((file) => parseSegment(file)?.compression).find((compression) => compression && compression !== 'gzip');
   if (unread)
     throw new UsageError(
       `The archive holds ${unread}-compressed segments, which persist does not read yet (gzip it reads).`,
       `Verify a copy of the archive with its segments decompressed (${unread === 'zstd' ? 'zstd -d' : 'lz4 -d'}).`,
     );
-  const run = unbrokenRun(reader.files, base);
+  const base = segmentOf(range.startLsn, range.timeline);
+  const history = reader.files.find((file) => file.startsWith(`${base}.`) && file.endsWith('.backup'));
+  return windowFromWal(reader, {
+    timeline: range.timeline,
+    startLsn: range.startLsn,
+    stopLsn: range.endLsn,
+    stop: history ? backupStopTime(await reader.archiveFile(history)) : undefined,
+    segments: reader.files.filter((file) => parseSegment(file)).map((file) => ({ name: file, file })),
+    readable: readableWal(reader.archivePath),
+  });
+}
+
+/** The window of a pgBackRest repository's newest backup and the stanza's archive, both in the repository. */
+export async function readPgBackRestWindow(reader: ArchiveReader): Promise<ArchiveReading> {
+  const stanza = stanzaOf(reader.files);
+  const info = await reader.archiveFile(`backup/${stanza}/backup.info`);
+  if (encrypted(info))
+    throw new UsageError('The pgBackRest repository is encrypted, which persist does not read yet.', 'Verify it with your own --restore command.');
+  const backup = newestBackup(info);
+  if (!backup) throw new UsageError(`The pgBackRest repository's stanza ${stanza} holds no backup.`, 'Verify a repository your backups were written to.');
+  return windowFromWal(reader, {
+    timeline: parseSegment(backup.archiveStart)!.timeline,
+    startLsn: backup.lsnStart,
+    stopLsn: backup.lsnStop,
+    stop: new Date(backup.stopMs),
+    segments: repositorySegments(reader.files, stanza),
+    readable: repositoryWal(reader.archivePath, stanza),
+  });
+}
+
+async function windowFromWal(reader: ArchiveReader, source: WalSource): Promise<ArchiveReading> {
+  const base = segmentOf(source.startLsn, source.timeline);
+  const names = source.segments.map((segment) => segment.name);
+  const run = unbrokenRun(names, base);
   if (!run)
     throw new UsageError(
       `The archive holds no segment ${base}, where the base backup's WAL starts: it is another server's archive, or it lost its first segments.`,
       'Give --archive the folder archive_command wrote this server’s WAL to.',
     );
-  const history = reader.files.find((file) => file.startsWith(`${base}.`) && file.endsWith('.backup'));
-  const stop = history ? backupStopTime(await reader.archiveFile(history)) : undefined;
   const commits = async (first: string, last: string, from?: string) =>
-    commitTimes((await reader.inServerImage(waldumpScript(reader.archivePath, first, last, from))).output);
+    commitRecords((await reader.inServerImage(waldumpScript(source.readable, first, last, from))).output);
   // From the backup's start: the commits before it in its first segment are the backup's own data.
-  const reachable = await commits(run.first, run.last, range.startLsn);
-  const beyond = run.gap ? await commits(run.gap.resumesAt, lastSegment(reader.files, range.timeline)) : [];
-  return { window: windowOf(run, stop, reachable, beyond), commitTimes: reachable, replayFrom: range.startLsn };
+  const reachable = await commits(run.first, run.last, source.startLsn);
+  const beyond = run.gap ? await commits(run.gap.resumesAt, lastSegment(names, source.timeline)) : [];
+  const times = reachable.map((commit) => commit.at);
+  const window = windowOf(
+    run,
+    earliestTarget(source.stop, reachable, source.stopLsn),
+    times,
+    beyond.map((commit) => commit.at),
+  );
+  const spare = middleSegmentFile(names, window);
+  return {
+    window,
+    commitTimes: times,
+    replayFrom: source.startLsn,
+    ...(spare ? { spare: source.segments.find((segment) => segment.name === spare)!.file } : {}),
+  };
 }
 
 /** The image's pg_waldump over segments first to last (from an LSN in the first). */
-function waldumpScript(archivePath: string, first: string, last: string, from?: string): string {
-  return `${readableWal(archivePath)} && exec pg_waldump --rmgr=Transaction${from ? ` -s ${shellQuote(from)}` : ''} -p "$WAL" ${first} ${last} 2>&1`;
+function waldumpScript(readable: string, first: string, last: string, from?: string): string {
+  return `${readable} && exec pg_waldump --rmgr=Transaction${from ? ` -s ${shellQuote(from)}` : ''} -p "$WAL" ${first} ${last} 2>&1`;
 }
 
 /**
