@@ -191,7 +191,9 @@ describe('persist verify --archive: a base backup and its WAL archive', () => {
     expect(cut.verify!.integrity).toContainEqual(expect.objectContaining({ tool: 'pg_verifybackup', passed: true }));
     expect(cut.verify!.damaged).toMatchObject({ failed: true, how: expect.stringMatching(/^the archive without [0-9A-F]{24}\.gz /) });
   });
+});
 
+describe('persist verify --archive: refusals', () => {
   test('--archive beside anything but a base backup is one sentence, exit 2', async () => {
     const dump = join(scratch, 'shop.sql');
     await writeFile(dump, '--\n-- PostgreSQL database dump\n--\n');
