@@ -400,9 +400,9 @@ export const VerifyVerdict = Type.Enum(['verified', 'failed', 'unable-to-fail'],
   description:
     'verified: restored, every expectation held, and the damaged copy failed; failed: the restore or an expectation failed (named in problems); unable-to-fail: everything held, but so did the damaged copy, so this verification proves nothing.',
 });
-const VerifyPhase = Type.Enum(['hash', 'start', 'restore', 'checks'], {
+const VerifyPhase = Type.Enum(['hash', 'start', 'restore', 'replay', 'checks'], {
   description:
-    "hash: reading the whole artifact for its sha256 (not part of the recovery); start: the throwaway container created until its server accepts connections; restore: loading the artifact into it (read, decompressed and fed to the image's own tool); checks: counting every table's rows and running the expectations (reading the catalogues for the inventory is left out: its time is inventory.ms). Each is the harness's monotonic clock around the step.",
+    "hash: reading the whole artifact for its sha256 (not part of the recovery); start: the throwaway container created until its server accepts connections (PostgreSQL replaying an archive: until it has replayed it and promoted); replay: a running server fed an archive's changes (MariaDB's binary logs through mariadb-binlog); restore: loading the artifact into it (read, decompressed and fed to the image's own tool); checks: counting every table's rows and running the expectations (reading the catalogues for the inventory is left out: its time is inventory.ms). Each is the harness's monotonic clock around the step.",
 });
 /** What a restored database holds besides rows, from the server's own catalogues (`persist verify`, and a drill's restore against its source). */
 export const Inventory = Closed(

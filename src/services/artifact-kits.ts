@@ -121,8 +121,8 @@ export interface ArchiveWindow {
 /** The window, with what the judging of each restore needs and the report leaves out. */
 export interface ArchiveReading {
   window: ArchiveWindow;
-  /** Every commit replayable without a break, in order: a restore to a time must stop at the last one at or before it. */
-  commitTimes: readonly Date[];
+  /** The archive's last commit a restore to `at` must have replayed, and none after it (its granularity: PostgreSQL's commit, the binary logs' second). */
+  lastCommitBy(at: Date): Date | null;
   /** Where replay starts (PostgreSQL: the backup's start LSN): what a restore replayed is counted from there. */
   replayFrom: string;
   /** The archive's file whose loss a restore must notice (the middle of the run): the damaged copy lacks it; none where none can be spared. */
@@ -149,6 +149,11 @@ export interface ArtifactKit {
     selfContained: readonly string[];
     read(reader: ArchiveReader, format: string): Promise<ArchiveReading>;
     replayedCommand: readonly string[];
+    /**
+     * Feeds the archive to the running server, where the server does not replay it itself at start
+     * (MariaDB's binary logs through mariadb-binlog): from `replayFrom`, to `at` or the archive's end.
+     */
+    replay?(run: RunInServer, archive: { archivePath: string; replayFrom: string; at?: string }): Promise<RestoreStep>;
     /** How far the restored server replayed, asked of it once it has promoted. */
     replayed(run: RunInServer, replayFrom: string): Promise<Replayed>;
   };

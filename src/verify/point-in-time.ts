@@ -56,7 +56,7 @@ export async function restoresToPoints(
   for (const plan of plans) {
     if (plan.kind === 'time') log(`verify: restoring to ${plan.at.toISOString()}${plan.point === 'asked' ? '' : ` (the window's ${plan.point})`}`);
     const pass = plan.kind === 'time' ? await restoreTo(plan.at) : plan.kind === 'end' ? intact : undefined;
-    results.push(targetResult(plan, pass, reading.commitTimes));
+    results.push(targetResult(plan, pass, (at) => reading.lastCommitBy(at)));
   }
   return results;
 }

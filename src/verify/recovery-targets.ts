@@ -71,13 +71,6 @@ export function windowPoints(window: ArchiveWindow, between: number): TargetPlan
   return [planTarget(new Date(startMs), window, 'start'), ...inside, planTarget(new Date(window.end), window, 'end')];
 }
 
-/** The archive's last commit at or before `at`: where a restore to `at` must stop, commit by commit. */
-export function lastCommitBy(at: Date, commits: readonly Date[]): Date | null {
-  let last: Date | null = null;
-  for (const commit of commits) if (commit.getTime() <= at.getTime()) last = commit;
-  return last;
-}
-
 /**
  * Where the server says its replay stopped (its last transaction replayed), against where the
  * archive says it must: past the target it did not stop; before the archive's last commit by
@@ -126,7 +119,8 @@ export type TargetResult = NonNullable<Verify['targets']>[number] & { problem?: 
 
 /** The replay's figures: the WAL the server replayed and its start, which is the replay, and the rate. */
 export function replayFigures(pass: Pick<Pass, 'phases' | 'replayed'>): TargetResult['replay'] {
-  const ms = pass.phases.find((phase) => phase.phase === 'start')?.ms;
+  // The replay is its own phase where a running server is fed the archive; else the server's start replays it.
+  const ms = (pass.phases.find((phase) => phase.phase === 'replay') ?? pass.phases.find((phase) => phase.phase === 'start'))?.ms;
   const bytes = pass.replayed?.bytes;
   if (bytes == null || ms === undefined) return null;
   return { bytes, ms, bytesPerSecond: ms > 0 ? round(bytes / (ms / 1_000)) : null };
@@ -139,14 +133,15 @@ export function replayFigures(pass: Pick<Pass, 'phases' | 'replayed'>): TargetRe
 export function targetResult(
   plan: TargetPlan,
   pass: Pick<Pass, 'failure' | 'tables' | 'dataAge' | 'phases' | 'replayed'> | undefined,
-  commits: readonly Date[],
+  lastCommitBy: (at: Date) => Date | null,
 ): TargetResult {
   const base = { at: plan.at.toISOString(), point: plan.point, kind: plan.kind };
   if (plan.kind === 'unreachable' || pass === undefined) {
     const problem = plan.kind === 'unreachable' ? plan.problem : `No restore to ${base.at} was made.`;
     return { ...base, rows: null, newest: null, recoveryMs: null, note: problem, problem };
   }
-  const expected = lastCommitBy(plan.at, commits);
+  // The archive's end is its last commit, whatever the granularity of a time.
+  const expected = lastCommitBy(plan.kind === 'end' ? new Date(8.64e15) : plan.at);
   const newest = pass.dataAge?.newest ?? null;
   const replayedTo = pass.replayed?.lastCommit ?? null;
   const problem =

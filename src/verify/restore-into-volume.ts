@@ -9,7 +9,16 @@ import type { RunScope } from '../docker/run-scope.ts';
 import { inspectImage } from '../docker/engine.ts';
 import { runOneShot } from '../docker/one-shot.ts';
 import { UsageError } from '../errors.ts';
-import { type ArtifactHead, type DataDirectoryFiller, type Filled, artifactKitOf, type RestoreOutcome, type RestoreStep } from '../services/artifact-kits.ts';
+import {
+  type ArtifactHead,
+  type ArtifactKit,
+  type DataDirectoryFiller,
+  type Filled,
+  artifactKitOf,
+  type RestoreOutcome,
+  type RestoreStep,
+  type RunInServer,
+} from '../services/artifact-kits.ts';
 import { restoreStep, unreadToTheEnd } from '../services/restore-step.ts';
 import { storageProfile } from '../services/registry.ts';
 import { round, stopwatch } from '../timing/clock.ts';
@@ -112,6 +121,21 @@ function startCommandOf(target: VerifyTarget, format: string): string[] | null {
 export interface ArchiveMount {
   path: string;
   replayFrom: string;
+  /** `--at`, or a point of the window: the instant (RFC 3339) the replay stops at; without it, the archive's end. */
+  at?: string;
+}
+
+/** The archive fed to the running server, timed as its own phase. */
+async function replayInto(
+  run: RunInServer,
+  replay: NonNullable<NonNullable<ArtifactKit['archive']>['replay']>,
+  archive: ArchiveMount,
+  phases: Verify['phases'],
+): Promise<RestoreStep> {
+  const replaying = stopwatch();
+  const step = await replay(run, { archivePath: ARCHIVE_AT, replayFrom: archive.replayFrom, ...(archive.at ? { at: archive.at } : {}) });
+  phases.push({ phase: 'replay', ms: round(replaying.ms()) });
+  return step;
 }
 
 /** One restore into a new volume (a volume's tar, a server's own data file), the service started on it, everything checked. */
@@ -147,6 +171,18 @@ export async function restoreIntoVolume(
   if (notAnswering)
     return { ...EMPTY, restore, files, failure: `the service did not start on the restored data: ${notAnswering}`, serverVersion: null, phases };
   const run = kit ? runIn(server, () => artifactStream(artifact)) : undefined;
+  // A server that does not replay the archive itself is fed it now, before anything is counted.
+  const replay = archive && kit?.archive?.replay && run ? await replayInto(run, kit.archive.replay, archive, phases) : undefined;
+  if (replay && !replay.ok)
+    return {
+      ...EMPTY,
+      restore: { ...restore, steps: [...steps, replay] },
+      files,
+      failure: `\`${replay.command}\` failed (${replay.detail ?? 'no detail'})`,
+      serverVersion: null,
+      phases,
+    };
+  if (replay) restore.steps.push(replay);
   const serverVersion = kit && run ? await kit.serverVersion(run).catch(() => null) : null;
   // How far it replayed, as the server says: read before the checks, outside every phase.
   const replayed = archive && kit?.archive && run ? await kit.archive.replayed(run, archive.replayFrom).catch(() => null) : null;

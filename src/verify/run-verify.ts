@@ -282,7 +282,7 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
           dataPath!,
           scope,
           fillFor(found, target, dataPath!, scope, restoreCommand, archive?.path, at?.toISOString()),
-          archive,
+          archive && at ? { ...archive, at: at.toISOString() } : archive,
         );
   const window = reading?.window;
 

@@ -3,8 +3,14 @@
 import { execa } from 'execa';
 import { deadlineIn, sleep } from '../../src/timing/clock.ts';
 
-export async function startSeedServer(image: string, env: readonly string[], ready: string, runArgs: readonly string[]): Promise<string> {
-  const { stdout } = await execa('docker', ['run', '-d', ...runArgs, ...env.flatMap((e) => ['-e', e]), image]);
+export async function startSeedServer(
+  image: string,
+  env: readonly string[],
+  ready: string,
+  runArgs: readonly string[],
+  command: readonly string[] = [],
+): Promise<string> {
+  const { stdout } = await execa('docker', ['run', '-d', ...runArgs, ...env.flatMap((e) => ['-e', e]), image, ...command]);
   const id = stdout.trim();
   const deadline = deadlineIn(120_000);
   while ((await execa('docker', ['exec', id, 'sh', '-c', ready], { reject: false })).exitCode !== 0) {

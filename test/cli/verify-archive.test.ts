@@ -258,3 +258,73 @@ describe.skipIf(!PGBACKREST)('persist verify: a pgBackRest repository, driven by
     expect(twice.report.harnessErrors[0]).toMatch(/is a pgBackRest repository .*: it holds its own archive\./);
   });
 });
+
+// MariaDB's point-in-time recovery as its documentation does it: the server writes binary logs
+// (--log-bin), a mariadb-backup is taken, the logs are copied beside it as they are rotated, and a
+// restore is the backup prepared and copied back, then the logs fed to the server from the
+// position the backup recorded. The logs keep whole seconds: the rounds are a second apart.
+const MARIADB = LOCAL ? 'persistence-harness/mysql:10.11' : 'mariadb:10.11';
+
+describe('persist verify --archive: a mariadb-backup and the binary logs beside it', () => {
+  const folder = () => join(scratch, 'mariadb');
+  const rounds: string[] = [];
+  const passwords = ['MARIADB_ROOT_PASSWORD=seed', 'MYSQL_ROOT_PASSWORD=seed'];
+  beforeAll(async () => {
+    await mkdir(join(folder(), 'binlogs'), { recursive: true });
+    const source = await startSeedServer(
+      MARIADB,
+      [...passwords, 'MARIADB_DATABASE=shop', 'MYSQL_DATABASE=shop'],
+      'mariadb-admin ping --silent -h 127.0.0.1 --protocol=tcp -uroot -pseed',
+      ['--label', LABEL, '-v', `${folder()}:/out`],
+      ['--log-bin=mysql-bin', '--server-id=1'],
+    );
+    const sql = (statement: string) => execa('docker', ['exec', source, 'mariadb', '-uroot', '-pseed', '-N', '-B', 'shop', '-e', statement]);
+    try {
+      await sql('CREATE TABLE orders (id int AUTO_INCREMENT PRIMARY KEY, placed_at datetime(6) NOT NULL DEFAULT utc_timestamp(6), total int NOT NULL)');
+      await sql('INSERT INTO orders (total) SELECT seq FROM seq_1_to_100');
+      await execa('docker', ['exec', source, 'sh', '-c', 'mariadb-backup --backup --target-dir=/out/base -uroot -pseed 2>/dev/null']);
+      for (let round = 0; round < 3; round += 1) {
+        await sleep(1_100);
+        await sql('INSERT INTO orders (total) SELECT seq FROM seq_1_to_50; FLUSH BINARY LOGS');
+        rounds.push(`${(await sql('SELECT utc_timestamp(6)')).stdout.trim().replace(' ', 'T')}Z`);
+      }
+      // As a team's job copies them: every finished log, then the one being written.
+      await execa('docker', ['exec', source, 'sh', '-c', 'cp /var/lib/mysql/mysql-bin.[0-9]* /out/binlogs/']);
+    } finally {
+      await execa('docker', ['rm', '-fv', source], { reject: false });
+    }
+    await execa('chmod', ['-R', 'a-w', folder()]);
+  }, 180_000);
+
+  test('the window proved at its start, inside it and its end, each restore holding the orders of the seconds before its point; the logs without a middle file end the window there', async () => {
+    const run = await verify([
+      '--from',
+      join(folder(), 'base'),
+      '--archive',
+      join(folder(), 'binlogs'),
+      '--image',
+      MARIADB,
+      ...passwords.flatMap((p) => ['--env', p]),
+    ]);
+    expect(run.exitCode, JSON.stringify(run.verify?.problems)).toBe(0);
+    expect(ordersIn(run) ?? run.verify?.tables.find((t) => t.table === 'orders')?.rows).toBe(100 + 3 * 50);
+    expect(run.verify!.restore.steps.map((step) => step.command)).toContainEqual(
+      expect.stringMatching(/^mariadb-binlog --start-position=\d+ mysql-bin\.\d{6}…mysql-bin\.\d{6} \(\d+ file\(s\)\) \| mariadb$/),
+    );
+    const targets = run.verify!.targets!;
+    expect(targets.map((t) => [t.point, t.kind])).toEqual([
+      ['start', 'time'],
+      ['between', 'time'],
+      ['end', 'end'],
+    ]);
+    for (const target of targets.slice(0, -1)) {
+      // mariadb-binlog --stop-datetime takes whole seconds: a point holds what was committed before its second.
+      const { atLeast, atMost } = ordersBy(new Date(Math.floor(Date.parse(target.at) / 1_000) * 1_000).toISOString(), rounds);
+      expect(target.rows, target.at).toBeGreaterThanOrEqual(atLeast);
+      expect(target.rows, target.at).toBeLessThanOrEqual(atMost);
+    }
+    expect(targets.at(-1)).toMatchObject({ rows: 100 + 3 * 50, replayedTo: run.verify!.window!.end });
+    expect(run.verify!.phases.map((phase) => phase.phase)).toContain('replay');
+    expect(run.verify!.damaged).toMatchObject({ failed: true, how: expect.stringMatching(/^the archive without mysql-bin\.\d{6} \(the middle/) });
+  });
+});

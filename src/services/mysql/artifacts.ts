@@ -8,6 +8,7 @@ import type { ArtifactHead, ArtifactKit, Filled, RestoreStep, RunInServer, Table
 import { restoreStep } from '../restore-step.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
 import type { InventoryObject, ObjectKind, SequenceState } from '../../data/inventory.ts';
+import { binlogReplayed, readBinlogWindow, replayBinlogs } from './binlog-window.ts';
 import { ACCOUNTS_SQL, OBJECTS_SQL, SEQUENCE_STATEMENTS_SQL, SYSTEM_SCHEMAS } from './inventory.ts';
 
 /**
@@ -91,6 +92,9 @@ function deniedSentence(stderr: string): string | undefined {
     : undefined;
 }
 
+/** Exits 0 once the server answers over TCP. */
+const READY = ['sh', '-c', '"$(command -v mariadb-admin || command -v mysqladmin)" ping --silent -h 127.0.0.1 --protocol=tcp'];
+
 export const artifactKit: ArtifactKit = {
   formats: [
     {
@@ -113,13 +117,25 @@ export const artifactKit: ArtifactKit = {
     return physicalRestoreOutcome(result.exitCode, result.output);
   },
 
+  // MariaDB's point-in-time recovery: the backup restored and the server started, then its binary
+  // logs fed to it from the position the backup recorded.
+  archive: {
+    formats: ['mariabackup'],
+    selfContained: [],
+    read: (reader) => readBinlogWindow(reader),
+    // The server replays nothing itself: it is ready to be fed once it answers.
+    replayedCommand: READY,
+    replay: (run, archive) => replayBinlogs(run, archive, CLIENT),
+    replayed: (run) => binlogReplayed(run),
+  },
+
   throwawayEnvironment: (environment): Record<string, string> =>
     ['MYSQL_ROOT_PASSWORD', 'MARIADB_ROOT_PASSWORD', 'MYSQL_ALLOW_EMPTY_PASSWORD', 'MARIADB_ALLOW_EMPTY_ROOT_PASSWORD'].some((name) => environment[name])
       ? {}
       : { MYSQL_ROOT_PASSWORD: `persist-verify-${process.pid}`, MARIADB_ROOT_PASSWORD: `persist-verify-${process.pid}` },
 
   // The entrypoint's first-start server runs with --skip-networking: only the real one answers over TCP.
-  readyCommand: ['sh', '-c', '"$(command -v mariadb-admin || command -v mysqladmin)" ping --silent -h 127.0.0.1 --protocol=tcp'],
+  readyCommand: READY,
 
   async serverVersion(run) {
     return (await sql(run, 'SELECT VERSION();\n')).stdout.toString().trim();

@@ -4,6 +4,7 @@ import {
   commitRecords,
   commitTimes,
   earliestTarget,
+  lastCommitBy,
   lsnValue,
   manifestWalRanges,
   middleSegmentFile,
@@ -111,5 +112,14 @@ describe('the segment a damaged copy of the archive lacks', () => {
     expect(middleSegmentFile(files, { base: '000000010000000000000002', segments: 4 })).toBe('000000010000000000000004.gz');
     expect(middleSegmentFile(files, { base: '000000010000000000000002', segments: 2 })).toBe('000000010000000000000003');
     expect(middleSegmentFile(files, { base: '000000010000000000000002', segments: 1 })).toBeUndefined();
+  });
+});
+
+describe('where a replay to a time must stop', () => {
+  it('after the archive’s last commit at or before it', () => {
+    const commits = ['10:10', '10:20', '10:40'].map((hm) => new Date(`2026-12-07T${hm}:00Z`));
+    expect(lastCommitBy(new Date('2026-12-07T10:30:00Z'), commits)?.toISOString()).toBe('2026-12-07T10:20:00.000Z');
+    expect(lastCommitBy(new Date('2026-12-07T10:20:00Z'), commits)?.toISOString()).toBe('2026-12-07T10:20:00.000Z');
+    expect(lastCommitBy(new Date('2026-12-07T10:00:00Z'), commits)).toBeNull();
   });
 });

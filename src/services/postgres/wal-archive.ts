@@ -159,3 +159,10 @@ export function middleSegmentFile(files: readonly string[], window: Pick<Archive
     return segment?.timeline === base.timeline && segment.index === index;
   });
 }
+
+/** The archive's last commit at or before `at`: PostgreSQL's replay to a time stops after it (recovery_target_inclusive), before the next. */
+export function lastCommitBy(at: Date, commits: readonly Date[]): Date | null {
+  let last: Date | null = null;
+  for (const commit of commits) if (commit.getTime() <= at.getTime()) last = commit;
+  return last;
+}

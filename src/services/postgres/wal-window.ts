@@ -12,6 +12,7 @@ import {
   backupStopTime,
   commitRecords,
   earliestTarget,
+  lastCommitBy,
   manifestWalRanges,
   middleSegmentFile,
   parseSegment,
@@ -104,7 +105,7 @@ async function windowFromWal(reader: ArchiveReader, source: WalSource): Promise<
   const spare = middleSegmentFile(names, window);
   return {
     window,
-    commitTimes: times,
+    lastCommitBy: (at) => lastCommitBy(at, times),
     replayFrom: source.startLsn,
     ...(spare ? { spare: source.segments.find((segment) => segment.name === spare)!.file } : {}),
   };
