@@ -23,6 +23,7 @@ import { parseDuration } from '../timing/durations.ts';
 import { restoreDump } from './restore-dump.ts';
 import { type AppResult, startApplication } from './app-on-restore.ts';
 import {
+  ARCHIVE_AT,
   type ArchiveMount,
   dataDirectoryFiller,
   dataPathOf,
@@ -62,12 +63,17 @@ async function existing(path: string): Promise<void> {
 
 const formatIds = () => [...knownFormats(), VOLUME_TAR.id, ...REPOSITORIES.map((repository) => repository.id)];
 
+/** A format that goes into the data directory before the server starts. */
+type Placed = { kind: 'placed'; service: string; kit: ArtifactKit; format: ArtifactFormat };
+
 /** A dump is loaded into a running server; a volume's tar, or a file the server loads at start, goes into its data directory first. */
 type Recognised =
-  | { kind: 'dump' | 'placed'; service: string; kit: ArtifactKit; format: ArtifactFormat }
+  | { kind: 'dump'; service: string; kit: ArtifactKit; format: ArtifactFormat }
+  | Placed
   | { kind: 'volume'; format: ArtifactFormat }
   | { kind: 'repository'; format: Repository }
-  | { kind: 'command'; format: ArtifactFormat };
+  /** Your own restore command; what the artifact is underneath, where persist knows it, still says how to read its archive. */
+  | { kind: 'command'; format: ArtifactFormat; underlying?: Placed };
 
 /** An artifact restored by the user's own command, whatever its format. */
 const USER_RESTORE: ArtifactFormat = { id: 'command', title: 'an artifact restored by your restore command', recognise: () => false };
@@ -116,7 +122,9 @@ async function readRequest(request: VerifyRequest) {
   const restoreCommand = request.restoreCommand ?? target.settings.restore;
   if (recognisedOrNot instanceof Error && restoreCommand === undefined) throw recognisedOrNot;
   // Your own restore wins over persist's: it is how the backup is meant to come back.
-  const found: Recognised = restoreCommand !== undefined ? { kind: 'command', format: USER_RESTORE } : (recognisedOrNot as Recognised);
+  const underlying = recognisedOrNot instanceof Error || recognisedOrNot.kind !== 'placed' ? undefined : recognisedOrNot;
+  const found: Recognised =
+    restoreCommand !== undefined ? { kind: 'command', format: USER_RESTORE, ...(underlying ? { underlying } : {}) } : (recognisedOrNot as Recognised);
   return { artifact, hashMs, head, found, target, restoreCommand };
 }
 
@@ -151,8 +159,22 @@ function fillFor(
       return async (helper, facts) => restoreRepository(found.format, facts.path, helper, await scope.createHostFolder('verify-restore'));
     case 'command': {
       const label = `${RUN_LABEL}=${scope.runId}`;
+      // A repository that holds its own archive is the artifact: its damaged copy is given in PERSIST_ARTIFACT.
+      const inArtifact = archive !== undefined && found.underlying !== undefined && selfContained(found.underlying);
       return async (_helper, facts, volume) => ({
-        steps: [await runRestoreCommand(restoreCommand!, { artifact: facts.path, volume, dataPath, image: target.setup.image, label, cwd: target.directory })],
+        steps: [
+          await runRestoreCommand(restoreCommand!, {
+            artifact: inArtifact ? archive : facts.path,
+            volume,
+            dataPath,
+            image: target.setup.image,
+            label,
+            cwd: target.directory,
+            ...(archive && !inArtifact ? { archive } : {}),
+            ...(archive ? { archiveAt: ARCHIVE_AT } : {}),
+            ...(recoveryTarget ? { targetTime: recoveryTarget } : {}),
+          }),
+        ],
       });
     }
     case 'volume':
@@ -177,19 +199,25 @@ function artifactRecord(artifact: ArtifactFacts, format: ArtifactFormat, unchang
   };
 }
 
-/** A format whose artifact holds its own archive (a pgBackRest repository). */
-const selfContained = (found: Recognised) => found.kind === 'placed' && found.kit.archive?.selfContained.includes(found.format.id) === true;
+/** What the artifact is for its archive: the format persist restores, or the one under your own restore command. */
+const placedOf = (found: Recognised) => (found.kind === 'placed' ? found : found.kind === 'command' ? found.underlying : undefined);
 
-/** The kit that replays the archive beside this artifact (or in it); `--archive` with anything else is one sentence. */
-function archiveKitFor(found: Recognised, artifact: ArtifactFacts, given: boolean): ArchiveKit {
-  const kit = found.kind === 'placed' ? found.kit : undefined;
-  if (given && selfContained(found)) throw new UsageError(`${artifact.path} is ${found.format.title}: it holds its own archive.`, 'Leave out --archive.');
-  if (!kit?.archive?.formats.includes(found.format.id))
+/** A format whose artifact holds its own archive (a pgBackRest repository). */
+const selfContained = (found: Recognised) => {
+  const placed = placedOf(found);
+  return placed?.kit.archive?.selfContained.includes(placed.format.id) === true;
+};
+
+/** The kit that reads the archive beside this artifact (or in it), and the format it reads; `--archive` with anything else is one sentence. */
+function archiveKitFor(found: Recognised, artifact: ArtifactFacts, given: boolean): { kit: ArchiveKit; format: string } {
+  const placed = placedOf(found);
+  if (given && selfContained(found)) throw new UsageError(`${artifact.path} is ${placed!.format.title}: it holds its own archive.`, 'Leave out --archive.');
+  if (!placed?.kit.archive?.formats.includes(placed.format.id))
     throw new UsageError(
-      `--archive goes with a base backup whose archive persist replays, and ${artifact.path} is ${found.format.title}.`,
-      'Give --from the pg_basebackup folder the archive belongs to, or leave out --archive.',
+      `--archive goes with a base backup whose archive persist reads, and ${artifact.path} is ${(placed ?? found).format.title}.`,
+      'Give --from the base backup (or pgBackRest repository) the archive belongs to, or leave out --archive.',
     );
-  return kit.archive;
+  return { kit: placed.kit.archive, format: placed.format.id };
 }
 
 /** x-persist's `verify.window.atLeast` and `verify.rpo`, in ms (the schema has checked their form). */
@@ -266,9 +294,9 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   if (dataPath) await ensureImage(target.helperImage.reference, target.helperImage.standIn);
   log(`verify: ${format.title} (${artifact.bytes.toLocaleString('en')} bytes), restored into ${target.setup.image}${dataPath ? ` at ${dataPath}` : ''}`);
   const archiveKit = request.archive || selfContained(found) ? archiveKitFor(found, artifact, request.archive !== undefined) : undefined;
-  const archivePath = request.archive ?? (archiveKit?.selfContained.includes(format.id) ? artifact.path : undefined);
+  const archivePath = request.archive ?? (archiveKit ? artifact.path : undefined);
   checkPointArguments(request, archivePath !== undefined);
-  const reread = (path: string, say: Log) => readArchive(path, archiveKit!, format.id, artifact, target.setup.image, scope, say);
+  const reread = (path: string, say: Log) => readArchive(path, archiveKit!.kit, archiveKit!.format, artifact, target.setup.image, scope, say);
   const reading = archivePath ? await reread(archivePath, log) : undefined;
   const archive = reading ? { path: archivePath!, reading, reread: (copy: string) => reread(copy, () => {}) } : undefined;
   const mount = reading ? { path: archivePath!, replayFrom: reading.replayFrom } : undefined;

@@ -200,7 +200,7 @@ describe('persist verify --archive: refusals', () => {
     const refused = await verify(['--from', dump, '--archive', archive, '--image', POSTGRES]);
     expect(refused.exitCode).toBe(2);
     expect(refused.report.harnessErrors).toEqual([
-      expect.stringMatching(/^--archive goes with a base backup whose archive persist replays, and .* is a pg_dump plain SQL dump\./),
+      expect.stringMatching(/^--archive goes with a base backup whose archive persist reads, and .* is a pg_dump plain SQL dump\./),
     ]);
   });
 });
@@ -252,6 +252,18 @@ describe.skipIf(!PGBACKREST)('persist verify: a pgBackRest repository, driven by
       expect(target.rows, target.at).toBeLessThanOrEqual(atMost);
     }
     expect(run.verify!.damaged).toMatchObject({ failed: true, how: expect.stringMatching(/^the archive without [0-9A-F]{24}-[0-9a-f]{40}\.gz /) });
+    // The team's own restore command still takes precedence, told the time to stop at (pgBackRest's --target takes its form).
+    const restore = [
+      'docker run --rm --label "$PERSIST_LABEL" -v "$PERSIST_ARTIFACT:$PERSIST_ARCHIVE_AT:ro" -v "$PERSIST_VOLUME:$PERSIST_DATA_PATH" "$PERSIST_IMAGE"',
+      'pgbackrest --stanza=shop --repo1-path="$PERSIST_ARCHIVE_AT" --pg1-path="$PERSIST_DATA_PATH" --log-level-file=off --lock-path=/tmp/pgbackrest --job-retry=0',
+      '--set="$(ls "$PERSIST_ARTIFACT/backup/shop" | grep -E "F$" | sort | tail -n 1)"',
+      '${PERSIST_TARGET_TIME:+--type=time "--target=$PERSIST_TARGET_TIME" --target-action=promote} restore',
+    ].join(' ');
+    const own = await verify(['--from', repository, '--image', PGBACKREST!, '--restore', restore, '--at', rounds[0]!]);
+    expect(own.exitCode, JSON.stringify(own.verify?.problems)).toBe(0);
+    expect(own.verify!.artifact.format).toBe('command');
+    expect(own.verify!.targets).toEqual([expect.objectContaining({ kind: 'time', rows: 150 })]);
+    expect(own.verify!.damaged).toMatchObject({ failed: true, how: expect.stringMatching(/^the archive without /) });
     // An --archive beside it is one sentence: the repository holds its own.
     const twice = await verify(['--from', repository, '--archive', archive, '--image', PGBACKREST!]);
     expect(twice.exitCode).toBe(2);
