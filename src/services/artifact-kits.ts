@@ -97,6 +97,7 @@ export interface RestoreOutcome {
 export interface ArchiveReader {
   /** The archive folder's files, by their paths inside it. */
   files: readonly string[];
+  /** A file of the archive as text (a gzip'd one unpacked). */
   archiveFile(name: string): Promise<string>;
   /** A file of the base backup's folder, as text. */
   artifactFile(name: string): Promise<string>;

@@ -4,6 +4,7 @@
 // window there and stop the restore at it.
 import { chmod, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import type { Verify } from '../report/model.ts';
 import type { RunScope } from '../docker/run-scope.ts';
@@ -32,7 +33,10 @@ export async function readArchive(archive: string, kit: ArchiveKit, format: stri
     {
       files,
       archivePath: ARCHIVE_AT,
-      archiveFile: (name) => readFile(join(archive, name), 'utf8'),
+      archiveFile: async (name) => {
+        const bytes = await readFile(join(archive, name));
+        return (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+      },
       artifactFile: (name) => readFile(join(artifact.path, name), 'utf8'),
       inServerImage: async (script) => {
         const result = await runOneShot(scope, { image, script, binds: [`${archive}:${ARCHIVE_AT}:ro`], purpose: 'verify-tool' });

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { lastCommitBy } from '../services/postgres/wal-archive.ts';
 import type { ArchiveWindow } from '../services/artifact-kits.ts';
-import { newerThanTarget, parsePoints, parseTarget, planTarget, replayProblem, targetResult, windowPoints, windowPromiseProblems } from './recovery-targets.ts';
+import {
+  newerThanTarget,
+  parsePoints,
+  parseTarget,
+  planTarget,
+  replayProblem,
+  targetResult,
+  unprovedWindow,
+  windowPoints,
+  windowPromiseProblems,
+} from './recovery-targets.ts';
 
 const NOW = Date.parse('2026-12-07T12:00:00Z');
 const window: ArchiveWindow = { base: 'x', segments: 5, start: '2026-12-07T10:00:00.000Z', end: '2026-12-07T11:00:00.000Z', commits: 9, gaps: [] };
@@ -69,6 +79,9 @@ describe('the points that prove a window', () => {
     ).toEqual(['10:15', '10:30', '10:45']);
     expect(windowPoints(window, 0).map((plan) => plan.point)).toEqual(['start', 'end']);
     expect(windowPoints({ ...window, start: null }, 1)).toEqual([]);
+    expect(unprovedWindow(window)).toBeUndefined();
+    expect(unprovedWindow({ ...window, end: null })).toMatch(/^The archive holds no commit replayable after the base backup/);
+    expect(unprovedWindow({ ...window, start: null })).toMatch(/could not date the window's start/);
     expect(parsePoints('3')).toBe(3);
     expect(() => parsePoints('-1')).toThrow('--points -1 is not a number of points persist restores to.');
     expect(() => parsePoints('21')).toThrow('--points 21 is not a number of points persist restores to.');
@@ -78,7 +91,11 @@ describe('the points that prove a window', () => {
 describe('where a restore to a time must stop', () => {
   const commits = ['10:10', '10:20', '10:40'].map((hm) => new Date(`2026-12-07T${hm}:00Z`));
   const at = new Date('2026-12-07T10:30:00Z');
-  const lastBy = (when: Date) => lastCommitBy(when, commits);
+  const lastBy = (when: Date) =>
+    lastCommitBy(
+      when,
+      commits.map((commit) => ({ at: commit, us: commit.getTime() * 1_000 })),
+    );
   it('at the archive’s last commit at or before the target: further did not stop, earlier lost what the archive holds', () => {
     expect(replayProblem(at, '2026-12-07T10:20:00.000123Z', commits[1]!)).toBeUndefined();
     expect(replayProblem(at, '2026-12-07T10:40:00Z', commits[1]!)).toMatch(/committed at 2026-12-07T10:40:00Z, after the target: it did not stop/);

@@ -57,6 +57,14 @@ export function planTarget(at: Date, window: ArchiveWindow, point: Point = 'aske
   return { at, point, kind: 'end', why };
 }
 
+/** A window that cannot be proved by restores to points in it, in a sentence: an empty window is never a pass. */
+export function unprovedWindow(window: ArchiveWindow): string | undefined {
+  if (window.end === null)
+    return 'The archive holds no commit replayable after the base backup: there is no window to restore to (a write and a WAL switch after the backup make one; without --archive the backup is verified alone).';
+  if (window.start === null) return "persist could not date the window's start, so no restore to a point in it was made: the window is not proved.";
+  return undefined;
+}
+
 /**
  * The points that prove a window without `--at`: its start (the base backup's end), `between`
  * points evenly spaced inside it, and its end (the restore to the archive's end). None where the

@@ -17,7 +17,7 @@ import { REPOSITORIES, type Repository } from './repositories.ts';
 import { placeFile, VOLUME_TAR } from './volume-tar.ts';
 import { appProblems, integrityProblems, judgeDamagedCopy, problemsOf, verifyVerdict, windowProblems } from './verify-verdict.ts';
 import { ArtifactUnusableError, type Pass, type VerifyTarget } from './restore-pass.ts';
-import { planTarget, windowPoints, windowPromiseProblems } from './recovery-targets.ts';
+import { planTarget, unprovedWindow, windowPoints, windowPromiseProblems } from './recovery-targets.ts';
 import { type ArchiveKit, damagedArchive, readArchive, restoresToPoints } from './point-in-time.ts';
 import { parseDuration } from '../timing/durations.ts';
 import { restoreDump } from './restore-dump.ts';
@@ -326,6 +326,8 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   const app = target.app.length > 0 && intact.failure === undefined && intact.serverId ? await applicationOn(intact.serverId, target, scope, log) : null;
   problems.push(...appProblems(app ?? []));
   const plans = window ? (request.at?.length ? request.at.map((at) => planTarget(at, window)) : windowPoints(window, request.points ?? 1)) : [];
+  const unproved = window && !request.at?.length ? unprovedWindow(window) : undefined;
+  if (unproved) problems.push(unproved);
   const targets =
     reading && intact.failure === undefined ? await restoresToPoints(plans, reading, intact, (at) => restorePass(artifact, true, mount, at), log) : undefined;
   problems.push(...(targets?.flatMap((entry) => (entry.problem ? [entry.problem] : [])) ?? []));

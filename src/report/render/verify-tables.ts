@@ -162,7 +162,7 @@ function targetTables(targets: Verify['targets']): VerifyTable[] {
         t.point ?? 'asked',
         restored[t.kind],
         t.rows === null ? '—' : t.rows.toLocaleString('en'),
-        t.replayedTo ? `${t.replayedTo}${t.expected && t.expected !== t.replayedTo ? ` (archive: ${t.expected})` : ''}` : '—',
+        t.replayedTo ? `${t.replayedTo}${t.expected && Date.parse(t.expected) !== Date.parse(t.replayedTo) ? ` (the archive's: ${t.expected})` : ''}` : '—',
         replayWords(t.replay),
         t.recoveryMs === null ? '—' : formatMs(t.recoveryMs),
         t.note,

@@ -61,7 +61,9 @@ describe('a WAL archive read by its file names', () => {
       'pg_waldump: error: could not find file "000000010000000000000007": No such file or directory',
     ].join('\n');
     expect(commitTimes(waldump).map((at) => at.toISOString())).toEqual(['2026-12-07T21:52:36.069Z']);
-    expect(commitRecords(waldump)).toEqual([{ lsn: '0/06000028', at: new Date('2026-12-07T21:52:36.069Z') }]);
+    expect(commitRecords(waldump)).toEqual([
+      { lsn: '0/06000028', at: new Date('2026-12-07T21:52:36.069Z'), us: Date.parse('2026-12-07T21:52:36Z') * 1_000 + 69_789 },
+    ]);
   });
 
   it('a time target is never earlier than the end of the second the backup stopped in, nor than a commit the backup itself spans', () => {
@@ -72,7 +74,9 @@ describe('a WAL archive read by its file names', () => {
     ];
     expect(earliestTarget(stop, commits, '0/2000120')?.toISOString()).toBe('2026-12-07T21:52:35.000Z');
     expect(earliestTarget(new Date('2026-12-07T21:52:33Z'), commits, '0/2000120')?.toISOString()).toBe('2026-12-07T21:52:34.400Z');
-    expect(earliestTarget(undefined, commits, '0/2000120')?.toISOString()).toBe('2026-12-07T21:52:34.400Z');
+    // Without the history file: just before the first commit after the backup.
+    expect(earliestTarget(undefined, commits, '0/2000120')?.toISOString()).toBe('2026-12-07T21:52:35.099Z');
+    expect(earliestTarget(undefined, commits.slice(0, 1), '0/2000120')?.toISOString()).toBe('2026-12-07T21:52:34.400Z');
     expect(lsnValue('1/FF000000')).toBe(0x1_ff00_0000);
   });
 });
@@ -116,10 +120,13 @@ describe('the segment a damaged copy of the archive lacks', () => {
 });
 
 describe('where a replay to a time must stop', () => {
-  it('after the archive’s last commit at or before it', () => {
-    const commits = ['10:10', '10:20', '10:40'].map((hm) => new Date(`2026-12-07T${hm}:00Z`));
+  it('after the archive’s last commit at or before it, to the microsecond', () => {
+    const commits = ['10:10', '10:20', '10:40'].map((hm) => ({ at: new Date(`2026-12-07T${hm}:00Z`), us: Date.parse(`2026-12-07T${hm}:00Z`) * 1_000 }));
     expect(lastCommitBy(new Date('2026-12-07T10:30:00Z'), commits)?.toISOString()).toBe('2026-12-07T10:20:00.000Z');
     expect(lastCommitBy(new Date('2026-12-07T10:20:00Z'), commits)?.toISOString()).toBe('2026-12-07T10:20:00.000Z');
     expect(lastCommitBy(new Date('2026-12-07T10:00:00Z'), commits)).toBeNull();
+    // 10:40:00.000400 is after a target of 10:40:00.000, though a Date holds both as the same millisecond.
+    const later = { at: new Date('2026-12-07T10:40:00.000Z'), us: Date.parse('2026-12-07T10:40:00Z') * 1_000 + 400 };
+    expect(lastCommitBy(new Date('2026-12-07T10:40:00.000Z'), [...commits.slice(0, 2), later])?.toISOString()).toBe('2026-12-07T10:20:00.000Z');
   });
 });

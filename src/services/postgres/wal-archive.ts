@@ -97,11 +97,23 @@ export function lsnValue(lsn: string): number {
   return high! * 0x1_0000_0000 + low!;
 }
 
-/** The commits `pg_waldump --rmgr=Transaction` prints, in WAL order: where each lies and when it committed. */
-export function commitRecords(waldump: string): Array<{ lsn: string; at: Date }> {
+/** A commit as pg_waldump prints it: where it lies, when (to the ms), and when to the microsecond PostgreSQL keeps. */
+export interface CommitRecord {
+  lsn: string;
+  at: Date;
+  /** Microseconds since the epoch: a time target is compared with this, not with the ms a Date keeps. */
+  us: number;
+}
+
+/** The commits `pg_waldump --rmgr=Transaction` prints, in WAL order. */
+export function commitRecords(waldump: string): CommitRecord[] {
   return [
-    ...waldump.matchAll(/lsn: ([0-9A-F]+\/[0-9A-F]+), prev [^,]*, desc: COMMIT (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?) (UTC|[+-]\d\d(?::?\d\d)?)/g),
-  ].map(([, lsn, at, zone]) => ({ lsn: lsn!, at: new Date(`${at!.replace(' ', 'T')}${zone === 'UTC' ? 'Z' : zone}`) }));
+    ...waldump.matchAll(/lsn: ([0-9A-F]+\/[0-9A-F]+), prev [^,]*, desc: COMMIT (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:\.(\d+))? (UTC|[+-]\d\d(?::?\d\d)?)/g),
+  ].map(([, lsn, second, fraction = '', zone]) => {
+    const secondMs = Date.parse(`${second!.replace(' ', 'T')}${zone === 'UTC' ? 'Z' : zone}`);
+    const us = secondMs * 1_000 + Number(fraction.padEnd(6, '0').slice(0, 6));
+    return { lsn: lsn!, at: new Date(Math.floor(us / 1_000)), us };
+  });
 }
 
 /** The commit times `pg_waldump --rmgr=Transaction` prints, in WAL order. */
@@ -120,13 +132,15 @@ export function backupStopTime(history: string): Date | undefined {
  * in (its history keeps the second, cut down: the backup's own rows may be from later in it), or
  * the last commit the backup itself spans (before its stop LSN) where that is later. A time target
  * stops replay at the first commit after it; one inside the backup would stop before the data is
- * consistent.
+ * consistent. Without a stop time (no history file), just before the first commit after the
+ * backup: a replay to then stops before it, with the backup's data and nothing more.
  */
-export function earliestTarget(stop: Date | undefined, commits: ReadonlyArray<{ lsn: string; at: Date }>, stopLsn: string): Date | undefined {
+export function earliestTarget(stop: Date | undefined, commits: ReadonlyArray<Pick<CommitRecord, 'lsn' | 'at'>>, stopLsn: string): Date | undefined {
   const within = commits.filter((commit) => lsnValue(commit.lsn) < lsnValue(stopLsn)).at(-1)?.at;
-  const stopped = stop && new Date(stop.getTime() + 1_000);
-  if (stopped === undefined) return within;
-  return within && within.getTime() > stopped.getTime() ? within : stopped;
+  const stopped = stop ? new Date(stop.getTime() + 1_000) : commits.find((commit) => lsnValue(commit.lsn) >= lsnValue(stopLsn))?.at;
+  const beforeFirst = stop === undefined && stopped ? new Date(stopped.getTime() - 1) : stopped;
+  if (beforeFirst === undefined) return within;
+  return within && within.getTime() > beforeFirst.getTime() ? within : beforeFirst;
 }
 
 /** The window from the unbroken run, the backup's stop time, and the commit times before and after its gap. */
@@ -160,9 +174,13 @@ export function middleSegmentFile(files: readonly string[], window: Pick<Archive
   });
 }
 
-/** The archive's last commit at or before `at`: PostgreSQL's replay to a time stops after it (recovery_target_inclusive), before the next. */
-export function lastCommitBy(at: Date, commits: readonly Date[]): Date | null {
+/**
+ * The archive's last commit at or before `at`: PostgreSQL's replay to a time stops after it
+ * (recovery_target_inclusive), before the next. Compared to the microsecond: a commit later in
+ * the same millisecond as the target is after it.
+ */
+export function lastCommitBy(at: Date, commits: ReadonlyArray<Pick<CommitRecord, 'at' | 'us'>>): Date | null {
   let last: Date | null = null;
-  for (const commit of commits) if (commit.getTime() <= at.getTime()) last = commit;
+  for (const commit of commits) if (commit.us <= at.getTime() * 1_000) last = commit.at;
   return last;
 }

@@ -52,7 +52,8 @@ export async function readWalWindow(reader: ArchiveReader): Promise<ArchiveReadi
       `Verify a copy of the archive with its segments decompressed (${unread === 'zstd' ? 'zstd -d' : 'lz4 -d'}).`,
     );
   const base = segmentOf(range.startLsn, range.timeline);
-  const history = reader.files.find((file) => file.startsWith(`${base}.`) && file.endsWith('.backup'));
+  // archive_command compresses the backup's history file as it does the segments.
+  const history = reader.files.find((file) => file.startsWith(`${base}.`) && /\.backup(\.gz)?$/.test(file));
   return windowFromWal(reader, {
     timeline: range.timeline,
     startLsn: range.startLsn,
@@ -105,7 +106,7 @@ async function windowFromWal(reader: ArchiveReader, source: WalSource): Promise<
   const spare = middleSegmentFile(names, window);
   return {
     window,
-    lastCommitBy: (at) => lastCommitBy(at, times),
+    lastCommitBy: (at) => lastCommitBy(at, reachable),
     replayFrom: source.startLsn,
     ...(spare ? { spare: source.segments.find((segment) => segment.name === spare)!.file } : {}),
   };
