@@ -111,6 +111,11 @@ describe("an archive's damaged copy, one segment gone", () => {
       failed: false,
       reason: expect.stringMatching(/but the restore came back whole/),
     });
+    // The run's last file gone: no gap, a window that ends sooner.
+    expect(judgeDamagedArchive('000000010000000000000007', intact, { end: holed.end, gaps: [] }, lessData)).toMatchObject({
+      failed: true,
+      reason: expect.stringMatching(/^its window ends at 2026-12-07T10:20:00.000Z, its last file, 000000010000000000000007, gone/),
+    });
     expect(judgeDamagedArchive('000000010000000000000005', intact, { end: intact.end, gaps: [] }, lessData)).toMatchObject({
       failed: false,
       reason: expect.stringMatching(/^its window was read without the gap at 000000010000000000000005/),

@@ -115,16 +115,20 @@ export function judgeDamagedArchive(
   restored: { failed: boolean; reason: string },
 ): { failed: boolean; reason: string } {
   if (damaged instanceof Error) return { failed: restored.failed, reason: `its window could not be read (${damaged.message}); ${restored.reason}` };
-  const endsAtGap = damaged.gaps[0]?.missing !== undefined && missing.startsWith(damaged.gaps[0].missing);
-  if (!endsAtGap)
+  const gap = damaged.gaps[0];
+  const atGap = gap !== undefined && missing.startsWith(gap.missing);
+  // The last file of the run gone leaves no gap, only a window that ends sooner.
+  const shorter = gap === undefined && intact.end !== null && (damaged.end === null || Date.parse(damaged.end) < Date.parse(intact.end));
+  if (!atGap && !shorter)
     return {
       failed: false,
       reason: `its window was read without the gap at ${missing} (it ends at ${damaged.end ?? 'no commit'}, as the intact one at ${intact.end ?? 'no commit'})`,
     };
   if (!restored.failed)
     return { failed: false, reason: `its window ends at ${damaged.end ?? 'the base backup'}, but the restore came back whole: ${restored.reason}` };
+  const where = atGap ? `where ${gap!.missing} is missing` : `its last file, ${missing}, gone`;
   return {
     failed: true,
-    reason: `its window ends at ${damaged.end ?? 'the base backup'}, where ${damaged.gaps[0]!.missing} is missing (the intact one at ${intact.end ?? 'no commit'}), and the restore stopped there: ${restored.reason.replace(/^it /, '')}`,
+    reason: `its window ends at ${damaged.end ?? 'the base backup'}, ${where} (the intact one at ${intact.end ?? 'no commit'}), and the restore stopped there: ${restored.reason.replace(/^it /, '')}`,
   };
 }

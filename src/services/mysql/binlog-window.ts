@@ -87,7 +87,8 @@ export function replayScript(archive: { archivePath: string; replayFrom: string;
     `while [ -f ${shellQuote(start.base)}."$(printf %06d "$n")" ]; do files="$files ${start.base}.$(printf %06d "$n")"; n=$((n + 1)); done`,
     `TZ=UTC "$tool" --start-position=${Number(position)}${stop} $files > /tmp/persist-replay.sql 2>/tmp/persist-replay.err || { tail -n 3 /tmp/persist-replay.err; exit 20; }`,
     `printf '%s\\n' "$(grep -E '^#[0-9]{6} .*(Xid = |GTID [^ ]+ ddl)' /tmp/persist-replay.sql | tail -n 1)" > ${REPLAYED}`,
-    `awk '/^# at /{at=$3} / end_log_pos /{for(i=1;i<=NF;i++) if($i=="end_log_pos") e=$(i+1); if(at!=""){s+=e-at; at=""}} END{print s+0}' /tmp/persist-replay.sql >> ${REPLAYED}`,
+    // The log bytes read: in each file, from where replay began in it (the backup's position, then 4) to the last event's end.
+    `awk -v p=${Number(position)} 'BEGIN{base=p; first=1} /Start: binlog v 4/{if(!first){if(max>base) s+=max-base; base=4; max=0}; first=0; next} / end_log_pos /{for(i=1;i<=NF;i++) if($i=="end_log_pos") e=$(i+1)+0; if(e>max) max=e} END{if(max>base) s+=max-base; print s+0}' /tmp/persist-replay.sql >> ${REPLAYED}`,
     `${client} < /tmp/persist-replay.sql > /tmp/persist-replay.out 2>&1 || { tail -n 3 /tmp/persist-replay.out; exit 21; }`,
     'echo "replayed:$files"',
   ].join('\n');
