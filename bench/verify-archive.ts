@@ -67,6 +67,39 @@ async function server(image: string, env: string[], mounts: string[], command: s
 const pgSays = (id: string, sql: string, value: string) => async () =>
   (await execa('docker', ['exec', id, 'psql', '-X', '-At', '-U', 'postgres', '-h', '127.0.0.1', '-c', sql], { reject: false })).stdout.trim() === value;
 
+/** The steps by hand, each timed on one clock: the restore into a new volume, the server on it until it has replayed, the count. */
+async function timedByHand(steps: {
+  restore: (volume: string) => Promise<unknown>;
+  replay: (volume: string) => Promise<string>;
+  count: (server: string) => Promise<unknown>;
+}): Promise<{ restoreMs: number; replayMs: number; checksMs: number }> {
+  const volume = (await docker(['volume', 'create', '--label', label])).stdout.trim();
+  const restoring = stopwatch();
+  await steps.restore(volume);
+  const restoreMs = restoring.ms();
+  const replaying = stopwatch();
+  const id = await steps.replay(volume);
+  const replayMs = replaying.ms();
+  const checking = stopwatch();
+  await steps.count(id);
+  const checksMs = checking.ms();
+  await docker(['rm', '-fv', id]);
+  await docker(['volume', 'rm', volume]);
+  return { restoreMs, replayMs, checksMs };
+}
+
+/** A PostgreSQL server on the restored volume, the archive where its restore_command looks, once it has replayed and promoted. */
+async function promotedOn(image: string, volume: string, archive: string): Promise<string> {
+  const id = await server(image, ['POSTGRES_PASSWORD=bench'], [`${volume}:/var/lib/postgresql/data`, `${archive}:/persist-archive:ro`]);
+  await untilOk(pgSays(id, 'SELECT pg_is_in_recovery()', 'f'), 'the replay to the point');
+  return id;
+}
+
+/** Whether a MariaDB server answers over TCP. */
+const mariadbAnswers = (id: string) => async () =>
+  (await execa('docker', ['exec', id, 'mariadb-admin', 'ping', '--silent', '-h', '127.0.0.1', '--protocol=tcp', '-uroot', '-pbench'], { reject: false }))
+    .exitCode === 0;
+
 /** Every table's rows, as verify counts them. */
 async function countPg(id: string): Promise<void> {
   await docker(
@@ -130,35 +163,22 @@ async function basebackupKind(folder: string, image: string): Promise<Kind> {
     name: 'pg_basebackup + WAL',
     image,
     args: ['--from', base, '--archive', archive, '--image', image, '--at', at],
-    byHand: async () => {
-      const volume = (await docker(['volume', 'create', '--label', label])).stdout.trim();
-      const restoring = stopwatch();
+    byHand: () => {
       const target = at.replace('T', ' ').replace(/Z$/, '+00');
-      await docker([
-        'run',
-        '--rm',
-        '--label',
-        label,
-        '-v',
-        `${volume}:/var/lib/postgresql/data`,
-        '-v',
-        `${base}:/b:ro`,
-        image,
-        'sh',
-        '-c',
-        `cd /var/lib/postgresql/data && tar -xf /b/base.tar && touch recovery.signal && printf '%s\\n' "restore_command = 'cp /persist-archive/%f \\"%p\\"'" "recovery_target_time = '${target}'" "recovery_target_action = 'promote'" >> postgresql.auto.conf && chown -R postgres:postgres . && chmod 700 .`,
-      ]);
-      const restoreMs = restoring.ms();
-      const replaying = stopwatch();
-      const id2 = await server(image, ['POSTGRES_PASSWORD=bench'], [`${volume}:/var/lib/postgresql/data`, `${archive}:/persist-archive:ro`]);
-      await untilOk(pgSays(id2, 'SELECT pg_is_in_recovery()', 'f'), 'the replay to the point');
-      const replayMs = replaying.ms();
-      const checking = stopwatch();
-      await countPg(id2);
-      const checksMs = checking.ms();
-      await docker(['rm', '-fv', id2]);
-      await docker(['volume', 'rm', volume]);
-      return { restoreMs, replayMs, checksMs };
+      const recovery = `printf '%s\\n' "restore_command = 'cp /persist-archive/%f \\"%p\\"'" "recovery_target_time = '${target}'" "recovery_target_action = 'promote'" >> postgresql.auto.conf`;
+      return timedByHand({
+        restore: (volume) =>
+          docker([
+            ...['run', '--rm', '--label', label, '-v', `${volume}:/var/lib/postgresql/data`, '-v', `${base}:/b:ro`, image],
+            ...[
+              'sh',
+              '-c',
+              `cd /var/lib/postgresql/data && tar -xf /b/base.tar && touch recovery.signal && ${recovery} && chown -R postgres:postgres . && chmod 700 .`,
+            ],
+          ]),
+        replay: (volume) => promotedOn(image, volume, archive),
+        count: countPg,
+      });
     },
   };
 }
@@ -189,38 +209,18 @@ async function pgbackrestKind(folder: string): Promise<Kind> {
     name: 'pgBackRest',
     image: PGBACKREST,
     args: ['--from', repository, '--image', PGBACKREST, '--at', at],
-    byHand: async () => {
-      const volume = (await docker(['volume', 'create', '--label', label])).stdout.trim();
-      const restoring = stopwatch();
+    byHand: () => {
       const options = ['--stanza=bench', '--repo1-path=/persist-archive', '--pg1-path=/var/lib/postgresql/data', '--log-level-file=off', `--set=${set}`];
-      await docker([
-        'run',
-        '--rm',
-        '--label',
-        label,
-        '-v',
-        `${volume}:/var/lib/postgresql/data`,
-        '-v',
-        `${repository}:/persist-archive:ro`,
-        PGBACKREST,
-        'pgbackrest',
-        ...options,
-        '--type=time',
-        `--target=${at.replace('T', ' ').replace(/Z$/, '+00')}`,
-        '--target-action=promote',
-        'restore',
-      ]);
-      const restoreMs = restoring.ms();
-      const replaying = stopwatch();
-      const id2 = await server(PGBACKREST, ['POSTGRES_PASSWORD=bench'], [`${volume}:/var/lib/postgresql/data`, `${repository}:/persist-archive:ro`]);
-      await untilOk(pgSays(id2, 'SELECT pg_is_in_recovery()', 'f'), 'the replay to the point');
-      const replayMs = replaying.ms();
-      const checking = stopwatch();
-      await countPg(id2);
-      const checksMs = checking.ms();
-      await docker(['rm', '-fv', id2]);
-      await docker(['volume', 'rm', volume]);
-      return { restoreMs, replayMs, checksMs };
+      const target = ['--type=time', `--target=${at.replace('T', ' ').replace(/Z$/, '+00')}`, '--target-action=promote'];
+      return timedByHand({
+        restore: (volume) =>
+          docker([
+            ...['run', '--rm', '--label', label, '-v', `${volume}:/var/lib/postgresql/data`, '-v', `${repository}:/persist-archive:ro`, PGBACKREST],
+            ...['pgbackrest', ...options, ...target, 'restore'],
+          ]),
+        replay: (volume) => promotedOn(PGBACKREST, volume, repository),
+        count: countPg,
+      });
     },
   };
 }
@@ -230,12 +230,7 @@ async function binlogKind(folder: string, image: string): Promise<Kind> {
   const out = join(folder, 'mariadb');
   const id = await server(image, [...PASSWORDS, 'MARIADB_DATABASE=shop', 'MYSQL_DATABASE=shop'], [`${out}:/out`], ['--log-bin=mysql-bin', '--server-id=1']);
   const sql = (statement: string) => docker(['exec', id, 'mariadb', '-uroot', '-pbench', '-N', '-B', 'shop', '-e', statement]);
-  await untilOk(
-    async () =>
-      (await execa('docker', ['exec', id, 'mariadb-admin', 'ping', '--silent', '-h', '127.0.0.1', '--protocol=tcp', '-uroot', '-pbench'], { reject: false }))
-        .exitCode === 0,
-    'the source answering',
-  );
+  await untilOk(mariadbAnswers(id), 'the source answering');
   await sql('CREATE TABLE orders (id int AUTO_INCREMENT PRIMARY KEY, placed_at datetime(6) NOT NULL DEFAULT utc_timestamp(6), note varchar(100) NOT NULL)');
   await sql('INSERT INTO orders (note) SELECT md5(seq) FROM seq_1_to_200000');
   await docker(['exec', id, 'sh', '-c', 'mariadb-backup --backup --target-dir=/out/base -uroot -pbench 2>/dev/null']);
@@ -255,51 +250,28 @@ async function binlogKind(folder: string, image: string): Promise<Kind> {
     name: 'mariadb-backup + binlogs',
     image,
     args: ['--from', join(out, 'base'), '--archive', join(out, 'binlogs'), '--image', image, '--at', at, ...PASSWORDS.flatMap((p) => ['--env', p])],
-    byHand: async () => {
-      const volume = (await docker(['volume', 'create', '--label', label])).stdout.trim();
-      const restoring = stopwatch();
-      await docker([
-        'run',
-        '--rm',
-        '--label',
-        label,
-        '-v',
-        `${volume}:/var/lib/mysql`,
-        '-v',
-        `${join(out, 'base')}:/b:ro`,
-        image,
-        'sh',
-        '-c',
-        'cp -a /b/. /tmp/b && mariadb-backup --prepare --target-dir=/tmp/b >/dev/null 2>&1 && mariadb-backup --copy-back --target-dir=/tmp/b --datadir=/var/lib/mysql >/dev/null 2>&1 && chown -R mysql:mysql /var/lib/mysql',
-      ]);
-      const restoreMs = restoring.ms();
-      const replaying = stopwatch();
-      const id2 = await server(image, PASSWORDS, [`${volume}:/var/lib/mysql`, `${join(out, 'binlogs')}:/persist-archive:ro`]);
-      await untilOk(
-        async () =>
-          (
-            await execa('docker', ['exec', id2, 'mariadb-admin', 'ping', '--silent', '-h', '127.0.0.1', '--protocol=tcp', '-uroot', '-pbench'], {
-              reject: false,
-            })
-          ).exitCode === 0,
-        'the restored server answering',
-      );
-      const files = (await readdir(join(out, 'binlogs'))).filter((name) => /\.\d{6}$/.test(name) && name >= position[0]!).sort();
-      await docker([
-        'exec',
-        id2,
-        'sh',
-        '-c',
-        `cd /persist-archive && mariadb-binlog --start-position=${position[1]} --stop-datetime='${stop}' ${files.join(' ')} | mariadb -uroot -pbench`,
-      ]);
-      const replayMs = replaying.ms();
-      const checking = stopwatch();
-      await docker(['exec', id2, 'mariadb', '-uroot', '-pbench', '-N', '-B', 'shop', '-e', 'SELECT count(*) FROM orders']);
-      const checksMs = checking.ms();
-      await docker(['rm', '-fv', id2]);
-      await docker(['volume', 'rm', volume]);
-      return { restoreMs, replayMs, checksMs };
-    },
+    byHand: () =>
+      timedByHand({
+        restore: (volume) =>
+          docker([
+            ...['run', '--rm', '--label', label, '-v', `${volume}:/var/lib/mysql`, '-v', `${join(out, 'base')}:/b:ro`, image, 'sh', '-c'],
+            'cp -a /b/. /tmp/b && mariadb-backup --prepare --target-dir=/tmp/b >/dev/null 2>&1 && mariadb-backup --copy-back --target-dir=/tmp/b --datadir=/var/lib/mysql >/dev/null 2>&1 && chown -R mysql:mysql /var/lib/mysql',
+          ]),
+        replay: async (volume) => {
+          const id2 = await server(image, PASSWORDS, [`${volume}:/var/lib/mysql`, `${join(out, 'binlogs')}:/persist-archive:ro`]);
+          await untilOk(mariadbAnswers(id2), 'the restored server answering');
+          const files = (await readdir(join(out, 'binlogs'))).filter((name) => /\.\d{6}$/.test(name) && name >= position[0]!).sort();
+          await docker([
+            'exec',
+            id2,
+            'sh',
+            '-c',
+            `cd /persist-archive && mariadb-binlog --start-position=${position[1]} --stop-datetime='${stop}' ${files.join(' ')} | mariadb -uroot -pbench`,
+          ]);
+          return id2;
+        },
+        count: (id2) => docker(['exec', id2, 'mariadb', '-uroot', '-pbench', '-N', '-B', 'shop', '-e', 'SELECT count(*) FROM orders']),
+      }),
   };
 }
 
