@@ -1,11 +1,14 @@
-// `--at TIME`: the points in time a restore is taken to, and what each one can be. A time inside
-// the window is replayed to; one past the last commit of an unbroken archive is its end (the same
+// The points in time a restore is taken to (`--at TIME`, or the window's start, `--points` inside
+// it and its end), what each one can be, and how each restore to one is judged. A time inside the
+// window is replayed to; one past the last commit of an unbroken archive is its end (the same
 // data, said so); one past a gap, or before the base backup's end, cannot be reached: a problem.
+// And what x-persist promises of an archive (`verify.window`, `verify.rpo`).
 import { UsageError } from '../errors.ts';
 import type { Verify } from '../report/model.ts';
 import type { ArchiveWindow } from '../services/artifact-kits.ts';
 import { round } from '../timing/clock.ts';
-import { describeDuration } from '../timing/durations.ts';
+import { describeDuration, parseDuration } from '../timing/durations.ts';
+import type { VerifySettings } from './expectations.ts';
 import type { Pass } from './restore-pass.ts';
 
 const RFC_3339 = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/i;
@@ -170,4 +173,22 @@ export function targetResult(
     note: problem ?? said.filter(Boolean).join('; '),
     ...(problem ? { problem } : {}),
   };
+}
+
+/** x-persist's `verify.window.atLeast` and `verify.rpo`, in ms (the schema has checked their form). */
+export function promisedOf(settings: Pick<VerifySettings, 'window' | 'rpo'>): { windowMs?: number; rpoMs?: number } {
+  const windowMs = settings.window ? parseDuration(settings.window.atLeast) : undefined;
+  const rpoMs = settings.rpo ? parseDuration(settings.rpo) : undefined;
+  return { ...(windowMs !== undefined ? { windowMs } : {}), ...(rpoMs !== undefined ? { rpoMs } : {}) };
+}
+
+/** `--at` and `--points` go through an archive, and not together. */
+export function checkPointArguments(request: { at?: readonly Date[]; points?: number }, archive: boolean): void {
+  if ((request.at?.length || request.points !== undefined) && !archive)
+    throw new UsageError(
+      `${request.at?.length ? '--at' : '--points'} restores to a point in time through a continuous archive.`,
+      'Give the archive beside the base backup with --archive DIR.',
+    );
+  if (request.at?.length && request.points !== undefined)
+    throw new UsageError('--points proves the window at points of its own, and --at names the points.', 'Give one of them.');
 }

@@ -6,32 +6,22 @@ import type { Verify } from '../report/model.ts';
 import type { RunScope } from '../docker/run-scope.ts';
 import { docker, ensureImage, inspectImage } from '../docker/engine.ts';
 import { UsageError } from '../errors.ts';
-import { type ArchiveReading, type ArtifactFormat, type ArtifactHead, type ArtifactKit, knownFormats, recogniseArtifact } from '../services/artifact-kits.ts';
+import { type ArtifactFormat, type ArtifactHead, type ArtifactKit, knownFormats, recogniseArtifact } from '../services/artifact-kits.ts';
 import { epochMs, round, stopwatch } from '../timing/clock.ts';
 import { type ArtifactFacts, artifactHead, artifactStream, describeArtifact } from './artifact-file.ts';
-import { damagedCopy } from './damage.ts';
+import { damagedRestore } from './damaged-restores.ts';
 import { type DriftThresholds, driftProblems, verifyDrift } from './drift.ts';
 import { RUN_LABEL } from '../docker/labels.ts';
 import { runRestoreCommand } from './restore-command.ts';
 import { REPOSITORIES, type Repository } from './repositories.ts';
 import { placeFile, VOLUME_TAR } from './volume-tar.ts';
-import { appProblems, integrityProblems, judgeDamagedCopy, problemsOf, verifyVerdict, windowProblems } from './verify-verdict.ts';
-import { ArtifactUnusableError, type Pass, type VerifyTarget } from './restore-pass.ts';
-import { planTarget, unprovedWindow, windowPoints, windowPromiseProblems } from './recovery-targets.ts';
-import { type ArchiveKit, damagedArchive, readArchive, restoresToPoints } from './point-in-time.ts';
-import { parseDuration } from '../timing/durations.ts';
+import { appProblems, integrityProblems, problemsOf, verifyVerdict, windowProblems } from './verify-verdict.ts';
+import { ArtifactUnusableError, type VerifyTarget } from './restore-pass.ts';
+import { checkPointArguments, planTarget, promisedOf, unprovedWindow, windowPoints, windowPromiseProblems } from './recovery-targets.ts';
+import { type ArchiveKit, readArchive, restoresToPoints } from './point-in-time.ts';
 import { restoreDump } from './restore-dump.ts';
 import { type AppResult, startApplication } from './app-on-restore.ts';
-import {
-  ARCHIVE_AT,
-  type ArchiveMount,
-  dataDirectoryFiller,
-  dataPathOf,
-  extractVolumeTar,
-  type Fill,
-  restoreIntoVolume,
-  restoreRepository,
-} from './restore-into-volume.ts';
+import { ARCHIVE_AT, dataDirectoryFiller, dataPathOf, extractVolumeTar, type Fill, restoreIntoVolume, restoreRepository } from './restore-into-volume.ts';
 
 export type { VerifyTarget };
 export { ArtifactUnusableError };
@@ -218,67 +208,6 @@ function archiveKitFor(found: Recognised, artifact: ArtifactFacts, given: boolea
       'Give --from the base backup (or pgBackRest repository) the archive belongs to, or leave out --archive.',
     );
   return { kit: placed.kit.archive, format: placed.format.id };
-}
-
-/** x-persist's `verify.window.atLeast` and `verify.rpo`, in ms (the schema has checked their form). */
-function promisedOf(settings: VerifyTarget['settings']): { windowMs?: number; rpoMs?: number } {
-  const windowMs = settings.window ? parseDuration(settings.window.atLeast) : undefined;
-  const rpoMs = settings.rpo ? parseDuration(settings.rpo) : undefined;
-  return { ...(windowMs !== undefined ? { windowMs } : {}), ...(rpoMs !== undefined ? { rpoMs } : {}) };
-}
-
-/**
- * Damaged copies of the artifact, restored like it, until one fails (it must). A restore that
- * already fails has shown it can fail: no copy is tried. A folder is damaged in another place while
- * its damaged copies restore the same data.
- */
-async function restoreDamagedCopies(
-  artifact: ArtifactFacts,
-  intact: Pass,
-  restorePass: (facts: ArtifactFacts, intact: boolean) => Promise<Pass>,
-  scope: RunScope,
-  log: Log,
-): Promise<Verify['damaged']> {
-  let damaged: Verify['damaged'] = null;
-  const sameData: string[] = [];
-  for (let attempt = 0; damaged?.failed !== true; attempt += 1) {
-    const copy = await damagedCopy(artifact, await scope.createHostFolder('verify-damaged'), attempt);
-    if (!copy) break;
-    log(`verify: the damaged copy (${copy.how})`);
-    const judged = judgeDamagedCopy(intact, await restorePass({ ...artifact, path: copy.path }, false));
-    const before = sameData.length > 0 ? ` (before it, ${sameData.join('; ')}: each restored the same data as the intact artifact)` : '';
-    damaged = { how: `${copy.how}${before}`, ...judged };
-    sameData.push(copy.how);
-  }
-  return damaged;
-}
-
-/** The damaged copy a verification restores as well: of the archive where one is given and a segment can be spared, else of the artifact. */
-async function damagedRestore(
-  artifact: ArtifactFacts,
-  intact: Pass,
-  restorePass: (facts: ArtifactFacts, intact: boolean, archive?: ArchiveMount) => Promise<Pass>,
-  archive: { path: string; reading: ArchiveReading; reread: (copy: string) => Promise<ArchiveReading> } | undefined,
-  scope: RunScope,
-  log: Log,
-): Promise<Verify['damaged']> {
-  if (intact.failure !== undefined) return null;
-  const scratch = archive ? await scope.createHostFolder('verify-damaged-archive') : undefined;
-  const ofArchive = archive
-    ? await damagedArchive(archive.path, archive.reading, intact, (mount) => restorePass(artifact, false, mount), archive.reread, scratch!, log)
-    : undefined;
-  return ofArchive ?? (await restoreDamagedCopies(artifact, intact, restorePass, scope, log));
-}
-
-/** `--at` and `--points` go through an archive, and not together. */
-function checkPointArguments(request: VerifyRequest, archive: boolean): void {
-  if ((request.at?.length || request.points !== undefined) && !archive)
-    throw new UsageError(
-      `${request.at?.length ? '--at' : '--points'} restores to a point in time through a continuous archive.`,
-      'Give the archive beside the base backup with --archive DIR.',
-    );
-  if (request.at?.length && request.points !== undefined)
-    throw new UsageError('--points proves the window at points of its own, and --at names the points.', 'Give one of them.');
 }
 
 async function applicationOn(serverId: string, target: VerifyTarget, scope: RunScope, log: Log): Promise<AppResult[]> {
