@@ -215,6 +215,23 @@ async function applicationOn(serverId: string, target: VerifyTarget, scope: RunS
   return startApplication(serverId, target.service!, target.app, scope);
 }
 
+/**
+ * The archive beside the artifact (or in it), read for its window before any restore. A repository
+ * holding its own archive is read unless your own restore takes it and no point was asked for: a
+ * command that restores the backup alone (pgBackRest's --type=immediate) proves no point.
+ */
+async function archiveOf(request: VerifyRequest, found: Recognised, artifact: ArtifactFacts, image: string, scope: RunScope, log: Log) {
+  const pointsAsked = Boolean(request.at?.length) || request.points !== undefined;
+  const ownArchive = selfContained(found) && (found.kind !== 'command' || pointsAsked);
+  const archiveKit = request.archive || ownArchive ? archiveKitFor(found, artifact, request.archive !== undefined) : undefined;
+  const archivePath = request.archive ?? (archiveKit ? artifact.path : undefined);
+  checkPointArguments(request, archivePath !== undefined);
+  if (!archiveKit || !archivePath) return { archive: undefined, archivePath };
+  const reread = (path: string, say: Log) => readArchive(path, archiveKit.kit, archiveKit.format, artifact, image, scope, say);
+  const reading = await reread(archivePath, log);
+  return { archive: { path: archivePath, reading, reread: (copy: string) => reread(copy, () => {}) }, archivePath };
+}
+
 export async function runVerify(request: VerifyRequest, scope: RunScope, log: Log): Promise<Verify> {
   const { artifact, hashMs, head, found, target, restoreCommand } = await readRequest(request);
   const format = found.format;
@@ -222,12 +239,8 @@ export async function runVerify(request: VerifyRequest, scope: RunScope, log: Lo
   const dataPath = found.kind === 'dump' ? undefined : await dataPathOf(target);
   if (dataPath) await ensureImage(target.helperImage.reference, target.helperImage.standIn);
   log(`verify: ${format.title} (${artifact.bytes.toLocaleString('en')} bytes), restored into ${target.setup.image}${dataPath ? ` at ${dataPath}` : ''}`);
-  const archiveKit = request.archive || selfContained(found) ? archiveKitFor(found, artifact, request.archive !== undefined) : undefined;
-  const archivePath = request.archive ?? (archiveKit ? artifact.path : undefined);
-  checkPointArguments(request, archivePath !== undefined);
-  const reread = (path: string, say: Log) => readArchive(path, archiveKit!.kit, archiveKit!.format, artifact, target.setup.image, scope, say);
-  const reading = archivePath ? await reread(archivePath, log) : undefined;
-  const archive = reading ? { path: archivePath!, reading, reread: (copy: string) => reread(copy, () => {}) } : undefined;
+  const { archive, archivePath } = await archiveOf(request, found, artifact, target.setup.image, scope, log);
+  const reading = archive?.reading;
   const mount = reading ? { path: archivePath!, replayFrom: reading.replayFrom } : undefined;
   const restorePass = (facts: ArtifactFacts, intact: boolean, archive = mount, at?: Date) =>
     found.kind === 'dump'
