@@ -9,6 +9,8 @@
 // persist's restore to the same point (its `targets[0]`: restore + replay + checks, and the
 // replay with its rate). `npm run bench:verify-archive [-- --images local]` (BENCH_TRIALS,
 // default 3). Nothing is asserted.
+import { postgresTime } from '../src/timing/time-forms.ts';
+import { binlogStopText } from '../src/services/mysql/binlog-archive.ts';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -164,7 +166,7 @@ async function basebackupKind(folder: string, image: string): Promise<Kind> {
     image,
     args: ['--from', base, '--archive', archive, '--image', image, '--at', at],
     byHand: () => {
-      const target = at.replace('T', ' ').replace(/Z$/, '+00');
+      const target = postgresTime(at);
       const recovery = `printf '%s\\n' "restore_command = 'cp /persist-archive/%f \\"%p\\"'" "recovery_target_time = '${target}'" "recovery_target_action = 'promote'" >> postgresql.auto.conf`;
       return timedByHand({
         restore: (volume) =>
@@ -211,7 +213,7 @@ async function pgbackrestKind(folder: string): Promise<Kind> {
     args: ['--from', repository, '--image', PGBACKREST, '--at', at],
     byHand: () => {
       const options = ['--stanza=bench', '--repo1-path=/persist-archive', '--pg1-path=/var/lib/postgresql/data', '--log-level-file=off', `--set=${set}`];
-      const target = ['--type=time', `--target=${at.replace('T', ' ').replace(/Z$/, '+00')}`, '--target-action=promote'];
+      const target = ['--type=time', `--target=${postgresTime(at)}`, '--target-action=promote'];
       return timedByHand({
         restore: (volume) =>
           docker([
@@ -244,7 +246,7 @@ async function binlogKind(folder: string, image: string): Promise<Kind> {
   await docker(['exec', id, 'sh', '-c', 'cp /var/lib/mysql/mysql-bin.[0-9]* /out/binlogs/']);
   await docker(['rm', '-fv', id]);
   const at = between(first, last);
-  const stop = new Date(Math.floor(Date.parse(at) / 1_000) * 1_000).toISOString().slice(0, 19).replace('T', ' ');
+  const stop = binlogStopText(at);
   const position = (await readFile(join(out, 'base', 'xtrabackup_binlog_info'), 'utf8')).split(/\s+/);
   return {
     name: 'mariadb-backup + binlogs',

@@ -130,6 +130,13 @@ export interface ArchiveReading {
   spare?: string;
 }
 
+/** What a replay into a running server is given: where the archive is mounted, where replay starts, and the instant (RFC 3339) to stop at, if any. */
+export interface ReplayFrom {
+  archivePath: string;
+  replayFrom: string;
+  at?: string;
+}
+
 /** How far a server replayed the archive, as it says after promoting. */
 export interface Replayed {
   /** Its last transaction replayed (PostgreSQL: pg_last_xact_replay_timestamp()); null where it replayed none. */
@@ -154,7 +161,7 @@ export interface ArtifactKit {
      * Feeds the archive to the running server, where the server does not replay it itself at start
      * (MariaDB's binary logs through mariadb-binlog): from `replayFrom`, to `at` or the archive's end.
      */
-    replay?(run: RunInServer, archive: { archivePath: string; replayFrom: string; at?: string }): Promise<RestoreStep>;
+    replay?(run: RunInServer, archive: ReplayFrom): Promise<RestoreStep>;
     /** How far the restored server replayed, asked of it once it has promoted. */
     replayed(run: RunInServer, replayFrom: string): Promise<Replayed>;
   };

@@ -3,6 +3,7 @@
 // new, empty volume the service will start on. It gets the artifact's path (read-only to it by
 // intent: the damaged copy's path when the damaged copy is restored), the volume's name, and with
 // an archive, the archive's path and the time to stop at.
+import { postgresTime } from '../timing/time-forms.ts';
 import { execa } from 'execa';
 import type { RestoreStep } from '../services/artifact-kits.ts';
 import { restoreStep } from '../services/restore-step.ts';
@@ -38,7 +39,7 @@ export function restoreCommandEnv(context: RestoreCommandContext): Record<string
     // Where the restored server finds the archive, read-only, to replay it (a restore_command points there).
     ...(context.archiveAt ? { PERSIST_ARCHIVE_AT: context.archiveAt } : {}),
     // PostgreSQL's form, which recovery_target_time and pgBackRest's --target take.
-    ...(context.targetTime ? { PERSIST_TARGET_TIME: context.targetTime.replace('T', ' ').replace(/Z$/, '+00') } : {}),
+    ...(context.targetTime ? { PERSIST_TARGET_TIME: postgresTime(context.targetTime) } : {}),
   };
 }
 

@@ -62,6 +62,9 @@ export function backupEndTime(info: string): Date | undefined {
  */
 export const binlogStop = (at: Date) => new Date(Math.floor(at.getTime() / 1_000) * 1_000);
 
+/** That second as --stop-datetime takes it (`2026-12-08 00:46:18`, read in the tool's zone: UTC). */
+export const binlogStopText = (at: string) => binlogStop(new Date(at)).toISOString().slice(0, 19).replace('T', ' ');
+
 /** The binary logs' last commit a replay to `at` must reach: the last of a second before the one `at` falls in. */
 export function lastBinlogCommitBy(at: Date, commits: readonly Date[]): Date | null {
   const stop = binlogStop(at).getTime();

@@ -7,14 +7,14 @@
 import { shellQuote } from '../../terminal/shell-quote.ts';
 import { UsageError } from '../../errors.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
-import type { ArchiveReader, ArchiveReading, Replayed, RestoreStep, RunInServer } from '../artifact-kits.ts';
+import type { ArchiveReader, ArchiveReading, Replayed, ReplayFrom, RestoreStep, RunInServer } from '../artifact-kits.ts';
 import {
   BINLOG_INFO_FILES,
   backupEndTime,
   binlogCommits,
   binlogPosition,
   binlogRun,
-  binlogStop,
+  binlogStopText,
   binlogWindow,
   lastBinlogCommitBy,
   parseBinlog,
@@ -75,11 +75,11 @@ function afterGap(files: readonly string[], first: string): string[] {
 }
 
 /** The replay, run in the server's container with the archive at `archivePath`: exit 20 is mariadb-binlog's failure, 21 the client's. */
-export function replayScript(archive: { archivePath: string; replayFrom: string; at?: string }, client: string): string {
+export function replayScript(archive: ReplayFrom, client: string): string {
   const [file = '', position = '4'] = archive.replayFrom.split(':');
   const start = parseBinlog(file);
   if (!start) throw new UsageError(`${archive.replayFrom} is not a binary log position persist reads.`, 'Take the backup again with --log-bin.');
-  const stop = archive.at ? ` --stop-datetime=${shellQuote(binlogStop(new Date(archive.at)).toISOString().slice(0, 19).replace('T', ' '))}` : '';
+  const stop = archive.at ? ` --stop-datetime=${shellQuote(binlogStopText(archive.at))}` : '';
   return [
     BINLOG_TOOL,
     `cd ${shellQuote(archive.archivePath)} || exit 20`,
@@ -94,11 +94,11 @@ export function replayScript(archive: { archivePath: string; replayFrom: string;
   ].join('\n');
 }
 
-export async function replayBinlogs(run: RunInServer, archive: { archivePath: string; replayFrom: string; at?: string }, client: string): Promise<RestoreStep> {
+export async function replayBinlogs(run: RunInServer, archive: ReplayFrom, client: string): Promise<RestoreStep> {
   const result = await run(['sh', '-c', replayScript(archive, client)]);
   const output = `${result.stdout.toString()}${result.stderr.toString()}`;
   const files = /replayed:\s*(.*)$/m.exec(output)?.[1]?.trim().split(/\s+/) ?? [];
-  const to = archive.at ? ` --stop-datetime='${binlogStop(new Date(archive.at)).toISOString().slice(0, 19).replace('T', ' ')}'` : '';
+  const to = archive.at ? ` --stop-datetime='${binlogStopText(archive.at)}'` : '';
   const command = `mariadb-binlog --start-position=${archive.replayFrom.split(':')[1]}${to} ${files.length > 0 ? `${files[0]}…${files.at(-1)} (${files.length} file(s))` : ''} | mariadb`;
   return { command, ok: result.exitCode === 0, ...(result.exitCode === 0 ? {} : { detail: `exit ${result.exitCode}: ${lastLines(output, 3)}` }) };
 }

@@ -2,6 +2,7 @@
 // custom-format archive and a plain SQL dump (gzip or zstd on the outside is the caller's).
 // Restores stop at the first error and load in one transaction, so a damaged dump cannot leave a
 // half-loaded database that looks restored.
+import { postgresTime } from '../../timing/time-forms.ts';
 import { shellQuote } from '../../terminal/shell-quote.ts';
 import { createInterface } from 'node:readline';
 import { stopwatch } from '../../timing/clock.ts';
@@ -250,10 +251,7 @@ async function replayArchive(filler: DataDirectoryFiller, below: string | undefi
   // PostgreSQL 13 and later pause at a time target unless told to promote.
   const settings = [
     `restore_command = '${restoreCommand.replace(/'/g, "''")}'`,
-    // PostgreSQL's own timestamp form: it refuses RFC 3339's T and Z.
-    ...(filler.recoveryTarget
-      ? [`recovery_target_time = '${filler.recoveryTarget.replace('T', ' ').replace(/Z$/, '+00')}'`, "recovery_target_action = 'promote'"]
-      : []),
+    ...(filler.recoveryTarget ? [`recovery_target_time = '${postgresTime(filler.recoveryTarget)}'`, "recovery_target_action = 'promote'"] : []),
   ];
   const result = await filler.inServerImage(
     `cd ${shellQuote(dataDirectory)} && touch recovery.signal && printf '%s\\n' ${settings.map(shellQuote).join(' ')} >> postgresql.auto.conf`,

@@ -4,6 +4,7 @@
 // restores it with the image's own pgbackrest, as its user guide restores: `restore --type=default`
 // to the archive's end, `--type=time --target-action=promote` to a time (a time target pauses by
 // default). The repository is only read: mounted read-only, the lock in the container's /tmp.
+import { postgresTime } from '../../timing/time-forms.ts';
 import { UsageError } from '../../errors.ts';
 import { shellQuote } from '../../terminal/shell-quote.ts';
 import type { DataDirectoryFiller, RestoreStep } from '../artifact-kits.ts';
@@ -95,9 +96,7 @@ export async function pgBackRestRestore(filler: DataDirectoryFiller, dataDirecto
   const stanza = stanzaOf(filler.names);
   // The newest set by name, as the window was read from: pgbackrest would pick one by the target's time.
   const set = newestSet(filler.names, stanza);
-  const target = filler.recoveryTarget
-    ? ['--type=time', `--target=${filler.recoveryTarget.replace('T', ' ').replace(/Z$/, '+00')}`, '--target-action=promote']
-    : ['--type=default'];
+  const target = filler.recoveryTarget ? ['--type=time', `--target=${postgresTime(filler.recoveryTarget)}`, '--target-action=promote'] : ['--type=default'];
   const options = [
     `--stanza=${stanza}`,
     `--repo1-path=${filler.archivePath}`,
