@@ -493,9 +493,18 @@ export const Verify = Closed(
           start: Nullable(Type.String({ format: 'date-time', description: "The base backup's end: the earliest point a recovery can stop at." })),
           end: Nullable(Type.String({ format: 'date-time', description: 'The last commit replayable without a break: the latest point reachable.' })),
           commits: Type.Integer({ minimum: 0 }),
+          timelines: Type.Optional(
+            Type.Array(Type.Integer({ minimum: 1 }), {
+              description:
+                "The timelines the replay goes along, oldest first, where it crosses a switch (each newer one's history file says where it branched off).",
+            }),
+          ),
           gaps: Type.Array(
             Closed({
-              missing: Text,
+              missing: Type.String({
+                minLength: 1,
+                description: "The file recovery asks for and the archive lacks: a segment, a binary log, or a timeline's history file.",
+              }),
               lastReachable: Nullable(Type.String({ format: 'date-time' })),
               resumesAt: Text,
               unreachableCommits: Type.Integer({ minimum: 0, description: 'Commits the archive holds past the gap (read up to its next gap).' }),

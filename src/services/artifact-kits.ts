@@ -116,6 +116,8 @@ export interface ArchiveWindow {
   /** The latest point reachable: the last commit replayable without a break. */
   end: string | null;
   commits: number;
+  /** The timelines the replay goes along where it crosses a switch (oldest first). */
+  timelines?: number[];
   gaps: Array<{ missing: string; lastReachable: string | null; resumesAt: string; unreachableCommits: number }>;
 }
 

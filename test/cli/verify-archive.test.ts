@@ -193,6 +193,74 @@ describe('persist verify --archive: a base backup and its WAL archive', () => {
   });
 });
 
+// The bad day the window is for: the team restored to a time and promoted, and the restored
+// server archives a second timeline into the same folder (its 00000002.history first). Recovery
+// follows the newest timeline whose history it finds; without that file it stays on the first.
+describe('persist verify --archive: a timeline switch in the archive', () => {
+  let branched = '';
+  /** The clock between the new timeline's two rounds of orders. */
+  let onTheNewTimeline = '';
+  beforeAll(async () => {
+    branched = join(scratch, 'branched');
+    await execa('cp', ['-a', archive, branched]);
+    const volume = `persist-test-branch-${process.pid}`;
+    const data = '/var/lib/postgresql/data';
+    const settings = [
+      "restore_command = 'cp /archive/%f %p'",
+      `recovery_target_time = '${afterRound[1]!.replace('T', ' ').replace('Z', '+00')}'`,
+      "recovery_target_action = 'promote'",
+    ].join('\n');
+    await execa('docker', ['volume', 'create', '--label', LABEL, volume]);
+    try {
+      // The backup restored as the documentation does it: the base extracted, recovery.signal; its own archive_command archives on.
+      const restore = `tar -xf /backup/base.tar -C ${data} && printf '%s\n' "${settings}" >> ${data}/postgresql.auto.conf && touch ${data}/recovery.signal && chown -R postgres ${data} && chmod 700 ${data}`;
+      await execa('docker', ['run', '--rm', '--label', LABEL, '-v', `${volume}:${data}`, '-v', `${base}:/backup:ro`, POSTGRES, 'sh', '-c', restore]);
+      const { stdout } = await execa('docker', ['run', '-d', '--label', LABEL, '-v', `${volume}:${data}`, '-v', `${branched}:/archive`, POSTGRES]);
+      const restored = stdout.trim();
+      await untilPromoted(restored);
+      await psql(restored, 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 15) g');
+      onTheNewTimeline = (await psql(restored, `SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`)).stdout.trim();
+      await psql(restored, 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 15) g');
+      await psql(restored, 'SELECT pg_switch_wal()');
+      await untilArchived(restored);
+      await execa('docker', ['rm', '-fv', restored]);
+    } finally {
+      await execa('docker', ['volume', 'rm', '-f', volume], { reject: false });
+    }
+  }, 120_000);
+
+  async function untilPromoted(id: string): Promise<void> {
+    for (let attempt = 0; attempt < 300; attempt += 1) {
+      const answer = await execa('docker', ['exec', id, 'psql', '-X', '-U', 'postgres', '-d', 'shop', '-Atc', 'SELECT pg_is_in_recovery()'], { reject: false });
+      if (answer.stdout.trim() === 'f') return;
+      await sleep(200);
+    }
+    throw new Error(`the restored server did not promote: ${(await execa('docker', ['logs', '--tail', '15', id], { reject: false })).stderr}`);
+  }
+
+  test('the window goes on along the new timeline and a point on it holds its orders; without the history file the window ends on the old one, the new timeline named unreachable', async () => {
+    // The orders by the restore's target: the backup's 100 and two rounds, then 15 and 15 on timeline 2.
+    const kept = ordersBy(afterRound[1]!).atLeast;
+    const run = await verify(['--from', base, '--archive', branched, '--image', POSTGRES, '--at', onTheNewTimeline]);
+    expect(run.exitCode, JSON.stringify(run.verify?.problems)).toBe(0);
+    expect(run.verify!.window).toMatchObject({ timelines: [1, 2], gaps: [] });
+    expect(run.verify!.targets).toEqual([expect.objectContaining({ point: 'asked', kind: 'time', rows: kept + 15 })]);
+    expect(ordersIn(run)).toBe(kept + 30);
+
+    const lost = join(scratch, 'branched-without-history');
+    await execa('cp', ['-a', branched, lost]);
+    await rm(join(lost, '00000002.history'));
+    const cut = await verify(['--from', base, '--archive', lost, '--image', POSTGRES, '--at', onTheNewTimeline]);
+    expect(cut.exitCode).toBe(1);
+    expect(cut.verify!.window!.gaps).toEqual([expect.objectContaining({ missing: '00000002.history', resumesAt: expect.stringMatching(/^00000002/) })]);
+    expect(cut.verify!.window!.timelines).toBeUndefined();
+    // Recovery replays what it can follow: the first timeline to its end, the orders the team walked away from.
+    expect(ordersIn(cut)).toBe(100 + ROUNDS * 50);
+    expect(cut.verify!.targets).toEqual([expect.objectContaining({ kind: 'unreachable', rows: null })]);
+    expect(cut.verify!.problems).toContainEqual(expect.stringMatching(/00000002\.history is missing/));
+  });
+});
+
 describe('persist verify --archive: refusals', () => {
   test('--archive beside anything but a base backup is one sentence, exit 2', async () => {
     const dump = join(scratch, 'shop.sql');

@@ -118,5 +118,9 @@ describe('a verify report with a WAL archive', () => {
     expect(html).toContain('000000010000000000000007 missing: 15 commit(s) beyond it unreachable');
     expect(html.match(/<line class="tick/g)).toHaveLength(3);
     expect(html).toContain('<line class="tick unreached"');
+    const archived = withArchive.verify!;
+    const branched = { ...withArchive, verify: { ...archived, window: { ...archived.window!, timelines: [1, 2], gaps: [] } } };
+    expect(reportProblems(branched)).toEqual([]);
+    expect(renderMarkdown(branched)).toContain('the restore replayed it to its end, along timelines 1 → 2)');
   });
 });

@@ -133,7 +133,7 @@ function windowTables(window: Verify['window']): VerifyTable[] {
   return [
     {
       figure: 'window',
-      heading: `The recovery window (${window.archive}, read in ${formatMs(window.readMs)}; the restore replayed it ${window.gaps.length > 0 ? 'up to its first gap' : 'to its end'})`,
+      heading: `The recovery window (${window.archive}, read in ${formatMs(window.readMs)}; the restore replayed it ${window.gaps.length > 0 ? 'up to its first gap' : 'to its end'}${window.timelines ? `, along timelines ${window.timelines.join(' → ')}` : ''})`,
       header: ['From', 'To', 'Segments', 'Commits', 'Gap'],
       rows: [
         [

@@ -6,6 +6,7 @@
 // names and the tools' output only; nothing here runs a server.
 
 import type { ArchiveWindow } from '../artifact-kits.ts';
+import { type Branch, timelineAt } from './timelines.ts';
 
 /** The default WAL segment size (`initdb --wal-segsize` changes it; the backup's control file says which). */
 export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
@@ -62,27 +63,48 @@ export interface Run {
 }
 
 /**
- * The unbroken run of one timeline's segments from `from` on. Undefined where the archive lacks
- * `from` itself: nothing from the backup on can be replayed.
+ * The unbroken run from `from` on, each segment read from the timeline the path gives it (one
+ * timeline unless told). Undefined where the archive lacks `from` itself: nothing from the
+ * backup on can be replayed.
  */
-export function unbrokenRun(files: readonly string[], from: string, segmentBytes = DEFAULT_SEGMENT_BYTES): Run | undefined {
+export function unbrokenRun(files: readonly string[], from: string, segmentBytes = DEFAULT_SEGMENT_BYTES, path?: readonly Branch[]): Run | undefined {
   const start = parseSegment(from, segmentBytes);
   if (!start) return undefined;
-  const held = new Map<number, WalSegment>();
+  const way = path ?? [{ timeline: start.timeline, fromIndex: Number.NEGATIVE_INFINITY }];
+  const held = new Map<string, WalSegment>();
   for (const file of files) {
     const segment = parseSegment(file, segmentBytes);
-    if (segment && segment.timeline === start.timeline) held.set(segment.index, segment);
+    if (segment) held.set(`${segment.timeline}:${segment.index}`, segment);
   }
-  if (!held.has(start.index)) return undefined;
+  const onPath = (i: number) => held.get(`${timelineAt(way, i)}:${i}`);
+  if (!onPath(start.index)) return undefined;
   let index = start.index;
-  while (held.has(index + 1)) index += 1;
-  const beyond = [...held.keys()].filter((i) => i > index + 1).sort((a, b) => a - b)[0];
-  const nameAt = (i: number) => held.get(i)?.name ?? nameOf(start.timeline, i, segmentBytes);
+  while (onPath(index + 1)) index += 1;
+  const beyond = [...held.values()]
+    .filter((segment) => segment.index > index + 1 && segment.timeline === timelineAt(way, segment.index))
+    .map((segment) => segment.index)
+    .sort((a, b) => a - b)[0];
+  const nameAt = (i: number) => onPath(i)?.name ?? nameOf(timelineAt(way, i), i, segmentBytes);
   return {
     first: start.name,
     last: nameAt(index),
-    gap: beyond === undefined ? null : { missing: nameOf(start.timeline, index + 1, segmentBytes), resumesAt: nameAt(beyond) },
+    gap: beyond === undefined ? null : { missing: nameAt(index + 1), resumesAt: nameAt(beyond) },
   };
+}
+
+/** The run cut where the path changes timeline: each piece's first and last segment, for a tool that reads one timeline. */
+export function runPieces(run: Pick<Run, 'first' | 'last'>, path: readonly Branch[]): Array<{ first: string; last: string }> {
+  const first = parseSegment(run.first)!;
+  const last = parseSegment(run.last)!;
+  const pieces: Array<{ first: string; last: string }> = [];
+  for (let index = first.index; index <= last.index; index += 1) {
+    const timeline = timelineAt(path, index);
+    const name = nameOf(timeline, index, DEFAULT_SEGMENT_BYTES);
+    const piece = pieces.at(-1);
+    if (piece && parseSegment(piece.last)!.timeline === timeline) piece.last = name;
+    else pieces.push({ first: name, last: name });
+  }
+  return pieces;
 }
 
 function nameOf(timeline: number, index: number, segmentBytes: number): string {
@@ -143,20 +165,32 @@ export function earliestTarget(stop: Date | undefined, commits: ReadonlyArray<Pi
   return within && within.getTime() > beforeFirst.getTime() ? within : beforeFirst;
 }
 
-/** The window from the unbroken run, the backup's stop time, and the commit times before and after its gap. */
-export function windowOf(run: Run, stop: Date | undefined, reachable: readonly Date[], beyond: readonly Date[]): ArchiveWindow {
+/** A timeline in the archive that recovery cannot follow: its history file is missing. */
+export interface OrphanTimeline {
+  history: string;
+  /** Its first segment in the archive, and the commits its segments hold. */
+  firstSegment: string;
+  commits: number;
+}
+
+/**
+ * The window from the unbroken run, the backup's stop time, and the commit times before and
+ * after its gap; a timeline recovery cannot follow is a gap too, where the run ends.
+ */
+export function windowOf(run: Run, stop: Date | undefined, reachable: readonly Date[], beyond: readonly Date[], orphan?: OrphanTimeline): ArchiveWindow {
   const first = parseSegment(run.first)!;
   const last = parseSegment(run.last)!;
-  const end = reachable.at(-1);
+  const end = reachable.at(-1)?.toISOString() ?? null;
   return {
     base: run.first,
     segments: last.index - first.index + 1,
     start: stop?.toISOString() ?? null,
-    end: end?.toISOString() ?? null,
+    end,
     commits: reachable.length,
-    gaps: run.gap
-      ? [{ missing: run.gap.missing, lastReachable: end?.toISOString() ?? null, resumesAt: run.gap.resumesAt, unreachableCommits: beyond.length }]
-      : [],
+    gaps: [
+      ...(run.gap ? [{ missing: run.gap.missing, lastReachable: end, resumesAt: run.gap.resumesAt, unreachableCommits: beyond.length }] : []),
+      ...(orphan && !run.gap ? [{ missing: orphan.history, lastReachable: end, resumesAt: orphan.firstSegment, unreachableCommits: orphan.commits }] : []),
+    ],
   };
 }
 
@@ -164,13 +198,14 @@ export function windowOf(run: Run, stop: Date | undefined, reachable: readonly D
  * The segment file whose loss a restore must notice: the middle of the run replayable from the
  * backup, never its first (without which nothing replays). Undefined where the run is one segment.
  */
-export function middleSegmentFile(files: readonly string[], window: Pick<ArchiveWindow, 'base' | 'segments'>): string | undefined {
+export function middleSegmentFile(files: readonly string[], window: Pick<ArchiveWindow, 'base' | 'segments'>, path?: readonly Branch[]): string | undefined {
   const base = parseSegment(window.base);
   if (!base || window.segments < 2) return undefined;
   const index = base.index + Math.max(1, Math.floor(window.segments / 2));
+  const timeline = path ? timelineAt(path, index) : base.timeline;
   return files.find((file) => {
     const segment = parseSegment(file);
-    return segment?.timeline === base.timeline && segment.index === index;
+    return segment?.timeline === timeline && segment.index === index;
   });
 }
 

@@ -9,6 +9,8 @@ import { shellQuote } from '../../terminal/shell-quote.ts';
 import { HarnessError, UsageError } from '../../errors.ts';
 import type { ArchiveReader, ArchiveReading } from '../artifact-kits.ts';
 import {
+  DEFAULT_SEGMENT_BYTES,
+  type OrphanTimeline,
   backupStopTime,
   commitRecords,
   earliestTarget,
@@ -16,10 +18,12 @@ import {
   manifestWalRanges,
   middleSegmentFile,
   parseSegment,
+  runPieces,
   segmentOf,
   unbrokenRun,
   windowOf,
 } from './wal-archive.ts';
+import { type Branch, historyEntries, historyName, historyTimeline, newestTimeline, timelinePath } from './timelines.ts';
 import { encrypted, newestBackup, repositorySegments, repositoryWal, stanzaOf } from './pgbackrest.ts';
 
 /** Where replay starts and when the backup stopped, the archive's segments, and how the image's tools read them. */
@@ -31,8 +35,18 @@ interface WalSource {
   stop: Date | undefined;
   /** Each segment as parseSegment reads its name, with its file in the archive folder. */
   segments: ReadonlyArray<{ name: string; file: string }>;
+  /** The timelines' history files in the archive. */
+  histories: ReadonlyArray<{ timeline: number; file: string }>;
   /** A shell snippet that sets WAL to a folder of the segments, uncompressed, under their own names. */
   readable: string;
+}
+
+/** The timelines' history files among an archive's files (by their base names: pgBackRest keeps them in a folder per version). */
+function historiesIn(files: readonly string[]): WalSource['histories'] {
+  return files.flatMap((file) => {
+    const timeline = historyTimeline(file.slice(file.lastIndexOf('/') + 1));
+    return timeline === undefined ? [] : [{ timeline, file }];
+  });
 }
 
 /** The window of a folder `archive_command` writes, beside a pg_basebackup. */
@@ -60,6 +74,7 @@ export async function readWalWindow(reader: ArchiveReader): Promise<ArchiveReadi
     stopLsn: range.endLsn,
     stop: history ? backupStopTime(await reader.archiveFile(history)) : undefined,
     segments: reader.files.filter((file) => parseSegment(file)).map((file) => ({ name: file, file })),
+    histories: historiesIn(reader.files),
     readable: readableWal(reader.archivePath),
   });
 }
@@ -78,6 +93,7 @@ export async function readPgBackRestWindow(reader: ArchiveReader): Promise<Archi
     stopLsn: backup.lsnStop,
     stop: new Date(backup.stopMs),
     segments: repositorySegments(reader.files, stanza),
+    histories: historiesIn(reader.files.filter((file) => file.startsWith(`archive/${stanza}/`))),
     readable: repositoryWal(reader.archivePath, stanza),
   });
 }
@@ -85,7 +101,8 @@ export async function readPgBackRestWindow(reader: ArchiveReader): Promise<Archi
 async function windowFromWal(reader: ArchiveReader, source: WalSource): Promise<ArchiveReading> {
   const base = segmentOf(source.startLsn, source.timeline);
   const names = source.segments.map((segment) => segment.name);
-  const run = unbrokenRun(names, base);
+  const path = await pathOf(reader, source);
+  const run = unbrokenRun(names, base, DEFAULT_SEGMENT_BYTES, path);
   if (!run)
     throw new UsageError(
       `The archive holds no segment ${base}, where the base backup's WAL starts: it is another server's archive, or it lost its first segments.`,
@@ -93,23 +110,48 @@ async function windowFromWal(reader: ArchiveReader, source: WalSource): Promise<
     );
   const commits = async (first: string, last: string, from?: string) =>
     commitRecords((await reader.inServerImage(waldumpScript(source.readable, first, last, from))).output);
-  // From the backup's start: the commits before it in its first segment are the backup's own data.
-  const reachable = await commits(run.first, run.last, source.startLsn);
-  const beyond = run.gap ? await commits(run.gap.resumesAt, lastSegment(names, source.timeline)) : [];
-  const times = reachable.map((commit) => commit.at);
+  // pg_waldump reads one timeline: the run piece by piece, the first from the backup's start (the
+  // commits before it in its first segment are the backup's own data).
+  const pieces = runPieces(run, path);
+  const reachable = (await Promise.all(pieces.map((piece, i) => commits(piece.first, piece.last, i === 0 ? source.startLsn : undefined)))).flat();
+  const beyond = run.gap ? await commits(run.gap.resumesAt, lastSegment(names, parseSegment(run.gap.resumesAt)!.timeline)) : [];
+  const orphan = orphanTimeline(names, path);
   const window = windowOf(
     run,
     earliestTarget(source.stop, reachable, source.stopLsn),
-    times,
+    reachable.map((commit) => commit.at),
     beyond.map((commit) => commit.at),
+    orphan && { ...orphan, commits: (await commits(orphan.firstSegment, lastSegment(names, orphan.timeline))).length },
   );
-  const spare = middleSegmentFile(names, window);
+  const timelines = pieces.map((piece) => parseSegment(piece.first)!.timeline);
+  const spare = middleSegmentFile(names, window, path);
   return {
-    window,
+    window: timelines.length > 1 ? { ...window, timelines } : window,
     lastCommitBy: (at) => lastCommitBy(at, reachable),
     replayFrom: source.startLsn,
     ...(spare ? { spare: source.segments.find((segment) => segment.name === spare)!.file } : {}),
   };
+}
+
+/** The way recovery goes through the archive's timelines from the backup's: the newest one's history says where each branched off. */
+async function pathOf(reader: ArchiveReader, source: WalSource): Promise<Branch[]> {
+  const newest = newestTimeline(new Set(source.histories.map((history) => history.timeline)), source.timeline);
+  if (newest === source.timeline) return timelinePath(source.timeline, newest, [], () => 0);
+  const history = source.histories.find((each) => each.timeline === newest)!;
+  const entries = historyEntries(await reader.archiveFile(history.file));
+  return timelinePath(source.timeline, newest, entries, (lsn) => parseSegment(segmentOf(lsn, 1))!.index);
+}
+
+/** The first timeline past the path's newest whose segments are in the archive: recovery cannot follow it without its history file. */
+function orphanTimeline(names: readonly string[], path: readonly Branch[]): (Omit<OrphanTimeline, 'commits'> & { timeline: number }) | undefined {
+  const newest = path.at(-1)!.timeline;
+  const timeline = names
+    .map((name) => parseSegment(name)!.timeline)
+    .filter((each) => each > newest)
+    .sort((a, b) => a - b)[0];
+  if (timeline === undefined) return undefined;
+  const first = names.filter((name) => parseSegment(name)!.timeline === timeline).sort()[0]!;
+  return { timeline, history: historyName(newest + 1), firstSegment: first };
 }
 
 /** The image's pg_waldump over segments first to last (from an LSN in the first). */
