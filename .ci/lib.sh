@@ -107,8 +107,10 @@ ph_ensure_backup_tools() {
 	local missing=()
 	command -v restic >/dev/null || missing+=(restic)
 	command -v borg >/dev/null || missing+=(borgbackup)
+	# Barman, run on this machine against a container, makes the server folder verify reads.
+	command -v barman >/dev/null || missing+=(barman)
 	if [ "${#missing[@]}" -gt 0 ]; then ph_apt_install "${missing[@]}"; fi
-	ph_say "backup tools: $(restic version | head -n 1), $(borg --version)"
+	ph_say "backup tools: $(restic version | head -n 1), $(borg --version), $(barman --version 2>&1 | head -n 1)"
 }
 
 # What the power-cut drills build their disks with: an XFS image (reflink copies are the cut) holding

@@ -2,7 +2,7 @@
 // tool's documented steps, for each archive kind persist drives: a pg_basebackup with its WAL
 // archive (recovery.signal, restore_command, recovery_target_time), a pgBackRest repository
 // (`pgbackrest restore --type=time`; the stand-in image that carries it, so `--images local`
-// only) and a mariadb-backup with the server's binary logs (prepare, copy-back, `mariadb-binlog
+// only), a Barman server folder (`barman recover --target-time` on this machine) and a mariadb-backup with the server's binary logs (prepare, copy-back, `mariadb-binlog
 // --stop-datetime | mariadb`). Each is made once under a write load; then per trial, by hand:
 // the restore, the server started on it until it has replayed to the point (PostgreSQL: until
 // `pg_is_in_recovery()` says false; MariaDB: the logs fed to it), and every table counted; and
@@ -11,8 +11,8 @@
 // default 3). Nothing is asserted.
 import { postgresTime } from '../src/timing/time-forms.ts';
 import { binlogStopText } from '../src/services/mysql/binlog-archive.ts';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import type { HarnessConfig } from '../src/config.ts';
@@ -227,6 +227,67 @@ async function pgbackrestKind(folder: string): Promise<Kind> {
   };
 }
 
+/**
+ * Barman on this machine (backup_method postgres, WAL shipped into its incoming folder) against a
+ * PostgreSQL 15 container: Debian's barman brings pg_basebackup 15, which backs up no newer server.
+ * By hand: `barman recover --target-time` into a folder, copied into the volume, the server on it.
+ */
+async function barmanKind(folder: string, image: string): Promise<Kind> {
+  const server15 = join(folder, 'home', 'bench');
+  await mkdir(join(server15, 'incoming'), { recursive: true });
+  await chmod(join(server15, 'incoming'), 0o777);
+  const id = await server(
+    image,
+    ['POSTGRES_PASSWORD=bench'],
+    [`${join(server15, 'incoming')}:/incoming`],
+    ['-c', 'archive_mode=on', '-c', 'archive_command=test ! -f /incoming/%f && cp %p /incoming/%f'],
+  );
+  await untilOk(pgSays(id, 'SELECT 1', '1'), 'the source answering');
+  await docker(['exec', id, 'sh', '-c', 'echo "host replication all all scram-sha-256" >> "$PGDATA/pg_hba.conf"']);
+  await docker(['exec', id, 'psql', '-X', '-U', 'postgres', '-c', 'SELECT pg_reload_conf()']);
+  const address = (await docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', id])).stdout.trim();
+  const config = join(folder, 'barman.conf');
+  const connection = `host=${address} user=postgres password=bench`;
+  const lines = [
+    ...['[barman]', `barman_home = ${join(folder, 'home')}`, `barman_user = ${userInfo().username}`, `log_file = ${join(folder, 'barman.log')}`],
+    ...[`barman_lock_directory = ${folder}`, 'compression = gzip', '[bench]', `conninfo = ${connection} dbname=postgres`],
+    ...[`streaming_conninfo = ${connection}`, 'backup_method = postgres', 'archiver = on', ''],
+  ];
+  await writeFile(config, lines.join('\n'));
+  const barman = (...args: string[]) => execa('barman', ['-c', config, ...args]);
+  await docker(['exec', '-u', 'postgres', id, 'pgbench', '-i', '-s', '5', '-q', 'postgres']);
+  await barman('switch-wal', '--force', '--archive', 'bench');
+  await barman('backup', 'bench');
+  const load = await pgbenchLoad(id);
+  await docker(['rm', '-fv', id]);
+  await barman('archive-wal', 'bench');
+  const at = between(load.first, load.last);
+  return {
+    name: 'Barman',
+    image,
+    args: ['--from', server15, '--image', image, '--at', at],
+    byHand: () => {
+      const recovered = join(folder, `recovered-${Math.random().toString(36).slice(2)}`);
+      return timedByHand({
+        restore: async (volume) => {
+          await barman('recover', '--target-time', postgresTime(at), '--target-action', 'promote', 'bench', 'latest', recovered);
+          await docker([
+            ...['run', '--rm', '--label', label, '-v', `${volume}:/var/lib/postgresql/data`, '-v', `${recovered}:/r:ro`, image],
+            ...[
+              'sh',
+              '-c',
+              'cp -a /r/. /var/lib/postgresql/data/ && chown -R postgres:postgres /var/lib/postgresql/data && chmod 700 /var/lib/postgresql/data',
+            ],
+          ]);
+          await rm(recovered, { recursive: true, force: true });
+        },
+        replay: (volume) => promotedOn(image, volume, join(folder, 'home')),
+        count: countPg,
+      });
+    },
+  };
+}
+
 async function binlogKind(folder: string, image: string): Promise<Kind> {
   await mkdir(join(folder, 'mariadb', 'binlogs'), { recursive: true });
   const out = join(folder, 'mariadb');
@@ -298,11 +359,13 @@ await runBench('bench:verify-archive', async () => {
   await needImages(config, ['postgres', 'mysql']);
   const folder = await mkdtemp(join(tmpdir(), 'persist-bench-archive-'));
   try {
-    // BENCH_KINDS=pg,pgbackrest,mariadb (default all that the image set has).
-    const wanted = (process.env.BENCH_KINDS ?? 'pg,pgbackrest,mariadb').split(',');
+    // BENCH_KINDS=pg,pgbackrest,barman,mariadb (default all that the image set has).
+    const wanted = (process.env.BENCH_KINDS ?? 'pg,pgbackrest,barman,mariadb').split(',');
     const kinds: Kind[] = [];
     if (wanted.includes('pg')) kinds.push(await basebackupKind(join(folder, 'pg'), config.images.postgres.reference));
     if (wanted.includes('pgbackrest') && config.imageSet === 'local') kinds.push(await pgbackrestKind(join(folder, 'pgbackrest')));
+    if (wanted.includes('barman'))
+      kinds.push(await barmanKind(join(folder, 'barman'), config.imageSet === 'local' ? 'persistence-harness/postgres:15' : 'postgres:15'));
     if (wanted.includes('mariadb')) kinds.push(await binlogKind(folder, config.images.mysql.reference));
     for (const kind of kinds) {
       const hand: Array<{ restoreMs: number; replayMs: number; checksMs: number }> = [];

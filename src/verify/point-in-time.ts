@@ -35,7 +35,8 @@ export async function readArchive(archive: string, kit: ArchiveKit, format: stri
       archivePath: ARCHIVE_AT,
       archiveFile: async (name) => {
         const bytes = await readFile(join(archive, name));
-        return (name.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
+        // By its first bytes: Barman gzips a file and keeps its name.
+        return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
       },
       artifactFile: (name) => readFile(join(artifact.path, name), 'utf8'),
       inServerImage: async (script) => {

@@ -4,7 +4,7 @@
 // restore replayed to its end; the same archive with one segment in the middle gone ends its
 // window there, named; gzip'd by archive_command, it is read and replayed the same.
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -46,6 +46,7 @@ beforeAll(async () => {
     // archive_command as the PostgreSQL documentation writes it.
     await archiving(source, 'test ! -f /archive/%f && cp %p /archive/%f');
     await execa('docker', ['exec', '-u', 'postgres', source, 'pg_basebackup', '-D', '/backup/base', '-Ft', '-X', 'none', '-c', 'fast']);
+    await execa('docker', ['exec', '-u', 'postgres', source, 'pg_basebackup', '-D', '/backup/plain', '-Fp', '-X', 'none', '-c', 'fast']);
     afterRound.push(...(await ordersAfterTheBackup(source)));
   } finally {
     await execa('docker', ['rm', '-fv', source], { reject: false });
@@ -112,6 +113,20 @@ function ordersBy(at: string, rounds: readonly string[] = afterRound): { atLeast
   return { atLeast: 100 + 50 * surely, atMost: 100 + 50 * maybe };
 }
 
+/** The window proved at its start, a point inside and its end: each restore holds the orders as of its point, its replay stopped at the archive's last commit by then. */
+function expectWindowProved(run: Awaited<ReturnType<typeof verify>>, rounds: readonly string[] = afterRound): void {
+  const targets = run.verify!.targets!;
+  expect(targets.map((t) => t.point)).toEqual(['start', 'between', 'end']);
+  for (const target of targets) {
+    const { atLeast, atMost } = ordersBy(target.at, rounds);
+    expect(target.rows, target.at).toBeGreaterThanOrEqual(atLeast);
+    expect(target.rows, target.at).toBeLessThanOrEqual(atMost);
+    // Where the server says it stopped is where the archive says it must: its last commit by then.
+    expect(target.replayedTo ? Date.parse(target.replayedTo) : null).toBe(target.expected ? Date.parse(target.expected) : null);
+    expect(target.replay?.bytes).toBeGreaterThan(0);
+  }
+}
+
 describe('persist verify --archive: a base backup and its WAL archive', () => {
   test('proves the window at its start, inside it and at its end, each restore holding the orders as of its point and stopped at the archive’s last commit by then; the archive without a middle segment is the damaged copy, and its window ends there', async () => {
     const expectations = join(scratch, 'fresh.yaml');
@@ -124,19 +139,8 @@ describe('persist verify --archive: a base backup and its WAL archive', () => {
     expect(window.commits).toBeGreaterThanOrEqual(ROUNDS);
     expect(Date.parse(window.end!)).toBeGreaterThan(Date.parse(window.start!));
     const targets = whole.verify!.targets!;
-    expect(targets.map((t) => [t.point, t.kind])).toEqual([
-      ['start', 'time'],
-      ['between', 'time'],
-      ['end', 'end'],
-    ]);
-    for (const target of targets) {
-      const { atLeast, atMost } = ordersBy(target.at);
-      expect(target.rows, target.at).toBeGreaterThanOrEqual(atLeast);
-      expect(target.rows, target.at).toBeLessThanOrEqual(atMost);
-      // Where the server says it stopped is where the archive says it must: its last commit by then.
-      expect(target.replayedTo ? Date.parse(target.replayedTo) : null).toBe(target.expected ? Date.parse(target.expected) : null);
-      expect(target.replay?.bytes).toBeGreaterThan(0);
-    }
+    expect(targets.map((t) => t.kind)).toEqual(['time', 'time', 'end']);
+    expectWindowProved(whole);
     expect(targets.at(-1)).toMatchObject({ rows: 100 + ROUNDS * 50, expected: window.end });
     // The damaged copy is the archive without a segment from its middle: the window ends there, the restore holds less.
     expect(whole.verify!.damaged).toMatchObject({
@@ -154,8 +158,15 @@ describe('persist verify --archive: a base backup and its WAL archive', () => {
   test('gzip’d by archive_command and a segment gone from its middle: read and replayed the same up to the gap, named; a time after the first round is reached, one past the gap cannot be; a week promised is not kept: exit 1', async () => {
     const holed = join(scratch, 'holed');
     await execa('cp', ['-a', archive, holed]);
-    const segments = (await readdir(holed)).filter((name) => /^[0-9A-F]{24}$/.test(name)).sort();
-    const missing = segments[Math.floor(segments.length / 2) + 1]!;
+    const files = await readdir(holed);
+    const segments = files.filter((name) => /^[0-9A-F]{24}$/.test(name)).sort();
+    // Four past where the last base backup started (its stop switches to the next): the first two rounds lie before it, the last after.
+    const lastBackup = files
+      .filter((name) => name.endsWith('.backup'))
+      .sort()
+      .at(-1)!
+      .slice(0, 24);
+    const missing = segments[segments.indexOf(lastBackup) + 4]!;
     await rm(join(holed, missing));
     await execa('sh', ['-c', 'gzip "$1"/*[0-9A-F]', 'sh', holed]);
     // What the team promises of its archive (x-persist's verify.window): a week of history.
@@ -261,6 +272,18 @@ describe('persist verify --archive: a timeline switch in the archive', () => {
   });
 });
 
+describe('persist verify --archive: a plain-format base backup', () => {
+  test('the data directory pg_basebackup -Fp wrote, copied and replayed to a point: the orders as of it', async () => {
+    const run = await verify(['--from', join(scratch, 'backup', 'plain'), '--archive', archive, '--image', POSTGRES, '--at', afterRound[0]!]);
+    expect(run.exitCode, JSON.stringify(run.verify?.problems)).toBe(0);
+    expect(run.verify!.artifact.format).toBe('pg-basebackup');
+    expect(run.verify!.restore.steps[0]!.command).toBe('cp -a <the plain base backup>/.');
+    expect(run.verify!.targets).toEqual([expect.objectContaining({ point: 'asked', kind: 'time', rows: 150 })]);
+    expect(ordersIn(run)).toBe(100 + ROUNDS * 50);
+    expect(run.verify!.integrity).toContainEqual(expect.objectContaining({ tool: 'pg_verifybackup', passed: true }));
+  });
+});
+
 describe('persist verify --archive: refusals', () => {
   test('--archive beside anything but a base backup is one sentence, exit 2', async () => {
     const dump = join(scratch, 'shop.sql');
@@ -312,13 +335,7 @@ describe.skipIf(!PGBACKREST)('persist verify: a pgBackRest repository, driven by
     expect(run.verify!.restore.steps[0]!.command).toMatch(
       /^pgbackrest --stanza=shop --repo1-path=\/persist-archive .*--set=\d{8}-\d{6}F .*--type=default restore$/,
     );
-    const targets = run.verify!.targets!;
-    expect(targets.map((t) => t.point)).toEqual(['start', 'between', 'end']);
-    for (const target of targets) {
-      const { atLeast, atMost } = ordersBy(target.at, rounds);
-      expect(target.rows, target.at).toBeGreaterThanOrEqual(atLeast);
-      expect(target.rows, target.at).toBeLessThanOrEqual(atMost);
-    }
+    expectWindowProved(run, rounds);
     expect(run.verify!.damaged).toMatchObject({ failed: true, how: expect.stringMatching(/^the archive without [0-9A-F]{24}-[0-9a-f]{40}\.gz /) });
     // The team's own restore command still takes precedence, told the time to stop at (pgBackRest's --target takes its form).
     const restore = [
@@ -336,6 +353,85 @@ describe.skipIf(!PGBACKREST)('persist verify: a pgBackRest repository, driven by
     const twice = await verify(['--from', repository, '--archive', archive, '--image', PGBACKREST!]);
     expect(twice.exitCode).toBe(2);
     expect(twice.report.harnessErrors[0]).toMatch(/is a pgBackRest repository .*: it holds its own archive\./);
+  });
+});
+
+// Barman as its documentation sets it up for a server it backs up with backup_method postgres
+// (pg_basebackup over a streaming connection) and WAL shipped by archive_command into its incoming
+// folder, run here on this machine against a container: Debian's barman with its own
+// pg_basebackup (15: the server must be no newer). persist reads the server folder alone.
+const POSTGRES_15 = LOCAL ? 'persistence-harness/postgres:15' : 'postgres:15';
+
+describe('persist verify: a Barman server folder', () => {
+  const home = () => join(scratch, 'barman');
+  const server = () => join(home(), 'shop');
+  const rounds: string[] = [];
+  beforeAll(async () => {
+    await mkdir(join(server(), 'incoming'), { recursive: true });
+    await chmod(join(server(), 'incoming'), 0o777);
+    const source = await startSeedServer(
+      POSTGRES_15,
+      ['POSTGRES_PASSWORD=seed', 'POSTGRES_DB=shop'],
+      'pg_isready -q -h 127.0.0.1',
+      ['--label', LABEL, '-v', `${join(server(), 'incoming')}:/incoming`],
+      ['-c', 'archive_mode=on', '-c', 'archive_command=test ! -f /incoming/%f && cp %p /incoming/%f'],
+    );
+    try {
+      // pg_basebackup's streaming connection, from this machine.
+      await execa('docker', ['exec', source, 'sh', '-c', 'echo "host replication all all scram-sha-256" >> "$PGDATA/pg_hba.conf"']);
+      await psql(source, 'SELECT pg_reload_conf()');
+      const address = (await execa('docker', ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', source])).stdout.trim();
+      const config = join(home(), 'barman.conf');
+      const connection = `host=${address} user=postgres password=seed`;
+      await writeFile(
+        config,
+        [
+          '[barman]',
+          `barman_home = ${home()}`,
+          `barman_user = ${userInfo().username}`,
+          `log_file = ${join(scratch, 'barman.log')}`,
+          `barman_lock_directory = ${scratch}`,
+          'compression = gzip',
+          '[shop]',
+          `conninfo = ${connection} dbname=postgres`,
+          `streaming_conninfo = ${connection}`,
+          'backup_method = postgres',
+          'archiver = on',
+          '',
+        ].join('\n'),
+      );
+      const barman = (...args: string[]) => execa('barman', ['-c', config, ...args]);
+      await psql(source, 'CREATE TABLE orders (id serial PRIMARY KEY, placed_at timestamptz NOT NULL DEFAULT clock_timestamp(), total int NOT NULL)');
+      await psql(source, 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 100) g');
+      await barman('switch-wal', '--force', '--archive', 'shop');
+      await barman('backup', 'shop');
+      await sleep(1_100);
+      for (let round = 0; round < 3; round += 1) {
+        await psql(source, 'INSERT INTO orders (total) SELECT g FROM generate_series(1, 50) g');
+        rounds.push((await psql(source, `SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`)).stdout.trim());
+        await psql(source, 'SELECT pg_switch_wal()');
+      }
+      await untilArchived(source);
+      // What `barman cron` does each minute: the shipped segments into wals/.
+      await barman('archive-wal', 'shop');
+    } finally {
+      await execa('docker', ['rm', '-fv', source], { reject: false });
+    }
+    await execa('chmod', ['-R', 'a-w', server()]);
+  }, 180_000);
+
+  test('--from the server folder alone: its newest backup and wals/ restored as barman recover does, the window proved at its start, inside it and its end; without a middle segment the window ends there', async () => {
+    const run = await verify(['--from', server(), '--image', POSTGRES_15]);
+    expect(run.exitCode, JSON.stringify(run.verify?.problems)).toBe(0);
+    expect(run.verify!.artifact).toMatchObject({ format: 'barman', unchanged: true });
+    expect(ordersIn(run)).toBe(100 + 3 * 50);
+    expect(run.verify!.window).toMatchObject({ gaps: [] });
+    expectWindowProved(run, rounds);
+    expect(run.verify!.integrity).toContainEqual(expect.objectContaining({ tool: 'pg_verifybackup', passed: true }));
+    expect(run.verify!.damaged).toMatchObject({
+      failed: true,
+      how: expect.stringMatching(/^the archive without [0-9A-F]{24} \(the middle/),
+    });
   });
 });
 

@@ -452,6 +452,8 @@ describe('persist verify: data restored before the service starts', () => {
     expect(run.verify?.restore.steps.map((step) => step.command)).toEqual([
       'tar -x -p --numeric-owner -C /volume',
       'tar -x -p --numeric-owner -C /volume/pg_wal',
+      // The throwaway never archives: it must not push WAL into the team's archive.
+      "archive_mode = 'off' in postgresql.auto.conf",
     ]);
     // The image's own pg_verifybackup read the extracted files and their WAL against the manifest before the server started.
     expect(run.verify?.integrity).toEqual([expect.objectContaining({ tool: 'pg_verifybackup', passed: true })]);

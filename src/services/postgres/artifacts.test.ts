@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dumpDatabase } from '../mysql/artifacts.ts';
-import { archiveDatabase, artifactKit, createdBy, dataDirectoryBelow, ownerIn, plainDumpMajor } from './artifacts.ts';
+import { archiveDatabase, artifactKit, createdBy, ownerIn, plainDumpMajor } from './artifacts.ts';
+import { dataDirectoryBelow } from './base-backup-fill.ts';
 
 describe("PostgreSQL's backup files", () => {
   it('are told by their first bytes', () => {

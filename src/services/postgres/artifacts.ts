@@ -2,27 +2,18 @@
 // custom-format archive and a plain SQL dump (gzip or zstd on the outside is the caller's).
 // Restores stop at the first error and load in one transaction, so a damaged dump cannot leave a
 // half-loaded database that looks restored.
-import { postgresTime } from '../../timing/time-forms.ts';
 import { shellQuote } from '../../terminal/shell-quote.ts';
 import { createInterface } from 'node:readline';
 import { stopwatch } from '../../timing/clock.ts';
 import { Readable } from 'node:stream';
-import type {
-  ArtifactHead,
-  DataDirectoryFiller,
-  ArtifactKit,
-  ArtifactStream,
-  IntegrityResult,
-  RestoreOutcome,
-  RestoreStep,
-  RunInServer,
-  TableCount,
-} from '../artifact-kits.ts';
+import type { ArtifactHead, ArtifactKit, ArtifactStream, IntegrityResult, RestoreOutcome, RestoreStep, RunInServer, TableCount } from '../artifact-kits.ts';
 import { restoreStep, unreadToTheEnd } from '../restore-step.ts';
 import type { InventoryObject, ObjectKind, SequenceState } from '../../data/inventory.ts';
 import { GRANTEES_SQL, OBJECTS_SQL, SEQUENCES_SQL } from './inventory.ts';
-import { readableWal, readPgBackRestWindow, readWalWindow } from './wal-window.ts';
-import { pgBackRestRestore, stanzasOf } from './pgbackrest.ts';
+import { readBarmanWindow, readPgBackRestWindow, readWalWindow } from './wal-window.ts';
+import { stanzasOf } from './pgbackrest.ts';
+import { isBarmanServer } from './barman.ts';
+import { BASE_TAR, fillFromBaseBackup, isPlainBaseBackup } from './base-backup-fill.ts';
 import { lastLines } from '../../terminal/last-lines.ts';
 
 /** psql as the image's superuser over the local socket (trusted in the official image), never reading a ~/.psqlrc. */
@@ -35,8 +26,6 @@ const CUSTOM_MAGIC = Buffer.from('PGDMP');
 const ARCHIVE_READERS: Record<string, number> = { '1.14': 12, '1.15': 16, '1.16': 17 };
 
 /** pg_basebackup -Ft's files: the data directory, and with -X stream its WAL, each plain, gzip (-z) or zstd. */
-const BASE_TAR = /^base\.tar(\.gz|\.zst|\.lz4)?$/;
-const WAL_TAR = /^pg_wal\.tar(\.gz|\.zst|\.lz4)?$/;
 
 const isFile = (head: ArtifactHead): head is Extract<ArtifactHead, { shape: 'file' }> => head.shape === 'file';
 const text = (head: ArtifactHead) => (isFile(head) ? head.bytes.toString('latin1') : '');
@@ -221,47 +210,9 @@ async function restoreCluster(run: RunInServer, read: ArtifactStream): Promise<R
   return { steps, integrity: [] };
 }
 
-/** Where PGDATA lies below the volume's mount, as a path relative to it; undefined when it is the mount itself (or elsewhere). */
-export function dataDirectoryBelow(mount: string, pgdata: string | undefined): string | undefined {
-  const root = mount.replace(/\/+$/, '');
-  return pgdata?.startsWith(`${root}/`) ? pgdata.slice(root.length + 1).replace(/\/+$/, '') || undefined : undefined;
-}
-
-/**
- * pg_verifybackup of the extracted data directory against the backup's manifest (PostgreSQL 13 and
- * later write one), its WAL parsed too (from the archive, with --archive): run on the extracted
- * files because it reads a tar backup only from PostgreSQL 18 on.
- */
-async function verifyBackup(filler: DataDirectoryFiller, below: string | undefined): Promise<IntegrityResult> {
-  const wal = filler.archivePath ? `${readableWal(filler.archivePath)} && ` : '';
-  const script = `command -v pg_verifybackup >/dev/null || { echo 'this image has no pg_verifybackup (PostgreSQL 13 and later have it)'; exit 127; }; ${wal}exec pg_verifybackup -m ${shellQuote(`${filler.artifactPath}/backup_manifest`)}${filler.archivePath ? ' -w "$WAL"' : ''} ${shellQuote(below ? `${filler.dataPath}/${below}` : filler.dataPath)} 2>&1`;
-  const result = await filler.inServerImage(script);
-  return { tool: 'pg_verifybackup', passed: result.exitCode === 0, detail: lastLines(result.output, 2) || `exit ${result.exitCode}` };
-}
-
 const countsScript = `SELECT format('SELECT %L, %L, count(*) FROM %I.%I', current_database(), schemaname || '.' || tablename, schemaname, tablename)
 FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY schemaname, tablename \\gexec
 `;
-
-/** Makes the restored data directory replay the archive mounted at the filler's archivePath when the server starts. */
-async function replayArchive(filler: DataDirectoryFiller, below: string | undefined): Promise<RestoreStep> {
-  // The documented `cp`, or gunzip where archive_command compressed the segment.
-  const restoreCommand = `if [ -f ${filler.archivePath}/%f.gz ]; then gunzip -c ${filler.archivePath}/%f.gz > "%p"; else cp ${filler.archivePath}/%f "%p"; fi`;
-  const dataDirectory = below ? `${filler.dataPath}/${below}` : filler.dataPath;
-  // PostgreSQL 13 and later pause at a time target unless told to promote.
-  const settings = [
-    `restore_command = '${restoreCommand.replace(/'/g, "''")}'`,
-    ...(filler.recoveryTarget ? [`recovery_target_time = '${postgresTime(filler.recoveryTarget)}'`, "recovery_target_action = 'promote'"] : []),
-  ];
-  const result = await filler.inServerImage(
-    `cd ${shellQuote(dataDirectory)} && touch recovery.signal && printf '%s\\n' ${settings.map(shellQuote).join(' ')} >> postgresql.auto.conf`,
-  );
-  return {
-    command: `recovery.signal, and ${settings.join(', ')} in postgresql.auto.conf`,
-    ok: result.exitCode === 0,
-    ...(result.exitCode === 0 ? {} : { detail: `exit ${result.exitCode}: ${result.output.trim()}` }),
-  };
-}
 
 /** The databases a client can connect to, templates left out. */
 async function databasesOf(run: RunInServer): Promise<string[]> {
@@ -273,8 +224,8 @@ export const artifactKit: ArtifactKit = {
   formats: [
     {
       id: 'pg-basebackup',
-      title: 'a pg_basebackup in tar format (base.tar with its WAL)',
-      recognise: (head) => head.shape === 'directory' && head.names.some((name) => BASE_TAR.test(name)),
+      title: 'a pg_basebackup (tar: base.tar with its WAL; or plain: the data directory with its backup_label)',
+      recognise: (head) => head.shape === 'directory' && (head.names.some((name) => BASE_TAR.test(name)) || isPlainBaseBackup(head.names)),
       fillsDataDirectory: true,
     },
     {
@@ -288,6 +239,12 @@ export const artifactKit: ArtifactKit = {
       id: 'pg-directory',
       title: 'a pg_dump directory-format archive',
       recognise: (head) => head.shape === 'directory' && head.names.includes('toc.dat'),
+    },
+    {
+      id: 'barman',
+      title: 'a Barman server folder (its newest finished backup, and its WAL archive)',
+      recognise: (head) => head.shape === 'directory' && isBarmanServer(head.names),
+      fillsDataDirectory: true,
     },
     // Before the plain dump: a cluster's dump holds one "PostgreSQL database dump" per database.
     {
@@ -338,28 +295,15 @@ export const artifactKit: ArtifactKit = {
   // Before it starts, the image's pg_verifybackup checks the extracted files against the manifest.
   // The data directory is PGDATA, which may lie below the volume (PostgreSQL 18's images: the
   // volume at /var/lib/postgresql, PGDATA in 18/docker under it).
-  async fill(format, filler) {
-    const below = dataDirectoryBelow(filler.dataPath, filler.environment.PGDATA);
-    // pgbackrest restores the files and writes the recovery settings itself.
-    if (format === 'pgbackrest') return { steps: [await pgBackRestRestore(filler, below ? `${filler.dataPath}/${below}` : filler.dataPath)] };
-    const base = filler.names.find((name) => BASE_TAR.test(name))!;
-    const steps = [await filler.extract(base, below)];
-    const wal = filler.names.find((name) => WAL_TAR.test(name));
-    if (wal && steps[0]!.ok) steps.push(await filler.extract(wal, below ? `${below}/pg_wal` : 'pg_wal'));
-    const checking = stopwatch();
-    const checked = steps.every((s) => s.ok) && filler.names.includes('backup_manifest') ? await verifyBackup(filler, below) : undefined;
-    const checkedMs = checked ? checking.ms() : 0;
-    if (filler.archivePath && steps.every((s) => s.ok)) steps.push(await replayArchive(filler, below));
-    return { steps, integrity: checked ? [checked] : [], integrityMs: checkedMs };
-  },
+  fill: fillFromBaseBackup,
 
   // The documented point-in-time recovery, to the archive's end: recovery.signal and a
   // restore_command that copies each segment from the archive; the server replays until a
   // segment is not there, then promotes. Until then it may already accept read-only connections.
   archive: {
-    formats: ['pg-basebackup', 'pgbackrest'],
-    selfContained: ['pgbackrest'],
-    read: (reader, format) => (format === 'pgbackrest' ? readPgBackRestWindow(reader) : readWalWindow(reader)),
+    formats: ['pg-basebackup', 'pgbackrest', 'barman'],
+    selfContained: ['pgbackrest', 'barman'],
+    read: (reader, format) => (format === 'pgbackrest' ? readPgBackRestWindow(reader) : format === 'barman' ? readBarmanWindow(reader) : readWalWindow(reader)),
     replayedCommand: ['sh', '-c', `[ "$(${PSQL} -At -d postgres -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ]`],
     // Both stay as recovery left them after the promotion.
     async replayed(run, replayFrom) {

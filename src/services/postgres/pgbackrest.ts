@@ -107,6 +107,8 @@ export async function pgBackRestRestore(filler: DataDirectoryFiller, dataDirecto
     '--log-level-file=off',
     // pgBackRest retries a file that fails, 15 s apart: a verification wants the first error.
     '--job-retry=0',
+    // The throwaway must not push its WAL into the repository it was restored from.
+    '--archive-mode=off',
     ...target,
   ];
   const command = `pgbackrest ${options.join(' ')} restore`;

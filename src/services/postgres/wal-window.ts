@@ -24,6 +24,7 @@ import {
   windowOf,
 } from './wal-archive.ts';
 import { type Branch, historyEntries, historyName, historyTimeline, newestTimeline, timelinePath } from './timelines.ts';
+import { backupInfos, barmanSegments, barmanWal, newestDone, parseBackupInfo, unreadCompressions } from './barman.ts';
 import { encrypted, newestBackup, repositorySegments, repositoryWal, stanzaOf } from './pgbackrest.ts';
 
 /** Where replay starts and when the backup stopped, the archive's segments, and how the image's tools read them. */
@@ -95,6 +96,34 @@ export async function readPgBackRestWindow(reader: ArchiveReader): Promise<Archi
     segments: repositorySegments(reader.files, stanza),
     histories: historiesIn(reader.files.filter((file) => file.startsWith(`archive/${stanza}/`))),
     readable: repositoryWal(reader.archivePath, stanza),
+  });
+}
+
+/** The window of a Barman server folder's newest finished backup and its wals/ archive. */
+export async function readBarmanWindow(reader: ArchiveReader): Promise<ArchiveReading> {
+  const infos = await Promise.all(backupInfos(reader.files).map(async (info) => parseBackupInfo(info.id, await reader.archiveFile(info.file))));
+  const backup = newestDone(infos);
+  if (!backup)
+    throw new UsageError('The Barman server folder holds no backup with status=DONE.', 'Verify a server folder a backup finished in (barman list-backups).');
+  if (reader.files.includes('wals/xlog.db')) {
+    const unread = unreadCompressions(await reader.archiveFile('wals/xlog.db'));
+    if (unread.length > 0)
+      throw new UsageError(
+        `The Barman archive holds WAL compressed with ${unread.join(', ')}, which persist does not unpack yet (gzip it does).`,
+        'Verify it with your own --restore command (barman recover).',
+      );
+  }
+  const segments = barmanSegments(reader.files);
+  // The server's own record of when the backup stopped, archived beside the segments (Barman's end_time is its own clock).
+  const history = reader.files.find((file) => file.startsWith(`wals/${backup.beginWal.slice(0, 16)}/${backup.beginWal}.`) && file.endsWith('.backup'));
+  return windowFromWal(reader, {
+    timeline: backup.timeline,
+    startLsn: backup.beginLsn,
+    stopLsn: backup.endLsn,
+    stop: history ? backupStopTime(await reader.archiveFile(history)) : undefined,
+    segments,
+    histories: historiesIn(reader.files.filter((file) => file.startsWith('wals/'))),
+    readable: barmanWal(reader.archivePath),
   });
 }
 
