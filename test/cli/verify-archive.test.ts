@@ -98,6 +98,9 @@ async function untilArchived(id: string): Promise<void> {
 afterAll(async () => {
   const ids = (await execa('docker', ['ps', '-aq', '--filter', `label=${LABEL}`])).stdout.split('\n').filter(Boolean);
   if (ids.length > 0) await execa('docker', ['rm', '-fv', ...ids], { reject: false });
+  // The timeline test's volume, where its restored server did not get as far as removing it.
+  const volumes = (await execa('docker', ['volume', 'ls', '-q', '--filter', `label=${LABEL}`])).stdout.split('\n').filter(Boolean);
+  if (volumes.length > 0) await execa('docker', ['volume', 'rm', '-f', ...volumes], { reject: false });
   await rm(scratch, { recursive: true, force: true });
 });
 
