@@ -53,11 +53,13 @@ export interface ImageFacts {
   workingDir: string;
   entrypoint: string[];
   cmd: string[];
+  /** The image's USER (a name or uid, with a group after a colon), as Docker keeps it: '' runs as root. */
+  user: string;
 }
 
 /** An image nothing is known of: no VOLUME, no ENV, no WORKDIR, no command. */
 export function emptyImageFacts(reference = ''): ImageFacts {
-  return { reference, id: '', created: '', labels: {}, defaultCommand: [], volumes: [], env: {}, workingDir: '/', entrypoint: [], cmd: [] };
+  return { reference, id: '', created: '', labels: {}, defaultCommand: [], volumes: [], env: {}, workingDir: '/', entrypoint: [], cmd: [], user: '' };
 }
 
 export async function inspectImage(reference: string): Promise<ImageFacts | undefined> {
@@ -78,6 +80,7 @@ export async function inspectImage(reference: string): Promise<ImageFacts | unde
       workingDir: info.Config?.WorkingDir || '/',
       entrypoint: typeof entrypoint === 'string' ? [entrypoint] : entrypoint,
       cmd: info.Config?.Cmd ?? [],
+      user: info.Config?.User ?? '',
     };
   } catch (error) {
     if (statusCode(error) === 404) return undefined;

@@ -98,6 +98,7 @@ interface ConfigBlob {
     Entrypoint?: string[] | null;
     Cmd?: string[] | null;
     Labels?: Record<string, string> | null;
+    User?: string;
   };
 }
 
@@ -118,6 +119,7 @@ export function factsOfConfig(reference: string, raw: string): ImageFacts {
     workingDir: config.WorkingDir || '/',
     entrypoint,
     cmd,
+    user: config.User ?? '',
   };
 }
 

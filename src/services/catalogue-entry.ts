@@ -28,6 +28,8 @@ export interface CatalogueLayout {
   /** The image's ENV that decide where data goes (PGDATA, GF_PATHS_DATA). */
   env?: Readonly<Record<string, string>>;
   workingDir?: string;
+  /** Its USER, where it runs as another user than root (its server then cannot fix its data directory's owner). */
+  user?: string;
   /** Where it keeps data; absent in a service's own entries, whose profile says. */
   dataPaths?: readonly CataloguedPath[];
   /** The entrypoint refuses to start with a mount at the data directory an earlier layout used. */

@@ -126,12 +126,13 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   // Monitoring
   {
     repositories: ['grafana/grafana', 'grafana/grafana-oss', 'grafana/grafana-enterprise'],
-    note: 'GF_PATHS_DATA=/var/lib/grafana (its SQLite database and plugins); no VOLUME',
+    note: 'GF_PATHS_DATA=/var/lib/grafana (its SQLite database and plugins); no VOLUME; USER "$GF_UID" (ARG GF_UID="472")',
     layouts: [
       {
         volumes: [],
         env: { GF_PATHS_DATA: '/var/lib/grafana' },
         workingDir: '/usr/share/grafana',
+        user: '472',
         dataPaths: [{ path: '/var/lib/grafana', env: 'GF_PATHS_DATA' }],
       },
     ],

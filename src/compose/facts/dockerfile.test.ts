@@ -13,6 +13,7 @@ const NODE: ImageFacts = {
   workingDir: '/',
   entrypoint: ['docker-entrypoint.sh'],
   cmd: ['node'],
+  user: '',
 };
 
 /** Bases as a test gives them: node:22 read, anything else unread; records what was asked. */
@@ -28,6 +29,14 @@ function bases(known: Record<string, ImageFacts> = { 'node:22': NODE }) {
 const build = (over: Partial<{ target: string; args: Record<string, string | null> }> = {}) => ({ name: 'app/Dockerfile', args: {}, ...over });
 
 describe('reading a Dockerfile', () => {
+  test('the target stage’s USER, its ARGs substituted; a stage without one runs as its base does', async () => {
+    const { baseOf } = bases();
+    const text = 'FROM node:22 AS build\nUSER builder\nFROM node:22 AS app\nARG APP_UID=1001\nUSER ${APP_UID}:0\nFROM app AS debug\n';
+    expect((await readDockerfile(text, build({ target: 'app' }), baseOf)).facts.user).toBe('1001:0');
+    expect((await readDockerfile(text, build({ target: 'debug' }), baseOf)).facts.user).toBe('1001:0');
+    expect((await readDockerfile('FROM node:22\n', build(), baseOf)).facts.user).toBe('');
+  });
+
   test("the stage's own VOLUME, ENV and WORKDIR on top of its base's facts", async () => {
     const { baseOf } = bases();
     const read = await readDockerfile(

@@ -153,7 +153,7 @@ export async function readDockerfile(text: string, build: BuildSettings, baseOf:
 function applyInstructions(stage: Stage, base: ImageFacts, globalArgs: Record<string, string | undefined>, given: Record<string, string>): ImageFacts {
   const env = { ...base.env };
   const args: Record<string, string> = {};
-  let { workingDir, entrypoint, cmd } = base;
+  let { workingDir, entrypoint, cmd, user } = base;
   let volumes = [...base.volumes];
   const labels = { ...base.labels };
   let shell = ['/bin/sh', '-c'];
@@ -187,10 +187,13 @@ function applyInstructions(stage: Stage, base: ImageFacts, globalArgs: Record<st
       case 'CMD':
         cmd = commandOf(instruction, vars(), shell);
         break;
+      case 'USER':
+        user = substitute((instruction.getArgumentsContent() ?? '').trim(), vars());
+        break;
       case 'LABEL':
         for (const [name, value] of envPairs(instruction)) labels[name] = value;
         break;
     }
   }
-  return { ...base, labels, env, workingDir, volumes, entrypoint, cmd, defaultCommand: [...entrypoint, ...cmd] };
+  return { ...base, labels, env, workingDir, volumes, entrypoint, cmd, user, defaultCommand: [...entrypoint, ...cmd] };
 }

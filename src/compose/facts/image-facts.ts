@@ -53,6 +53,7 @@ export function catalogueFacts(reference: string): ReadFacts | undefined {
     volumes: [...layout.volumes],
     env: { ...(layout.env ?? {}) },
     workingDir: layout.workingDir ?? '/',
+    user: layout.user ?? '',
   };
   return { facts, source: 'catalogue', from: describeSource(entry) };
 }
