@@ -9,6 +9,8 @@ import { HarnessError, UsageError } from '../errors.ts';
 import { composeArgs, composeConfig, composeVersion, type ComposeOptions } from './compose-cli.ts';
 import { announcedVersion } from './image-version.ts';
 import { floatingTagFinding, keepsData } from './tag-pin.ts';
+import { bindPermissionFindings, runsAs } from './bind-permissions.ts';
+import { hostFolders } from './host-folders.ts';
 import { hostnameFinding, loseOnNewContainer, strandedByHostname } from './hostname-trap.ts';
 import { type Catalogued, type DataPath, dataPathsOf, mayBeCache, recognise, type ServiceRuntime } from './data-paths.ts';
 import { catalogueEntry, describeSource, layoutFor } from './catalogue/catalogue.ts';
@@ -169,6 +171,9 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
     for (const view of dataPaths) if (upgradeMovesData(view, upgrade)) view.fates.upgrade = 'lost';
   }
   const entrypoint = await entrypointFacts(service, read, catalogued, mounts, dataPaths, context);
+  findings.push(
+    ...bindPermissionFindings({ service: service.name, runsAs: runsAs(service.user, image.user), dataPaths, mounts, folders: await hostFolders(mounts) }),
+  );
   const facts: ServiceFacts = {
     service: service.name,
     image: service.image,

@@ -8,6 +8,8 @@ export interface ComposeModelMount {
   source?: string;
   target: string;
   read_only?: boolean;
+  /** The short syntax's bind: Compose creates a missing host folder (`docker compose config` writes it out). */
+  bind?: { create_host_path?: boolean };
 }
 
 export interface ComposeModelBuild {

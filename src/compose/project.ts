@@ -20,6 +20,8 @@ export interface ProjectService {
   workingDir: string | null;
   /** `hostname:`; without it, Docker names every new container's host after its id. */
   hostname: string | null;
+  /** `user:`, which overrides the image's USER. */
+  user: string | null;
   /** The Compose file's own mounts (the image's VOLUMEs are added once the image is read). */
   mounts: StorageMount[];
   volumesFrom: string[];
@@ -71,7 +73,14 @@ function mountsOf(service: ComposeModelService, written: ComposeModelService | u
     if (entry.type === 'bind') {
       const asWritten = written?.volumes?.[index]?.source;
       const relative = asWritten !== undefined && !asWritten.startsWith('/');
-      mounts.push({ target, kind: 'bind-mount', source: entry.source ?? '', ...(relative ? { writtenSource: asWritten } : {}), readOnly });
+      mounts.push({
+        target,
+        kind: 'bind-mount',
+        source: entry.source ?? '',
+        ...(relative ? { writtenSource: asWritten } : {}),
+        readOnly,
+        ...(entry.bind?.create_host_path ? { createsHostPath: true } : {}),
+      });
     } else if (entry.type === 'tmpfs') {
       mounts.push({ target, kind: 'tmpfs', readOnly });
     } else if (entry.type === 'volume' && entry.source) {
@@ -103,6 +112,7 @@ export function readProject(resolved: unknown, asWritten: unknown): ComposeProje
       entrypoint: asArgs(service.entrypoint),
       workingDir: service.working_dir ?? null,
       hostname: service.hostname ?? null,
+      user: service.user ?? null,
       mounts: mountsOf(service, written.services?.[name], project),
       volumesFrom: service.volumes_from ?? [],
       dependsOn: Object.keys(service.depends_on ?? {}),

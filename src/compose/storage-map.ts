@@ -28,6 +28,8 @@ export interface StorageMount {
   /** A bind source as the Compose file wrote it, when that was relative to the project. */
   writtenSource?: string;
   readOnly: boolean;
+  /** A bind whose missing host folder is created at `up` (the short syntax); the long syntax's is refused instead. */
+  createsHostPath?: boolean;
 }
 
 export interface Storage {

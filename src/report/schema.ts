@@ -283,6 +283,9 @@ const AuditMount = Closed({
   kind: AuditStorageKind,
   source: Type.Optional(Text),
   writtenSource: Type.Optional(Type.String({ description: 'A bind source as the Compose file wrote it, when relative.' })),
+  createsHostPath: Type.Optional(
+    Type.Boolean({ description: "A bind whose missing host folder Docker creates at `up` (the short syntax); the long syntax's is refused instead." }),
+  ),
   readOnly: Type.Boolean(),
 });
 const AuditDataPath = Closed(
