@@ -21,13 +21,15 @@ export interface CataloguedPath {
 
 /** What a range of versions of the image declares and where it keeps data. */
 export interface CatalogueLayout {
-  /** The last major version this layout holds for; none for the current layout. */
+  /** The last version this layout holds for (a major, or a major.minor: `8.0`); none for the current layout. */
   until?: string;
   /** The image's VOLUMEs. */
   volumes: readonly string[];
   /** The image's ENV that decide where data goes (PGDATA, GF_PATHS_DATA). */
   env?: Readonly<Record<string, string>>;
   workingDir?: string;
+  /** Its CMD, where a flag in it says where the data goes (the audit follows a `command:` that drops it). */
+  cmd?: readonly string[];
   /** Its USER, where it runs as another user than root (its server then cannot fix its data directory's owner). */
   user?: string;
   /** Where it keeps data; absent in a service's own entries, whose profile says. */

@@ -30,7 +30,7 @@ describe('the catalogue as data', () => {
   test.each(CATALOGUE.map((entry) => [entry.repositories[0], entry] as const))('%s says where the data is, or leaves it to a service profile', (_, entry) => {
     expect(entry.layouts.length).toBeGreaterThan(0);
     expect(entry.layouts[entry.layouts.length - 1]?.until).toBeUndefined();
-    for (const layout of entry.layouts.slice(0, -1)) expect(layout.until).toMatch(/^\d+$/);
+    for (const layout of entry.layouts.slice(0, -1)) expect(layout.until).toMatch(/^\d+(\.\d+)?$/);
     for (const layout of entry.layouts) {
       if (entry.profile) expect(SERVICE_NAMES).toContain(entry.profile);
       else expect(layout.dataPaths).toBeDefined();
@@ -88,6 +88,15 @@ describe('versions', () => {
     expect(layoutFor(entry, '16-alpine').env?.PGDATA).toBe('/var/lib/postgresql/data');
     expect(layoutFor(entry, '18').volumes).toEqual(['/var/lib/postgresql']);
     expect(layoutFor(entry, 'latest').refusesFormerMount).toBe(true);
+  });
+
+  test('a layout can end at a minor version: Valkey dropped VOLUME /data after 8.0, and a tag that stops at 8 floats past it', () => {
+    const entry = catalogueEntry('valkey/valkey:8.0')!;
+    expect(layoutFor(entry, '8.0.2').volumes).toEqual(['/data']);
+    expect(layoutFor(entry, '7.2-alpine').volumes).toEqual(['/data']);
+    expect(layoutFor(entry, '8.1.1').volumes).toEqual([]);
+    expect(layoutFor(entry, '8').volumes).toEqual([]);
+    expect(layoutFor(entry, '9').volumes).toEqual([]);
   });
 });
 

@@ -19,12 +19,28 @@ export function majorOf(version: string | undefined): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** The layout for a major version; the current one when the version is not known (what a pull brings today). */
+/**
+ * Whether a version is at most a layout's `until` (`1`: any 1.x; `8.0`: any 8.0.x). A tag that
+ * stops short of it floats to the newest of its series (`8` is the newest 8.x), so it is not.
+ */
+export function atMost(version: string, until: string): boolean | undefined {
+  const match = /^(?:\d+:)?v?(\d+(?:\.\d+)*)/.exec(version);
+  if (!match) return undefined;
+  const have = match[1]!.split('.').map(Number);
+  const limit = until.split('.').map(Number);
+  for (const [index, bound] of limit.entries()) {
+    const part = have[index];
+    if (part === undefined) return false;
+    if (part !== bound) return part < bound;
+  }
+  return true;
+}
+
+/** The layout for a version (major, or major.minor where a layout says); the current one when the version is not known (what a pull brings today). */
 export function layoutFor(entry: CatalogueEntry, version: string | undefined): CatalogueLayout {
-  const major = majorOf(version);
   const current = entry.layouts[entry.layouts.length - 1] as CatalogueLayout;
-  if (major === undefined) return current;
-  return entry.layouts.find((layout) => layout.until !== undefined && major <= Number(layout.until)) ?? current;
+  if (version === undefined || majorOf(version) === undefined) return current;
+  return entry.layouts.find((layout) => layout.until !== undefined && atMost(version, layout.until) === true) ?? current;
 }
 
 /** "docker-library/postgres 18/bookworm at 6edb0a8": where an entry's facts were read. */

@@ -38,6 +38,16 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     source: gh('redis-stack/redis-stack', 'ac9794706d24e720b334b514b8748c1ef41898b9', 'etc/scripts/entrypoint.sh'),
   },
   {
+    repositories: ['valkey/valkey'],
+    // 7.2 and 8.0 declare VOLUME /data (8.0/debian/Dockerfile at 2f560ad, 7.2/debian at 4a5b2a6); 8.1 and 9.0 no longer do.
+    note: 'valkey-server writes to its WORKDIR /data (--dir moves it); started as root, its entrypoint chowns /data to valkey; VOLUME /data up to 8.0 only',
+    layouts: [
+      { until: '8.0', volumes: ['/data'], workingDir: '/data', dataPaths: [{ path: '/data', flag: '--dir' }] },
+      { volumes: [], workingDir: '/data', dataPaths: [{ path: '/data', flag: '--dir' }] },
+    ],
+    source: gh('valkey-io/valkey-container', 'e5c1d23df529a05a9022ba7260d1553011cbf1ad', '9.0/debian/Dockerfile'),
+  },
+  {
     repositories: ['elasticsearch', 'elasticsearch/elasticsearch'],
     note: 'data in /usr/share/elasticsearch/data, made by the Dockerfile; no VOLUME',
     layouts: [{ volumes: [], workingDir: '/usr/share/elasticsearch', dataPaths: [{ path: '/usr/share/elasticsearch/data' }] }],
@@ -142,6 +152,21 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     repositories: ['prom/prometheus', 'prometheus/prometheus'],
     layouts: [{ volumes: ['/prometheus'], workingDir: '/prometheus', dataPaths: [{ path: '/prometheus', flag: '--storage.tsdb.path' }] }],
     source: gh('prometheus/prometheus', 'b5c61f3e9a36ed399da703f2ca4c9771db78c328', 'Dockerfile'),
+  },
+  {
+    repositories: ['prom/alertmanager', 'prometheus/alertmanager', 'quay.io/prometheus/alertmanager'],
+    // --storage.path's built-in default is data/ (cmd/alertmanager/main.go), under the WORKDIR: a command without the flag keeps its data in the anonymous /alertmanager volume.
+    note: 'VOLUME /alertmanager, WORKDIR /alertmanager, USER nobody; its CMD sets --storage.path=/alertmanager',
+    layouts: [
+      {
+        volumes: ['/alertmanager'],
+        workingDir: '/alertmanager',
+        user: 'nobody',
+        cmd: ['--config.file=/etc/alertmanager/alertmanager.yml', '--storage.path=/alertmanager'],
+        dataPaths: [{ path: '/alertmanager/data', flag: '--storage.path' }],
+      },
+    ],
+    source: gh('prometheus/alertmanager', 'f297445b88169a3e5163bdca1e241b23d25d144c', 'Dockerfile'),
   },
   {
     repositories: ['louislam/uptime-kuma'],

@@ -54,6 +54,8 @@ export function catalogueFacts(reference: string): ReadFacts | undefined {
     env: { ...(layout.env ?? {}) },
     workingDir: layout.workingDir ?? '/',
     user: layout.user ?? '',
+    cmd: [...(layout.cmd ?? [])],
+    defaultCommand: [...(layout.cmd ?? [])],
   };
   return { facts, source: 'catalogue', from: describeSource(entry) };
 }
