@@ -4,7 +4,7 @@
 // override from copy-plan.ts, so it shares nothing with the original. Everything it makes is
 // removed by dispose(): Compose's own `down -v`, then the anonymous volumes it recorded (they
 // carry no labels), then the scratch folders.
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
@@ -32,6 +32,22 @@ export class ComposeCommandError extends HarnessError {
   constructor(command: string, message: string) {
     super(`docker compose ${command} failed: ${message}.`, 'Check the service logs in the report evidence, then run the check again.');
   }
+}
+
+/**
+ * A bind source copied as Docker would find the user's: `cp -a` keeps owners (as root), modes and
+ * times, so a server that runs as its own user meets the folder it would meet; a missing folder of
+ * the short syntax is made as Docker makes it (root, 755), one of the long syntax left missing, so
+ * the copy's container is refused as the user's would be.
+ */
+async function copyBindSource(copy: CopyPlan['bindCopies'][number]): Promise<void> {
+  await mkdir(dirname(copy.to), { recursive: true });
+  const exists = await stat(copy.from).then(
+    () => true,
+    () => false,
+  );
+  if (exists) await execa('cp', ['-a', copy.from, copy.to]);
+  else if (copy.createsHostPath) await mkdir(copy.to, { recursive: true, mode: 0o755 });
 }
 
 export class ComposeStack extends ContainerStack {
@@ -88,10 +104,7 @@ export class ComposeStack extends ContainerStack {
       probePorts: ports.probe,
       fixedPorts,
     });
-    for (const copy of plan.bindCopies) {
-      await mkdir(dirname(copy.to), { recursive: true });
-      await cp(copy.from, copy.to, { recursive: true, preserveTimestamps: true, errorOnExist: false }).catch(() => mkdir(copy.to, { recursive: true }));
-    }
+    for (const copy of plan.bindCopies) await copyBindSource(copy);
     const override = join(folder, 'compose.persist-copy.yaml');
     await writeFile(override, plan.override);
     const options: ComposeOptions = { ...project, files: [...project.files, override], projectName: plan.projectName };

@@ -52,7 +52,13 @@ describe('the copy of a project', () => {
 
   test('mounts copies of bind sources, renames containers, labels every service', () => {
     expect(plan.bindCopies).toEqual([
-      { service: 'web', target: '/usr/share/nginx/html', from: '/home/me/shop/site', to: '/tmp/ph/r1/copy/web/0--usr-share-nginx-html' },
+      {
+        service: 'web',
+        target: '/usr/share/nginx/html',
+        from: '/home/me/shop/site',
+        to: '/tmp/ph/r1/copy/web/0--usr-share-nginx-html',
+        createsHostPath: false,
+      },
     ]);
     expect(override.services?.web).toMatchObject({
       container_name: 'persist-r1-web',

@@ -4,7 +4,9 @@
 // the output the override text and what must be copied first; Compose applies the override.
 //
 // - external volumes and volumes with a fixed `name:` become volumes of the copy;
-// - bind sources are copied into scratch folders, and the copies mounted (config files keep working);
+// - bind sources are copied into scratch folders, and the copies mounted (config files keep working),
+//   each as Docker would find the user's: owners and modes kept, a missing short-syntax folder made
+//   as Docker makes it (root, 755), a missing long-syntax one left missing (Docker refuses it);
 // - `container_name`s are renamed, external networks replaced by the copy's own;
 // - a service the project builds runs the image the user built (its default name is the
 //   project's), never one Compose would build anew for the copy;
@@ -22,7 +24,7 @@ export interface CopyPlan {
   /** The override file's text (YAML: it needs Compose's `!override` tag). */
   override: string;
   /** Host folders copied before the copy starts: the user's bind source, and where its copy goes. */
-  bindCopies: Array<{ service: string; target: string; from: string; to: string }>;
+  bindCopies: Array<{ service: string; target: string; from: string; to: string; createsHostPath: boolean }>;
   /** The user's shared volumes and networks, and what the copy uses instead. */
   replaced: Array<{ kind: 'volume' | 'network'; original: string; copy: string }>;
 }
@@ -85,7 +87,7 @@ export function planCopy(resolved: unknown, options: CopyOptions): CopyPlan {
     if (binds.length > 0) {
       override.volumes = binds.map((mount, index) => {
         const to = join(options.scratchRoot, safe(name), `${index}-${safe(mount.target)}`);
-        bindCopies.push({ service: name, target: mount.target, from: mount.source ?? '', to });
+        bindCopies.push({ service: name, target: mount.target, from: mount.source ?? '', to, createsHostPath: mount.bind?.create_host_path === true });
         // Compose interpolates the override too: a `$` in the scratch path would be read as a variable.
         return { type: 'bind', source: to.replaceAll('$', '$$'), target: mount.target, read_only: mount.read_only === true };
       });
