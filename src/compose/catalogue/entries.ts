@@ -48,6 +48,26 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     source: gh('valkey-io/valkey-container', 'e5c1d23df529a05a9022ba7260d1553011cbf1ad', '9.0/debian/Dockerfile'),
   },
   {
+    repositories: ['getmeili/meilisearch'],
+    note: 'WORKDIR /meili_data "should hold all the data related to meilisearch" (its data.ms, dumps, snapshots); MEILI_DB_PATH moves the database; no VOLUME',
+    layouts: [{ volumes: [], workingDir: '/meili_data', dataPaths: [{ path: '/meili_data', env: 'MEILI_DB_PATH' }] }],
+    source: gh('meilisearch/meilisearch', '683206e140d1ceb46d1fe90aab5b920c6a64f1c3', 'Dockerfile'),
+  },
+  {
+    repositories: ['qdrant/qdrant'],
+    note: 'its collections in storage/ under WORKDIR /qdrant (the Dockerfile makes it for a non-root build); QDRANT__STORAGE__STORAGE_PATH moves it; USER "$USER_ID:$USER_ID" with ARG USER_ID=0; no VOLUME',
+    layouts: [
+      {
+        volumes: [],
+        workingDir: '/qdrant',
+        user: '0:0',
+        // Its snapshots (/qdrant/snapshots) are backups made on request, not the collections: not judged as data.
+        dataPaths: [{ path: '/qdrant/storage', env: 'QDRANT__STORAGE__STORAGE_PATH' }],
+      },
+    ],
+    source: gh('qdrant/qdrant', 'dc859604aa892dd8b1a971b6e8e85cc1f6955f8b', 'Dockerfile'),
+  },
+  {
     repositories: ['elasticsearch', 'elasticsearch/elasticsearch'],
     note: 'data in /usr/share/elasticsearch/data, made by the Dockerfile; no VOLUME',
     layouts: [{ volumes: [], workingDir: '/usr/share/elasticsearch', dataPaths: [{ path: '/usr/share/elasticsearch/data' }] }],
