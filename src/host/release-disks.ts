@@ -34,7 +34,7 @@ export async function releaseDisksUnder(root: string): Promise<DisksUnder> {
   // Each round releases what nothing else holds: mounts with no attached loop's file below
   // them, then loops whose device is no longer mounted; a nested disk takes a round per level.
   let stalled = 0;
-  for (let round = 0; round < 8; round++) {
+  for (let round = 0; round < 32; round++) {
     const left = await disksUnder(root);
     if (left.mounts.length + left.loops.length === 0) return released;
     let progress = false;
@@ -54,10 +54,11 @@ export async function releaseDisksUnder(root: string): Promise<DisksUnder> {
         progress = true;
       }
     }
-    // The kernel lets go of a loop device a moment after its file system is unmounted: a round
-    // that released nothing waits and looks again, twice, before the rest is called stuck.
+    // The kernel lets go of a loop device a moment after its file system is unmounted, and a
+    // container started while the disk was mounted holds a copy of the mount until it exits: a
+    // round that released nothing waits and looks again, for up to 5 s, before the rest is called stuck.
     if (!progress) {
-      if (++stalled > 2) break;
+      if (++stalled > 20) break;
       await sleep(STALL_WAIT_MS);
     }
   }

@@ -286,7 +286,7 @@ describe('cleanup', () => {
       expect(doctor.stdout).toMatch(/^! leftovers from earlier runs: .*[1-9]\d* power-cut mounts and loop devices/m);
       expect(doctor.stdout).toMatch(/^✔ power cuts can run here/m);
       const result = await persist(['clean', '--run', run]);
-      expect(result.exitCode).toBe(0);
+      expect(result.exitCode, result.stdout + result.stderr).toBe(0);
       expect(result.stdout).toContain('released 4 power-cut disk mounts and loop devices');
       const attached = (await execa('losetup', ['--list', '--noheadings', '--output', 'NAME,BACK-FILE'])).stdout;
       expect(attached).not.toContain(run);
