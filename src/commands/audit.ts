@@ -10,7 +10,7 @@ import { reportRefusal } from './refusal-report.ts';
 import { newRunId } from '../docker/labels.ts';
 import { sweepOnSignal } from '../docker/interrupt.ts';
 import { exitCodeFor, type Audit } from '../report/model.ts';
-import { auditTables, describeCounts, describeServices, SEVERITY_WORDS } from '../report/render/audit-tables.ts';
+import { auditTables, describeCounts, describeServices, pruneNote, SEVERITY_WORDS } from '../report/render/audit-tables.ts';
 import { projectReport } from '../report/project-report.ts';
 import { columns } from '../terminal/columns.ts';
 import { defaultOutDir, writeReport } from '../report/write.ts';
@@ -48,6 +48,8 @@ export function printAudit(audit: Audit, print: Print): void {
       if (finding.severity !== 'info') print(`      fix: ${finding.fix}`);
     }
   }
+  const prune = pruneNote(audit);
+  if (prune) print(`\n${prune}`);
   print('');
 }
 

@@ -3,7 +3,7 @@
 // each data path lands and which lifecycle command would lose it.
 import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { emptyImageFacts, type ImageFacts } from '../docker/engine.ts';
+import { emptyImageFacts, engineApiVersion, type ImageFacts } from '../docker/engine.ts';
 import { isWithin } from '../storage/paths.ts';
 import { HarnessError, UsageError } from '../errors.ts';
 import { composeArgs, composeConfig, composeVersion, type ComposeOptions } from './compose-cli.ts';
@@ -34,7 +34,7 @@ import {
 import { readProject, type ComposeProject, type ProjectService } from './project.ts';
 import { composeFilesOf, readPositions } from './positions.ts';
 import type { Audit } from '../report/model.ts';
-import { LIFECYCLE, withImageVolumes, type StorageMount } from './storage-map.ts';
+import { LIFECYCLE, type PruneScope, pruneScopeOf, withImageVolumes, type StorageMount } from './storage-map.ts';
 import { parseXPersist, type ServiceSettings, upgradeImageOf, type XPersistSettings } from './x-persist.ts';
 
 export type ServiceAudit = Audit['services'][number];
@@ -88,6 +88,8 @@ interface AuditContext {
   imageOf: Images;
   reader: ImageFactsReader;
   options: ComposeOptions;
+  /** What a plain `docker volume prune` removes on the engine the audit talks to. */
+  prune: PruneScope;
   /** Reads a file of an image without running it (the first candidate path it has). */
   readImageFile: (image: string, candidates: readonly string[]) => Promise<{ path: string; text: string } | undefined>;
 }
@@ -141,7 +143,7 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
   const runtime = runtimeOf(service, image);
   const version = announcedVersion(image.labels, image.env);
   const catalogued = cataloguedAs(service.image, version);
-  const dataPaths = pathViews(dataPathsOf(recognisedAs, runtime, declared, catalogued), mounts, ephemeral, newImage?.volumes);
+  const dataPaths = pathViews(dataPathsOf(recognisedAs, runtime, declared, catalogued), mounts, ephemeral, context.prune, newImage?.volumes);
   // A new container with a new host name is a new, empty node on the same storage (RabbitMQ).
   const stranded = strandedByHostname(dataPaths, service, storageProfile(recognisedAs));
   loseOnNewContainer(stranded);
@@ -166,7 +168,7 @@ async function auditService(service: ProjectService, context: AuditContext): Pro
       declared,
       cataloguedAs(upgradeTo, announcedVersion(newImage.labels, newImage.env)),
     );
-    upgrade = { image: upgradeTo, newImageVolumes: newImage.volumes, dataPaths: newPaths.map((path) => viewOf(path, newMounts)) };
+    upgrade = { image: upgradeTo, newImageVolumes: newImage.volumes, dataPaths: newPaths.map((path) => viewOf(path, newMounts, undefined, context.prune)) };
     // The storage survives the upgrade, but the new server does not use it: for the data, lost.
     for (const view of dataPaths) if (upgradeMovesData(view, upgrade)) view.fates.upgrade = 'lost';
   }
@@ -204,10 +206,11 @@ function pathViews(
   paths: readonly DataPath[],
   mounts: readonly StorageMount[],
   ephemeral: readonly string[],
+  prune: PruneScope,
   newImageVolumes?: readonly string[],
 ): DataPathView[] {
   return paths.map((path) => {
-    const view = viewOf(path, mounts, newImageVolumes);
+    const view = viewOf(path, mounts, newImageVolumes, prune);
     return ephemeral.some((disposable) => isWithin(path.path, disposable)) ? { ...view, ephemeral: true } : view;
   });
 }
@@ -225,7 +228,7 @@ function unreadService(
 ): { view: ServiceAudit; findings: Finding[] } {
   const declared = context.settings?.data ?? [];
   const ephemeral = context.settings?.ephemeral ?? [];
-  const dataPaths = pathViews(dataPathsOf(undefined, runtimeOf(service, emptyImageFacts()), declared), mounts, ephemeral);
+  const dataPaths = pathViews(dataPathsOf(undefined, runtimeOf(service, emptyImageFacts()), declared), mounts, ephemeral, context.prune);
   const facts: ServiceFacts = { service: service.name, mounts, dataPaths, ephemeral };
   const view: ServiceAudit = {
     service: service.name,
@@ -314,6 +317,12 @@ async function checkFilesExist(files: readonly string[], projectDirectory: strin
 }
 
 /** runId labels the containers the audit creates (never starts) to read an image's files. */
+/** The engine's API version from its check, where the caller made one. */
+function apiVersionOf(engine: unknown): string | undefined {
+  const version = (engine as { apiVersion?: unknown } | undefined)?.apiVersion;
+  return typeof version === 'string' ? version : undefined;
+}
+
 export async function auditProject(
   options: ComposeOptions,
   runId: string,
@@ -347,7 +356,8 @@ export async function auditWithSettings(
       `The project ${project.name} has no service to audit${options.profiles.length > 0 ? ` with the profiles ${options.profiles.join(', ')}` : ''}.`,
       'Give the Compose files that define your services (-f), and --profile for services behind a profile.',
     );
-  await engineChecked;
+  const apiVersion = apiVersionOf(await engineChecked) ?? (await engineApiVersion());
+  const prune = pruneScopeOf(apiVersion);
   const settings = parseXPersist(
     project.xPersist,
     project.services.map((service) => service.name),
@@ -366,6 +376,7 @@ export async function auditWithSettings(
         imageOf,
         reader,
         options,
+        prune,
         readImageFile: (image, candidates) => readImageFile(image, candidates, runLabels(runId, 'read-image-file')),
       }),
     ),
@@ -382,6 +393,7 @@ export async function auditWithSettings(
     composeVersion: version,
     files: options.files.map((file) => resolve(file)),
     lifecycle: LIFECYCLE.filter((command) => command !== 'upgrade' || upgradeKnown),
+    prune: { apiVersion: apiVersion ?? null, plainRemovesNamed: apiVersion === undefined ? null : prune === 'all' },
     services: audited.map(({ view }) => view),
     findings: audited.flatMap(({ findings }) => findings.map(located)),
   };

@@ -6,7 +6,7 @@ import { type ServiceName, type StorageProfile, storageProfile } from '../servic
 import { isWithin } from '../storage/paths.ts';
 import type { DataPath } from './data-paths.ts';
 import { withoutTag } from './image-reference.ts';
-import { fatesOf, LIFECYCLE, storageOf, type Fate, type Lifecycle, type Storage, type StorageMount } from './storage-map.ts';
+import { fatesOf, LIFECYCLE, type PruneScope, storageOf, type Fate, type Lifecycle, type Storage, type StorageMount } from './storage-map.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -67,9 +67,9 @@ export interface EntrypointFacts {
 }
 
 /** A data path's view: its storage and fates (the upgrade column when an upgrade is known). */
-export function viewOf(path: DataPath, mounts: readonly StorageMount[], newImageVolumes?: readonly string[]): DataPathView {
+export function viewOf(path: DataPath, mounts: readonly StorageMount[], newImageVolumes?: readonly string[], prune?: PruneScope): DataPathView {
   const storage = storageOf(path.path, mounts);
-  return { ...path, storage, fates: fatesOf(storage, newImageVolumes ? { newImageVolumes } : undefined) };
+  return { ...path, storage, fates: fatesOf(storage, newImageVolumes ? { newImageVolumes } : undefined, prune) };
 }
 
 function firstLoss(view: DataPathView): Lifecycle | undefined {

@@ -8,7 +8,8 @@ import type { DataPathView, Finding } from './findings.ts';
 import type { Lifecycle } from './storage-map.ts';
 
 /** The commands that make a new container: with a host name not pinned, a new node. */
-const NEW_CONTAINER: readonly Lifecycle[] = ['up --force-recreate', 'down + up', 'upgrade'];
+// After a prune, the next `up` makes a new container too: a volume the prune spared is found by no one.
+const NEW_CONTAINER: readonly Lifecycle[] = ['up --force-recreate', 'down + up', 'down + volume prune', 'upgrade'];
 
 export interface HostnameFacts {
   hostname: string | null;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { fateOf, fatesOf, storageOf, withImageVolumes, type StorageMount } from './storage-map.ts';
+import { fateOf, fatesOf, pruneScopeOf, storageOf, withImageVolumes, type StorageMount } from './storage-map.ts';
 
 const named = (target: string, source = 'p_data'): StorageMount => ({ target, kind: 'named-volume', source, readOnly: false });
 
@@ -24,17 +24,30 @@ describe('where a path lands', () => {
 });
 
 describe('what each lifecycle command does', () => {
+  // restart, up --force-recreate, down + up, down -v + up, down + volume prune (API 1.42 and later), down + volume prune --all
   test.each([
-    ['named-volume', ['kept', 'kept', 'kept', 'lost']],
-    ['external-volume', ['kept', 'kept', 'kept', 'kept']],
-    ['bind-mount', ['kept', 'kept', 'kept', 'kept']],
-    ['tmpfs', ['lost', 'lost', 'lost', 'lost']],
-    ['anonymous-volume', ['kept', 'kept', 'lost', 'lost']],
-    ['image-volume', ['kept', 'kept', 'lost', 'lost']],
-    ['writable-layer', ['kept', 'lost', 'lost', 'lost']],
+    ['named-volume', ['kept', 'kept', 'kept', 'lost', 'kept', 'lost']],
+    ['external-volume', ['kept', 'kept', 'kept', 'kept', 'kept', 'lost']],
+    ['bind-mount', ['kept', 'kept', 'kept', 'kept', 'kept', 'kept']],
+    ['tmpfs', ['lost', 'lost', 'lost', 'lost', 'lost', 'lost']],
+    ['anonymous-volume', ['kept', 'kept', 'lost', 'lost', 'lost', 'lost']],
+    ['image-volume', ['kept', 'kept', 'lost', 'lost', 'lost', 'lost']],
+    ['writable-layer', ['kept', 'lost', 'lost', 'lost', 'lost', 'lost']],
   ] as const)('%s', (kind, fates) => {
     const storage = { kind, target: '/data' };
     expect(Object.values(fatesOf(storage))).toEqual(fates);
+  });
+
+  test('a plain prune spares named volumes from API 1.42 on, and below it removes them as --all does, external ones too', () => {
+    expect(pruneScopeOf('1.43')).toBe('anonymous');
+    expect(pruneScopeOf('1.42')).toBe('anonymous');
+    expect(pruneScopeOf('1.41')).toBe('all');
+    expect(pruneScopeOf(undefined)).toBe('anonymous');
+    for (const kind of ['named-volume', 'external-volume'] as const) {
+      expect(fateOf({ kind, target: '/d' }, 'down + volume prune', undefined, 'all')).toBe('lost');
+      expect(fateOf({ kind, target: '/d' }, 'down + volume prune', undefined, 'anonymous')).toBe('kept');
+    }
+    expect(fateOf({ kind: 'bind-mount', target: '/d' }, 'down + volume prune --all')).toBe('kept');
   });
 
   test("an image's anonymous volume survives an upgrade only while the new image declares it", () => {

@@ -10,7 +10,11 @@
 //   those the Compose file declares without a source (compose pkg/compose/create.go,
 //   buildContainerMountOptions); `down` removes the containers, so the next `up` starts them on
 //   new, empty anonymous volumes; `down -v` also removes the project's named volumes, never
-//   external ones; a tmpfs is empty whenever its container starts; a bind mount is the host's.
+//   external ones; a tmpfs is empty whenever its container starts; a bind mount is the host's;
+// - after `down` every volume of the project is unused, and `docker volume prune` removes unused
+//   volumes as the engine decides by the API version of the request: from API 1.42 (Engine 23)
+//   only anonymous ones (`--all` the named ones too), below it every one, named and external
+//   (moby's volume prune filters); `docker system prune --volumes` prunes as the plain one.
 import { isWithin } from '../storage/paths.ts';
 
 export type { ComposeStorageKind } from '../report/vocabulary.ts';
@@ -65,14 +69,30 @@ export interface UpgradeFacts {
   newImageVolumes: readonly string[];
 }
 
+/** What a plain `docker volume prune` removes: only anonymous volumes (API 1.42 and later), or every unused one (older engines). */
+export type PruneScope = 'anonymous' | 'all';
+
+/** The plain prune of an engine speaking this API version; the current behaviour where the version is not known. */
+export function pruneScopeOf(apiVersion: string | undefined): PruneScope {
+  const [major = 0, minor = 0] = (apiVersion ?? '').split('.').map(Number);
+  if (apiVersion === undefined || Number.isNaN(major) || Number.isNaN(minor)) return 'anonymous';
+  return major > 1 || (major === 1 && minor >= 42) ? 'anonymous' : 'all';
+}
+
+/** Whether a prune after `down` removes a volume with a name (the project's own or an external one). */
+function prunedNamed(lifecycle: Lifecycle, prune: PruneScope): boolean {
+  return lifecycle === 'down + volume prune --all' || (lifecycle === 'down + volume prune' && prune === 'all');
+}
+
 /** What one lifecycle command does to data on this storage. Upgrade: an `up` with the new image. */
-export function fateOf(storage: Storage, lifecycle: Lifecycle, upgrade?: UpgradeFacts): Fate {
+export function fateOf(storage: Storage, lifecycle: Lifecycle, upgrade?: UpgradeFacts, prune: PruneScope = 'anonymous'): Fate {
   switch (storage.kind) {
     case 'bind-mount':
-    case 'external-volume':
       return 'kept';
+    case 'external-volume':
+      return prunedNamed(lifecycle, prune) ? 'lost' : 'kept';
     case 'named-volume':
-      return lifecycle === 'down -v + up' ? 'lost' : 'kept';
+      return lifecycle === 'down -v + up' || prunedNamed(lifecycle, prune) ? 'lost' : 'kept';
     case 'tmpfs':
       return 'lost';
     case 'writable-layer':
@@ -91,7 +111,7 @@ export function fateOf(storage: Storage, lifecycle: Lifecycle, upgrade?: Upgrade
 }
 
 /** The fate under every lifecycle command; 'upgrade' only when an upgrade is known. */
-export function fatesOf(storage: Storage, upgrade?: UpgradeFacts): Partial<Record<Lifecycle, Fate>> {
+export function fatesOf(storage: Storage, upgrade?: UpgradeFacts, prune: PruneScope = 'anonymous'): Partial<Record<Lifecycle, Fate>> {
   const commands = LIFECYCLE.filter((command) => command !== 'upgrade' || upgrade !== undefined);
-  return Object.fromEntries(commands.map((command) => [command, fateOf(storage, command, upgrade)]));
+  return Object.fromEntries(commands.map((command) => [command, fateOf(storage, command, upgrade, prune)]));
 }

@@ -20,6 +20,14 @@ export interface EngineFacts {
 
 const ENGINE_CHECK_TIMEOUT_MS = 5_000;
 
+/** The API version the engine speaks, or undefined where none answers in time (an audit on paper goes on without it). */
+export async function engineApiVersion(): Promise<string | undefined> {
+  return withTimeout(docker().version(), ENGINE_CHECK_TIMEOUT_MS, 'no answer within 5 s').then(
+    (version) => version.ApiVersion,
+    () => undefined,
+  );
+}
+
 export async function checkEngine(): Promise<EngineFacts> {
   try {
     const [version, info] = await withTimeout(

@@ -349,6 +349,20 @@ export const Audit = Closed(
     composeVersion: Text,
     files: Type.Array(Text),
     lifecycle: Type.Array(Lifecycle),
+    prune: Type.Optional(
+      Closed(
+        {
+          apiVersion: Nullable(Type.String({ description: 'The API version of the engine the audit talked to; null where none answered.' })),
+          plainRemovesNamed: Nullable(
+            Type.Boolean({
+              description:
+                'Whether a plain `docker volume prune` removes named volumes on that engine (below API 1.42, as `--all` does); null where not known.',
+            }),
+          ),
+        },
+        'What `docker volume prune` does on the engine the audit talked to: the `down + volume prune` column is judged by it.',
+      ),
+    ),
     services: Type.Array(AuditService),
     findings: Type.Array(Finding),
   },

@@ -10,7 +10,15 @@ export const COMPOSE_STORAGE_KINDS = ['named-volume', 'external-volume', 'bind-m
 export type ComposeStorageKind = (typeof COMPOSE_STORAGE_KINDS)[number];
 
 /** The lifecycle commands the audit predicts for (compose/storage-map.ts says what each does). */
-export const LIFECYCLE = ['restart', 'up --force-recreate', 'down + up', 'down -v + up', 'upgrade'] as const;
+export const LIFECYCLE = [
+  'restart',
+  'up --force-recreate',
+  'down + up',
+  'down -v + up',
+  'down + volume prune',
+  'down + volume prune --all',
+  'upgrade',
+] as const;
 export type Lifecycle = (typeof LIFECYCLE)[number];
 
 /** What the persistence matrix does to a container between writing and reading its data. */

@@ -96,10 +96,20 @@ describe('the worked examples', () => {
     expect(view('db-no-mount')?.fates).toMatchObject({ restart: 'kept', 'up --force-recreate': 'kept', 'down + up': 'lost' });
     expect(view('cache-tmpfs')?.fates.restart).toBe('lost');
     expect(view('db-upgrade')?.fates.upgrade).toBe('lost');
-    expect(view('db-ok')?.fates).toEqual({ restart: 'kept', 'up --force-recreate': 'kept', 'down + up': 'kept', 'down -v + up': 'lost' });
+    // A plain prune spares a named volume only where the engine speaks API 1.42 or later.
+    const plainPrune = result.report?.audit?.prune?.plainRemovesNamed ? 'lost' : 'kept';
+    const onNamedVolume = {
+      restart: 'kept',
+      'up --force-recreate': 'kept',
+      'down + up': 'kept',
+      'down -v + up': 'lost',
+      'down + volume prune': plainPrune,
+      'down + volume prune --all': 'lost',
+    };
+    expect(view('db-ok')?.fates).toEqual(onNamedVolume);
     // A new container is a new node: the volume keeps the files, the server finds none of them.
-    expect(view('broker-hostname')?.fates).toEqual({ restart: 'kept', 'up --force-recreate': 'lost', 'down + up': 'lost', 'down -v + up': 'lost' });
-    expect(view('broker-ok')?.fates).toEqual({ restart: 'kept', 'up --force-recreate': 'kept', 'down + up': 'kept', 'down -v + up': 'lost' });
+    expect(view('broker-hostname')?.fates).toEqual({ ...onNamedVolume, 'up --force-recreate': 'lost', 'down + up': 'lost', 'down + volume prune': 'lost' });
+    expect(view('broker-ok')?.fates).toEqual(onNamedVolume);
     const junit = await readFile(join(result.out, 'report.junit.xml'), 'utf8');
     expect(junit.match(/<failure /g)?.length).toBe(8);
     console.info(`pitfalls example: exit 1 in ${result.seconds} s`);

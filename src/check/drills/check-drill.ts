@@ -63,6 +63,6 @@ export function outcome(problem: string | undefined, perService = new Map<string
 }
 
 /** One of Compose's own lifecycle commands on the whole copy, judged against the audit's prediction for it. */
-export function composeLifecycle(name: Exclude<Lifecycle, 'upgrade'>, commands: string): CheckDrill {
+export function composeLifecycle(name: Exclude<Lifecycle, 'upgrade' | 'down + volume prune' | 'down + volume prune --all'>, commands: string): CheckDrill {
   return { ...EVERY_SERVICE, name, commands, predictedAs: name, run: async (stack) => outcome(await stack.lifecycle(name)) };
 }

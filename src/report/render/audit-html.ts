@@ -1,6 +1,6 @@
 // The HTML body of an audit report: the verdict, then one table per service with its findings.
 import { exitCodeFor, type AuditReport, type CheckReport } from '../model.ts';
-import { auditTables, describeCounts, describeServices, SEVERITY_WORDS } from './audit-tables.ts';
+import { auditTables, describeCounts, describeServices, pruneNote, SEVERITY_WORDS } from './audit-tables.ts';
 
 export function auditHtml(report: AuditReport | CheckReport, esc: (text: string) => string): string {
   const audit = report.audit;
@@ -27,5 +27,5 @@ ${findings.length > 0 ? `<ul class="findings">${findings.join('')}</ul>` : ''}
 ${report.harnessErrors.length > 0 ? `<ul class="problems">${report.harnessErrors.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>` : ''}
 <p class="meta">Project ${esc(audit.project)} from ${audit.files.map((f) => `<code>${esc(f)}</code>`).join(', ')}; Docker Compose ${esc(audit.composeVersion)}; ${esc(report.startedAt)}, ${(report.durationMs / 1000).toFixed(1)} s</p>
 </section>
-${services.join('\n')}`;
+${services.join('\n')}${pruneNote(audit) ? `\n<p class="note">${esc(pruneNote(audit)!)}</p>` : ''}`;
 }

@@ -1,7 +1,7 @@
 // The Markdown of an audit report: the verdict, then per service where each data path lands and
 // what each lifecycle command does to it, and its findings with their fixes.
 import { exitCodeFor, type AuditReport, type CheckReport } from '../model.ts';
-import { auditTables, describeCounts, describeServices, SEVERITY_WORDS } from './audit-tables.ts';
+import { auditTables, describeCounts, describeServices, pruneNote, SEVERITY_WORDS } from './audit-tables.ts';
 
 const SEVERITY_MARK = { error: '❌', warning: '⚠️', info: 'ℹ️' } as const;
 
@@ -38,5 +38,7 @@ export function renderAuditMarkdown(report: AuditReport | CheckReport): string {
     }
     blocks.push(lines.join('\n'));
   }
+  const prune = pruneNote(audit);
+  if (prune) blocks.push(`> ${prune}`);
   return `${blocks.join('\n\n')}\n`;
 }

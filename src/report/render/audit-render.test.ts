@@ -47,4 +47,24 @@ describe('an audit report', () => {
     expect(junit.match(/<failure /g)).toHaveLength(7);
     expect(renderJunit(clean()).match(/<failure /g)).toBeNull();
   });
+
+  test('the prune columns are said for the engine the audit talked to: below API 1.42 a plain prune removes named volumes too', () => {
+    const withPrune = (apiVersion: string | null): AuditReport => {
+      const copy = structuredClone(report);
+      copy.audit!.lifecycle = ['restart', 'up --force-recreate', 'down + up', 'down -v + up', 'down + volume prune', 'down + volume prune --all'];
+      copy.audit!.prune = { apiVersion, plainRemovesNamed: apiVersion === null ? null : apiVersion === '1.41' };
+      return copy;
+    };
+    expect(reportProblems(withPrune('1.41'))).toEqual([]);
+    expect(renderMarkdown(withPrune('1.41'))).toContain(
+      '> This engine speaks API 1.41: a plain `docker volume prune` (and `docker system prune --volumes`) removes every unused volume, named ones included',
+    );
+    expect(renderMarkdown(withPrune('1.43'))).toContain(
+      'This engine speaks API 1.43: a plain `docker volume prune` (and `docker system prune --volumes`) removes only anonymous volumes; `--all` removes the named ones too.',
+    );
+    expect(renderHtml(withPrune(null))).toContain(
+      'is judged as engines from API 1.42 (Engine 23) run it: only anonymous volumes. Below API 1.42 a plain prune removes every unused volume',
+    );
+    expect(renderMarkdown(report)).not.toContain('volume prune');
+  });
 });

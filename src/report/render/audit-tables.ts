@@ -114,3 +114,18 @@ export function auditTables(audit: Audit): AuditTable[] {
     };
   });
 }
+
+/**
+ * What the two prune columns mean on the engine the audit talked to: Docker decides by the API
+ * version of the request whether a plain `docker volume prune` spares named volumes.
+ */
+export function pruneNote(audit: Audit): string | undefined {
+  if (!audit.lifecycle.includes('down + volume prune')) return undefined;
+  const after = 'After `docker compose down` every volume of the project is unused.';
+  const api = audit.prune?.apiVersion;
+  if (!api)
+    return `\`down + volume prune\` is judged as engines from API 1.42 (Engine 23) run it: only anonymous volumes. Below API 1.42 a plain prune removes every unused volume, named ones included, as \`--all\` does; \`docker system prune --volumes\` prunes as the plain one. ${after}`;
+  if (audit.prune?.plainRemovesNamed)
+    return `This engine speaks API ${api}: a plain \`docker volume prune\` (and \`docker system prune --volumes\`) removes every unused volume, named ones included, as \`--all\` does on newer engines (the client refuses \`--all\` against this one). ${after}`;
+  return `This engine speaks API ${api}: a plain \`docker volume prune\` (and \`docker system prune --volumes\`) removes only anonymous volumes; \`--all\` removes the named ones too. ${after}`;
+}
