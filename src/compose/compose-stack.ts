@@ -13,9 +13,9 @@ import type { ComposeModel } from './compose-model.ts';
 import { asArgs } from './project.ts';
 import { copyProjectName, planCopy, type CopyPlan } from './copy-plan.ts';
 import { redact, secretValues } from './secrets.ts';
-import type { Lifecycle } from './storage-map.ts';
+import { type Lifecycle, pruneScopeOf } from './storage-map.ts';
 import { inspectContainer } from '../docker/containers.ts';
-import { docker } from '../docker/engine.ts';
+import { docker, engineApiVersion } from '../docker/engine.ts';
 import { freePortOn } from '../docker/free-port.ts';
 import { connectHost, publishAddress } from '../docker/host-only-container.ts';
 import { removeVolume, type RunScope } from '../docker/run-scope.ts';
@@ -216,7 +216,20 @@ export class ComposeStack extends ContainerStack {
     }
     if (command === 'up --force-recreate') return this.upAll(['--force-recreate']);
     await this.down(['down', ...(command === 'down -v + up' ? ['-v'] : []), '--timeout', '30']);
+    if (command === 'down + volume prune' || command === 'down + volume prune --all') await this.pruneOwnVolumes(command.endsWith('--all'));
     return this.upAll();
+  }
+
+  /**
+   * `docker volume prune` as this engine runs it, on the copy's own volumes only (its Compose
+   * project's label): never an unfiltered prune. `--all` is asked only of an engine that knows it
+   * (API 1.42 and later); an older one's plain prune already removes named volumes.
+   */
+  private async pruneOwnVolumes(all: boolean): Promise<void> {
+    const askAll = all && pruneScopeOf(await engineApiVersion()) === 'anonymous';
+    await docker().pruneVolumes({
+      filters: { label: [`com.docker.compose.project=${this.plan.projectName}`], ...(askAll ? { all: ['true'] } : {}) },
+    });
   }
 
   /** The copy's named volumes as Compose made them (by its labels), and where each one's data lies on the engine's host. */
